@@ -1,0 +1,135 @@
+//! The file format of `config/`: TOML documents deserialised as written, before validation.
+//! Every table denies unknown keys so that a misspelt key is an error, not a silent default.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+pub type Text = BTreeMap<String, String>;
+
+/// One configuration file. A file may hold any mix of these tables; `section` tables belong to
+/// the file's `case_type`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub instance: Option<Spanned<InstanceFile>>,
+    #[serde(default)]
+    pub stage: Vec<Spanned<StageFile>>,
+    #[serde(default)]
+    pub option_list: Vec<Spanned<OptionListFile>>,
+    #[serde(default)]
+    pub closure_reason: Vec<Spanned<ClosureReasonFile>>,
+    #[serde(default)]
+    pub location: Vec<Spanned<LocationFile>>,
+    pub case_type: Option<Spanned<CaseTypeFile>>,
+    #[serde(default)]
+    pub section: Vec<Spanned<SectionFile>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceFile {
+    pub version: u32,
+    pub default_language: String,
+    pub languages: Vec<String>,
+    #[serde(default)]
+    pub right_to_left: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageFile {
+    pub id: String,
+    pub label: Text,
+    #[serde(default)]
+    pub terminal: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionListFile {
+    pub id: String,
+    #[serde(default)]
+    pub label: Text,
+    #[serde(default)]
+    pub option: Vec<Spanned<OptionFile>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionFile {
+    pub id: String,
+    pub label: Text,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClosureReasonFile {
+    pub id: String,
+    pub label: Text,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocationFile {
+    pub code: String,
+    pub name: Text,
+    pub level: String,
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseTypeFile {
+    pub id: String,
+    pub code: String,
+    pub name: Text,
+    pub domain: String,
+    pub default_intensity: i64,
+    pub recommended_caseload: u32,
+    pub maximum_caseload: u32,
+    pub review_frequency_days: u32,
+    pub stages: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionFile {
+    pub id: String,
+    pub label: Text,
+    pub stage: Option<String>,
+    #[serde(default)]
+    pub field: Vec<Spanned<FieldFile>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldFile {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub field_type: String,
+    pub label: Text,
+    #[serde(default)]
+    pub help: Text,
+    #[serde(default)]
+    pub required: bool,
+    /// Required: a field's sensitivity is always declared, never defaulted.
+    pub classification: String,
+    #[serde(default)]
+    pub report_dimension: bool,
+    pub min_length: Option<u32>,
+    pub max_length: Option<u32>,
+    pub pattern: Option<String>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub integer: Option<bool>,
+    pub not_in_future: Option<bool>,
+    pub option_list: Option<String>,
+    pub max_choices: Option<u32>,
+    pub min_level: Option<String>,
+    pub min_items: Option<u32>,
+    pub max_items: Option<u32>,
+    /// The fields of a repeating group.
+    #[serde(default)]
+    pub field: Vec<Spanned<FieldFile>>,
+}

@@ -1,0 +1,344 @@
+//! Validated configuration. Every reference inside it (stage, option list, location) has been
+//! checked by the loader, so code that reads it may rely on the references resolving.
+
+use crate::i18n::Translations;
+use regex::Regex;
+use std::collections::BTreeMap;
+
+/// The whole validated configuration of an instance.
+#[derive(Debug, Clone)]
+pub struct Configuration {
+    /// Version of the configuration; every case records the version it was written with.
+    pub version: u32,
+    pub languages: Languages,
+    pub stages: Vec<Stage>,
+    pub option_lists: BTreeMap<String, OptionList>,
+    pub closure_reasons: Vec<ClosureReason>,
+    pub locations: Vec<Location>,
+    pub case_types: Vec<CaseType>,
+}
+
+impl Configuration {
+    pub fn case_type(&self, id: &str) -> Option<&CaseType> {
+        self.case_types.iter().find(|t| t.id == id)
+    }
+
+    pub fn stage(&self, id: &str) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.id == id)
+    }
+
+    pub fn location(&self, code: &str) -> Option<&Location> {
+        self.locations.iter().find(|l| l.code == code)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Languages {
+    pub default: String,
+    pub available: Vec<String>,
+    /// Languages written right to left.
+    pub right_to_left: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub id: String,
+    pub label: Translations,
+    /// A stage in which active case management has ended (closed, transferred).
+    pub terminal: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct OptionList {
+    pub id: String,
+    pub label: Translations,
+    pub options: Vec<OptionItem>,
+}
+
+impl OptionList {
+    pub fn contains(&self, id: &str) -> bool {
+        self.options.iter().any(|o| o.id == id)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct OptionItem {
+    pub id: String,
+    pub label: Translations,
+}
+
+#[derive(Debug, Clone)]
+pub struct ClosureReason {
+    pub id: String,
+    pub label: Translations,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LocationLevel {
+    Region,
+    District,
+    Village,
+}
+
+impl LocationLevel {
+    pub const ALL: [LocationLevel; 3] = [Self::Region, Self::District, Self::Village];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Region => "region",
+            Self::District => "district",
+            Self::Village => "village",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == text)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Location {
+    pub code: String,
+    pub name: Translations,
+    pub level: LocationLevel,
+    pub parent: Option<String>,
+}
+
+/// The ten OpenSPP case management domains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseDomain {
+    SocialProtection,
+    ChildProtection,
+    GenderBasedViolence,
+    Disability,
+    Elderly,
+    Livelihoods,
+    Agriculture,
+    Health,
+    Education,
+    Other,
+}
+
+impl CaseDomain {
+    pub const ALL: [CaseDomain; 10] = [
+        Self::SocialProtection,
+        Self::ChildProtection,
+        Self::GenderBasedViolence,
+        Self::Disability,
+        Self::Elderly,
+        Self::Livelihoods,
+        Self::Agriculture,
+        Self::Health,
+        Self::Education,
+        Self::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SocialProtection => "social_protection",
+            Self::ChildProtection => "child_protection",
+            Self::GenderBasedViolence => "gbv",
+            Self::Disability => "disability",
+            Self::Elderly => "elderly",
+            Self::Livelihoods => "livelihoods",
+            Self::Agriculture => "agriculture",
+            Self::Health => "health",
+            Self::Education => "education",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.as_str() == text)
+    }
+}
+
+/// Case intensity, which weighs a case in a worker's caseload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Intensity {
+    Low = 1,
+    Medium = 2,
+    High = 3,
+}
+
+impl Intensity {
+    pub fn from_level(level: i64) -> Option<Self> {
+        match level {
+            1 => Some(Self::Low),
+            2 => Some(Self::Medium),
+            3 => Some(Self::High),
+            _ => None,
+        }
+    }
+
+    pub fn level(self) -> u8 {
+        self as u8
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CaseType {
+    /// Stable snake_case id, e.g. `child_protection`.
+    pub id: String,
+    /// Short upper-case code used in case numbers, e.g. `CP`.
+    pub code: String,
+    pub name: Translations,
+    pub domain: CaseDomain,
+    pub default_intensity: Intensity,
+    pub recommended_caseload: u32,
+    pub maximum_caseload: u32,
+    pub review_frequency_days: u32,
+    /// Stage ids available to this case type, the first being where a new case starts.
+    pub stages: Vec<String>,
+    pub form: Form,
+}
+
+impl CaseType {
+    pub fn initial_stage(&self) -> &str {
+        &self.stages[0]
+    }
+}
+
+/// The form of a case type: sections of fields, each section optionally tied to a stage.
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub sections: Vec<Section>,
+}
+
+impl Form {
+    /// Every top-level field of the form, in order.
+    pub fn fields(&self) -> impl Iterator<Item = (&Section, &Field)> {
+        self.sections
+            .iter()
+            .flat_map(|s| s.fields.iter().map(move |f| (s, f)))
+    }
+
+    pub fn field(&self, id: &str) -> Option<&Field> {
+        self.fields().map(|(_, f)| f).find(|f| f.id == id)
+    }
+
+    /// The section holding a top-level field.
+    pub fn section_of(&self, field_id: &str) -> Option<&Section> {
+        self.fields().find(|(_, f)| f.id == field_id).map(|(s, _)| s)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub id: String,
+    pub label: Translations,
+    /// The stage at which this section is collected; `None` means at every stage.
+    pub stage: Option<String>,
+    pub fields: Vec<Field>,
+}
+
+/// Who may see a field's value (DESIGN.md, field classification).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Classification {
+    /// Anyone with access to the case.
+    Standard,
+    /// The assigned worker and users with an explicit field grant.
+    Restricted,
+    /// The assigned worker only, whatever other permission a user holds.
+    Confidential,
+}
+
+impl Classification {
+    pub const ALL: [Classification; 3] = [Self::Standard, Self::Restricted, Self::Confidential];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Standard => "standard",
+            Self::Restricted => "restricted",
+            Self::Confidential => "confidential",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Stable snake_case id; the key of the value in a case document.
+    pub id: String,
+    pub label: Translations,
+    pub help: Translations,
+    pub required: bool,
+    pub classification: Classification,
+    /// Declared as a report dimension: may be stored in plaintext for aggregates.
+    pub report_dimension: bool,
+    pub kind: FieldKind,
+}
+
+/// A compiled regular expression that keeps its source text.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    pub source: String,
+    pub regex: Regex,
+}
+
+#[derive(Debug, Clone)]
+pub enum FieldKind {
+    ShortText {
+        min_length: Option<u32>,
+        max_length: u32,
+        pattern: Option<Pattern>,
+    },
+    LongText {
+        min_length: Option<u32>,
+        max_length: u32,
+    },
+    Number {
+        min: Option<f64>,
+        max: Option<f64>,
+        integer: bool,
+    },
+    Date {
+        not_in_future: bool,
+    },
+    DateTime {
+        not_in_future: bool,
+    },
+    YesNo,
+    SingleSelect {
+        option_list: String,
+    },
+    MultiSelect {
+        option_list: String,
+        max_choices: Option<u32>,
+    },
+    Location {
+        /// The most specific level the value must reach, e.g. district.
+        min_level: LocationLevel,
+    },
+    RepeatingGroup {
+        fields: Vec<Field>,
+        min_items: u32,
+        max_items: u32,
+    },
+}
+
+impl FieldKind {
+    /// The type name used in configuration files and the API.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::ShortText { .. } => "short_text",
+            Self::LongText { .. } => "long_text",
+            Self::Number { .. } => "number",
+            Self::Date { .. } => "date",
+            Self::DateTime { .. } => "date_time",
+            Self::YesNo => "yes_no",
+            Self::SingleSelect { .. } => "single_select",
+            Self::MultiSelect { .. } => "multi_select",
+            Self::Location { .. } => "location",
+            Self::RepeatingGroup { .. } => "repeating_group",
+        }
+    }
+}
+
+/// Default maximum lengths when a file does not say.
+pub const DEFAULT_SHORT_TEXT_MAX: u32 = 200;
+pub const DEFAULT_LONG_TEXT_MAX: u32 = 10_000;
+pub const DEFAULT_GROUP_MAX_ITEMS: u32 = 50;

@@ -1,0 +1,13 @@
+//! Pure domain rules of Caseward.
+//!
+//! Architecture invariant: this crate performs no I/O. It does not read files, open sockets,
+//! look at the system clock directly (see [`clock::Clock`]) or know about HTTP and JSON.
+//! Configuration arrives as text with a file name, and leaves as a validated
+//! [`config::Configuration`] or a list of [`config::ConfigError`]s naming file, line and key.
+
+pub mod case;
+pub mod clock;
+pub mod config;
+pub mod i18n;
+pub mod user;
+pub mod validate;

@@ -1,0 +1,195 @@
+//! Validation of case values against a case type's form. Pure: "today" is passed in.
+
+use crate::case::{CaseFields, FieldValue, GroupItem};
+use crate::config::{CaseType, Configuration, Field, FieldKind};
+use chrono::{DateTime, Utc};
+
+/// One failing field, with a path (`family_members[1].age`) and a message a case worker
+/// understands. Never contains the field's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// Validate a whole case document in `stage`: every value must fit its field, and every
+/// required field of the sections collected at this stage (or at every stage) must be present.
+pub fn validate_case(
+    config: &Configuration,
+    case_type: &CaseType,
+    stage: &str,
+    fields: &CaseFields,
+    now: DateTime<Utc>,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for id in fields.keys() {
+        if case_type.form.field(id).is_none() {
+            errors.push(FieldError::new(id, "unknown_field", format!("there is no field \"{id}\" in this form")));
+        }
+    }
+    for section in &case_type.form.sections {
+        let required_now = section.stage.as_deref().is_none_or(|s| s == stage);
+        for field in &section.fields {
+            check_field(config, field, fields.get(&field.id), &field.id, required_now, now, &mut errors);
+        }
+    }
+    errors
+}
+
+fn is_empty(value: &FieldValue) -> bool {
+    match value {
+        FieldValue::Text(text) => text.trim().is_empty(),
+        FieldValue::Choices(items) => items.is_empty(),
+        FieldValue::Group(items) => items.is_empty(),
+        FieldValue::Choice(text) | FieldValue::Location(text) => text.is_empty(),
+        _ => false,
+    }
+}
+
+fn check_field(
+    config: &Configuration,
+    field: &Field,
+    value: Option<&FieldValue>,
+    path: &str,
+    required_now: bool,
+    now: DateTime<Utc>,
+    errors: &mut Vec<FieldError>,
+) {
+    let value = match value {
+        Some(value) if !is_empty(value) => value,
+        _ => {
+            if field.required && required_now {
+                errors.push(FieldError::new(path, "required", "this field is required"));
+            }
+            if let FieldKind::RepeatingGroup { min_items, .. } = field.kind
+                && required_now
+                && min_items > 0
+                && !field.required
+            {
+                errors.push(FieldError::new(path, "too_few_items", format!("add at least {min_items}")));
+            }
+            return;
+        }
+    };
+    let mut fail = |code: &'static str, message: String| errors.push(FieldError::new(path, code, message));
+    match (&field.kind, value) {
+        (FieldKind::ShortText { min_length, max_length, pattern }, FieldValue::Text(text)) => {
+            let length = text.chars().count() as u32;
+            if length > *max_length {
+                fail("too_long", format!("at most {max_length} characters"));
+            } else if let Some(min) = min_length
+                && length < *min
+            {
+                fail("too_short", format!("at least {min} characters"));
+            } else if text.contains(['\n', '\r']) {
+                fail("wrong_type", "a single line of text".into());
+            } else if let Some(pattern) = pattern
+                && !pattern.regex.is_match(text)
+            {
+                fail("pattern", "does not have the expected format".into());
+            }
+        }
+        (FieldKind::LongText { min_length, max_length }, FieldValue::Text(text)) => {
+            let length = text.chars().count() as u32;
+            if length > *max_length {
+                fail("too_long", format!("at most {max_length} characters"));
+            } else if let Some(min) = min_length
+                && length < *min
+            {
+                fail("too_short", format!("at least {min} characters"));
+            }
+        }
+        (FieldKind::Number { min, max, integer }, FieldValue::Number(number)) => {
+            if !number.is_finite() {
+                fail("wrong_type", "a number".into());
+            } else if *integer && number.fract() != 0.0 {
+                fail("not_integer", "a whole number".into());
+            } else if let Some(min) = min
+                && number < min
+            {
+                fail("too_small", format!("at least {min}"));
+            } else if let Some(max) = max
+                && number > max
+            {
+                fail("too_large", format!("at most {max}"));
+            }
+        }
+        (FieldKind::Date { not_in_future }, FieldValue::Date(date)) => {
+            if *not_in_future && *date > now.date_naive() {
+                fail("in_future", "cannot be in the future".into());
+            }
+        }
+        (FieldKind::DateTime { not_in_future }, FieldValue::DateTime(instant)) => {
+            if *not_in_future && *instant > now {
+                fail("in_future", "cannot be in the future".into());
+            }
+        }
+        (FieldKind::YesNo, FieldValue::YesNo(_)) => {}
+        (FieldKind::SingleSelect { option_list }, FieldValue::Choice(choice)) => {
+            if !config.option_lists.get(option_list).is_some_and(|l| l.contains(choice)) {
+                fail("unknown_option", format!("\"{choice}\" is not one of the options"));
+            }
+        }
+        (FieldKind::MultiSelect { option_list, max_choices }, FieldValue::Choices(choices)) => {
+            let list = config.option_lists.get(option_list);
+            if let Some(unknown) = choices.iter().find(|c| !list.is_some_and(|l| l.contains(c))) {
+                fail("unknown_option", format!("\"{unknown}\" is not one of the options"));
+            } else if choices.iter().enumerate().any(|(i, c)| choices[..i].contains(c)) {
+                fail("duplicate_option", "an option is chosen twice".into());
+            } else if let Some(max) = max_choices
+                && choices.len() as u32 > *max
+            {
+                fail("too_many_choices", format!("choose at most {max}"));
+            }
+        }
+        (FieldKind::Location { min_level }, FieldValue::Location(code)) => match config.location(code) {
+            None => fail("unknown_location", "not a known location".into()),
+            Some(location) if location.level < *min_level => {
+                fail("location_too_broad", format!("choose at least a {}", min_level.as_str()));
+            }
+            Some(_) => {}
+        },
+        (FieldKind::RepeatingGroup { fields, min_items, max_items }, FieldValue::Group(items)) => {
+            let count = items.len() as u32;
+            if count > *max_items {
+                fail("too_many_items", format!("at most {max_items}"));
+            } else if count < *min_items {
+                fail("too_few_items", format!("add at least {min_items}"));
+            }
+            for (index, item) in items.iter().enumerate() {
+                check_group_item(config, fields, item, &format!("{path}[{index}]"), now, errors);
+            }
+        }
+        (kind, _) => fail("wrong_type", format!("expected a value of type {}", kind.type_name())),
+    }
+}
+
+fn check_group_item(
+    config: &Configuration,
+    members: &[Field],
+    item: &GroupItem,
+    path: &str,
+    now: DateTime<Utc>,
+    errors: &mut Vec<FieldError>,
+) {
+    for id in item.keys() {
+        if !members.iter().any(|m| &m.id == id) {
+            errors.push(FieldError::new(format!("{path}.{id}"), "unknown_field", format!("there is no field \"{id}\" in this group")));
+        }
+    }
+    for member in members {
+        let member_path = format!("{path}.{}", member.id);
+        check_field(config, member, item.get(&member.id), &member_path, true, now, errors);
+    }
+}

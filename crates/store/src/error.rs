@@ -1,0 +1,30 @@
+/// What can go wrong in the store. Messages never contain case content.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("the record has changed since version {expected} (now version {current})")]
+    Conflict { expected: i64, current: i64 },
+    #[error("{0} is already taken")]
+    Duplicate(&'static str),
+    #[error("the data folder {0} does not exist (run `caseward init` first)")]
+    MissingDataDir(String),
+    #[error("stored data could not be read: {0}")]
+    Corrupt(String),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl StoreError {
+    /// Map a unique-constraint violation to `Duplicate(what)`, other errors unchanged.
+    pub(crate) fn unique(error: sqlx::Error, what: &'static str) -> Self {
+        match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => Self::Duplicate(what),
+            _ => Self::Database(error),
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! Caseward's persistence.
+//!
+//! One trait, [`Store`], with coarse use-case methods that each own their transaction; one
+//! implementation per database ([`sqlite`], [`postgres`]), each with its own migrations,
+//! numbered alike. The same conformance suite (`tests/conformance.rs`) runs against both.
+//!
+//! Architecture invariant: database-specific SQL lives only in its backend's module; nothing
+//! above this crate sees `sqlx`.
+
+mod codec;
+mod error;
+mod location;
+pub mod migrations;
+mod model;
+pub mod postgres;
+pub mod sqlite;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use error::StoreError;
+pub use location::StoreLocation;
+pub use model::*;
+
+use async_trait::async_trait;
+use caseward_domain::case::CaseId;
+use caseward_domain::user::UserId;
+use chrono::{DateTime, Duration, Utc};
+use std::sync::Arc;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Everything Caseward keeps in its database, as use cases.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Which backend this is (`sqlite` or `postgres`), for logs and health output.
+    fn backend(&self) -> &'static str;
+
+    /// The database answers a trivial query.
+    async fn ping(&self) -> Result<()>;
+
+    /// Apply every migration not yet applied; safe to call from several nodes at once.
+    async fn migrate(&self) -> Result<MigrationReport>;
+
+    /// The migrations applied so far, by number.
+    async fn applied_migrations(&self) -> Result<Vec<u32>>;
+
+    // --- users and sessions ---
+
+    /// Create a user; `Duplicate("username")` if the name is taken.
+    async fn create_user(&self, user: NewUser) -> Result<User>;
+
+    async fn user_by_id(&self, id: UserId) -> Result<Option<User>>;
+
+    /// A user and their password hash, for login.
+    async fn credentials(&self, username: &str) -> Result<Option<Credentials>>;
+
+    /// Replace a user's password hash (after a parameter upgrade or a password change).
+    async fn set_password_hash(&self, id: UserId, hash: &str, now: DateTime<Utc>) -> Result<()>;
+
+    async fn create_session(&self, session: NewSession) -> Result<()>;
+
+    /// The user behind a live session, refreshing its idle timer. Expired, idle or disabled
+    /// sessions yield `None` (and are removed).
+    async fn session_user(
+        &self,
+        token_digest: &[u8; 32],
+        now: DateTime<Utc>,
+        idle_timeout: Duration,
+    ) -> Result<Option<User>>;
+
+    async fn delete_session(&self, token_digest: &[u8; 32]) -> Result<()>;
+
+    // --- cases ---
+
+    /// Create a case: assigns its human case number (unique per type code and year) and its
+    /// change sequence, in one transaction.
+    async fn create_case(&self, case: NewCase) -> Result<CaseRecord>;
+
+    async fn case_by_id(&self, id: CaseId) -> Result<Option<CaseRecord>>;
+
+    /// Replace a case's fields if its version is still `expected_version`; otherwise
+    /// `Conflict` (or `NotFound`). Bumps version and change sequence.
+    async fn update_case(&self, update: CaseUpdate) -> Result<CaseRecord>;
+
+    /// A page of case summaries matching the filter, newest update first.
+    async fn list_cases(&self, filter: &CaseFilter) -> Result<Page<CaseSummary>>;
+}
+
+/// Open (and migrate) the store at `location`.
+pub async fn open(location: &StoreLocation, options: &OpenOptions) -> Result<Arc<dyn Store>> {
+    let store: Arc<dyn Store> = match location {
+        StoreLocation::Sqlite(dir) => Arc::new(sqlite::SqliteStore::open(dir, options).await?),
+        StoreLocation::Postgres(url) => Arc::new(postgres::PostgresStore::open(url, options).await?),
+    };
+    if options.migrate {
+        store.migrate().await?;
+    }
+    Ok(store)
+}
+
+/// How to open a store.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// Create the SQLite data folder if missing.
+    pub create: bool,
+    /// Apply pending migrations on open.
+    pub migrate: bool,
+    /// Connections in the pool (PostgreSQL; readers on SQLite).
+    pub max_connections: u32,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        Self {
+            create: false,
+            migrate: true,
+            max_connections: 8,
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! Embedded, append-only migrations, numbered alike for both databases.
+//!
+//! A migration, once released, is never edited: a change is a new migration with the next
+//! number, written for both databases. `tests/migrations.rs` checks the two lists match.
+
+/// One migration: its number, name and SQL.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    pub number: u32,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+macro_rules! migrations {
+    ($dir:literal: $($number:literal $name:literal),* $(,)?) => {
+        &[$(Migration {
+            number: $number,
+            name: $name,
+            sql: include_str!(concat!("../migrations/", $dir, "/", stringify!($number), "_", $name, ".sql")),
+        }),*]
+    };
+}
+
+// File names are `NNNN_name.sql`; the literal numbers below keep their leading zeros.
+#[allow(clippy::zero_prefixed_literal)]
+pub const SQLITE: &[Migration] = migrations!("sqlite": 0001 "initial");
+#[allow(clippy::zero_prefixed_literal)]
+pub const POSTGRES: &[Migration] = migrations!("postgres": 0001 "initial");

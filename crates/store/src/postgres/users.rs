@@ -1,0 +1,152 @@
+//! Users and sessions on PostgreSQL.
+
+use super::PostgresStore;
+use crate::{Credentials, NewSession, NewUser, Result, StoreError, User};
+use caseward_domain::user::Role;
+use chrono::{DateTime, Duration, Utc};
+use sqlx::postgres::PgRow;
+use sqlx::{Row, PgPool};
+use uuid::Uuid;
+
+const USER_COLUMNS: &str = "id, username, display_name, role, disabled, version, created_at, updated_at";
+
+pub(super) fn user_from_row(row: &PgRow) -> Result<User> {
+    let role: String = row.try_get("role")?;
+    Ok(User {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("unknown role {role}")))?,
+        disabled: row.try_get("disabled")?,
+        version: row.try_get("version")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+pub(super) async fn create_user(store: &PostgresStore, user: NewUser) -> Result<User> {
+    let mut tx = store.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO users (id, username, display_name, role, password_hash, disabled, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, FALSE, 1, $6, $7)",
+    )
+    .bind(user.id)
+    .bind(&user.username)
+    .bind(&user.display_name)
+    .bind(user.role.as_str())
+    .bind(&user.password_hash)
+    .bind(user.now)
+    .bind(user.now)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| StoreError::unique(e, "username"))?;
+    tx.commit().await?;
+    Ok(User {
+        id: user.id,
+        username: user.username,
+        display_name: user.display_name,
+        role: user.role,
+        disabled: false,
+        version: 1,
+        created_at: user.now,
+        updated_at: user.now,
+    })
+}
+
+pub(super) async fn user_by_id(pool: &PgPool, id: Uuid) -> Result<Option<User>> {
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+pub(super) async fn credentials(pool: &PgPool, username: &str) -> Result<Option<Credentials>> {
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = $1"))
+        .bind(username)
+        .fetch_optional(pool)
+        .await?;
+    row.map(|row| {
+        Ok(Credentials {
+            user: user_from_row(&row)?,
+            password_hash: row.try_get("password_hash")?,
+        })
+    })
+    .transpose()
+}
+
+pub(super) async fn set_password_hash(store: &PostgresStore, id: Uuid, hash: &str, now: DateTime<Utc>) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    let done = sqlx::query("UPDATE users SET password_hash = $1, version = version + 1, updated_at = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn create_session(store: &PostgresStore, session: NewSession) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    sqlx::query("INSERT INTO sessions (token_digest, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&session.token_digest[..])
+        .bind(session.user_id)
+        .bind(session.now)
+        .bind(session.now)
+        .bind(session.expires_at)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// How stale `last_seen_at` may get before a request refreshes it; saves a write per request.
+pub(crate) const TOUCH_INTERVAL_SECONDS: i64 = 60;
+
+pub(super) async fn session_user(
+    store: &PostgresStore,
+    digest: &[u8; 32],
+    now: DateTime<Utc>,
+    idle_timeout: Duration,
+) -> Result<Option<User>> {
+    let row = sqlx::query(&format!(
+        "SELECT s.last_seen_at AS last_seen_at, s.expires_at AS expires_at, {}
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_digest = $1",
+        USER_COLUMNS.split(", ").map(|c| format!("u.{c} AS {c}")).collect::<Vec<_>>().join(", ")
+    ))
+    .bind(&digest[..])
+    .fetch_optional(&store.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let last_seen: DateTime<Utc> = row.try_get("last_seen_at")?;
+    let expires: DateTime<Utc> = row.try_get("expires_at")?;
+    let user = user_from_row(&row)?;
+    if now >= expires || now - last_seen >= idle_timeout || user.disabled {
+        delete_session(store, digest).await?;
+        return Ok(None);
+    }
+    if now - last_seen >= Duration::seconds(TOUCH_INTERVAL_SECONDS) {
+        let mut tx = store.begin_write().await?;
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_digest = $2")
+            .bind(now)
+            .bind(&digest[..])
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    }
+    Ok(Some(user))
+}
+
+pub(super) async fn delete_session(store: &PostgresStore, digest: &[u8; 32]) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    sqlx::query("DELETE FROM sessions WHERE token_digest = $1")
+        .bind(&digest[..])
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,176 @@
+//! Cases on SQLite.
+
+use super::{SqliteStore, next_change_seq};
+use crate::codec;
+use crate::{CaseFilter, CaseRecord, CaseSummary, CaseUpdate, NewCase, Page, Result, StoreError, UserRef, like_prefix};
+use caseward_domain::config::Intensity;
+use chrono::Datelike;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+use uuid::Uuid;
+
+const SUMMARY_COLUMNS: &str = "c.id, c.case_number, c.case_type, c.stage, c.intensity, c.created_by, c.config_version,
+    c.version, c.change_seq, c.created_at, c.updated_at,
+    u.id AS assigned_id, u.username AS assigned_username, u.display_name AS assigned_display_name";
+
+fn summary_from_row(row: &SqliteRow) -> Result<CaseSummary> {
+    let intensity: i64 = row.try_get("intensity")?;
+    let config_version: i64 = row.try_get("config_version")?;
+    Ok(CaseSummary {
+        id: row.try_get("id")?,
+        case_number: row.try_get("case_number")?,
+        case_type: row.try_get("case_type")?,
+        stage: row.try_get("stage")?,
+        intensity: Intensity::from_level(intensity).ok_or_else(|| StoreError::Corrupt("intensity".into()))?,
+        assigned_to: UserRef {
+            id: row.try_get("assigned_id")?,
+            username: row.try_get("assigned_username")?,
+            display_name: row.try_get("assigned_display_name")?,
+        },
+        created_by: row.try_get("created_by")?,
+        config_version: config_version as u32,
+        version: row.try_get("version")?,
+        change_seq: row.try_get("change_seq")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+fn record_from_row(row: &SqliteRow) -> Result<CaseRecord> {
+    let content: Vec<u8> = row.try_get("content")?;
+    Ok(CaseRecord {
+        summary: summary_from_row(row)?,
+        fields: codec::decode(&content)?,
+    })
+}
+
+async fn fetch_record<'e, E>(executor: E, id: Uuid) -> Result<Option<CaseRecord>>
+where
+    E: sqlx::Executor<'e, Database = Sqlite>,
+{
+    let row = sqlx::query(&format!(
+        "SELECT {SUMMARY_COLUMNS}, c.content FROM cases c JOIN users u ON u.id = c.assigned_to WHERE c.id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(executor)
+    .await?;
+    row.as_ref().map(record_from_row).transpose()
+}
+
+pub(super) async fn create_case(store: &SqliteStore, case: NewCase) -> Result<CaseRecord> {
+    let mut tx = store.begin_write().await?;
+    let year = case.now.year();
+    let sequence: i64 = sqlx::query_scalar(
+        "INSERT INTO case_number_counters (case_type_code, year, last_value) VALUES (?, ?, 1)
+         ON CONFLICT (case_type_code, year) DO UPDATE SET last_value = last_value + 1
+         RETURNING last_value",
+    )
+    .bind(&case.case_type_code)
+    .bind(year)
+    .fetch_one(&mut *tx)
+    .await?;
+    let case_number = format!("{}-{year}-{sequence:05}", case.case_type_code);
+    let change_seq = next_change_seq(&mut tx).await?;
+    sqlx::query(
+        "INSERT INTO cases (id, case_number, case_type, stage, intensity, assigned_to, created_by, config_version,
+                            content, version, change_seq, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+    )
+    .bind(case.id)
+    .bind(&case_number)
+    .bind(&case.case_type)
+    .bind(&case.stage)
+    .bind(i64::from(case.intensity.level()))
+    .bind(case.assigned_to)
+    .bind(case.created_by)
+    .bind(i64::from(case.config_version))
+    .bind(codec::encode(&case.fields))
+    .bind(change_seq)
+    .bind(case.now)
+    .bind(case.now)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| StoreError::unique(e, "case id"))?;
+    let record = fetch_record(&mut *tx, case.id).await?.ok_or(StoreError::NotFound)?;
+    tx.commit().await?;
+    Ok(record)
+}
+
+pub(super) async fn case_by_id(pool: &SqlitePool, id: Uuid) -> Result<Option<CaseRecord>> {
+    fetch_record(pool, id).await
+}
+
+pub(super) async fn update_case(store: &SqliteStore, update: CaseUpdate) -> Result<CaseRecord> {
+    let mut tx = store.begin_write().await?;
+    let change_seq = next_change_seq(&mut tx).await?;
+    let done = sqlx::query(
+        "UPDATE cases SET content = ?, config_version = ?, version = version + 1, change_seq = ?, updated_at = ?
+         WHERE id = ? AND version = ?",
+    )
+    .bind(codec::encode(&update.fields))
+    .bind(i64::from(update.config_version))
+    .bind(change_seq)
+    .bind(update.now)
+    .bind(update.id)
+    .bind(update.expected_version)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        let current: Option<i64> = sqlx::query_scalar("SELECT version FROM cases WHERE id = ?")
+            .bind(update.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        return Err(match current {
+            Some(current) => StoreError::Conflict {
+                expected: update.expected_version,
+                current,
+            },
+            None => StoreError::NotFound,
+        });
+    }
+    let record = fetch_record(&mut *tx, update.id).await?.ok_or(StoreError::NotFound)?;
+    tx.commit().await?;
+    Ok(record)
+}
+
+fn push_filter<'a>(query: &mut QueryBuilder<'a, Sqlite>, filter: &'a CaseFilter) {
+    query.push(" WHERE 1 = 1");
+    if let Some(user) = filter.assigned_to {
+        query.push(" AND c.assigned_to = ").push_bind(user);
+    }
+    if let Some(case_type) = &filter.case_type {
+        query.push(" AND c.case_type = ").push_bind(case_type);
+    }
+    if let Some(stage) = &filter.stage {
+        query.push(" AND c.stage = ").push_bind(stage);
+    }
+    if let Some(prefix) = &filter.case_number_prefix {
+        query
+            .push(" AND c.case_number LIKE ")
+            .push_bind(like_prefix(prefix))
+            .push(" ESCAPE '\\'");
+    }
+}
+
+pub(super) async fn list_cases(pool: &SqlitePool, filter: &CaseFilter) -> Result<Page<CaseSummary>> {
+    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM cases c");
+    push_filter(&mut count, filter);
+    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+
+    let mut query = QueryBuilder::<Sqlite>::new(format!(
+        "SELECT {SUMMARY_COLUMNS} FROM cases c JOIN users u ON u.id = c.assigned_to"
+    ));
+    push_filter(&mut query, filter);
+    let per_page = i64::from(filter.per_page.max(1));
+    let offset = i64::from(filter.page.max(1) - 1) * per_page;
+    query
+        .push(" ORDER BY c.updated_at DESC, c.id DESC LIMIT ")
+        .push_bind(per_page)
+        .push(" OFFSET ")
+        .push_bind(offset);
+    let rows = query.build().fetch_all(pool).await?;
+    Ok(Page {
+        items: rows.iter().map(summary_from_row).collect::<Result<_>>()?,
+        total: total as u64,
+    })
+}

@@ -1,0 +1,176 @@
+//! The SQLite backend: one data folder, WAL journal, durable (`synchronous = FULL`) commits.
+//!
+//! Writes go through a pool of one connection so that SQLite never sees two writers from this
+//! process (no `SQLITE_BUSY` upgrades); reads use a separate pool and run concurrently with
+//! the writer thanks to WAL. Write transactions start with `BEGIN IMMEDIATE`, so another
+//! process on the same file waits on the lock instead of failing midway.
+
+mod cases;
+mod users;
+
+use crate::migrations::{Migration, SQLITE};
+use crate::{MigrationReport, OpenOptions, Result, StoreError};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use std::path::Path;
+use futures_util::TryStreamExt;
+use std::time::Duration;
+
+/// The database file inside a data folder.
+pub const DATABASE_FILE: &str = "caseward.db";
+
+pub struct SqliteStore {
+    reader: SqlitePool,
+    writer: SqlitePool,
+}
+
+impl SqliteStore {
+    pub async fn open(dir: &Path, options: &OpenOptions) -> Result<Self> {
+        if !dir.is_dir() {
+            if options.create {
+                std::fs::create_dir_all(dir)?;
+            } else {
+                return Err(StoreError::MissingDataDir(dir.display().to_string()));
+            }
+        }
+        let connect = SqliteConnectOptions::new()
+            .filename(dir.join(DATABASE_FILE))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("temp_store", "memory");
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(connect.clone())
+            .await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(options.max_connections.max(1))
+            .connect_with(connect.read_only(false))
+            .await?;
+        Ok(Self { reader, writer })
+    }
+
+    /// Begin a write transaction that holds SQLite's write lock from its first statement.
+    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
+        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    async fn run_migrations(&self) -> Result<MigrationReport> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                number INTEGER PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                applied_at TEXT NOT NULL
+            ) STRICT",
+        )
+        .execute(&mut *tx)
+        .await?;
+        let applied: Vec<i64> = sqlx::query_scalar("SELECT number FROM schema_migrations")
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut report = MigrationReport::default();
+        for migration in SQLITE {
+            let Migration { number, name, sql } = *migration;
+            if applied.contains(&i64::from(number)) {
+                continue;
+            }
+            sqlx::Executor::execute_many(&mut *tx, sql)
+                .try_collect::<Vec<_>>()
+                .await
+                .map_err(|e| StoreError::Migration(format!("{number:04}_{name}: {e}")))?;
+            sqlx::query("INSERT INTO schema_migrations (number, name, applied_at) VALUES (?, ?, ?)")
+                .bind(i64::from(number))
+                .bind(name)
+                .bind(chrono::Utc::now())
+                .execute(&mut *tx)
+                .await?;
+            report.applied.push(number);
+        }
+        tx.commit().await?;
+        Ok(report)
+    }
+}
+
+/// The next value of the global change sequence, inside a write transaction.
+async fn next_change_seq(tx: &mut Transaction<'static, Sqlite>) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value")
+            .fetch_one(&mut **tx)
+            .await?,
+    )
+}
+
+#[async_trait::async_trait]
+impl crate::Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.reader).await?;
+        Ok(())
+    }
+
+    async fn migrate(&self) -> Result<MigrationReport> {
+        self.run_migrations().await
+    }
+
+    async fn applied_migrations(&self) -> Result<Vec<u32>> {
+        let numbers: Vec<i64> = sqlx::query_scalar("SELECT number FROM schema_migrations ORDER BY number")
+            .fetch_all(&self.reader)
+            .await?;
+        Ok(numbers.into_iter().map(|n| n as u32).collect())
+    }
+
+    async fn create_user(&self, user: crate::NewUser) -> Result<crate::User> {
+        users::create_user(self, user).await
+    }
+
+    async fn user_by_id(&self, id: uuid::Uuid) -> Result<Option<crate::User>> {
+        users::user_by_id(&self.reader, id).await
+    }
+
+    async fn credentials(&self, username: &str) -> Result<Option<crate::Credentials>> {
+        users::credentials(&self.reader, username).await
+    }
+
+    async fn set_password_hash(&self, id: uuid::Uuid, hash: &str, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+        users::set_password_hash(self, id, hash, now).await
+    }
+
+    async fn create_session(&self, session: crate::NewSession) -> Result<()> {
+        users::create_session(self, session).await
+    }
+
+    async fn session_user(
+        &self,
+        token_digest: &[u8; 32],
+        now: chrono::DateTime<chrono::Utc>,
+        idle_timeout: chrono::Duration,
+    ) -> Result<Option<crate::User>> {
+        users::session_user(self, token_digest, now, idle_timeout).await
+    }
+
+    async fn delete_session(&self, token_digest: &[u8; 32]) -> Result<()> {
+        users::delete_session(self, token_digest).await
+    }
+
+    async fn create_case(&self, case: crate::NewCase) -> Result<crate::CaseRecord> {
+        cases::create_case(self, case).await
+    }
+
+    async fn case_by_id(&self, id: uuid::Uuid) -> Result<Option<crate::CaseRecord>> {
+        cases::case_by_id(&self.reader, id).await
+    }
+
+    async fn update_case(&self, update: crate::CaseUpdate) -> Result<crate::CaseRecord> {
+        cases::update_case(self, update).await
+    }
+
+    async fn list_cases(&self, filter: &crate::CaseFilter) -> Result<crate::Page<crate::CaseSummary>> {
+        cases::list_cases(&self.reader, filter).await
+    }
+}

@@ -1,0 +1,100 @@
+//! Test support: a fresh store on either backend, cleaned up when dropped.
+//!
+//! PostgreSQL tests create a uniquely named database on the server at `CASEWARD_TEST_POSTGRES`
+//! (default `postgres://postgres@127.0.0.1:5432/postgres`) and drop it afterwards.
+
+use crate::{OpenOptions, Store, StoreLocation};
+use sqlx::Connection;
+use std::sync::Arc;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub const BACKENDS: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
+
+/// The PostgreSQL server tests use.
+pub fn postgres_admin_url() -> String {
+    std::env::var("CASEWARD_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A throw-away store location: a temporary folder or a temporary database.
+pub struct TestDatabase {
+    pub location: StoreLocation,
+    /// Kept alive for the SQLite folder; removed on drop.
+    _dir: Option<tempfile::TempDir>,
+    postgres_name: Option<String>,
+}
+
+impl TestDatabase {
+    pub async fn new(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temporary folder");
+                Self {
+                    location: StoreLocation::Sqlite(dir.path().join("data")),
+                    _dir: Some(dir),
+                    postgres_name: None,
+                }
+            }
+            Backend::Postgres => {
+                let name = format!("caseward_test_{}", uuid::Uuid::now_v7().simple());
+                let admin = postgres_admin_url();
+                let mut connection = sqlx::PgConnection::connect(&admin)
+                    .await
+                    .expect("PostgreSQL for tests (set CASEWARD_TEST_POSTGRES)");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut connection)
+                    .await
+                    .expect("create test database");
+                let _ = connection.close().await;
+                let base = admin.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin);
+                Self {
+                    location: StoreLocation::Postgres(format!("{base}/{name}")),
+                    _dir: None,
+                    postgres_name: Some(name),
+                }
+            }
+        }
+    }
+
+    /// Open the store (creating and migrating it).
+    pub async fn open(&self) -> Arc<dyn Store> {
+        crate::open(
+            &self.location,
+            &OpenOptions {
+                create: true,
+                migrate: true,
+                max_connections: 4,
+            },
+        )
+        .await
+        .expect("open test store")
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some(name) = self.postgres_name.take() else { return };
+        // Drop runs outside any runtime guarantee: use a thread with its own small runtime.
+        let admin = postgres_admin_url();
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            if let Ok(runtime) = runtime {
+                runtime.block_on(async {
+                    if let Ok(mut connection) = sqlx::PgConnection::connect(&admin).await {
+                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut connection)
+                            .await;
+                        let _ = connection.close().await;
+                    }
+                });
+            }
+        })
+        .join();
+    }
+}
