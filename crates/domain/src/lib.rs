@@ -5,9 +5,11 @@
 //! Configuration arrives as text with a file name, and leaves as a validated
 //! [`config::Configuration`] or a list of [`config::ConfigError`]s naming file, line and key.
 
+pub mod access;
 pub mod case;
 pub mod clock;
 pub mod config;
 pub mod i18n;
+pub mod synthetic;
 pub mod user;
 pub mod validate;

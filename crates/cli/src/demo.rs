@@ -1,0 +1,119 @@
+//! `caseward demo`: a ready-to-try instance with demo users and synthetic cases.
+//!
+//! Reuses the instance if it exists: users that exist are left as they are and cases are only
+//! created in an instance that has none.
+
+use crate::configuration::load_configuration;
+use crate::serve::{open_store, password_hasher, run_server, start_logging};
+use crate::settings::Settings;
+use anyhow::{Result, bail};
+use caseward_crypto::Password;
+use caseward_domain::clock::{Clock, SystemClock};
+use caseward_domain::synthetic::synthetic_case;
+use caseward_domain::user::{Role, check_new_password};
+use caseward_domain::validate::validate_case;
+use caseward_store::{CaseFilter, NewCase, NewUser, Store, User};
+use chrono::Duration;
+use rand::{Rng, SeedableRng};
+use std::sync::Arc;
+
+/// The demo users: username, display name, role.
+pub const DEMO_USERS: &[(&str, &str, Role)] = &[
+    ("worker1", "Amani Okello", Role::CaseWorker),
+    ("worker2", "Leila Haddad", Role::CaseWorker),
+    ("worker3", "Jean-Paul Mbeki", Role::CaseWorker),
+    ("supervisor1", "Grace Mensah", Role::Supervisor),
+    ("supervisor2", "Omar Farah", Role::Supervisor),
+    ("manager1", "Sofia Lindqvist", Role::ProgrammeManager),
+    ("admin1", "Tomás Herrera", Role::SystemAdministrator),
+];
+
+/// Seed for the synthetic cases, so every demo instance holds the same cases.
+const DEMO_SEED: u64 = 2026;
+
+pub async fn demo(settings: &Settings, password: Password, cases: u32) -> Result<()> {
+    start_logging(settings);
+    if let Err(error) = check_new_password(password.char_count()) {
+        bail!("--demo-password: {error}");
+    }
+    let config = load_configuration(settings.config_dir.as_deref())?;
+    let store = open_store(settings, true).await?;
+    let users = ensure_users(settings, &store, password).await?;
+    let existing = store.list_cases(&CaseFilter { page: 1, per_page: 1, ..CaseFilter::default() }).await?.total;
+    if existing == 0 {
+        let workers: Vec<&User> = users.iter().filter(|u| u.role == Role::CaseWorker).collect();
+        let made = seed_cases(&config, &store, &workers, cases).await?;
+        println!("Created {made} synthetic cases.");
+    } else {
+        println!("Reusing the instance in the {} ({existing} cases).", settings.store);
+    }
+    let names: Vec<&str> = DEMO_USERS.iter().map(|(name, _, _)| *name).collect();
+    run_server(settings, store, |url| {
+        println!();
+        println!("Caseward demo is running. Open {url} in a browser.");
+        println!("Log in as one of: {} — with the password given to --demo-password.", names.join(", "));
+        println!("worker1 holds cases of all three types. Stop with Ctrl-C.");
+    })
+    .await
+}
+
+async fn ensure_users(settings: &Settings, store: &Arc<dyn Store>, password: Password) -> Result<Vec<User>> {
+    let hasher = password_hasher(settings)?;
+    let hash = tokio::task::spawn_blocking(move || hasher.hash(&password)).await??;
+    let mut users = Vec::new();
+    for (username, display_name, role) in DEMO_USERS {
+        let user = match store.credentials(username).await? {
+            Some(found) => found.user,
+            None => {
+                store
+                    .create_user(NewUser {
+                        id: uuid::Uuid::now_v7(),
+                        username: (*username).into(),
+                        display_name: (*display_name).into(),
+                        role: *role,
+                        password_hash: hash.clone(),
+                        now: SystemClock.now(),
+                    })
+                    .await?
+            }
+        };
+        users.push(user);
+    }
+    Ok(users)
+}
+
+/// Create `count` cases spread over the case types and the workers, opened over the last
+/// ten months.
+async fn seed_cases(config: &caseward_domain::config::Configuration, store: &Arc<dyn Store>, workers: &[&User], count: u32) -> Result<u32> {
+    if workers.is_empty() {
+        return Ok(0);
+    }
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(DEMO_SEED);
+    let today = SystemClock.now();
+    let mut made = 0;
+    for index in 0..count {
+        let case_type = &config.case_types[index as usize % config.case_types.len()];
+        let worker = workers[(index as usize / config.case_types.len()) % workers.len()];
+        let opened = today - Duration::minutes(rng.gen_range(60..300 * 24 * 60));
+        let case = synthetic_case(config, case_type, &mut rng, opened);
+        if !validate_case(config, case_type, &case.stage, &case.fields, opened).is_empty() {
+            continue;
+        }
+        store
+            .create_case(NewCase {
+                id: uuid::Uuid::now_v7(),
+                case_type: case_type.id.clone(),
+                case_type_code: case_type.code.clone(),
+                stage: case.stage,
+                intensity: case.intensity,
+                assigned_to: worker.id,
+                created_by: worker.id,
+                config_version: config.version,
+                fields: case.fields,
+                now: opened,
+            })
+            .await?;
+        made += 1;
+    }
+    Ok(made)
+}

@@ -1,0 +1,152 @@
+//! `caseward`: one binary to set up, run and operate a Caseward instance.
+
+mod commands;
+mod configuration;
+mod demo;
+mod serve;
+mod settings;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+use settings::{Layer, Settings};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "caseward", version, about = "Protection case management: confidential by construction.")]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone, Default)]
+struct GlobalArgs {
+    /// Settings file (TOML). Environment variables CASEWARD_* override it; flags override both.
+    #[arg(long, global = true, value_name = "FILE")]
+    settings: Option<PathBuf>,
+    /// SQLite data folder.
+    #[arg(long, global = true, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// PostgreSQL URL (postgres://user@host/db) instead of a SQLite data folder.
+    #[arg(long, global = true, value_name = "URL")]
+    database: Option<String>,
+    /// Configuration folder to use instead of the built-in default configuration.
+    #[arg(long, global = true, value_name = "DIR")]
+    config_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new instance's data folder (SQLite) or database tables (PostgreSQL).
+    Init,
+    /// Serve the API and the web app.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080 (port 0 picks a free port).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<SocketAddr>,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Check or show configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Run a demonstration instance with demo users and about 200 synthetic cases.
+    Demo {
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<SocketAddr>,
+        /// Password for every demo user (at least 10 characters).
+        #[arg(long, value_name = "PASSWORD")]
+        demo_password: String,
+        /// How many synthetic cases to create in a new instance.
+        #[arg(long, default_value_t = 200)]
+        cases: u32,
+    },
+    /// Print the OpenAPI 3.1 document of the HTTP API.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user. The password is read from standard input (or asked for on a terminal).
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// case_worker, supervisor, programme_manager or system_administrator.
+        #[arg(long)]
+        role: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Validate a configuration folder; every problem is listed with file, line and key.
+    Validate {
+        /// The folder (default: the built-in configuration).
+        dir: Option<PathBuf>,
+    },
+    /// Print the effective settings (defaults, file, environment, flags), secrets redacted.
+    Show,
+}
+
+fn settings(global: &GlobalArgs, listen: Option<SocketAddr>) -> Result<Settings> {
+    let env = Layer::from_env(std::env::vars())?;
+    let flags = Layer {
+        data: global.data.clone(),
+        database_url: global.database.clone(),
+        config_dir: global.config_dir.clone(),
+        listen,
+        ..Layer::default()
+    };
+    Settings::resolve(global.settings.as_deref(), env, flags)
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Init => commands::init(&settings(&cli.global, None)?).await,
+        Command::Serve { listen } => serve::serve(&settings(&cli.global, listen)?).await,
+        Command::Migrate => commands::migrate(&settings(&cli.global, None)?).await,
+        Command::User(UserCommand::Add { username, display_name, role, password_stdin }) => {
+            commands::add_user(&settings(&cli.global, None)?, &username, &display_name, &role, password_stdin).await
+        }
+        Command::Config(ConfigCommand::Validate { dir }) => commands::validate_config(dir.as_deref().or(cli.global.config_dir.as_deref())),
+        Command::Config(ConfigCommand::Show) => {
+            print!("{}", settings(&cli.global, None)?.to_redacted_toml());
+            Ok(())
+        }
+        Command::Demo { listen, demo_password, cases } => {
+            demo::demo(&settings(&cli.global, listen)?, caseward_crypto::Password::new(demo_password), cases).await
+        }
+        Command::Openapi => {
+            println!("{}", caseward_server::openapi_json());
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! Opening the store and running the server, shared by `serve` and `demo`.
+
+use crate::configuration::load_configuration;
+use crate::settings::Settings;
+use anyhow::{Context, Result};
+use caseward_crypto::{PasswordHasher, PasswordParams};
+use caseward_domain::clock::SystemClock;
+use caseward_server::{AppState, ServerSettings};
+use caseward_store::{OpenOptions, Store};
+use std::sync::Arc;
+
+pub async fn open_store(settings: &Settings, create: bool) -> Result<Arc<dyn Store>> {
+    caseward_store::open(
+        &settings.store,
+        &OpenOptions { create, migrate: true, max_connections: settings.max_connections },
+    )
+    .await
+    .with_context(|| format!("cannot open the {}", settings.store))
+}
+
+pub fn password_hasher(settings: &Settings) -> Result<PasswordHasher> {
+    Ok(PasswordHasher::new(PasswordParams {
+        memory_kib: settings.argon2_memory_kib,
+        iterations: settings.argon2_iterations,
+        parallelism: 1,
+    })?)
+}
+
+fn init_logging(filter: &str) {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// Serve `store` until interrupted. Prints `listening on http://ADDR` on standard output once
+/// the port is bound (tests and scripts wait for that line).
+pub async fn run_server(settings: &Settings, store: Arc<dyn Store>, after_bind: impl FnOnce(&str)) -> Result<()> {
+    let config = Arc::new(load_configuration(settings.config_dir.as_deref())?);
+    let state = AppState::new(
+        store,
+        config,
+        Arc::new(SystemClock),
+        password_hasher(settings)?,
+        ServerSettings {
+            session_idle_timeout: chrono::Duration::minutes(i64::from(settings.session_idle_minutes)),
+            session_absolute_timeout: chrono::Duration::hours(i64::from(settings.session_absolute_hours)),
+            secure_cookies: settings.secure_cookies,
+            ..ServerSettings::default()
+        },
+    );
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.listen))?;
+    let url = format!("http://{}", listener.local_addr()?);
+    if !caseward_server::web_app_embedded() {
+        tracing::warn!("this binary was built without the web app; only the API is served");
+    }
+    println!("listening on {url}");
+    after_bind(&url);
+    caseward_server::serve(listener, state, shutdown_signal()).await?;
+    Ok(())
+}
+
+pub async fn serve(settings: &Settings) -> Result<()> {
+    init_logging(&settings.log);
+    // Fail at start, not at the first request, if the configuration is broken.
+    load_configuration(settings.config_dir.as_deref())?;
+    let store = open_store(settings, false).await?;
+    tracing::info!(backend = store.backend(), "store open");
+    run_server(settings, store, |_| {}).await
+}
+
+pub fn start_logging(settings: &Settings) {
+    init_logging(&settings.log);
+}

@@ -1,0 +1,218 @@
+//! Layered settings: built-in defaults, then a TOML file, then `CASEWARD_*` environment
+//! variables, then command-line flags. Each layer's errors name where the bad value came from.
+
+use anyhow::{Context, Result, anyhow, bail};
+use caseward_store::StoreLocation;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// One layer: every setting optional. The same keys in the file, the environment
+/// (`CASEWARD_` + upper case) and (for some) flags.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layer {
+    /// SQLite data folder.
+    pub data: Option<PathBuf>,
+    /// PostgreSQL URL; wins over `data` when both are set.
+    pub database_url: Option<String>,
+    pub listen: Option<SocketAddr>,
+    /// A configuration folder to use instead of the built-in default configuration.
+    pub config_dir: Option<PathBuf>,
+    /// Log filter, e.g. `info` or `caseward_server=debug,info`.
+    pub log: Option<String>,
+    pub session_idle_minutes: Option<u32>,
+    pub session_absolute_hours: Option<u32>,
+    pub secure_cookies: Option<bool>,
+    pub max_connections: Option<u32>,
+    pub argon2_memory_kib: Option<u32>,
+    pub argon2_iterations: Option<u32>,
+}
+
+impl Layer {
+    /// Values of `other` override ours.
+    fn merge(self, other: Layer) -> Layer {
+        Layer {
+            data: other.data.or(self.data),
+            database_url: other.database_url.or(self.database_url),
+            listen: other.listen.or(self.listen),
+            config_dir: other.config_dir.or(self.config_dir),
+            log: other.log.or(self.log),
+            session_idle_minutes: other.session_idle_minutes.or(self.session_idle_minutes),
+            session_absolute_hours: other.session_absolute_hours.or(self.session_absolute_hours),
+            secure_cookies: other.secure_cookies.or(self.secure_cookies),
+            max_connections: other.max_connections.or(self.max_connections),
+            argon2_memory_kib: other.argon2_memory_kib.or(self.argon2_memory_kib),
+            argon2_iterations: other.argon2_iterations.or(self.argon2_iterations),
+        }
+    }
+
+    pub fn from_file(path: &Path) -> Result<Layer> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read the settings file", path.display()))?;
+        toml::from_str(&text).map_err(|e| {
+            let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1).unwrap_or(1);
+            anyhow!("{}:{line}: {}", path.display(), e.message().trim())
+        })
+    }
+
+    /// Read `CASEWARD_*` variables from `vars`; an unknown `CASEWARD_` variable is an error, so
+    /// that a misspelling is noticed.
+    pub fn from_env(vars: impl Iterator<Item = (String, String)>) -> Result<Layer> {
+        let mut table = BTreeMap::new();
+        for (name, value) in vars {
+            let Some(key) = name.strip_prefix("CASEWARD_") else { continue };
+            if key.starts_with("TEST_") {
+                continue;
+            }
+            table.insert(key.to_ascii_lowercase(), (name, value));
+        }
+        let mut layer = Layer::default();
+        for (key, (name, value)) in table {
+            let bad = |what: &str| anyhow!("environment variable {name}: {what}");
+            match key.as_str() {
+                "data" => layer.data = Some(value.into()),
+                "database_url" => layer.database_url = Some(value),
+                "listen" => layer.listen = Some(value.parse().map_err(|_| bad("not an address such as 127.0.0.1:8080"))?),
+                "config_dir" => layer.config_dir = Some(value.into()),
+                "log" => layer.log = Some(value),
+                "session_idle_minutes" => layer.session_idle_minutes = Some(value.parse().map_err(|_| bad("not a whole number"))?),
+                "session_absolute_hours" => layer.session_absolute_hours = Some(value.parse().map_err(|_| bad("not a whole number"))?),
+                "secure_cookies" => layer.secure_cookies = Some(value.parse().map_err(|_| bad("not true or false"))?),
+                "max_connections" => layer.max_connections = Some(value.parse().map_err(|_| bad("not a whole number"))?),
+                "argon2_memory_kib" => layer.argon2_memory_kib = Some(value.parse().map_err(|_| bad("not a whole number"))?),
+                "argon2_iterations" => layer.argon2_iterations = Some(value.parse().map_err(|_| bad("not a whole number"))?),
+                _ => bail!("environment variable {name}: not a Caseward setting"),
+            }
+        }
+        Ok(layer)
+    }
+}
+
+/// The effective settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub store: StoreLocation,
+    pub listen: SocketAddr,
+    pub config_dir: Option<PathBuf>,
+    pub log: String,
+    pub session_idle_minutes: u32,
+    pub session_absolute_hours: u32,
+    pub secure_cookies: bool,
+    pub max_connections: u32,
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+}
+
+impl Settings {
+    /// Resolve defaults < file < environment < flags.
+    pub fn resolve(file: Option<&Path>, env: Layer, flags: Layer) -> Result<Settings> {
+        let file_layer = match file {
+            Some(path) => Layer::from_file(path)?,
+            None => Layer::default(),
+        };
+        let layer = Layer::default().merge(file_layer).merge(env).merge(flags);
+        let store = match (layer.database_url, layer.data) {
+            (Some(url), _) => {
+                let location = StoreLocation::parse(&url);
+                if !matches!(location, StoreLocation::Postgres(_)) {
+                    bail!("database_url: expected a postgres:// URL");
+                }
+                location
+            }
+            (None, Some(dir)) => StoreLocation::Sqlite(dir),
+            (None, None) => StoreLocation::Sqlite(PathBuf::from("caseward-data")),
+        };
+        let settings = Settings {
+            store,
+            listen: layer.listen.unwrap_or_else(|| "127.0.0.1:8080".parse().expect("valid default")),
+            config_dir: layer.config_dir,
+            log: layer.log.unwrap_or_else(|| "info,sqlx=warn".into()),
+            session_idle_minutes: layer.session_idle_minutes.unwrap_or(30),
+            session_absolute_hours: layer.session_absolute_hours.unwrap_or(12),
+            secure_cookies: layer.secure_cookies.unwrap_or(false),
+            max_connections: layer.max_connections.unwrap_or(8),
+            argon2_memory_kib: layer.argon2_memory_kib.unwrap_or(19 * 1024),
+            argon2_iterations: layer.argon2_iterations.unwrap_or(2),
+        };
+        if settings.session_idle_minutes == 0 {
+            bail!("session_idle_minutes: must be at least 1");
+        }
+        if settings.session_absolute_hours == 0 {
+            bail!("session_absolute_hours: must be at least 1");
+        }
+        if settings.argon2_memory_kib < 8 * 1024 || settings.argon2_iterations == 0 {
+            bail!("argon2_memory_kib: at least 8192, and argon2_iterations at least 1");
+        }
+        Ok(settings)
+    }
+
+    /// The effective settings as TOML, with any password in the database URL redacted.
+    pub fn to_redacted_toml(&self) -> String {
+        let store = match &self.store {
+            StoreLocation::Sqlite(dir) => format!("data = {:?}\n", dir.display().to_string()),
+            StoreLocation::Postgres(_) => format!("database_url = {:?}\n", self.store.to_string()),
+        };
+        format!(
+            "{store}listen = \"{}\"\n{}log = {:?}\nsession_idle_minutes = {}\nsession_absolute_hours = {}\nsecure_cookies = {}\nmax_connections = {}\nargon2_memory_kib = {}\nargon2_iterations = {}\n",
+            self.listen,
+            self.config_dir.as_ref().map(|d| format!("config_dir = {:?}\n", d.display().to_string())).unwrap_or_default(),
+            self.log,
+            self.session_idle_minutes,
+            self.session_absolute_hours,
+            self.secure_cookies,
+            self.max_connections,
+            self.argon2_memory_kib,
+            self.argon2_iterations,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Result<Layer> {
+        Layer::from_env(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+    }
+
+    #[test]
+    fn later_layers_win() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("caseward.toml");
+        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\nlog = \"debug\"\nsession_idle_minutes = 20\n").unwrap();
+        let env = env(&[("CASEWARD_LOG", "warn"), ("PATH", "/bin")]).unwrap();
+        let flags = Layer { listen: Some("127.0.0.1:9100".parse().unwrap()), ..Layer::default() };
+        let settings = Settings::resolve(Some(&file), env, flags).unwrap();
+        assert_eq!(settings.listen.port(), 9100, "flag beats file");
+        assert_eq!(settings.log, "warn", "environment beats file");
+        assert_eq!(settings.session_idle_minutes, 20, "file beats default");
+        assert_eq!(settings.session_absolute_hours, 12, "default");
+    }
+
+    #[test]
+    fn errors_name_the_file_line_and_key_or_variable() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("caseward.toml");
+        std::fs::write(&file, "log = \"info\"\nlisten = 8080\n").unwrap();
+        let error = Settings::resolve(Some(&file), Layer::default(), Layer::default()).unwrap_err().to_string();
+        assert!(error.contains("caseward.toml:2"), "{error}");
+        std::fs::write(&file, "\nlistne = \"x\"\n").unwrap();
+        let error = Settings::resolve(Some(&file), Layer::default(), Layer::default()).unwrap_err().to_string();
+        assert!(error.contains("caseward.toml:2") && error.contains("listne"), "{error}");
+
+        let error = env(&[("CASEWARD_LISTEN", "nowhere")]).unwrap_err().to_string();
+        assert!(error.contains("CASEWARD_LISTEN"), "{error}");
+        let error = env(&[("CASEWARD_LISTN", "x")]).unwrap_err().to_string();
+        assert!(error.contains("CASEWARD_LISTN") && error.contains("not a Caseward setting"), "{error}");
+    }
+
+    #[test]
+    fn database_passwords_are_redacted() {
+        let flags = Layer { database_url: Some("postgres://app:hunter22@db/caseward".into()), ..Layer::default() };
+        let settings = Settings::resolve(None, Layer::default(), flags).unwrap();
+        let shown = settings.to_redacted_toml();
+        assert!(!shown.contains("hunter22"), "{shown}");
+        assert!(!format!("{settings:?}").contains("hunter22"));
+    }
+}

@@ -1,0 +1,131 @@
+//! Login, logout and "who am I".
+
+use crate::extract::{ApiJson, cookie};
+use crate::problem::{ApiError, ApiResult, Problem};
+use crate::session::{CurrentUser, SESSION_COOKIE, clear_session_cookie, session_cookie};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use caseward_crypto::{Password, SessionToken};
+use caseward_store::{NewSession, User};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    username: String,
+    password: String,
+}
+
+/// A user as the API shows them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    /// `case_worker`, `supervisor`, `programme_manager` or `system_administrator`.
+    pub role: String,
+}
+
+impl From<&User> for UserView {
+    fn from(user: &User) -> Self {
+        Self {
+            id: user.id,
+            username: user.username.clone(),
+            display_name: user.display_name.clone(),
+            role: user.role.as_str().into(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoginResponse {
+    user: UserView,
+}
+
+/// Log in with a username and password; sets the session cookie.
+///
+/// A wrong password and an unknown username get the same answer, after the same work.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Logged in; the session cookie is set", body = LoginResponse),
+        (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn login(State(state): State<AppState>, ApiJson(request): ApiJson<LoginRequest>) -> ApiResult<Response> {
+    let password = Password::new(request.password);
+    if request.username.len() > 256 || password.char_count() > 1024 {
+        return Err(ApiError::LoginFailed);
+    }
+    let credentials = state.store.credentials(&request.username).await?;
+    let hasher = state.hasher.clone();
+    // Argon2 is slow on purpose: keep it off the async workers.
+    let (user, rehash) = tokio::task::spawn_blocking(move || match credentials {
+        Some(found) if hasher.verify(&password, &found.password_hash) => {
+            let rehash = hasher
+                .needs_rehash(&found.password_hash)
+                .then(|| hasher.hash(&password).ok())
+                .flatten();
+            (Some(found.user).filter(|u| !u.disabled), rehash)
+        }
+        Some(_) => (None, None),
+        None => {
+            hasher.verify_dummy(&password);
+            (None, None)
+        }
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("password check: {e}")))?;
+    let user = user.ok_or(ApiError::LoginFailed)?;
+    let now = state.clock.now();
+    if let Some(hash) = rehash {
+        state.store.set_password_hash(user.id, &hash, now).await?;
+    }
+    let token = SessionToken::generate(&mut rand::rngs::OsRng);
+    let lifetime = state.settings.session_absolute_timeout;
+    state
+        .store
+        .create_session(NewSession {
+            token_digest: token.digest().0,
+            user_id: user.id,
+            now,
+            expires_at: now + lifetime,
+        })
+        .await?;
+    tracing::info!(user = %user.id, "login");
+    let cookie = session_cookie(&token, lifetime.num_seconds(), state.settings.secure_cookies);
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        Json(LoginResponse { user: UserView::from(&user) }),
+    )
+        .into_response())
+}
+
+/// End the current session. Always succeeds; clears the cookie.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+    responses((status = 204, description = "Logged out")))]
+pub async fn logout(State(state): State<AppState>, parts: Parts) -> ApiResult<Response> {
+    if let Some(token) = cookie(&parts, SESSION_COOKIE).and_then(SessionToken::parse) {
+        state.store.delete_session(&token.digest().0).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, clear_session_cookie(state.settings.secure_cookies))],
+    )
+        .into_response())
+}
+
+/// The logged-in user.
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
+    responses(
+        (status = 200, body = UserView),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn me(CurrentUser(user): CurrentUser) -> Json<UserView> {
+    Json(UserView::from(&user))
+}

@@ -1,0 +1,307 @@
+//! Case endpoints: list, create, read, update. Each asks the access policy first and answers
+//! 404 for a case the user may not reach, so that its existence is not revealed.
+
+use crate::extract::ApiJson;
+use crate::problem::{ApiError, ApiResult, Problem};
+use crate::session::CurrentUser;
+use crate::state::AppState;
+use crate::values::{fields_to_json, parse_fields};
+use axum::Json;
+use axum::extract::{Path, State};
+use crate::extract::ApiQuery;
+use axum::http::StatusCode;
+use caseward_domain::access::{may_access_case, may_hold_cases};
+use caseward_domain::case::{CaseId, new_record_id};
+use caseward_domain::config::{CaseType, Intensity};
+use caseward_domain::validate::{FieldError, validate_case};
+use caseward_store::{CaseFilter, CaseRecord, CaseSummary, CaseUpdate, NewCase, User, UserRef};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// A user named on a case.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserRefView {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+}
+
+impl From<&UserRef> for UserRefView {
+    fn from(user: &UserRef) -> Self {
+        Self { id: user.id, username: user.username.clone(), display_name: user.display_name.clone() }
+    }
+}
+
+/// A case without its fields, as lists show it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseSummaryView {
+    pub id: Uuid,
+    /// Human case number, e.g. `CP-2026-00042`.
+    pub case_number: String,
+    pub case_type: String,
+    pub stage: String,
+    /// 1 (low) to 3 (high).
+    pub intensity: u8,
+    pub assigned_to: UserRefView,
+    /// Optimistic-concurrency version; send it back with an update.
+    pub version: i64,
+    /// The configuration version the case was last written with.
+    pub config_version: u32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&CaseSummary> for CaseSummaryView {
+    fn from(case: &CaseSummary) -> Self {
+        Self {
+            id: case.id,
+            case_number: case.case_number.clone(),
+            case_type: case.case_type.clone(),
+            stage: case.stage.clone(),
+            intensity: case.intensity.level(),
+            assigned_to: UserRefView::from(&case.assigned_to),
+            version: case.version,
+            config_version: case.config_version,
+            created_at: case.created_at,
+            updated_at: case.updated_at,
+        }
+    }
+}
+
+/// A case with its fields.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseView {
+    #[serde(flatten)]
+    pub summary: CaseSummaryView,
+    /// Field values keyed by field id (see the field value table in docs/API.md).
+    #[schema(value_type = Object)]
+    pub fields: Map<String, Value>,
+}
+
+impl From<&CaseRecord> for CaseView {
+    fn from(case: &CaseRecord) -> Self {
+        Self { summary: CaseSummaryView::from(&case.summary), fields: fields_to_json(&case.fields) }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CasePage {
+    pub items: Vec<CaseSummaryView>,
+    pub page: u32,
+    pub per_page: u32,
+    pub total: u64,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CaseQuery {
+    /// Only cases of this case type (id).
+    pub case_type: Option<String>,
+    /// Only cases at this stage (id).
+    pub stage: Option<String>,
+    /// Case number, whole or its beginning.
+    pub q: Option<String>,
+    /// 1-based page number.
+    pub page: Option<u32>,
+    /// 1 to 100; default 25.
+    pub per_page: Option<u32>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCaseRequest {
+    /// Case type id, e.g. `child_protection`.
+    pub case_type: String,
+    /// 1 to 3; defaults to the case type's default intensity.
+    pub intensity: Option<u8>,
+    #[schema(value_type = Object)]
+    #[serde(default)]
+    pub fields: Map<String, Value>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCaseRequest {
+    /// The version the change was based on.
+    pub version: i64,
+    /// Only the fields that change; `null` clears a field.
+    #[schema(value_type = Object)]
+    pub fields: Map<String, Value>,
+}
+
+fn parse_case_id(text: &str) -> ApiResult<CaseId> {
+    Uuid::parse_str(text).map_err(|_| ApiError::BadRequest("id: not a case id (a UUID)".into()))
+}
+
+fn ensure_may_hold_cases(user: &User) -> ApiResult<()> {
+    if may_hold_cases(user.role) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("your role does not work with individual cases"))
+    }
+}
+
+/// Read a case the user may reach; anything else is "not found".
+async fn reachable_case(state: &AppState, user: &User, id: CaseId) -> ApiResult<CaseRecord> {
+    ensure_may_hold_cases(user)?;
+    let case = state.store.case_by_id(id).await?.ok_or(ApiError::NotFound)?;
+    if !may_access_case(user.id, user.role, case.summary.assigned_to.id) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(case)
+}
+
+fn case_type<'a>(state: &'a AppState, id: &str) -> ApiResult<&'a CaseType> {
+    state.config.case_type(id).ok_or_else(|| ApiError::Internal(format!("stored case has unknown case type {id}")))
+}
+
+/// The cases the user may see, newest update first.
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseQuery),
+    responses(
+        (status = 200, body = CasePage),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_cases(State(state): State<AppState>, CurrentUser(user): CurrentUser, ApiQuery(query): ApiQuery<CaseQuery>) -> ApiResult<Json<CasePage>> {
+    ensure_may_hold_cases(&user)?;
+    let page = query.page.unwrap_or(1);
+    let per_page = query.per_page.unwrap_or(25);
+    if page == 0 {
+        return Err(ApiError::BadRequest("page: must be 1 or more".into()));
+    }
+    if !(1..=100).contains(&per_page) {
+        return Err(ApiError::BadRequest("per_page: must be between 1 and 100".into()));
+    }
+    if let Some(case_type) = &query.case_type
+        && state.config.case_type(case_type).is_none()
+    {
+        return Err(ApiError::BadRequest("case_type: unknown case type".into()));
+    }
+    if let Some(stage) = &query.stage
+        && state.config.stage(stage).is_none()
+    {
+        return Err(ApiError::BadRequest("stage: unknown stage".into()));
+    }
+    let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_uppercase);
+    if search.as_ref().is_some_and(|q| q.len() > 40) {
+        return Err(ApiError::BadRequest("q: at most 40 characters".into()));
+    }
+    let filter = CaseFilter {
+        assigned_to: Some(user.id),
+        case_type: query.case_type,
+        stage: query.stage,
+        case_number_prefix: search,
+        page,
+        per_page,
+    };
+    let found = state.store.list_cases(&filter).await?;
+    Ok(Json(CasePage { items: found.items.iter().map(CaseSummaryView::from).collect(), page, per_page, total: found.total }))
+}
+
+/// Open a new case, assigned to its creator, at its case type's first stage.
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = CreateCaseRequest,
+    responses(
+        (status = 201, body = CaseView),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_case(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ApiJson(request): ApiJson<CreateCaseRequest>,
+) -> ApiResult<(StatusCode, Json<CaseView>)> {
+    ensure_may_hold_cases(&user)?;
+    let Some(case_type) = state.config.case_type(&request.case_type) else {
+        return Err(ApiError::Validation(vec![FieldError::new("case_type", "unknown_case_type", "not a case type of this instance")]));
+    };
+    let intensity = match request.intensity {
+        None => case_type.default_intensity,
+        Some(level) => Intensity::from_level(i64::from(level))
+            .ok_or_else(|| ApiError::Validation(vec![FieldError::new("intensity", "out_of_range", "must be 1, 2 or 3")]))?,
+    };
+    let fields = parse_fields(case_type, &request.fields, false).map_err(ApiError::Validation)?.set;
+    let now = state.clock.now();
+    let stage = case_type.initial_stage();
+    let errors = validate_case(&state.config, case_type, stage, &fields, now);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let created = state
+        .store
+        .create_case(NewCase {
+            id: new_record_id(),
+            case_type: case_type.id.clone(),
+            case_type_code: case_type.code.clone(),
+            stage: stage.to_string(),
+            intensity,
+            assigned_to: user.id,
+            created_by: user.id,
+            config_version: state.config.version,
+            fields,
+            now,
+        })
+        .await?;
+    tracing::info!(case = %created.summary.id, user = %user.id, "case created");
+    Ok((StatusCode::CREATED, Json(CaseView::from(&created))))
+}
+
+/// One case with its fields.
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases",
+    params(("id" = Uuid, Path, description = "Case id")),
+    responses(
+        (status = 200, body = CaseView),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_case(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<String>) -> ApiResult<Json<CaseView>> {
+    let case = reachable_case(&state, &user, parse_case_id(&id)?).await?;
+    Ok(Json(CaseView::from(&case)))
+}
+
+/// Change some fields of a case. The request carries the version it was based on; if the case
+/// has changed since, the answer is 409 and nothing is written.
+#[utoipa::path(patch, path = "/api/v1/cases/{id}", tag = "cases", request_body = UpdateCaseRequest,
+    params(("id" = Uuid, Path, description = "Case id")),
+    responses(
+        (status = 200, body = CaseView),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update_case(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<UpdateCaseRequest>,
+) -> ApiResult<Json<CaseView>> {
+    let case = reachable_case(&state, &user, parse_case_id(&id)?).await?;
+    if case.summary.version != request.version {
+        return Err(ApiError::Conflict { expected: request.version, current: case.summary.version });
+    }
+    let case_type = case_type(&state, &case.summary.case_type)?;
+    let changes = parse_fields(case_type, &request.fields, true).map_err(ApiError::Validation)?;
+    let mut fields = case.fields;
+    for id in &changes.cleared {
+        fields.remove(id);
+    }
+    fields.extend(changes.set);
+    let now = state.clock.now();
+    let errors = validate_case(&state.config, case_type, &case.summary.stage, &fields, now);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let updated = state
+        .store
+        .update_case(CaseUpdate { id: case.summary.id, expected_version: request.version, fields, config_version: state.config.version, now })
+        .await?;
+    tracing::info!(case = %updated.summary.id, user = %user.id, version = updated.summary.version, "case updated");
+    Ok(Json(CaseView::from(&updated)))
+}

@@ -1,0 +1,111 @@
+//! Caseward's HTTP server: the JSON API under `/api/v1`, its OpenAPI document, health
+//! endpoints, and the embedded web app.
+//!
+//! Architecture invariant: this is the only crate that knows HTTP and JSON. Handlers convert
+//! between API types (defined here) and domain/store types at the edge.
+
+mod assets;
+mod auth;
+mod cases;
+mod config_api;
+mod extract;
+mod health;
+mod problem;
+mod session;
+mod state;
+mod values;
+
+pub use assets::web_app_embedded;
+pub use problem::{ApiError, Problem};
+pub use state::{AppState, ServerSettings};
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::routing::get;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Caseward API",
+        description = "Protection case management: cases, their configuration, and the session that reaches them. Errors are RFC 9457 problem details.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    tags(
+        (name = "auth", description = "Login, logout, the current user"),
+        (name = "cases", description = "Cases: list, open, read, update"),
+        (name = "config", description = "Case types, forms, stages, option lists"),
+        (name = "health", description = "Liveness and readiness"),
+    )
+)]
+struct ApiDoc;
+
+/// The API's routes and their OpenAPI description, built in one place.
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(config_api::get_config))
+        .routes(routes!(cases::list_cases, cases::create_case))
+        .routes(routes!(cases::get_case, cases::update_case))
+        .split_for_parts()
+}
+
+/// The OpenAPI 3.1 document, as pretty JSON.
+pub fn openapi_json() -> String {
+    api().1.to_pretty_json().expect("the OpenAPI document serialises")
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole application: API, OpenAPI document, web app, and the layers around them.
+pub fn app(state: AppState) -> Router {
+    let (api, spec) = api();
+    let spec_json = spec.to_json().expect("the OpenAPI document serialises");
+    let body_limit = state.settings.body_limit;
+    api.route(
+        "/api/v1/openapi.json",
+        get(move || async move { ([(header::CONTENT_TYPE, "application/json")], spec_json) }),
+    )
+    .fallback(assets::serve_asset)
+    .with_state(state)
+    .layer(DefaultBodyLimit::max(body_limit))
+    .layer(SetResponseHeaderLayer::overriding(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+    ))
+    .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+    .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+    .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+    .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+    .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+    .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+        // Log the route template, never the concrete path or query (ids and search text).
+        let route = request
+            .extensions()
+            .get::<axum::extract::MatchedPath>()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "(web app)".to_owned());
+        let request_id = request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+        tracing::info_span!("request", method = %request.method(), route, request_id)
+    }))
+    .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// Serve until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+}

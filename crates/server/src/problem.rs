@@ -1,0 +1,157 @@
+//! RFC 9457 problem details: the one mapping from errors to HTTP responses.
+//!
+//! Architecture invariant: a problem never carries case content, a credential or a token.
+//! A 500 says nothing but "internal error" and the request id; the detail goes to the log.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use caseward_domain::validate::FieldError;
+use caseward_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// `urn:caseward:problem:<name>`.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Every failing field, for validation problems.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+}
+
+/// One failing field of a request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemField {
+    /// Path of the field, e.g. `family_members[1].age`.
+    pub field: String,
+    /// A stable machine-readable code, e.g. `required`, `too_long`, `unknown_option`.
+    pub code: String,
+    /// A message a case worker understands.
+    pub message: String,
+}
+
+impl From<FieldError> for ProblemField {
+    fn from(error: FieldError) -> Self {
+        Self {
+            field: error.field,
+            code: error.code.into(),
+            message: error.message,
+        }
+    }
+}
+
+/// Everything a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("not authenticated")]
+    Unauthenticated,
+    #[error("wrong username or password")]
+    LoginFailed,
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: expected version {expected}, now {current}")]
+    Conflict { expected: i64, current: i64 },
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("database unavailable")]
+    Unavailable,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => Self::NotFound,
+            StoreError::Conflict { expected, current } => Self::Conflict { expected, current },
+            StoreError::Duplicate(what) => Self::BadRequest(format!("{what} is already taken")),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl ApiError {
+    fn parts(&self) -> (StatusCode, &'static str, &'static str) {
+        match self {
+            Self::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation", "The request has invalid fields"),
+            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "The request is malformed"),
+            Self::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", "Please log in"),
+            Self::LoginFailed => (StatusCode::UNAUTHORIZED, "unauthenticated", "Wrong username or password"),
+            Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "You do not have access to this"),
+            Self::NotFound => (StatusCode::NOT_FOUND, "not-found", "Not found"),
+            Self::Conflict { .. } => (StatusCode::CONFLICT, "conflict", "The record was changed by someone else"),
+            Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "The request body is too large"),
+            Self::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "The request body must be JSON (Content-Type: application/json)",
+            ),
+            Self::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "The database is not reachable"),
+            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error"),
+        }
+    }
+
+    pub fn to_problem(&self) -> Problem {
+        let (status, name, title) = self.parts();
+        let (detail, errors) = match self {
+            Self::Validation(errors) => (
+                Some(format!(
+                    "{} field{} need{} attention",
+                    errors.len(),
+                    if errors.len() == 1 { "" } else { "s" },
+                    if errors.len() == 1 { "s" } else { "" }
+                )),
+                errors.iter().cloned().map(ProblemField::from).collect(),
+            ),
+            Self::BadRequest(detail) => (Some(detail.clone()), Vec::new()),
+            Self::Forbidden(detail) => (Some((*detail).to_string()), Vec::new()),
+            Self::Conflict { expected, current } => (
+                Some(format!(
+                    "you edited version {expected}, but the record is now at version {current}; reload it and apply your change again"
+                )),
+                Vec::new(),
+            ),
+            _ => (None, Vec::new()),
+        };
+        Problem {
+            problem_type: format!("urn:caseward:problem:{name}"),
+            title: title.into(),
+            status: status.as_u16(),
+            detail,
+            errors,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let Self::Internal(detail) = &self {
+            tracing::error!(error = %detail, "request failed");
+        }
+        let problem = self.to_problem();
+        let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&problem).unwrap_or_default();
+        let mut response = (status, body).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        response
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

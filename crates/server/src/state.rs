@@ -1,0 +1,67 @@
+//! What every handler shares: the store, the configuration, the clock, the password hasher and
+//! the server settings. Passed explicitly, never global.
+
+use caseward_crypto::PasswordHasher;
+use caseward_domain::clock::Clock;
+use caseward_domain::config::Configuration;
+use caseward_store::Store;
+use std::sync::Arc;
+
+use crate::config_api::ConfigView;
+
+/// Server settings, with the defaults a careful deployment wants.
+#[derive(Debug, Clone)]
+pub struct ServerSettings {
+    /// A session unused this long ends.
+    pub session_idle_timeout: chrono::Duration,
+    /// A session ends this long after login, however busy.
+    pub session_absolute_timeout: chrono::Duration,
+    /// Mark the session cookie `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
+    /// Largest request body accepted, in bytes.
+    pub body_limit: usize,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            session_idle_timeout: chrono::Duration::minutes(30),
+            session_absolute_timeout: chrono::Duration::hours(12),
+            secure_cookies: false,
+            body_limit: 1024 * 1024,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<Configuration>,
+    /// The configuration as the API shows it, serialised once.
+    pub config_json: axum::body::Bytes,
+    pub clock: Arc<dyn Clock>,
+    pub hasher: Arc<PasswordHasher>,
+    pub settings: Arc<ServerSettings>,
+}
+
+impl AppState {
+    pub fn new(
+        store: Arc<dyn Store>,
+        config: Arc<Configuration>,
+        clock: Arc<dyn Clock>,
+        hasher: PasswordHasher,
+        settings: ServerSettings,
+    ) -> Self {
+        let config_json = serde_json::to_vec(&ConfigView::from(config.as_ref()))
+            .expect("the configuration view always serialises")
+            .into();
+        Self {
+            store,
+            config,
+            config_json,
+            clock,
+            hasher: Arc::new(hasher),
+            settings: Arc::new(settings),
+        }
+    }
+}
