@@ -19,7 +19,11 @@ pub async fn init(settings: &Settings) -> Result<()> {
         bail!("{} already holds a Caseward instance", dir.display());
     }
     let store = open_store(settings, true).await?;
-    println!("Initialised a new Caseward instance in the {} ({} backend).", settings.store, store.backend());
+    println!(
+        "Initialised a new Caseward instance in the {} ({} backend).",
+        settings.store,
+        store.backend()
+    );
     println!("Next: add a user with `caseward user add`, then run `caseward serve`.");
     Ok(())
 }
@@ -40,15 +44,25 @@ pub async fn migrate(settings: &Settings) -> Result<()> {
 fn read_password(from_stdin: bool) -> Result<Password> {
     let text = if from_stdin {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
         line.trim_end_matches(['\n', '\r']).to_string()
     } else {
-        rpassword::prompt_password("Password: ").context("cannot read the password (use --password-stdin)")?
+        rpassword::prompt_password("Password: ")
+            .context("cannot read the password (use --password-stdin)")?
     };
     Ok(Password::new(text))
 }
 
-pub async fn add_user(settings: &Settings, username: &str, display_name: &str, role: &str, password_stdin: bool) -> Result<()> {
+pub async fn add_user(
+    settings: &Settings,
+    username: &str,
+    display_name: &str,
+    role: &str,
+    password_stdin: bool,
+) -> Result<()> {
     check_username(username).map_err(|e| anyhow::anyhow!("--username: {e}"))?;
     let display_name = display_name.trim();
     if display_name.is_empty() || display_name.chars().count() > 120 {
@@ -56,7 +70,10 @@ pub async fn add_user(settings: &Settings, username: &str, display_name: &str, r
     }
     let Some(role) = Role::parse(role) else {
         let known: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
-        bail!("--role: unknown role \"{role}\" (expected one of {})", known.join(", "));
+        bail!(
+            "--role: unknown role \"{role}\" (expected one of {})",
+            known.join(", ")
+        );
     };
     let password = read_password(password_stdin)?;
     check_new_password(password.char_count()).map_err(|e| anyhow::anyhow!("password: {e}"))?;
@@ -74,10 +91,15 @@ pub async fn add_user(settings: &Settings, username: &str, display_name: &str, r
         })
         .await
         .map_err(|e| match e {
-            StoreError::Duplicate(_) => anyhow::anyhow!("--username: \"{username}\" is already taken"),
+            StoreError::Duplicate(_) => {
+                anyhow::anyhow!("--username: \"{username}\" is already taken")
+            }
             other => other.into(),
         })?;
-    println!("Added {} ({}) as {}.", user.username, user.display_name, user.role);
+    println!(
+        "Added {} ({}) as {}.",
+        user.username, user.display_name, user.role
+    );
     Ok(())
 }
 
@@ -88,7 +110,11 @@ pub fn validate_config(dir: Option<&Path>) -> Result<()> {
     };
     match load(&sources) {
         Ok(config) => {
-            let fields: usize = config.case_types.iter().map(|t| t.form.fields().count()).sum();
+            let fields: usize = config
+                .case_types
+                .iter()
+                .map(|t| t.form.fields().count())
+                .sum();
             println!(
                 "The configuration is valid: {} files, {} case types, {} fields, {} option lists, {} stages, {} locations.",
                 sources.len(),

@@ -12,7 +12,9 @@ struct DefaultConfiguration;
 
 /// The built-in default configuration's files.
 pub fn default_sources() -> Vec<SourceFile> {
-    let mut names: Vec<_> = DefaultConfiguration::iter().filter(|n| n.ends_with(".toml")).collect();
+    let mut names: Vec<_> = DefaultConfiguration::iter()
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
     names.sort();
     names
         .into_iter()
@@ -29,7 +31,8 @@ pub fn default_sources() -> Vec<SourceFile> {
 /// Every `.toml` file below `dir`, in a stable order, named by its path.
 pub fn folder_sources(dir: &Path) -> Result<Vec<SourceFile>> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-        let entries = std::fs::read_dir(dir).with_context(|| format!("{}: cannot read the configuration folder", dir.display()))?;
+        let entries = std::fs::read_dir(dir)
+            .with_context(|| format!("{}: cannot read the configuration folder", dir.display()))?;
         for entry in entries {
             let path = entry?.path();
             if path.is_dir() {
@@ -46,8 +49,12 @@ pub fn folder_sources(dir: &Path) -> Result<Vec<SourceFile>> {
     paths
         .into_iter()
         .map(|path| {
-            let text = std::fs::read_to_string(&path).with_context(|| format!("{}: cannot read", path.display()))?;
-            Ok(SourceFile { name: path.display().to_string(), text })
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("{}: cannot read", path.display()))?;
+            Ok(SourceFile {
+                name: path.display().to_string(),
+                text,
+            })
         })
         .collect()
 }

@@ -39,25 +39,45 @@ pub async fn demo(settings: &Settings, password: Password, cases: u32) -> Result
     let config = load_configuration(settings.config_dir.as_deref())?;
     let store = open_store(settings, true).await?;
     let users = ensure_users(settings, &store, password).await?;
-    let existing = store.list_cases(&CaseFilter { page: 1, per_page: 1, ..CaseFilter::default() }).await?.total;
+    let existing = store
+        .list_cases(&CaseFilter {
+            page: 1,
+            per_page: 1,
+            ..CaseFilter::default()
+        })
+        .await?
+        .total;
     if existing == 0 {
-        let workers: Vec<&User> = users.iter().filter(|u| u.role == Role::CaseWorker).collect();
+        let workers: Vec<&User> = users
+            .iter()
+            .filter(|u| u.role == Role::CaseWorker)
+            .collect();
         let made = seed_cases(&config, &store, &workers, cases).await?;
         println!("Created {made} synthetic cases.");
     } else {
-        println!("Reusing the instance in the {} ({existing} cases).", settings.store);
+        println!(
+            "Reusing the instance in the {} ({existing} cases).",
+            settings.store
+        );
     }
     let names: Vec<&str> = DEMO_USERS.iter().map(|(name, _, _)| *name).collect();
     run_server(settings, store, |url| {
         println!();
         println!("Caseward demo is running. Open {url} in a browser.");
-        println!("Log in as one of: {} — with the password given to --demo-password.", names.join(", "));
+        println!(
+            "Log in as one of: {} — with the password given to --demo-password.",
+            names.join(", ")
+        );
         println!("worker1 holds cases of all three types. Stop with Ctrl-C.");
     })
     .await
 }
 
-async fn ensure_users(settings: &Settings, store: &Arc<dyn Store>, password: Password) -> Result<Vec<User>> {
+async fn ensure_users(
+    settings: &Settings,
+    store: &Arc<dyn Store>,
+    password: Password,
+) -> Result<Vec<User>> {
     let hasher = password_hasher(settings)?;
     let hash = tokio::task::spawn_blocking(move || hasher.hash(&password)).await??;
     let mut users = Vec::new();
@@ -84,7 +104,12 @@ async fn ensure_users(settings: &Settings, store: &Arc<dyn Store>, password: Pas
 
 /// Create `count` cases spread over the case types and the workers, opened over the last
 /// ten months.
-async fn seed_cases(config: &caseward_domain::config::Configuration, store: &Arc<dyn Store>, workers: &[&User], count: u32) -> Result<u32> {
+async fn seed_cases(
+    config: &caseward_domain::config::Configuration,
+    store: &Arc<dyn Store>,
+    workers: &[&User],
+    count: u32,
+) -> Result<u32> {
     if workers.is_empty() {
         return Ok(0);
     }

@@ -13,7 +13,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "caseward", version, about = "Protection case management: confidential by construction.")]
+#[command(
+    name = "caseward",
+    version,
+    about = "Protection case management: confidential by construction."
+)]
 struct Cli {
     #[command(flatten)]
     global: GlobalArgs,
@@ -112,7 +116,10 @@ fn settings(global: &GlobalArgs, listen: Option<SocketAddr>) -> Result<Settings>
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("error: cannot start the async runtime: {error}");
@@ -133,16 +140,39 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Init => commands::init(&settings(&cli.global, None)?).await,
         Command::Serve { listen } => serve::serve(&settings(&cli.global, listen)?).await,
         Command::Migrate => commands::migrate(&settings(&cli.global, None)?).await,
-        Command::User(UserCommand::Add { username, display_name, role, password_stdin }) => {
-            commands::add_user(&settings(&cli.global, None)?, &username, &display_name, &role, password_stdin).await
+        Command::User(UserCommand::Add {
+            username,
+            display_name,
+            role,
+            password_stdin,
+        }) => {
+            commands::add_user(
+                &settings(&cli.global, None)?,
+                &username,
+                &display_name,
+                &role,
+                password_stdin,
+            )
+            .await
         }
-        Command::Config(ConfigCommand::Validate { dir }) => commands::validate_config(dir.as_deref().or(cli.global.config_dir.as_deref())),
+        Command::Config(ConfigCommand::Validate { dir }) => {
+            commands::validate_config(dir.as_deref().or(cli.global.config_dir.as_deref()))
+        }
         Command::Config(ConfigCommand::Show) => {
             print!("{}", settings(&cli.global, None)?.to_redacted_toml());
             Ok(())
         }
-        Command::Demo { listen, demo_password, cases } => {
-            demo::demo(&settings(&cli.global, listen)?, caseward_crypto::Password::new(demo_password), cases).await
+        Command::Demo {
+            listen,
+            demo_password,
+            cases,
+        } => {
+            demo::demo(
+                &settings(&cli.global, listen)?,
+                caseward_crypto::Password::new(demo_password),
+                cases,
+            )
+            .await
         }
         Command::Openapi => {
             println!("{}", caseward_server::openapi_json());

@@ -12,7 +12,11 @@ use std::sync::Arc;
 pub async fn open_store(settings: &Settings, create: bool) -> Result<Arc<dyn Store>> {
     caseward_store::open(
         &settings.store,
-        &OpenOptions { create, migrate: true, max_connections: settings.max_connections },
+        &OpenOptions {
+            create,
+            migrate: true,
+            max_connections: settings.max_connections,
+        },
     )
     .await
     .with_context(|| format!("cannot open the {}", settings.store))
@@ -39,7 +43,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };
@@ -54,7 +60,11 @@ async fn shutdown_signal() {
 
 /// Serve `store` until interrupted. Prints `listening on http://ADDR` on standard output once
 /// the port is bound (tests and scripts wait for that line).
-pub async fn run_server(settings: &Settings, store: Arc<dyn Store>, after_bind: impl FnOnce(&str)) -> Result<()> {
+pub async fn run_server(
+    settings: &Settings,
+    store: Arc<dyn Store>,
+    after_bind: impl FnOnce(&str),
+) -> Result<()> {
     let config = Arc::new(load_configuration(settings.config_dir.as_deref())?);
     let state = AppState::new(
         store,
@@ -62,8 +72,12 @@ pub async fn run_server(settings: &Settings, store: Arc<dyn Store>, after_bind: 
         Arc::new(SystemClock),
         password_hasher(settings)?,
         ServerSettings {
-            session_idle_timeout: chrono::Duration::minutes(i64::from(settings.session_idle_minutes)),
-            session_absolute_timeout: chrono::Duration::hours(i64::from(settings.session_absolute_hours)),
+            session_idle_timeout: chrono::Duration::minutes(i64::from(
+                settings.session_idle_minutes,
+            )),
+            session_absolute_timeout: chrono::Duration::hours(i64::from(
+                settings.session_absolute_hours,
+            )),
             secure_cookies: settings.secure_cookies,
             ..ServerSettings::default()
         },

@@ -49,9 +49,13 @@ impl Layer {
     }
 
     pub fn from_file(path: &Path) -> Result<Layer> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read the settings file", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("{}: cannot read the settings file", path.display()))?;
         toml::from_str(&text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1).unwrap_or(1);
+            let line = e
+                .span()
+                .map(|s| text[..s.start].matches('\n').count() + 1)
+                .unwrap_or(1);
             anyhow!("{}:{line}: {}", path.display(), e.message().trim())
         })
     }
@@ -61,7 +65,9 @@ impl Layer {
     pub fn from_env(vars: impl Iterator<Item = (String, String)>) -> Result<Layer> {
         let mut table = BTreeMap::new();
         for (name, value) in vars {
-            let Some(key) = name.strip_prefix("CASEWARD_") else { continue };
+            let Some(key) = name.strip_prefix("CASEWARD_") else {
+                continue;
+            };
             if key.starts_with("TEST_") {
                 continue;
             }
@@ -73,15 +79,39 @@ impl Layer {
             match key.as_str() {
                 "data" => layer.data = Some(value.into()),
                 "database_url" => layer.database_url = Some(value),
-                "listen" => layer.listen = Some(value.parse().map_err(|_| bad("not an address such as 127.0.0.1:8080"))?),
+                "listen" => {
+                    layer.listen = Some(
+                        value
+                            .parse()
+                            .map_err(|_| bad("not an address such as 127.0.0.1:8080"))?,
+                    )
+                }
                 "config_dir" => layer.config_dir = Some(value.into()),
                 "log" => layer.log = Some(value),
-                "session_idle_minutes" => layer.session_idle_minutes = Some(value.parse().map_err(|_| bad("not a whole number"))?),
-                "session_absolute_hours" => layer.session_absolute_hours = Some(value.parse().map_err(|_| bad("not a whole number"))?),
-                "secure_cookies" => layer.secure_cookies = Some(value.parse().map_err(|_| bad("not true or false"))?),
-                "max_connections" => layer.max_connections = Some(value.parse().map_err(|_| bad("not a whole number"))?),
-                "argon2_memory_kib" => layer.argon2_memory_kib = Some(value.parse().map_err(|_| bad("not a whole number"))?),
-                "argon2_iterations" => layer.argon2_iterations = Some(value.parse().map_err(|_| bad("not a whole number"))?),
+                "session_idle_minutes" => {
+                    layer.session_idle_minutes =
+                        Some(value.parse().map_err(|_| bad("not a whole number"))?)
+                }
+                "session_absolute_hours" => {
+                    layer.session_absolute_hours =
+                        Some(value.parse().map_err(|_| bad("not a whole number"))?)
+                }
+                "secure_cookies" => {
+                    layer.secure_cookies =
+                        Some(value.parse().map_err(|_| bad("not true or false"))?)
+                }
+                "max_connections" => {
+                    layer.max_connections =
+                        Some(value.parse().map_err(|_| bad("not a whole number"))?)
+                }
+                "argon2_memory_kib" => {
+                    layer.argon2_memory_kib =
+                        Some(value.parse().map_err(|_| bad("not a whole number"))?)
+                }
+                "argon2_iterations" => {
+                    layer.argon2_iterations =
+                        Some(value.parse().map_err(|_| bad("not a whole number"))?)
+                }
                 _ => bail!("environment variable {name}: not a Caseward setting"),
             }
         }
@@ -125,7 +155,9 @@ impl Settings {
         };
         let settings = Settings {
             store,
-            listen: layer.listen.unwrap_or_else(|| "127.0.0.1:8080".parse().expect("valid default")),
+            listen: layer
+                .listen
+                .unwrap_or_else(|| "127.0.0.1:8080".parse().expect("valid default")),
             config_dir: layer.config_dir,
             log: layer.log.unwrap_or_else(|| "info,sqlx=warn".into()),
             session_idle_minutes: layer.session_idle_minutes.unwrap_or(30),
@@ -156,7 +188,10 @@ impl Settings {
         format!(
             "{store}listen = \"{}\"\n{}log = {:?}\nsession_idle_minutes = {}\nsession_absolute_hours = {}\nsecure_cookies = {}\nmax_connections = {}\nargon2_memory_kib = {}\nargon2_iterations = {}\n",
             self.listen,
-            self.config_dir.as_ref().map(|d| format!("config_dir = {:?}\n", d.display().to_string())).unwrap_or_default(),
+            self.config_dir
+                .as_ref()
+                .map(|d| format!("config_dir = {:?}\n", d.display().to_string()))
+                .unwrap_or_default(),
             self.log,
             self.session_idle_minutes,
             self.session_absolute_hours,
@@ -180,9 +215,16 @@ mod tests {
     fn later_layers_win() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("caseward.toml");
-        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\nlog = \"debug\"\nsession_idle_minutes = 20\n").unwrap();
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:9000\"\nlog = \"debug\"\nsession_idle_minutes = 20\n",
+        )
+        .unwrap();
         let env = env(&[("CASEWARD_LOG", "warn"), ("PATH", "/bin")]).unwrap();
-        let flags = Layer { listen: Some("127.0.0.1:9100".parse().unwrap()), ..Layer::default() };
+        let flags = Layer {
+            listen: Some("127.0.0.1:9100".parse().unwrap()),
+            ..Layer::default()
+        };
         let settings = Settings::resolve(Some(&file), env, flags).unwrap();
         assert_eq!(settings.listen.port(), 9100, "flag beats file");
         assert_eq!(settings.log, "warn", "environment beats file");
@@ -195,21 +237,36 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("caseward.toml");
         std::fs::write(&file, "log = \"info\"\nlisten = 8080\n").unwrap();
-        let error = Settings::resolve(Some(&file), Layer::default(), Layer::default()).unwrap_err().to_string();
+        let error = Settings::resolve(Some(&file), Layer::default(), Layer::default())
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("caseward.toml:2"), "{error}");
         std::fs::write(&file, "\nlistne = \"x\"\n").unwrap();
-        let error = Settings::resolve(Some(&file), Layer::default(), Layer::default()).unwrap_err().to_string();
-        assert!(error.contains("caseward.toml:2") && error.contains("listne"), "{error}");
+        let error = Settings::resolve(Some(&file), Layer::default(), Layer::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("caseward.toml:2") && error.contains("listne"),
+            "{error}"
+        );
 
-        let error = env(&[("CASEWARD_LISTEN", "nowhere")]).unwrap_err().to_string();
+        let error = env(&[("CASEWARD_LISTEN", "nowhere")])
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("CASEWARD_LISTEN"), "{error}");
         let error = env(&[("CASEWARD_LISTN", "x")]).unwrap_err().to_string();
-        assert!(error.contains("CASEWARD_LISTN") && error.contains("not a Caseward setting"), "{error}");
+        assert!(
+            error.contains("CASEWARD_LISTN") && error.contains("not a Caseward setting"),
+            "{error}"
+        );
     }
 
     #[test]
     fn database_passwords_are_redacted() {
-        let flags = Layer { database_url: Some("postgres://app:hunter22@db/caseward".into()), ..Layer::default() };
+        let flags = Layer {
+            database_url: Some("postgres://app:hunter22@db/caseward".into()),
+            ..Layer::default()
+        };
         let settings = Settings::resolve(None, Layer::default(), flags).unwrap();
         let shown = settings.to_redacted_toml();
         assert!(!shown.contains("hunter22"), "{shown}");

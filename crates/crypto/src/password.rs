@@ -62,8 +62,13 @@ impl std::fmt::Debug for PasswordHasher {
 
 impl PasswordHasher {
     pub fn new(params: PasswordParams) -> Result<Self, PasswordError> {
-        let argon_params = Params::new(params.memory_kib, params.iterations, params.parallelism, None)
-            .map_err(|e| PasswordError::Parameters(e.to_string()))?;
+        let argon_params = Params::new(
+            params.memory_kib,
+            params.iterations,
+            params.parallelism,
+            None,
+        )
+        .map_err(|e| PasswordError::Parameters(e.to_string()))?;
         let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params);
         let mut hasher = Self {
             argon2,
@@ -128,7 +133,9 @@ mod tests {
     #[test]
     fn right_password_verifies_and_wrong_does_not() {
         let hasher = hasher();
-        let hash = hasher.hash(&Password::new("a long passphrase".into())).unwrap();
+        let hash = hasher
+            .hash(&Password::new("a long passphrase".into()))
+            .unwrap();
         assert!(hash.starts_with("$argon2id$"));
         assert!(hasher.verify(&Password::new("a long passphrase".into()), &hash));
         assert!(!hasher.verify(&Password::new("a long passphrasE".into()), &hash));

@@ -35,13 +35,25 @@ pub fn validate_case(
     let mut errors = Vec::new();
     for id in fields.keys() {
         if case_type.form.field(id).is_none() {
-            errors.push(FieldError::new(id, "unknown_field", format!("there is no field \"{id}\" in this form")));
+            errors.push(FieldError::new(
+                id,
+                "unknown_field",
+                format!("there is no field \"{id}\" in this form"),
+            ));
         }
     }
     for section in &case_type.form.sections {
         let required_now = section.stage.as_deref().is_none_or(|s| s == stage);
         for field in &section.fields {
-            check_field(config, field, fields.get(&field.id), &field.id, required_now, now, &mut errors);
+            check_field(
+                config,
+                field,
+                fields.get(&field.id),
+                &field.id,
+                required_now,
+                now,
+                &mut errors,
+            );
         }
     }
     errors
@@ -77,14 +89,26 @@ fn check_field(
                 && min_items > 0
                 && !field.required
             {
-                errors.push(FieldError::new(path, "too_few_items", format!("add at least {min_items}")));
+                errors.push(FieldError::new(
+                    path,
+                    "too_few_items",
+                    format!("add at least {min_items}"),
+                ));
             }
             return;
         }
     };
-    let mut fail = |code: &'static str, message: String| errors.push(FieldError::new(path, code, message));
+    let mut fail =
+        |code: &'static str, message: String| errors.push(FieldError::new(path, code, message));
     match (&field.kind, value) {
-        (FieldKind::ShortText { min_length, max_length, pattern }, FieldValue::Text(text)) => {
+        (
+            FieldKind::ShortText {
+                min_length,
+                max_length,
+                pattern,
+            },
+            FieldValue::Text(text),
+        ) => {
             let length = text.chars().count() as u32;
             if length > *max_length {
                 fail("too_long", format!("at most {max_length} characters"));
@@ -100,7 +124,13 @@ fn check_field(
                 fail("pattern", "does not have the expected format".into());
             }
         }
-        (FieldKind::LongText { min_length, max_length }, FieldValue::Text(text)) => {
+        (
+            FieldKind::LongText {
+                min_length,
+                max_length,
+            },
+            FieldValue::Text(text),
+        ) => {
             let length = text.chars().count() as u32;
             if length > *max_length {
                 fail("too_long", format!("at most {max_length} characters"));
@@ -137,15 +167,32 @@ fn check_field(
         }
         (FieldKind::YesNo, FieldValue::YesNo(_)) => {}
         (FieldKind::SingleSelect { option_list }, FieldValue::Choice(choice)) => {
-            if !config.option_lists.get(option_list).is_some_and(|l| l.contains(choice)) {
-                fail("unknown_option", format!("\"{choice}\" is not one of the options"));
+            if !config
+                .option_lists
+                .get(option_list)
+                .is_some_and(|l| l.contains(choice))
+            {
+                fail("unknown_option", "not one of the options".into());
             }
         }
-        (FieldKind::MultiSelect { option_list, max_choices }, FieldValue::Choices(choices)) => {
+        (
+            FieldKind::MultiSelect {
+                option_list,
+                max_choices,
+            },
+            FieldValue::Choices(choices),
+        ) => {
             let list = config.option_lists.get(option_list);
-            if let Some(unknown) = choices.iter().find(|c| !list.is_some_and(|l| l.contains(c))) {
-                fail("unknown_option", format!("\"{unknown}\" is not one of the options"));
-            } else if choices.iter().enumerate().any(|(i, c)| choices[..i].contains(c)) {
+            if choices.iter().any(|c| !list.is_some_and(|l| l.contains(c))) {
+                fail(
+                    "unknown_option",
+                    "a choice is not one of the options".into(),
+                );
+            } else if choices
+                .iter()
+                .enumerate()
+                .any(|(i, c)| choices[..i].contains(c))
+            {
                 fail("duplicate_option", "an option is chosen twice".into());
             } else if let Some(max) = max_choices
                 && choices.len() as u32 > *max
@@ -153,14 +200,26 @@ fn check_field(
                 fail("too_many_choices", format!("choose at most {max}"));
             }
         }
-        (FieldKind::Location { min_level }, FieldValue::Location(code)) => match config.location(code) {
-            None => fail("unknown_location", "not a known location".into()),
-            Some(location) if location.level < *min_level => {
-                fail("location_too_broad", format!("choose at least a {}", min_level.as_str()));
+        (FieldKind::Location { min_level }, FieldValue::Location(code)) => {
+            match config.location(code) {
+                None => fail("unknown_location", "not a known location".into()),
+                Some(location) if location.level < *min_level => {
+                    fail(
+                        "location_too_broad",
+                        format!("choose at least a {}", min_level.as_str()),
+                    );
+                }
+                Some(_) => {}
             }
-            Some(_) => {}
-        },
-        (FieldKind::RepeatingGroup { fields, min_items, max_items }, FieldValue::Group(items)) => {
+        }
+        (
+            FieldKind::RepeatingGroup {
+                fields,
+                min_items,
+                max_items,
+            },
+            FieldValue::Group(items),
+        ) => {
             let count = items.len() as u32;
             if count > *max_items {
                 fail("too_many_items", format!("at most {max_items}"));
@@ -168,10 +227,20 @@ fn check_field(
                 fail("too_few_items", format!("add at least {min_items}"));
             }
             for (index, item) in items.iter().enumerate() {
-                check_group_item(config, fields, item, &format!("{path}[{index}]"), now, errors);
+                check_group_item(
+                    config,
+                    fields,
+                    item,
+                    &format!("{path}[{index}]"),
+                    now,
+                    errors,
+                );
             }
         }
-        (kind, _) => fail("wrong_type", format!("expected a value of type {}", kind.type_name())),
+        (kind, _) => fail(
+            "wrong_type",
+            format!("expected a value of type {}", kind.type_name()),
+        ),
     }
 }
 
@@ -185,11 +254,23 @@ fn check_group_item(
 ) {
     for id in item.keys() {
         if !members.iter().any(|m| &m.id == id) {
-            errors.push(FieldError::new(format!("{path}.{id}"), "unknown_field", format!("there is no field \"{id}\" in this group")));
+            errors.push(FieldError::new(
+                format!("{path}.{id}"),
+                "unknown_field",
+                format!("there is no field \"{id}\" in this group"),
+            ));
         }
     }
     for member in members {
         let member_path = format!("{path}.{}", member.id);
-        check_field(config, member, item.get(&member.id), &member_path, true, now, errors);
+        check_field(
+            config,
+            member,
+            item.get(&member.id),
+            &member_path,
+            true,
+            now,
+            errors,
+        );
     }
 }

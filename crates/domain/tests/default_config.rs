@@ -37,7 +37,10 @@ fn default_configuration_loads() {
     let config = default_config();
     let codes: Vec<_> = config.case_types.iter().map(|t| t.code.as_str()).collect();
     for code in ["CP", "GBV", "GP"] {
-        assert!(codes.contains(&code), "case type {code} missing from {codes:?}");
+        assert!(
+            codes.contains(&code),
+            "case type {code} missing from {codes:?}"
+        );
     }
     for language in ["en", "fr", "ar"] {
         assert!(config.languages.available.iter().any(|l| l == language));
@@ -74,7 +77,11 @@ fn gbv_perpetrator_details_are_confidential_and_safety_plan_restricted() {
         .flat_map(|s| &s.fields)
         .collect();
     assert!(!perpetrator.is_empty(), "GBV has a perpetrator section");
-    assert!(perpetrator.iter().all(|f| f.classification == Classification::Confidential));
+    assert!(
+        perpetrator
+            .iter()
+            .all(|f| f.classification == Classification::Confidential)
+    );
     let safety_plan: Vec<_> = gbv
         .form
         .sections
@@ -83,7 +90,11 @@ fn gbv_perpetrator_details_are_confidential_and_safety_plan_restricted() {
         .flat_map(|s| &s.fields)
         .collect();
     assert!(!safety_plan.is_empty(), "GBV has a safety plan section");
-    assert!(safety_plan.iter().all(|f| f.classification >= Classification::Restricted));
+    assert!(
+        safety_plan
+            .iter()
+            .all(|f| f.classification >= Classification::Restricted)
+    );
 }
 
 #[test]
@@ -99,9 +110,97 @@ fn every_field_type_is_used() {
         }
     }
     for kind in [
-        "short_text", "long_text", "number", "date", "date_time", "yes_no",
-        "single_select", "multi_select", "location", "repeating_group",
+        "short_text",
+        "long_text",
+        "number",
+        "date",
+        "date_time",
+        "yes_no",
+        "single_select",
+        "multi_select",
+        "location",
+        "repeating_group",
     ] {
-        assert!(used.contains(kind), "no field of type {kind} in the default configuration");
+        assert!(
+            used.contains(kind),
+            "no field of type {kind} in the default configuration"
+        );
     }
+}
+
+#[test]
+fn every_text_is_translated_everywhere() {
+    let config = default_config();
+    let mut missing = Vec::new();
+    let mut check = |what: String, text: &caseward_domain::i18n::Translations| {
+        for language in &config.languages.available {
+            if !text.is_empty() && !text.contains(language) {
+                missing.push(format!("{what} ({language})"));
+            }
+        }
+    };
+    for stage in &config.stages {
+        check(format!("stage {}", stage.id), &stage.label);
+    }
+    for list in config.option_lists.values() {
+        for option in &list.options {
+            check(format!("option {}.{}", list.id, option.id), &option.label);
+        }
+    }
+    for location in &config.locations {
+        check(format!("location {}", location.code), &location.name);
+    }
+    for case_type in &config.case_types {
+        check(format!("case type {}", case_type.id), &case_type.name);
+        for section in &case_type.form.sections {
+            check(
+                format!("section {}.{}", case_type.id, section.id),
+                &section.label,
+            );
+            for field in &section.fields {
+                check(format!("help {}.{}", case_type.id, field.id), &field.help);
+                if let FieldKind::RepeatingGroup { fields, .. } = &field.kind {
+                    for member in fields {
+                        check(
+                            format!("field {}.{}.{}", case_type.id, field.id, member.id),
+                            &member.label,
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "untranslated: {missing:#?}");
+}
+
+#[test]
+fn synthetic_cases_are_valid_and_well_filled() {
+    use caseward_domain::synthetic::synthetic_case;
+    use caseward_domain::validate::validate_case;
+    use rand::SeedableRng;
+    let config = default_config();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+    let now = chrono::Utc::now();
+    let mut filled = 0;
+    let mut stages = std::collections::BTreeSet::new();
+    for case_type in &config.case_types {
+        for _ in 0..60 {
+            let case = synthetic_case(&config, case_type, &mut rng, now);
+            let errors = validate_case(&config, case_type, &case.stage, &case.fields, now);
+            assert!(
+                errors.is_empty(),
+                "{} at {}: {errors:?}",
+                case_type.id,
+                case.stage
+            );
+            filled += case.fields.len();
+            stages.insert(case.stage);
+        }
+    }
+    assert!(
+        filled / 180 >= 10,
+        "on average at least 10 fields per case, got {}",
+        filled / 180
+    );
+    assert!(stages.len() >= 5, "cases spread over stages: {stages:?}");
 }

@@ -57,7 +57,10 @@ pub struct LoginResponse {
         (status = 200, description = "Logged in; the session cookie is set", body = LoginResponse),
         (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn login(State(state): State<AppState>, ApiJson(request): ApiJson<LoginRequest>) -> ApiResult<Response> {
+pub async fn login(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<LoginRequest>,
+) -> ApiResult<Response> {
     let password = Password::new(request.password);
     if request.username.len() > 256 || password.char_count() > 1024 {
         return Err(ApiError::LoginFailed);
@@ -98,10 +101,16 @@ pub async fn login(State(state): State<AppState>, ApiJson(request): ApiJson<Logi
         })
         .await?;
     tracing::info!(user = %user.id, "login");
-    let cookie = session_cookie(&token, lifetime.num_seconds(), state.settings.secure_cookies);
+    let cookie = session_cookie(
+        &token,
+        lifetime.num_seconds(),
+        state.settings.secure_cookies,
+    );
     Ok((
         [(header::SET_COOKIE, cookie)],
-        Json(LoginResponse { user: UserView::from(&user) }),
+        Json(LoginResponse {
+            user: UserView::from(&user),
+        }),
     )
         .into_response())
 }
@@ -115,7 +124,10 @@ pub async fn logout(State(state): State<AppState>, parts: Parts) -> ApiResult<Re
     }
     Ok((
         StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, clear_session_cookie(state.settings.secure_cookies))],
+        [(
+            header::SET_COOKIE,
+            clear_session_cookie(state.settings.secure_cookies),
+        )],
     )
         .into_response())
 }

@@ -2,13 +2,13 @@
 //! 404 for a case the user may not reach, so that its existence is not revealed.
 
 use crate::extract::ApiJson;
+use crate::extract::ApiQuery;
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::session::CurrentUser;
 use crate::state::AppState;
 use crate::values::{fields_to_json, parse_fields};
 use axum::Json;
 use axum::extract::{Path, State};
-use crate::extract::ApiQuery;
 use axum::http::StatusCode;
 use caseward_domain::access::{may_access_case, may_hold_cases};
 use caseward_domain::case::{CaseId, new_record_id};
@@ -31,7 +31,11 @@ pub struct UserRefView {
 
 impl From<&UserRef> for UserRefView {
     fn from(user: &UserRef) -> Self {
-        Self { id: user.id, username: user.username.clone(), display_name: user.display_name.clone() }
+        Self {
+            id: user.id,
+            username: user.username.clone(),
+            display_name: user.display_name.clone(),
+        }
     }
 }
 
@@ -83,7 +87,10 @@ pub struct CaseView {
 
 impl From<&CaseRecord> for CaseView {
     fn from(case: &CaseRecord) -> Self {
-        Self { summary: CaseSummaryView::from(&case.summary), fields: fields_to_json(&case.fields) }
+        Self {
+            summary: CaseSummaryView::from(&case.summary),
+            fields: fields_to_json(&case.fields),
+        }
     }
 }
 
@@ -140,14 +147,20 @@ fn ensure_may_hold_cases(user: &User) -> ApiResult<()> {
     if may_hold_cases(user.role) {
         Ok(())
     } else {
-        Err(ApiError::Forbidden("your role does not work with individual cases"))
+        Err(ApiError::Forbidden(
+            "your role does not work with individual cases",
+        ))
     }
 }
 
 /// Read a case the user may reach; anything else is "not found".
 async fn reachable_case(state: &AppState, user: &User, id: CaseId) -> ApiResult<CaseRecord> {
     ensure_may_hold_cases(user)?;
-    let case = state.store.case_by_id(id).await?.ok_or(ApiError::NotFound)?;
+    let case = state
+        .store
+        .case_by_id(id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     if !may_access_case(user.id, user.role, case.summary.assigned_to.id) {
         return Err(ApiError::NotFound);
     }
@@ -155,7 +168,10 @@ async fn reachable_case(state: &AppState, user: &User, id: CaseId) -> ApiResult<
 }
 
 fn case_type<'a>(state: &'a AppState, id: &str) -> ApiResult<&'a CaseType> {
-    state.config.case_type(id).ok_or_else(|| ApiError::Internal(format!("stored case has unknown case type {id}")))
+    state
+        .config
+        .case_type(id)
+        .ok_or_else(|| ApiError::Internal(format!("stored case has unknown case type {id}")))
 }
 
 /// The cases the user may see, newest update first.
@@ -165,7 +181,11 @@ fn case_type<'a>(state: &'a AppState, id: &str) -> ApiResult<&'a CaseType> {
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn list_cases(State(state): State<AppState>, CurrentUser(user): CurrentUser, ApiQuery(query): ApiQuery<CaseQuery>) -> ApiResult<Json<CasePage>> {
+pub async fn list_cases(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ApiQuery(query): ApiQuery<CaseQuery>,
+) -> ApiResult<Json<CasePage>> {
     ensure_may_hold_cases(&user)?;
     let page = query.page.unwrap_or(1);
     let per_page = query.per_page.unwrap_or(25);
@@ -173,7 +193,9 @@ pub async fn list_cases(State(state): State<AppState>, CurrentUser(user): Curren
         return Err(ApiError::BadRequest("page: must be 1 or more".into()));
     }
     if !(1..=100).contains(&per_page) {
-        return Err(ApiError::BadRequest("per_page: must be between 1 and 100".into()));
+        return Err(ApiError::BadRequest(
+            "per_page: must be between 1 and 100".into(),
+        ));
     }
     if let Some(case_type) = &query.case_type
         && state.config.case_type(case_type).is_none()
@@ -185,7 +207,12 @@ pub async fn list_cases(State(state): State<AppState>, CurrentUser(user): Curren
     {
         return Err(ApiError::BadRequest("stage: unknown stage".into()));
     }
-    let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_uppercase);
+    let search = query
+        .q
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(str::to_uppercase);
     if search.as_ref().is_some_and(|q| q.len() > 40) {
         return Err(ApiError::BadRequest("q: at most 40 characters".into()));
     }
@@ -198,7 +225,12 @@ pub async fn list_cases(State(state): State<AppState>, CurrentUser(user): Curren
         per_page,
     };
     let found = state.store.list_cases(&filter).await?;
-    Ok(Json(CasePage { items: found.items.iter().map(CaseSummaryView::from).collect(), page, per_page, total: found.total }))
+    Ok(Json(CasePage {
+        items: found.items.iter().map(CaseSummaryView::from).collect(),
+        page,
+        per_page,
+        total: found.total,
+    }))
 }
 
 /// Open a new case, assigned to its creator, at its case type's first stage.
@@ -217,14 +249,25 @@ pub async fn create_case(
 ) -> ApiResult<(StatusCode, Json<CaseView>)> {
     ensure_may_hold_cases(&user)?;
     let Some(case_type) = state.config.case_type(&request.case_type) else {
-        return Err(ApiError::Validation(vec![FieldError::new("case_type", "unknown_case_type", "not a case type of this instance")]));
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "case_type",
+            "unknown_case_type",
+            "not a case type of this instance",
+        )]));
     };
     let intensity = match request.intensity {
         None => case_type.default_intensity,
-        Some(level) => Intensity::from_level(i64::from(level))
-            .ok_or_else(|| ApiError::Validation(vec![FieldError::new("intensity", "out_of_range", "must be 1, 2 or 3")]))?,
+        Some(level) => Intensity::from_level(i64::from(level)).ok_or_else(|| {
+            ApiError::Validation(vec![FieldError::new(
+                "intensity",
+                "out_of_range",
+                "must be 1, 2 or 3",
+            )])
+        })?,
     };
-    let fields = parse_fields(case_type, &request.fields, false).map_err(ApiError::Validation)?.set;
+    let fields = parse_fields(case_type, &request.fields, false)
+        .map_err(ApiError::Validation)?
+        .set;
     let now = state.clock.now();
     let stage = case_type.initial_stage();
     let errors = validate_case(&state.config, case_type, stage, &fields, now);
@@ -259,7 +302,11 @@ pub async fn create_case(
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn get_case(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<String>) -> ApiResult<Json<CaseView>> {
+pub async fn get_case(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CaseView>> {
     let case = reachable_case(&state, &user, parse_case_id(&id)?).await?;
     Ok(Json(CaseView::from(&case)))
 }
@@ -284,7 +331,10 @@ pub async fn update_case(
 ) -> ApiResult<Json<CaseView>> {
     let case = reachable_case(&state, &user, parse_case_id(&id)?).await?;
     if case.summary.version != request.version {
-        return Err(ApiError::Conflict { expected: request.version, current: case.summary.version });
+        return Err(ApiError::Conflict {
+            expected: request.version,
+            current: case.summary.version,
+        });
     }
     let case_type = case_type(&state, &case.summary.case_type)?;
     let changes = parse_fields(case_type, &request.fields, true).map_err(ApiError::Validation)?;
@@ -300,7 +350,13 @@ pub async fn update_case(
     }
     let updated = state
         .store
-        .update_case(CaseUpdate { id: case.summary.id, expected_version: request.version, fields, config_version: state.config.version, now })
+        .update_case(CaseUpdate {
+            id: case.summary.id,
+            expected_version: request.version,
+            fields,
+            config_version: state.config.version,
+            now,
+        })
         .await?;
     tracing::info!(case = %updated.summary.id, user = %user.id, version = updated.summary.version, "case updated");
     Ok(Json(CaseView::from(&updated)))

@@ -16,7 +16,10 @@ use utoipa::ToSchema;
 pub type Text = BTreeMap<String, String>;
 
 fn text(translations: &Translations) -> Text {
-    translations.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    translations
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -158,12 +161,19 @@ impl From<&Field> for FieldView {
             fields: None,
         };
         match &field.kind {
-            FieldKind::ShortText { min_length, max_length, pattern } => {
+            FieldKind::ShortText {
+                min_length,
+                max_length,
+                pattern,
+            } => {
                 view.min_length = *min_length;
                 view.max_length = Some(*max_length);
                 view.pattern = pattern.as_ref().map(|p| p.source.clone());
             }
-            FieldKind::LongText { min_length, max_length } => {
+            FieldKind::LongText {
+                min_length,
+                max_length,
+            } => {
                 view.min_length = *min_length;
                 view.max_length = Some(*max_length);
             }
@@ -177,12 +187,19 @@ impl From<&Field> for FieldView {
             }
             FieldKind::YesNo => {}
             FieldKind::SingleSelect { option_list } => view.option_list = Some(option_list.clone()),
-            FieldKind::MultiSelect { option_list, max_choices } => {
+            FieldKind::MultiSelect {
+                option_list,
+                max_choices,
+            } => {
                 view.option_list = Some(option_list.clone());
                 view.max_choices = *max_choices;
             }
             FieldKind::Location { min_level } => view.min_level = Some(min_level.as_str().into()),
-            FieldKind::RepeatingGroup { fields, min_items, max_items } => {
+            FieldKind::RepeatingGroup {
+                fields,
+                min_items,
+                max_items,
+            } => {
                 view.min_items = Some(*min_items);
                 view.max_items = Some(*max_items);
                 view.fields = Some(fields.iter().map(FieldView::from).collect());
@@ -204,7 +221,11 @@ impl From<&Configuration> for ConfigView {
             stages: config
                 .stages
                 .iter()
-                .map(|s| StageView { id: s.id.clone(), label: text(&s.label), terminal: s.terminal })
+                .map(|s| StageView {
+                    id: s.id.clone(),
+                    label: text(&s.label),
+                    terminal: s.terminal,
+                })
                 .collect(),
             option_lists: config
                 .option_lists
@@ -215,7 +236,10 @@ impl From<&Configuration> for ConfigView {
                     options: list
                         .options
                         .iter()
-                        .map(|o| LabelledView { id: o.id.clone(), label: text(&o.label) })
+                        .map(|o| LabelledView {
+                            id: o.id.clone(),
+                            label: text(&o.label),
+                        })
                         .collect(),
                 })
                 .collect(),
@@ -232,7 +256,10 @@ impl From<&Configuration> for ConfigView {
             closure_reasons: config
                 .closure_reasons
                 .iter()
-                .map(|r| LabelledView { id: r.id.clone(), label: text(&r.label) })
+                .map(|r| LabelledView {
+                    id: r.id.clone(),
+                    label: text(&r.label),
+                })
                 .collect(),
             case_types: config
                 .case_types
@@ -273,5 +300,9 @@ impl From<&Configuration> for ConfigView {
         (status = 401, body = crate::problem::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_config(State(state): State<AppState>, _user: CurrentUser) -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], state.config_json.clone()).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        state.config_json.clone(),
+    )
+        .into_response()
 }

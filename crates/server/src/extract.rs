@@ -28,13 +28,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         if !is_json {
             return Err(ApiError::UnsupportedMediaType);
         }
-        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
-            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge
-            } else {
-                ApiError::BadRequest("the request body could not be read".into())
-            }
-        })?;
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::PayloadTooLarge
+                } else {
+                    ApiError::BadRequest("the request body could not be read".into())
+                }
+            })?;
         parse_json(&bytes).map(ApiJson)
     }
 }
@@ -107,7 +109,10 @@ mod tests {
         let error = parse_json::<Body>(b"{\"version\": 1,").unwrap_err();
         assert!(error.to_string().contains("line 1"), "{error}");
         let error = parse_json::<Body>(b"{}").unwrap_err();
-        assert!(error.to_string().contains("missing field `version`"), "{error}");
+        assert!(
+            error.to_string().contains("missing field `version`"),
+            "{error}"
+        );
     }
 }
 
@@ -124,7 +129,9 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for
             .map(|q| ApiQuery(q.0))
             .map_err(|rejection| {
                 let text = rejection.body_text();
-                let text = text.strip_prefix("Failed to deserialize query string: ").unwrap_or(&text);
+                let text = text
+                    .strip_prefix("Failed to deserialize query string: ")
+                    .unwrap_or(&text);
                 ApiError::BadRequest(format!("query: {}", redact_quoted(text)))
             })
     }

@@ -62,7 +62,10 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 
 /// The OpenAPI 3.1 document, as pretty JSON.
 pub fn openapi_json() -> String {
-    api().1.to_pretty_json().expect("the OpenAPI document serialises")
+    api()
+        .1
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises")
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -107,5 +110,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -87,21 +87,53 @@ impl From<StoreError> for ApiError {
 impl ApiError {
     fn parts(&self) -> (StatusCode, &'static str, &'static str) {
         match self {
-            Self::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation", "The request has invalid fields"),
-            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "The request is malformed"),
+            Self::Validation(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation",
+                "The request has invalid fields",
+            ),
+            Self::BadRequest(_) => (
+                StatusCode::BAD_REQUEST,
+                "bad-request",
+                "The request is malformed",
+            ),
             Self::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", "Please log in"),
-            Self::LoginFailed => (StatusCode::UNAUTHORIZED, "unauthenticated", "Wrong username or password"),
-            Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "You do not have access to this"),
+            Self::LoginFailed => (
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "Wrong username or password",
+            ),
+            Self::Forbidden(_) => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "You do not have access to this",
+            ),
             Self::NotFound => (StatusCode::NOT_FOUND, "not-found", "Not found"),
-            Self::Conflict { .. } => (StatusCode::CONFLICT, "conflict", "The record was changed by someone else"),
-            Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "The request body is too large"),
+            Self::Conflict { .. } => (
+                StatusCode::CONFLICT,
+                "conflict",
+                "The record was changed by someone else",
+            ),
+            Self::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                "The request body is too large",
+            ),
             Self::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported-media-type",
                 "The request body must be JSON (Content-Type: application/json)",
             ),
-            Self::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "The database is not reachable"),
-            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error"),
+            Self::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "The database is not reachable",
+            ),
+            Self::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Internal error",
+            ),
         }
     }
 
@@ -143,7 +175,8 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %detail, "request failed");
         }
         let problem = self.to_problem();
-        let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut response = (status, body).into_response();
         response.headers_mut().insert(

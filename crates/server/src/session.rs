@@ -24,7 +24,11 @@ impl FromRequestParts<AppState> for CurrentUser {
             .ok_or(ApiError::Unauthenticated)?;
         let user = state
             .store
-            .session_user(&token.digest().0, state.clock.now(), state.settings.session_idle_timeout)
+            .session_user(
+                &token.digest().0,
+                state.clock.now(),
+                state.settings.session_idle_timeout,
+            )
             .await?
             .ok_or(ApiError::Unauthenticated)?;
         Ok(Self(user))

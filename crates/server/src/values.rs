@@ -19,19 +19,31 @@ pub struct FieldChanges {
 
 /// Parse a request's `fields` object. `null` clears a field when `allow_null`, and is refused
 /// otherwise.
-pub fn parse_fields(case_type: &CaseType, fields: &Map<String, Value>, allow_null: bool) -> Result<FieldChanges, Vec<FieldError>> {
+pub fn parse_fields(
+    case_type: &CaseType,
+    fields: &Map<String, Value>,
+    allow_null: bool,
+) -> Result<FieldChanges, Vec<FieldError>> {
     let mut changes = FieldChanges::default();
     let mut errors = Vec::new();
     for (id, value) in fields {
         let Some(field) = case_type.form.field(id) else {
-            errors.push(FieldError::new(id, "unknown_field", format!("there is no field \"{}\" in this form", truncate(id))));
+            errors.push(FieldError::new(
+                id,
+                "unknown_field",
+                format!("there is no field \"{}\" in this form", truncate(id)),
+            ));
             continue;
         };
         if value.is_null() {
             if allow_null {
                 changes.cleared.push(id.clone());
             } else {
-                errors.push(FieldError::new(id, "wrong_type", "leave the field out instead of sending null"));
+                errors.push(FieldError::new(
+                    id,
+                    "wrong_type",
+                    "leave the field out instead of sending null",
+                ));
             }
             continue;
         }
@@ -42,7 +54,11 @@ pub fn parse_fields(case_type: &CaseType, fields: &Map<String, Value>, allow_nul
             None => continue,
         }
     }
-    if errors.is_empty() { Ok(changes) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(changes)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Unknown ids are echoed in messages; keep them short.
@@ -51,11 +67,20 @@ fn truncate(id: &str) -> String {
 }
 
 fn wrong(errors: &mut Vec<FieldError>, path: &str, expected: &str) -> Option<FieldValue> {
-    errors.push(FieldError::new(path, "wrong_type", format!("expected {expected}")));
+    errors.push(FieldError::new(
+        path,
+        "wrong_type",
+        format!("expected {expected}"),
+    ));
     None
 }
 
-fn parse_value(field: &Field, value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<FieldValue> {
+fn parse_value(
+    field: &Field,
+    value: &Value,
+    path: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<FieldValue> {
     match &field.kind {
         FieldKind::ShortText { .. } | FieldKind::LongText { .. } => match value {
             Value::String(text) => Some(FieldValue::Text(text.clone())),
@@ -65,11 +90,17 @@ fn parse_value(field: &Field, value: &Value, path: &str, errors: &mut Vec<FieldE
             Some(number) => Some(FieldValue::Number(number)),
             None => wrong(errors, path, "a number"),
         },
-        FieldKind::Date { .. } => match value.as_str().and_then(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()) {
+        FieldKind::Date { .. } => match value
+            .as_str()
+            .and_then(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok())
+        {
             Some(date) => Some(FieldValue::Date(date)),
             None => wrong(errors, path, "a date as YYYY-MM-DD"),
         },
-        FieldKind::DateTime { .. } => match value.as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok()) {
+        FieldKind::DateTime { .. } => match value
+            .as_str()
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        {
             Some(instant) => Some(FieldValue::DateTime(instant.with_timezone(&Utc))),
             None => wrong(errors, path, "a date and time in RFC 3339 form"),
         },
@@ -82,9 +113,12 @@ fn parse_value(field: &Field, value: &Value, path: &str, errors: &mut Vec<FieldE
             _ => wrong(errors, path, "an option id"),
         },
         FieldKind::MultiSelect { .. } => {
-            let choices: Option<Vec<String>> = value
-                .as_array()
-                .and_then(|items| items.iter().map(|i| i.as_str().map(str::to_string)).collect());
+            let choices: Option<Vec<String>> = value.as_array().and_then(|items| {
+                items
+                    .iter()
+                    .map(|i| i.as_str().map(str::to_string))
+                    .collect()
+            });
             match choices {
                 Some(choices) => Some(FieldValue::Choices(choices)),
                 None => wrong(errors, path, "a list of option ids"),
@@ -110,7 +144,11 @@ fn parse_value(field: &Field, value: &Value, path: &str, errors: &mut Vec<FieldE
                 for (id, member_value) in members {
                     let member_path = format!("{item_path}.{}", truncate(id));
                     let Some(member) = fields.iter().find(|f| &f.id == id) else {
-                        errors.push(FieldError::new(member_path, "unknown_field", "there is no such field in this group"));
+                        errors.push(FieldError::new(
+                            member_path,
+                            "unknown_field",
+                            "there is no such field in this group",
+                        ));
                         continue;
                     };
                     if member_value.is_null() {
@@ -129,22 +167,37 @@ fn parse_value(field: &Field, value: &Value, path: &str, errors: &mut Vec<FieldE
 
 /// A case's fields as JSON, in form order.
 pub fn fields_to_json(fields: &CaseFields) -> Map<String, Value> {
-    fields.iter().map(|(id, value)| (id.clone(), value_to_json(value))).collect()
+    fields
+        .iter()
+        .map(|(id, value)| (id.clone(), value_to_json(value)))
+        .collect()
 }
 
 fn value_to_json(value: &FieldValue) -> Value {
     match value {
         FieldValue::Text(text) => Value::String(text.clone()),
-        FieldValue::Number(number) => serde_json::Number::from_f64(*number).map(Value::Number).unwrap_or(Value::Null),
+        FieldValue::Number(number) => serde_json::Number::from_f64(*number)
+            .map(Value::Number)
+            .unwrap_or(Value::Null),
         FieldValue::Date(date) => Value::String(date.format("%Y-%m-%d").to_string()),
-        FieldValue::DateTime(instant) => Value::String(instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        FieldValue::DateTime(instant) => {
+            Value::String(instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        }
         FieldValue::YesNo(flag) => Value::Bool(*flag),
         FieldValue::Choice(choice) | FieldValue::Location(choice) => Value::String(choice.clone()),
-        FieldValue::Choices(choices) => Value::Array(choices.iter().cloned().map(Value::String).collect()),
+        FieldValue::Choices(choices) => {
+            Value::Array(choices.iter().cloned().map(Value::String).collect())
+        }
         FieldValue::Group(items) => Value::Array(
             items
                 .iter()
-                .map(|item| Value::Object(item.iter().map(|(k, v)| (k.clone(), value_to_json(v))).collect()))
+                .map(|item| {
+                    Value::Object(
+                        item.iter()
+                            .map(|(k, v)| (k.clone(), value_to_json(v)))
+                            .collect(),
+                    )
+                })
                 .collect(),
         ),
     }

@@ -7,7 +7,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value, json};
 
 pub fn encode(fields: &CaseFields) -> Vec<u8> {
-    let map: Map<String, Value> = fields.iter().map(|(k, v)| (k.clone(), encode_value(v))).collect();
+    let map: Map<String, Value> = fields
+        .iter()
+        .map(|(k, v)| (k.clone(), encode_value(v)))
+        .collect();
     serde_json::to_vec(&Value::Object(map)).expect("JSON maps always serialise")
 }
 
@@ -24,7 +27,13 @@ fn encode_value(value: &FieldValue) -> Value {
         FieldValue::Group(items) => {
             let items: Vec<Value> = items
                 .iter()
-                .map(|item| Value::Object(item.iter().map(|(k, v)| (k.clone(), encode_value(v))).collect()))
+                .map(|item| {
+                    Value::Object(
+                        item.iter()
+                            .map(|(k, v)| (k.clone(), encode_value(v)))
+                            .collect(),
+                    )
+                })
                 .collect();
             json!({ "group": items })
         }
@@ -32,7 +41,8 @@ fn encode_value(value: &FieldValue) -> Value {
 }
 
 pub fn decode(bytes: &[u8]) -> Result<CaseFields, StoreError> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let value: Value =
+        serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     decode_map(&value)
 }
 
@@ -42,19 +52,31 @@ fn corrupt(what: &str) -> StoreError {
 
 fn decode_map(value: &Value) -> Result<GroupItem, StoreError> {
     let map = value.as_object().ok_or_else(|| corrupt("not an object"))?;
-    map.iter().map(|(k, v)| Ok((k.clone(), decode_value(v)?))).collect()
+    map.iter()
+        .map(|(k, v)| Ok((k.clone(), decode_value(v)?)))
+        .collect()
 }
 
 fn decode_value(value: &Value) -> Result<FieldValue, StoreError> {
-    let map = value.as_object().filter(|m| m.len() == 1).ok_or_else(|| corrupt("untagged value"))?;
+    let map = value
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .ok_or_else(|| corrupt("untagged value"))?;
     let (tag, inner) = map.iter().next().expect("one entry");
-    let text = || inner.as_str().map(str::to_string).ok_or_else(|| corrupt(tag));
+    let text = || {
+        inner
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| corrupt(tag))
+    };
     Ok(match tag.as_str() {
         "text" => FieldValue::Text(text()?),
         "number" => FieldValue::Number(inner.as_f64().ok_or_else(|| corrupt(tag))?),
         "date" => FieldValue::Date(text()?.parse::<NaiveDate>().map_err(|_| corrupt(tag))?),
         "date_time" => FieldValue::DateTime(
-            DateTime::parse_from_rfc3339(&text()?).map_err(|_| corrupt(tag))?.with_timezone(&Utc),
+            DateTime::parse_from_rfc3339(&text()?)
+                .map_err(|_| corrupt(tag))?
+                .with_timezone(&Utc),
         ),
         "yes_no" => FieldValue::YesNo(inner.as_bool().ok_or_else(|| corrupt(tag))?),
         "choice" => FieldValue::Choice(text()?),
@@ -90,7 +112,8 @@ mod tests {
             (-1.0e12f64..1.0e12).prop_map(FieldValue::Number),
             (1900i32..2100, 1u32..13, 1u32..29)
                 .prop_map(|(y, m, d)| FieldValue::Date(NaiveDate::from_ymd_opt(y, m, d).unwrap())),
-            (0i64..4_000_000_000).prop_map(|s| FieldValue::DateTime(DateTime::from_timestamp(s, 0).unwrap())),
+            (0i64..4_000_000_000)
+                .prop_map(|s| FieldValue::DateTime(DateTime::from_timestamp(s, 0).unwrap())),
             any::<bool>().prop_map(FieldValue::YesNo),
             "[a-z_]{1,12}".prop_map(FieldValue::Choice),
             proptest::collection::vec("[a-z_]{1,12}", 0..4).prop_map(FieldValue::Choices),
@@ -116,7 +139,13 @@ mod tests {
 
     #[test]
     fn garbage_is_corrupt_not_a_panic() {
-        for bad in [&b"not json"[..], b"[]", br#"{"a": 1}"#, br#"{"a": {"x": 1}}"#, br#"{"a": {"date": "2026-13-01"}}"#] {
+        for bad in [
+            &b"not json"[..],
+            b"[]",
+            br#"{"a": 1}"#,
+            br#"{"a": {"x": 1}}"#,
+            br#"{"a": {"date": "2026-13-01"}}"#,
+        ] {
             assert!(matches!(decode(bad), Err(StoreError::Corrupt(_))));
         }
     }

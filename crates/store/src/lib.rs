@@ -90,7 +90,9 @@ pub trait Store: Send + Sync + 'static {
 pub async fn open(location: &StoreLocation, options: &OpenOptions) -> Result<Arc<dyn Store>> {
     let store: Arc<dyn Store> = match location {
         StoreLocation::Sqlite(dir) => Arc::new(sqlite::SqliteStore::open(dir, options).await?),
-        StoreLocation::Postgres(url) => Arc::new(postgres::PostgresStore::open(url, options).await?),
+        StoreLocation::Postgres(url) => {
+            Arc::new(postgres::PostgresStore::open(url, options).await?)
+        }
     };
     if options.migrate {
         store.migrate().await?;

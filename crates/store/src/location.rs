@@ -14,7 +14,9 @@ impl StoreLocation {
         if text.starts_with("postgres://") || text.starts_with("postgresql://") {
             Self::Postgres(text.to_string())
         } else {
-            Self::Sqlite(PathBuf::from(text.strip_prefix("sqlite://").unwrap_or(text)))
+            Self::Sqlite(PathBuf::from(
+                text.strip_prefix("sqlite://").unwrap_or(text),
+            ))
         }
     }
 }
@@ -71,7 +73,13 @@ mod tests {
 
     #[test]
     fn a_path_is_a_sqlite_folder() {
-        assert_eq!(StoreLocation::parse("./data"), StoreLocation::Sqlite("./data".into()));
-        assert_eq!(StoreLocation::parse("sqlite://data"), StoreLocation::Sqlite("data".into()));
+        assert_eq!(
+            StoreLocation::parse("./data"),
+            StoreLocation::Sqlite("./data".into())
+        );
+        assert_eq!(
+            StoreLocation::parse("sqlite://data"),
+            StoreLocation::Sqlite("data".into())
+        );
     }
 }

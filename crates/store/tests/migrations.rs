@@ -9,6 +9,10 @@ fn both_databases_have_the_same_migrations() {
     };
     assert_eq!(names(SQLITE), names(POSTGRES));
     for (index, migration) in SQLITE.iter().enumerate() {
-        assert_eq!(migration.number as usize, index + 1, "migrations are numbered 1, 2, 3…");
+        assert_eq!(
+            migration.number as usize,
+            index + 1,
+            "migrations are numbered 1, 2, 3…"
+        );
     }
 }

@@ -141,7 +141,10 @@ impl Registry {
             loader.error(
                 at,
                 key,
-                format!("duplicate {} id \"{id}\" (first declared at {first})", self.what),
+                format!(
+                    "duplicate {} id \"{id}\" (first declared at {first})",
+                    self.what
+                ),
             );
             false
         } else {
@@ -165,15 +168,39 @@ impl Loader<'_> {
                 let at = origin(index, item.span());
                 if let Some((first, _)) = &instance {
                     let first = self.describe(*first);
-                    self.error(at, "instance", format!("[instance] declared twice (first at {first})"));
+                    self.error(
+                        at,
+                        "instance",
+                        format!("[instance] declared twice (first at {first})"),
+                    );
                 } else {
                     instance = Some((at, item.into_inner()));
                 }
             }
-            stage_files.extend(file.stage.into_iter().enumerate().map(|(i, s)| (index, i, s)));
-            option_list_files.extend(file.option_list.into_iter().enumerate().map(|(i, s)| (index, i, s)));
-            closure_files.extend(file.closure_reason.into_iter().enumerate().map(|(i, s)| (index, i, s)));
-            location_files.extend(file.location.into_iter().enumerate().map(|(i, s)| (index, i, s)));
+            stage_files.extend(
+                file.stage
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, s)| (index, i, s)),
+            );
+            option_list_files.extend(
+                file.option_list
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, s)| (index, i, s)),
+            );
+            closure_files.extend(
+                file.closure_reason
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, s)| (index, i, s)),
+            );
+            location_files.extend(
+                file.location
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, s)| (index, i, s)),
+            );
             match file.case_type {
                 Some(case_type) => case_type_files.push((index, case_type, file.section)),
                 None => {
@@ -219,6 +246,13 @@ impl Loader<'_> {
                 continue;
             }
             let label = self.text(at, &format!("{key}.label"), item.label, &languages, false);
+            if item.option.is_empty() {
+                self.error(
+                    at,
+                    format!("{key}.option"),
+                    "an option list needs at least one option",
+                );
+            }
             let mut option_ids = Registry::new("option");
             let mut options = Vec::new();
             for (j, option) in item.option.into_iter().enumerate() {
@@ -227,14 +261,27 @@ impl Loader<'_> {
                 let key = format!("{key}.option[{j}]");
                 self.check_id(option_at, &format!("{key}.id"), &option.id);
                 if option_ids.claim(self, &option.id, option_at, &format!("{key}.id")) {
-                    let label = self.text(option_at, &format!("{key}.label"), option.label, &languages, true);
-                    options.push(OptionItem { id: option.id, label });
+                    let label = self.text(
+                        option_at,
+                        &format!("{key}.label"),
+                        option.label,
+                        &languages,
+                        true,
+                    );
+                    options.push(OptionItem {
+                        id: option.id,
+                        label,
+                    });
                 }
             }
-            if options.is_empty() {
-                self.error(at, format!("{key}.option"), "an option list needs at least one option");
-            }
-            option_lists.insert(item.id.clone(), OptionList { id: item.id, label, options });
+            option_lists.insert(
+                item.id.clone(),
+                OptionList {
+                    id: item.id,
+                    label,
+                    options,
+                },
+            );
         }
 
         let mut reason_ids = Registry::new("closure reason");
@@ -255,6 +302,7 @@ impl Loader<'_> {
         let mut type_ids = Registry::new("case type");
         let mut type_codes = Registry::new("case type code");
         let mut case_types = Vec::new();
+        let declared_case_types = case_type_files.len();
         for (file, item, sections) in case_type_files {
             let at = origin(file, item.span());
             let item = item.into_inner();
@@ -273,8 +321,12 @@ impl Loader<'_> {
                 case_types.push(case_type);
             }
         }
-        if case_types.is_empty() {
-            self.error(instance_at, "case_type", "the configuration declares no case type");
+        if declared_case_types == 0 {
+            self.error(
+                instance_at,
+                "case_type",
+                "the configuration declares no case type",
+            );
         }
 
         Some(Configuration {
@@ -291,19 +343,30 @@ impl Loader<'_> {
     fn languages(&mut self, at: Origin, instance: &file::InstanceFile) -> Languages {
         for code in instance.languages.iter().chain(&instance.right_to_left) {
             if !is_language_code(code) {
-                self.error(at, "instance.languages", format!("\"{code}\" is not a language code (two or three lower-case letters)"));
+                self.error(
+                    at,
+                    "instance.languages",
+                    format!("\"{code}\" is not a language code (two or three lower-case letters)"),
+                );
             }
         }
         if !instance.languages.contains(&instance.default_language) {
             self.error(
                 at,
                 "instance.default_language",
-                format!("\"{}\" is not one of instance.languages", instance.default_language),
+                format!(
+                    "\"{}\" is not one of instance.languages",
+                    instance.default_language
+                ),
             );
         }
         for code in &instance.right_to_left {
             if !instance.languages.contains(code) {
-                self.error(at, "instance.right_to_left", format!("\"{code}\" is not one of instance.languages"));
+                self.error(
+                    at,
+                    "instance.right_to_left",
+                    format!("\"{code}\" is not one of instance.languages"),
+                );
             }
         }
         Languages {
@@ -315,18 +378,40 @@ impl Loader<'_> {
 
     fn check_id(&mut self, at: Origin, key: &str, id: &str) {
         if !is_snake_case(id) {
-            self.error(at, key, format!("\"{id}\" is not a snake_case id (a-z, 0-9 and _, starting with a letter)"));
+            self.error(
+                at,
+                key,
+                format!("\"{id}\" is not a snake_case id (a-z, 0-9 and _, starting with a letter)"),
+            );
         }
     }
 
-    fn text(&mut self, at: Origin, key: &str, text: Text, languages: &Languages, required: bool) -> Translations {
+    fn text(
+        &mut self,
+        at: Origin,
+        key: &str,
+        text: Text,
+        languages: &Languages,
+        required: bool,
+    ) -> Translations {
         for language in text.keys() {
             if !languages.available.contains(language) {
-                self.error(at, format!("{key}.{language}"), format!("\"{language}\" is not one of instance.languages"));
+                self.error(
+                    at,
+                    format!("{key}.{language}"),
+                    format!("\"{language}\" is not one of instance.languages"),
+                );
             }
         }
         if required && !text.contains_key(&languages.default) {
-            self.error(at, key, format!("missing text in the default language \"{}\"", languages.default));
+            self.error(
+                at,
+                key,
+                format!(
+                    "missing text in the default language \"{}\"",
+                    languages.default
+                ),
+            );
         }
         for (language, value) in &text {
             if value.trim().is_empty() {
@@ -336,7 +421,11 @@ impl Loader<'_> {
         Translations::new(text)
     }
 
-    fn locations(&mut self, files: Vec<(usize, usize, Spanned<file::LocationFile>)>, languages: &Languages) -> Vec<Location> {
+    fn locations(
+        &mut self,
+        files: Vec<(usize, usize, Spanned<file::LocationFile>)>,
+        languages: &Languages,
+    ) -> Vec<Location> {
         let mut codes = Registry::new("location");
         let mut locations = Vec::new();
         let mut origins = Vec::new();
@@ -345,28 +434,68 @@ impl Loader<'_> {
             let item = item.into_inner();
             let key = format!("location[{i}]");
             if item.code.trim().is_empty() || item.code.len() > 64 {
-                self.error(at, format!("{key}.code"), "a location code must have 1 to 64 characters");
+                self.error(
+                    at,
+                    format!("{key}.code"),
+                    "a location code must have 1 to 64 characters",
+                );
             }
             let Some(level) = LocationLevel::parse(&item.level) else {
-                self.error(at, format!("{key}.level"), format!("unknown level \"{}\" (expected region, district or village)", item.level));
+                self.error(
+                    at,
+                    format!("{key}.level"),
+                    format!(
+                        "unknown level \"{}\" (expected region, district or village)",
+                        item.level
+                    ),
+                );
                 continue;
             };
             if codes.claim(self, &item.code, at, &format!("{key}.code")) {
                 let name = self.text(at, &format!("{key}.name"), item.name, languages, true);
-                locations.push(Location { code: item.code, name, level, parent: item.parent });
+                locations.push(Location {
+                    code: item.code,
+                    name,
+                    level,
+                    parent: item.parent,
+                });
                 origins.push((at, key));
             }
         }
         for (location, (at, key)) in locations.iter().zip(origins) {
-            let parent = location.parent.as_ref().map(|p| locations.iter().find(|l| &l.code == p).map(|l| l.level));
+            let parent = location
+                .parent
+                .as_ref()
+                .map(|p| locations.iter().find(|l| &l.code == p).map(|l| l.level));
             match (location.level, parent) {
                 (LocationLevel::Region, None) => {}
-                (LocationLevel::Region, Some(_)) => self.error(at, format!("{key}.parent"), "a region has no parent"),
-                (_, None) => self.error(at, format!("{key}.parent"), format!("a {} needs a parent", location.level.as_str())),
-                (_, Some(None)) => self.error(at, format!("{key}.parent"), format!("unknown location \"{}\"", location.parent.as_deref().unwrap_or(""))),
+                (LocationLevel::Region, Some(_)) => {
+                    self.error(at, format!("{key}.parent"), "a region has no parent")
+                }
+                (_, None) => self.error(
+                    at,
+                    format!("{key}.parent"),
+                    format!("a {} needs a parent", location.level.as_str()),
+                ),
+                (_, Some(None)) => self.error(
+                    at,
+                    format!("{key}.parent"),
+                    format!(
+                        "unknown location \"{}\"",
+                        location.parent.as_deref().unwrap_or("")
+                    ),
+                ),
                 (level, Some(Some(parent_level))) => {
                     if parent_level as u8 + 1 != level as u8 {
-                        self.error(at, format!("{key}.parent"), format!("the parent of a {} must be a {}", level.as_str(), LocationLevel::ALL[level as usize - 1].as_str()));
+                        self.error(
+                            at,
+                            format!("{key}.parent"),
+                            format!(
+                                "the parent of a {} must be a {}",
+                                level.as_str(),
+                                LocationLevel::ALL[level as usize - 1].as_str()
+                            ),
+                        );
                     }
                 }
             }
@@ -384,18 +513,40 @@ struct Scope<'a> {
 }
 
 impl Loader<'_> {
-    fn case_type(&mut self, at: Origin, item: file::CaseTypeFile, sections: Vec<Spanned<file::SectionFile>>, scope: &Scope) -> Option<CaseType> {
+    fn case_type(
+        &mut self,
+        at: Origin,
+        item: file::CaseTypeFile,
+        sections: Vec<Spanned<file::SectionFile>>,
+        scope: &Scope,
+    ) -> Option<CaseType> {
         let errors_before = self.errors.len();
         self.check_id(at, "case_type.id", &item.id);
-        let code_ok = (2..=5).contains(&item.code.len()) && item.code.chars().all(|c| c.is_ascii_uppercase());
+        let code_ok =
+            (2..=5).contains(&item.code.len()) && item.code.chars().all(|c| c.is_ascii_uppercase());
         if !code_ok {
-            self.error(at, "case_type.code", format!("\"{}\" is not a case type code (2 to 5 upper-case letters)", item.code));
+            self.error(
+                at,
+                "case_type.code",
+                format!(
+                    "\"{}\" is not a case type code (2 to 5 upper-case letters)",
+                    item.code
+                ),
+            );
         }
         let name = self.text(at, "case_type.name", item.name, scope.languages, true);
         let domain = CaseDomain::parse(&item.domain);
         if domain.is_none() {
             let known: Vec<_> = CaseDomain::ALL.iter().map(|d| d.as_str()).collect();
-            self.error(at, "case_type.domain", format!("unknown domain \"{}\" (expected one of {})", item.domain, known.join(", ")));
+            self.error(
+                at,
+                "case_type.domain",
+                format!(
+                    "unknown domain \"{}\" (expected one of {})",
+                    item.domain,
+                    known.join(", ")
+                ),
+            );
         }
         let intensity = Intensity::from_level(item.default_intensity);
         if intensity.is_none() {
@@ -405,21 +556,37 @@ impl Loader<'_> {
             self.error(at, "case_type.recommended_caseload", "must be at least 1");
         }
         if item.maximum_caseload < item.recommended_caseload {
-            self.error(at, "case_type.maximum_caseload", "must not be below recommended_caseload");
+            self.error(
+                at,
+                "case_type.maximum_caseload",
+                "must not be below recommended_caseload",
+            );
         }
         if item.review_frequency_days == 0 {
             self.error(at, "case_type.review_frequency_days", "must be at least 1");
         }
         if item.stages.is_empty() {
-            self.error(at, "case_type.stages", "a case type needs at least one stage");
+            self.error(
+                at,
+                "case_type.stages",
+                "a case type needs at least one stage",
+            );
         }
         let mut seen = Vec::new();
         for (i, stage) in item.stages.iter().enumerate() {
             if !scope.stages.iter().any(|s| &s.id == stage) {
-                self.error(at, format!("case_type.stages[{i}]"), format!("unknown stage \"{stage}\""));
+                self.error(
+                    at,
+                    format!("case_type.stages[{i}]"),
+                    format!("unknown stage \"{stage}\""),
+                );
             }
             if seen.contains(&stage) {
-                self.error(at, format!("case_type.stages[{i}]"), format!("stage \"{stage}\" listed twice"));
+                self.error(
+                    at,
+                    format!("case_type.stages[{i}]"),
+                    format!("stage \"{stage}\" listed twice"),
+                );
             }
             seen.push(stage);
         }
@@ -427,17 +594,35 @@ impl Loader<'_> {
         let mut section_ids = Registry::new("section");
         let mut field_ids = Registry::new("field");
         let mut form_sections = Vec::new();
+        let section_count = sections.len();
         for (i, section) in sections.into_iter().enumerate() {
             let section_at = origin(scope.file, section.span());
             let section = section.into_inner();
             let key = format!("section[{i}]");
             self.check_id(section_at, &format!("{key}.id"), &section.id);
             section_ids.claim(self, &section.id, section_at, &format!("{key}.id"));
-            let label = self.text(section_at, &format!("{key}.label"), section.label, scope.languages, true);
+            let label = self.text(
+                section_at,
+                &format!("{key}.label"),
+                section.label,
+                scope.languages,
+                true,
+            );
             if let Some(stage) = &section.stage
                 && !item.stages.contains(stage)
             {
-                self.error(section_at, format!("{key}.stage"), format!("stage \"{stage}\" is not one of this case type's stages"));
+                self.error(
+                    section_at,
+                    format!("{key}.stage"),
+                    format!("stage \"{stage}\" is not one of this case type's stages"),
+                );
+            }
+            if section.field.is_empty() {
+                self.error(
+                    section_at,
+                    format!("{key}.field"),
+                    "a section needs at least one field",
+                );
             }
             let mut fields = Vec::new();
             for (j, field) in section.field.into_iter().enumerate() {
@@ -446,12 +631,14 @@ impl Loader<'_> {
                     fields.push(field);
                 }
             }
-            if fields.is_empty() {
-                self.error(section_at, format!("{key}.field"), "a section needs at least one field");
-            }
-            form_sections.push(Section { id: section.id, label, stage: section.stage, fields });
+            form_sections.push(Section {
+                id: section.id,
+                label,
+                stage: section.stage,
+                fields,
+            });
         }
-        if form_sections.is_empty() {
+        if section_count == 0 {
             self.error(at, "section", "a case type needs at least one form section");
         }
 
@@ -468,21 +655,49 @@ impl Loader<'_> {
             maximum_caseload: item.maximum_caseload,
             review_frequency_days: item.review_frequency_days,
             stages: item.stages,
-            form: Form { sections: form_sections },
+            form: Form {
+                sections: form_sections,
+            },
         })
     }
 
-    fn field(&mut self, field: Spanned<FieldFile>, key: &str, ids: &mut Registry, scope: &Scope, top_level: bool) -> Option<Field> {
+    fn field(
+        &mut self,
+        field: Spanned<FieldFile>,
+        key: &str,
+        ids: &mut Registry,
+        scope: &Scope,
+        top_level: bool,
+    ) -> Option<Field> {
         let at = origin(scope.file, field.span());
         let f = field.into_inner();
         let errors_before = self.errors.len();
         self.check_id(at, &format!("{key}.id"), &f.id);
         ids.claim(self, &f.id, at, &format!("{key}.id"));
-        let label = self.text(at, &format!("{key}.label"), f.label.clone(), scope.languages, true);
-        let help = self.text(at, &format!("{key}.help"), f.help.clone(), scope.languages, false);
+        let label = self.text(
+            at,
+            &format!("{key}.label"),
+            f.label.clone(),
+            scope.languages,
+            true,
+        );
+        let help = self.text(
+            at,
+            &format!("{key}.help"),
+            f.help.clone(),
+            scope.languages,
+            false,
+        );
         let classification = Classification::parse(&f.classification);
         if classification.is_none() {
-            self.error(at, format!("{key}.classification"), format!("unknown classification \"{}\" (expected standard, restricted or confidential)", f.classification));
+            self.error(
+                at,
+                format!("{key}.classification"),
+                format!(
+                    "unknown classification \"{}\" (expected standard, restricted or confidential)",
+                    f.classification
+                ),
+            );
         }
         if f.report_dimension && classification != Some(Classification::Standard) {
             self.error(at, format!("{key}.report_dimension"), "only a standard field can be a report dimension (report dimensions are stored in plaintext)");
@@ -521,13 +736,21 @@ impl Loader<'_> {
         ];
         for (name, present) in given {
             if present && !accepts.contains(&name) {
-                self.error(at, format!("{key}.{name}"), format!("\"{name}\" does not apply to a {} field", f.field_type));
+                self.error(
+                    at,
+                    format!("{key}.{name}"),
+                    format!("\"{name}\" does not apply to a {} field", f.field_type),
+                );
             }
         }
 
         let kind = match f.field_type.as_str() {
             "short_text" | "long_text" => {
-                let default_max = if f.field_type == "short_text" { DEFAULT_SHORT_TEXT_MAX } else { DEFAULT_LONG_TEXT_MAX };
+                let default_max = if f.field_type == "short_text" {
+                    DEFAULT_SHORT_TEXT_MAX
+                } else {
+                    DEFAULT_LONG_TEXT_MAX
+                };
                 let max_length = f.max_length.unwrap_or(default_max);
                 if max_length == 0 {
                     self.error(at, format!("{key}.max_length"), "must be at least 1");
@@ -535,22 +758,37 @@ impl Loader<'_> {
                 if let Some(min) = f.min_length
                     && min > max_length
                 {
-                    self.error(at, format!("{key}.min_length"), "must not exceed max_length");
+                    self.error(
+                        at,
+                        format!("{key}.min_length"),
+                        "must not exceed max_length",
+                    );
                 }
                 if f.field_type == "short_text" {
                     let pattern = match f.pattern {
                         Some(source) => match regex::Regex::new(&format!("^(?:{source})$")) {
                             Ok(regex) => Some(Pattern { source, regex }),
                             Err(error) => {
-                                self.error(at, format!("{key}.pattern"), format!("not a valid regular expression: {error}"));
+                                self.error(
+                                    at,
+                                    format!("{key}.pattern"),
+                                    format!("not a valid regular expression: {error}"),
+                                );
                                 None
                             }
                         },
                         None => None,
                     };
-                    FieldKind::ShortText { min_length: f.min_length, max_length, pattern }
+                    FieldKind::ShortText {
+                        min_length: f.min_length,
+                        max_length,
+                        pattern,
+                    }
                 } else {
-                    FieldKind::LongText { min_length: f.min_length, max_length }
+                    FieldKind::LongText {
+                        min_length: f.min_length,
+                        max_length,
+                    }
                 }
             }
             "number" => {
@@ -559,17 +797,33 @@ impl Loader<'_> {
                 {
                     self.error(at, format!("{key}.min"), "must not exceed max");
                 }
-                FieldKind::Number { min: f.min, max: f.max, integer: f.integer.unwrap_or(false) }
+                FieldKind::Number {
+                    min: f.min,
+                    max: f.max,
+                    integer: f.integer.unwrap_or(false),
+                }
             }
-            "date" => FieldKind::Date { not_in_future: f.not_in_future.unwrap_or(false) },
-            "date_time" => FieldKind::DateTime { not_in_future: f.not_in_future.unwrap_or(false) },
+            "date" => FieldKind::Date {
+                not_in_future: f.not_in_future.unwrap_or(false),
+            },
+            "date_time" => FieldKind::DateTime {
+                not_in_future: f.not_in_future.unwrap_or(false),
+            },
             "yes_no" => FieldKind::YesNo,
             "single_select" | "multi_select" => {
                 let list = f.option_list.clone().unwrap_or_default();
                 if f.option_list.is_none() {
-                    self.error(at, format!("{key}.option_list"), format!("a {} field needs an option_list", f.field_type));
+                    self.error(
+                        at,
+                        format!("{key}.option_list"),
+                        format!("a {} field needs an option_list", f.field_type),
+                    );
                 } else if !scope.option_lists.contains_key(&list) {
-                    self.error(at, format!("{key}.option_list"), format!("unknown option list \"{list}\""));
+                    self.error(
+                        at,
+                        format!("{key}.option_list"),
+                        format!("unknown option list \"{list}\""),
+                    );
                 }
                 if f.field_type == "single_select" {
                     FieldKind::SingleSelect { option_list: list }
@@ -577,14 +831,23 @@ impl Loader<'_> {
                     if f.max_choices == Some(0) {
                         self.error(at, format!("{key}.max_choices"), "must be at least 1");
                     }
-                    FieldKind::MultiSelect { option_list: list, max_choices: f.max_choices }
+                    FieldKind::MultiSelect {
+                        option_list: list,
+                        max_choices: f.max_choices,
+                    }
                 }
             }
             "location" => {
                 let min_level = match &f.min_level {
                     None => LocationLevel::Region,
                     Some(level) => LocationLevel::parse(level).unwrap_or_else(|| {
-                        self.error(at, format!("{key}.min_level"), format!("unknown level \"{level}\" (expected region, district or village)"));
+                        self.error(
+                            at,
+                            format!("{key}.min_level"),
+                            format!(
+                                "unknown level \"{level}\" (expected region, district or village)"
+                            ),
+                        );
                         LocationLevel::Region
                     }),
                 };
@@ -592,30 +855,54 @@ impl Loader<'_> {
             }
             "repeating_group" => {
                 if !top_level {
-                    self.error(at, format!("{key}.type"), "a repeating group cannot be nested in another");
+                    self.error(
+                        at,
+                        format!("{key}.type"),
+                        "a repeating group cannot be nested in another",
+                    );
                 }
                 if f.report_dimension {
-                    self.error(at, format!("{key}.report_dimension"), "a repeating group cannot be a report dimension");
+                    self.error(
+                        at,
+                        format!("{key}.report_dimension"),
+                        "a repeating group cannot be a report dimension",
+                    );
                 }
                 let min_items = f.min_items.unwrap_or(0);
                 let max_items = f.max_items.unwrap_or(DEFAULT_GROUP_MAX_ITEMS);
                 if min_items > max_items {
                     self.error(at, format!("{key}.min_items"), "must not exceed max_items");
                 }
+                if f.field.is_empty() {
+                    self.error(
+                        at,
+                        format!("{key}.field"),
+                        "a repeating group needs at least one field",
+                    );
+                }
                 let mut member_ids = Registry::new("field");
                 let mut fields = Vec::new();
                 for (j, member) in f.field.into_iter().enumerate() {
-                    if let Some(member) = self.field(member, &format!("{key}.field[{j}]"), &mut member_ids, scope, false) {
-                        if member.classification < classification.unwrap_or(Classification::Standard) {
+                    if let Some(member) = self.field(
+                        member,
+                        &format!("{key}.field[{j}]"),
+                        &mut member_ids,
+                        scope,
+                        false,
+                    ) {
+                        if member.classification
+                            < classification.unwrap_or(Classification::Standard)
+                        {
                             self.error(at, format!("{key}.field[{j}].classification"), "a field in a repeating group cannot be less protected than its group");
                         }
                         fields.push(member);
                     }
                 }
-                if fields.is_empty() {
-                    self.error(at, format!("{key}.field"), "a repeating group needs at least one field");
+                FieldKind::RepeatingGroup {
+                    fields,
+                    min_items,
+                    max_items,
                 }
-                FieldKind::RepeatingGroup { fields, min_items, max_items }
             }
             _ => unreachable!("field types were matched above"),
         };

@@ -219,7 +219,9 @@ impl Form {
 
     /// The section holding a top-level field.
     pub fn section_of(&self, field_id: &str) -> Option<&Section> {
-        self.fields().find(|(_, f)| f.id == field_id).map(|(s, _)| s)
+        self.fields()
+            .find(|(_, f)| f.id == field_id)
+            .map(|(s, _)| s)
     }
 }
 

@@ -2,14 +2,18 @@
 
 use super::{PostgresStore, next_change_seq};
 use crate::codec;
-use crate::{CaseFilter, CaseRecord, CaseSummary, CaseUpdate, NewCase, Page, Result, StoreError, UserRef, like_prefix};
+use crate::{
+    CaseFilter, CaseRecord, CaseSummary, CaseUpdate, NewCase, Page, Result, StoreError, UserRef,
+    like_prefix,
+};
 use caseward_domain::config::Intensity;
 use chrono::Datelike;
 use sqlx::postgres::PgRow;
-use sqlx::{QueryBuilder, Row, Postgres, PgPool};
+use sqlx::{PgPool, Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
-const SUMMARY_COLUMNS: &str = "c.id, c.case_number, c.case_type, c.stage, c.intensity, c.created_by, c.config_version,
+const SUMMARY_COLUMNS: &str =
+    "c.id, c.case_number, c.case_type, c.stage, c.intensity, c.created_by, c.config_version,
     c.version, c.change_seq, c.created_at, c.updated_at,
     u.id AS assigned_id, u.username AS assigned_username, u.display_name AS assigned_display_name";
 
@@ -21,7 +25,8 @@ fn summary_from_row(row: &PgRow) -> Result<CaseSummary> {
         case_number: row.try_get("case_number")?,
         case_type: row.try_get("case_type")?,
         stage: row.try_get("stage")?,
-        intensity: Intensity::from_level(i64::from(intensity)).ok_or_else(|| StoreError::Corrupt("intensity".into()))?,
+        intensity: Intensity::from_level(i64::from(intensity))
+            .ok_or_else(|| StoreError::Corrupt("intensity".into()))?,
         assigned_to: UserRef {
             id: row.try_get("assigned_id")?,
             username: row.try_get("assigned_username")?,
@@ -91,7 +96,9 @@ pub(super) async fn create_case(store: &PostgresStore, case: NewCase) -> Result<
     .execute(&mut *tx)
     .await
     .map_err(|e| StoreError::unique(e, "case id"))?;
-    let record = fetch_record(&mut *tx, case.id).await?.ok_or(StoreError::NotFound)?;
+    let record = fetch_record(&mut *tx, case.id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     tx.commit().await?;
     Ok(record)
 }
@@ -128,7 +135,9 @@ pub(super) async fn update_case(store: &PostgresStore, update: CaseUpdate) -> Re
             None => StoreError::NotFound,
         });
     }
-    let record = fetch_record(&mut *tx, update.id).await?.ok_or(StoreError::NotFound)?;
+    let record = fetch_record(&mut *tx, update.id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     tx.commit().await?;
     Ok(record)
 }

@@ -8,10 +8,10 @@ mod users;
 
 use crate::migrations::{Migration, POSTGRES};
 use crate::{MigrationReport, OpenOptions, Result, StoreError};
+use futures_util::TryStreamExt;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction};
 use std::str::FromStr;
-use futures_util::TryStreamExt;
 use std::time::Duration;
 
 /// Key of the advisory lock held while migrating ("cwmigr" in ASCII).
@@ -64,12 +64,14 @@ impl PostgresStore {
                 .try_collect::<Vec<_>>()
                 .await
                 .map_err(|e| StoreError::Migration(format!("{number:04}_{name}: {e}")))?;
-            sqlx::query("INSERT INTO schema_migrations (number, name, applied_at) VALUES ($1, $2, $3)")
-                .bind(number as i32)
-                .bind(name)
-                .bind(chrono::Utc::now())
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO schema_migrations (number, name, applied_at) VALUES ($1, $2, $3)",
+            )
+            .bind(number as i32)
+            .bind(name)
+            .bind(chrono::Utc::now())
+            .execute(&mut *tx)
+            .await?;
             report.applied.push(number);
         }
         tx.commit().await?;
@@ -98,9 +100,10 @@ impl crate::Store for PostgresStore {
     }
 
     async fn applied_migrations(&self) -> Result<Vec<u32>> {
-        let numbers: Vec<i32> = sqlx::query_scalar("SELECT number FROM schema_migrations ORDER BY number")
-            .fetch_all(&self.pool)
-            .await?;
+        let numbers: Vec<i32> =
+            sqlx::query_scalar("SELECT number FROM schema_migrations ORDER BY number")
+                .fetch_all(&self.pool)
+                .await?;
         Ok(numbers.into_iter().map(|n| n as u32).collect())
     }
 
@@ -116,7 +119,12 @@ impl crate::Store for PostgresStore {
         users::credentials(&self.pool, username).await
     }
 
-    async fn set_password_hash(&self, id: uuid::Uuid, hash: &str, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+    async fn set_password_hash(
+        &self,
+        id: uuid::Uuid,
+        hash: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
         users::set_password_hash(self, id, hash, now).await
     }
 
@@ -149,7 +157,10 @@ impl crate::Store for PostgresStore {
         cases::update_case(self, update).await
     }
 
-    async fn list_cases(&self, filter: &crate::CaseFilter) -> Result<crate::Page<crate::CaseSummary>> {
+    async fn list_cases(
+        &self,
+        filter: &crate::CaseFilter,
+    ) -> Result<crate::Page<crate::CaseSummary>> {
         cases::list_cases(&self.pool, filter).await
     }
 }

@@ -5,10 +5,11 @@ use crate::{Credentials, NewSession, NewUser, Result, StoreError, User};
 use caseward_domain::user::Role;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::postgres::PgRow;
-use sqlx::{Row, PgPool};
+use sqlx::{PgPool, Row};
 use uuid::Uuid;
 
-const USER_COLUMNS: &str = "id, username, display_name, role, disabled, version, created_at, updated_at";
+const USER_COLUMNS: &str =
+    "id, username, display_name, role, disabled, version, created_at, updated_at";
 
 pub(super) fn user_from_row(row: &PgRow) -> Result<User> {
     let role: String = row.try_get("role")?;
@@ -16,7 +17,8 @@ pub(super) fn user_from_row(row: &PgRow) -> Result<User> {
         id: row.try_get("id")?,
         username: row.try_get("username")?,
         display_name: row.try_get("display_name")?,
-        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("unknown role {role}")))?,
+        role: Role::parse(&role)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown role {role}")))?,
         disabled: row.try_get("disabled")?,
         version: row.try_get("version")?,
         created_at: row.try_get("created_at")?,
@@ -62,10 +64,12 @@ pub(super) async fn user_by_id(pool: &PgPool, id: Uuid) -> Result<Option<User>> 
 }
 
 pub(super) async fn credentials(pool: &PgPool, username: &str) -> Result<Option<Credentials>> {
-    let row = sqlx::query(&format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = $1"))
-        .bind(username)
-        .fetch_optional(pool)
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = $1"
+    ))
+    .bind(username)
+    .fetch_optional(pool)
+    .await?;
     row.map(|row| {
         Ok(Credentials {
             user: user_from_row(&row)?,
@@ -75,14 +79,21 @@ pub(super) async fn credentials(pool: &PgPool, username: &str) -> Result<Option<
     .transpose()
 }
 
-pub(super) async fn set_password_hash(store: &PostgresStore, id: Uuid, hash: &str, now: DateTime<Utc>) -> Result<()> {
+pub(super) async fn set_password_hash(
+    store: &PostgresStore,
+    id: Uuid,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let mut tx = store.begin_write().await?;
-    let done = sqlx::query("UPDATE users SET password_hash = $1, version = version + 1, updated_at = $2 WHERE id = $3")
-        .bind(hash)
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    let done = sqlx::query(
+        "UPDATE users SET password_hash = $1, version = version + 1, updated_at = $2 WHERE id = $3",
+    )
+    .bind(hash)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
@@ -116,7 +127,11 @@ pub(super) async fn session_user(
     let row = sqlx::query(&format!(
         "SELECT s.last_seen_at AS last_seen_at, s.expires_at AS expires_at, {}
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_digest = $1",
-        USER_COLUMNS.split(", ").map(|c| format!("u.{c} AS {c}")).collect::<Vec<_>>().join(", ")
+        USER_COLUMNS
+            .split(", ")
+            .map(|c| format!("u.{c} AS {c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     ))
     .bind(&digest[..])
     .fetch_optional(&store.pool)

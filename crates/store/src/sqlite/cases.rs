@@ -2,14 +2,18 @@
 
 use super::{SqliteStore, next_change_seq};
 use crate::codec;
-use crate::{CaseFilter, CaseRecord, CaseSummary, CaseUpdate, NewCase, Page, Result, StoreError, UserRef, like_prefix};
+use crate::{
+    CaseFilter, CaseRecord, CaseSummary, CaseUpdate, NewCase, Page, Result, StoreError, UserRef,
+    like_prefix,
+};
 use caseward_domain::config::Intensity;
 use chrono::Datelike;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 use uuid::Uuid;
 
-const SUMMARY_COLUMNS: &str = "c.id, c.case_number, c.case_type, c.stage, c.intensity, c.created_by, c.config_version,
+const SUMMARY_COLUMNS: &str =
+    "c.id, c.case_number, c.case_type, c.stage, c.intensity, c.created_by, c.config_version,
     c.version, c.change_seq, c.created_at, c.updated_at,
     u.id AS assigned_id, u.username AS assigned_username, u.display_name AS assigned_display_name";
 
@@ -21,7 +25,8 @@ fn summary_from_row(row: &SqliteRow) -> Result<CaseSummary> {
         case_number: row.try_get("case_number")?,
         case_type: row.try_get("case_type")?,
         stage: row.try_get("stage")?,
-        intensity: Intensity::from_level(intensity).ok_or_else(|| StoreError::Corrupt("intensity".into()))?,
+        intensity: Intensity::from_level(intensity)
+            .ok_or_else(|| StoreError::Corrupt("intensity".into()))?,
         assigned_to: UserRef {
             id: row.try_get("assigned_id")?,
             username: row.try_get("assigned_username")?,
@@ -91,7 +96,9 @@ pub(super) async fn create_case(store: &SqliteStore, case: NewCase) -> Result<Ca
     .execute(&mut *tx)
     .await
     .map_err(|e| StoreError::unique(e, "case id"))?;
-    let record = fetch_record(&mut *tx, case.id).await?.ok_or(StoreError::NotFound)?;
+    let record = fetch_record(&mut *tx, case.id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     tx.commit().await?;
     Ok(record)
 }
@@ -128,7 +135,9 @@ pub(super) async fn update_case(store: &SqliteStore, update: CaseUpdate) -> Resu
             None => StoreError::NotFound,
         });
     }
-    let record = fetch_record(&mut *tx, update.id).await?.ok_or(StoreError::NotFound)?;
+    let record = fetch_record(&mut *tx, update.id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     tx.commit().await?;
     Ok(record)
 }
@@ -152,7 +161,10 @@ fn push_filter<'a>(query: &mut QueryBuilder<'a, Sqlite>, filter: &'a CaseFilter)
     }
 }
 
-pub(super) async fn list_cases(pool: &SqlitePool, filter: &CaseFilter) -> Result<Page<CaseSummary>> {
+pub(super) async fn list_cases(
+    pool: &SqlitePool,
+    filter: &CaseFilter,
+) -> Result<Page<CaseSummary>> {
     let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM cases c");
     push_filter(&mut count, filter);
     let total: i64 = count.build_query_scalar().fetch_one(pool).await?;

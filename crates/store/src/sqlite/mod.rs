@@ -10,10 +10,10 @@ mod users;
 
 use crate::migrations::{Migration, SQLITE};
 use crate::{MigrationReport, OpenOptions, Result, StoreError};
+use futures_util::TryStreamExt;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::path::Path;
-use futures_util::TryStreamExt;
 use std::time::Duration;
 
 /// The database file inside a data folder.
@@ -81,12 +81,14 @@ impl SqliteStore {
                 .try_collect::<Vec<_>>()
                 .await
                 .map_err(|e| StoreError::Migration(format!("{number:04}_{name}: {e}")))?;
-            sqlx::query("INSERT INTO schema_migrations (number, name, applied_at) VALUES (?, ?, ?)")
-                .bind(i64::from(number))
-                .bind(name)
-                .bind(chrono::Utc::now())
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO schema_migrations (number, name, applied_at) VALUES (?, ?, ?)",
+            )
+            .bind(i64::from(number))
+            .bind(name)
+            .bind(chrono::Utc::now())
+            .execute(&mut *tx)
+            .await?;
             report.applied.push(number);
         }
         tx.commit().await?;
@@ -96,11 +98,11 @@ impl SqliteStore {
 
 /// The next value of the global change sequence, inside a write transaction.
 async fn next_change_seq(tx: &mut Transaction<'static, Sqlite>) -> Result<i64> {
-    Ok(
-        sqlx::query_scalar("UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value")
-            .fetch_one(&mut **tx)
-            .await?,
+    Ok(sqlx::query_scalar(
+        "UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value",
     )
+    .fetch_one(&mut **tx)
+    .await?)
 }
 
 #[async_trait::async_trait]
@@ -119,9 +121,10 @@ impl crate::Store for SqliteStore {
     }
 
     async fn applied_migrations(&self) -> Result<Vec<u32>> {
-        let numbers: Vec<i64> = sqlx::query_scalar("SELECT number FROM schema_migrations ORDER BY number")
-            .fetch_all(&self.reader)
-            .await?;
+        let numbers: Vec<i64> =
+            sqlx::query_scalar("SELECT number FROM schema_migrations ORDER BY number")
+                .fetch_all(&self.reader)
+                .await?;
         Ok(numbers.into_iter().map(|n| n as u32).collect())
     }
 
@@ -137,7 +140,12 @@ impl crate::Store for SqliteStore {
         users::credentials(&self.reader, username).await
     }
 
-    async fn set_password_hash(&self, id: uuid::Uuid, hash: &str, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+    async fn set_password_hash(
+        &self,
+        id: uuid::Uuid,
+        hash: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
         users::set_password_hash(self, id, hash, now).await
     }
 
@@ -170,7 +178,10 @@ impl crate::Store for SqliteStore {
         cases::update_case(self, update).await
     }
 
-    async fn list_cases(&self, filter: &crate::CaseFilter) -> Result<crate::Page<crate::CaseSummary>> {
+    async fn list_cases(
+        &self,
+        filter: &crate::CaseFilter,
+    ) -> Result<crate::Page<crate::CaseSummary>> {
         cases::list_cases(&self.reader, filter).await
     }
 }

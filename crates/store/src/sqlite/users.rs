@@ -8,7 +8,8 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
 use uuid::Uuid;
 
-const USER_COLUMNS: &str = "id, username, display_name, role, disabled, version, created_at, updated_at";
+const USER_COLUMNS: &str =
+    "id, username, display_name, role, disabled, version, created_at, updated_at";
 
 pub(super) fn user_from_row(row: &SqliteRow) -> Result<User> {
     let role: String = row.try_get("role")?;
@@ -16,7 +17,8 @@ pub(super) fn user_from_row(row: &SqliteRow) -> Result<User> {
         id: row.try_get("id")?,
         username: row.try_get("username")?,
         display_name: row.try_get("display_name")?,
-        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("unknown role {role}")))?,
+        role: Role::parse(&role)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown role {role}")))?,
         disabled: row.try_get("disabled")?,
         version: row.try_get("version")?,
         created_at: row.try_get("created_at")?,
@@ -62,10 +64,12 @@ pub(super) async fn user_by_id(pool: &SqlitePool, id: Uuid) -> Result<Option<Use
 }
 
 pub(super) async fn credentials(pool: &SqlitePool, username: &str) -> Result<Option<Credentials>> {
-    let row = sqlx::query(&format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = ?"))
-        .bind(username)
-        .fetch_optional(pool)
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = ?"
+    ))
+    .bind(username)
+    .fetch_optional(pool)
+    .await?;
     row.map(|row| {
         Ok(Credentials {
             user: user_from_row(&row)?,
@@ -75,14 +79,21 @@ pub(super) async fn credentials(pool: &SqlitePool, username: &str) -> Result<Opt
     .transpose()
 }
 
-pub(super) async fn set_password_hash(store: &SqliteStore, id: Uuid, hash: &str, now: DateTime<Utc>) -> Result<()> {
+pub(super) async fn set_password_hash(
+    store: &SqliteStore,
+    id: Uuid,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let mut tx = store.begin_write().await?;
-    let done = sqlx::query("UPDATE users SET password_hash = ?, version = version + 1, updated_at = ? WHERE id = ?")
-        .bind(hash)
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    let done = sqlx::query(
+        "UPDATE users SET password_hash = ?, version = version + 1, updated_at = ? WHERE id = ?",
+    )
+    .bind(hash)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
@@ -116,7 +127,11 @@ pub(super) async fn session_user(
     let row = sqlx::query(&format!(
         "SELECT s.last_seen_at AS last_seen_at, s.expires_at AS expires_at, {}
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_digest = ?",
-        USER_COLUMNS.split(", ").map(|c| format!("u.{c} AS {c}")).collect::<Vec<_>>().join(", ")
+        USER_COLUMNS
+            .split(", ")
+            .map(|c| format!("u.{c} AS {c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     ))
     .bind(&digest[..])
     .fetch_optional(&store.reader)

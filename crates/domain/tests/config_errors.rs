@@ -1,0 +1,308 @@
+//! Every configuration mistake is reported with its file, line and key, and all mistakes are
+//! reported at once.
+
+use caseward_domain::config::{ConfigError, SourceFile, load};
+
+const INSTANCE: &str = r#"
+[instance]
+version = 1
+default_language = "en"
+languages = ["en", "fr"]
+
+[[stage]]
+id = "identification"
+label = { en = "Identification", fr = "Identification" }
+
+[[stage]]
+id = "closed"
+label = { en = "Closed" }
+terminal = true
+
+[[option_list]]
+id = "sex"
+option = [
+  { id = "female", label = { en = "Female" } },
+  { id = "male", label = { en = "Male" } },
+]
+"#;
+
+fn case_type(body: &str) -> String {
+    format!(
+        r#"[case_type]
+id = "child_protection"
+code = "CP"
+name = {{ en = "Child protection" }}
+domain = "child_protection"
+default_intensity = 2
+recommended_caseload = 20
+maximum_caseload = 25
+review_frequency_days = 30
+stages = ["identification", "closed"]
+{body}"#
+    )
+}
+
+const GOOD_SECTION: &str = r#"
+[[section]]
+id = "identification"
+label = { en = "Identification" }
+stage = "identification"
+
+[[section.field]]
+id = "child_name"
+type = "short_text"
+label = { en = "Name" }
+required = true
+classification = "restricted"
+"#;
+
+fn errors(case_type_file: &str) -> Vec<ConfigError> {
+    let sources = vec![
+        SourceFile {
+            name: "instance.toml".into(),
+            text: INSTANCE.into(),
+        },
+        SourceFile {
+            name: "case_types/cp.toml".into(),
+            text: case_type_file.into(),
+        },
+    ];
+    match load(&sources) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.0,
+    }
+}
+
+fn one_error(case_type_file: &str) -> ConfigError {
+    let errors = errors(case_type_file);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    errors.into_iter().next().unwrap()
+}
+
+/// The 1-based line of the first occurrence of `needle` in `text`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text[..text.find(needle).expect("needle")]
+        .matches('\n')
+        .count()
+        + 1
+}
+
+#[test]
+fn a_good_configuration_loads() {
+    assert!(errors(&case_type(GOOD_SECTION)).is_empty());
+}
+
+#[test]
+fn malformed_toml_names_the_line() {
+    let text = case_type("\n[[section]]\nid = \"x\nlabel = 1\n");
+    let error = one_error(&text);
+    assert_eq!(error.file, "case_types/cp.toml");
+    assert_eq!(error.line, Some(line_of(&text, "id = \"x")));
+    assert_eq!(error.key, "(file)");
+}
+
+#[test]
+fn an_unknown_key_is_an_error_not_ignored() {
+    let text = case_type(&GOOD_SECTION.replace("required = true", "requierd = true"));
+    let error = one_error(&text);
+    assert!(error.problem.contains("requierd"), "{error}");
+    assert_eq!(error.line, Some(line_of(&text, "requierd")));
+}
+
+#[test]
+fn an_unknown_option_list_is_named() {
+    let text = case_type(&format!(
+        "{GOOD_SECTION}\n[[section.field]]\nid = \"gender\"\ntype = \"single_select\"\nlabel = {{ en = \"Gender\" }}\noption_list = \"genders\"\nclassification = \"standard\"\n"
+    ));
+    let error = one_error(&text);
+    assert_eq!(error.key, "section[0].field[1].option_list");
+    assert!(
+        error.problem.contains("unknown option list \"genders\""),
+        "{error}"
+    );
+    assert_eq!(
+        error.line,
+        Some(line_of(&text, "id = \"gender\"") - 1),
+        "the line of the field's table"
+    );
+}
+
+#[test]
+fn a_duplicate_field_id_names_both_places() {
+    let text = case_type(&format!(
+        "{GOOD_SECTION}{}",
+        GOOD_SECTION.replace("id = \"identification\"", "id = \"more\"")
+    ));
+    let error = one_error(&text);
+    assert_eq!(error.key, "section[1].field[0].id");
+    assert!(
+        error.problem.contains("duplicate field id \"child_name\""),
+        "{error}"
+    );
+    assert!(
+        error.problem.contains("case_types/cp.toml:"),
+        "points at the first declaration: {error}"
+    );
+}
+
+#[test]
+fn a_section_at_a_stage_the_case_type_lacks_is_refused() {
+    let error = one_error(&case_type(
+        &GOOD_SECTION.replace("stage = \"identification\"", "stage = \"assessment\""),
+    ));
+    assert_eq!(error.key, "section[0].stage");
+    assert!(error.problem.contains("assessment"), "{error}");
+}
+
+#[test]
+fn classification_is_required_and_checked() {
+    let text = case_type(&GOOD_SECTION.replace("classification = \"restricted\"\n", ""));
+    assert!(one_error(&text).problem.contains("classification"));
+    let error = one_error(&case_type(
+        &GOOD_SECTION.replace("\"restricted\"", "\"secret\""),
+    ));
+    assert_eq!(error.key, "section[0].field[0].classification");
+}
+
+#[test]
+fn only_standard_fields_can_be_report_dimensions() {
+    let error = one_error(&case_type(&GOOD_SECTION.replace(
+        "required = true",
+        "required = true\nreport_dimension = true",
+    )));
+    assert_eq!(error.key, "section[0].field[0].report_dimension");
+}
+
+#[test]
+fn keys_of_another_field_type_are_refused() {
+    let error = one_error(&case_type(
+        &GOOD_SECTION.replace("required = true", "required = true\noption_list = \"sex\""),
+    ));
+    assert_eq!(error.key, "section[0].field[0].option_list");
+    assert!(
+        error
+            .problem
+            .contains("does not apply to a short_text field"),
+        "{error}"
+    );
+}
+
+#[test]
+fn invalid_patterns_and_ranges_are_refused() {
+    let error = one_error(&case_type(
+        &GOOD_SECTION.replace("required = true", "required = true\npattern = \"[a-\""),
+    ));
+    assert_eq!(error.key, "section[0].field[0].pattern");
+    let error = one_error(&case_type(&GOOD_SECTION.replace(
+        "required = true",
+        "required = true\nmin_length = 10\nmax_length = 5",
+    )));
+    assert_eq!(error.key, "section[0].field[0].min_length");
+}
+
+#[test]
+fn case_type_attributes_are_checked() {
+    let text = case_type(GOOD_SECTION)
+        .replace("code = \"CP\"", "code = \"cp1\"")
+        .replace("default_intensity = 2", "default_intensity = 4")
+        .replace("maximum_caseload = 25", "maximum_caseload = 10")
+        .replace("domain = \"child_protection\"", "domain = \"space\"")
+        .replace(
+            "stages = [\"identification\", \"closed\"]",
+            "stages = [\"identification\", \"limbo\"]",
+        );
+    let mut keys: Vec<String> = errors(&text).into_iter().map(|e| e.key).collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "case_type.code",
+            "case_type.default_intensity",
+            "case_type.domain",
+            "case_type.maximum_caseload",
+            "case_type.stages[1]",
+        ]
+    );
+}
+
+#[test]
+fn labels_need_the_default_language_and_known_languages() {
+    let error = one_error(&case_type(
+        &GOOD_SECTION.replace("label = { en = \"Name\" }", "label = { fr = \"Nom\" }"),
+    ));
+    assert_eq!(error.key, "section[0].field[0].label");
+    let error = one_error(&case_type(&GOOD_SECTION.replace(
+        "label = { en = \"Name\" }",
+        "label = { en = \"Name\", de = \"Name\" }",
+    )));
+    assert_eq!(error.key, "section[0].field[0].label.de");
+}
+
+#[test]
+fn nested_repeating_groups_are_refused() {
+    let group = r#"
+[[section.field]]
+id = "family"
+type = "repeating_group"
+label = { en = "Family" }
+classification = "restricted"
+
+[[section.field.field]]
+id = "children"
+type = "repeating_group"
+label = { en = "Children" }
+classification = "restricted"
+
+[[section.field.field.field]]
+id = "name"
+type = "short_text"
+label = { en = "Name" }
+classification = "restricted"
+"#;
+    let errors = errors(&case_type(&format!("{GOOD_SECTION}{group}")));
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.key == "section[0].field[1].field[0].type" && e.problem.contains("nested")),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn group_members_cannot_be_less_protected_than_their_group() {
+    let group = r#"
+[[section.field]]
+id = "perpetrators"
+type = "repeating_group"
+label = { en = "Perpetrators" }
+classification = "confidential"
+
+[[section.field.field]]
+id = "name"
+type = "short_text"
+label = { en = "Name" }
+classification = "standard"
+"#;
+    let error = one_error(&case_type(&format!("{GOOD_SECTION}{group}")));
+    assert_eq!(error.key, "section[0].field[1].field[0].classification");
+}
+
+#[test]
+fn a_missing_instance_is_reported() {
+    let sources = vec![SourceFile {
+        name: "cp.toml".into(),
+        text: case_type(GOOD_SECTION),
+    }];
+    let errors = load(&sources).unwrap_err().0;
+    assert!(errors[0].problem.contains("[instance]"), "{errors:?}");
+}
+
+#[test]
+fn errors_print_as_file_line_key_problem() {
+    let error = one_error(&case_type(
+        &GOOD_SECTION.replace("stage = \"identification\"", "stage = \"assessment\""),
+    ));
+    let shown = error.to_string();
+    assert!(shown.starts_with("case_types/cp.toml:"), "{shown}");
+    assert!(shown.contains(": section[0].stage: "), "{shown}");
+}

@@ -1,0 +1,160 @@
+//! The HTTP test harness: a real server on a random port, on a throw-away database, with a
+//! clock the test moves and cheap password hashing.
+
+use caseward_crypto::{Password, PasswordHasher, PasswordParams};
+use caseward_domain::clock::ManualClock;
+use caseward_domain::config::{Configuration, SourceFile, load};
+use caseward_domain::user::Role;
+use caseward_server::{AppState, ServerSettings};
+use caseward_store::testing::{Backend, TestDatabase};
+use caseward_store::{NewUser, Store, User};
+use chrono::{TimeZone, Utc};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The repository's default configuration, read from `config/`.
+pub fn default_config() -> Configuration {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                out.push(path);
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config"),
+        &mut paths,
+    );
+    paths.sort();
+    let sources: Vec<SourceFile> = paths
+        .iter()
+        .map(|p| SourceFile {
+            name: p.display().to_string(),
+            text: std::fs::read_to_string(p).unwrap(),
+        })
+        .collect();
+    load(&sources).unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub struct TestApp {
+    pub url: String,
+    pub clock: Arc<ManualClock>,
+    pub store: Arc<dyn Store>,
+    hasher: PasswordHasher,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    _database: TestDatabase,
+}
+
+impl TestApp {
+    pub async fn start(backend: Backend) -> Self {
+        Self::start_with(backend, ServerSettings::default()).await
+    }
+
+    pub async fn start_with(backend: Backend, settings: ServerSettings) -> Self {
+        let database = TestDatabase::new(backend).await;
+        let store = database.open().await;
+        let clock = Arc::new(ManualClock::new(
+            Utc.with_ymd_and_hms(2026, 3, 10, 9, 0, 0).unwrap(),
+        ));
+        let hasher = PasswordHasher::new(PasswordParams::insecure_for_tests()).unwrap();
+        let state = AppState::new(
+            store.clone(),
+            Arc::new(default_config()),
+            clock.clone(),
+            hasher.clone(),
+            settings,
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(caseward_server::serve(listener, state, async {
+            let _ = rx.await;
+        }));
+        Self {
+            url,
+            clock,
+            store,
+            hasher,
+            shutdown: Some(tx),
+            _database: database,
+        }
+    }
+
+    pub fn password_of(username: &str) -> String {
+        format!("password-of-{username}")
+    }
+
+    pub async fn add_user(&self, username: &str, role: Role) -> User {
+        let hash = self
+            .hasher
+            .hash(&Password::new(Self::password_of(username)))
+            .unwrap();
+        self.store
+            .create_user(NewUser {
+                id: uuid::Uuid::now_v7(),
+                username: username.into(),
+                display_name: format!("{username} (test)"),
+                role,
+                password_hash: hash,
+                now: caseward_domain::clock::Clock::now(self.clock.as_ref()),
+            })
+            .await
+            .unwrap()
+    }
+
+    /// A client with its own cookie jar and no session.
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap()
+    }
+
+    /// A client logged in as `username` (who must exist).
+    pub async fn login(&self, username: &str) -> reqwest::Client {
+        let client = self.client();
+        let response = client
+            .post(self.at("/api/v1/auth/login"))
+            .json(&serde_json::json!({ "username": username, "password": Self::password_of(username) }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "login as {username}");
+        client
+    }
+
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Generate one test per backend from an async fn taking the backend.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                super::$name(caseward_store::testing::Backend::Sqlite).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                super::$name(caseward_store::testing::Backend::Postgres).await;
+            })*
+        }
+    };
+}
