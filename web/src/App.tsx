@@ -1,0 +1,148 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, setApiLanguage, setUnauthenticatedHandler, type Config, type User } from './api';
+import { ErrorNotice, Loading } from './components';
+import {
+  adoptConfigLanguages,
+  applyDirection,
+  currentLanguage,
+  pickableLanguages,
+  setLanguage,
+  t,
+} from './i18n';
+import { CaseListPage } from './pages/CaseList';
+import { CaseViewPage } from './pages/CaseView';
+import { LoginPage } from './pages/Login';
+import { NewCasePage } from './pages/NewCase';
+import { href, setLeaveGuard, useRoute } from './router';
+
+type Session =
+  | { state: 'checking' }
+  | { state: 'signed-out'; notice: string | null }
+  | { state: 'signed-in'; user: User };
+
+export function App() {
+  const [session, setSession] = useState<Session>({ state: 'checking' });
+  const [config, setConfig] = useState<Config | null>(null);
+  const [configError, setConfigError] = useState<unknown>(null);
+  const [language, setLanguageState] = useState(currentLanguage());
+  const route = useRoute();
+
+  useEffect(() => {
+    setUnauthenticatedHandler(() => {
+      setLeaveGuard(null);
+      setSession({ state: 'signed-out', notice: t('error.sessionEnded') });
+    });
+    api
+      .me()
+      .then((user) => setSession({ state: 'signed-in', user }))
+      .catch(() => setSession({ state: 'signed-out', notice: null }));
+    return () => setUnauthenticatedHandler(null);
+  }, []);
+
+  const loadConfig = () => {
+    setConfigError(null);
+    api
+      .config()
+      .then((c) => {
+        adoptConfigLanguages(c);
+        applyDirection();
+        setConfig(c);
+      })
+      .catch(setConfigError);
+  };
+
+  useEffect(() => {
+    if (session.state === 'signed-in' && !config) loadConfig();
+  }, [session.state]);
+
+  const changeLanguage = (lang: string) => {
+    setLanguage(lang);
+    setApiLanguage(lang);
+    setLanguageState(lang);
+  };
+
+  const signOut = async () => {
+    try {
+      await api.logout();
+    } catch {
+      // The session is gone either way from this page's point of view.
+    }
+    setLeaveGuard(null);
+    setConfig(null);
+    setSession({ state: 'signed-out', notice: null });
+  };
+
+  let main;
+  if (session.state === 'checking') {
+    main = <Loading />;
+  } else if (session.state === 'signed-out') {
+    main = (
+      <LoginPage
+        notice={session.notice}
+        onSignedIn={(user) => setSession({ state: 'signed-in', user })}
+      />
+    );
+  } else if (configError) {
+    main = <ErrorNotice error={configError} onRetry={loadConfig} />;
+  } else if (!config) {
+    main = <Loading />;
+  } else if (route.name === 'new') {
+    main = <NewCasePage config={config} caseTypeId={route.caseType} />;
+  } else if (route.name === 'case') {
+    main = <CaseViewPage key={route.id} config={config} id={route.id} />;
+  } else {
+    main = <CaseListPage config={config} params={route.params} />;
+  }
+
+  const user = session.state === 'signed-in' ? session.user : null;
+  return (
+    <>
+      <a class="skip-link" href="#main" onClick={(e) => {
+        e.preventDefault();
+        document.getElementById('main')?.focus();
+      }}>
+        {t('app.skip')}
+      </a>
+      <header class="topbar">
+        <div class="topbar-inner">
+          <a class="brand" href={user ? href({ name: 'list', params: new URLSearchParams() }) : '#/'}>
+            <span class="brand-mark" aria-hidden="true" />
+            {t('app.name')}
+          </a>
+          {user && (
+            <nav aria-label={t('nav.main')} class="topnav">
+              <a href={href({ name: 'list', params: new URLSearchParams() })} aria-current={route.name === 'list' ? 'page' : undefined}>
+                {t('nav.myCases')}
+              </a>
+            </nav>
+          )}
+          <div class="topbar-tools">
+            <div class="lang-switch">
+              <label for="language">{t('header.language')}</label>
+              <select id="language" value={language} onChange={(e) => changeLanguage((e.currentTarget as HTMLSelectElement).value)}>
+                {pickableLanguages(config).map((l) => (
+                  <option key={l.code} value={l.code} lang={l.code}>
+                    {l.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            {user && (
+              <>
+                <span class="who" title={user.username}>
+                  {t('header.signedInAs', { name: user.display_name })}
+                </span>
+                <button type="button" class="button secondary small" onClick={signOut}>
+                  {t('header.logout')}
+                </button>
+              </>
+            )}
+          </div>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} class="main">
+        {main}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,2 @@
+export { api, ApiError, setApiLanguage, setUnauthenticatedHandler } from './client';
+export type * from './types';

@@ -1,0 +1,72 @@
+// Small pieces shared by the pages.
+
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import { ApiError } from './api';
+import { t } from './i18n';
+
+let firstTitle = true;
+
+/** The page's h1: sets the document title, and takes focus when the page changes so that
+ * screen reader users hear where they are (not on the first load). */
+export function PageTitle({ children, text }: { children?: ComponentChildren; text: string }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    document.title = `${text} — ${t('app.name')}`;
+  }, [text]);
+  useEffect(() => {
+    if (firstTitle) {
+      firstTitle = false;
+      return;
+    }
+    ref.current?.focus({ preventScroll: false });
+  }, []);
+  return (
+    <h1 ref={ref} tabIndex={-1} class="page-title">
+      {children ?? text}
+    </h1>
+  );
+}
+
+/** What to tell a person about a failed request that is not a form's field errors. */
+export function describeError(error: unknown): string {
+  if (!(error instanceof ApiError)) return t('error.generic', { status: '?' });
+  switch (error.status) {
+    case 0:
+      return t('error.network');
+    case 401:
+      return t('error.sessionEnded');
+    case 403:
+      return t('error.forbidden');
+    case 404:
+      return t('error.notFound');
+    case 429:
+      return t('error.tooMany');
+    case 500:
+      return t('error.generic', { status: 500 });
+    default:
+      return error.detail ? `${error.title} — ${error.detail}` : error.title || t('error.generic', { status: error.status });
+  }
+}
+
+export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  return (
+    <div class="notice error" role="alert">
+      <p>{describeError(error)}</p>
+      {onRetry && (
+        <button type="button" class="button secondary" onClick={onRetry}>
+          {t('common.retry')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Loading() {
+  return (
+    <p class="loading" role="status">
+      <span class="spinner" aria-hidden="true" />
+      {t('common.loading')}
+    </p>
+  );
+}

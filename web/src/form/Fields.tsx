@@ -1,0 +1,513 @@
+// Inputs for every field type, rendered from the configuration. Each field's wrapper carries
+// `data-path` (its API path) so errors from the server can find and focus it.
+
+import type { ComponentChildren } from 'preact';
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type {
+  Config,
+  Field,
+  LocationField,
+  MultiSelectField,
+  RepeatingGroupField,
+  Section,
+  SingleSelectField,
+} from '../api';
+import { label, t } from '../i18n';
+import type { ErrorMap } from './errors';
+import {
+  domId,
+  emptyDraft,
+  LEVELS,
+  locationChain,
+  locationChildren,
+  newRow,
+  optionsOf,
+  todayLocal,
+  type Draft,
+  type Drafts,
+  type Row,
+} from './model';
+
+export interface FormContextValue {
+  config: Config;
+  errors: ErrorMap;
+  disabled: boolean;
+}
+
+export const FormContext = createContext<FormContextValue | null>(null);
+
+function useForm(): FormContextValue {
+  const value = useContext(FormContext);
+  if (!value) throw new Error('fields rendered outside a form');
+  return value;
+}
+
+export type Update = (change: (previous: Draft | undefined) => Draft) => void;
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces
+
+function RequiredMark() {
+  return (
+    <>
+      <span class="req" aria-hidden="true">
+        {' *'}
+      </span>
+      <span class="sr-only"> ({t('common.required')})</span>
+    </>
+  );
+}
+
+/** The ids an input's aria-describedby lists: its help and its error. */
+function describedBy(id: string, hasHelp: boolean, hasError: boolean): string | undefined {
+  const ids = [hasHelp ? `${id}--help` : '', hasError ? `${id}--error` : ''].filter(Boolean);
+  return ids.length ? ids.join(' ') : undefined;
+}
+
+function HelpAndError({ id, help, error }: { id: string; help: string; error: string | undefined }) {
+  return (
+    <>
+      {help && (
+        <p class="hint" id={`${id}--help`}>
+          {help}
+        </p>
+      )}
+      {error && (
+        <p class="field-error" id={`${id}--error`}>
+          <span class="sr-only">{t('form.errorPrefix')} </span>
+          {error}
+        </p>
+      )}
+    </>
+  );
+}
+
+interface ControlProps {
+  field: Field;
+  path: string;
+  value: Draft | undefined;
+  update: Update;
+}
+
+const asText = (value: Draft | undefined): string => (typeof value === 'string' ? value : '');
+
+// ---------------------------------------------------------------------------------------------
+// Field types rendered as one labelled control
+
+function SimpleField({ field, path, value, update }: ControlProps) {
+  const { config, errors, disabled } = useForm();
+  const id = domId(path);
+  const help = label(field.help);
+  const error = errors.get(path);
+  const common = {
+    id,
+    name: path,
+    disabled,
+    required: field.required,
+    'aria-invalid': error ? ('true' as const) : undefined,
+    'aria-describedby': describedBy(id, Boolean(help), Boolean(error)),
+  };
+  const setText = (e: Event) => {
+    const text = (e.currentTarget as HTMLInputElement).value;
+    update(() => text);
+  };
+  let control: ComponentChildren;
+  switch (field.type) {
+    case 'short_text':
+      control = (
+        <input
+          {...common}
+          type="text"
+          dir="auto"
+          value={asText(value)}
+          onInput={setText}
+          maxLength={field.max_length ?? undefined}
+          autoComplete="off"
+        />
+      );
+      break;
+    case 'long_text':
+      control = (
+        <textarea
+          {...common}
+          rows={4}
+          dir="auto"
+          value={asText(value)}
+          onInput={setText}
+          maxLength={field.max_length ?? undefined}
+        />
+      );
+      break;
+    case 'number':
+      control = (
+        <input
+          {...common}
+          class="narrow"
+          type="text"
+          inputMode={field.integer ? 'numeric' : 'decimal'}
+          value={asText(value)}
+          onInput={setText}
+          autoComplete="off"
+          dir="ltr"
+        />
+      );
+      break;
+    case 'date':
+      control = (
+        <input
+          {...common}
+          class="narrow"
+          type="date"
+          value={asText(value)}
+          onInput={setText}
+          max={field.not_in_future ? todayLocal() : undefined}
+        />
+      );
+      break;
+    case 'date_time':
+      control = (
+        <input
+          {...common}
+          class="narrow"
+          type="datetime-local"
+          value={asText(value)}
+          onInput={setText}
+          max={field.not_in_future ? `${todayLocal()}T23:59` : undefined}
+        />
+      );
+      break;
+    case 'single_select':
+      control = <SelectControl common={common} field={field} config={config} value={asText(value)} update={update} />;
+      break;
+    default:
+      return null;
+  }
+  return (
+    <div class={`field${error ? ' invalid' : ''}`} data-path={path}>
+      <label for={id}>
+        {label(field.label)}
+        {field.required && <RequiredMark />}
+      </label>
+      {field.type === 'date_time' && (
+        <span class="hint-inline" id={`${id}--tz`}>
+          {t('form.localTime')}
+        </span>
+      )}
+      <HelpAndError id={id} help={help} error={error} />
+      {control}
+    </div>
+  );
+}
+
+function SelectControl({
+  common,
+  field,
+  config,
+  value,
+  update,
+}: {
+  common: Record<string, unknown>;
+  field: SingleSelectField;
+  config: Config;
+  value: string;
+  update: Update;
+}) {
+  const options = optionsOf(config, field.option_list);
+  return (
+    <select
+      {...common}
+      value={value}
+      onChange={(e) => {
+        const chosen = (e.currentTarget as HTMLSelectElement).value;
+        update(() => chosen);
+      }}
+    >
+      <option value="">{t('common.choose')}</option>
+      {options.map((o) => (
+        <option key={o.id} value={o.id}>
+          {label(o.label)}
+        </option>
+      ))}
+      {value && !options.some((o) => o.id === value) && <option value={value}>{value}</option>}
+    </select>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field types rendered as a group of controls in a fieldset
+
+function GroupShell({
+  path,
+  field,
+  children,
+  class: className,
+}: {
+  path: string;
+  field: Field;
+  children: ComponentChildren;
+  class?: string;
+}) {
+  const { errors } = useForm();
+  const id = domId(path);
+  const error = errors.get(path);
+  return (
+    <fieldset
+      class={`field group ${className ?? ''}${error ? ' invalid' : ''}`}
+      data-path={path}
+      id={`${id}--set`}
+      aria-describedby={describedBy(id, Boolean(label(field.help)), Boolean(error))}
+    >
+      <legend>
+        {label(field.label)}
+        {field.required && <RequiredMark />}
+      </legend>
+      <HelpAndError id={id} help={label(field.help)} error={error} />
+      {children}
+    </fieldset>
+  );
+}
+
+function YesNoField({ field, path, value, update }: ControlProps) {
+  const { errors, disabled } = useForm();
+  const id = domId(path);
+  const error = errors.get(path);
+  const choices: Array<[boolean, string]> = [
+    [true, t('common.yes')],
+    [false, t('common.no')],
+  ];
+  return (
+    <GroupShell path={path} field={field} class="yes-no">
+      <div class="choices inline" role="radiogroup" aria-invalid={error ? 'true' : undefined}>
+        {choices.map(([choice, text], index) => {
+          const optionId = index === 0 ? id : `${id}--no`;
+          return (
+            <div class="choice" key={String(choice)}>
+              <input
+                type="radio"
+                id={optionId}
+                name={path}
+                disabled={disabled}
+                checked={value === choice}
+                aria-invalid={error ? 'true' : undefined}
+                onChange={() => update(() => choice)}
+                onClick={(e) => {
+                  // A second click on the chosen answer clears it, so "no answer" stays possible.
+                  if (value === choice && (e as MouseEvent).detail > 0) update(() => null);
+                }}
+              />
+              <label for={optionId}>{text}</label>
+            </div>
+          );
+        })}
+      </div>
+    </GroupShell>
+  );
+}
+
+function MultiSelectControl({ field, path, value, update }: ControlProps & { field: MultiSelectField }) {
+  const { config, errors, disabled } = useForm();
+  const id = domId(path);
+  const error = errors.get(path);
+  const chosen = Array.isArray(value) ? (value as string[]) : [];
+  const options = optionsOf(config, field.option_list);
+  return (
+    <GroupShell path={path} field={field} class="multi">
+      {field.max_choices ? <p class="hint">{t('form.chooseUpTo', { n: field.max_choices })}</p> : null}
+      <div class={`choices${options.length > 6 ? ' columns' : ''}`}>
+        {options.map((option, index) => {
+          const optionId = index === 0 ? id : `${id}--${option.id}`;
+          return (
+            <div class="choice" key={option.id}>
+              <input
+                type="checkbox"
+                id={optionId}
+                name={path}
+                value={option.id}
+                disabled={disabled}
+                checked={chosen.includes(option.id)}
+                aria-invalid={error ? 'true' : undefined}
+                onChange={(e) => {
+                  const on = (e.currentTarget as HTMLInputElement).checked;
+                  update((previous) => {
+                    const list = Array.isArray(previous) ? (previous as string[]) : [];
+                    // Keep the configuration's order whatever order the boxes are ticked in.
+                    const next = on ? [...list, option.id] : list.filter((v) => v !== option.id);
+                    return options.map((o) => o.id).filter((o) => next.includes(o));
+                  });
+                }}
+              />
+              <label for={optionId}>{label(option.label)}</label>
+            </div>
+          );
+        })}
+      </div>
+    </GroupShell>
+  );
+}
+
+function LocationControl({ field, path, value, update }: ControlProps & { field: LocationField }) {
+  const { config, errors, disabled } = useForm();
+  const id = domId(path);
+  const error = errors.get(path);
+  const code = asText(value);
+  const chain = locationChain(config, code);
+  const levelLabels = { region: t('form.region'), district: t('form.district'), village: t('form.village') };
+  const selects: ComponentChildren[] = [];
+  let parent: string | null = null;
+  for (let depth = 0; depth < LEVELS.length; depth++) {
+    const options = locationChildren(config, parent);
+    if (options.length === 0) break;
+    const level = options[0]?.level ?? LEVELS[depth] ?? 'region';
+    const selected = chain[depth]?.code ?? '';
+    const selectId = depth === 0 ? id : `${id}--${level}`;
+    const parentCode = parent;
+    selects.push(
+      <div class="field location-level" key={level}>
+        <label for={selectId}>{levelLabels[level]}</label>
+        <select
+          id={selectId}
+          disabled={disabled}
+          value={selected}
+          aria-invalid={error ? 'true' : undefined}
+          aria-describedby={error ? `${id}--error` : undefined}
+          onChange={(e) => {
+            const picked = (e.currentTarget as HTMLSelectElement).value;
+            // Choosing a level clears the levels below it; clearing it falls back to its parent.
+            update(() => picked || parentCode || '');
+          }}
+        >
+          <option value="">{t('common.choose')}</option>
+          {options.map((o) => (
+            <option key={o.code} value={o.code}>
+              {label(o.name)}
+            </option>
+          ))}
+        </select>
+      </div>,
+    );
+    if (!selected) break;
+    parent = selected;
+  }
+  return (
+    <GroupShell path={path} field={field} class="location">
+      <div class="location-levels">{selects}</div>
+    </GroupShell>
+  );
+}
+
+function RepeatingGroupControl({ field, path, value, update }: ControlProps & { field: RepeatingGroupField }) {
+  const { disabled } = useForm();
+  const rows = Array.isArray(value) ? (value as Row[]) : [];
+  const max = field.max_items ?? Infinity;
+  const id = domId(path);
+  const addRow = () => {
+    update((previous) => {
+      const list = Array.isArray(previous) ? (previous as Row[]) : [];
+      const values: Drafts = {};
+      for (const member of field.fields) values[member.id] = emptyDraft(member);
+      return [...list, newRow(values)];
+    });
+    // Put the keyboard in the new entry's first input once it exists.
+    const index = rows.length;
+    requestAnimationFrame(() => {
+      const entry = document.getElementById(`${id}--entry-${index}`);
+      entry?.querySelector<HTMLElement>('input, select, textarea')?.focus();
+    });
+  };
+  return (
+    <GroupShell path={path} field={field} class="repeating">
+      {rows.length === 0 && <p class="muted">{t('form.noEntries')}</p>}
+      <ol class="entries">
+        {rows.map((row, index) => {
+          const rowPath = `${path}[${index}]`;
+          const headingId = `${id}--entry-${index}-title`;
+          return (
+            <li class="entry" key={row.key} id={`${id}--entry-${index}`} aria-labelledby={headingId}>
+              <div class="entry-head">
+                <h4 id={headingId}>{t('form.entry', { n: index + 1 })}</h4>
+                <button
+                  type="button"
+                  class="button link danger"
+                  disabled={disabled}
+                  onClick={() => {
+                    update((previous) =>
+                      (Array.isArray(previous) ? (previous as Row[]) : []).filter((r) => r.key !== row.key),
+                    );
+                    requestAnimationFrame(() => document.getElementById(`${id}--add`)?.focus());
+                  }}
+                >
+                  {t('form.removeEntry', { n: index + 1 })}
+                </button>
+              </div>
+              {field.fields.map((member) => (
+                <FieldControl
+                  key={member.id}
+                  field={member}
+                  path={`${rowPath}.${member.id}`}
+                  value={row.values[member.id]}
+                  update={(change) =>
+                    update((previous) =>
+                      (Array.isArray(previous) ? (previous as Row[]) : []).map((r) =>
+                        r.key === row.key ? { ...r, values: { ...r.values, [member.id]: change(r.values[member.id]) } } : r,
+                      ),
+                    )
+                  }
+                />
+              ))}
+            </li>
+          );
+        })}
+      </ol>
+      <button type="button" class="button secondary" id={`${id}--add`} disabled={disabled || rows.length >= max} onClick={addRow}>
+        + {t('form.addEntry')}
+      </button>
+      {rows.length >= max && <p class="hint">{t('form.maxEntries', { n: max })}</p>}
+    </GroupShell>
+  );
+}
+
+/** The input(s) for one field of any type. */
+export function FieldControl(props: ControlProps) {
+  switch (props.field.type) {
+    case 'yes_no':
+      return <YesNoField {...props} />;
+    case 'multi_select':
+      return <MultiSelectControl {...props} field={props.field} />;
+    case 'location':
+      return <LocationControl {...props} field={props.field} />;
+    case 'repeating_group':
+      return <RepeatingGroupControl {...props} field={props.field} />;
+    default:
+      return <SimpleField {...props} />;
+  }
+}
+
+/** A section of the form with its editable fields. */
+export function SectionForm({
+  section,
+  drafts,
+  onChange,
+}: {
+  section: Section;
+  drafts: Drafts;
+  onChange: (id: string, change: (previous: Draft | undefined) => Draft) => void;
+}) {
+  const headingId = `s-${section.id}`;
+  return (
+    <section class="form-section card" aria-labelledby={headingId}>
+      <h2 id={headingId} tabIndex={-1}>
+        {label(section.label)}
+      </h2>
+      {section.fields.map((field) => (
+        <FieldControl
+          key={field.id}
+          field={field}
+          path={field.id}
+          value={drafts[field.id]}
+          update={(change) => onChange(field.id, change)}
+        />
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,320 @@
+// The form's working state ("drafts"), kept in the shape the inputs need, and its conversion
+// to and from the API's field values. Nothing here knows any field id: everything is driven
+// by the configuration.
+
+import type {
+  CaseFields,
+  CaseType,
+  Config,
+  Field,
+  FieldChanges,
+  FieldProblem,
+  FieldValue,
+  GroupItem,
+  Location,
+  Section,
+} from '../api';
+import { currentLanguage } from '../i18n';
+
+/** One entry of a repeating group, with a key that survives removal of earlier entries. */
+export interface Row {
+  key: number;
+  values: Drafts;
+}
+
+/**
+ * The UI value of one field: text-like fields (including number, date, date_time as the
+ * `datetime-local` text, single_select and location) are strings, '' meaning empty;
+ * yes_no is a boolean or null; multi_select a list of option ids; repeating_group rows.
+ */
+export type Draft = string | boolean | null | string[] | Row[];
+
+export interface Drafts {
+  [fieldId: string]: Draft;
+}
+
+let nextRowKey = 1;
+export function newRow(values: Drafts = {}): Row {
+  return { key: nextRowKey++, values };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sections and stages
+
+/** The sections collected at `stage`: those without a stage and those of that stage. */
+export function sectionsAt(caseType: CaseType, stage: string): Section[] {
+  return caseType.sections.filter((s) => s.stage == null || s.stage === stage);
+}
+
+export function sectionsNotAt(caseType: CaseType, stage: string): Section[] {
+  return caseType.sections.filter((s) => s.stage != null && s.stage !== stage);
+}
+
+export function initialStage(caseType: CaseType): string {
+  return caseType.stages[0] ?? '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dates and numbers
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** RFC 3339 instant → the `datetime-local` value in the browser's time zone. */
+export function instantToLocal(instant: string): string {
+  const date = new Date(instant);
+  if (Number.isNaN(date.getTime())) return '';
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+    `T${pad(date.getHours())}:${pad(date.getMinutes())}`
+  );
+}
+
+/** `datetime-local` value (local time) → RFC 3339 in UTC, whole seconds. */
+export function localToInstant(local: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(local)) return null;
+  const date = new Date(local);
+  if (Number.isNaN(date.getTime())) return null;
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Today as YYYY-MM-DD in local time, for `max` on not-in-future dates. */
+export function todayLocal(): string {
+  const now = new Date();
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** Whether the UI language writes 1.5 as "1,5" (French does; English reads "1,500" as 1500). */
+function commaIsDecimal(): boolean {
+  try {
+    const parts = new Intl.NumberFormat(currentLanguage()).formatToParts(1.5);
+    return parts.find((p) => p.type === 'decimal')?.value === ',';
+  } catch {
+    return false;
+  }
+}
+
+/** Parse what a person typed as a number: Arabic-Indic and Persian digits, the Arabic decimal
+ * separator, and a decimal comma where the UI language uses one. Returns null when it is not
+ * a number (a thousands separator included), so the person is asked again rather than guessed. */
+export function parseNumber(text: string, decimalComma = commaIsDecimal()): number | null {
+  const normalised = text
+    .trim()
+    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+    .replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
+    .replace(decimalComma ? /[\u066b,]/g : /\u066b/g, '.')
+    .replace(/[\u2212]/g, '-')
+    .replace(/\s/g, '');
+  if (!/^-?(\d+\.?\d*|\.\d+)$/.test(normalised)) return null;
+  const value = Number(normalised);
+  return Number.isFinite(value) ? value : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// API value → draft
+
+export function emptyDraft(field: Field): Draft {
+  switch (field.type) {
+    case 'yes_no':
+      return null;
+    case 'multi_select':
+      return [];
+    case 'repeating_group':
+      return [];
+    default:
+      return '';
+  }
+}
+
+export function fromApi(field: Field, value: FieldValue | undefined | null): Draft {
+  if (value === undefined || value === null) return emptyDraft(field);
+  switch (field.type) {
+    case 'short_text':
+    case 'long_text':
+    case 'date':
+    case 'single_select':
+    case 'location':
+      return typeof value === 'string' ? value : String(value);
+    case 'number':
+      return typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '';
+    case 'date_time':
+      return typeof value === 'string' ? instantToLocal(value) : '';
+    case 'yes_no':
+      return typeof value === 'boolean' ? value : null;
+    case 'multi_select':
+      return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+    case 'repeating_group':
+      if (!Array.isArray(value)) return [];
+      return (value as unknown[]).map((item) =>
+        newRow(
+          typeof item === 'object' && item !== null
+            ? draftsFromApi(field.fields, item as GroupItem)
+            : draftsFromApi(field.fields, {}),
+        ),
+      );
+  }
+}
+
+export function draftsFromApi(fields: Field[], values: CaseFields | GroupItem): Drafts {
+  const drafts: Drafts = {};
+  for (const field of fields) drafts[field.id] = fromApi(field, values[field.id]);
+  return drafts;
+}
+
+/** Drafts for every top-level field of a case type. */
+export function caseDrafts(caseType: CaseType, values: CaseFields): Drafts {
+  return draftsFromApi(
+    caseType.sections.flatMap((s) => s.fields),
+    values,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Draft → API value
+
+/** A field whose text could not be turned into a value (only numbers, for now). */
+export type LocalProblem = Omit<FieldProblem, 'message'>;
+
+/**
+ * The API value of a draft; `undefined` when empty. Problems found on the way (a number that
+ * is not a number) are added to `problems` with their path.
+ */
+export function toApi(
+  field: Field,
+  draft: Draft | undefined,
+  path: string,
+  problems: LocalProblem[],
+): FieldValue | undefined {
+  if (draft === undefined || draft === null) return undefined;
+  switch (field.type) {
+    case 'short_text':
+    case 'long_text': {
+      const text = typeof draft === 'string' ? draft : '';
+      return text.trim() === '' ? undefined : text;
+    }
+    case 'date':
+    case 'single_select':
+    case 'location':
+      return typeof draft === 'string' && draft !== '' ? draft : undefined;
+    case 'number': {
+      if (typeof draft !== 'string' || draft.trim() === '') return undefined;
+      const value = parseNumber(draft);
+      if (value === null) {
+        problems.push({ field: path, code: 'not_a_number' });
+        return undefined;
+      }
+      return value;
+    }
+    case 'date_time': {
+      if (typeof draft !== 'string' || draft === '') return undefined;
+      return localToInstant(draft) ?? undefined;
+    }
+    case 'yes_no':
+      return typeof draft === 'boolean' ? draft : undefined;
+    case 'multi_select':
+      return Array.isArray(draft) && draft.length > 0 ? (draft as string[]) : undefined;
+    case 'repeating_group': {
+      if (!Array.isArray(draft) || draft.length === 0) return undefined;
+      return (draft as Row[]).map((row, index) => {
+        const item: GroupItem = {};
+        for (const member of field.fields) {
+          const value = toApi(member, row.values[member.id], `${path}[${index}].${member.id}`, problems);
+          if (value !== undefined) item[member.id] = value;
+        }
+        return item;
+      });
+    }
+  }
+}
+
+/** All values of the given sections' fields, for creating a case. */
+export function collect(
+  sections: Section[],
+  drafts: Drafts,
+): { fields: CaseFields; problems: LocalProblem[] } {
+  const fields: CaseFields = {};
+  const problems: LocalProblem[] = [];
+  for (const section of sections) {
+    for (const field of section.fields) {
+      const value = toApi(field, drafts[field.id], field.id, problems);
+      if (value !== undefined) fields[field.id] = value;
+    }
+  }
+  return { fields, problems };
+}
+
+/**
+ * What changed between the drafts the page started from and the current ones: the new value
+ * of each changed field, `null` for a cleared one. Comparing API values made by the same
+ * conversion keeps round-trip differences (seconds of a date_time, say) from counting.
+ */
+export function changes(
+  sections: Section[],
+  before: Drafts,
+  after: Drafts,
+): { fields: FieldChanges; problems: LocalProblem[] } {
+  const fields: FieldChanges = {};
+  const problems: LocalProblem[] = [];
+  for (const section of sections) {
+    for (const field of section.fields) {
+      const old = toApi(field, before[field.id], field.id, []);
+      const now = toApi(field, after[field.id], field.id, problems);
+      if (JSON.stringify(old) !== JSON.stringify(now)) {
+        fields[field.id] = now === undefined ? null : now;
+      }
+    }
+  }
+  return { fields, problems };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paths and ids
+
+/** The DOM id of the control for a field path: `family_members[1].age` → `f-family_members-1-age`. */
+export function domId(path: string): string {
+  return 'f-' + path.replace(/\[(\d+)\]/g, '-$1').replace(/\./g, '-');
+}
+
+/** Find the field a path names (`family_members[1].age` → the `age` member). */
+export function fieldAt(caseType: CaseType, path: string): Field | undefined {
+  const parts = path.split('.');
+  let fields: Field[] = caseType.sections.flatMap((s) => s.fields);
+  let found: Field | undefined;
+  for (const part of parts) {
+    const id = part.replace(/\[\d+\]$/, '');
+    found = fields.find((f) => f.id === id);
+    if (!found) return undefined;
+    fields = found.type === 'repeating_group' ? found.fields : [];
+  }
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Options and locations
+
+export function optionsOf(config: Config, listId: string) {
+  return config.option_lists.find((l) => l.id === listId)?.options ?? [];
+}
+
+export const LEVELS = ['region', 'district', 'village'] as const;
+
+export function locationByCode(config: Config, code: string): Location | undefined {
+  return config.locations.find((l) => l.code === code);
+}
+
+/** The chain from the top level down to `code`: [region, district?, village?]. */
+export function locationChain(config: Config, code: string): Location[] {
+  const chain: Location[] = [];
+  let here = code ? locationByCode(config, code) : undefined;
+  const seen = new Set<string>();
+  while (here && !seen.has(here.code)) {
+    seen.add(here.code);
+    chain.unshift(here);
+    here = here.parent ? locationByCode(config, here.parent) : undefined;
+  }
+  return chain;
+}
+
+/** Locations directly under `parent` (top-level ones when `parent` is null). */
+export function locationChildren(config: Config, parent: string | null): Location[] {
+  return config.locations.filter((l) => (parent ? l.parent === parent : !l.parent));
+}

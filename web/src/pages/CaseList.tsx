@@ -1,0 +1,217 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, type CasePage, type Config } from '../api';
+import { ErrorNotice, Loading, PageTitle } from '../components';
+import { formatDateTime, label, t } from '../i18n';
+import { href, navigate } from '../router';
+import { intensityLabel, stageLabel, typeName } from '../labels';
+
+const PER_PAGE = 25;
+
+export function CaseListPage({ config, params }: { config: Config; params: URLSearchParams }) {
+  const q = params.get('q') ?? '';
+  const caseType = params.get('case_type') ?? '';
+  const stage = params.get('stage') ?? '';
+  const page = Math.max(1, Number(params.get('page') ?? '1') || 1);
+
+  const [result, setResult] = useState<CasePage | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(true);
+  const [search, setSearch] = useState(q);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => setSearch(q), [q]);
+
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    setError(null);
+    api
+      .listCases({ q: q || undefined, case_type: caseType || undefined, stage: stage || undefined, page, per_page: PER_PAGE })
+      .then((r) => live && setResult(r))
+      .catch((e) => live && setError(e))
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [q, caseType, stage, page, attempt]);
+
+  const go = (changes: Record<string, string>) => {
+    const next = new URLSearchParams(params);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
+    if (!('page' in changes)) next.delete('page');
+    navigate({ name: 'list', params: next });
+  };
+
+  /** Another page of results: start reading it from the top. */
+  const turnPage = (to: number) => {
+    go({ page: String(to) });
+    document.querySelector<HTMLElement>('.page-title')?.focus();
+    window.scrollTo(0, 0);
+  };
+
+  // Stages offered in the filter: those of the chosen case type, else every stage in use.
+  const chosenType = config.case_types.find((c) => c.id === caseType);
+  const stageIds = chosenType ? chosenType.stages : config.stages.map((s) => s.id);
+  const filtered = Boolean(q || caseType || stage);
+
+  const items = result?.items ?? [];
+  const total = typeof result?.total === 'number' ? result.total : null;
+  const perPage = result?.per_page || PER_PAGE;
+  const pages = total !== null ? Math.max(1, Math.ceil(total / perPage)) : null;
+  const hasNext = pages !== null ? page < pages : items.length >= perPage;
+
+  return (
+    <>
+      <div class="page-head">
+        <PageTitle text={t('list.title')} />
+        <a class="button primary" href={href({ name: 'new', caseType: null })}>
+          + {t('list.new')}
+        </a>
+      </div>
+
+      <form
+        class="filters card"
+        role="search"
+        aria-label={t('list.filters')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          go({ q: search.trim() });
+        }}
+      >
+        <div class="field search-field">
+          <label for="search-q">{t('list.search')}</label>
+          <div class="input-with-button">
+            <input
+              id="search-q"
+              type="search"
+              value={search}
+              dir="ltr"
+              autoComplete="off"
+              aria-describedby="search-q-hint"
+              onInput={(e) => setSearch((e.currentTarget as HTMLInputElement).value)}
+            />
+            <button type="submit" class="button secondary">
+              {t('list.searchButton')}
+            </button>
+          </div>
+          <p class="hint" id="search-q-hint">
+            {t('list.searchHint')}
+          </p>
+        </div>
+        <div class="field">
+          <label for="filter-type">{t('list.caseType')}</label>
+          <select
+            id="filter-type"
+            value={caseType}
+            onChange={(e) => {
+              const value = (e.currentTarget as HTMLSelectElement).value;
+              const type = config.case_types.find((c) => c.id === value);
+              go({ case_type: value, stage: type && stage && !type.stages.includes(stage) ? '' : stage });
+            }}
+          >
+            <option value="">{t('list.all')}</option>
+            {config.case_types.map((c) => (
+              <option key={c.id} value={c.id}>
+                {label(c.name)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="filter-stage">{t('list.stage')}</label>
+          <select id="filter-stage" value={stage} onChange={(e) => go({ stage: (e.currentTarget as HTMLSelectElement).value })}>
+            <option value="">{t('list.all')}</option>
+            {stageIds.map((id) => (
+              <option key={id} value={id}>
+                {stageLabel(config, id)}
+              </option>
+            ))}
+          </select>
+        </div>
+        {filtered && (
+          <div class="field filter-clear">
+            <button
+              type="button"
+              class="button link"
+              onClick={() => {
+                setSearch('');
+                navigate({ name: 'list', params: new URLSearchParams() });
+              }}
+            >
+              {t('list.clear')}
+            </button>
+          </div>
+        )}
+      </form>
+
+      {error ? (
+        <ErrorNotice error={error} onRetry={() => setAttempt((n) => n + 1)} />
+      ) : loading && !result ? (
+        <Loading />
+      ) : items.length === 0 ? (
+        <p class="empty card">{filtered ? t('list.empty') : t('list.emptyNone')}</p>
+      ) : (
+        <div class={`results${loading ? ' stale' : ''}`} aria-busy={loading}>
+          {total !== null && (
+            <p class="muted count" role="status">
+              {total === 1 ? t('list.countOne') : t('list.count', { total })}
+            </p>
+          )}
+          <table class="cases">
+            <caption class="sr-only">{t('list.caption', { page })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('list.col.number')}</th>
+                <th scope="col">{t('list.col.type')}</th>
+                <th scope="col">{t('list.col.stage')}</th>
+                <th scope="col">{t('list.col.intensity')}</th>
+                <th scope="col">{t('list.col.updated')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((c) => (
+                <tr key={c.id}>
+                  <th scope="row" data-label={t('list.col.number')}>
+                    <a class="case-link" href={href({ name: 'case', id: c.id })} dir="ltr">
+                      {c.case_number}
+                    </a>
+                  </th>
+                  <td data-label={t('list.col.type')}>{typeName(config, c.case_type)}</td>
+                  <td data-label={t('list.col.stage')}>
+                    <span class="badge">{stageLabel(config, c.stage)}</span>
+                  </td>
+                  <td data-label={t('list.col.intensity')}>
+                    <span class={`intensity i${String(c.intensity)}`}>{intensityLabel(c.intensity)}</span>
+                  </td>
+                  <td data-label={t('list.col.updated')}>
+                    <time dateTime={c.updated_at}>{formatDateTime(c.updated_at)}</time>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {(page > 1 || hasNext) && (
+            <nav class="pager" aria-label={t('list.paging')}>
+              <button type="button" class="button secondary" disabled={page <= 1} onClick={() => turnPage(page - 1)}>
+                <span aria-hidden="true" class="arrow-back">
+                  ←
+                </span>{' '}
+                {t('list.prev')}
+              </button>
+              <span class="muted">{pages !== null ? t('list.page', { page, pages }) : t('list.pageOnly', { page })}</span>
+              <button type="button" class="button secondary" disabled={!hasNext} onClick={() => turnPage(page + 1)}>
+                {t('list.next')}{' '}
+                <span aria-hidden="true" class="arrow-forward">
+                  →
+                </span>
+              </button>
+            </nav>
+          )}
+        </div>
+      )}
+    </>
+  );
+}

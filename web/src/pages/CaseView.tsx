@@ -1,0 +1,275 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, type Case, type CaseType, type Config, type FieldProblem } from '../api';
+import { ErrorNotice, Loading, PageTitle } from '../components';
+import { CaseForm } from '../form/CaseForm';
+import { focusFirstError, toShown } from '../form/errors';
+import type { LocalProblem } from '../form/model';
+import { caseDrafts, changes, sectionsAt, type Draft, type Drafts } from '../form/model';
+import { formatDateTime, t } from '../i18n';
+import { intensityLabel, stageLabel, typeName } from '../labels';
+import { href, setLeaveGuard } from '../router';
+import { takeRememberedCase } from '../state';
+
+export function CaseViewPage({ config, id }: { config: Config; id: string }) {
+  const [item, setItem] = useState<Case | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [message, setMessage] = useState('');
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    const handed = attempt === 0 ? takeRememberedCase(id) : null;
+    if (handed) {
+      setItem(handed.item);
+      setMessage(handed.message);
+      return;
+    }
+    setItem(null);
+    setLoadError(null);
+    api
+      .getCase(id)
+      .then((c) => live && setItem(c))
+      .catch((e) => live && setLoadError(e));
+    return () => {
+      live = false;
+    };
+  }, [id, attempt]);
+
+  if (loadError) {
+    return (
+      <>
+        <Crumbs />
+        <PageTitle text={t('case.title', { number: '' }).trim()} />
+        <ErrorNotice error={loadError} onRetry={() => setAttempt((n) => n + 1)} />
+      </>
+    );
+  }
+  if (!item) return <Loading />;
+  const caseType = config.case_types.find((c) => c.id === item.case_type);
+  if (!caseType) {
+    return (
+      <>
+        <Crumbs />
+        <PageTitle text={item.case_number} />
+        <p class="notice error" role="alert">
+          {item.case_type}
+        </p>
+      </>
+    );
+  }
+  return (
+    <CaseEditor
+      key={`${item.id}:${attempt}`}
+      config={config}
+      caseType={caseType}
+      initial={item}
+      initialMessage={message}
+      onReloaded={() => setMessage('')}
+    />
+  );
+}
+
+function Crumbs() {
+  return (
+    <p class="crumbs">
+      <a href={href({ name: 'list', params: new URLSearchParams() })}>{t('nav.myCases')}</a>
+    </p>
+  );
+}
+
+function CaseHeader({ config, item }: { config: Config; item: Case }) {
+  return (
+    <div class="case-head card">
+      <dl class="facts">
+        <div>
+          <dt>{t('case.type')}</dt>
+          <dd>{typeName(config, item.case_type)}</dd>
+        </div>
+        <div>
+          <dt>{t('case.stage')}</dt>
+          <dd>
+            <span class="badge">{stageLabel(config, item.stage)}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('case.assigned')}</dt>
+          <dd>{item.assigned_to?.display_name || t('case.unassigned')}</dd>
+        </div>
+        <div>
+          <dt>{t('case.intensity')}</dt>
+          <dd>
+            <span class={`intensity i${String(item.intensity)}`}>{intensityLabel(item.intensity)}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('case.version')}</dt>
+          <dd id="case-version" dir="ltr">
+            {item.version}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('case.updated')}</dt>
+          <dd>
+            <time dateTime={item.updated_at}>{formatDateTime(item.updated_at)}</time>
+          </dd>
+        </div>
+      </dl>
+    </div>
+  );
+}
+
+function CaseEditor({
+  config,
+  caseType,
+  initial,
+  initialMessage,
+  onReloaded,
+}: {
+  config: Config;
+  caseType: CaseType;
+  initial: Case;
+  initialMessage: string;
+  onReloaded: () => void;
+}) {
+  const [item, setItem] = useState(initial);
+  const [base, setBase] = useState<Drafts>(() => caseDrafts(caseType, initial.fields ?? {}));
+  const [drafts, setDrafts] = useState<Drafts>(base);
+  // Problems as received; shown (labels, messages) in the current language at each render.
+  const [problems, setProblems] = useState<Array<FieldProblem | LocalProblem>>([]);
+  const errors = toShown(caseType, problems);
+  const [failure, setFailure] = useState<unknown>(null);
+  const [conflict, setConflict] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [status, setStatus] = useState(initialMessage);
+  const [focusErrors, setFocusErrors] = useState(0);
+  const stage = item.stage;
+  const sections = sectionsAt(caseType, stage);
+  const dirty = drafts !== base && Object.keys(changes(sections, base, drafts).fields).length > 0;
+
+  useEffect(() => {
+    if (!dirty) return;
+    const onUnload = (e: BeforeUnloadEvent) => e.preventDefault();
+    setLeaveGuard(() => window.confirm(t('case.unsaved')));
+    window.addEventListener('beforeunload', onUnload);
+    return () => {
+      setLeaveGuard(null);
+      window.removeEventListener('beforeunload', onUnload);
+    };
+  }, [dirty]);
+
+  useEffect(() => {
+    if (focusErrors) focusFirstError(errors);
+  }, [focusErrors]);
+
+  const onChange = (id: string, change: (previous: Draft | undefined) => Draft) => {
+    setStatus('');
+    setDrafts((d) => ({ ...d, [id]: change(d[id]) }));
+  };
+
+  const adopt = (fresh: Case) => {
+    const next = caseDrafts(caseType, fresh.fields ?? {});
+    setItem(fresh);
+    setBase(next);
+    setDrafts(next);
+  };
+
+  const save = async () => {
+    if (busy) return;
+    const { fields, problems: local } = changes(sections, base, drafts);
+    if (local.length) {
+      setProblems(local);
+      setFocusErrors((n) => n + 1);
+      return;
+    }
+    if (Object.keys(fields).length === 0) {
+      setProblems([]);
+      setStatus(t('case.noChanges'));
+      return;
+    }
+    setBusy(true);
+    setFailure(null);
+    setStatus('');
+    try {
+      const saved = await api.updateCase(item.id, { version: item.version, fields });
+      setProblems([]);
+      adopt(saved);
+      setStatus(t('case.saved', { version: saved.version }));
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.status === 409) {
+        setProblems([]);
+        setConflict(true);
+        requestAnimationFrame(() => document.getElementById('reload-case')?.focus());
+      } else if (caught instanceof ApiError && caught.status === 422 && caught.errors.length > 0) {
+        setProblems(caught.errors);
+        setFocusErrors((n) => n + 1);
+      } else {
+        setProblems([]);
+        setFailure(caught);
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const reload = async () => {
+    if (busy) return;
+    setBusy(true);
+    setFailure(null);
+    try {
+      const fresh = await api.getCase(item.id);
+      adopt(fresh);
+      setConflict(false);
+      setProblems([]);
+      onReloaded();
+      setStatus('');
+    } catch (caught) {
+      setFailure(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <Crumbs />
+      <div class="page-head">
+        <PageTitle text={t('case.title', { number: item.case_number })}>
+          <span class="case-number" dir="ltr" id="case-number">
+            {item.case_number}
+          </span>
+        </PageTitle>
+      </div>
+      <CaseHeader config={config} item={item} />
+      <div class="status-line" role="status" aria-live="polite">
+        {status && <p class="notice success">{status}</p>}
+      </div>
+      {conflict && (
+        <div class="notice warning conflict" role="alert">
+          <p>
+            <strong>{t('case.conflict')}</strong>
+          </p>
+          <p>{t('case.conflictDetail')}</p>
+          <button type="button" id="reload-case" class="button primary" onClick={reload} aria-disabled={busy}>
+            {t('case.reload')}
+          </button>
+        </div>
+      )}
+      {failure ? <ErrorNotice error={failure} /> : null}
+      <CaseForm
+        config={config}
+        caseType={caseType}
+        stage={stage}
+        drafts={drafts}
+        onChange={onChange}
+        errors={errors}
+        disabled={false}
+        otherStageValues={item.fields ?? {}}
+        onSubmit={save}
+      >
+        <button type="submit" class="button primary" aria-disabled={busy} aria-busy={busy}>
+          {busy ? t('case.saving') : t('case.save')}
+        </button>
+      </CaseForm>
+    </>
+  );
+}

@@ -1,0 +1,215 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, type Case, type CaseType, type Config, type FieldProblem, type Intensity } from '../api';
+import { ErrorNotice, PageTitle } from '../components';
+import { CaseForm } from '../form/CaseForm';
+import { focusFirstError, toShown } from '../form/errors';
+import type { LocalProblem } from '../form/model';
+import { caseDrafts, collect, domId, initialStage, sectionsAt, type Draft, type Drafts } from '../form/model';
+import { label, t } from '../i18n';
+import { stageLabel } from '../labels';
+import { href, navigate, setLeaveGuard } from '../router';
+import { rememberCase } from '../state';
+
+export function NewCasePage({ config, caseTypeId }: { config: Config; caseTypeId: string | null }) {
+  const caseType = caseTypeId ? config.case_types.find((c) => c.id === caseTypeId) : undefined;
+  if (!caseType) return <ChooseType config={config} />;
+  return <NewCaseForm key={caseType.id} config={config} caseType={caseType} />;
+}
+
+function ChooseType({ config }: { config: Config }) {
+  const [chosen, setChosen] = useState(config.case_types[0]?.id ?? '');
+  return (
+    <>
+      <p class="crumbs">
+        <a href={href({ name: 'list', params: new URLSearchParams() })}>{t('nav.myCases')}</a>
+      </p>
+      <PageTitle text={t('new.title')} />
+      {config.case_types.length === 0 ? (
+        <p class="notice info">{t('new.noTypes')}</p>
+      ) : (
+        <form
+          class="card narrow-card"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (chosen) navigate({ name: 'new', caseType: chosen });
+          }}
+        >
+          <fieldset class="field group">
+            <legend>{t('new.chooseType')}</legend>
+            <div class="choices cards">
+              {config.case_types.map((c) => (
+                <div class="choice type-choice" key={c.id}>
+                  <input
+                    type="radio"
+                    name="case_type"
+                    id={`type-${c.id}`}
+                    value={c.id}
+                    checked={chosen === c.id}
+                    onChange={() => setChosen(c.id)}
+                  />
+                  <label for={`type-${c.id}`}>
+                    <span class="type-name">{label(c.name)}</span>
+                    <span class="type-code" dir="ltr">
+                      {c.code}
+                    </span>
+                  </label>
+                </div>
+              ))}
+            </div>
+          </fieldset>
+          <button type="submit" class="button primary">
+            {t('new.continue')}
+          </button>
+        </form>
+      )}
+    </>
+  );
+}
+
+function NewCaseForm({ config, caseType }: { config: Config; caseType: CaseType }) {
+  const stage = initialStage(caseType);
+  const [drafts, setDrafts] = useState<Drafts>(() => caseDrafts(caseType, {}));
+  const [intensity, setIntensity] = useState<Intensity>(caseType.default_intensity);
+  // Problems as received; shown (labels, messages) in the current language at each render.
+  const [problems, setProblems] = useState<Array<FieldProblem | LocalProblem>>([]);
+  const errors = toShown(caseType, problems);
+  const [failure, setFailure] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [dirty, setDirty] = useState(false);
+  const [focusErrors, setFocusErrors] = useState(0);
+
+  useEffect(() => {
+    if (!dirty) return;
+    const onUnload = (e: BeforeUnloadEvent) => e.preventDefault();
+    setLeaveGuard(() => window.confirm(t('case.unsaved')));
+    window.addEventListener('beforeunload', onUnload);
+    return () => {
+      setLeaveGuard(null);
+      window.removeEventListener('beforeunload', onUnload);
+    };
+  }, [dirty]);
+
+  useEffect(() => {
+    if (focusErrors) focusFirstError(errors);
+  }, [focusErrors]);
+
+  const onChange = (id: string, change: (previous: Draft | undefined) => Draft) => {
+    setDirty(true);
+    setDrafts((d) => ({ ...d, [id]: change(d[id]) }));
+  };
+
+  const submit = async () => {
+    if (busy) return;
+    const sections = sectionsAt(caseType, stage);
+    const { fields, problems: local } = collect(sections, drafts);
+    if (local.length) {
+      setProblems(local);
+      setFocusErrors((n) => n + 1);
+      return;
+    }
+    setBusy(true);
+    setFailure(null);
+    try {
+      const body =
+        intensity !== caseType.default_intensity
+          ? { case_type: caseType.id, intensity, fields }
+          : { case_type: caseType.id, fields };
+      const created: Case = await api.createCase(body);
+      setProblems([]);
+      setLeaveGuard(null);
+      rememberCase(created, t('case.created', { number: created.case_number }));
+      navigate({ name: 'case', id: created.id }, true);
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.status === 422 && caught.errors.length > 0) {
+        setProblems(caught.errors);
+        setFocusErrors((n) => n + 1);
+      } else {
+        setProblems([]);
+        setFailure(caught);
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <p class="crumbs">
+        <a href={href({ name: 'list', params: new URLSearchParams() })}>{t('nav.myCases')}</a>
+        <span aria-hidden="true"> / </span>
+        <a href={href({ name: 'new', caseType: null })}>{t('new.changeType')}</a>
+      </p>
+      <PageTitle text={t('new.titleWithType', { type: label(caseType.name) })} />
+      <p class="muted">
+        {t('new.stageNote', { stage: stageLabel(config, stage), required: '*' })}
+      </p>
+      {failure ? <ErrorNotice error={failure} /> : null}
+      <CaseForm
+        config={config}
+        caseType={caseType}
+        stage={stage}
+        drafts={drafts}
+        onChange={onChange}
+        errors={errors}
+        disabled={false}
+        onSubmit={submit}
+        lead={
+          <IntensityField value={intensity} onChange={setIntensity} error={errors.find((e) => e.path === 'intensity')?.message} />
+        }
+      >
+        <button type="submit" class="button primary" aria-disabled={busy} aria-busy={busy}>
+          {busy ? t('new.creating') : t('new.create')}
+        </button>
+        <a class="button secondary" href={href({ name: 'list', params: new URLSearchParams() })}>
+          {t('common.cancel')}
+        </a>
+      </CaseForm>
+    </>
+  );
+}
+
+/** The case's intensity; the server names it `intensity` in a 422, like a field. */
+function IntensityField({
+  value,
+  onChange,
+  error,
+}: {
+  value: Intensity;
+  onChange: (value: Intensity) => void;
+  error: string | undefined;
+}) {
+  const id = domId('intensity');
+  return (
+    <div class="card intensity-card">
+      <div class={`field${error ? ' invalid' : ''}`} data-path="intensity">
+        <label for={id}>{t('new.intensity')}</label>
+        <p class="hint" id={`${id}--help`}>
+          {t('new.intensityHint')}
+        </p>
+        {error && (
+          <p class="field-error" id={`${id}--error`}>
+            <span class="sr-only">{t('form.errorPrefix')} </span>
+            {error}
+          </p>
+        )}
+        <select
+          id={id}
+          class="narrow"
+          aria-invalid={error ? 'true' : undefined}
+          aria-describedby={`${id}--help${error ? ` ${id}--error` : ''}`}
+          value={String(value)}
+          onChange={(e) => {
+            const level = Number((e.currentTarget as HTMLSelectElement).value);
+            if (level === 1 || level === 2 || level === 3) onChange(level);
+          }}
+        >
+          {([1, 2, 3] as const).map((level) => (
+            <option key={level} value={String(level)}>
+              {t(`intensity.${level}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,79 @@
+// A hash router: the app is one page served at `/`, so routes live after `#` and the server
+// never needs to know them.
+//
+//   #/cases?q=&case_type=&stage=&page=   the case list
+//   #/cases/new                           choose a case type
+//   #/cases/new/<case_type>               the new-case form
+//   #/cases/<id>                          one case
+
+import { useEffect, useState } from 'preact/hooks';
+
+export type Route =
+  | { name: 'list'; params: URLSearchParams }
+  | { name: 'new'; caseType: string | null }
+  | { name: 'case'; id: string };
+
+export function parseRoute(hash: string): Route {
+  const text = hash.replace(/^#/, '');
+  const [path = '', search = ''] = text.split('?', 2);
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'cases' && parts[1] === 'new') return { name: 'new', caseType: parts[2] ?? null };
+  if (parts[0] === 'cases' && parts[1]) return { name: 'case', id: parts[1] };
+  return { name: 'list', params: new URLSearchParams(search) };
+}
+
+export function href(route: Route): string {
+  switch (route.name) {
+    case 'list': {
+      const search = route.params.toString();
+      return `#/cases${search ? `?${search}` : ''}`;
+    }
+    case 'new':
+      return route.caseType ? `#/cases/new/${encodeURIComponent(route.caseType)}` : '#/cases/new';
+    case 'case':
+      return `#/cases/${encodeURIComponent(route.id)}`;
+  }
+}
+
+/** A check run before leaving the current page; returning false keeps the user on it. */
+let leaveGuard: (() => boolean) | null = null;
+export function setLeaveGuard(guard: (() => boolean) | null): void {
+  leaveGuard = guard;
+}
+
+let shownHash = location.hash;
+let skipGuard = false;
+
+/** Go to a route from code (after a save, say): the leave guard is not asked. */
+export function navigate(route: Route, replace = false): void {
+  const target = href(route);
+  if (target === location.hash) return;
+  skipGuard = true;
+  if (replace) {
+    history.replaceState(null, '', target);
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  } else {
+    location.hash = target;
+  }
+}
+
+/** The current route, following hash changes (and honouring the leave guard). */
+export function useRoute(): Route {
+  const [hash, setHash] = useState(location.hash);
+  useEffect(() => {
+    const onChange = () => {
+      const forced = skipGuard;
+      skipGuard = false;
+      if (location.hash === shownHash) return;
+      if (!forced && leaveGuard && !leaveGuard()) {
+        history.replaceState(null, '', shownHash || '#/cases');
+        return;
+      }
+      shownHash = location.hash;
+      setHash(location.hash);
+    };
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return parseRoute(hash);
+}
