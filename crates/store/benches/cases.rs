@@ -31,7 +31,10 @@ fn default_config() -> Configuration {
     paths.sort();
     let sources: Vec<SourceFile> = paths
         .iter()
-        .map(|p| SourceFile { name: p.display().to_string(), text: std::fs::read_to_string(p).unwrap() })
+        .map(|p| SourceFile {
+            name: p.display().to_string(),
+            text: std::fs::read_to_string(p).unwrap(),
+        })
         .collect();
     load(&sources).unwrap()
 }
@@ -55,7 +58,11 @@ fn new_case(config: &Configuration, worker: uuid::Uuid, rng: &mut rand::rngs::St
 }
 
 fn bench_cases(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let config = default_config();
     let mut group = c.benchmark_group("case");
     for backend in [Backend::Sqlite, Backend::Postgres] {
@@ -86,7 +93,14 @@ fn bench_cases(c: &mut Criterion) {
         let ids: Vec<uuid::Uuid> = runtime.block_on(async {
             let mut ids = Vec::new();
             for _ in 0..200 {
-                ids.push(store.create_case(new_case(&config, worker.id, &mut rng)).await.unwrap().summary.id);
+                ids.push(
+                    store
+                        .create_case(new_case(&config, worker.id, &mut rng))
+                        .await
+                        .unwrap()
+                        .summary
+                        .id,
+                );
             }
             ids
         });

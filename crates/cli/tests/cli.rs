@@ -1,0 +1,226 @@
+//! The `caseward` binary as an operator meets it: messages that name the file, line and key,
+//! and nothing written on bad input.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn caseward(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_caseward"))
+        .args(args)
+        .env_remove("CASEWARD_DATA")
+        .env_remove("CASEWARD_DATABASE_URL")
+        .env("CASEWARD_ARGON2_MEMORY_KIB", "8192")
+        .env("CASEWARD_ARGON2_ITERATIONS", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn config_validate_accepts_the_default_configuration() {
+    let output = caseward(&["config", "validate"], None);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(text(&output).contains("3 case types"), "{}", text(&output));
+}
+
+#[test]
+fn config_validate_names_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config"),
+        &config,
+    );
+    let file = config.join("case_types/child_protection.toml");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let broken = original.replacen("option_list = \"sex\"", "option_list = \"sexes\"", 1);
+    assert_ne!(broken, original);
+    std::fs::write(&file, &broken).unwrap();
+    let output = caseward(&["config", "validate", config.to_str().unwrap()], None);
+    assert!(!output.status.success());
+    let message = text(&output);
+    let line = broken[..broken.find("option_list = \"sexes\"").unwrap()]
+        .matches('\n')
+        .count()
+        + 1;
+    assert!(message.contains("child_protection.toml:"), "{message}");
+    assert!(
+        message.contains(".option_list: unknown option list \"sexes\""),
+        "{message}"
+    );
+    // The line reported is the field's table header, a few lines above the bad key.
+    let reported: usize = message
+        .split("child_protection.toml:")
+        .nth(1)
+        .unwrap()
+        .split(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        reported <= line && line - reported < 12,
+        "reported {reported}, key at {line}: {message}"
+    );
+}
+
+#[test]
+fn init_user_add_and_their_bad_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let output = caseward(&["--data", data, "init"], None);
+    assert!(output.status.success(), "{}", text(&output));
+    let again = caseward(&["--data", data, "init"], None);
+    assert!(!again.status.success());
+    assert!(text(&again).contains("already holds a Caseward instance"));
+
+    let add = |username: &str, role: &str, password: &str| {
+        caseward(
+            &[
+                "--data",
+                data,
+                "user",
+                "add",
+                "--username",
+                username,
+                "--display-name",
+                "Amani Okello",
+                "--role",
+                role,
+                "--password-stdin",
+            ],
+            Some(&format!("{password}\n")),
+        )
+    };
+    let output = add("worker1", "case_worker", "a long enough password");
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(text(&output).contains("Added worker1"));
+    for (username, role, password, expected) in [
+        (
+            "worker1",
+            "case_worker",
+            "correct-horse-battery-7",
+            "--username: \"worker1\" is already taken",
+        ),
+        (
+            "worker2",
+            "boss",
+            "correct-horse-battery-7",
+            "--role: unknown role \"boss\"",
+        ),
+        (
+            "Worker 2",
+            "case_worker",
+            "correct-horse-battery-7",
+            "--username:",
+        ),
+        (
+            "worker2",
+            "case_worker",
+            "tiny7",
+            "password: a password needs at least 10 characters",
+        ),
+    ] {
+        let output = add(username, role, password);
+        assert!(!output.status.success(), "{username} {role}");
+        assert!(text(&output).contains(expected), "{}", text(&output));
+        assert!(
+            !text(&output).contains(password),
+            "the password is not echoed"
+        );
+    }
+}
+
+#[test]
+fn a_missing_data_folder_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nowhere");
+    let output = caseward(&["--data", missing.to_str().unwrap(), "migrate"], None);
+    assert!(!output.status.success());
+    assert!(
+        text(&output).contains("does not exist (run `caseward init` first)"),
+        "{}",
+        text(&output)
+    );
+}
+
+#[test]
+fn a_bad_settings_file_names_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = dir.path().join("caseward.toml");
+    std::fs::write(
+        &settings,
+        "listen = \"127.0.0.1:8080\"\nsession_idle_minutes = \"soon\"\n",
+    )
+    .unwrap();
+    let output = caseward(
+        &["--settings", settings.to_str().unwrap(), "config", "show"],
+        None,
+    );
+    assert!(!output.status.success());
+    let message = text(&output);
+    assert!(message.contains("caseward.toml:2"), "{message}");
+}
+
+#[test]
+fn config_show_redacts_the_database_password() {
+    let output = caseward(
+        &[
+            "--database",
+            "postgres://caseward:hunter2-secret@db/caseward",
+            "config",
+            "show",
+        ],
+        None,
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let shown = text(&output);
+    assert!(
+        shown.contains("postgres://caseward:***@db/caseward"),
+        "{shown}"
+    );
+    assert!(!shown.contains("hunter2-secret"));
+}
+
+#[test]
+fn openapi_is_printed() {
+    let output = caseward(&["openapi"], None);
+    assert!(output.status.success());
+    let spec: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(spec["openapi"], "3.1.0");
+}
