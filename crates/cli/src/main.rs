@@ -103,7 +103,10 @@ enum ConfigCommand {
 }
 
 fn settings(global: &GlobalArgs, listen: Option<SocketAddr>) -> Result<Settings> {
-    let env = Layer::from_env(std::env::vars())?;
+    let (env, warnings) = Layer::from_env(std::env::vars())?;
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
     let flags = Layer {
         data: global.data.clone(),
         database_url: global.database.clone(),

@@ -60,20 +60,19 @@ impl Layer {
         })
     }
 
-    /// Read `CASEWARD_*` variables from `vars`; an unknown `CASEWARD_` variable is an error, so
-    /// that a misspelling is noticed.
-    pub fn from_env(vars: impl Iterator<Item = (String, String)>) -> Result<Layer> {
+    /// Read `CASEWARD_*` variables from `vars`. A bad value is an error naming the variable; an
+    /// unknown `CASEWARD_` variable is reported in the returned warnings (it may belong to a
+    /// script or a container image), so that a misspelling is noticed without refusing to start.
+    pub fn from_env(vars: impl Iterator<Item = (String, String)>) -> Result<(Layer, Vec<String>)> {
         let mut table = BTreeMap::new();
         for (name, value) in vars {
             let Some(key) = name.strip_prefix("CASEWARD_") else {
                 continue;
             };
-            if key.starts_with("TEST_") {
-                continue;
-            }
             table.insert(key.to_ascii_lowercase(), (name, value));
         }
         let mut layer = Layer::default();
+        let mut warnings = Vec::new();
         for (key, (name, value)) in table {
             let bad = |what: &str| anyhow!("environment variable {name}: {what}");
             match key.as_str() {
@@ -112,10 +111,12 @@ impl Layer {
                     layer.argon2_iterations =
                         Some(value.parse().map_err(|_| bad("not a whole number"))?)
                 }
-                _ => bail!("environment variable {name}: not a Caseward setting"),
+                _ => warnings.push(format!(
+                    "environment variable {name} is not a Caseward setting; ignored"
+                )),
             }
         }
-        Ok(layer)
+        Ok((layer, warnings))
     }
 }
 
@@ -209,6 +210,7 @@ mod tests {
 
     fn env(pairs: &[(&str, &str)]) -> Result<Layer> {
         Layer::from_env(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+            .map(|(layer, _)| layer)
     }
 
     #[test]
@@ -254,10 +256,11 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("CASEWARD_LISTEN"), "{error}");
-        let error = env(&[("CASEWARD_LISTN", "x")]).unwrap_err().to_string();
-        assert!(
-            error.contains("CASEWARD_LISTN") && error.contains("not a Caseward setting"),
-            "{error}"
+        let (_, warnings) =
+            Layer::from_env([("CASEWARD_LISTN".to_string(), "x".to_string())].into_iter()).unwrap();
+        assert_eq!(
+            warnings,
+            ["environment variable CASEWARD_LISTN is not a Caseward setting; ignored"]
         );
     }
 
