@@ -11,5 +11,6 @@ pub mod clock;
 pub mod config;
 pub mod i18n;
 pub mod synthetic;
+pub mod team;
 pub mod user;
 pub mod validate;

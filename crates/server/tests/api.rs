@@ -914,3 +914,18 @@ async fn configuration_is_served_to_logged_in_users(backend: Backend) {
     assert_eq!(name["classification"], "restricted");
     assert!(name["label"]["ar"].is_string());
 }
+
+/// The web app's API types are generated from the committed OpenAPI document; it must be the
+/// server's current one.
+#[test]
+fn the_web_app_has_the_current_openapi_document() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../web/src/api/openapi.json"
+    );
+    let committed = std::fs::read_to_string(path).expect("web/src/api/openapi.json");
+    assert!(
+        committed.trim_end() == caseward_server::openapi_json().trim_end(),
+        "web/src/api/openapi.json is stale: run `cargo run -p caseward -- openapi > web/src/api/openapi.json && npm --prefix web run gen:api`"
+    );
+}

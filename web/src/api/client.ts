@@ -32,7 +32,7 @@ export class ApiError extends Error {
     this.status = problem.status;
     this.type = problem.type;
     this.title = problem.title;
-    this.detail = problem.detail;
+    this.detail = problem.detail ?? undefined;
     this.errors = problem.errors ?? [];
   }
 

@@ -1,72 +1,51 @@
-// The API's request and response types, written by hand from docs/API.md.
+// The API's request and response types, under the names the app uses.
 //
-// Later these will be generated from the server's OpenAPI document
-// (GET /api/v1/openapi.json); keep every API type in this one file so that the generated
-// file can replace it wholesale. Nothing outside src/api/ declares API shapes.
+// Every shape the server's OpenAPI document describes comes from `schema.d.ts`, which
+// `npm run gen:api` generates from `openapi.json` (the output of `caseward openapi`); neither
+// file is edited by hand. Written here are only what the document cannot say precisely:
+//
+// - the JSON values of a case's fields (docs/API.md, "Field values"), which the document
+//   declares as a free-form object;
+// - closed sets of strings the app relies on (field types, classifications, location levels,
+//   roles), which the document types as plain `string`.
+//
+// Each of those replaces one member of a generated type through `Narrow`, which only accepts a
+// replacement that fits the generated member: a change of the document that breaks one fails
+// type-checking here. Nothing outside src/api/ declares API shapes.
+
+import type { components, operations } from './schema';
+
+type Schemas = components['schemas'];
+
+/** `Base` with the members of `With` in place of its own; each must fit the member it replaces. */
+type Narrow<Base, With extends { [K in keyof With]: K extends keyof Base ? Base[K] : never }> =
+  Omit<Base, keyof With> & With;
 
 // ---------------------------------------------------------------------------------------------
 // Errors (RFC 9457 problem details)
 
-/** The problem types the server answers with, as `urn:caseward:problem:<name>`. */
-export type ProblemName =
-  | 'validation'
-  | 'bad-request'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not-found'
-  | 'conflict'
-  | 'payload-too-large'
-  | 'unsupported-media-type'
-  | 'too-many-requests'
-  | 'internal'
-  | 'unavailable';
+/** `application/problem+json` body; `type` is `urn:caseward:problem:<name>`. */
+export type Problem = Schemas['Problem'];
 
 /** One failing field: `field` is a path such as `date_of_birth` or `family_members[1].age`. */
-export interface FieldProblem {
-  field: string;
-  code: string;
-  message: string;
-}
-
-/** `application/problem+json` body. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  errors?: FieldProblem[];
-}
+export type FieldProblem = Schemas['ProblemField'];
 
 // ---------------------------------------------------------------------------------------------
 // Users and sessions
 
 export type Role = 'case_worker' | 'supervisor' | 'programme_manager' | 'system_administrator';
 
-export interface User {
-  id: string;
-  username: string;
-  display_name: string;
-  role: Role;
-}
+export type User = Narrow<Schemas['UserView'], { role: Role }>;
 
 /** The user a case is assigned to, as carried in `Case.assigned_to`. */
-export interface UserSummary {
-  id: string;
-  username: string;
-  display_name: string;
-}
+export type UserSummary = Schemas['UserRefView'];
 
-export interface LoginRequest {
-  username: string;
-  password: string;
-}
+export type LoginRequest = Schemas['LoginRequest'];
 
-export interface LoginResponse {
-  user: User;
-}
+export type LoginResponse = Narrow<Schemas['LoginResponse'], { user: User }>;
 
 // ---------------------------------------------------------------------------------------------
-// Field values (docs/API.md, "Field values")
+// Field values (docs/API.md, "Field values"): hand-written, the document has a free-form object
 
 /** `short_text`, `long_text`, `date` (YYYY-MM-DD), `date_time` (RFC 3339), `single_select`
  * (option id), `location` (location code): string. `number`: number. `yes_no`: boolean.
@@ -91,101 +70,44 @@ export interface FieldChanges {
 // ---------------------------------------------------------------------------------------------
 // Cases
 
-/** Case intensity, which weighs a case in a worker's caseload: 1 low, 2 medium, 3 high. */
-export type Intensity = 1 | 2 | 3;
-
 /** A row of `GET /api/v1/cases`: a case without its fields. */
-export interface CaseSummary {
-  id: string;
-  case_number: string;
-  case_type: string;
-  stage: string;
-  intensity: Intensity;
-  assigned_to: UserSummary;
-  version: number;
-  config_version: number;
-  created_at: string;
-  updated_at: string;
-}
+export type CaseSummary = Schemas['CaseSummaryView'];
 
-export interface Case extends CaseSummary {
-  fields: CaseFields;
-}
+export type Case = Narrow<Schemas['CaseView'], { fields: CaseFields }>;
 
-export interface CaseListQuery {
-  case_type?: string;
-  stage?: string;
-  /** Case number, whole or prefix. */
-  q?: string;
-  page?: number;
-  per_page?: number;
-}
+/** The query of `GET /api/v1/cases`. */
+export type CaseListQuery = NonNullable<operations['list_cases']['parameters']['query']>;
 
 /** One page of `GET /api/v1/cases`. */
-export interface CasePage {
-  items: CaseSummary[];
-  page: number;
-  per_page: number;
-  total: number;
-}
+export type CasePage = Schemas['CasePage'];
 
-export interface CreateCaseRequest {
-  case_type: string;
-  intensity?: Intensity;
-  fields: CaseFields;
-}
+export type CreateCaseRequest = Narrow<Schemas['CreateCaseRequest'], { fields?: CaseFields }>;
 
-export interface UpdateCaseRequest {
-  /** The version the change is based on; a stale one gets 409. */
-  version: number;
-  fields: FieldChanges;
-}
+export type UpdateCaseRequest = Narrow<Schemas['UpdateCaseRequest'], { fields: FieldChanges }>;
+
+/** The intensities a person can choose: 1 low, 2 medium, 3 high. The document types a case's
+ * intensity as an integer, so values read from the server stay `number`. */
+export type Intensity = 1 | 2 | 3;
 
 // ---------------------------------------------------------------------------------------------
 // Configuration (GET /api/v1/config)
 
 /** A text keyed by language code (`en`, `fr`, `ar`). */
-export interface Translations {
-  [language: string]: string;
-}
+export type Translations = Schemas['BTreeMap'];
 
-export interface Languages {
-  default: string;
-  available: string[];
-  right_to_left: string[];
-}
+export type Languages = Schemas['LanguagesView'];
 
-export interface Stage {
-  id: string;
-  label: Translations;
-  /** Active case management has ended (closed, transferred). */
-  terminal: boolean;
-}
+export type Stage = Schemas['StageView'];
 
-export interface OptionItem {
-  id: string;
-  label: Translations;
-}
+export type OptionItem = Schemas['LabelledView'];
 
-export interface OptionList {
-  id: string;
-  label: Translations;
-  options: OptionItem[];
-}
+export type OptionList = Schemas['OptionListView'];
+
+export type ClosureReason = Schemas['LabelledView'];
 
 export type LocationLevel = 'region' | 'district' | 'village';
 
-export interface Location {
-  code: string;
-  name: Translations;
-  level: LocationLevel;
-  parent: string | null;
-}
-
-export interface ClosureReason {
-  id: string;
-  label: Translations;
-}
+export type Location = Narrow<Schemas['LocationView'], { level: LocationLevel }>;
 
 export type Classification = 'standard' | 'restricted' | 'confidential';
 
@@ -201,122 +123,34 @@ export type FieldType =
   | 'location'
   | 'repeating_group';
 
-interface FieldBase {
-  id: string;
-  label: Translations;
-  help: Translations;
-  required: boolean;
-  classification: Classification;
-  /** May be stored in plaintext for aggregate reports. */
-  report_dimension: boolean;
-}
+/** A field of type `T`. The document has one shape for every type, each type's settings
+ * (`option_list`, `max_length`, member `fields`, ...) optional and nullable. */
+export type FieldOf<T extends FieldType> = Narrow<
+  Schemas['FieldView'],
+  {
+    type: T;
+    classification: Classification;
+    min_level?: LocationLevel | null;
+    fields?: Field[] | null;
+  }
+>;
 
-export interface ShortTextField extends FieldBase {
-  type: 'short_text';
-  min_length?: number | null;
-  max_length?: number | null;
-  pattern?: string | null;
-}
+/** A field of any type, narrowed by `type`. */
+export type Field = { [T in FieldType]: FieldOf<T> }[FieldType];
 
-export interface LongTextField extends FieldBase {
-  type: 'long_text';
-  min_length?: number | null;
-  max_length?: number | null;
-}
+export type SingleSelectField = FieldOf<'single_select'>;
+export type MultiSelectField = FieldOf<'multi_select'>;
+export type LocationField = FieldOf<'location'>;
+export type RepeatingGroupField = FieldOf<'repeating_group'>;
 
-export interface NumberField extends FieldBase {
-  type: 'number';
-  min?: number | null;
-  max?: number | null;
-  integer?: boolean | null;
-}
+export type Section = Narrow<Schemas['SectionView'], { fields: Field[] }>;
 
-export interface DateField extends FieldBase {
-  type: 'date';
-  not_in_future?: boolean | null;
-}
+export type CaseType = Narrow<Schemas['CaseTypeView'], { sections: Section[] }>;
 
-export interface DateTimeField extends FieldBase {
-  type: 'date_time';
-  not_in_future?: boolean | null;
-}
-
-export interface YesNoField extends FieldBase {
-  type: 'yes_no';
-}
-
-export interface SingleSelectField extends FieldBase {
-  type: 'single_select';
-  option_list: string;
-}
-
-export interface MultiSelectField extends FieldBase {
-  type: 'multi_select';
-  option_list: string;
-  max_choices?: number | null;
-}
-
-export interface LocationField extends FieldBase {
-  type: 'location';
-  /** The most specific level the value must reach. */
-  min_level?: LocationLevel | null;
-}
-
-export interface RepeatingGroupField extends FieldBase {
-  type: 'repeating_group';
-  min_items?: number | null;
-  max_items?: number | null;
-  fields: Field[];
-}
-
-export type Field =
-  | ShortTextField
-  | LongTextField
-  | NumberField
-  | DateField
-  | DateTimeField
-  | YesNoField
-  | SingleSelectField
-  | MultiSelectField
-  | LocationField
-  | RepeatingGroupField;
-
-export interface Section {
-  id: string;
-  label: Translations;
-  /** The stage at which the section is collected; null means at every stage. */
-  stage: string | null;
-  fields: Field[];
-}
-
-export interface CaseType {
-  id: string;
-  /** Upper-case code used in case numbers, e.g. `CP`. */
-  code: string;
-  name: Translations;
-  domain: string;
-  default_intensity: Intensity;
-  recommended_caseload: number;
-  maximum_caseload: number;
-  review_frequency_days: number;
-  /** Stage ids of this case type; a new case starts in the first. */
-  stages: string[];
-  sections: Section[];
-}
-
-export interface Config {
-  version: number;
-  languages: Languages;
-  stages: Stage[];
-  option_lists: OptionList[];
-  locations: Location[];
-  closure_reasons: ClosureReason[];
-  case_types: CaseType[];
-}
+export type Config = Narrow<Schemas['ConfigView'], { locations: Location[]; case_types: CaseType[] }>;
 
 // ---------------------------------------------------------------------------------------------
 // Health
 
-export interface Health {
-  status: string;
-}
+/** `GET /healthz` and `GET /readyz`: `ok` or `ready`. */
+export type Health = Schemas['Status'];

@@ -21,6 +21,7 @@ import {
   LEVELS,
   locationChain,
   locationChildren,
+  membersOf,
   newRow,
   optionsOf,
   todayLocal,
@@ -405,7 +406,7 @@ function RepeatingGroupControl({ field, path, value, update }: ControlProps & { 
     update((previous) => {
       const list = Array.isArray(previous) ? (previous as Row[]) : [];
       const values: Drafts = {};
-      for (const member of field.fields) values[member.id] = emptyDraft(member);
+      for (const member of membersOf(field)) values[member.id] = emptyDraft(member);
       return [...list, newRow(values)];
     });
     // Put the keyboard in the new entry's first input once it exists.
@@ -440,7 +441,7 @@ function RepeatingGroupControl({ field, path, value, update }: ControlProps & { 
                   {t('form.removeEntry', { n: index + 1 })}
                 </button>
               </div>
-              {field.fields.map((member) => (
+              {membersOf(field).map((member) => (
                 <FieldControl
                   key={member.id}
                   field={member}

@@ -2,7 +2,7 @@
 
 import type { CaseFields, Config, Field, FieldValue, GroupItem, Section } from '../api';
 import { formatDate, formatDateTime, formatNumber, label, t } from '../i18n';
-import { locationChain, optionsOf } from './model';
+import { locationChain, membersOf, optionsOf } from './model';
 
 export function displayValue(config: Config, field: Field, value: FieldValue | undefined): string {
   if (value === undefined || value === null) return t('case.notRecorded');
@@ -50,7 +50,7 @@ function ValueRow({ config, field, value }: { config: Config; field: Field; valu
               {items.map((item, index) => (
                 <li key={index}>
                   <dl class="ro-list">
-                    {field.fields.map((member) => (
+                    {membersOf(field).map((member) => (
                       <ValueRow key={member.id} config={config} field={member} value={item[member.id]} />
                     ))}
                   </dl>

@@ -17,20 +17,18 @@ export type ErrorMap = Map<string, string>;
 function parameter(caseType: CaseType, problem: FieldProblem | LocalProblem): Record<string, string | number> {
   const field = fieldAt(caseType, problem.field);
   if (!field) return {};
-  const f = field as unknown as Record<string, unknown>;
-  const pick = (key: string) => (typeof f[key] === 'number' || typeof f[key] === 'string' ? (f[key] as string | number) : undefined);
-  const byCode: Record<string, string | number | undefined> = {
-    too_long: pick('max_length'),
-    too_short: pick('min_length'),
-    too_small: pick('min'),
-    too_large: pick('max'),
-    too_many_choices: pick('max_choices'),
-    too_few_items: pick('min_items'),
-    too_many_items: pick('max_items'),
+  const byCode: Record<string, number | null | undefined> = {
+    too_long: field.max_length,
+    too_short: field.min_length,
+    too_small: field.min,
+    too_large: field.max,
+    too_many_choices: field.max_choices,
+    too_few_items: field.min_items,
+    too_many_items: field.max_items,
   };
   const n = byCode[problem.code];
-  const level = typeof f['min_level'] === 'string' ? t(`level.${f['min_level'] as 'region'}`) : '';
-  return { ...(n !== undefined ? { n } : {}), level };
+  const level = field.min_level ? t(`level.${field.min_level}`) : '';
+  return { ...(n != null ? { n } : {}), level };
 }
 
 /** The message to show for one problem. English shows the server's words; other languages

@@ -12,6 +12,7 @@ import type {
   FieldValue,
   GroupItem,
   Location,
+  OptionItem,
   Section,
 } from '../api';
 import { currentLanguage } from '../i18n';
@@ -52,6 +53,11 @@ export function sectionsNotAt(caseType: CaseType, stage: string): Section[] {
 
 export function initialStage(caseType: CaseType): string {
   return caseType.stages[0] ?? '';
+}
+
+/** The member fields of a repeating group (none for other types, or when not given). */
+export function membersOf(field: Field): Field[] {
+  return field.fields ?? [];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -147,8 +153,8 @@ export function fromApi(field: Field, value: FieldValue | undefined | null): Dra
       return (value as unknown[]).map((item) =>
         newRow(
           typeof item === 'object' && item !== null
-            ? draftsFromApi(field.fields, item as GroupItem)
-            : draftsFromApi(field.fields, {}),
+            ? draftsFromApi(membersOf(field), item as GroupItem)
+            : draftsFromApi(membersOf(field), {}),
         ),
       );
   }
@@ -216,7 +222,7 @@ export function toApi(
       if (!Array.isArray(draft) || draft.length === 0) return undefined;
       return (draft as Row[]).map((row, index) => {
         const item: GroupItem = {};
-        for (const member of field.fields) {
+        for (const member of membersOf(field)) {
           const value = toApi(member, row.values[member.id], `${path}[${index}].${member.id}`, problems);
           if (value !== undefined) item[member.id] = value;
         }
@@ -283,7 +289,7 @@ export function fieldAt(caseType: CaseType, path: string): Field | undefined {
     const id = part.replace(/\[\d+\]$/, '');
     found = fields.find((f) => f.id === id);
     if (!found) return undefined;
-    fields = found.type === 'repeating_group' ? found.fields : [];
+    fields = found.type === 'repeating_group' ? membersOf(found) : [];
   }
   return found;
 }
@@ -291,7 +297,9 @@ export function fieldAt(caseType: CaseType, path: string): Field | undefined {
 // ---------------------------------------------------------------------------------------------
 // Options and locations
 
-export function optionsOf(config: Config, listId: string) {
+/** The options of a list; none when the field names no list or an unknown one. */
+export function optionsOf(config: Config, listId: string | null | undefined): OptionItem[] {
+  if (!listId) return [];
   return config.option_lists.find((l) => l.id === listId)?.options ?? [];
 }
 

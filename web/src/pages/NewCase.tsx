@@ -69,7 +69,7 @@ function ChooseType({ config }: { config: Config }) {
 function NewCaseForm({ config, caseType }: { config: Config; caseType: CaseType }) {
   const stage = initialStage(caseType);
   const [drafts, setDrafts] = useState<Drafts>(() => caseDrafts(caseType, {}));
-  const [intensity, setIntensity] = useState<Intensity>(caseType.default_intensity);
+  const [intensity, setIntensity] = useState<number>(caseType.default_intensity);
   // Problems as received; shown (labels, messages) in the current language at each render.
   const [problems, setProblems] = useState<Array<FieldProblem | LocalProblem>>([]);
   const errors = toShown(caseType, problems);
@@ -174,7 +174,7 @@ function IntensityField({
   onChange,
   error,
 }: {
-  value: Intensity;
+  value: number;
   onChange: (value: Intensity) => void;
   error: string | undefined;
 }) {

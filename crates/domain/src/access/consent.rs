@@ -1,0 +1,74 @@
+//! Consent: what information may be shared, with whom, for what purpose (survivor-centred
+//! practice; the seed's "Consent-based access"). Access follows consent at once: a withdrawn
+//! or changed consent changes what the next request sees.
+
+use crate::config::{Classification, Field};
+use crate::user::UserId;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::BTreeSet;
+
+pub type ConsentId = uuid::Uuid;
+
+/// Who information may go to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recipient {
+    /// A named user of this instance.
+    User(UserId),
+    /// Another organisation (for referrals and transfers).
+    Agency(String),
+}
+
+/// Which information a consent covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InformationScope {
+    /// Every field up to and including this classification (never `Confidential` beyond the
+    /// assigned worker: see [`covers`]).
+    UpTo(Classification),
+    /// These fields only (top-level field ids).
+    Fields(BTreeSet<String>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consent {
+    pub id: ConsentId,
+    pub recipient: Recipient,
+    pub information: InformationScope,
+    pub purpose: String,
+    pub given_on: NaiveDate,
+    pub recorded_by: UserId,
+    /// For children: a parent or guardian took part.
+    pub guardian_involved: Option<bool>,
+    /// For children: the child's own assent.
+    pub child_assent: Option<bool>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+impl Consent {
+    pub fn is_active(&self) -> bool {
+        self.withdrawn_at.is_none()
+    }
+
+    fn names(&self, user: UserId) -> bool {
+        self.recipient == Recipient::User(user)
+    }
+}
+
+/// Whether some active consent lets `field` go to `user`. Confidential fields never go beyond
+/// the assigned worker, whatever a consent says.
+pub fn covers(consents: &[Consent], user: UserId, field: &Field) -> bool {
+    if field.classification == Classification::Confidential {
+        return false;
+    }
+    consents
+        .iter()
+        .filter(|c| c.is_active() && c.names(user))
+        .any(|c| match &c.information {
+            InformationScope::UpTo(level) => field.classification <= *level,
+            InformationScope::Fields(ids) => ids.contains(&field.id),
+        })
+}
+
+/// Whether some active consent names `user` at all (needed to share a survivor's case).
+pub fn allows_sharing_with(consents: &[Consent], user: UserId) -> bool {
+    consents.iter().any(|c| c.is_active() && c.names(user))
+}

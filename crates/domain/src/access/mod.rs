@@ -1,0 +1,233 @@
+//! The access policy: the one place that decides who reaches which case, and which field of it
+//! (the seed's Figure 3: role check, case permission, field permission). Pure; every output
+//! path of the server asks here, and nothing decides around it.
+//!
+//! - **Role:** a permission set ([`role`]). Programme managers and system administrators have
+//!   no case permission at all, so no relationship to a case ever reaches its content.
+//! - **Case:** the assigned worker; users the case is explicitly shared with; supervisors of a
+//!   team the assigned worker belongs to (for the case types the team handles). Nothing else.
+//! - **Field:** `standard` for anyone who reaches the case; `restricted` for the assigned
+//!   worker and users with an explicit field grant; `confidential` for the assigned worker
+//!   only. For survivor-controlled (GBV) cases a field grant counts only while a consent
+//!   covers it ([`consent`]).
+
+pub mod caseload;
+pub mod consent;
+pub mod projection;
+pub mod role;
+
+use crate::config::{CaseDomain, Classification, Field};
+use crate::team::Team;
+use crate::user::{Role, UserId};
+use consent::Consent;
+pub use role::Permission;
+use std::collections::BTreeSet;
+
+/// Who is acting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    pub id: UserId,
+    pub role: Role,
+}
+
+/// What the policy needs to know about one case.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFacts {
+    pub case_type: String,
+    /// The survivor controls sharing (GBV): field grants need a covering consent.
+    pub survivor_controlled: bool,
+    pub assigned_to: UserId,
+    /// The teams the assigned worker belongs to.
+    pub assignee_teams: Vec<Team>,
+    /// Users the case is actively shared with.
+    pub shared_with: BTreeSet<UserId>,
+    /// Active field grants: (user, top-level field id).
+    pub field_grants: BTreeSet<(UserId, String)>,
+    pub consents: Vec<Consent>,
+}
+
+/// Whether a case type's domain puts sharing under the survivor's control.
+pub fn survivor_controlled(domain: CaseDomain) -> bool {
+    domain == CaseDomain::GenderBasedViolence
+}
+
+/// How an actor stands to a case. One actor may stand in several ways at once.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Relationship {
+    pub assigned: bool,
+    pub shared: bool,
+    /// Supervises a team the assigned worker belongs to, which handles this case type.
+    pub supervises: bool,
+    /// Belongs to a team the assigned worker belongs to (grants nothing by itself).
+    pub colleague: bool,
+}
+
+pub fn relationship(actor: Actor, facts: &CaseFacts) -> Relationship {
+    Relationship {
+        assigned: facts.assigned_to == actor.id,
+        shared: facts.shared_with.contains(&actor.id),
+        supervises: facts
+            .assignee_teams
+            .iter()
+            .any(|t| t.supervisor == Some(actor.id) && t.handles(&facts.case_type)),
+        colleague: facts
+            .assignee_teams
+            .iter()
+            .any(|t| t.members.contains(&actor.id)),
+    }
+}
+
+/// Something done to a case as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CaseAction {
+    /// Appear in the actor's lists and searches, and be read (field by field, see
+    /// [`field_access`]).
+    Read,
+    /// Change the fields the actor may write.
+    Update,
+    /// Share with another user.
+    Share,
+    /// Move to another worker of the team.
+    Reassign,
+    /// Give another user access to a restricted field.
+    GrantFieldAccess,
+}
+
+/// Whether `actor` may perform `action` on the case described by `facts`.
+pub fn may(actor: Actor, facts: &CaseFacts, action: CaseAction) -> bool {
+    if !role::has(actor.role, Permission::HoldCases) {
+        return false;
+    }
+    let rel = relationship(actor, facts);
+    let team_oversight = rel.supervises && role::has(actor.role, Permission::ViewTeamCases);
+    match action {
+        CaseAction::Read | CaseAction::Update => rel.assigned || rel.shared || team_oversight,
+        CaseAction::Share => rel.assigned || team_oversight,
+        CaseAction::Reassign => {
+            rel.supervises && role::has(actor.role, Permission::ReassignWithinTeam)
+        }
+        CaseAction::GrantFieldAccess => rel.assigned,
+    }
+}
+
+/// What an actor who reaches a case may do with one field of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldAccess {
+    /// Read and write the value.
+    ReadWrite,
+    /// The value is withheld: a reader learns only that it exists ("[Restricted]").
+    Hidden,
+}
+
+/// Access to a field of `classification`, whose grants are keyed by `grant_id` (the top-level
+/// field id; members of a repeating group share their group's grants).
+fn access_for(actor: Actor, facts: &CaseFacts, grant_id: &str, field: &Field) -> FieldAccess {
+    if !may(actor, facts, CaseAction::Read) {
+        return FieldAccess::Hidden;
+    }
+    let assigned = facts.assigned_to == actor.id;
+    let visible = match field.classification {
+        Classification::Standard => true,
+        Classification::Restricted => {
+            assigned
+                || (facts
+                    .field_grants
+                    .contains(&(actor.id, grant_id.to_string()))
+                    && (!facts.survivor_controlled
+                        || consent::covers(&facts.consents, actor.id, field)))
+        }
+        Classification::Confidential => assigned,
+    };
+    if visible {
+        FieldAccess::ReadWrite
+    } else {
+        FieldAccess::Hidden
+    }
+}
+
+/// Access to a top-level field of the case.
+pub fn field_access(actor: Actor, facts: &CaseFacts, field: &Field) -> FieldAccess {
+    access_for(actor, facts, &field.id, field)
+}
+
+/// Access to a member field of a repeating group.
+pub fn member_access(
+    actor: Actor,
+    facts: &CaseFacts,
+    group: &Field,
+    member: &Field,
+) -> FieldAccess {
+    access_for(actor, facts, &group.id, member)
+}
+
+/// Why a share is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ShareRefusal {
+    #[error("you may not share this case")]
+    NotAllowed,
+    #[error("this user's role does not work with individual cases")]
+    RecipientCannotHoldCases,
+    #[error("the case is already assigned to this user")]
+    AlreadyAssigned,
+    #[error("no recorded consent allows sharing this survivor's case with this user")]
+    NoConsent,
+}
+
+/// Whether `actor` may share the case with `recipient`.
+pub fn may_share_with(
+    actor: Actor,
+    facts: &CaseFacts,
+    recipient: Actor,
+) -> Result<(), ShareRefusal> {
+    if !may(actor, facts, CaseAction::Share) {
+        return Err(ShareRefusal::NotAllowed);
+    }
+    if !role::has(recipient.role, Permission::HoldCases) {
+        return Err(ShareRefusal::RecipientCannotHoldCases);
+    }
+    if recipient.id == facts.assigned_to {
+        return Err(ShareRefusal::AlreadyAssigned);
+    }
+    if facts.survivor_controlled && !consent::allows_sharing_with(&facts.consents, recipient.id) {
+        return Err(ShareRefusal::NoConsent);
+    }
+    Ok(())
+}
+
+/// Why a reassignment is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ReassignRefusal {
+    #[error("you may not reassign this case")]
+    NotAllowed,
+    #[error("the new worker is not a member of a team you supervise that handles this case type")]
+    NotInYourTeam,
+    #[error("this user's role does not work with individual cases")]
+    CannotHoldCases,
+}
+
+/// Whether `actor` may move the case to `target`, whose teams are `target_teams`.
+pub fn may_reassign_to(
+    actor: Actor,
+    facts: &CaseFacts,
+    target: Actor,
+    target_teams: &[Team],
+) -> Result<(), ReassignRefusal> {
+    if !may(actor, facts, CaseAction::Reassign) {
+        return Err(ReassignRefusal::NotAllowed);
+    }
+    if !role::has(target.role, Permission::HoldCases) {
+        return Err(ReassignRefusal::CannotHoldCases);
+    }
+    let in_team = target_teams.iter().any(|t| {
+        t.supervisor == Some(actor.id)
+            && t.members.contains(&target.id)
+            && t.handles(&facts.case_type)
+    });
+    if !in_team {
+        return Err(ReassignRefusal::NotInYourTeam);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,107 @@
+//! Field projection: a case's values as one actor may see them. Every output path (case read,
+//! list, search, and later export, print, sync, transfer) goes through [`project`].
+
+use super::{Actor, CaseAction, CaseFacts, FieldAccess, field_access, may, member_access};
+use crate::case::{CaseFields, FieldValue};
+use crate::config::{CaseType, FieldKind};
+use std::collections::BTreeMap;
+
+/// One field as the actor sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Projected {
+    Value(FieldValue),
+    /// A value exists but is withheld from this actor ("[Restricted]").
+    Restricted,
+    /// A repeating group the actor sees, some of whose member values are withheld.
+    Group(Vec<BTreeMap<String, Projected>>),
+}
+
+/// The fields of a case as `actor` may see them. An actor who may not read the case gets
+/// nothing at all (not even which fields exist).
+pub fn project(
+    actor: Actor,
+    facts: &CaseFacts,
+    case_type: &CaseType,
+    fields: &CaseFields,
+) -> BTreeMap<String, Projected> {
+    let mut out = BTreeMap::new();
+    if !may(actor, facts, CaseAction::Read) {
+        return out;
+    }
+    for (id, value) in fields {
+        // A stored value whose field left the form is kept out of every view.
+        let Some(field) = case_type.form.field(id) else {
+            continue;
+        };
+        let projected = match field_access(actor, facts, field) {
+            FieldAccess::Hidden => Projected::Restricted,
+            FieldAccess::ReadWrite => match (&field.kind, value) {
+                (
+                    FieldKind::RepeatingGroup {
+                        fields: members, ..
+                    },
+                    FieldValue::Group(items),
+                ) => {
+                    let hidden: Vec<&str> = members
+                        .iter()
+                        .filter(|m| member_access(actor, facts, field, m) == FieldAccess::Hidden)
+                        .map(|m| m.id.as_str())
+                        .collect();
+                    if hidden.is_empty() {
+                        Projected::Value(value.clone())
+                    } else {
+                        Projected::Group(
+                            items
+                                .iter()
+                                .map(|item| {
+                                    item.iter()
+                                        .map(|(k, v)| {
+                                            let p = if hidden.contains(&k.as_str()) {
+                                                Projected::Restricted
+                                            } else {
+                                                Projected::Value(v.clone())
+                                            };
+                                            (k.clone(), p)
+                                        })
+                                        .collect()
+                                })
+                                .collect(),
+                        )
+                    }
+                }
+                _ => Projected::Value(value.clone()),
+            },
+        };
+        out.insert(id.clone(), projected);
+    }
+    out
+}
+
+/// The fields among `changed` that `actor` may not write: hidden fields, and repeating groups
+/// with a hidden member (writing a group replaces the whole of it). Empty means all allowed.
+pub fn forbidden_writes<'a>(
+    actor: Actor,
+    facts: &CaseFacts,
+    case_type: &CaseType,
+    changed: impl IntoIterator<Item = &'a str>,
+) -> Vec<String> {
+    let may_update = may(actor, facts, CaseAction::Update);
+    changed
+        .into_iter()
+        .filter(|id| {
+            let Some(field) = case_type.form.field(id) else {
+                return false;
+            };
+            if !may_update || field_access(actor, facts, field) == FieldAccess::Hidden {
+                return true;
+            }
+            match &field.kind {
+                FieldKind::RepeatingGroup { fields, .. } => fields
+                    .iter()
+                    .any(|m| member_access(actor, facts, field, m) == FieldAccess::Hidden),
+                _ => false,
+            }
+        })
+        .map(str::to_string)
+        .collect()
+}

@@ -1,0 +1,490 @@
+//! The policy by example and by property.
+
+use super::consent::{Consent, InformationScope, Recipient};
+use super::projection::{Projected, forbidden_writes, project};
+use super::*;
+use crate::case::{CaseFields, FieldValue};
+use crate::config::{CaseType, Configuration, SourceFile, load};
+use crate::team::Team;
+use chrono::NaiveDate;
+use proptest::prelude::*;
+
+const CONFIG: &str = r#"
+[instance]
+version = 1
+default_language = "en"
+languages = ["en"]
+
+[[stage]]
+id = "identification"
+label = { en = "Identification" }
+
+[case_type]
+id = "gbv"
+code = "GBV"
+name = { en = "GBV" }
+domain = "gbv"
+default_intensity = 2
+recommended_caseload = 15
+maximum_caseload = 20
+review_frequency_days = 30
+stages = ["identification"]
+
+[[section]]
+id = "main"
+label = { en = "Main" }
+
+[[section.field]]
+id = "status_note"
+type = "short_text"
+label = { en = "Status" }
+classification = "standard"
+
+[[section.field]]
+id = "safety_plan"
+type = "long_text"
+label = { en = "Safety plan" }
+classification = "restricted"
+
+[[section.field]]
+id = "perpetrator"
+type = "short_text"
+label = { en = "Perpetrator" }
+classification = "confidential"
+
+[[section.field]]
+id = "contacts"
+type = "repeating_group"
+label = { en = "Contacts" }
+classification = "restricted"
+
+[[section.field.field]]
+id = "relation"
+type = "short_text"
+label = { en = "Relation" }
+classification = "restricted"
+
+[[section.field.field]]
+id = "phone"
+type = "short_text"
+label = { en = "Phone" }
+classification = "confidential"
+"#;
+
+fn config() -> Configuration {
+    load(&[SourceFile {
+        name: "t.toml".into(),
+        text: CONFIG.into(),
+    }])
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn gbv(config: &Configuration) -> &CaseType {
+    config.case_type("gbv").unwrap()
+}
+
+fn user(n: u128) -> UserId {
+    UserId::from_u128(n)
+}
+
+const W1: u128 = 1;
+const W2: u128 = 2;
+const W3: u128 = 3;
+const S1: u128 = 11;
+const S2: u128 = 12;
+const M1: u128 = 21;
+const A1: u128 = 31;
+
+fn actor(n: u128) -> Actor {
+    let role = match n {
+        1..=9 => Role::CaseWorker,
+        11..=19 => Role::Supervisor,
+        21..=29 => Role::ProgrammeManager,
+        _ => Role::SystemAdministrator,
+    };
+    Actor { id: user(n), role }
+}
+
+fn teams() -> (Team, Team) {
+    let a = Team {
+        id: uuid::Uuid::from_u128(100),
+        name: "A".into(),
+        supervisor: Some(user(S1)),
+        members: [user(W1), user(W2)].into(),
+        case_types: Default::default(),
+    };
+    let b = Team {
+        id: uuid::Uuid::from_u128(200),
+        name: "B".into(),
+        supervisor: Some(user(S2)),
+        members: [user(W3)].into(),
+        case_types: ["gbv".to_string()].into(),
+    };
+    (a, b)
+}
+
+/// A GBV case assigned to worker 1 of team A.
+fn facts() -> CaseFacts {
+    CaseFacts {
+        case_type: "gbv".into(),
+        survivor_controlled: true,
+        assigned_to: user(W1),
+        assignee_teams: vec![teams().0],
+        ..CaseFacts::default()
+    }
+}
+
+fn fields() -> CaseFields {
+    CaseFields::from([
+        (
+            "status_note".into(),
+            FieldValue::Text("in implementation".into()),
+        ),
+        (
+            "safety_plan".into(),
+            FieldValue::Text("go to the neighbour".into()),
+        ),
+        ("perpetrator".into(), FieldValue::Text("the uncle".into())),
+        (
+            "contacts".into(),
+            FieldValue::Group(vec![
+                [
+                    ("relation".to_string(), FieldValue::Text("sister".into())),
+                    ("phone".to_string(), FieldValue::Text("+000 1".into())),
+                ]
+                .into(),
+            ]),
+        ),
+    ])
+}
+
+fn consent(to: u128, information: InformationScope) -> Consent {
+    Consent {
+        id: uuid::Uuid::from_u128(900 + to),
+        recipient: Recipient::User(user(to)),
+        information,
+        purpose: "case coordination".into(),
+        given_on: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        recorded_by: user(W1),
+        guardian_involved: None,
+        child_assent: None,
+        withdrawn_at: None,
+    }
+}
+
+fn visible(actor_id: u128, facts: &CaseFacts) -> Vec<String> {
+    let config = config();
+    project(actor(actor_id), facts, gbv(&config), &fields())
+        .into_iter()
+        .filter(|(_, p)| matches!(p, Projected::Value(_)))
+        .map(|(k, _)| k)
+        .collect()
+}
+
+#[test]
+fn the_assigned_worker_sees_everything() {
+    assert_eq!(
+        visible(W1, &facts()),
+        ["contacts", "perpetrator", "safety_plan", "status_note"]
+    );
+}
+
+#[test]
+fn the_supervisor_sees_standard_fields_and_placeholders() {
+    let config = config();
+    let projected = project(actor(S1), &facts(), gbv(&config), &fields());
+    assert_eq!(
+        projected["status_note"],
+        Projected::Value(FieldValue::Text("in implementation".into()))
+    );
+    for hidden in ["safety_plan", "perpetrator", "contacts"] {
+        assert_eq!(projected[hidden], Projected::Restricted, "{hidden}");
+    }
+}
+
+#[test]
+fn colleagues_other_teams_managers_and_administrators_see_nothing() {
+    for who in [W2, W3, S2, M1, A1] {
+        let config = config();
+        assert!(
+            project(actor(who), &facts(), gbv(&config), &fields()).is_empty(),
+            "user {who}"
+        );
+        assert!(!may(actor(who), &facts(), CaseAction::Read));
+    }
+}
+
+#[test]
+fn a_field_grant_needs_a_consent_on_a_survivors_case() {
+    let mut facts = facts();
+    facts.shared_with.insert(user(W2));
+    facts.field_grants.insert((user(W2), "safety_plan".into()));
+    assert_eq!(visible(W2, &facts), ["status_note"], "no consent yet");
+    facts.consents.push(consent(
+        W2,
+        InformationScope::Fields(["safety_plan".to_string()].into()),
+    ));
+    assert_eq!(visible(W2, &facts), ["safety_plan", "status_note"]);
+    facts.consents[0].withdrawn_at = Some(chrono::Utc::now());
+    assert_eq!(
+        visible(W2, &facts),
+        ["status_note"],
+        "withdrawal takes effect at once"
+    );
+    facts.survivor_controlled = false;
+    assert_eq!(
+        visible(W2, &facts),
+        ["safety_plan", "status_note"],
+        "outside GBV the grant suffices"
+    );
+}
+
+#[test]
+fn confidential_stays_with_the_assigned_worker_whatever_is_granted() {
+    let mut facts = facts();
+    facts.shared_with.insert(user(W2));
+    facts.field_grants.insert((user(W2), "perpetrator".into()));
+    facts.field_grants.insert((user(W2), "contacts".into()));
+    facts.consents.push(consent(
+        W2,
+        InformationScope::UpTo(Classification::Confidential),
+    ));
+    let config = config();
+    let projected = project(actor(W2), &facts, gbv(&config), &fields());
+    assert_eq!(projected["perpetrator"], Projected::Restricted);
+    let Projected::Group(items) = &projected["contacts"] else {
+        panic!("{projected:?}")
+    };
+    assert_eq!(
+        items[0]["relation"],
+        Projected::Value(FieldValue::Text("sister".into()))
+    );
+    assert_eq!(items[0]["phone"], Projected::Restricted);
+    let denied = forbidden_writes(
+        actor(W2),
+        &facts,
+        gbv(&config),
+        ["status_note", "perpetrator", "contacts", "safety_plan"],
+    );
+    assert_eq!(
+        denied,
+        ["perpetrator", "contacts", "safety_plan"],
+        "hidden fields, and a group with a hidden member, cannot be written"
+    );
+}
+
+#[test]
+fn sharing_a_survivors_case_needs_consent_naming_the_recipient() {
+    let mut facts = facts();
+    assert_eq!(
+        may_share_with(actor(W1), &facts, actor(W3)),
+        Err(ShareRefusal::NoConsent)
+    );
+    facts.consents.push(consent(
+        W3,
+        InformationScope::UpTo(Classification::Standard),
+    ));
+    assert_eq!(may_share_with(actor(W1), &facts, actor(W3)), Ok(()));
+    assert_eq!(
+        may_share_with(actor(W1), &facts, actor(M1)),
+        Err(ShareRefusal::RecipientCannotHoldCases)
+    );
+    assert_eq!(
+        may_share_with(actor(W1), &facts, actor(W1)),
+        Err(ShareRefusal::AlreadyAssigned)
+    );
+    assert_eq!(
+        may_share_with(actor(W2), &facts, actor(W3)),
+        Err(ShareRefusal::NotAllowed)
+    );
+}
+
+#[test]
+fn supervisors_reassign_within_their_own_team_only() {
+    let (a, b) = teams();
+    let facts = facts();
+    assert_eq!(
+        may_reassign_to(actor(S1), &facts, actor(W2), std::slice::from_ref(&a)),
+        Ok(())
+    );
+    assert_eq!(
+        may_reassign_to(actor(S1), &facts, actor(W3), std::slice::from_ref(&b)),
+        Err(ReassignRefusal::NotInYourTeam)
+    );
+    assert_eq!(
+        may_reassign_to(actor(S2), &facts, actor(W3), std::slice::from_ref(&b)),
+        Err(ReassignRefusal::NotAllowed)
+    );
+    assert_eq!(
+        may_reassign_to(actor(W1), &facts, actor(W2), std::slice::from_ref(&a)),
+        Err(ReassignRefusal::NotAllowed)
+    );
+}
+
+#[test]
+fn a_team_supervisor_reaches_only_the_case_types_the_team_handles() {
+    let (_, b) = teams();
+    let mut facts = facts();
+    facts.assigned_to = user(W3);
+    facts.assignee_teams = vec![b];
+    assert!(may(actor(S2), &facts, CaseAction::Read));
+    facts.case_type = "child_protection".into();
+    assert!(
+        !may(actor(S2), &facts, CaseAction::Read),
+        "team B handles GBV only"
+    );
+}
+
+// --- property: the projection never shows a value the rules deny ---------------------------
+
+/// The rules of the seed, written out a second time, independently of the implementation.
+fn spec_allows(
+    actor: Actor,
+    facts: &CaseFacts,
+    field_id: &str,
+    classification: Classification,
+    grant_id: &str,
+) -> bool {
+    let holds_cases = matches!(actor.role, Role::CaseWorker | Role::Supervisor);
+    let assigned = facts.assigned_to == actor.id;
+    let shared = facts.shared_with.contains(&actor.id);
+    let supervising = actor.role == Role::Supervisor
+        && facts.assignee_teams.iter().any(|t| {
+            t.supervisor == Some(actor.id)
+                && (t.case_types.is_empty() || t.case_types.contains(&facts.case_type))
+        });
+    if !(holds_cases && (assigned || shared || supervising)) {
+        return false;
+    }
+    let consented = facts.consents.iter().any(|c| {
+        c.withdrawn_at.is_none()
+            && c.recipient == Recipient::User(actor.id)
+            && match &c.information {
+                InformationScope::UpTo(level) => {
+                    classification <= *level && classification != Classification::Confidential
+                }
+                InformationScope::Fields(ids) => {
+                    ids.contains(field_id) && classification != Classification::Confidential
+                }
+            }
+    });
+    match classification {
+        Classification::Standard => true,
+        Classification::Restricted => {
+            assigned
+                || (facts
+                    .field_grants
+                    .contains(&(actor.id, grant_id.to_string()))
+                    && (!facts.survivor_controlled || consented))
+        }
+        Classification::Confidential => assigned,
+    }
+}
+
+fn arb_facts() -> impl Strategy<Value = (Actor, CaseFacts)> {
+    let users: Vec<u128> = vec![W1, W2, W3, S1, S2, M1, A1];
+    let field_ids = vec!["status_note", "safety_plan", "perpetrator", "contacts"];
+    (
+        proptest::sample::select(users.clone()),
+        proptest::sample::select(users.clone()),
+        any::<bool>(),
+        proptest::collection::btree_set(proptest::sample::select(users.clone()), 0..4),
+        proptest::collection::btree_set(
+            (
+                proptest::sample::select(users.clone()),
+                proptest::sample::select(field_ids.clone()),
+            ),
+            0..6,
+        ),
+        proptest::collection::vec(
+            (
+                proptest::sample::select(users.clone()),
+                prop_oneof![
+                    proptest::sample::select(Classification::ALL.to_vec())
+                        .prop_map(InformationScope::UpTo),
+                    proptest::collection::btree_set(
+                        proptest::sample::select(field_ids.clone()),
+                        0..3
+                    )
+                    .prop_map(|ids| InformationScope::Fields(
+                        ids.into_iter().map(str::to_string).collect()
+                    )),
+                ],
+                any::<bool>(),
+            ),
+            0..4,
+        ),
+        any::<(bool, bool)>(),
+    )
+        .prop_map(
+            |(who, assignee, survivor, shared, grants, consents, (in_a, gbv_only))| {
+                let (mut a, b) = teams();
+                if gbv_only {
+                    a.case_types = ["child_protection".to_string()].into();
+                }
+                let facts = CaseFacts {
+                    case_type: "gbv".into(),
+                    survivor_controlled: survivor,
+                    assigned_to: user(assignee),
+                    assignee_teams: if in_a { vec![a] } else { vec![b] },
+                    shared_with: shared.into_iter().map(user).collect(),
+                    field_grants: grants
+                        .into_iter()
+                        .map(|(u, f)| (user(u), f.to_string()))
+                        .collect(),
+                    consents: consents
+                        .into_iter()
+                        .map(|(to, scope, withdrawn)| {
+                            let mut c = consent(to, scope);
+                            if withdrawn {
+                                c.withdrawn_at = Some(chrono::Utc::now());
+                            }
+                            c
+                        })
+                        .collect(),
+                };
+                (actor(who), facts)
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    #[test]
+    fn projection_never_returns_a_value_the_policy_denies((actor, facts) in arb_facts()) {
+        let config = config();
+        let case_type = gbv(&config);
+        let projected = project(actor, &facts, case_type, &fields());
+        for (id, shown) in &projected {
+            let field = case_type.form.field(id).unwrap();
+            let allowed = spec_allows(actor, &facts, id, field.classification, id);
+            match shown {
+                Projected::Value(_) => prop_assert!(allowed, "{id} shown to {actor:?}"),
+                Projected::Restricted => prop_assert!(!allowed, "{id} withheld from {actor:?} though allowed"),
+                Projected::Group(items) => {
+                    prop_assert!(allowed);
+                    let FieldKind::RepeatingGroup { fields: members, .. } = &field.kind else { unreachable!() };
+                    for item in items {
+                        for (member_id, value) in item {
+                            let member = members.iter().find(|m| &m.id == member_id).unwrap();
+                            let member_allowed = spec_allows(actor, &facts, member_id, member.classification, id);
+                            prop_assert_eq!(matches!(value, Projected::Value(_)), member_allowed, "{}.{}", id, member_id);
+                        }
+                    }
+                }
+            }
+        }
+        // Nothing at all for an actor who may not read the case; everything listed otherwise.
+        let reads = spec_allows(actor, &facts, "status_note", Classification::Standard, "status_note");
+        prop_assert_eq!(projected.is_empty(), !reads);
+        // Writes are allowed exactly where values are shown in full.
+        let denied = forbidden_writes(actor, &facts, case_type, ["status_note", "safety_plan", "perpetrator", "contacts"]);
+        for id in ["status_note", "safety_plan", "perpetrator", "contacts"] {
+            let shown_in_full = matches!(projected.get(id), Some(Projected::Value(_)));
+            prop_assert_eq!(!denied.contains(&id.to_string()), shown_in_full, "write {}", id);
+        }
+    }
+}
+
+use crate::config::FieldKind;
