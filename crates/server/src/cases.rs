@@ -16,7 +16,9 @@ use caseward_domain::access::{
 use caseward_domain::case::{CaseId, new_record_id};
 use caseward_domain::config::{CaseType, Intensity};
 use caseward_domain::validate::{FieldError, validate_case};
-use caseward_store::{CaseFilter, CaseRecord, CaseSummary, CaseUpdate, NewCase, User, UserRef};
+use caseward_store::{
+    CaseFilter, CaseRecord, CaseSummary, CaseUpdate, NewCase, Reach, User, UserRef,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -244,7 +246,11 @@ pub async fn list_cases(
         return Err(ApiError::BadRequest("q: at most 40 characters".into()));
     }
     let filter = CaseFilter {
-        assigned_to: Some(user.id),
+        reachable_by: Some(Reach {
+            user: user.id,
+            include_team_cases: role::has(user.role, Permission::ViewTeamCases),
+        }),
+        assigned_to: None,
         case_type: query.case_type,
         stage: query.stage,
         case_number_prefix: search,

@@ -8,6 +8,7 @@
 //! above this crate sees `sqlx`.
 
 mod codec;
+mod consent_codec;
 mod error;
 mod location;
 pub mod migrations;
@@ -22,7 +23,10 @@ pub use location::StoreLocation;
 pub use model::*;
 
 use async_trait::async_trait;
+use caseward_domain::access::consent::Consent;
 use caseward_domain::case::CaseId;
+use caseward_domain::config::Intensity;
+use caseward_domain::team::{Team, TeamId};
 use caseward_domain::user::UserId;
 use chrono::{DateTime, Duration, Utc};
 use std::sync::Arc;
@@ -84,6 +88,72 @@ pub trait Store: Send + Sync + 'static {
 
     /// A page of case summaries matching the filter, newest update first.
     async fn list_cases(&self, filter: &CaseFilter) -> Result<Page<CaseSummary>>;
+
+    /// Move a case to another worker if its version is still `expected_version`.
+    async fn reassign_case(&self, reassignment: Reassignment) -> Result<CaseRecord>;
+
+    /// The intensities of the user's cases that are not at one of `terminal_stages`.
+    async fn caseload(&self, user: UserId, terminal_stages: &[String]) -> Result<Vec<Intensity>>;
+
+    // --- access: users, teams, shares, field grants, consents ---
+
+    /// Every user, by username.
+    async fn list_users(&self) -> Result<Vec<User>>;
+
+    /// Change a user if their version is still the expected one.
+    async fn update_user(&self, id: UserId, changes: UserChanges) -> Result<User>;
+
+    /// Create a team; `Duplicate("team name")` if the name is taken.
+    async fn create_team(&self, team: NewTeam) -> Result<TeamRecord>;
+
+    async fn update_team(
+        &self,
+        id: TeamId,
+        changes: TeamChanges,
+        now: DateTime<Utc>,
+    ) -> Result<TeamRecord>;
+
+    /// Every team, by name.
+    async fn list_teams(&self) -> Result<Vec<TeamRecord>>;
+
+    async fn add_team_member(
+        &self,
+        team: TeamId,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<TeamRecord>;
+
+    async fn remove_team_member(
+        &self,
+        team: TeamId,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<TeamRecord>;
+
+    /// The teams a user belongs to.
+    async fn teams_of(&self, user: UserId) -> Result<Vec<Team>>;
+
+    /// Shares, field grants, consents and the assigned worker's teams, for the policy.
+    async fn case_access(&self, case: CaseId) -> Result<CaseAccess>;
+
+    /// Share a case; `Duplicate("share")` if an active share exists.
+    async fn create_share(&self, share: NewShare) -> Result<ShareRecord>;
+
+    /// Grant a field; `Duplicate("field grant")` if an active grant exists.
+    async fn create_field_grant(&self, grant: NewFieldGrant) -> Result<FieldGrantRecord>;
+
+    /// End an active share (`field_id: None`) or field grant; `NotFound` if there is none.
+    async fn revoke(&self, revocation: Revocation) -> Result<()>;
+
+    async fn record_consent(
+        &self,
+        case: CaseId,
+        consent: Consent,
+        now: DateTime<Utc>,
+    ) -> Result<ConsentRecord>;
+
+    /// Withdraw an active consent; `NotFound` if there is no such active consent on the case.
+    async fn withdraw_consent(&self, withdrawal: ConsentWithdrawal) -> Result<ConsentRecord>;
 }
 
 /// Open (and migrate) the store at `location`.

@@ -23,6 +23,6 @@ macro_rules! migrations {
 
 // File names are `NNNN_name.sql`; the literal numbers below keep their leading zeros.
 #[allow(clippy::zero_prefixed_literal)]
-pub const SQLITE: &[Migration] = migrations!("sqlite": 0001 "initial");
+pub const SQLITE: &[Migration] = migrations!("sqlite": 0001 "initial", 0002 "access");
 #[allow(clippy::zero_prefixed_literal)]
-pub const POSTGRES: &[Migration] = migrations!("postgres": 0001 "initial");
+pub const POSTGRES: &[Migration] = migrations!("postgres": 0001 "initial", 0002 "access");

@@ -1,9 +1,12 @@
 //! The records the store takes and gives. Plain data, no behaviour.
 
+use caseward_domain::access::consent::{Consent, ConsentId};
 use caseward_domain::case::{CaseFields, CaseId};
 use caseward_domain::config::Intensity;
+use caseward_domain::team::{Team, TeamId};
 use caseward_domain::user::{Role, UserId};
 use chrono::{DateTime, Utc};
+use std::collections::BTreeSet;
 
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -106,9 +109,22 @@ pub struct CaseUpdate {
     pub now: DateTime<Utc>,
 }
 
-/// Which cases to list. `assigned_to` limits the list to one worker's cases.
+/// Which cases a user reaches, as the access policy defines it: assigned to them, actively
+/// shared with them, or (with `include_team_cases`) assigned to a member of a team they
+/// supervise that handles the case's type. The SQL mirror of `domain::access::may(Read)`;
+/// the conformance suite checks the two agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reach {
+    pub user: UserId,
+    pub include_team_cases: bool,
+}
+
+/// Which cases to list.
 #[derive(Debug, Clone, Default)]
 pub struct CaseFilter {
+    /// Only the cases this user reaches.
+    pub reachable_by: Option<Reach>,
+    /// Only the cases assigned to this user.
     pub assigned_to: Option<UserId>,
     pub case_type: Option<String>,
     pub stage: Option<String>,
@@ -141,4 +157,132 @@ pub(crate) fn like_prefix(prefix: &str) -> String {
     }
     escaped.push('%');
     escaped
+}
+
+/// Changes to a user; `None` leaves a value as it is.
+#[derive(Debug, Clone)]
+pub struct UserChanges {
+    pub expected_version: i64,
+    pub display_name: Option<String>,
+    pub role: Option<Role>,
+    pub disabled: Option<bool>,
+    pub now: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewTeam {
+    pub id: TeamId,
+    pub name: String,
+    pub supervisor: Option<UserId>,
+    pub case_types: BTreeSet<String>,
+    pub now: DateTime<Utc>,
+}
+
+/// Changes to a team; `None` leaves a value as it is (`Some(None)` removes the supervisor).
+#[derive(Debug, Clone, Default)]
+pub struct TeamChanges {
+    pub name: Option<String>,
+    pub supervisor: Option<Option<UserId>>,
+    pub case_types: Option<BTreeSet<String>>,
+}
+
+/// A team with the names of its people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamRecord {
+    pub team: Team,
+    pub supervisor: Option<UserRef>,
+    pub members: Vec<UserRef>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewShare {
+    pub id: uuid::Uuid,
+    pub case_id: CaseId,
+    pub user_id: UserId,
+    pub reason: String,
+    pub granted_by: UserId,
+    pub now: DateTime<Utc>,
+}
+
+/// An active share of a case with a user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareRecord {
+    pub id: uuid::Uuid,
+    pub case_id: CaseId,
+    pub user: UserRef,
+    pub reason: String,
+    pub granted_by: UserRef,
+    pub granted_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewFieldGrant {
+    pub id: uuid::Uuid,
+    pub case_id: CaseId,
+    pub user_id: UserId,
+    pub field_id: String,
+    pub reason: String,
+    pub granted_by: UserId,
+    pub now: DateTime<Utc>,
+}
+
+/// An active grant of one restricted field of a case to a user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldGrantRecord {
+    pub id: uuid::Uuid,
+    pub case_id: CaseId,
+    pub user: UserRef,
+    pub field_id: String,
+    pub reason: String,
+    pub granted_by: UserRef,
+    pub granted_at: DateTime<Utc>,
+}
+
+/// Ending a share (`field_id: None`) or a field grant, with who, why and when.
+#[derive(Debug, Clone)]
+pub struct Revocation {
+    pub case_id: CaseId,
+    pub user_id: UserId,
+    pub field_id: Option<String>,
+    pub by: UserId,
+    pub reason: String,
+    pub now: DateTime<Utc>,
+}
+
+/// A consent as recorded on a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentRecord {
+    pub case_id: CaseId,
+    pub consent: Consent,
+    pub recorded_at: DateTime<Utc>,
+    pub withdrawn_by: Option<UserId>,
+    pub withdraw_reason: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConsentWithdrawal {
+    pub case_id: CaseId,
+    pub consent_id: ConsentId,
+    pub by: UserId,
+    pub reason: String,
+    pub now: DateTime<Utc>,
+}
+
+/// Everything the access policy needs about a case besides the case itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseAccess {
+    pub shares: Vec<ShareRecord>,
+    pub field_grants: Vec<FieldGrantRecord>,
+    pub consents: Vec<ConsentRecord>,
+    /// The teams the assigned worker belongs to.
+    pub assignee_teams: Vec<Team>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Reassignment {
+    pub case_id: CaseId,
+    pub expected_version: i64,
+    pub to: UserId,
+    pub now: DateTime<Utc>,
 }

@@ -1,11 +1,16 @@
 //! The backend conformance suite: every test runs on SQLite and on PostgreSQL.
 
+use caseward_domain::access::consent::{Consent, InformationScope, Recipient};
+use caseward_domain::access::{Actor, CaseAction, CaseFacts, may};
 use caseward_domain::case::{CaseFields, FieldValue};
+use caseward_domain::config::Classification;
 use caseward_domain::config::Intensity;
 use caseward_domain::user::Role;
 use caseward_store::testing::{Backend, TestDatabase};
 use caseward_store::{
-    CaseFilter, CaseUpdate, NewCase, NewSession, NewUser, Store, StoreError, User,
+    CaseFilter, CaseUpdate, ConsentWithdrawal, NewCase, NewFieldGrant, NewSession, NewShare,
+    NewTeam, NewUser, Reach, Reassignment, Revocation, Store, StoreError, TeamChanges, User,
+    UserChanges,
 };
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use std::collections::HashSet;
@@ -42,6 +47,13 @@ conformance!(
     updates_need_the_current_version,
     change_sequence_only_grows,
     lists_filter_and_page,
+    teams_keep_supervisor_members_and_case_types,
+    shares_and_field_grants_are_granted_once_and_revoked,
+    consents_are_recorded_and_withdrawn,
+    reassignment_needs_the_current_version,
+    caseload_counts_open_cases_only,
+    users_are_listed_and_updated_with_versions,
+    list_reach_agrees_with_the_access_policy,
 );
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {
@@ -88,7 +100,11 @@ fn text(value: &str) -> FieldValue {
 }
 
 async fn migrations_apply_once(store: Arc<dyn Store>) {
-    assert_eq!(store.applied_migrations().await.unwrap(), vec![1]);
+    let all: Vec<u32> = caseward_store::migrations::SQLITE
+        .iter()
+        .map(|m| m.number)
+        .collect();
+    assert_eq!(store.applied_migrations().await.unwrap(), all);
     assert!(store.migrate().await.unwrap().applied.is_empty());
     store.ping().await.unwrap();
 }
@@ -511,4 +527,484 @@ async fn lists_filter_and_page(store: Arc<dyn Store>) {
     // LIKE wildcards in the search text are taken literally.
     assert_eq!(store.list_cases(&search("%")).await.unwrap().total, 0);
     assert_eq!(store.list_cases(&search("CP_2026")).await.unwrap().total, 0);
+}
+
+async fn user_with_role(store: &Arc<dyn Store>, name: &str, role: Role) -> User {
+    store
+        .create_user(NewUser {
+            id: uuid::Uuid::now_v7(),
+            username: name.into(),
+            display_name: format!("{name} display"),
+            role,
+            password_hash: "h".into(),
+            now: at(1, 8),
+        })
+        .await
+        .unwrap()
+}
+
+async fn team(
+    store: &Arc<dyn Store>,
+    name: &str,
+    supervisor: &User,
+    members: &[&User],
+    case_types: &[&str],
+) -> caseward_store::TeamRecord {
+    let created = store
+        .create_team(NewTeam {
+            id: uuid::Uuid::now_v7(),
+            name: name.into(),
+            supervisor: Some(supervisor.id),
+            case_types: case_types.iter().map(|t| t.to_string()).collect(),
+            now: at(1, 9),
+        })
+        .await
+        .unwrap();
+    let mut record = created;
+    for member in members {
+        record = store
+            .add_team_member(record.team.id, member.id, at(1, 9))
+            .await
+            .unwrap();
+    }
+    record
+}
+
+async fn teams_keep_supervisor_members_and_case_types(store: Arc<dyn Store>) {
+    let sup = user_with_role(&store, "supervisor1", Role::Supervisor).await;
+    let w1 = user(&store, "worker1").await;
+    let w2 = user(&store, "worker2").await;
+    let a = team(&store, "Team A", &sup, &[&w1, &w2], &["gbv"]).await;
+    assert_eq!(a.supervisor.as_ref().unwrap().username, "supervisor1");
+    assert_eq!(
+        a.members
+            .iter()
+            .map(|m| m.username.as_str())
+            .collect::<Vec<_>>(),
+        ["worker1", "worker2"]
+    );
+    assert!(a.team.handles("gbv") && !a.team.handles("child_protection"));
+    let again = store
+        .create_team(NewTeam {
+            id: uuid::Uuid::now_v7(),
+            name: "Team A".into(),
+            supervisor: None,
+            case_types: Default::default(),
+            now: at(1, 9),
+        })
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::Duplicate("team name"))),
+        "{again:?}"
+    );
+
+    let changed = store
+        .update_team(
+            a.team.id,
+            TeamChanges {
+                name: Some("Team North".into()),
+                supervisor: Some(None),
+                case_types: Some(Default::default()),
+            },
+            at(2, 9),
+        )
+        .await
+        .unwrap();
+    assert_eq!(changed.team.name, "Team North");
+    assert!(changed.supervisor.is_none());
+    assert!(
+        changed.team.handles("child_protection"),
+        "no case types listed: every type"
+    );
+    assert!(changed.version > a.version);
+
+    let removed = store
+        .remove_team_member(a.team.id, w2.id, at(2, 10))
+        .await
+        .unwrap();
+    assert_eq!(removed.members.len(), 1);
+    assert!(matches!(
+        store.remove_team_member(a.team.id, w2.id, at(2, 10)).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(store.teams_of(w1.id).await.unwrap().len(), 1);
+    assert!(store.teams_of(w2.id).await.unwrap().is_empty());
+    assert_eq!(store.list_teams().await.unwrap().len(), 1);
+    assert!(matches!(
+        store
+            .add_team_member(uuid::Uuid::now_v7(), w1.id, at(2, 10))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn shares_and_field_grants_are_granted_once_and_revoked(store: Arc<dyn Store>) {
+    let w1 = user(&store, "worker1").await;
+    let w2 = user(&store, "worker2").await;
+    let case = store
+        .create_case(new_case(&w1, "GBV", "gbv", at(3, 10), CaseFields::new()))
+        .await
+        .unwrap();
+    let id = case.summary.id;
+    let share = NewShare {
+        id: uuid::Uuid::now_v7(),
+        case_id: id,
+        user_id: w2.id,
+        reason: "joint visit".into(),
+        granted_by: w1.id,
+        now: at(3, 11),
+    };
+    let made = store.create_share(share.clone()).await.unwrap();
+    assert_eq!(made.user.username, "worker2");
+    assert_eq!(made.granted_by.username, "worker1");
+    let twice = store
+        .create_share(NewShare {
+            id: uuid::Uuid::now_v7(),
+            ..share.clone()
+        })
+        .await;
+    assert!(
+        matches!(twice, Err(StoreError::Duplicate("share"))),
+        "{twice:?}"
+    );
+    let grant = NewFieldGrant {
+        id: uuid::Uuid::now_v7(),
+        case_id: id,
+        user_id: w2.id,
+        field_id: "safety_plan".into(),
+        reason: "safety planning together".into(),
+        granted_by: w1.id,
+        now: at(3, 12),
+    };
+    store.create_field_grant(grant.clone()).await.unwrap();
+    assert!(matches!(
+        store
+            .create_field_grant(NewFieldGrant {
+                id: uuid::Uuid::now_v7(),
+                ..grant.clone()
+            })
+            .await,
+        Err(StoreError::Duplicate("field grant"))
+    ));
+    let access = store.case_access(id).await.unwrap();
+    assert_eq!(access.shares.len(), 1);
+    assert_eq!(access.field_grants[0].field_id, "safety_plan");
+
+    let revoke = |field: Option<&str>| Revocation {
+        case_id: id,
+        user_id: w2.id,
+        field_id: field.map(str::to_string),
+        by: w1.id,
+        reason: "visit done".into(),
+        now: at(4, 9),
+    };
+    store.revoke(revoke(Some("safety_plan"))).await.unwrap();
+    assert!(matches!(
+        store.revoke(revoke(Some("safety_plan"))).await,
+        Err(StoreError::NotFound)
+    ));
+    store.revoke(revoke(None)).await.unwrap();
+    assert!(matches!(
+        store.revoke(revoke(None)).await,
+        Err(StoreError::NotFound)
+    ));
+    let access = store.case_access(id).await.unwrap();
+    assert!(access.shares.is_empty() && access.field_grants.is_empty());
+    // Sharing again after a revocation is a new share.
+    store
+        .create_share(NewShare {
+            id: uuid::Uuid::now_v7(),
+            ..share
+        })
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.case_access(uuid::Uuid::now_v7()).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn consents_are_recorded_and_withdrawn(store: Arc<dyn Store>) {
+    let w1 = user(&store, "worker1").await;
+    let w2 = user(&store, "worker2").await;
+    let case = store
+        .create_case(new_case(&w1, "GBV", "gbv", at(3, 10), CaseFields::new()))
+        .await
+        .unwrap();
+    let id = case.summary.id;
+    let consent = Consent {
+        id: uuid::Uuid::now_v7(),
+        recipient: Recipient::User(w2.id),
+        information: InformationScope::Fields(
+            ["safety_plan".to_string(), "needs".to_string()].into(),
+        ),
+        purpose: "joint safety planning".into(),
+        given_on: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+        recorded_by: w1.id,
+        guardian_involved: Some(false),
+        child_assent: None,
+        withdrawn_at: None,
+    };
+    let recorded = store
+        .record_consent(id, consent.clone(), at(3, 11))
+        .await
+        .unwrap();
+    assert_eq!(recorded.consent, consent);
+    let agency = Consent {
+        id: uuid::Uuid::now_v7(),
+        recipient: Recipient::Agency("Women's Legal Aid".into()),
+        information: InformationScope::UpTo(Classification::Restricted),
+        ..consent.clone()
+    };
+    store
+        .record_consent(id, agency.clone(), at(3, 12))
+        .await
+        .unwrap();
+    let withdrawal = ConsentWithdrawal {
+        case_id: id,
+        consent_id: consent.id,
+        by: w1.id,
+        reason: "survivor's decision".into(),
+        now: at(4, 9),
+    };
+    let withdrawn = store.withdraw_consent(withdrawal.clone()).await.unwrap();
+    assert_eq!(withdrawn.consent.withdrawn_at, Some(at(4, 9)));
+    assert_eq!(
+        withdrawn.withdraw_reason.as_deref(),
+        Some("survivor's decision")
+    );
+    assert!(
+        matches!(
+            store.withdraw_consent(withdrawal).await,
+            Err(StoreError::NotFound)
+        ),
+        "only once"
+    );
+    let consents = store.case_access(id).await.unwrap().consents;
+    assert_eq!(consents.len(), 2);
+    assert_eq!(consents[1].consent, agency);
+}
+
+async fn reassignment_needs_the_current_version(store: Arc<dyn Store>) {
+    let w1 = user(&store, "worker1").await;
+    let w2 = user(&store, "worker2").await;
+    let case = store
+        .create_case(new_case(
+            &w1,
+            "CP",
+            "child_protection",
+            at(3, 10),
+            rich_fields(),
+        ))
+        .await
+        .unwrap();
+    let moved = store
+        .reassign_case(Reassignment {
+            case_id: case.summary.id,
+            expected_version: 1,
+            to: w2.id,
+            now: at(4, 9),
+        })
+        .await
+        .unwrap();
+    assert_eq!(moved.summary.assigned_to.username, "worker2");
+    assert_eq!(moved.summary.version, 2);
+    assert!(moved.summary.change_seq > case.summary.change_seq);
+    assert_eq!(moved.fields, rich_fields());
+    let stale = store
+        .reassign_case(Reassignment {
+            case_id: case.summary.id,
+            expected_version: 1,
+            to: w1.id,
+            now: at(4, 10),
+        })
+        .await;
+    assert!(
+        matches!(
+            stale,
+            Err(StoreError::Conflict {
+                expected: 1,
+                current: 2
+            })
+        ),
+        "{stale:?}"
+    );
+}
+
+async fn caseload_counts_open_cases_only(store: Arc<dyn Store>) {
+    let w1 = user(&store, "worker1").await;
+    for stage in ["identification", "implementation", "closed"] {
+        let mut case = new_case(&w1, "CP", "child_protection", at(3, 10), CaseFields::new());
+        case.stage = stage.into();
+        case.intensity = Intensity::High;
+        store.create_case(case).await.unwrap();
+    }
+    let load = store
+        .caseload(w1.id, &["closed".to_string(), "transferred".to_string()])
+        .await
+        .unwrap();
+    assert_eq!(load, [Intensity::High, Intensity::High]);
+    assert_eq!(store.caseload(w1.id, &[]).await.unwrap().len(), 3);
+}
+
+async fn users_are_listed_and_updated_with_versions(store: Arc<dyn Store>) {
+    let b = user(&store, "worker2").await;
+    user(&store, "worker1").await;
+    let names: Vec<String> = store
+        .list_users()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.username)
+        .collect();
+    assert_eq!(names, ["worker1", "worker2"]);
+    let changes = UserChanges {
+        expected_version: 1,
+        display_name: Some("Leila H.".into()),
+        role: Some(Role::Supervisor),
+        disabled: Some(true),
+        now: at(2, 9),
+    };
+    let updated = store.update_user(b.id, changes.clone()).await.unwrap();
+    assert_eq!(
+        (
+            updated.display_name.as_str(),
+            updated.role,
+            updated.disabled,
+            updated.version
+        ),
+        ("Leila H.", Role::Supervisor, true, 2)
+    );
+    assert!(matches!(
+        store.update_user(b.id, changes.clone()).await,
+        Err(StoreError::Conflict {
+            expected: 1,
+            current: 2
+        })
+    ));
+    let untouched = store
+        .update_user(
+            b.id,
+            UserChanges {
+                expected_version: 2,
+                display_name: None,
+                role: None,
+                disabled: Some(false),
+                now: at(2, 10),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(untouched.display_name, "Leila H.");
+    assert!(!untouched.disabled);
+    assert!(matches!(
+        store.update_user(uuid::Uuid::now_v7(), changes).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+/// The list's SQL reach and the domain policy are two statements of one rule: for every user
+/// and case of a small world of teams, shares and revocations, they agree.
+async fn list_reach_agrees_with_the_access_policy(store: Arc<dyn Store>) {
+    let s1 = user_with_role(&store, "supervisor1", Role::Supervisor).await;
+    let s2 = user_with_role(&store, "supervisor2", Role::Supervisor).await;
+    let w1 = user(&store, "worker1").await;
+    let w2 = user(&store, "worker2").await;
+    let w3 = user(&store, "worker3").await;
+    let m1 = user_with_role(&store, "manager1", Role::ProgrammeManager).await;
+    team(&store, "Team A", &s1, &[&w1, &w2], &[]).await;
+    team(&store, "Team B", &s2, &[&w3], &["gbv"]).await;
+    let people = [&s1, &s2, &w1, &w2, &w3, &m1];
+    let mut cases = Vec::new();
+    for (i, owner) in [&w1, &w2, &w3, &w3, &s1].iter().enumerate() {
+        let (code, case_type) = if i % 2 == 0 {
+            ("GBV", "gbv")
+        } else {
+            ("CP", "child_protection")
+        };
+        cases.push(
+            store
+                .create_case(new_case(
+                    owner,
+                    code,
+                    case_type,
+                    at(3, i as u32),
+                    CaseFields::new(),
+                ))
+                .await
+                .unwrap(),
+        );
+    }
+    let share = |case: usize, to: &User| NewShare {
+        id: uuid::Uuid::now_v7(),
+        case_id: cases[case].summary.id,
+        user_id: to.id,
+        reason: "r".into(),
+        granted_by: w1.id,
+        now: at(4, 9),
+    };
+    store.create_share(share(0, &w3)).await.unwrap();
+    store.create_share(share(2, &w1)).await.unwrap();
+    store.create_share(share(3, &s1)).await.unwrap();
+    store.create_share(share(1, &w3)).await.unwrap();
+    store
+        .revoke(Revocation {
+            case_id: cases[1].summary.id,
+            user_id: w3.id,
+            field_id: None,
+            by: w2.id,
+            reason: "r".into(),
+            now: at(4, 10),
+        })
+        .await
+        .unwrap();
+
+    for person in people {
+        let include_team_cases = person.role == Role::Supervisor;
+        let filter = CaseFilter {
+            reachable_by: Some(Reach {
+                user: person.id,
+                include_team_cases,
+            }),
+            page: 1,
+            per_page: 100,
+            ..Default::default()
+        };
+        let listed: HashSet<uuid::Uuid> = store
+            .list_cases(&filter)
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        for case in &cases {
+            let access = store.case_access(case.summary.id).await.unwrap();
+            let facts = CaseFacts {
+                case_type: case.summary.case_type.clone(),
+                survivor_controlled: false,
+                assigned_to: case.summary.assigned_to.id,
+                assignee_teams: access.assignee_teams,
+                shared_with: access.shares.iter().map(|s| s.user.id).collect(),
+                ..CaseFacts::default()
+            };
+            let policy = may(
+                Actor {
+                    id: person.id,
+                    role: person.role,
+                },
+                &facts,
+                CaseAction::Read,
+            );
+            // The list is for people who hold cases; others are refused before listing.
+            let expected = policy && person.role != Role::ProgrammeManager;
+            assert_eq!(
+                listed.contains(&case.summary.id),
+                expected,
+                "{} and case {}",
+                person.username,
+                case.summary.case_number
+            );
+        }
+    }
 }

@@ -144,6 +144,27 @@ pub(super) async fn update_case(store: &SqliteStore, update: CaseUpdate) -> Resu
 
 fn push_filter<'a>(query: &mut QueryBuilder<'a, Sqlite>, filter: &'a CaseFilter) {
     query.push(" WHERE 1 = 1");
+    if let Some(reach) = filter.reachable_by {
+        query
+            .push(" AND (c.assigned_to = ")
+            .push_bind(reach.user)
+            .push(" OR EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = c.id AND s.revoked_at IS NULL AND s.user_id = ")
+            .push_bind(reach.user)
+            .push(")");
+        if reach.include_team_cases {
+            query
+                .push(
+                    " OR EXISTS (SELECT 1 FROM team_members m JOIN teams t ON t.id = m.team_id
+                       WHERE m.user_id = c.assigned_to AND t.supervisor_id = ",
+                )
+                .push_bind(reach.user)
+                .push(
+                    " AND (NOT EXISTS (SELECT 1 FROM team_case_types x WHERE x.team_id = t.id)
+                            OR EXISTS (SELECT 1 FROM team_case_types x WHERE x.team_id = t.id AND x.case_type = c.case_type)))",
+                );
+        }
+        query.push(")");
+    }
     if let Some(user) = filter.assigned_to {
         query.push(" AND c.assigned_to = ").push_bind(user);
     }
@@ -185,4 +206,63 @@ pub(super) async fn list_cases(
         items: rows.iter().map(summary_from_row).collect::<Result<_>>()?,
         total: total as u64,
     })
+}
+
+pub(super) async fn reassign_case(
+    store: &SqliteStore,
+    reassignment: crate::Reassignment,
+) -> Result<CaseRecord> {
+    let mut tx = store.begin_write().await?;
+    let change_seq = next_change_seq(&mut tx).await?;
+    let done = sqlx::query(
+        "UPDATE cases SET assigned_to = $1, version = version + 1, change_seq = $2, updated_at = $3
+         WHERE id = $4 AND version = $5",
+    )
+    .bind(reassignment.to)
+    .bind(change_seq)
+    .bind(reassignment.now)
+    .bind(reassignment.case_id)
+    .bind(reassignment.expected_version)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        let current: Option<i64> = sqlx::query_scalar("SELECT version FROM cases WHERE id = $1")
+            .bind(reassignment.case_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        return Err(match current {
+            Some(current) => StoreError::Conflict {
+                expected: reassignment.expected_version,
+                current,
+            },
+            None => StoreError::NotFound,
+        });
+    }
+    let record = fetch_record(&mut *tx, reassignment.case_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    tx.commit().await?;
+    Ok(record)
+}
+
+pub(super) async fn caseload(
+    pool: &SqlitePool,
+    user: Uuid,
+    terminal_stages: &[String],
+) -> Result<Vec<Intensity>> {
+    let mut query = QueryBuilder::<Sqlite>::new("SELECT intensity FROM cases WHERE assigned_to = ");
+    query.push_bind(user);
+    if !terminal_stages.is_empty() {
+        query.push(" AND stage NOT IN (");
+        let mut list = query.separated(", ");
+        for stage in terminal_stages {
+            list.push_bind(stage);
+        }
+        query.push(")");
+    }
+    let levels: Vec<i64> = query.build_query_scalar().fetch_all(pool).await?;
+    levels
+        .into_iter()
+        .map(|l| Intensity::from_level(l).ok_or_else(|| StoreError::Corrupt("intensity".into())))
+        .collect()
 }

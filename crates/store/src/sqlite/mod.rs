@@ -5,6 +5,7 @@
 //! the writer thanks to WAL. Write transactions start with `BEGIN IMMEDIATE`, so another
 //! process on the same file waits on the lock instead of failing midway.
 
+mod access;
 mod cases;
 mod users;
 
@@ -183,5 +184,103 @@ impl crate::Store for SqliteStore {
         filter: &crate::CaseFilter,
     ) -> Result<crate::Page<crate::CaseSummary>> {
         cases::list_cases(&self.reader, filter).await
+    }
+
+    async fn reassign_case(&self, reassignment: crate::Reassignment) -> Result<crate::CaseRecord> {
+        cases::reassign_case(self, reassignment).await
+    }
+
+    async fn caseload(
+        &self,
+        user: uuid::Uuid,
+        terminal_stages: &[String],
+    ) -> Result<Vec<caseward_domain::config::Intensity>> {
+        cases::caseload(&self.reader, user, terminal_stages).await
+    }
+
+    async fn list_users(&self) -> Result<Vec<crate::User>> {
+        users::list_users(&self.reader).await
+    }
+
+    async fn update_user(
+        &self,
+        id: uuid::Uuid,
+        changes: crate::UserChanges,
+    ) -> Result<crate::User> {
+        users::update_user(self, id, changes).await
+    }
+
+    async fn create_team(&self, team: crate::NewTeam) -> Result<crate::TeamRecord> {
+        access::create_team(self, team).await
+    }
+
+    async fn update_team(
+        &self,
+        id: uuid::Uuid,
+        changes: crate::TeamChanges,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<crate::TeamRecord> {
+        access::update_team(self, id, changes, now).await
+    }
+
+    async fn list_teams(&self) -> Result<Vec<crate::TeamRecord>> {
+        access::list_teams(&self.reader).await
+    }
+
+    async fn add_team_member(
+        &self,
+        team: uuid::Uuid,
+        user: uuid::Uuid,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<crate::TeamRecord> {
+        access::add_team_member(self, team, user, now).await
+    }
+
+    async fn remove_team_member(
+        &self,
+        team: uuid::Uuid,
+        user: uuid::Uuid,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<crate::TeamRecord> {
+        access::remove_team_member(self, team, user, now).await
+    }
+
+    async fn teams_of(&self, user: uuid::Uuid) -> Result<Vec<caseward_domain::team::Team>> {
+        access::teams_of(&self.reader, user).await
+    }
+
+    async fn case_access(&self, case: uuid::Uuid) -> Result<crate::CaseAccess> {
+        access::case_access(&self.reader, case).await
+    }
+
+    async fn create_share(&self, share: crate::NewShare) -> Result<crate::ShareRecord> {
+        access::create_share(self, share).await
+    }
+
+    async fn create_field_grant(
+        &self,
+        grant: crate::NewFieldGrant,
+    ) -> Result<crate::FieldGrantRecord> {
+        access::create_field_grant(self, grant).await
+    }
+
+    async fn revoke(&self, revocation: crate::Revocation) -> Result<()> {
+        access::revoke(self, revocation).await
+    }
+
+    async fn record_consent(
+        &self,
+        case: uuid::Uuid,
+        consent: caseward_domain::access::consent::Consent,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<crate::ConsentRecord> {
+        access::record_consent(self, case, consent, now).await
+    }
+
+    async fn withdraw_consent(
+        &self,
+        withdrawal: crate::ConsentWithdrawal,
+    ) -> Result<crate::ConsentRecord> {
+        access::withdraw_consent(self, withdrawal).await
     }
 }
