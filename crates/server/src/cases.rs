@@ -1,24 +1,23 @@
 //! Case endpoints: list, create, read, update. Each asks the access policy first and answers
 //! 404 for a case the user may not reach, so that its existence is not revealed.
 
-use crate::extract::ApiJson;
-use crate::extract::ApiQuery;
+use crate::case_context::{CaseContext, ensure_may_hold_cases, parse_case_id, reachable_case};
+use crate::caseload::{CaseloadView, check_assignment};
+use crate::extract::{ApiJson, ApiQuery};
 use crate::problem::{ApiError, ApiResult, Problem};
+use crate::projection_json::projection_to_json;
 use crate::session::CurrentUser;
 use crate::state::AppState;
-use crate::values::{fields_to_json, parse_fields};
+use crate::values::parse_fields;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use caseward_domain::access::{
-    Actor, CaseAction, CaseFacts, Permission, may, role, survivor_controlled,
-};
-use caseward_domain::case::{CaseId, new_record_id};
-use caseward_domain::config::{CaseType, Intensity};
+use caseward_domain::access::projection::{forbidden_writes, project};
+use caseward_domain::access::{CaseAction, Permission, may, relationship, role};
+use caseward_domain::case::new_record_id;
+use caseward_domain::config::Intensity;
 use caseward_domain::validate::{FieldError, validate_case};
-use caseward_store::{
-    CaseFilter, CaseRecord, CaseSummary, CaseUpdate, NewCase, Reach, User, UserRef,
-};
+use caseward_store::{CaseFilter, CaseSummary, CaseUpdate, NewCase, Reach, UserRef};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -79,23 +78,72 @@ impl From<&CaseSummary> for CaseSummaryView {
     }
 }
 
-/// A case with its fields.
+/// What the acting user may do with a case.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseAccessView {
+    /// `assigned`, `shared` or `supervisor`.
+    pub relationship: String,
+    pub may_update: bool,
+    pub may_share: bool,
+    pub may_reassign: bool,
+    pub may_grant_fields: bool,
+}
+
+/// A case with the fields the acting user may see.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CaseView {
     #[serde(flatten)]
     pub summary: CaseSummaryView,
-    /// Field values keyed by field id (see the field value table in docs/API.md).
+    /// Field values keyed by field id (see the field value table in docs/API.md): only those
+    /// the user may see.
     #[schema(value_type = Object)]
     pub fields: Map<String, Value>,
+    /// Paths of values that exist but are withheld from this user ("[Restricted]"), e.g.
+    /// `safety_plan` or `contacts[0].phone`.
+    pub restricted: Vec<String>,
+    pub access: CaseAccessView,
 }
 
-impl From<&CaseRecord> for CaseView {
-    fn from(case: &CaseRecord) -> Self {
+impl CaseView {
+    /// The case as the context's actor may see it: every output path goes through `project`.
+    pub fn of(context: &CaseContext) -> Self {
+        let projected = project(
+            context.actor,
+            &context.facts,
+            context.case_type,
+            &context.case.fields,
+        );
+        let (fields, restricted) = projection_to_json(&projected);
+        let rel = relationship(context.actor, &context.facts);
+        let relationship = if rel.assigned {
+            "assigned"
+        } else if rel.shared {
+            "shared"
+        } else {
+            "supervisor"
+        };
+        let allowed = |action| may(context.actor, &context.facts, action);
         Self {
-            summary: CaseSummaryView::from(&case.summary),
-            fields: fields_to_json(&case.fields),
+            summary: CaseSummaryView::from(&context.case.summary),
+            fields,
+            restricted,
+            access: CaseAccessView {
+                relationship: relationship.into(),
+                may_update: allowed(CaseAction::Update),
+                may_share: allowed(CaseAction::Share),
+                may_reassign: allowed(CaseAction::Reassign),
+                may_grant_fields: allowed(CaseAction::GrantFieldAccess),
+            },
         }
     }
+}
+
+/// A newly opened case, with the caseload it leaves its worker.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedCaseView {
+    #[serde(flatten)]
+    pub case: CaseView,
+    pub caseload: CaseloadView,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -131,6 +179,8 @@ pub struct CreateCaseRequest {
     #[schema(value_type = Object)]
     #[serde(default)]
     pub fields: Map<String, Value>,
+    /// Needed to open a case above the maximum caseload (supervisors only); recorded.
+    pub caseload_override_reason: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -141,66 +191,6 @@ pub struct UpdateCaseRequest {
     /// Only the fields that change; `null` clears a field.
     #[schema(value_type = Object)]
     pub fields: Map<String, Value>,
-}
-
-fn parse_case_id(text: &str) -> ApiResult<CaseId> {
-    Uuid::parse_str(text).map_err(|_| ApiError::BadRequest("id: not a case id (a UUID)".into()))
-}
-
-fn actor(user: &User) -> Actor {
-    Actor {
-        id: user.id,
-        role: user.role,
-    }
-}
-
-/// What the access policy needs to know about a case. (Teams, shares, field grants and
-/// consents are not stored yet, so only the assigned worker's relationship exists.)
-fn case_facts(state: &AppState, case: &CaseSummary) -> CaseFacts {
-    CaseFacts {
-        case_type: case.case_type.clone(),
-        survivor_controlled: state
-            .config
-            .case_type(&case.case_type)
-            .is_some_and(|t| survivor_controlled(t.domain)),
-        assigned_to: case.assigned_to.id,
-        ..CaseFacts::default()
-    }
-}
-
-fn ensure_may_hold_cases(user: &User) -> ApiResult<()> {
-    if role::has(user.role, Permission::HoldCases) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(
-            "your role does not work with individual cases",
-        ))
-    }
-}
-
-/// Read a case the user may reach; anything else is "not found".
-async fn reachable_case(state: &AppState, user: &User, id: CaseId) -> ApiResult<CaseRecord> {
-    ensure_may_hold_cases(user)?;
-    let case = state
-        .store
-        .case_by_id(id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if !may(
-        actor(user),
-        &case_facts(state, &case.summary),
-        CaseAction::Read,
-    ) {
-        return Err(ApiError::NotFound);
-    }
-    Ok(case)
-}
-
-fn case_type<'a>(state: &'a AppState, id: &str) -> ApiResult<&'a CaseType> {
-    state
-        .config
-        .case_type(id)
-        .ok_or_else(|| ApiError::Internal(format!("stored case has unknown case type {id}")))
 }
 
 /// The cases the user may see, newest update first.
@@ -266,20 +256,23 @@ pub async fn list_cases(
     }))
 }
 
-/// Open a new case, assigned to its creator, at its case type's first stage.
+/// Open a new case, assigned to its creator, at its case type's first stage. The answer
+/// carries the creator's caseload; above the maximum the case is refused (409) unless a
+/// supervisor overrides with a reason.
 #[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = CreateCaseRequest,
     responses(
-        (status = 201, body = CaseView),
+        (status = 201, body = CreatedCaseView),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create_case(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     ApiJson(request): ApiJson<CreateCaseRequest>,
-) -> ApiResult<(StatusCode, Json<CaseView>)> {
+) -> ApiResult<(StatusCode, Json<CreatedCaseView>)> {
     ensure_may_hold_cases(&user)?;
     let Some(case_type) = state.config.case_type(&request.case_type) else {
         return Err(ApiError::Validation(vec![FieldError::new(
@@ -307,6 +300,15 @@ pub async fn create_case(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
+    let caseload = check_assignment(
+        &state,
+        &user,
+        user.id,
+        case_type,
+        intensity,
+        request.caseload_override_reason.as_deref(),
+    )
+    .await?;
     let created = state
         .store
         .create_case(NewCase {
@@ -323,10 +325,17 @@ pub async fn create_case(
         })
         .await?;
     tracing::info!(case = %created.summary.id, user = %user.id, "case created");
-    Ok((StatusCode::CREATED, Json(CaseView::from(&created))))
+    let context = reachable_case(&state, &user, created.summary.id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedCaseView {
+            case: CaseView::of(&context),
+            caseload,
+        }),
+    ))
 }
 
-/// One case with its fields.
+/// One case, with the fields the user may see and placeholders for the others.
 #[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases",
     params(("id" = Uuid, Path, description = "Case id")),
     responses(
@@ -340,18 +349,20 @@ pub async fn get_case(
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<CaseView>> {
-    let case = reachable_case(&state, &user, parse_case_id(&id)?).await?;
-    Ok(Json(CaseView::from(&case)))
+    let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
+    Ok(Json(CaseView::of(&context)))
 }
 
 /// Change some fields of a case. The request carries the version it was based on; if the case
-/// has changed since, the answer is 409 and nothing is written.
+/// has changed since, the answer is 409 and nothing is written. Writing a field the user may
+/// not see is refused (403) and nothing is written.
 #[utoipa::path(patch, path = "/api/v1/cases/{id}", tag = "cases", request_body = UpdateCaseRequest,
     params(("id" = Uuid, Path, description = "Case id")),
     responses(
         (status = 200, body = CaseView),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -362,16 +373,30 @@ pub async fn update_case(
     Path(id): Path<String>,
     ApiJson(request): ApiJson<UpdateCaseRequest>,
 ) -> ApiResult<Json<CaseView>> {
-    let case = reachable_case(&state, &user, parse_case_id(&id)?).await?;
+    let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
+    context.require(CaseAction::Update)?;
+    let case = &context.case;
     if case.summary.version != request.version {
         return Err(ApiError::Conflict {
             expected: request.version,
             current: case.summary.version,
         });
     }
-    let case_type = case_type(&state, &case.summary.case_type)?;
+    let case_type = context.case_type;
     let changes = parse_fields(case_type, &request.fields, true).map_err(ApiError::Validation)?;
-    let mut fields = case.fields;
+    let touched = changes
+        .set
+        .keys()
+        .map(String::as_str)
+        .chain(changes.cleared.iter().map(String::as_str));
+    let forbidden = forbidden_writes(context.actor, &context.facts, case_type, touched);
+    if !forbidden.is_empty() {
+        return Err(ApiError::Forbidden(format!(
+            "you may not change these fields: {}",
+            forbidden.join(", ")
+        )));
+    }
+    let mut fields = case.fields.clone();
     for id in &changes.cleared {
         fields.remove(id);
     }
@@ -392,5 +417,9 @@ pub async fn update_case(
         })
         .await?;
     tracing::info!(case = %updated.summary.id, user = %user.id, version = updated.summary.version, "case updated");
-    Ok(Json(CaseView::from(&updated)))
+    let context = CaseContext {
+        case: updated,
+        ..context
+    };
+    Ok(Json(CaseView::of(&context)))
 }

@@ -4,14 +4,21 @@
 //! Architecture invariant: this is the only crate that knows HTTP and JSON. Handlers convert
 //! between API types (defined here) and domain/store types at the edge.
 
+mod admin;
 mod assets;
 mod auth;
+mod case_context;
+mod caseload;
 mod cases;
 mod config_api;
+mod consents;
 mod extract;
 mod health;
 mod problem;
+mod projection_json;
+mod reauth;
 mod session;
+mod sharing;
 mod state;
 mod values;
 
@@ -41,6 +48,9 @@ use utoipa_axum::routes;
         (name = "auth", description = "Login, logout, the current user"),
         (name = "cases", description = "Cases: list, open, read, update"),
         (name = "config", description = "Case types, forms, stages, option lists"),
+        (name = "sharing", description = "Shares, field grants, reassignment within a team"),
+        (name = "consent", description = "Consent records that govern sharing"),
+        (name = "admin", description = "Users and teams (administrators; never case content)"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]
@@ -57,6 +67,21 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(config_api::get_config))
         .routes(routes!(cases::list_cases, cases::create_case))
         .routes(routes!(cases::get_case, cases::update_case))
+        .routes(routes!(sharing::case_access))
+        .routes(routes!(sharing::share_case))
+        .routes(routes!(sharing::revoke_share))
+        .routes(routes!(sharing::grant_field))
+        .routes(routes!(sharing::revoke_field_grant))
+        .routes(routes!(sharing::assignable))
+        .routes(routes!(sharing::reassign))
+        .routes(routes!(sharing::directory))
+        .routes(routes!(consents::list_consents, consents::record_consent))
+        .routes(routes!(consents::withdraw_consent))
+        .routes(routes!(admin::list_users, admin::create_user))
+        .routes(routes!(admin::update_user))
+        .routes(routes!(admin::list_teams, admin::create_team))
+        .routes(routes!(admin::update_team))
+        .routes(routes!(admin::add_member, admin::remove_member))
         .split_for_parts()
 }
 

@@ -58,7 +58,11 @@ pub enum ApiError {
     #[error("wrong username or password")]
     LoginFailed,
     #[error("forbidden: {0}")]
-    Forbidden(&'static str),
+    Forbidden(String),
+    #[error("the password or code confirming a sensitive action was wrong")]
+    ConfirmationFailed,
+    #[error("caseload above maximum")]
+    CaseloadExceeded { load: f64, maximum: u32 },
     #[error("not found")]
     NotFound,
     #[error("conflict: expected version {expected}, now {current}")]
@@ -108,6 +112,16 @@ impl ApiError {
                 "forbidden",
                 "You do not have access to this",
             ),
+            Self::ConfirmationFailed => (
+                StatusCode::UNAUTHORIZED,
+                "confirmation-failed",
+                "Your password was not accepted",
+            ),
+            Self::CaseloadExceeded { .. } => (
+                StatusCode::CONFLICT,
+                "caseload-exceeded",
+                "This would take the worker above their maximum caseload",
+            ),
             Self::NotFound => (StatusCode::NOT_FOUND, "not-found", "Not found"),
             Self::Conflict { .. } => (
                 StatusCode::CONFLICT,
@@ -150,7 +164,13 @@ impl ApiError {
                 errors.iter().cloned().map(ProblemField::from).collect(),
             ),
             Self::BadRequest(detail) => (Some(detail.clone()), Vec::new()),
-            Self::Forbidden(detail) => (Some((*detail).to_string()), Vec::new()),
+            Self::Forbidden(detail) => (Some(detail.clone()), Vec::new()),
+            Self::CaseloadExceeded { load, maximum } => (
+                Some(format!(
+                    "the worker's caseload would be {load} (weighted by intensity) against a maximum of {maximum}; a supervisor may override with a reason"
+                )),
+                Vec::new(),
+            ),
             Self::Conflict { expected, current } => (
                 Some(format!(
                     "you edited version {expected}, but the record is now at version {current}; reload it and apply your change again"

@@ -165,15 +165,8 @@ fn parse_value(
     }
 }
 
-/// A case's fields as JSON, in form order.
-pub fn fields_to_json(fields: &CaseFields) -> Map<String, Value> {
-    fields
-        .iter()
-        .map(|(id, value)| (id.clone(), value_to_json(value)))
-        .collect()
-}
-
-fn value_to_json(value: &FieldValue) -> Value {
+/// One value as JSON (see the field value table in docs/API.md).
+pub fn value_to_json(value: &FieldValue) -> Value {
     match value {
         FieldValue::Text(text) => Value::String(text.clone()),
         FieldValue::Number(number) => serde_json::Number::from_f64(*number)

@@ -81,7 +81,14 @@ async fn create_cp(app: &TestApp, client: &reqwest::Client) -> Value {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::CREATED);
-    response.json().await.unwrap()
+    let mut created: Value = response.json().await.unwrap();
+    let caseload = created
+        .as_object_mut()
+        .unwrap()
+        .remove("caseload")
+        .expect("a new case reports its caseload");
+    assert_eq!(caseload["status"], "within");
+    created
 }
 
 async fn case_count(app: &TestApp, client: &reqwest::Client) -> u64 {

@@ -68,7 +68,11 @@ export interface paths {
         /** The cases the user may see, newest update first. */
         get: operations["list_cases"];
         put?: never;
-        /** Open a new case, assigned to its creator, at its case type's first stage. */
+        /**
+         * Open a new case, assigned to its creator, at its case type's first stage. The answer
+         *     carries the creator's caseload; above the maximum the case is refused (409) unless a
+         *     supervisor overrides with a reason.
+         */
         post: operations["create_case"];
         delete?: never;
         options?: never;
@@ -83,7 +87,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One case with its fields. */
+        /** One case, with the fields the user may see and placeholders for the others. */
         get: operations["get_case"];
         put?: never;
         post?: never;
@@ -92,9 +96,167 @@ export interface paths {
         head?: never;
         /**
          * Change some fields of a case. The request carries the version it was based on; if the case
-         *     has changed since, the answer is 409 and nothing is written.
+         *     has changed since, the answer is 409 and nothing is written. Writing a field the user may
+         *     not see is refused (403) and nothing is written.
          */
         patch: operations["update_case"];
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who has access to the case: shares and field grants (assigned worker and team supervisor). */
+        get: operations["case_access"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/assignable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members of the supervisor's teams that handle this case type, with their caseloads. */
+        get: operations["assignable"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The consents recorded on a case (assigned worker and team supervisor). */
+        get: operations["list_consents"];
+        put?: never;
+        /** Record a consent (assigned worker). */
+        post: operations["record_consent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/consents/{consent_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a consent; access that relied on it ends with the next request. */
+        post: operations["withdraw_consent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/field-grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give a user who reaches the case access to one of its restricted fields (assigned worker
+         *     only). On a survivor's case it takes effect only while a consent covers it.
+         */
+        post: operations["grant_field"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/field-grants/{user_id}/{field_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End a field grant. */
+        delete: operations["revoke_field_grant"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a case to another member of the supervisor's team, checking the new worker's caseload. */
+        post: operations["reassign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Share a case with a user. For a survivor's (GBV) case a consent must name the user. */
+        post: operations["share_case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/shares/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End a share. */
+        delete: operations["revoke_share"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/config": {
@@ -115,6 +277,114 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users who can hold cases (for share dialogs); only for users who hold cases themselves. */
+        get: operations["directory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every team. */
+        get: operations["list_teams"];
+        put?: never;
+        /** Create a team. */
+        post: operations["create_team"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a team's name, supervisor or case types. */
+        patch: operations["update_team"];
+        trace?: never;
+    };
+    "/api/v1/teams/{id}/members/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Add a member to a team. */
+        put: operations["add_member"];
+        post?: never;
+        /** Remove a member from a team; their access to the team's cases ends with their next request. */
+        delete: operations["remove_member"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every user. */
+        get: operations["list_users"];
+        put?: never;
+        /** Create a user. The password must be 10 to 256 characters and not a common password. */
+        post: operations["create_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a user's display name, role or disabled flag. Nobody changes their own role or
+         *     disables themselves. Disabling ends the user's sessions at once.
+         */
+        patch: operations["update_user"];
         trace?: never;
     };
     "/healthz": {
@@ -155,8 +425,36 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A team member a case may be reassigned to, with their current caseload. */
+        AssignableView: {
+            /**
+             * Format: double
+             * @description Intensity-weighted open cases now.
+             */
+            load: number;
+            /** Format: int32 */
+            maximum: number;
+            /** Format: int32 */
+            recommended: number;
+            user: components["schemas"]["UserRefView"];
+        };
         BTreeMap: {
             [key: string]: string;
+        };
+        /** @description Who has access to a case beyond its assigned worker. */
+        CaseAccessList: {
+            assigned_to: components["schemas"]["UserRefView"];
+            field_grants: components["schemas"]["FieldGrantView"][];
+            shares: components["schemas"]["ShareView"][];
+        };
+        /** @description What the acting user may do with a case. */
+        CaseAccessView: {
+            may_grant_fields: boolean;
+            may_reassign: boolean;
+            may_share: boolean;
+            may_update: boolean;
+            /** @description `assigned`, `shared` or `supervisor`. */
+            relationship: string;
         };
         CasePage: {
             items: components["schemas"]["CaseSummaryView"][];
@@ -213,10 +511,33 @@ export interface components {
             /** @description Stage ids; the first is where a new case starts. */
             stages: string[];
         };
-        /** @description A case with its fields. */
+        /** @description A case with the fields the acting user may see. */
         CaseView: components["schemas"]["CaseSummaryView"] & {
-            /** @description Field values keyed by field id (see the field value table in docs/API.md). */
+            access: components["schemas"]["CaseAccessView"];
+            /**
+             * @description Field values keyed by field id (see the field value table in docs/API.md): only those
+             *     the user may see.
+             */
             fields: Record<string, unknown>;
+            /**
+             * @description Paths of values that exist but are withheld from this user ("[Restricted]"), e.g.
+             *     `safety_plan` or `contacts[0].phone`.
+             */
+            restricted: string[];
+        };
+        /** @description The caseload a worker would carry after an assignment. */
+        CaseloadView: {
+            /**
+             * Format: double
+             * @description Intensity-weighted number of open cases after the assignment.
+             */
+            load: number;
+            /** Format: int32 */
+            maximum: number;
+            /** Format: int32 */
+            recommended: number;
+            /** @description `within`, `above_recommended` or `above_maximum_overridden`. */
+            status: string;
         };
         ConfigView: {
             case_types: components["schemas"]["CaseTypeView"][];
@@ -228,15 +549,71 @@ export interface components {
             /** Format: int32 */
             version: number;
         };
+        ConsentRequest: {
+            child_assent?: boolean | null;
+            /** Format: date */
+            given_on: string;
+            guardian_involved?: boolean | null;
+            information: components["schemas"]["InformationView"];
+            purpose: string;
+            recipient: components["schemas"]["RecipientView"];
+        };
+        ConsentView: {
+            child_assent?: boolean | null;
+            /** Format: date */
+            given_on: string;
+            guardian_involved?: boolean | null;
+            /** Format: uuid */
+            id: string;
+            information: components["schemas"]["InformationView"];
+            purpose: string;
+            recipient: components["schemas"]["RecipientView"];
+            /** Format: date-time */
+            recorded_at: string;
+            /** Format: uuid */
+            recorded_by: string;
+            withdraw_reason?: string | null;
+            /** Format: date-time */
+            withdrawn_at?: string | null;
+        };
         CreateCaseRequest: {
             /** @description Case type id, e.g. `child_protection`. */
             case_type: string;
+            /** @description Needed to open a case above the maximum caseload (supervisors only); recorded. */
+            caseload_override_reason?: string | null;
             fields?: Record<string, unknown>;
             /**
              * Format: int32
              * @description 1 to 3; defaults to the case type's default intensity.
              */
             intensity?: number | null;
+        };
+        /** @description A newly opened case, with the caseload it leaves its worker. */
+        CreatedCaseView: components["schemas"]["CaseView"] & {
+            caseload: components["schemas"]["CaseloadView"];
+        };
+        /** @description A user who can hold cases, for share dialogs. */
+        DirectoryEntry: {
+            display_name: string;
+            /** Format: uuid */
+            id: string;
+            username: string;
+        };
+        FieldGrantRequest: {
+            confirm_password: string;
+            /** @description A `restricted` top-level field of the case's form. */
+            field_id: string;
+            reason: string;
+            /** Format: uuid */
+            user_id: string;
+        };
+        FieldGrantView: {
+            field_id: string;
+            /** Format: date-time */
+            granted_at: string;
+            granted_by: components["schemas"]["UserRefView"];
+            reason: string;
+            user: components["schemas"]["UserRefView"];
         };
         FieldView: {
             /** @description `standard`, `restricted` or `confidential`. */
@@ -273,6 +650,12 @@ export interface components {
              */
             type: string;
         };
+        /** @description Which information: every field up to a classification, or named fields. */
+        InformationView: {
+            fields?: string[] | null;
+            /** @description `standard` or `restricted`. */
+            up_to?: string | null;
+        };
         LabelledView: {
             id: string;
             label: components["schemas"]["BTreeMap"];
@@ -295,6 +678,14 @@ export interface components {
         };
         LoginResponse: {
             user: components["schemas"]["UserView"];
+        };
+        NewUserRequest: {
+            /** @description The acting administrator's own password. */
+            confirm_password: string;
+            display_name: string;
+            password: string;
+            role: string;
+            username: string;
         };
         OptionListView: {
             id: string;
@@ -321,12 +712,48 @@ export interface components {
             /** @description A message a case worker understands. */
             message: string;
         };
+        ReassignRequest: {
+            /** @description Needed above the new worker's maximum caseload. */
+            override_reason?: string | null;
+            reason: string;
+            /** Format: uuid */
+            user_id: string;
+        };
+        ReassignedView: {
+            case: components["schemas"]["CaseView"];
+            caseload: components["schemas"]["CaseloadView"];
+        };
+        /** @description To whom: a user of this instance, or another organisation. */
+        RecipientView: {
+            agency?: string | null;
+            /** Format: uuid */
+            user_id?: string | null;
+        };
+        RevokeRequest: {
+            /** @description Why access ends; recorded. */
+            reason: string;
+        };
         SectionView: {
             fields: components["schemas"]["FieldView"][];
             id: string;
             label: components["schemas"]["BTreeMap"];
             /** @description The stage at which the section is collected; absent means every stage. */
             stage?: string | null;
+        };
+        ShareRequest: {
+            /** @description The acting user's password. */
+            confirm_password: string;
+            /** @description Why the case is shared; recorded. */
+            reason: string;
+            /** Format: uuid */
+            user_id: string;
+        };
+        ShareView: {
+            /** Format: date-time */
+            granted_at: string;
+            granted_by: components["schemas"]["UserRefView"];
+            reason: string;
+            user: components["schemas"]["UserRefView"];
         };
         StageView: {
             id: string;
@@ -337,6 +764,31 @@ export interface components {
             /** @description `ok` or `ready`. */
             status: string;
         };
+        TeamRefView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        TeamRequest: {
+            case_types?: string[] | null;
+            name?: string | null;
+            /**
+             * Format: uuid
+             * @description `null` removes the supervisor.
+             */
+            supervisor_id?: string | null;
+        };
+        TeamView: {
+            /** @description Case type ids the team handles; empty means every case type. */
+            case_types: string[];
+            /** Format: uuid */
+            id: string;
+            members: components["schemas"]["UserRefView"][];
+            name: string;
+            supervisor?: null | components["schemas"]["UserRefView"];
+            /** Format: int64 */
+            version: number;
+        };
         UpdateCaseRequest: {
             /** @description Only the fields that change; `null` clears a field. */
             fields: Record<string, unknown>;
@@ -344,6 +796,27 @@ export interface components {
              * Format: int64
              * @description The version the change was based on.
              */
+            version: number;
+        };
+        /** @description A user as administrators see them. */
+        UserAdminView: {
+            disabled: boolean;
+            display_name: string;
+            /** Format: uuid */
+            id: string;
+            mfa_enabled: boolean;
+            role: string;
+            teams: components["schemas"]["TeamRefView"][];
+            username: string;
+            /** Format: int64 */
+            version: number;
+        };
+        UserChangeRequest: {
+            confirm_password: string;
+            disabled?: boolean | null;
+            display_name?: string | null;
+            role?: string | null;
+            /** Format: int64 */
             version: number;
         };
         /** @description A user named on a case. */
@@ -513,7 +986,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseView"];
+                    "application/json": components["schemas"]["CreatedCaseView"];
                 };
             };
             400: {
@@ -533,6 +1006,14 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -636,6 +1117,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -653,6 +1142,474 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    case_access: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseAccessList"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    assignable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignableView"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_consents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentView"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_consent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdraw_consent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+                /** @description Consent id */
+                consent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevokeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    grant_field: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FieldGrantRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldGrantView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revoke_field_grant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+                /** @description User */
+                user_id: string;
+                /** @description Field id */
+                field_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevokeRequest"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reassign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReassignRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReassignedView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    share_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShareRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revoke_share: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+                /** @description User the case is shared with */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevokeRequest"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -680,6 +1637,369 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    directory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryEntry"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_teams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamView"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_team: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_team: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Team id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Team id */
+                id: string;
+                /** @description User id */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Team id */
+                id: string;
+                /** @description User id */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_users: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserAdminView"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewUserRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserAdminView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserChangeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserAdminView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

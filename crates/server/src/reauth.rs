@@ -1,0 +1,28 @@
+//! Re-asking the acting user's password before sensitive actions (sharing, field grants,
+//! consent overrides, user administration).
+
+use crate::problem::{ApiError, ApiResult};
+use crate::state::AppState;
+use caseward_crypto::Password;
+use caseward_store::User;
+
+/// Check `confirmation` against the user's own password; a wrong one is 401 and the caller
+/// writes nothing.
+pub async fn confirm(state: &AppState, user: &User, confirmation: String) -> ApiResult<()> {
+    let password = Password::new(confirmation);
+    let credentials = state
+        .store
+        .credentials(&user.username)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let hasher = state.hasher.clone();
+    let ok =
+        tokio::task::spawn_blocking(move || hasher.verify(&password, &credentials.password_hash))
+            .await
+            .map_err(|e| ApiError::Internal(format!("password check: {e}")))?;
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::ConfirmationFailed)
+    }
+}

@@ -1,0 +1,438 @@
+//! Sharing a case, granting restricted fields, and reassigning within a team. Each asks the
+//! access policy (`domain::access`) and answers in words when it refuses.
+
+use crate::case_context::{
+    CaseContext, actor, ensure_may_hold_cases, parse_case_id, parse_user_id, reachable_case,
+};
+use crate::caseload::{CaseloadView, check_assignment, current_load};
+use crate::cases::{CaseView, UserRefView};
+use crate::extract::ApiJson;
+use crate::problem::{ApiError, ApiResult, Problem};
+use crate::reauth::confirm;
+use crate::session::CurrentUser;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use caseward_domain::access::{CaseAction, Permission, may_reassign_to, may_share_with, role};
+use caseward_domain::config::Classification;
+use caseward_domain::validate::FieldError;
+use caseward_store::{
+    FieldGrantRecord, NewFieldGrant, NewShare, Reassignment, Revocation, ShareRecord, User,
+};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShareView {
+    pub user: UserRefView,
+    pub reason: String,
+    pub granted_by: UserRefView,
+    pub granted_at: DateTime<Utc>,
+}
+
+impl From<&ShareRecord> for ShareView {
+    fn from(share: &ShareRecord) -> Self {
+        Self {
+            user: UserRefView::from(&share.user),
+            reason: share.reason.clone(),
+            granted_by: UserRefView::from(&share.granted_by),
+            granted_at: share.granted_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldGrantView {
+    pub user: UserRefView,
+    pub field_id: String,
+    pub reason: String,
+    pub granted_by: UserRefView,
+    pub granted_at: DateTime<Utc>,
+}
+
+impl From<&FieldGrantRecord> for FieldGrantView {
+    fn from(grant: &FieldGrantRecord) -> Self {
+        Self {
+            user: UserRefView::from(&grant.user),
+            field_id: grant.field_id.clone(),
+            reason: grant.reason.clone(),
+            granted_by: UserRefView::from(&grant.granted_by),
+            granted_at: grant.granted_at,
+        }
+    }
+}
+
+/// Who has access to a case beyond its assigned worker.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseAccessList {
+    pub assigned_to: UserRefView,
+    pub shares: Vec<ShareView>,
+    pub field_grants: Vec<FieldGrantView>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShareRequest {
+    pub user_id: Uuid,
+    /// Why the case is shared; recorded.
+    pub reason: String,
+    /// The acting user's password.
+    pub confirm_password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldGrantRequest {
+    pub user_id: Uuid,
+    /// A `restricted` top-level field of the case's form.
+    pub field_id: String,
+    pub reason: String,
+    pub confirm_password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeRequest {
+    /// Why access ends; recorded.
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReassignRequest {
+    pub user_id: Uuid,
+    pub reason: String,
+    /// Needed above the new worker's maximum caseload.
+    pub override_reason: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReassignedView {
+    pub case: CaseView,
+    pub caseload: CaseloadView,
+}
+
+/// A team member a case may be reassigned to, with their current caseload.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignableView {
+    pub user: UserRefView,
+    /// Intensity-weighted open cases now.
+    pub load: f64,
+    pub recommended: u32,
+    pub maximum: u32,
+}
+
+/// A user who can hold cases, for share dialogs.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DirectoryEntry {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+}
+
+/// A reason: required, one to 500 characters.
+pub fn check_reason(reason: &str, field: &str) -> ApiResult<()> {
+    let length = reason.trim().chars().count();
+    if length == 0 || length > 500 {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            field,
+            "required",
+            "give a reason of at most 500 characters",
+        )]));
+    }
+    Ok(())
+}
+
+async fn other_user(state: &AppState, id: Uuid, field: &str) -> ApiResult<User> {
+    match state.store.user_by_id(id).await? {
+        Some(user) if !user.disabled => Ok(user),
+        _ => Err(ApiError::Validation(vec![FieldError::new(
+            field,
+            "unknown_user",
+            "no such active user",
+        )])),
+    }
+}
+
+fn ensure_assigned_or_supervisor(context: &CaseContext) -> ApiResult<()> {
+    context.require(CaseAction::Share)
+}
+
+/// Who has access to the case: shares and field grants (assigned worker and team supervisor).
+#[utoipa::path(get, path = "/api/v1/cases/{id}/access", tag = "sharing",
+    params(("id" = Uuid, Path, description = "Case id")),
+    responses((status = 200, body = CaseAccessList), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn case_access(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CaseAccessList>> {
+    let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
+    ensure_assigned_or_supervisor(&context)?;
+    Ok(Json(CaseAccessList {
+        assigned_to: UserRefView::from(&context.case.summary.assigned_to),
+        shares: context.access.shares.iter().map(ShareView::from).collect(),
+        field_grants: context
+            .access
+            .field_grants
+            .iter()
+            .map(FieldGrantView::from)
+            .collect(),
+    }))
+}
+
+/// Share a case with a user. For a survivor's (GBV) case a consent must name the user.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/shares", tag = "sharing", request_body = ShareRequest,
+    params(("id" = Uuid, Path, description = "Case id")),
+    responses((status = 201, body = ShareView), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn share_case(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<ShareRequest>,
+) -> ApiResult<(StatusCode, Json<ShareView>)> {
+    let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
+    check_reason(&request.reason, "reason")?;
+    let recipient = other_user(&state, request.user_id, "user_id").await?;
+    may_share_with(context.actor, &context.facts, actor(&recipient))
+        .map_err(|refusal| ApiError::Forbidden(refusal.to_string()))?;
+    confirm(&state, &user, request.confirm_password).await?;
+    let share = state
+        .store
+        .create_share(NewShare {
+            id: Uuid::now_v7(),
+            case_id: context.case.summary.id,
+            user_id: recipient.id,
+            reason: request.reason.trim().to_string(),
+            granted_by: user.id,
+            now: state.clock.now(),
+        })
+        .await
+        .map_err(|e| match e {
+            caseward_store::StoreError::Duplicate(_) => {
+                ApiError::BadRequest("the case is already shared with this user".into())
+            }
+            other => other.into(),
+        })?;
+    tracing::info!(case = %context.case.summary.id, user = %user.id, to = %recipient.id, "case shared");
+    Ok((StatusCode::CREATED, Json(ShareView::from(&share))))
+}
+
+/// End a share.
+#[utoipa::path(delete, path = "/api/v1/cases/{id}/shares/{user_id}", tag = "sharing", request_body = RevokeRequest,
+    params(("id" = Uuid, Path, description = "Case id"), ("user_id" = Uuid, Path, description = "User the case is shared with")),
+    responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn revoke_share(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path((id, user_id)): Path<(String, String)>,
+    ApiJson(request): ApiJson<RevokeRequest>,
+) -> ApiResult<StatusCode> {
+    let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
+    ensure_assigned_or_supervisor(&context)?;
+    check_reason(&request.reason, "reason")?;
+    state
+        .store
+        .revoke(Revocation {
+            case_id: context.case.summary.id,
+            user_id: parse_user_id(&user_id)?,
+            field_id: None,
+            by: user.id,
+            reason: request.reason.trim().to_string(),
+            now: state.clock.now(),
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Give a user who reaches the case access to one of its restricted fields (assigned worker
+/// only). On a survivor's case it takes effect only while a consent covers it.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/field-grants", tag = "sharing", request_body = FieldGrantRequest,
+    params(("id" = Uuid, Path, description = "Case id")),
+    responses((status = 201, body = FieldGrantView), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn grant_field(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<FieldGrantRequest>,
+) -> ApiResult<(StatusCode, Json<FieldGrantView>)> {
+    let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
+    context.require(CaseAction::GrantFieldAccess)?;
+    check_reason(&request.reason, "reason")?;
+    match context.case_type.form.field(&request.field_id) {
+        Some(field) if field.classification == Classification::Restricted => {}
+        Some(_) => {
+            return Err(ApiError::Validation(vec![FieldError::new(
+                "field_id",
+                "not_restricted",
+                "only restricted fields are granted (standard ones need no grant; confidential ones stay with the assigned worker)",
+            )]));
+        }
+        None => {
+            return Err(ApiError::Validation(vec![FieldError::new(
+                "field_id",
+                "unknown_field",
+                "no such field in this form",
+            )]));
+        }
+    }
+    let recipient = other_user(&state, request.user_id, "user_id").await?;
+    let recipient_actor = actor(&recipient);
+    if !caseward_domain::access::may(recipient_actor, &context.facts, CaseAction::Read) {
+        return Err(ApiError::Forbidden(
+            "the user has no access to this case; share it with them first".into(),
+        ));
+    }
+    confirm(&state, &user, request.confirm_password).await?;
+    let grant = state
+        .store
+        .create_field_grant(NewFieldGrant {
+            id: Uuid::now_v7(),
+            case_id: context.case.summary.id,
+            user_id: recipient.id,
+            field_id: request.field_id,
+            reason: request.reason.trim().to_string(),
+            granted_by: user.id,
+            now: state.clock.now(),
+        })
+        .await
+        .map_err(|e| match e {
+            caseward_store::StoreError::Duplicate(_) => {
+                ApiError::BadRequest("the user already has access to this field".into())
+            }
+            other => other.into(),
+        })?;
+    Ok((StatusCode::CREATED, Json(FieldGrantView::from(&grant))))
+}
+
+/// End a field grant.
+#[utoipa::path(delete, path = "/api/v1/cases/{id}/field-grants/{user_id}/{field_id}", tag = "sharing", request_body = RevokeRequest,
+    params(("id" = Uuid, Path, description = "Case id"), ("user_id" = Uuid, Path, description = "User"), ("field_id" = String, Path, description = "Field id")),
+    responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn revoke_field_grant(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path((id, user_id, field_id)): Path<(String, String, String)>,
+    ApiJson(request): ApiJson<RevokeRequest>,
+) -> ApiResult<StatusCode> {
+    let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
+    context.require(CaseAction::GrantFieldAccess)?;
+    check_reason(&request.reason, "reason")?;
+    state
+        .store
+        .revoke(Revocation {
+            case_id: context.case.summary.id,
+            user_id: parse_user_id(&user_id)?,
+            field_id: Some(field_id),
+            by: user.id,
+            reason: request.reason.trim().to_string(),
+            now: state.clock.now(),
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Members of the supervisor's teams that handle this case type, with their caseloads.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/assignable", tag = "sharing",
+    params(("id" = Uuid, Path, description = "Case id")),
+    responses((status = 200, body = Vec<AssignableView>), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn assignable(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<AssignableView>>> {
+    let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
+    context.require(CaseAction::Reassign)?;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for team in state.store.list_teams().await? {
+        if team.team.supervisor != Some(user.id)
+            || !team.team.handles(&context.case.summary.case_type)
+        {
+            continue;
+        }
+        for member in &team.members {
+            if member.id == context.case.summary.assigned_to.id || !seen.insert(member.id) {
+                continue;
+            }
+            let load = current_load(&state, member.id).await?;
+            out.push(AssignableView {
+                user: UserRefView::from(member),
+                load: load.cases(),
+                recommended: context.case_type.recommended_caseload,
+                maximum: context.case_type.maximum_caseload,
+            });
+        }
+    }
+    Ok(Json(out))
+}
+
+/// Move a case to another member of the supervisor's team, checking the new worker's caseload.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/reassign", tag = "sharing", request_body = ReassignRequest,
+    params(("id" = Uuid, Path, description = "Case id")),
+    responses((status = 200, body = ReassignedView), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn reassign(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<ReassignRequest>,
+) -> ApiResult<Json<ReassignedView>> {
+    let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
+    context.require(CaseAction::Reassign)?;
+    check_reason(&request.reason, "reason")?;
+    let target = other_user(&state, request.user_id, "user_id").await?;
+    let target_teams = state.store.teams_of(target.id).await?;
+    may_reassign_to(context.actor, &context.facts, actor(&target), &target_teams)
+        .map_err(|refusal| ApiError::Forbidden(refusal.to_string()))?;
+    let caseload = check_assignment(
+        &state,
+        &user,
+        target.id,
+        context.case_type,
+        context.case.summary.intensity,
+        request.override_reason.as_deref(),
+    )
+    .await?;
+    let moved = state
+        .store
+        .reassign_case(Reassignment {
+            case_id: context.case.summary.id,
+            expected_version: context.case.summary.version,
+            to: target.id,
+            now: state.clock.now(),
+        })
+        .await?;
+    tracing::info!(case = %moved.summary.id, user = %user.id, to = %target.id, "case reassigned");
+    let context = reachable_case(&state, &user, moved.summary.id).await?;
+    Ok(Json(ReassignedView {
+        case: CaseView::of(&context),
+        caseload,
+    }))
+}
+
+/// Users who can hold cases (for share dialogs); only for users who hold cases themselves.
+#[utoipa::path(get, path = "/api/v1/directory", tag = "sharing",
+    responses((status = 200, body = Vec<DirectoryEntry>), (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn directory(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> ApiResult<Json<Vec<DirectoryEntry>>> {
+    ensure_may_hold_cases(&user)?;
+    Ok(Json(
+        state
+            .store
+            .list_users()
+            .await?
+            .into_iter()
+            .filter(|u| !u.disabled && role::has(u.role, Permission::HoldCases))
+            .map(|u| DirectoryEntry {
+                id: u.id,
+                username: u.username,
+                display_name: u.display_name,
+            })
+            .collect(),
+    ))
+}
