@@ -12,7 +12,7 @@ use caseward_domain::clock::{Clock, SystemClock};
 use caseward_domain::synthetic::synthetic_case;
 use caseward_domain::user::{Role, check_new_password};
 use caseward_domain::validate::validate_case;
-use caseward_store::{CaseFilter, NewCase, NewUser, Store, User};
+use caseward_store::{CaseFilter, NewCase, NewTeam, NewUser, Store, User};
 use chrono::Duration;
 use rand::{Rng, SeedableRng};
 use std::sync::Arc;
@@ -39,6 +39,7 @@ pub async fn demo(settings: &Settings, password: Password, cases: u32) -> Result
     let config = load_configuration(settings.config_dir.as_deref())?;
     let store = open_store(settings, true).await?;
     let users = ensure_users(settings, &store, password).await?;
+    ensure_teams(&store, &users).await?;
     let existing = store
         .list_cases(&CaseFilter {
             page: 1,
@@ -68,9 +69,40 @@ pub async fn demo(settings: &Settings, password: Password, cases: u32) -> Result
             "Log in as one of: {} — with the password given to --demo-password.",
             names.join(", ")
         );
-        println!("worker1 holds cases of all three types. Stop with Ctrl-C.");
+        println!("Team A: supervisor1 supervises worker1 and worker2; team B: supervisor2 supervises worker3.");
+        println!("Every worker holds cases of all three types. Stop with Ctrl-C.");
     })
     .await
+}
+
+/// Team A: supervisor1 with worker1 and worker2; team B: supervisor2 with worker3. Both handle
+/// every case type.
+async fn ensure_teams(store: &Arc<dyn Store>, users: &[User]) -> Result<()> {
+    if !store.list_teams().await?.is_empty() {
+        return Ok(());
+    }
+    let id_of = |name: &str| users.iter().find(|u| u.username == name).map(|u| u.id);
+    let now = SystemClock.now();
+    for (team, supervisor, members) in [
+        ("Team A", "supervisor1", &["worker1", "worker2"][..]),
+        ("Team B", "supervisor2", &["worker3"][..]),
+    ] {
+        let created = store
+            .create_team(NewTeam {
+                id: uuid::Uuid::now_v7(),
+                name: team.into(),
+                supervisor: id_of(supervisor),
+                case_types: Default::default(),
+                now,
+            })
+            .await?;
+        for member in members {
+            if let Some(id) = id_of(member) {
+                store.add_team_member(created.team.id, id, now).await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn ensure_users(

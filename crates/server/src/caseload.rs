@@ -22,8 +22,12 @@ pub struct CaseloadView {
     pub maximum: u32,
 }
 
-/// The worker's current weighted load of open cases.
-pub async fn current_load(state: &AppState, worker: Uuid) -> ApiResult<Caseload> {
+/// The worker's current weighted load of open cases of one case type.
+pub async fn current_load(
+    state: &AppState,
+    worker: Uuid,
+    case_type: &CaseType,
+) -> ApiResult<Caseload> {
     let terminal: Vec<String> = state
         .config
         .stages
@@ -31,7 +35,12 @@ pub async fn current_load(state: &AppState, worker: Uuid) -> ApiResult<Caseload>
         .filter(|s| s.terminal)
         .map(|s| s.id.clone())
         .collect();
-    Ok(Caseload::of(state.store.caseload(worker, &terminal).await?))
+    Ok(Caseload::of(
+        state
+            .store
+            .caseload(worker, &case_type.id, &terminal)
+            .await?,
+    ))
 }
 
 /// Check giving `worker` one more case; above the maximum only a user who may override, with a
@@ -48,7 +57,7 @@ pub async fn check_assignment(
         recommended: case_type.recommended_caseload,
         maximum: case_type.maximum_caseload,
     };
-    let load = current_load(state, worker).await?;
+    let load = current_load(state, worker, case_type).await?;
     let view = |status: &str, load: f64| CaseloadView {
         status: status.into(),
         load,

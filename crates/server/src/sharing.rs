@@ -358,7 +358,7 @@ pub async fn assignable(
             if member.id == context.case.summary.assigned_to.id || !seen.insert(member.id) {
                 continue;
             }
-            let load = current_load(&state, member.id).await?;
+            let load = current_load(&state, member.id, context.case_type).await?;
             out.push(AssignableView {
                 user: UserRefView::from(member),
                 load: load.cases(),

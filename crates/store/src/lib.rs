@@ -92,8 +92,14 @@ pub trait Store: Send + Sync + 'static {
     /// Move a case to another worker if its version is still `expected_version`.
     async fn reassign_case(&self, reassignment: Reassignment) -> Result<CaseRecord>;
 
-    /// The intensities of the user's cases that are not at one of `terminal_stages`.
-    async fn caseload(&self, user: UserId, terminal_stages: &[String]) -> Result<Vec<Intensity>>;
+    /// The intensities of the user's cases of `case_type` that are not at one of
+    /// `terminal_stages`.
+    async fn caseload(
+        &self,
+        user: UserId,
+        case_type: &str,
+        terminal_stages: &[String],
+    ) -> Result<Vec<Intensity>>;
 
     // --- access: users, teams, shares, field grants, consents ---
 

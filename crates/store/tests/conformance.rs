@@ -840,11 +840,22 @@ async fn caseload_counts_open_cases_only(store: Arc<dyn Store>) {
         store.create_case(case).await.unwrap();
     }
     let load = store
-        .caseload(w1.id, &["closed".to_string(), "transferred".to_string()])
+        .caseload(
+            w1.id,
+            "child_protection",
+            &["closed".to_string(), "transferred".to_string()],
+        )
         .await
         .unwrap();
     assert_eq!(load, [Intensity::High, Intensity::High]);
-    assert_eq!(store.caseload(w1.id, &[]).await.unwrap().len(), 3);
+    assert_eq!(
+        store
+            .caseload(w1.id, "child_protection", &[])
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
 }
 
 async fn users_are_listed_and_updated_with_versions(store: Arc<dyn Store>) {

@@ -172,9 +172,10 @@ impl crate::Store for PostgresStore {
     async fn caseload(
         &self,
         user: uuid::Uuid,
+        case_type: &str,
         terminal_stages: &[String],
     ) -> Result<Vec<caseward_domain::config::Intensity>> {
-        cases::caseload(&self.pool, user, terminal_stages).await
+        cases::caseload(&self.pool, user, case_type, terminal_stages).await
     }
 
     async fn list_users(&self) -> Result<Vec<crate::User>> {

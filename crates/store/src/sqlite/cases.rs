@@ -248,10 +248,14 @@ pub(super) async fn reassign_case(
 pub(super) async fn caseload(
     pool: &SqlitePool,
     user: Uuid,
+    case_type: &str,
     terminal_stages: &[String],
 ) -> Result<Vec<Intensity>> {
     let mut query = QueryBuilder::<Sqlite>::new("SELECT intensity FROM cases WHERE assigned_to = ");
-    query.push_bind(user);
+    query
+        .push_bind(user)
+        .push(" AND case_type = ")
+        .push_bind(case_type);
     if !terminal_stages.is_empty() {
         query.push(" AND stage NOT IN (");
         let mut list = query.separated(", ");

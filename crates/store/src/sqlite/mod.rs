@@ -193,9 +193,10 @@ impl crate::Store for SqliteStore {
     async fn caseload(
         &self,
         user: uuid::Uuid,
+        case_type: &str,
         terminal_stages: &[String],
     ) -> Result<Vec<caseward_domain::config::Intensity>> {
-        cases::caseload(&self.reader, user, terminal_stages).await
+        cases::caseload(&self.reader, user, case_type, terminal_stages).await
     }
 
     async fn list_users(&self) -> Result<Vec<crate::User>> {

@@ -40,6 +40,47 @@ pub fn default_config() -> Configuration {
     load(&sources).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// Everything the servers of this test binary logged, at debug level and above.
+static LOGS: std::sync::OnceLock<Arc<std::sync::Mutex<Vec<u8>>>> = std::sync::OnceLock::new();
+
+#[derive(Clone)]
+struct LogBuffer(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Capture the log of every server started by this test binary (once, globally).
+fn capture_logs() {
+    LOGS.get_or_init(|| {
+        let buffer = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let writer = LogBuffer(buffer.clone());
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .try_init();
+        buffer
+    });
+}
+
+/// The log lines captured so far.
+pub fn captured_logs() -> String {
+    LOGS.get()
+        .map(|b| String::from_utf8_lossy(&b.lock().unwrap_or_else(|e| e.into_inner())).into_owned())
+        .unwrap_or_default()
+}
+
 pub struct TestApp {
     pub url: String,
     pub clock: Arc<ManualClock>,
@@ -55,6 +96,7 @@ impl TestApp {
     }
 
     pub async fn start_with(backend: Backend, settings: ServerSettings) -> Self {
+        capture_logs();
         let database = TestDatabase::new(backend).await;
         let store = database.open().await;
         let clock = Arc::new(ManualClock::new(

@@ -1,13 +1,11 @@
 //! The HTTP API, end to end over real HTTP, on SQLite and PostgreSQL.
 
-mod support;
-
+use crate::support::TestApp;
 use caseward_domain::user::Role;
 use caseward_server::ServerSettings;
 use caseward_store::testing::Backend;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::TestApp;
 
 on_both_backends!(
     health_and_readiness_need_no_session,

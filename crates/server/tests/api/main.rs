@@ -1,0 +1,9 @@
+//! The HTTP API, end to end over real HTTP, on SQLite and PostgreSQL: one test binary.
+
+#[macro_use]
+mod support;
+
+mod authorization;
+mod canary;
+mod cases;
+mod world;
