@@ -77,6 +77,11 @@ pub async fn add_user(
     };
     let password = read_password(password_stdin)?;
     check_new_password(password.char_count()).map_err(|e| anyhow::anyhow!("password: {e}"))?;
+    if caseward_crypto::is_common_password(&password)
+        || password.expose().eq_ignore_ascii_case(username)
+    {
+        bail!("password: this password is too common or too easy to guess");
+    }
     let store = open_store(settings, false).await?;
     let hasher = password_hasher(settings)?;
     let hash = tokio::task::spawn_blocking(move || hasher.hash(&password)).await??;

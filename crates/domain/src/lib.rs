@@ -12,5 +12,6 @@ pub mod config;
 pub mod i18n;
 pub mod synthetic;
 pub mod team;
+pub mod throttle;
 pub mod user;
 pub mod validate;

@@ -5,13 +5,15 @@ use crate::problem::{ApiError, ApiResult, Problem};
 use crate::session::{CurrentUser, SESSION_COOKIE, clear_session_cookie, session_cookie};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use caseward_crypto::{Password, SessionToken};
+use caseward_domain::throttle::{account_key, address_key};
 use caseward_store::{NewSession, User};
 use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -59,11 +61,27 @@ pub struct LoginResponse {
     ))]
 pub async fn login(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> ApiResult<Response> {
     let password = Password::new(request.password);
     if request.username.len() > 256 || password.char_count() > 1024 {
         return Err(ApiError::LoginFailed);
+    }
+    let policy = state.settings.throttle;
+    let account = account_key(&request.username);
+    let address = address_key(peer.ip());
+    let now = state.clock.now();
+    // A locked account or address is refused before any password work, whether or not the
+    // account exists.
+    if let Some(until) = state
+        .store
+        .locked_until(&[account.clone(), address.clone()], now)
+        .await?
+    {
+        return Err(ApiError::TooManyRequests {
+            retry_after_seconds: (until - now).num_seconds(),
+        });
     }
     let credentials = state.store.credentials(&request.username).await?;
     let hasher = state.hasher.clone();
@@ -84,8 +102,36 @@ pub async fn login(
     })
     .await
     .map_err(|e| ApiError::Internal(format!("password check: {e}")))?;
-    let user = user.ok_or(ApiError::LoginFailed)?;
-    let now = state.clock.now();
+    let Some(user) = user else {
+        let account_lock = state
+            .store
+            .record_login_failure(
+                &account,
+                policy.account_limit,
+                policy.window,
+                policy.lockout,
+                now,
+            )
+            .await?;
+        let address_lock = state
+            .store
+            .record_login_failure(
+                &address,
+                policy.address_limit,
+                policy.window,
+                policy.lockout,
+                now,
+            )
+            .await?;
+        tracing::info!("login failed");
+        if let Some(until) = account_lock.max(address_lock) {
+            return Err(ApiError::TooManyRequests {
+                retry_after_seconds: (until - now).num_seconds(),
+            });
+        }
+        return Err(ApiError::LoginFailed);
+    };
+    state.store.clear_login_failures(&account).await?;
     if let Some(hash) = rehash {
         state.store.set_password_hash(user.id, &hash, now).await?;
     }

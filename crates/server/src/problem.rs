@@ -61,6 +61,8 @@ pub enum ApiError {
     Forbidden(String),
     #[error("the password or code confirming a sensitive action was wrong")]
     ConfirmationFailed,
+    #[error("too many failed logins")]
+    TooManyRequests { retry_after_seconds: i64 },
     #[error("caseload above maximum")]
     CaseloadExceeded { load: f64, maximum: u32 },
     #[error("not found")]
@@ -111,6 +113,11 @@ impl ApiError {
                 StatusCode::FORBIDDEN,
                 "forbidden",
                 "You do not have access to this",
+            ),
+            Self::TooManyRequests { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-requests",
+                "Too many failed attempts; try again later",
             ),
             Self::ConfirmationFailed => (
                 StatusCode::UNAUTHORIZED,
@@ -194,6 +201,12 @@ impl IntoResponse for ApiError {
         if let Self::Internal(detail) = &self {
             tracing::error!(error = %detail, "request failed");
         }
+        let retry_after = match &self {
+            Self::TooManyRequests {
+                retry_after_seconds,
+            } => Some(*retry_after_seconds),
+            _ => None,
+        };
         let problem = self.to_problem();
         let status =
             StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -203,6 +216,11 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+        }
         response
     }
 }

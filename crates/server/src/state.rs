@@ -20,6 +20,8 @@ pub struct ServerSettings {
     pub secure_cookies: bool,
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// Failed-login limits per account and per source address.
+    pub throttle: caseward_domain::throttle::ThrottlePolicy,
 }
 
 impl Default for ServerSettings {
@@ -29,6 +31,7 @@ impl Default for ServerSettings {
             session_absolute_timeout: chrono::Duration::hours(12),
             secure_cookies: false,
             body_limit: 1024 * 1024,
+            throttle: caseward_domain::throttle::ThrottlePolicy::default(),
         }
     }
 }

@@ -74,6 +74,27 @@ pub trait Store: Send + Sync + 'static {
 
     async fn delete_session(&self, token_digest: &[u8; 32]) -> Result<()>;
 
+    /// The latest lock among `keys` that is still in force at `now`.
+    async fn locked_until(
+        &self,
+        keys: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>>;
+
+    /// Count a failed login against `key`; at `limit` failures within `window` the key is
+    /// locked for `lockout`. Returns the lock, if one is now in force.
+    async fn record_login_failure(
+        &self,
+        key: &str,
+        limit: u32,
+        window: Duration,
+        lockout: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>>;
+
+    /// Forget the failures counted against `key` (after a successful login).
+    async fn clear_login_failures(&self, key: &str) -> Result<()>;
+
     // --- cases ---
 
     /// Create a case: assigns its human case number (unique per type code and year) and its

@@ -54,6 +54,7 @@ conformance!(
     caseload_counts_open_cases_only,
     users_are_listed_and_updated_with_versions,
     list_reach_agrees_with_the_access_policy,
+    login_failures_lock_a_key_for_a_while,
 );
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {
@@ -1018,4 +1019,77 @@ async fn list_reach_agrees_with_the_access_policy(store: Arc<dyn Store>) {
             );
         }
     }
+}
+
+async fn login_failures_lock_a_key_for_a_while(store: Arc<dyn Store>) {
+    let (window, lockout) = (Duration::minutes(15), Duration::minutes(15));
+    let key = "account:worker1".to_string();
+    let other = "address:127.0.0.9".to_string();
+    let start = at(5, 8);
+    // Failures spread beyond the window never add up to a lock.
+    for i in 0..6 {
+        let lock = store
+            .record_login_failure(&key, 3, window, lockout, start + Duration::minutes(20 * i))
+            .await
+            .unwrap();
+        assert!(lock.is_none(), "failure {i}");
+    }
+    // Three within the window lock it for the lockout time.
+    let now = start + Duration::hours(3);
+    assert!(
+        store
+            .record_login_failure(&key, 3, window, lockout, now)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .record_login_failure(&key, 3, window, lockout, now + Duration::minutes(1))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let lock = store
+        .record_login_failure(&key, 3, window, lockout, now + Duration::minutes(2))
+        .await
+        .unwrap();
+    assert_eq!(lock, Some(now + Duration::minutes(17)));
+    let keys = [key.clone(), other.clone()];
+    assert_eq!(
+        store
+            .locked_until(&keys, now + Duration::minutes(3))
+            .await
+            .unwrap(),
+        lock
+    );
+    assert_eq!(
+        store.locked_until(std::slice::from_ref(&other), now).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .locked_until(&keys, now + Duration::minutes(17))
+            .await
+            .unwrap(),
+        None,
+        "the lock ends"
+    );
+    // Clearing forgets failures that have not locked.
+    store
+        .record_login_failure(&other, 3, window, lockout, now)
+        .await
+        .unwrap();
+    store
+        .record_login_failure(&other, 3, window, lockout, now)
+        .await
+        .unwrap();
+    store.clear_login_failures(&other).await.unwrap();
+    assert!(
+        store
+            .record_login_failure(&other, 3, window, lockout, now)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }

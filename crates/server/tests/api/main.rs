@@ -6,4 +6,5 @@ mod support;
 mod authorization;
 mod canary;
 mod cases;
+mod throttle;
 mod world;

@@ -5,6 +5,7 @@
 
 mod access;
 mod cases;
+mod throttle;
 mod users;
 
 use crate::migrations::{Migration, POSTGRES};
@@ -262,5 +263,28 @@ impl crate::Store for PostgresStore {
         withdrawal: crate::ConsentWithdrawal,
     ) -> Result<crate::ConsentRecord> {
         access::withdraw_consent(self, withdrawal).await
+    }
+
+    async fn locked_until(
+        &self,
+        keys: &[String],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        throttle::locked_until(self, keys, now).await
+    }
+
+    async fn record_login_failure(
+        &self,
+        key: &str,
+        limit: u32,
+        window: chrono::Duration,
+        lockout: chrono::Duration,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        throttle::record_login_failure(self, key, limit, window, lockout, now).await
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> Result<()> {
+        throttle::clear_login_failures(self, key).await
     }
 }
