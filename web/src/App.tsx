@@ -13,7 +13,11 @@ import { CaseListPage } from './pages/CaseList';
 import { CaseViewPage } from './pages/CaseView';
 import { LoginPage } from './pages/Login';
 import { NewCasePage } from './pages/NewCase';
-import { href, setLeaveGuard, useRoute } from './router';
+import { NoAccessPage } from './pages/Problem';
+import { TeamsPage } from './pages/admin/Teams';
+import { UsersPage } from './pages/admin/Users';
+import { homeRoute, isCaseRoute, managesTeams, managesUsers, worksWithCases } from './roles';
+import { href, navigate, setLeaveGuard, useRoute } from './router';
 
 type Session =
   | { state: 'checking' }
@@ -70,7 +74,17 @@ export function App() {
     setLeaveGuard(null);
     setConfig(null);
     setSession({ state: 'signed-out', notice: null });
+    // Whoever signs in next starts from their own start page, not from this person's page.
+    navigate({ name: 'list', params: new URLSearchParams() }, true);
   };
+
+  const user = session.state === 'signed-in' ? session.user : null;
+  // Administrators and managers have no access to cases: a case address sends them to their
+  // own page rather than to case screens that could only fail.
+  const redirect = user && !worksWithCases(user.role) && isCaseRoute(route);
+  useEffect(() => {
+    if (redirect && user) navigate(homeRoute(user.role), true);
+  }, [redirect, user?.role]);
 
   let main;
   if (session.state === 'checking') {
@@ -82,19 +96,31 @@ export function App() {
         onSignedIn={(user) => setSession({ state: 'signed-in', user })}
       />
     );
+  } else if (redirect) {
+    main = <Loading />;
+  } else if (route.name === 'users' || route.name === 'teams') {
+    // Administration needs the configuration only for case type names; it works without.
+    const allowed = route.name === 'users' ? managesUsers(session.user.role) : managesTeams(session.user.role);
+    main = !allowed ? (
+      <NoAccessPage home={homeRoute(session.user.role)} />
+    ) : route.name === 'users' ? (
+      <UsersPage me={session.user} />
+    ) : (
+      <TeamsPage config={config} />
+    );
   } else if (configError) {
     main = <ErrorNotice error={configError} onRetry={loadConfig} />;
   } else if (!config) {
     main = <Loading />;
   } else if (route.name === 'new') {
-    main = <NewCasePage config={config} caseTypeId={route.caseType} />;
+    main = <NewCasePage config={config} caseTypeId={route.caseType} me={session.user} />;
   } else if (route.name === 'case') {
-    main = <CaseViewPage key={route.id} config={config} id={route.id} />;
+    main = <CaseViewPage key={route.id} config={config} id={route.id} me={session.user} />;
   } else {
     main = <CaseListPage config={config} params={route.params} />;
   }
 
-  const user = session.state === 'signed-in' ? session.user : null;
+  const home = user ? homeRoute(user.role) : null;
   return (
     <>
       <a class="skip-link" href="#main" onClick={(e) => {
@@ -105,15 +131,27 @@ export function App() {
       </a>
       <header class="topbar">
         <div class="topbar-inner">
-          <a class="brand" href={user ? href({ name: 'list', params: new URLSearchParams() }) : '#/'}>
+          <a class="brand" href={home ? href(home) : '#/'}>
             <span class="brand-mark" aria-hidden="true" />
             {t('app.name')}
           </a>
           {user && (
             <nav aria-label={t('nav.main')} class="topnav">
-              <a href={href({ name: 'list', params: new URLSearchParams() })} aria-current={route.name === 'list' ? 'page' : undefined}>
-                {t('nav.myCases')}
-              </a>
+              {worksWithCases(user.role) && (
+                <a href={href({ name: 'list', params: new URLSearchParams() })} aria-current={route.name === 'list' ? 'page' : undefined}>
+                  {t('nav.myCases')}
+                </a>
+              )}
+              {managesUsers(user.role) && (
+                <a href={href({ name: 'users' })} aria-current={route.name === 'users' ? 'page' : undefined}>
+                  {t('nav.users')}
+                </a>
+              )}
+              {managesTeams(user.role) && (
+                <a href={href({ name: 'teams' })} aria-current={route.name === 'teams' ? 'page' : undefined}>
+                  {t('nav.teams')}
+                </a>
+              )}
             </nav>
           )}
           <div class="topbar-tools">

@@ -49,10 +49,21 @@ export function describeError(error: unknown): string {
   }
 }
 
-export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+/** The same, for an action refused in a dialog: a 403 or 409 also gives the server's own
+ * words (the consent a GBV share lacks, the caseload figures), which say what to do next. */
+export function describeActionError(error: unknown): string {
+  if (error instanceof ApiError && error.confirmationRefused) return t('confirm.wrong');
+  if (error instanceof ApiError && (error.status === 403 || error.status === 409 || error.status === 400 || error.status === 422)) {
+    const lead = error.status === 403 ? t('error.forbidden') : error.title;
+    return error.detail ? `${lead} ${error.detail}` : lead || t('error.generic', { status: error.status });
+  }
+  return describeError(error);
+}
+
+export function ErrorNotice({ error, onRetry, action }: { error: unknown; onRetry?: () => void; action?: boolean }) {
   return (
     <div class="notice error" role="alert">
-      <p>{describeError(error)}</p>
+      <p>{action ? describeActionError(error) : describeError(error)}</p>
       {onRetry && (
         <button type="button" class="button secondary" onClick={onRetry}>
           {t('common.retry')}

@@ -5,13 +5,17 @@
 //   #/cases/new                           choose a case type
 //   #/cases/new/<case_type>               the new-case form
 //   #/cases/<id>                          one case
+//   #/admin/users                         users (system administrators, programme managers)
+//   #/admin/teams                         teams (system administrators)
 
 import { useEffect, useState } from 'preact/hooks';
 
 export type Route =
   | { name: 'list'; params: URLSearchParams }
   | { name: 'new'; caseType: string | null }
-  | { name: 'case'; id: string };
+  | { name: 'case'; id: string }
+  | { name: 'users' }
+  | { name: 'teams' };
 
 export function parseRoute(hash: string): Route {
   const text = hash.replace(/^#/, '');
@@ -19,6 +23,8 @@ export function parseRoute(hash: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'cases' && parts[1] === 'new') return { name: 'new', caseType: parts[2] ?? null };
   if (parts[0] === 'cases' && parts[1]) return { name: 'case', id: parts[1] };
+  if (parts[0] === 'admin' && parts[1] === 'users') return { name: 'users' };
+  if (parts[0] === 'admin' && parts[1] === 'teams') return { name: 'teams' };
   return { name: 'list', params: new URLSearchParams(search) };
 }
 
@@ -32,6 +38,10 @@ export function href(route: Route): string {
       return route.caseType ? `#/cases/new/${encodeURIComponent(route.caseType)}` : '#/cases/new';
     case 'case':
       return `#/cases/${encodeURIComponent(route.id)}`;
+    case 'users':
+      return '#/admin/users';
+    case 'teams':
+      return '#/admin/teams';
   }
 }
 

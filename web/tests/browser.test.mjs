@@ -1,7 +1,11 @@
 // A case worker's first session, in a real browser against the real server:
 // sign in, open a Child Protection case (first with a mistake the server rejects, then
 // corrected), edit it, meet a conflicting edit, find it in the list, switch to Arabic, and use
-// the list on a 360 px phone.
+// the list on a 360 px phone. Then access control (issue 3): an administrator sees the Users
+// page and no case screen, and makes a team; the team's supervisor sees a member's GBV case
+// with "[Restricted]" in place of its confidential and restricted values; the worker shares a
+// case with a colleague through the dialog and the colleague finds it in their list; someone
+// without access who opens a case's address gets the not-found page.
 //
 //   npm run build && npm run test:browser
 //
@@ -9,12 +13,13 @@
 //   CASEWARD_BIN   the server binary (default ../target/debug/caseward, relative to web/)
 //   CHROMIUM_PATH  the browser (default /usr/bin/chromium)
 //
-// The test makes a fresh data directory, runs `caseward init`, `caseward user add` and
+// The test makes a fresh data directory, runs `caseward init`, `caseward user add` (a case
+// worker, a colleague, a supervisor, an outsider and a system administrator) and
 // `caseward serve --listen 127.0.0.1:0`, and learns the port from the line the server prints
 // ("listening on http://127.0.0.1:PORT"); it never sleeps to wait for anything. Screenshots of
 // every step go to ../test-artifacts/browser/.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +41,29 @@ const PASSWORD = 'correct horse battery staple 42';
 const STARTUP_TIMEOUT_MS = 30_000;
 const STEP_TIMEOUT_MS = 15_000;
 
+/** Users the story needs besides worker1, all with PASSWORD. */
+const PEOPLE = [
+  { username: 'worker2', displayName: 'Worker Two', role: 'case_worker' },
+  { username: 'super1', displayName: 'Supervisor One', role: 'supervisor' },
+  { username: 'outsider1', displayName: 'Outsider Three', role: 'case_worker' },
+  { username: 'admin1', displayName: 'Admin One', role: 'system_administrator' },
+];
+
+/** Whether the binary serves the access-control endpoints (teams, shares): the steps that
+ * need them are skipped, saying why, against a server that does not. */
+function serverHasAccessControl() {
+  if (!existsSync(BIN)) return false;
+  const result = spawnSync(BIN, ['openapi'], { encoding: 'utf8' });
+  if (result.status !== 0) return false;
+  try {
+    const paths = JSON.parse(result.stdout).paths ?? {};
+    return ['/api/v1/teams', '/api/v1/cases/{id}/shares', '/api/v1/users'].every((p) => p in paths);
+  } catch {
+    return false;
+  }
+}
+const ACCESS = serverHasAccessControl() ? {} : { skip: 'server endpoint not yet available' };
+
 // ---------------------------------------------------------------------------------------------
 // The server
 
@@ -53,8 +81,10 @@ async function run(args, { input } = {}) {
 
 /** Start `caseward serve` and resolve with its base URL once it says it is listening. */
 function startServer(dataDir) {
+  // This story signs people in with a password alone; the second factor has its own steps.
   const child = spawn(BIN, ['serve', '--data', dataDir, '--listen', '127.0.0.1:0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, CASEWARD_MFA_REQUIRED_ROLES: '' },
   });
   let log = '';
   child.stderr.on('data', (d) => (log += d));
@@ -94,6 +124,29 @@ async function appOrigin(apiOrigin) {
   const page = await fetch(apiOrigin + '/').then((r) => (r.ok ? r.text() : ''));
   assert.ok(page.includes('id="app"'), 'the caseward binary does not serve the web app: run `npm run build` before building it');
   return { origin: apiOrigin, close: async () => {} };
+}
+
+/** A signed-in API session outside the browser, for what the story sets up rather than shows. */
+async function apiSession(origin, username) {
+  const login = await fetch(`${origin}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  assert.equal(login.status, 200, `${username} signs in through the API`);
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  return async (method, path, body) => {
+    const response = await fetch(origin + path, {
+      method,
+      headers: { Cookie: cookie, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,6 +217,42 @@ async function fillValid(page, config, field, path) {
   }
 }
 
+/** A valid API value for a field (docs/API.md, "Field values"), for cases made through the API. */
+function apiValue(config, field) {
+  const text = (t) => (field.max_length ? t.slice(0, field.max_length) : t);
+  switch (field.type) {
+    case 'short_text':
+      return field.pattern ? sampleForPattern(field.pattern) : text('Sample text');
+    case 'long_text':
+      return text('Recorded for the browser test.');
+    case 'number': {
+      let value = Math.max(field.min ?? 0, Math.min(field.max ?? 10, 10));
+      return field.integer ? Math.ceil(value) : value;
+    }
+    case 'date':
+      return daysFromToday(-3650);
+    case 'date_time':
+      return new Date(Date.now() - 2 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    case 'yes_no':
+      return true;
+    case 'single_select':
+      return config.option_lists.find((l) => l.id === field.option_list).options[0].id;
+    case 'multi_select':
+      return [config.option_lists.find((l) => l.id === field.option_list).options[0].id];
+    case 'location': {
+      const level = field.min_level ?? 'region';
+      return config.locations.find((l) => l.level === level).code;
+    }
+    case 'repeating_group': {
+      const item = {};
+      for (const member of field.fields) item[member.id] = apiValue(config, member);
+      return Array.from({ length: Math.max(1, field.min_items ?? 0) }, () => ({ ...item }));
+    }
+    default:
+      throw new Error(`no value for a ${field.type} field`);
+  }
+}
+
 /** A value for the few simple patterns a configuration uses (digits, letters, dashes). */
 function sampleForPattern(pattern) {
   for (const candidate of ['A1', '123', '1234567', 'ABC-123', 'AB123456', '+211912345678', 'abc']) {
@@ -175,7 +264,7 @@ function sampleForPattern(pattern) {
 // ---------------------------------------------------------------------------------------------
 // The story
 
-describe('a case worker in the browser', { timeout: 180_000 }, () => {
+describe('a case worker in the browser', { timeout: 300_000 }, () => {
   let dataDir;
   let server;
   let origin;
@@ -190,10 +279,12 @@ describe('a case worker in the browser', { timeout: 180_000 }, () => {
   let groupNumber; // { path, field }: a number inside a repeating group's first entry
   let broken = false;
   let shot = 0;
+  let gbvCase; // { id, number, hidden: [field ids withheld from the supervisor] }
 
-  const screenshot = async (name) => {
+  /** A screenshot of the whole page, or (for a dialog) of what the viewport shows. */
+  const screenshot = async (name, { fullPage = true } = {}) => {
     shot += 1;
-    await page.screenshot({ path: join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage });
   };
 
   /** No WCAG 2.1 A/AA violation that axe-core can find on the page as it is now. */
@@ -209,9 +300,32 @@ describe('a case worker in the browser', { timeout: 180_000 }, () => {
     assert.deepEqual(violations, [], `accessibility problems on ${where}`);
   };
 
+  /** Sign out (when signed in) and sign in as someone else, through the UI. */
+  const signInAs = async (username, heading) => {
+    const signOut = page.locator('.topbar').getByRole('button', { name: 'Sign out' });
+    if (await signOut.count()) {
+      await signOut.click();
+      await page.locator('#username').waitFor();
+    }
+    await page.locator('#username').fill(username);
+    await page.locator('#password').fill(PASSWORD);
+    await page.locator('form button[type=submit]').click();
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+  };
+
+  /** Choose a person in a type-ahead picker by typing part of their name. */
+  const pickPerson = async (id, name) => {
+    const input = page.locator(`#${id}`);
+    await input.fill(name.slice(0, 6));
+    const option = page.locator(`#${id}--list [role=option]`, { hasText: name });
+    await option.first().waitFor();
+    await option.first().click();
+    assert.match(await input.inputValue(), new RegExp(name));
+  };
+
   /** A step of the story; once one fails, the rest are skipped rather than failing after it. */
-  const step = (name, fn) =>
-    it(name, async (t) => {
+  const step = (name, fn, options = {}) =>
+    it(name, options, async (t) => {
       if (broken) return t.skip('an earlier step failed');
       try {
         await fn();
@@ -228,10 +342,12 @@ describe('a case worker in the browser', { timeout: 180_000 }, () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), 'caseward-browser-'));
     await run(['init', '--data', dataDir]);
-    await run(
-      ['user', 'add', '--data', dataDir, '--username', 'worker1', '--display-name', 'Worker One', '--role', 'case_worker', '--password-stdin'],
-      { input: PASSWORD + '\n' },
-    );
+    for (const person of [{ username: 'worker1', displayName: 'Worker One', role: 'case_worker' }, ...PEOPLE]) {
+      await run(
+        ['user', 'add', '--data', dataDir, '--username', person.username, '--display-name', person.displayName, '--role', person.role, '--password-stdin'],
+        { input: PASSWORD + '\n' },
+      );
+    }
     server = startServer(dataDir);
     const apiOrigin = await server.ready;
     app = await appOrigin(apiOrigin);
@@ -426,4 +542,137 @@ describe('a case worker in the browser', { timeout: 180_000 }, () => {
     assert.ok(await noSideways(), 'the case page does not scroll sideways');
     await screenshot('phone-case');
   });
+
+  // -------------------------------------------------------------------------------------------
+  // Access control (docs/API.md, "Access control endpoints")
+
+  step('an administrator sees the Users page, no case screen, and makes a team', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await signInAs('admin1', 'Users');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    assert.equal(await nav.getByRole('link', { name: 'My cases' }).count(), 0, 'no case list in the navigation');
+    await nav.getByRole('link', { name: 'Teams' }).waitFor();
+    const rows = page.locator('#users-table tbody tr');
+    await rows.nth(PEOPLE.length).waitFor();
+    assert.ok((await rows.count()) >= 1 + PEOPLE.length, 'every user is listed');
+    assert.match(await page.locator('#users-table').innerText(), /worker1[\s\S]*Case worker/);
+    await screenshot('admin-users');
+    await assertAccessible('the users page');
+
+    // A case's address sends an administrator to their own page, not to a case screen.
+    await page.goto(`${origin}/#/cases/${caseId}`);
+    await page.waitForFunction(() => location.hash === '#/admin/users');
+    await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
+    assert.equal(await page.locator('#case-number, form.case-form, table.cases a.case-link').count(), 0, 'no case UI');
+
+    // The team: Supervisor One over Worker One and Worker Two, every case type.
+    await nav.getByRole('link', { name: 'Teams' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Teams' }).waitFor();
+    await page.locator('#team-create-open').click();
+    await page.locator('#team-dialog').waitFor();
+    await page.locator('#team-name').fill('North team');
+    await page.locator('#team-supervisor').selectOption({ label: 'Supervisor One (super1)' });
+    await assertAccessible('the new-team dialog');
+    await page.locator('#team-dialog button[type=submit]').click();
+    const card = page.locator('.team-card', { hasText: 'North team' });
+    await card.waitFor();
+    const picker = await card.locator('.member-add input[role=combobox]').getAttribute('id');
+    for (const name of ['Worker One', 'Worker Two']) {
+      await pickPerson(picker, name);
+      await card.locator('.member-add button[type=submit]').click();
+      await card.locator('.member-list', { hasText: name }).waitFor();
+    }
+    assert.match(await card.innerText(), /Supervisor One/);
+    await screenshot('admin-teams');
+    await assertAccessible('the teams page');
+  }, ACCESS);
+
+  step('a supervisor sees a team member\'s GBV case with [Restricted] in place of protected values', async () => {
+    // Worker One opens a GBV case through the API, with every protected field of its first
+    // stage filled in.
+    const gbv = config.case_types.find((c) => c.domain === 'gbv');
+    assert.ok(gbv, 'the configuration has a GBV case type');
+    const shown = gbv.sections.filter((s) => s.stage == null || s.stage === gbv.stages[0]).flatMap((s) => s.fields);
+    const fields = {};
+    for (const field of shown.filter((f) => f.required || f.classification !== 'standard')) fields[field.id] = apiValue(config, field);
+    const worker = await apiSession(origin, 'worker1');
+    const created = await worker('POST', '/api/v1/cases', { case_type: gbv.id, intensity: 1, fields });
+    assert.equal(created.status, 201, `the GBV case is created: ${JSON.stringify(created.body)}`);
+    const hidden = shown.filter((f) => f.classification !== 'standard').map((f) => f.id);
+    gbvCase = { id: created.body.id, number: created.body.case_number, hidden };
+
+    await signInAs('super1', 'My cases');
+    await page.getByRole('link', { name: gbvCase.number }).click();
+    await page.locator('#case-number').waitFor();
+    assert.equal((await page.locator('#case-relationship').innerText()).trim(), 'Team supervisor');
+    for (const id of hidden) {
+      const placeholder = page.locator(`#${domId(id)}`);
+      assert.match(await placeholder.innerText(), /\[Restricted\]/, `${id} shows [Restricted]`);
+      assert.equal(await page.locator(`:is(input, select, textarea)[id^="${domId(id)}"]`).count(), 0, `${id} has no input`);
+    }
+    // Standard values are there to read and work with.
+    const standard = shown.find((f) => f.classification === 'standard' && f.type === 'long_text' && fields[f.id]);
+    if (standard) assert.equal(await page.locator(`#${domId(standard.id)}`).inputValue(), fields[standard.id]);
+    // The placeholder says why, on focus.
+    const first = page.locator(`#${domId(hidden[0])}`);
+    await first.focus();
+    const why = page.locator(`#${domId(hidden[0])}--why`);
+    await why.waitFor();
+    assert.match(await why.innerText(), /visible only to the assigned case worker/);
+    await screenshot('supervisor-gbv-restricted');
+    await assertAccessible('a GBV case seen by the supervisor');
+
+    // The supervisor may reassign within the team: the dialog lists the team with caseloads.
+    await page.locator('#reassign-open').click();
+    await page.locator('#reassign-dialog .assignable').waitFor();
+    assert.match(await page.locator('#reassign-dialog').innerText(), /Worker Two[\s\S]*Caseload/);
+    await screenshot('supervisor-reassign-dialog', { fullPage: false });
+    await assertAccessible('the reassign dialog');
+    await page.locator('#reassign-dialog').getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('#reassign-dialog').waitFor({ state: 'detached' });
+  }, ACCESS);
+
+  step('the worker shares a case with a colleague, who then finds it in their list', async () => {
+    await signInAs('worker1', 'My cases');
+    await page.getByRole('link', { name: caseNumber }).click();
+    await page.locator('#case-number').waitFor();
+    await page.locator('#access-panel > summary').click();
+    await page.locator('#share-open').click();
+    await page.locator('#share-dialog').waitFor();
+    await pickPerson('share-user', 'Worker Two');
+    await page.locator('#share-reason').fill('Joint home visits with the education team.');
+    // A wrong password is refused at the field, and the worker stays signed in.
+    await page.locator('#share-password').fill('not my password');
+    await page.locator('#share-dialog button[type=submit]').click();
+    await page.locator('#share-password--error').waitFor();
+    assert.match(await page.locator('#share-password--error').innerText(), /not correct/);
+    assert.equal(await page.locator('#username').count(), 0, 'still signed in');
+    await page.locator('#share-password').fill(PASSWORD);
+    await screenshot('share-dialog', { fullPage: false });
+    await assertAccessible('the share dialog');
+    await page.locator('#share-dialog button[type=submit]').click();
+    await page.locator('#share-dialog').waitFor({ state: 'detached' });
+    await page.locator('#share-list', { hasText: 'Worker Two' }).waitFor();
+    await screenshot('case-shared');
+    await assertAccessible('the access panel');
+
+    await signInAs('worker2', 'My cases');
+    const link = page.getByRole('link', { name: caseNumber });
+    await link.waitFor();
+    await screenshot('colleague-list');
+    await link.click();
+    await page.locator('#case-number').waitFor();
+    assert.equal((await page.locator('#case-relationship').innerText()).trim(), 'Shared with you');
+  }, ACCESS);
+
+  step('a case address opened by someone without access shows the not-found page', async () => {
+    await signInAs('outsider1', 'My cases');
+    await page.goto(`${origin}/#/cases/${caseId}`);
+    await page.locator('#case-not-found').waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Case not found' }).waitFor();
+    assert.match(await page.locator('#case-not-found').innerText(), /may not exist, or you may not have access/);
+    assert.equal(await page.locator('#case-number').count(), 0);
+    await screenshot('not-found');
+    await assertAccessible('the not-found page');
+  }, ACCESS);
 });

@@ -31,7 +31,13 @@ pub const DEMO_USERS: &[(&str, &str, Role)] = &[
 /// Seed for the synthetic cases, so every demo instance holds the same cases.
 const DEMO_SEED: u64 = 2026;
 
-pub async fn demo(settings: &Settings, password: Password, cases: u32) -> Result<()> {
+pub async fn demo(settings: &Settings, password: Password, cases: u32, mfa: bool) -> Result<()> {
+    // Demo users log in with the password alone unless `--mfa` asks for the usual policy.
+    let mut settings = settings.clone();
+    if !mfa {
+        settings.mfa_required_roles.clear();
+    }
+    let settings = &settings;
     start_logging(settings);
     if let Err(error) = check_new_password(password.char_count()) {
         bail!("--demo-password: {error}");

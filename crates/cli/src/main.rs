@@ -69,6 +69,10 @@ enum Command {
         /// How many synthetic cases to create in a new instance.
         #[arg(long, default_value_t = 200)]
         cases: u32,
+        /// Require a second factor for supervisors, managers and administrators, as a real
+        /// instance does (they enrol at first login).
+        #[arg(long)]
+        mfa: bool,
     },
     /// Print the OpenAPI 3.1 document of the HTTP API.
     Openapi,
@@ -169,11 +173,13 @@ async fn run(cli: Cli) -> Result<()> {
             listen,
             demo_password,
             cases,
+            mfa,
         } => {
             demo::demo(
                 &settings(&cli.global, listen)?,
                 caseward_crypto::Password::new(demo_password),
                 cases,
+                mfa,
             )
             .await
         }

@@ -79,6 +79,7 @@ pub async fn run_server(
                 settings.session_absolute_hours,
             )),
             secure_cookies: settings.secure_cookies,
+            mfa_required_roles: settings.mfa_required_roles.clone(),
             ..ServerSettings::default()
         },
     );

@@ -2,6 +2,7 @@
 //! variables, then command-line flags. Each layer's errors name where the bad value came from.
 
 use anyhow::{Context, Result, anyhow, bail};
+use caseward_domain::user::Role;
 use caseward_store::StoreLocation;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -28,6 +29,8 @@ pub struct Layer {
     pub max_connections: Option<u32>,
     pub argon2_memory_kib: Option<u32>,
     pub argon2_iterations: Option<u32>,
+    /// Roles that must use a second factor, e.g. `["supervisor", "system_administrator"]`.
+    pub mfa_required_roles: Option<Vec<String>>,
 }
 
 impl Layer {
@@ -45,6 +48,7 @@ impl Layer {
             max_connections: other.max_connections.or(self.max_connections),
             argon2_memory_kib: other.argon2_memory_kib.or(self.argon2_memory_kib),
             argon2_iterations: other.argon2_iterations.or(self.argon2_iterations),
+            mfa_required_roles: other.mfa_required_roles.or(self.mfa_required_roles),
         }
     }
 
@@ -111,6 +115,15 @@ impl Layer {
                     layer.argon2_iterations =
                         Some(value.parse().map_err(|_| bad("not a whole number"))?)
                 }
+                "mfa_required_roles" => {
+                    layer.mfa_required_roles = Some(
+                        value
+                            .split(',')
+                            .map(|r| r.trim().to_string())
+                            .filter(|r| !r.is_empty())
+                            .collect(),
+                    )
+                }
                 _ => warnings.push(format!(
                     "environment variable {name} is not a Caseward setting; ignored"
                 )),
@@ -133,6 +146,7 @@ pub struct Settings {
     pub max_connections: u32,
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
+    pub mfa_required_roles: Vec<Role>,
 }
 
 impl Settings {
@@ -167,6 +181,20 @@ impl Settings {
             max_connections: layer.max_connections.unwrap_or(8),
             argon2_memory_kib: layer.argon2_memory_kib.unwrap_or(19 * 1024),
             argon2_iterations: layer.argon2_iterations.unwrap_or(2),
+            mfa_required_roles: match layer.mfa_required_roles {
+                None => vec![
+                    Role::Supervisor,
+                    Role::ProgrammeManager,
+                    Role::SystemAdministrator,
+                ],
+                Some(names) => names
+                    .iter()
+                    .map(|name| {
+                        Role::parse(name)
+                            .ok_or_else(|| anyhow!("mfa_required_roles: unknown role \"{name}\""))
+                    })
+                    .collect::<Result<_>>()?,
+            },
         };
         if settings.session_idle_minutes == 0 {
             bail!("session_idle_minutes: must be at least 1");
@@ -187,7 +215,7 @@ impl Settings {
             StoreLocation::Postgres(_) => format!("database_url = {:?}\n", self.store.to_string()),
         };
         format!(
-            "{store}listen = \"{}\"\n{}log = {:?}\nsession_idle_minutes = {}\nsession_absolute_hours = {}\nsecure_cookies = {}\nmax_connections = {}\nargon2_memory_kib = {}\nargon2_iterations = {}\n",
+            "{store}listen = \"{}\"\n{}log = {:?}\nsession_idle_minutes = {}\nsession_absolute_hours = {}\nsecure_cookies = {}\nmax_connections = {}\nargon2_memory_kib = {}\nargon2_iterations = {}\nmfa_required_roles = {:?}\n",
             self.listen,
             self.config_dir
                 .as_ref()
@@ -200,6 +228,10 @@ impl Settings {
             self.max_connections,
             self.argon2_memory_kib,
             self.argon2_iterations,
+            self.mfa_required_roles
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>(),
         )
     }
 }

@@ -135,7 +135,7 @@ async fn admin_view(state: &AppState, user: User) -> ApiResult<UserAdminView> {
         display_name: user.display_name,
         role: user.role.as_str().into(),
         disabled: user.disabled,
-        mfa_enabled: false,
+        mfa_enabled: user.mfa_enabled,
         teams: teams
             .into_iter()
             .map(|t| TeamRefView {

@@ -11,7 +11,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use caseward_crypto::{Password, SessionToken};
 use caseward_domain::throttle::{account_key, address_key};
-use caseward_store::{NewSession, User};
+use caseward_store::{NewSession, SessionStage, User};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use utoipa::ToSchema;
@@ -32,6 +32,8 @@ pub struct UserView {
     pub display_name: String,
     /// `case_worker`, `supervisor`, `programme_manager` or `system_administrator`.
     pub role: String,
+    /// A second factor is set up.
+    pub mfa_enabled: bool,
 }
 
 impl From<&User> for UserView {
@@ -41,6 +43,7 @@ impl From<&User> for UserView {
             username: user.username.clone(),
             display_name: user.display_name.clone(),
             role: user.role.as_str().into(),
+            mfa_enabled: user.mfa_enabled,
         }
     }
 }
@@ -48,6 +51,11 @@ impl From<&User> for UserView {
 #[derive(Serialize, ToSchema)]
 pub struct LoginResponse {
     user: UserView,
+    /// What login still needs: absent when done; `second_factor` (send a code to
+    /// `/api/v1/auth/second-factor`) or `enrolment` (set up a second factor with
+    /// `/api/v1/auth/mfa/enrol` and `/api/v1/auth/mfa/confirm`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next: Option<String>,
 }
 
 /// Log in with a username and password; sets the session cookie.
@@ -58,6 +66,7 @@ pub struct LoginResponse {
     responses(
         (status = 200, description = "Logged in; the session cookie is set", body = LoginResponse),
         (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts from this account or address", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn login(
     State(state): State<AppState>,
@@ -135,6 +144,13 @@ pub async fn login(
     if let Some(hash) = rehash {
         state.store.set_password_hash(user.id, &hash, now).await?;
     }
+    let stage = if user.mfa_enabled {
+        SessionStage::SecondFactor
+    } else if state.settings.mfa_required_roles.contains(&user.role) {
+        SessionStage::Enrolment
+    } else {
+        SessionStage::Full
+    };
     let token = SessionToken::generate(&mut rand::rngs::OsRng);
     let lifetime = state.settings.session_absolute_timeout;
     state
@@ -142,6 +158,7 @@ pub async fn login(
         .create_session(NewSession {
             token_digest: token.digest().0,
             user_id: user.id,
+            stage,
             now,
             expires_at: now + lifetime,
         })
@@ -156,6 +173,7 @@ pub async fn login(
         [(header::SET_COOKIE, cookie)],
         Json(LoginResponse {
             user: UserView::from(&user),
+            next: (stage != SessionStage::Full).then(|| stage.as_str().to_string()),
         }),
     )
         .into_response())

@@ -14,6 +14,7 @@ mod config_api;
 mod consents;
 mod extract;
 mod health;
+mod mfa;
 mod problem;
 mod projection_json;
 mod reauth;
@@ -64,6 +65,9 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
+        .routes(routes!(mfa::second_factor))
+        .routes(routes!(mfa::enrol))
+        .routes(routes!(mfa::confirm_enrolment))
         .routes(routes!(config_api::get_config))
         .routes(routes!(cases::list_cases, cases::create_case))
         .routes(routes!(cases::get_case, cases::update_case))

@@ -61,6 +61,8 @@ pub enum ApiError {
     Forbidden(String),
     #[error("the password or code confirming a sensitive action was wrong")]
     ConfirmationFailed,
+    #[error("the second-factor code was not accepted")]
+    CodeRejected,
     #[error("too many failed logins")]
     TooManyRequests { retry_after_seconds: i64 },
     #[error("caseload above maximum")]
@@ -113,6 +115,11 @@ impl ApiError {
                 StatusCode::FORBIDDEN,
                 "forbidden",
                 "You do not have access to this",
+            ),
+            Self::CodeRejected => (
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "The code was not accepted",
             ),
             Self::TooManyRequests { .. } => (
                 StatusCode::TOO_MANY_REQUESTS,

@@ -7,31 +7,58 @@ use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use caseward_crypto::SessionToken;
-use caseward_store::User;
+use caseward_store::{SessionStage, User};
 
 pub const SESSION_COOKIE: &str = "caseward_session";
 
-/// The user behind the request's session.
+/// The user behind the request's fully logged-in session (password and, where required, the
+/// second factor).
 #[derive(Debug, Clone)]
 pub struct CurrentUser(pub User);
 
-impl FromRequestParts<AppState> for CurrentUser {
+/// Any live session, also one still awaiting its second factor or its enrolment; only the
+/// login steps accept it.
+#[derive(Debug, Clone)]
+pub struct LoginSession {
+    pub user: User,
+    pub stage: SessionStage,
+    pub token_digest: [u8; 32],
+}
+
+impl FromRequestParts<AppState> for LoginSession {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = cookie(parts, SESSION_COOKIE)
             .and_then(SessionToken::parse)
             .ok_or(ApiError::Unauthenticated)?;
-        let user = state
+        let digest = token.digest().0;
+        let session = state
             .store
             .session_user(
-                &token.digest().0,
+                &digest,
                 state.clock.now(),
                 state.settings.session_idle_timeout,
             )
             .await?
             .ok_or(ApiError::Unauthenticated)?;
-        Ok(Self(user))
+        Ok(Self {
+            user: session.user,
+            stage: session.stage,
+            token_digest: digest,
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let session = LoginSession::from_request_parts(parts, state).await?;
+        if session.stage != SessionStage::Full {
+            return Err(ApiError::Unauthenticated);
+        }
+        Ok(Self(session.user))
     }
 }
 

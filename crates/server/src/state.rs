@@ -22,6 +22,10 @@ pub struct ServerSettings {
     pub body_limit: usize,
     /// Failed-login limits per account and per source address.
     pub throttle: caseward_domain::throttle::ThrottlePolicy,
+    /// Roles that must use a second factor (TOTP) to log in.
+    pub mfa_required_roles: Vec<caseward_domain::user::Role>,
+    /// The issuer name shown in authenticator apps.
+    pub mfa_issuer: String,
 }
 
 impl Default for ServerSettings {
@@ -32,6 +36,12 @@ impl Default for ServerSettings {
             secure_cookies: false,
             body_limit: 1024 * 1024,
             throttle: caseward_domain::throttle::ThrottlePolicy::default(),
+            mfa_required_roles: vec![
+                caseward_domain::user::Role::Supervisor,
+                caseward_domain::user::Role::ProgrammeManager,
+                caseward_domain::user::Role::SystemAdministrator,
+            ],
+            mfa_issuer: "Caseward".into(),
         }
     }
 }

@@ -70,7 +70,46 @@ pub trait Store: Send + Sync + 'static {
         token_digest: &[u8; 32],
         now: DateTime<Utc>,
         idle_timeout: Duration,
-    ) -> Result<Option<User>>;
+    ) -> Result<Option<Session>>;
+
+    /// Move a session to another stage (after the second factor, or enrolment).
+    async fn set_session_stage(&self, token_digest: &[u8; 32], stage: SessionStage) -> Result<()>;
+
+    /// The user's TOTP secret (pending or enabled) and last accepted step.
+    async fn second_factor(&self, user: UserId) -> Result<Option<SecondFactor>>;
+
+    /// Keep a new TOTP secret awaiting confirmation; the user's second factor is off until
+    /// [`Store::enable_second_factor`].
+    async fn set_pending_second_factor(
+        &self,
+        user: UserId,
+        secret: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// Turn the second factor on, with the step of the confirming code and fresh recovery
+    /// code hashes (replacing any earlier ones).
+    async fn enable_second_factor(
+        &self,
+        user: UserId,
+        step: i64,
+        recovery_hashes: &[Vec<u8>],
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// Record `step` as used if it is later than the last accepted one; false means replay.
+    async fn accept_totp_step(&self, user: UserId, step: i64) -> Result<bool>;
+
+    /// The user's unused recovery code hashes.
+    async fn recovery_code_hashes(&self, user: UserId) -> Result<Vec<Vec<u8>>>;
+
+    /// Mark a recovery code used; false if it was already used (or never existed).
+    async fn use_recovery_code(
+        &self,
+        user: UserId,
+        hash: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
 
     async fn delete_session(&self, token_digest: &[u8; 32]) -> Result<()>;
 

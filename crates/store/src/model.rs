@@ -25,6 +25,8 @@ pub struct User {
     pub display_name: String,
     pub role: Role,
     pub disabled: bool,
+    /// A second factor (TOTP) is set up and required at login.
+    pub mfa_enabled: bool,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -49,8 +51,57 @@ impl std::fmt::Debug for Credentials {
 pub struct NewSession {
     pub token_digest: [u8; 32],
     pub user_id: UserId,
+    pub stage: SessionStage,
     pub now: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+}
+
+/// How far a session has got through login.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionStage {
+    /// Fully logged in.
+    Full,
+    /// The password was accepted; the second factor is awaited.
+    SecondFactor,
+    /// The password was accepted; a second factor is required but not yet set up.
+    Enrolment,
+}
+
+impl SessionStage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Full => "full",
+            Self::SecondFactor => "second_factor",
+            Self::Enrolment => "enrolment",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Full, Self::SecondFactor, Self::Enrolment]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+
+/// A live session: its user and stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub user: User,
+    pub stage: SessionStage,
+}
+
+/// A user's TOTP secret and the last time step accepted (replay protection).
+pub struct SecondFactor {
+    pub secret: Vec<u8>,
+    pub last_step: Option<i64>,
+}
+
+impl std::fmt::Debug for SecondFactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecondFactor")
+            .field("last_step", &self.last_step)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The name of a user as shown next to a case.

@@ -9,8 +9,8 @@ use caseward_domain::user::Role;
 use caseward_store::testing::{Backend, TestDatabase};
 use caseward_store::{
     CaseFilter, CaseUpdate, ConsentWithdrawal, NewCase, NewFieldGrant, NewSession, NewShare,
-    NewTeam, NewUser, Reach, Reassignment, Revocation, Store, StoreError, TeamChanges, User,
-    UserChanges,
+    NewTeam, NewUser, Reach, Reassignment, Revocation, SessionStage, Store, StoreError,
+    TeamChanges, User, UserChanges,
 };
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use std::collections::HashSet;
@@ -55,6 +55,7 @@ conformance!(
     users_are_listed_and_updated_with_versions,
     list_reach_agrees_with_the_access_policy,
     login_failures_lock_a_key_for_a_while,
+    second_factor_steps_and_recovery_codes_are_single_use,
 );
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {
@@ -158,6 +159,7 @@ async fn sessions_expire_when_idle_or_old(store: Arc<dyn Store>) {
     let start = at(2, 8);
     store
         .create_session(NewSession {
+            stage: SessionStage::Full,
             token_digest: [1; 32],
             user_id: worker.id,
             now: start,
@@ -170,7 +172,7 @@ async fn sessions_expire_when_idle_or_old(store: Arc<dyn Store>) {
     for _ in 0..35 {
         now += Duration::minutes(20);
         let found = store.session_user(&[1; 32], now, idle).await.unwrap();
-        assert_eq!(found.map(|u| u.id), Some(worker.id), "alive at {now}");
+        assert_eq!(found.map(|s| s.user.id), Some(worker.id), "alive at {now}");
     }
     now += Duration::minutes(20);
     assert!(now >= start + Duration::hours(12));
@@ -186,6 +188,7 @@ async fn sessions_expire_when_idle_or_old(store: Arc<dyn Store>) {
     // Left idle for 30 minutes, a session ends, and stays ended.
     store
         .create_session(NewSession {
+            stage: SessionStage::Full,
             token_digest: [2; 32],
             user_id: worker.id,
             now: start,
@@ -211,6 +214,7 @@ async fn sessions_expire_when_idle_or_old(store: Arc<dyn Store>) {
     // Logout removes it; an unknown digest finds nothing.
     store
         .create_session(NewSession {
+            stage: SessionStage::Full,
             token_digest: [3; 32],
             user_id: worker.id,
             now: start,
@@ -1064,7 +1068,10 @@ async fn login_failures_lock_a_key_for_a_while(store: Arc<dyn Store>) {
         lock
     );
     assert_eq!(
-        store.locked_until(std::slice::from_ref(&other), now).await.unwrap(),
+        store
+            .locked_until(std::slice::from_ref(&other), now)
+            .await
+            .unwrap(),
         None
     );
     assert_eq!(
@@ -1092,4 +1099,107 @@ async fn login_failures_lock_a_key_for_a_while(store: Arc<dyn Store>) {
             .unwrap()
             .is_none()
     );
+}
+
+async fn second_factor_steps_and_recovery_codes_are_single_use(store: Arc<dyn Store>) {
+    let worker = user(&store, "worker1").await;
+    assert!(store.second_factor(worker.id).await.unwrap().is_none());
+    store
+        .set_pending_second_factor(worker.id, &[7; 20], at(2, 8))
+        .await
+        .unwrap();
+    let pending = store.second_factor(worker.id).await.unwrap().unwrap();
+    assert_eq!(pending.secret, vec![7; 20]);
+    assert!(
+        !store
+            .user_by_id(worker.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .mfa_enabled,
+        "pending until confirmed"
+    );
+    store
+        .enable_second_factor(worker.id, 100, &[vec![1; 48], vec![2; 48]], at(2, 9))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .user_by_id(worker.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .mfa_enabled
+    );
+    assert_eq!(
+        store
+            .second_factor(worker.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .last_step,
+        Some(100)
+    );
+    assert!(
+        !store.accept_totp_step(worker.id, 100).await.unwrap(),
+        "the confirming step is used"
+    );
+    assert!(store.accept_totp_step(worker.id, 101).await.unwrap());
+    assert!(
+        !store.accept_totp_step(worker.id, 101).await.unwrap(),
+        "a replay is refused"
+    );
+    assert!(
+        !store.accept_totp_step(worker.id, 99).await.unwrap(),
+        "an older step is refused"
+    );
+    assert_eq!(
+        store.recovery_code_hashes(worker.id).await.unwrap().len(),
+        2
+    );
+    assert!(
+        store
+            .use_recovery_code(worker.id, &[1; 48], at(3, 9))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .use_recovery_code(worker.id, &[1; 48], at(3, 9))
+            .await
+            .unwrap(),
+        "once only"
+    );
+    assert_eq!(
+        store.recovery_code_hashes(worker.id).await.unwrap(),
+        vec![vec![2u8; 48]]
+    );
+
+    // Sessions carry their stage; a session can be promoted.
+    store
+        .create_session(NewSession {
+            stage: SessionStage::SecondFactor,
+            token_digest: [5; 32],
+            user_id: worker.id,
+            now: at(3, 9),
+            expires_at: at(3, 21),
+        })
+        .await
+        .unwrap();
+    let session = store
+        .session_user(&[5; 32], at(3, 9), Duration::minutes(30))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(session.stage, SessionStage::SecondFactor);
+    store
+        .set_session_stage(&[5; 32], SessionStage::Full)
+        .await
+        .unwrap();
+    let session = store
+        .session_user(&[5; 32], at(3, 9), Duration::minutes(30))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(session.stage, SessionStage::Full);
 }

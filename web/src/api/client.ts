@@ -2,18 +2,36 @@
 // the `caseward` binary, and the session is the HttpOnly cookie the server sets at login.
 
 import type {
+  AssignableUser,
   Case,
+  CaseAccessList,
   CaseListQuery,
   CasePage,
   Config,
+  Consent,
+  ConsentRequest,
   CreateCaseRequest,
+  CreatedCase,
+  CreateUserRequest,
+  DirectoryEntry,
+  FieldGrant,
+  FieldGrantRequest,
   FieldProblem,
   Health,
   LoginRequest,
   LoginResponse,
   Problem,
+  ReassignRequest,
+  ReassignResponse,
+  ReasonRequest,
+  Share,
+  ShareRequest,
+  Team,
+  TeamRequest,
   UpdateCaseRequest,
+  UpdateUserRequest,
   User,
+  UserAdmin,
 } from './types';
 
 const PROBLEM_PREFIX = 'urn:caseward:problem:';
@@ -40,6 +58,12 @@ export class ApiError extends Error {
   get problem(): string {
     if (this.status === 0) return 'network';
     return this.type.startsWith(PROBLEM_PREFIX) ? this.type.slice(PROBLEM_PREFIX.length) : this.type;
+  }
+
+  /** A 401 `confirmation-failed`: the password (or code) re-asked for a sensitive action was
+   * wrong. The person is still signed in and nothing was written. */
+  get confirmationRefused(): boolean {
+    return this.status === 401 && this.problem === 'confirmation-failed';
   }
 }
 
@@ -103,7 +127,7 @@ async function toError(response: Response): Promise<ApiError> {
 }
 
 interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH';
+  method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   body?: unknown;
   /** Do not report a 401 to the unauthenticated handler (login, session probe). */
   quiet401?: boolean;
@@ -135,7 +159,8 @@ async function request<T>(path: string, options: RequestOptions = {}): Promise<T
   }
   if (!response.ok) {
     const error = await toError(response);
-    if (error.status === 401 && !options.quiet401) onUnauthenticated?.();
+    // A wrong confirmation password is a 401 too, but the session is alive: not a sign-out.
+    if (error.status === 401 && !options.quiet401 && !error.confirmationRefused) onUnauthenticated?.();
     throw error;
   }
   if (response.status === 204) return undefined as T;
@@ -153,6 +178,8 @@ function query(params: Record<string, string | number | undefined>): string {
 }
 
 const V1 = '/api/v1';
+
+const seg = encodeURIComponent;
 
 export const api = {
   /** `GET /healthz`: the process is alive. */
@@ -184,11 +211,69 @@ export const api = {
         per_page: params.per_page,
       })}`,
     ),
-  /** `POST /api/v1/cases`: 201 with the new case, 422 with field errors. */
-  createCase: (body: CreateCaseRequest) => request<Case>(`${V1}/cases`, { method: 'POST', body }),
+  /** `POST /api/v1/cases`: 201 with the new case and the creator's caseload, 422 with field
+   * errors, 409 `caseload-exceeded` above the maximum caseload without an override. */
+  createCase: (body: CreateCaseRequest) => request<CreatedCase>(`${V1}/cases`, { method: 'POST', body }),
   /** `GET /api/v1/cases/{id}`. */
   getCase: (id: string) => request<Case>(`${V1}/cases/${encodeURIComponent(id)}`),
   /** `PATCH /api/v1/cases/{id}`: only the changed fields; 409 when `version` is stale. */
   updateCase: (id: string, body: UpdateCaseRequest) =>
     request<Case>(`${V1}/cases/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
+
+  // Access control (docs/API.md, "Access control endpoints"). A case the user may not reach
+  // is 404; an action their relationship does not allow is 403 with a `detail` in words.
+
+  /** `GET /api/v1/cases/{id}/access`: shares and field grants (assigned worker, supervisor). */
+  caseAccess: (id: string) => request<CaseAccessList>(`${V1}/cases/${seg(id)}/access`),
+  /** `POST /api/v1/cases/{id}/shares`: 403 for a GBV case without the survivor's consent. */
+  share: (id: string, body: ShareRequest) =>
+    request<Share>(`${V1}/cases/${seg(id)}/shares`, { method: 'POST', body }),
+  /** `DELETE /api/v1/cases/{id}/shares/{user_id}`. */
+  revokeShare: (id: string, userId: string, body: ReasonRequest) =>
+    request<void>(`${V1}/cases/${seg(id)}/shares/${seg(userId)}`, { method: 'DELETE', body }),
+  /** `POST /api/v1/cases/{id}/field-grants` (assigned worker; a restricted field). */
+  grantField: (id: string, body: FieldGrantRequest) =>
+    request<FieldGrant>(`${V1}/cases/${seg(id)}/field-grants`, { method: 'POST', body }),
+  /** `DELETE /api/v1/cases/{id}/field-grants/{user_id}/{field_id}`. */
+  revokeFieldGrant: (id: string, userId: string, fieldId: string, body: ReasonRequest) =>
+    request<void>(`${V1}/cases/${seg(id)}/field-grants/${seg(userId)}/${seg(fieldId)}`, { method: 'DELETE', body }),
+  /** `GET /api/v1/cases/{id}/assignable`: team members with their caseloads. */
+  assignable: (id: string) => request<AssignableUser[]>(`${V1}/cases/${seg(id)}/assignable`),
+  /** `POST /api/v1/cases/{id}/reassign`: 409 `caseload-exceeded` above the maximum unless
+   * `override_reason` is given. */
+  reassign: (id: string, body: ReassignRequest) =>
+    request<ReassignResponse>(`${V1}/cases/${seg(id)}/reassign`, { method: 'POST', body }),
+  /** `GET /api/v1/directory`: users who can hold cases. */
+  directory: () => request<DirectoryEntry[]>(`${V1}/directory`),
+
+  /** `GET /api/v1/cases/{id}/consents`. */
+  consents: (id: string) => request<Consent[]>(`${V1}/cases/${seg(id)}/consents`),
+  /** `POST /api/v1/cases/{id}/consents` (assigned worker). */
+  recordConsent: (id: string, body: ConsentRequest) =>
+    request<Consent>(`${V1}/cases/${seg(id)}/consents`, { method: 'POST', body }),
+  /** `POST /api/v1/cases/{id}/consents/{consent_id}/withdraw`: access relying on it ends. */
+  withdrawConsent: (id: string, consentId: string, body: ReasonRequest) =>
+    request<Consent>(`${V1}/cases/${seg(id)}/consents/${seg(consentId)}/withdraw`, { method: 'POST', body }),
+
+  /** `GET /api/v1/users` (system administrators, programme managers). */
+  users: () => request<UserAdmin[]>(`${V1}/users`),
+  /** `POST /api/v1/users`. */
+  createUser: (body: CreateUserRequest) =>
+    request<UserAdmin>(`${V1}/users`, { method: 'POST', body }),
+  /** `PATCH /api/v1/users/{id}`: 409 when `version` is stale; nobody changes their own role. */
+  updateUser: (id: string, body: UpdateUserRequest) =>
+    request<UserAdmin>(`${V1}/users/${seg(id)}`, { method: 'PATCH', body }),
+  /** `GET /api/v1/teams` (system administrators). */
+  teams: () => request<Team[]>(`${V1}/teams`),
+  /** `POST /api/v1/teams`. */
+  createTeam: (body: TeamRequest) => request<Team>(`${V1}/teams`, { method: 'POST', body }),
+  /** `PATCH /api/v1/teams/{id}`. */
+  updateTeam: (id: string, body: TeamRequest) =>
+    request<Team>(`${V1}/teams/${seg(id)}`, { method: 'PATCH', body }),
+  /** `PUT /api/v1/teams/{id}/members/{user_id}`. */
+  addTeamMember: (id: string, userId: string) =>
+    request<Team>(`${V1}/teams/${seg(id)}/members/${seg(userId)}`, { method: 'PUT' }),
+  /** `DELETE /api/v1/teams/{id}/members/{user_id}`: ends the member's live sessions. */
+  removeTeamMember: (id: string, userId: string) =>
+    request<Team>(`${V1}/teams/${seg(id)}/members/${seg(userId)}`, { method: 'DELETE' }),
 };

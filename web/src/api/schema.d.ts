@@ -58,6 +58,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/mfa/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm the second factor with a first code; turns it on and returns recovery codes. */
+        post: operations["confirm_enrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/enrol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start setting up a second factor: a new secret, as text, URI and QR code. Until confirmed,
+         *     login does not ask for it.
+         */
+        post: operations["enrol"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/second-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Complete a login that awaits its second factor. */
+        post: operations["second_factor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases": {
         parameters: {
             query?: never;
@@ -539,6 +593,10 @@ export interface components {
             /** @description `within`, `above_recommended` or `above_maximum_overridden`. */
             status: string;
         };
+        CodeRequest: {
+            /** @description A 6-digit code from the authenticator app, or a recovery code. */
+            code: string;
+        };
         ConfigView: {
             case_types: components["schemas"]["CaseTypeView"][];
             closure_reasons: components["schemas"]["LabelledView"][];
@@ -598,6 +656,18 @@ export interface components {
             /** Format: uuid */
             id: string;
             username: string;
+        };
+        EnrolRequest: {
+            /** @description The user's password; needed to replace a second factor from a full session. */
+            confirm_password?: string | null;
+        };
+        EnrolmentView: {
+            /** @description The `otpauth://` URI the QR code holds. */
+            otpauth_uri: string;
+            /** @description The QR code as an SVG document. */
+            qr_svg: string;
+            /** @description The secret in base32, for typing into an authenticator app. */
+            secret: string;
         };
         FieldGrantRequest: {
             confirm_password: string;
@@ -677,6 +747,12 @@ export interface components {
             username: string;
         };
         LoginResponse: {
+            /**
+             * @description What login still needs: absent when done; `second_factor` (send a code to
+             *     `/api/v1/auth/second-factor`) or `enrolment` (set up a second factor with
+             *     `/api/v1/auth/mfa/enrol` and `/api/v1/auth/mfa/confirm`).
+             */
+            next?: string | null;
             user: components["schemas"]["UserView"];
         };
         NewUserRequest: {
@@ -729,9 +805,16 @@ export interface components {
             /** Format: uuid */
             user_id?: string | null;
         };
+        RecoveryCodesView: {
+            /** @description One-time codes for when the authenticator is lost. Shown once; keep them safe. */
+            recovery_codes: string[];
+        };
         RevokeRequest: {
             /** @description Why access ends; recorded. */
             reason: string;
+        };
+        SecondFactorView: {
+            user: components["schemas"]["UserView"];
         };
         SectionView: {
             fields: components["schemas"]["FieldView"][];
@@ -831,6 +914,8 @@ export interface components {
             display_name: string;
             /** Format: uuid */
             id: string;
+            /** @description A second factor is set up. */
+            mfa_enabled: boolean;
             /** @description `case_worker`, `supervisor`, `programme_manager` or `system_administrator`. */
             role: string;
             username: string;
@@ -868,6 +953,15 @@ export interface operations {
             };
             /** @description Wrong username or password */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed attempts from this account or address */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -913,6 +1007,107 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirm_enrolment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    enrol: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrolRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    second_factor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecondFactorView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

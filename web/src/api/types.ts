@@ -7,7 +7,8 @@
 // - the JSON values of a case's fields (docs/API.md, "Field values"), which the document
 //   declares as a free-form object;
 // - closed sets of strings the app relies on (field types, classifications, location levels,
-//   roles), which the document types as plain `string`.
+//   roles, case relationships, caseload statuses, consent scopes), which the document types as
+//   plain `string`.
 //
 // Each of those replaces one member of a generated type through `Narrow`, which only accepts a
 // replacement that fits the generated member: a change of the document that breaks one fails
@@ -37,8 +38,12 @@ export type Role = 'case_worker' | 'supervisor' | 'programme_manager' | 'system_
 
 export type User = Narrow<Schemas['UserView'], { role: Role }>;
 
+/** A user named on a case (`Case.assigned_to`, shares, grants, teams): id, username, display
+ * name. */
+export type UserRef = Schemas['UserRefView'];
+
 /** The user a case is assigned to, as carried in `Case.assigned_to`. */
-export type UserSummary = Schemas['UserRefView'];
+export type UserSummary = UserRef;
 
 export type LoginRequest = Schemas['LoginRequest'];
 
@@ -73,7 +78,14 @@ export interface FieldChanges {
 /** A row of `GET /api/v1/cases`: a case without its fields. */
 export type CaseSummary = Schemas['CaseSummaryView'];
 
-export type Case = Narrow<Schemas['CaseView'], { fields: CaseFields }>;
+export type CaseRelationship = 'assigned' | 'shared' | 'supervisor';
+
+/** `Case.access`: how the signed-in user stands to the case and what they may do with it. */
+export type CaseAccess = Narrow<Schemas['CaseAccessView'], { relationship: CaseRelationship }>;
+
+/** A case as the signed-in user may see it: `fields` holds only what they may see, and
+ * `restricted` the paths of values that exist but are withheld (`contacts[0].phone`). */
+export type Case = Narrow<Schemas['CaseView'], { fields: CaseFields; access: CaseAccess }>;
 
 /** The query of `GET /api/v1/cases`. */
 export type CaseListQuery = NonNullable<operations['list_cases']['parameters']['query']>;
@@ -84,6 +96,78 @@ export type CasePage = Schemas['CasePage'];
 export type CreateCaseRequest = Narrow<Schemas['CreateCaseRequest'], { fields?: CaseFields }>;
 
 export type UpdateCaseRequest = Narrow<Schemas['UpdateCaseRequest'], { fields: FieldChanges }>;
+
+// ---------------------------------------------------------------------------------------------
+// Caseloads, sharing, field grants, reassignment
+
+/** A worker's intensity-weighted load against the case type's limits, in cases. */
+export type Caseload = Pick<Schemas['CaseloadView'], 'load' | 'recommended' | 'maximum'>;
+
+export type CaseloadStatus = 'within' | 'above_recommended' | 'above_maximum_overridden';
+
+/** The caseload an assignment leaves its worker with. */
+export type CaseloadOutcome = Narrow<Schemas['CaseloadView'], { status: CaseloadStatus }>;
+
+/** `POST /api/v1/cases`: the new case and its worker's caseload. */
+export type CreatedCase = Narrow<
+  Schemas['CreatedCaseView'],
+  { fields: CaseFields; access: CaseAccess; caseload: CaseloadOutcome }
+>;
+
+/** `GET /api/v1/cases/{id}/access`. */
+export type CaseAccessList = Schemas['CaseAccessList'];
+
+export type Share = Schemas['ShareView'];
+
+export type FieldGrant = Schemas['FieldGrantView'];
+
+export type ShareRequest = Schemas['ShareRequest'];
+
+export type FieldGrantRequest = Schemas['FieldGrantRequest'];
+
+/** The body of revocations and withdrawals: `{reason}`. */
+export type ReasonRequest = Schemas['RevokeRequest'];
+
+/** A team member a case may be reassigned to, with their current caseload. */
+export type AssignableUser = Schemas['AssignableView'];
+
+export type ReassignRequest = Schemas['ReassignRequest'];
+
+export type ReassignResponse = Narrow<Schemas['ReassignedView'], { case: Case; caseload: CaseloadOutcome }>;
+
+/** `GET /api/v1/directory`: users who can hold cases. */
+export type DirectoryEntry = Schemas['DirectoryEntry'];
+
+// ---------------------------------------------------------------------------------------------
+// Consent
+
+/** Which information a consent covers: every field up to a classification, or named fields
+ * (exactly one of the two). */
+export type ConsentInformation = Narrow<Schemas['InformationView'], { up_to?: 'standard' | 'restricted' | null }>;
+
+/** To whom: a user (`user_id`) or another organisation (`agency`), exactly one of the two. */
+export type ConsentRecipient = Schemas['RecipientView'];
+
+export type Consent = Narrow<Schemas['ConsentView'], { information: ConsentInformation }>;
+
+export type ConsentRequest = Narrow<Schemas['ConsentRequest'], { information: ConsentInformation }>;
+
+// ---------------------------------------------------------------------------------------------
+// Users and teams (administration)
+
+export type TeamRef = Schemas['TeamRefView'];
+
+export type UserAdmin = Narrow<Schemas['UserAdminView'], { role: Role }>;
+
+export type CreateUserRequest = Narrow<Schemas['NewUserRequest'], { role: Role }>;
+
+export type UpdateUserRequest = Narrow<Schemas['UserChangeRequest'], { role?: Role | null }>;
+
+export type Team = Schemas['TeamView'];
+
+/** Creating a team, or changing one (absent members stay as they are; `supervisor_id: null`
+ * removes the supervisor). */
+export type TeamRequest = Schemas['TeamRequest'];
 
 /** The intensities a person can choose: 1 low, 2 medium, 3 high. The document types a case's
  * intensity as an integer, so values read from the server stay `number`. */

@@ -9,7 +9,7 @@ import { stageLabel } from '../labels';
 import { errorMap, focusPath, type ShownError } from './errors';
 import { FormContext, SectionForm } from './Fields';
 import { ReadOnlySection } from './ReadOnly';
-import { sectionsAt, sectionsNotAt, type Draft, type Drafts } from './model';
+import { NOTHING_WITHHELD, sectionsAt, sectionsNotAt, type Draft, type Drafts, type Withheld } from './model';
 
 export function ErrorSummary({ errors }: { errors: ShownError[] }) {
   if (errors.length === 0) return null;
@@ -36,6 +36,8 @@ export function ErrorSummary({ errors }: { errors: ShownError[] }) {
   );
 }
 
+const EMPTY: CaseFields = {};
+
 export function CaseForm({
   config,
   caseType,
@@ -47,6 +49,7 @@ export function CaseForm({
   otherStageValues,
   onSubmit,
   lead,
+  withheld = NOTHING_WITHHELD,
   children,
 }: {
   config: Config;
@@ -56,14 +59,21 @@ export function CaseForm({
   onChange: (id: string, change: (previous: Draft | undefined) => Draft) => void;
   errors: ShownError[];
   disabled: boolean;
-  /** When given, sections of other stages are shown read-only with these values. */
+  /** The case's values as the server sent them: sections of other stages are shown
+   * read-only with them (and repeating groups seen only in part). */
   otherStageValues?: CaseFields;
   onSubmit: () => void;
   /** Shown above the sections, below the error summary. */
   lead?: ComponentChildren;
+  /** What the user may not see or write of this case (nothing for a new case). */
+  withheld?: Withheld;
   children: ComponentChildren;
 }) {
-  const context = useMemo(() => ({ config, errors: errorMap(errors), disabled }), [config, errors, disabled]);
+  const values = otherStageValues ?? EMPTY;
+  const context = useMemo(
+    () => ({ config, errors: errorMap(errors), disabled, withheld, values }),
+    [config, errors, disabled, withheld, values],
+  );
   const current = sectionsAt(caseType, stage);
   const others = otherStageValues ? sectionsNotAt(caseType, stage) : [];
   const jump = (id: string) => (e: Event) => {
@@ -130,6 +140,7 @@ export function CaseForm({
                   section={section}
                   values={otherStageValues}
                   stageName={section.stage ? stageLabel(config, section.stage) : ''}
+                  withheld={withheld}
                 />
               ))}
             </section>

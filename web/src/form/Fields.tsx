@@ -5,8 +5,10 @@ import type { ComponentChildren } from 'preact';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type {
+  CaseFields,
   Config,
   Field,
+  GroupItem,
   LocationField,
   MultiSelectField,
   RepeatingGroupField,
@@ -15,10 +17,14 @@ import type {
 } from '../api';
 import { label, t } from '../i18n';
 import type { ErrorMap } from './errors';
+import { ValueRow } from './ReadOnly';
+import { LockedField, RestrictedField } from './Restricted';
 import {
   domId,
   emptyDraft,
+  groupReadOnly,
   LEVELS,
+  lockedField,
   locationChain,
   locationChildren,
   membersOf,
@@ -28,12 +34,17 @@ import {
   type Draft,
   type Drafts,
   type Row,
+  type Withheld,
 } from './model';
 
 export interface FormContextValue {
   config: Config;
   errors: ErrorMap;
   disabled: boolean;
+  /** Values the user may not see or write: shown as "[Restricted]", never sent. */
+  withheld: Withheld;
+  /** The case's values as the server sent them, for groups shown read-only. */
+  values: CaseFields;
 }
 
 export const FormContext = createContext<FormContextValue | null>(null);
@@ -468,8 +479,52 @@ function RepeatingGroupControl({ field, path, value, update }: ControlProps & { 
   );
 }
 
-/** The input(s) for one field of any type. */
+/** A repeating group the user sees only in part: its entries read-only, withheld members as
+ * "[Restricted]" (writing the group would replace values they cannot see). */
+function ReadOnlyGroup({ field, path }: { field: Field; path: string }) {
+  const { config, values, withheld } = useForm();
+  const id = domId(path);
+  const raw = values[field.id];
+  const items = Array.isArray(raw) ? (raw as GroupItem[]) : [];
+  return (
+    <div class="field readonly-group" data-path={path} id={id} role="group" aria-labelledby={`${id}--label`}>
+      <span class="field-label" id={`${id}--label`}>
+        {label(field.label)}
+      </span>
+      <p class="hint">{t('form.groupReadOnly')}</p>
+      {items.length === 0 ? (
+        <p class="muted">{t('form.noEntries')}</p>
+      ) : (
+        <ol class="entries">
+          {items.map((item, index) => (
+            <li class="entry" key={index}>
+              <h4 class="entry-head">{t('form.entry', { n: index + 1 })}</h4>
+              <dl class="ro-list">
+                {membersOf(field).map((member) => (
+                  <ValueRow
+                    key={member.id}
+                    config={config}
+                    field={member}
+                    value={item[member.id]}
+                    path={`${path}[${index}].${member.id}`}
+                    withheld={withheld}
+                  />
+                ))}
+              </dl>
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}
+
+/** The input(s) for one field of any type, or what stands in for them when withheld. */
 export function FieldControl(props: ControlProps) {
+  const { withheld } = useForm();
+  if (withheld.paths.has(props.path)) return <RestrictedField field={props.field} path={props.path} />;
+  if (lockedField(withheld, props.field)) return <LockedField field={props.field} path={props.path} />;
+  if (groupReadOnly(withheld, props.field, props.path)) return <ReadOnlyGroup field={props.field} path={props.path} />;
   switch (props.field.type) {
     case 'yes_no':
       return <YesNoField {...props} />;

@@ -1,8 +1,10 @@
-// Read-only rendering of values: sections collected at another stage than the case's.
+// Read-only rendering of values: sections collected at another stage than the case's, and
+// repeating groups the user sees only in part. Withheld values show as "[Restricted]".
 
 import type { CaseFields, Config, Field, FieldValue, GroupItem, Section } from '../api';
 import { formatDate, formatDateTime, formatNumber, label, t } from '../i18n';
-import { locationChain, membersOf, optionsOf } from './model';
+import { domId, lockedField, locationChain, membersOf, NOTHING_WITHHELD, optionsOf, type Withheld } from './model';
+import { RestrictedValue } from './Restricted';
 
 export function displayValue(config: Config, field: Field, value: FieldValue | undefined): string {
   if (value === undefined || value === null) return t('case.notRecorded');
@@ -36,7 +38,30 @@ export function displayValue(config: Config, field: Field, value: FieldValue | u
   }
 }
 
-function ValueRow({ config, field, value }: { config: Config; field: Field; value: FieldValue | undefined }) {
+/** One field and its value; `path` is its API path (`contacts[0].phone` for a member). */
+export function ValueRow({
+  config,
+  field,
+  value,
+  path,
+  withheld,
+}: {
+  config: Config;
+  field: Field;
+  value: FieldValue | undefined;
+  path: string;
+  withheld: Withheld;
+}) {
+  if (withheld.paths.has(path)) {
+    return (
+      <div class="ro-row">
+        <dt>{label(field.label)}</dt>
+        <dd>
+          <RestrictedValue id={`ro-${domId(path)}`} />
+        </dd>
+      </div>
+    );
+  }
   if (field.type === 'repeating_group') {
     const items = Array.isArray(value) ? (value as GroupItem[]) : [];
     return (
@@ -51,7 +76,14 @@ function ValueRow({ config, field, value }: { config: Config; field: Field; valu
                 <li key={index}>
                   <dl class="ro-list">
                     {membersOf(field).map((member) => (
-                      <ValueRow key={member.id} config={config} field={member} value={item[member.id]} />
+                      <ValueRow
+                        key={member.id}
+                        config={config}
+                        field={member}
+                        value={item[member.id]}
+                        path={`${path}[${index}].${member.id}`}
+                        withheld={withheld}
+                      />
                     ))}
                   </dl>
                 </li>
@@ -67,7 +99,7 @@ function ValueRow({ config, field, value }: { config: Config; field: Field; valu
     <div class="ro-row">
       <dt>{label(field.label)}</dt>
       <dd class={empty ? 'muted' : undefined}>
-        <bdi>{displayValue(config, field, value)}</bdi>
+        <bdi>{empty && lockedField(withheld, field) ? t('form.lockedField') : displayValue(config, field, value)}</bdi>
       </dd>
     </div>
   );
@@ -79,13 +111,15 @@ export function ReadOnlySection({
   section,
   values,
   stageName,
+  withheld = NOTHING_WITHHELD,
 }: {
   config: Config;
   section: Section;
   values: CaseFields;
   stageName: string;
+  withheld?: Withheld;
 }) {
-  const recorded = section.fields.filter((f) => values[f.id] !== undefined).length;
+  const recorded = section.fields.filter((f) => values[f.id] !== undefined || withheld.paths.has(f.id)).length;
   return (
     <details class="card readonly-section">
       <summary>
@@ -96,7 +130,7 @@ export function ReadOnlySection({
       </summary>
       <dl class="ro-list">
         {section.fields.map((field) => (
-          <ValueRow key={field.id} config={config} field={field} value={values[field.id]} />
+          <ValueRow key={field.id} config={config} field={field} value={values[field.id]} path={field.id} withheld={withheld} />
         ))}
       </dl>
     </details>

@@ -252,16 +252,19 @@ export function collect(
  * What changed between the drafts the page started from and the current ones: the new value
  * of each changed field, `null` for a cleared one. Comparing API values made by the same
  * conversion keeps round-trip differences (seconds of a date_time, say) from counting.
+ * Fields the user may not write (see `Withheld`) are never part of it.
  */
 export function changes(
   sections: Section[],
   before: Drafts,
   after: Drafts,
+  withheld: Withheld = NOTHING_WITHHELD,
 ): { fields: FieldChanges; problems: LocalProblem[] } {
   const fields: FieldChanges = {};
   const problems: LocalProblem[] = [];
   for (const section of sections) {
     for (const field of section.fields) {
+      if (unwritable(withheld, field)) continue;
       const old = toApi(field, before[field.id], field.id, []);
       const now = toApi(field, after[field.id], field.id, problems);
       if (JSON.stringify(old) !== JSON.stringify(now)) {
@@ -270,6 +273,45 @@ export function changes(
     }
   }
   return { fields, problems };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Withheld values (docs/API.md, "Field projection in Case")
+
+/** What the signed-in user may not see of a case. The server decides; this only reads what it
+ * said, so that the form shows "[Restricted]" instead of an input and never sends such a field. */
+export interface Withheld {
+  /** The case's `restricted`: paths of values that exist but are withheld
+   * (`safety_plan`, `contacts[0].phone`). */
+  paths: ReadonlySet<string>;
+  /** Confidential fields are the assigned worker's alone: for anyone else they are hidden
+   * even while empty, so the form does not offer to fill them in. */
+  confidentialHidden: boolean;
+}
+
+export const NOTHING_WITHHELD: Withheld = { paths: new Set(), confidentialHidden: false };
+
+export function withheldFor(restricted: string[], relationship: string): Withheld {
+  return { paths: new Set(restricted), confidentialHidden: relationship !== 'assigned' };
+}
+
+/** Hidden whether or not it has a value: a confidential field for someone not assigned. */
+export function lockedField(withheld: Withheld, field: Field): boolean {
+  return withheld.confidentialHidden && field.classification === 'confidential';
+}
+
+/** A repeating group the user sees only in part: some member is withheld or locked. Writing a
+ * group replaces all of it, so such a group is shown read-only and never sent. */
+export function groupReadOnly(withheld: Withheld, field: Field, path: string): boolean {
+  if (field.type !== 'repeating_group') return false;
+  const prefix = `${path}[`;
+  for (const p of withheld.paths) if (p.startsWith(prefix)) return true;
+  return membersOf(field).some((m) => lockedField(withheld, m));
+}
+
+/** Whether a top-level field must be left out of an update. */
+export function unwritable(withheld: Withheld, field: Field): boolean {
+  return withheld.paths.has(field.id) || lockedField(withheld, field) || groupReadOnly(withheld, field, field.id);
 }
 
 // ---------------------------------------------------------------------------------------------

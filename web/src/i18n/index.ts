@@ -43,6 +43,12 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   );
 }
 
+/** Text set apart from its surroundings for the bidirectional algorithm (U+2068 … U+2069), so
+ * that a case number such as `GBV-2026-00014` keeps its order inside an Arabic sentence. */
+export function isolate(text: string): string {
+  return `\u2068${text}\u2069`;
+}
+
 /** Whether the UI has a string for this key (validation codes come from the server). */
 export function hasMessage(key: string): key is MessageKey {
   return key in en;

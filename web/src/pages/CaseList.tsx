@@ -168,6 +168,7 @@ export function CaseListPage({ config, params }: { config: Config; params: URLSe
                 <th scope="col">{t('list.col.type')}</th>
                 <th scope="col">{t('list.col.stage')}</th>
                 <th scope="col">{t('list.col.intensity')}</th>
+                <th scope="col">{t('list.col.assigned')}</th>
                 <th scope="col">{t('list.col.updated')}</th>
               </tr>
             </thead>
@@ -185,6 +186,9 @@ export function CaseListPage({ config, params }: { config: Config; params: URLSe
                   </td>
                   <td data-label={t('list.col.intensity')}>
                     <span class={`intensity i${String(c.intensity)}`}>{intensityLabel(c.intensity)}</span>
+                  </td>
+                  <td data-label={t('list.col.assigned')}>
+                    <bdi>{c.assigned_to.display_name}</bdi>
                   </td>
                   <td data-label={t('list.col.updated')}>
                     <time dateTime={c.updated_at}>{formatDateTime(c.updated_at)}</time>

@@ -1,19 +1,41 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type Case, type CaseType, type Config, type FieldProblem } from '../api';
-import { ErrorNotice, Loading, PageTitle } from '../components';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import {
+  api,
+  ApiError,
+  type Case,
+  type CaseloadOutcome,
+  type CaseType,
+  type Config,
+  type FieldProblem,
+  type User,
+} from '../api';
+import { AccessPanel } from '../case/AccessPanel';
+import { ConsentPanel } from '../case/ConsentPanel';
+import { ReassignDialog } from '../case/ReassignDialog';
+import { CaseloadNotice } from '../caseload';
+import { describeActionError, ErrorNotice, Loading, PageTitle } from '../components';
 import { CaseForm } from '../form/CaseForm';
 import { focusFirstError, toShown } from '../form/errors';
 import type { LocalProblem } from '../form/model';
-import { caseDrafts, changes, sectionsAt, type Draft, type Drafts } from '../form/model';
+import { caseDrafts, changes, sectionsAt, withheldFor, type Draft, type Drafts } from '../form/model';
 import { formatDateTime, t } from '../i18n';
 import { intensityLabel, stageLabel, typeName } from '../labels';
+import { homeRoute } from '../roles';
 import { href, setLeaveGuard } from '../router';
 import { takeRememberedCase } from '../state';
+import { CaseNotFoundPage, NoAccessPage } from './Problem';
 
-export function CaseViewPage({ config, id }: { config: Config; id: string }) {
+interface CaseloadShown {
+  outcome: CaseloadOutcome;
+  /** Whose caseload: null for the signed-in user's own. */
+  name: string | null;
+}
+
+export function CaseViewPage({ config, id, me }: { config: Config; id: string; me: User }) {
   const [item, setItem] = useState<Case | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [message, setMessage] = useState('');
+  const [caseload, setCaseload] = useState<CaseloadShown | null>(null);
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
@@ -22,6 +44,7 @@ export function CaseViewPage({ config, id }: { config: Config; id: string }) {
     if (handed) {
       setItem(handed.item);
       setMessage(handed.message);
+      setCaseload(handed.caseload ? { outcome: handed.caseload, name: null } : null);
       return;
     }
     setItem(null);
@@ -35,6 +58,10 @@ export function CaseViewPage({ config, id }: { config: Config; id: string }) {
     };
   }, [id, attempt]);
 
+  if (loadError instanceof ApiError && loadError.status === 404) return <CaseNotFoundPage home={homeRoute(me.role)} />;
+  if (loadError instanceof ApiError && loadError.status === 403) {
+    return <NoAccessPage home={homeRoute(me.role)} detail={loadError.detail} />;
+  }
   if (loadError) {
     return (
       <>
@@ -64,7 +91,9 @@ export function CaseViewPage({ config, id }: { config: Config; id: string }) {
       caseType={caseType}
       initial={item}
       initialMessage={message}
+      initialCaseload={caseload}
       onReloaded={() => setMessage('')}
+      me={me}
     />
   );
 }
@@ -81,6 +110,10 @@ function CaseHeader({ config, item }: { config: Config; item: Case }) {
   return (
     <div class="case-head card">
       <dl class="facts">
+        <div>
+          <dt>{t('case.yourAccess')}</dt>
+          <dd id="case-relationship">{t(`relationship.${item.access.relationship}`)}</dd>
+        </div>
         <div>
           <dt>{t('case.type')}</dt>
           <dd>{typeName(config, item.case_type)}</dd>
@@ -123,15 +156,24 @@ function CaseEditor({
   caseType,
   initial,
   initialMessage,
+  initialCaseload,
   onReloaded,
+  me,
 }: {
   config: Config;
   caseType: CaseType;
   initial: Case;
   initialMessage: string;
+  initialCaseload: CaseloadShown | null;
   onReloaded: () => void;
+  me: User;
 }) {
   const [item, setItem] = useState(initial);
+  const [caseload, setCaseload] = useState<CaseloadShown | null>(initialCaseload);
+  const [reassigning, setReassigning] = useState(false);
+  const access = item.access;
+  const withheld = useMemo(() => withheldFor(item.restricted, item.access.relationship), [item]);
+  const readOnly = !access.may_update;
   const [base, setBase] = useState<Drafts>(() => caseDrafts(caseType, initial.fields ?? {}));
   const [drafts, setDrafts] = useState<Drafts>(base);
   // Problems as received; shown (labels, messages) in the current language at each render.
@@ -144,7 +186,7 @@ function CaseEditor({
   const [focusErrors, setFocusErrors] = useState(0);
   const stage = item.stage;
   const sections = sectionsAt(caseType, stage);
-  const dirty = drafts !== base && Object.keys(changes(sections, base, drafts).fields).length > 0;
+  const dirty = drafts !== base && Object.keys(changes(sections, base, drafts, withheld).fields).length > 0;
 
   useEffect(() => {
     if (!dirty) return;
@@ -174,8 +216,8 @@ function CaseEditor({
   };
 
   const save = async () => {
-    if (busy) return;
-    const { fields, problems: local } = changes(sections, base, drafts);
+    if (busy || readOnly) return;
+    const { fields, problems: local } = changes(sections, base, drafts, withheld);
     if (local.length) {
       setProblems(local);
       setFocusErrors((n) => n + 1);
@@ -199,7 +241,8 @@ function CaseEditor({
         setProblems([]);
         setConflict(true);
         requestAnimationFrame(() => document.getElementById('reload-case')?.focus());
-      } else if (caught instanceof ApiError && caught.status === 422 && caught.errors.length > 0) {
+      } else if (caught instanceof ApiError && (caught.status === 422 || caught.status === 403) && caught.errors.length > 0) {
+        // A 403 naming fields: values withheld from this user, placed where they were typed.
         setProblems(caught.errors);
         setFocusErrors((n) => n + 1);
       } else {
@@ -238,11 +281,29 @@ function CaseEditor({
             {item.case_number}
           </span>
         </PageTitle>
+        {access.may_reassign && (
+          <button type="button" class="button secondary" id="reassign-open" onClick={() => setReassigning(true)}>
+            {t('reassign.open')}
+          </button>
+        )}
       </div>
       <CaseHeader config={config} item={item} />
       <div class="status-line" role="status" aria-live="polite">
         {status && <p class="notice success">{status}</p>}
       </div>
+      {caseload && <CaseloadNotice outcome={caseload.outcome} name={caseload.name} />}
+      {reassigning && (
+        <ReassignDialog
+          item={item}
+          onClose={() => setReassigning(false)}
+          onDone={(result, name) => {
+            setReassigning(false);
+            adopt(result.case);
+            setStatus(t('reassign.done', { name }));
+            setCaseload({ outcome: result.caseload, name });
+          }}
+        />
+      )}
       {conflict && (
         <div class="notice warning conflict" role="alert">
           <p>
@@ -254,7 +315,15 @@ function CaseEditor({
           </button>
         </div>
       )}
-      {failure ? <ErrorNotice error={failure} /> : null}
+      {failure ? (
+        <div class="notice error" role="alert">
+          <p>{describeActionError(failure)}</p>
+        </div>
+      ) : null}
+      {readOnly && <p class="notice info" id="read-only-note">{t('case.readOnly')}</p>}
+      {/* Who has access, and consents, are for the assigned worker and the team supervisor. */}
+      {access.may_share && <AccessPanel config={config} caseType={caseType} item={item} me={me} />}
+      {access.may_share && <ConsentPanel config={config} caseType={caseType} item={item} />}
       <CaseForm
         config={config}
         caseType={caseType}
@@ -262,13 +331,16 @@ function CaseEditor({
         drafts={drafts}
         onChange={onChange}
         errors={errors}
-        disabled={false}
+        disabled={readOnly}
         otherStageValues={item.fields ?? {}}
+        withheld={withheld}
         onSubmit={save}
       >
-        <button type="submit" class="button primary" aria-disabled={busy} aria-busy={busy}>
-          {busy ? t('case.saving') : t('case.save')}
-        </button>
+        {!readOnly && (
+          <button type="submit" class="button primary" aria-disabled={busy} aria-busy={busy}>
+            {busy ? t('case.saving') : t('case.save')}
+          </button>
+        )}
       </CaseForm>
     </>
   );

@@ -1,19 +1,20 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type Case, type CaseType, type Config, type FieldProblem, type Intensity } from '../api';
+import { api, ApiError, type CaseType, type Config, type FieldProblem, type Intensity, type User } from '../api';
 import { ErrorNotice, PageTitle } from '../components';
+import { TextField } from '../dialog';
 import { CaseForm } from '../form/CaseForm';
 import { focusFirstError, toShown } from '../form/errors';
 import type { LocalProblem } from '../form/model';
 import { caseDrafts, collect, domId, initialStage, sectionsAt, type Draft, type Drafts } from '../form/model';
-import { label, t } from '../i18n';
+import { isolate, label, t } from '../i18n';
 import { stageLabel } from '../labels';
 import { href, navigate, setLeaveGuard } from '../router';
 import { rememberCase } from '../state';
 
-export function NewCasePage({ config, caseTypeId }: { config: Config; caseTypeId: string | null }) {
+export function NewCasePage({ config, caseTypeId, me }: { config: Config; caseTypeId: string | null; me: User }) {
   const caseType = caseTypeId ? config.case_types.find((c) => c.id === caseTypeId) : undefined;
   if (!caseType) return <ChooseType config={config} />;
-  return <NewCaseForm key={caseType.id} config={config} caseType={caseType} />;
+  return <NewCaseForm key={caseType.id} config={config} caseType={caseType} me={me} />;
 }
 
 function ChooseType({ config }: { config: Config }) {
@@ -66,7 +67,7 @@ function ChooseType({ config }: { config: Config }) {
   );
 }
 
-function NewCaseForm({ config, caseType }: { config: Config; caseType: CaseType }) {
+function NewCaseForm({ config, caseType, me }: { config: Config; caseType: CaseType; me: User }) {
   const stage = initialStage(caseType);
   const [drafts, setDrafts] = useState<Drafts>(() => caseDrafts(caseType, {}));
   const [intensity, setIntensity] = useState<number>(caseType.default_intensity);
@@ -77,6 +78,11 @@ function NewCaseForm({ config, caseType }: { config: Config; caseType: CaseType 
   const [busy, setBusy] = useState(false);
   const [dirty, setDirty] = useState(false);
   const [focusErrors, setFocusErrors] = useState(0);
+  /** The server's figures when the case would take its creator above the maximum caseload. */
+  const [exceeded, setExceeded] = useState<string | null>(null);
+  const [override, setOverride] = useState('');
+  const [overrideError, setOverrideError] = useState('');
+  const mayOverride = me.role === 'supervisor';
 
   useEffect(() => {
     if (!dirty) return;
@@ -107,22 +113,35 @@ function NewCaseForm({ config, caseType }: { config: Config; caseType: CaseType 
       setFocusErrors((n) => n + 1);
       return;
     }
+    const overriding = exceeded !== null && mayOverride;
+    if (overriding && !override.trim()) {
+      setOverrideError(t('new.overrideRequired'));
+      document.getElementById('new-override')?.focus();
+      return;
+    }
+    setOverrideError('');
     setBusy(true);
     setFailure(null);
     try {
-      const body =
-        intensity !== caseType.default_intensity
-          ? { case_type: caseType.id, intensity, fields }
-          : { case_type: caseType.id, fields };
-      const created: Case = await api.createCase(body);
+      const body = {
+        case_type: caseType.id,
+        fields,
+        ...(intensity !== caseType.default_intensity ? { intensity } : {}),
+        ...(overriding ? { caseload_override_reason: override.trim() } : {}),
+      };
+      const { caseload, ...created } = await api.createCase(body);
       setProblems([]);
       setLeaveGuard(null);
-      rememberCase(created, t('case.created', { number: created.case_number }));
+      rememberCase(created, t('case.created', { number: isolate(created.case_number) }), caseload);
       navigate({ name: 'case', id: created.id }, true);
     } catch (caught) {
       if (caught instanceof ApiError && caught.status === 422 && caught.errors.length > 0) {
         setProblems(caught.errors);
         setFocusErrors((n) => n + 1);
+      } else if (caught instanceof ApiError && caught.status === 409 && caught.problem === 'caseload-exceeded') {
+        setProblems([]);
+        setExceeded(caught.detail ?? '');
+        requestAnimationFrame(() => document.getElementById(mayOverride ? 'new-override' : 'new-exceeded')?.focus());
       } else {
         setProblems([]);
         setFailure(caught);
@@ -154,11 +173,40 @@ function NewCaseForm({ config, caseType }: { config: Config; caseType: CaseType 
         disabled={false}
         onSubmit={submit}
         lead={
-          <IntensityField value={intensity} onChange={setIntensity} error={errors.find((e) => e.path === 'intensity')?.message} />
+          <>
+            {exceeded !== null && (
+              <div class="card exceeded-box">
+                <div class="notice error" role="alert" id="new-exceeded" tabIndex={-1}>
+                  <p>
+                    <strong>{t('new.exceededTitle')}</strong>
+                  </p>
+                  {exceeded && (
+                    <p>
+                      <bdi>{exceeded}</bdi>
+                    </p>
+                  )}
+                  {!mayOverride && <p>{t('new.exceededWorker')}</p>}
+                </div>
+                {mayOverride && (
+                  <TextField
+                    id="new-override"
+                    label={t('new.override')}
+                    hint={t('new.overrideHint')}
+                    multiline
+                    required
+                    value={override}
+                    onInput={setOverride}
+                    error={overrideError || undefined}
+                  />
+                )}
+              </div>
+            )}
+            <IntensityField value={intensity} onChange={setIntensity} error={errors.find((e) => e.path === 'intensity')?.message} />
+          </>
         }
       >
         <button type="submit" class="button primary" aria-disabled={busy} aria-busy={busy}>
-          {busy ? t('new.creating') : t('new.create')}
+          {busy ? t('new.creating') : exceeded !== null && mayOverride ? t('new.createOverride') : t('new.create')}
         </button>
         <a class="button secondary" href={href({ name: 'list', params: new URLSearchParams() })}>
           {t('common.cancel')}

@@ -6,5 +6,6 @@ mod support;
 mod authorization;
 mod canary;
 mod cases;
+mod mfa;
 mod throttle;
 mod world;

@@ -160,7 +160,7 @@ impl crate::Store for SqliteStore {
         token_digest: &[u8; 32],
         now: chrono::DateTime<chrono::Utc>,
         idle_timeout: chrono::Duration,
-    ) -> Result<Option<crate::User>> {
+    ) -> Result<Option<crate::Session>> {
         users::session_user(self, token_digest, now, idle_timeout).await
     }
 
@@ -307,5 +307,53 @@ impl crate::Store for SqliteStore {
 
     async fn clear_login_failures(&self, key: &str) -> Result<()> {
         throttle::clear_login_failures(self, key).await
+    }
+
+    async fn set_session_stage(
+        &self,
+        token_digest: &[u8; 32],
+        stage: crate::SessionStage,
+    ) -> Result<()> {
+        users::set_session_stage(self, token_digest, stage).await
+    }
+
+    async fn second_factor(&self, user: uuid::Uuid) -> Result<Option<crate::SecondFactor>> {
+        users::second_factor(self, user).await
+    }
+
+    async fn set_pending_second_factor(
+        &self,
+        user: uuid::Uuid,
+        secret: &[u8],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        users::set_pending_second_factor(self, user, secret, now).await
+    }
+
+    async fn enable_second_factor(
+        &self,
+        user: uuid::Uuid,
+        step: i64,
+        recovery_hashes: &[Vec<u8>],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        users::enable_second_factor(self, user, step, recovery_hashes, now).await
+    }
+
+    async fn accept_totp_step(&self, user: uuid::Uuid, step: i64) -> Result<bool> {
+        users::accept_totp_step(self, user, step).await
+    }
+
+    async fn recovery_code_hashes(&self, user: uuid::Uuid) -> Result<Vec<Vec<u8>>> {
+        users::recovery_code_hashes(self, user).await
+    }
+
+    async fn use_recovery_code(
+        &self,
+        user: uuid::Uuid,
+        hash: &[u8],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool> {
+        users::use_recovery_code(self, user, hash, now).await
     }
 }

@@ -1,7 +1,9 @@
 //! Users and sessions on SQLite.
 
 use super::SqliteStore;
-use crate::{Credentials, NewSession, NewUser, Result, StoreError, User};
+use crate::{
+    Credentials, NewSession, NewUser, Result, SecondFactor, Session, SessionStage, StoreError, User,
+};
 use caseward_domain::user::Role;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::sqlite::SqliteRow;
@@ -9,7 +11,7 @@ use sqlx::{Row, SqlitePool};
 use uuid::Uuid;
 
 const USER_COLUMNS: &str =
-    "id, username, display_name, role, disabled, version, created_at, updated_at";
+    "id, username, display_name, role, disabled, mfa_enabled, version, created_at, updated_at";
 
 pub(super) fn user_from_row(row: &SqliteRow) -> Result<User> {
     let role: String = row.try_get("role")?;
@@ -20,6 +22,7 @@ pub(super) fn user_from_row(row: &SqliteRow) -> Result<User> {
         role: Role::parse(&role)
             .ok_or_else(|| StoreError::Corrupt(format!("unknown role {role}")))?,
         disabled: row.try_get("disabled")?,
+        mfa_enabled: row.try_get("mfa_enabled")?,
         version: row.try_get("version")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
@@ -49,6 +52,7 @@ pub(super) async fn create_user(store: &SqliteStore, user: NewUser) -> Result<Us
         display_name: user.display_name,
         role: user.role,
         disabled: false,
+        mfa_enabled: false,
         version: 1,
         created_at: user.now,
         updated_at: user.now,
@@ -103,12 +107,13 @@ pub(super) async fn set_password_hash(
 
 pub(super) async fn create_session(store: &SqliteStore, session: NewSession) -> Result<()> {
     let mut tx = store.begin_write().await?;
-    sqlx::query("INSERT INTO sessions (token_digest, user_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+    sqlx::query("INSERT INTO sessions (token_digest, user_id, created_at, last_seen_at, expires_at, stage) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(&session.token_digest[..])
         .bind(session.user_id)
         .bind(session.now)
         .bind(session.now)
         .bind(session.expires_at)
+        .bind(session.stage.as_str())
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -123,9 +128,9 @@ pub(super) async fn session_user(
     digest: &[u8; 32],
     now: DateTime<Utc>,
     idle_timeout: Duration,
-) -> Result<Option<User>> {
+) -> Result<Option<Session>> {
     let row = sqlx::query(&format!(
-        "SELECT s.last_seen_at AS last_seen_at, s.expires_at AS expires_at, {}
+        "SELECT s.last_seen_at AS last_seen_at, s.expires_at AS expires_at, s.stage AS stage, {}
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_digest = ?",
         USER_COLUMNS
             .split(", ")
@@ -140,6 +145,9 @@ pub(super) async fn session_user(
     let last_seen: DateTime<Utc> = row.try_get("last_seen_at")?;
     let expires: DateTime<Utc> = row.try_get("expires_at")?;
     let user = user_from_row(&row)?;
+    let stage: String = row.try_get("stage")?;
+    let stage = SessionStage::parse(&stage)
+        .ok_or_else(|| StoreError::Corrupt(format!("session stage {stage}")))?;
     if now >= expires || now - last_seen >= idle_timeout || user.disabled {
         delete_session(store, digest).await?;
         return Ok(None);
@@ -153,7 +161,7 @@ pub(super) async fn session_user(
             .await?;
         tx.commit().await?;
     }
-    Ok(Some(user))
+    Ok(Some(Session { user, stage }))
 }
 
 pub(super) async fn delete_session(store: &SqliteStore, digest: &[u8; 32]) -> Result<()> {
@@ -214,4 +222,136 @@ pub(super) async fn update_user(
     let user = user_from_row(&row)?;
     tx.commit().await?;
     Ok(user)
+}
+
+pub(super) async fn set_session_stage(
+    store: &SqliteStore,
+    digest: &[u8; 32],
+    stage: SessionStage,
+) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    let done = sqlx::query("UPDATE sessions SET stage = $1 WHERE token_digest = $2")
+        .bind(stage.as_str())
+        .bind(&digest[..])
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn second_factor(store: &SqliteStore, user: Uuid) -> Result<Option<SecondFactor>> {
+    let row = sqlx::query("SELECT totp_secret, totp_last_step FROM users WHERE id = $1")
+        .bind(user)
+        .fetch_optional(&store.reader)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let secret: Option<Vec<u8>> = row.try_get("totp_secret")?;
+    Ok(secret.map(|secret| SecondFactor {
+        secret,
+        last_step: row.try_get("totp_last_step").ok().flatten(),
+    }))
+}
+
+pub(super) async fn set_pending_second_factor(
+    store: &SqliteStore,
+    user: Uuid,
+    secret: &[u8],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    let done = sqlx::query(
+        "UPDATE users SET totp_secret = $1, totp_last_step = NULL, mfa_enabled = $2, version = version + 1, updated_at = $3
+         WHERE id = $4",
+    )
+    .bind(secret)
+    .bind(false)
+    .bind(now)
+    .bind(user)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn enable_second_factor(
+    store: &SqliteStore,
+    user: Uuid,
+    step: i64,
+    hashes: &[Vec<u8>],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    let done = sqlx::query(
+        "UPDATE users SET mfa_enabled = $1, totp_last_step = $2, version = version + 1, updated_at = $3
+         WHERE id = $4 AND totp_secret IS NOT NULL",
+    )
+    .bind(true)
+    .bind(step)
+    .bind(now)
+    .bind(user)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+        .bind(user)
+        .execute(&mut *tx)
+        .await?;
+    for hash in hashes {
+        sqlx::query("INSERT INTO recovery_codes (user_id, hash) VALUES ($1, $2)")
+            .bind(user)
+            .bind(hash.as_slice())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn accept_totp_step(store: &SqliteStore, user: Uuid, step: i64) -> Result<bool> {
+    let mut tx = store.begin_write().await?;
+    let done = sqlx::query(
+        "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+    )
+    .bind(step)
+    .bind(user)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub(super) async fn recovery_code_hashes(store: &SqliteStore, user: Uuid) -> Result<Vec<Vec<u8>>> {
+    Ok(
+        sqlx::query_scalar(
+            "SELECT hash FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
+        )
+        .bind(user)
+        .fetch_all(&store.reader)
+        .await?,
+    )
+}
+
+pub(super) async fn use_recovery_code(
+    store: &SqliteStore,
+    user: Uuid,
+    hash: &[u8],
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let mut tx = store.begin_write().await?;
+    let done = sqlx::query("UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND hash = $3 AND used_at IS NULL")
+        .bind(now)
+        .bind(user)
+        .bind(hash)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(done.rows_affected() >= 1)
 }

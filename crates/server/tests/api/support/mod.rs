@@ -91,8 +91,16 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// A server without a second-factor requirement (tests of it use `start_with`).
     pub async fn start(backend: Backend) -> Self {
-        Self::start_with(backend, ServerSettings::default()).await
+        Self::start_with(
+            backend,
+            ServerSettings {
+                mfa_required_roles: Vec::new(),
+                ..ServerSettings::default()
+            },
+        )
+        .await
     }
 
     pub async fn start_with(backend: Backend, settings: ServerSettings) -> Self {

@@ -1,0 +1,392 @@
+// The case page's "Access and sharing" panel, for the assigned worker and the team supervisor
+// (GET /cases/{id}/access): who the case is shared with, who may see which restricted field,
+// and the dialogs that change it. Every change asks for a reason; giving access also asks for
+// the person's own password.
+
+import { useEffect, useState } from 'preact/hooks';
+import { api, type Case, type CaseAccessList, type CaseType, type Config, type FieldGrant, type Share, type User, type UserRef } from '../api';
+import { ErrorNotice, Loading } from '../components';
+import { ConfirmPasswordField, Dialog, DialogForm, focusFirstInvalid, placeErrors, TextField, type FieldErrors } from '../dialog';
+import { formatDateTime, isolate, label, t } from '../i18n';
+import { survivorControlled } from './access';
+import { personName, UserPicker } from '../UserPicker';
+import { ReasonDialog, useDirectory } from './common';
+
+type Open =
+  | { kind: 'share' }
+  | { kind: 'revoke-share'; share: Share }
+  | { kind: 'grant' }
+  | { kind: 'revoke-grant'; grant: FieldGrant }
+  | null;
+
+/** Top-level fields classified `restricted`: the ones a field grant can open. */
+function grantableFields(caseType: CaseType) {
+  return caseType.sections.flatMap((s) => s.fields).filter((f) => f.classification === 'restricted');
+}
+
+export function AccessPanel({ config, caseType, item, me }: { config: Config; caseType: CaseType; item: Case; me: User }) {
+  const access = item.access;
+  const [opened, setOpened] = useState(false);
+  const [data, setData] = useState<CaseAccessList | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+  const [dialog, setDialog] = useState<Open>(null);
+  const [notice, setNotice] = useState('');
+
+  useEffect(() => {
+    if (!opened) return;
+    let live = true;
+    setError(null);
+    api
+      .caseAccess(item.id)
+      .then((d) => live && setData(d))
+      .catch((e) => live && setError(e));
+    return () => {
+      live = false;
+    };
+  }, [opened, attempt, item.id, item.assigned_to?.id]);
+
+  const refresh = (message: string) => {
+    setDialog(null);
+    setNotice(message);
+    setAttempt((n) => n + 1);
+  };
+
+  const fieldName = (id: string) => {
+    const field = caseType.sections.flatMap((s) => s.fields).find((f) => f.id === id);
+    return field ? label(field.label) : id;
+  };
+
+  const shared = new Set((data?.shares ?? []).map((s) => s.user.id));
+  const assignee = data?.assigned_to ?? item.assigned_to;
+
+  return (
+    <details class="card panel" id="access-panel" onToggle={(e) => setOpened((e.currentTarget as HTMLDetailsElement).open || opened)}>
+      <summary>
+        <h2 class="panel-title">{t('access.title')}</h2>
+        <span class="summary-meta">{t('access.summary')}</span>
+      </summary>
+      <div class="panel-body">
+        <div role="status" aria-live="polite">
+          {notice && <p class="notice success">{notice}</p>}
+        </div>
+        {error ? (
+          <ErrorNotice error={error} action onRetry={() => setAttempt((n) => n + 1)} />
+        ) : !data ? (
+          opened && <Loading />
+        ) : (
+          <>
+            <p>
+              {t('access.assignedTo')} <strong>{assignee ? personName(assignee) : t('case.unassigned')}</strong>
+            </p>
+
+            <h3>{t('access.sharesTitle')}</h3>
+            {data.shares.length === 0 ? (
+              <p class="muted">{t('access.noShares')}</p>
+            ) : (
+              <ul class="access-list" id="share-list">
+                {data.shares.map((share) => (
+                  <li key={share.user.id}>
+                    <div class="access-who">
+                      <strong>{share.user.display_name}</strong>{' '}
+                      <span class="muted" dir="ltr">
+                        {share.user.username}
+                      </span>
+                    </div>
+                    <p class="access-why">
+                      <bdi>{share.reason}</bdi>
+                    </p>
+                    <p class="muted access-when">
+                      {t('access.grantedBy', { name: share.granted_by.display_name, when: formatDateTime(share.granted_at) })}
+                    </p>
+                    {access.may_share && (
+                      <button type="button" class="button link danger" onClick={() => setDialog({ kind: 'revoke-share', share })}>
+                        {t('access.revokeShare', { name: share.user.display_name })}
+                      </button>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {access.may_share && (
+              <p>
+                <button type="button" class="button secondary" id="share-open" onClick={() => setDialog({ kind: 'share' })}>
+                  {t('share.open')}
+                </button>
+              </p>
+            )}
+
+            <h3>{t('access.grantsTitle')}</h3>
+            <p class="hint">{t('access.grantsHint')}</p>
+            {data.field_grants.length === 0 ? (
+              <p class="muted">{t('access.noGrants')}</p>
+            ) : (
+              <ul class="access-list" id="grant-list">
+                {data.field_grants.map((grant) => (
+                  <li key={`${grant.user.id}/${grant.field_id}`}>
+                    <div class="access-who">
+                      <strong>{grant.user.display_name}</strong> · {fieldName(grant.field_id)}
+                    </div>
+                    <p class="access-why">
+                      <bdi>{grant.reason}</bdi>
+                    </p>
+                    <p class="muted access-when">
+                      {t('access.grantedBy', { name: grant.granted_by.display_name, when: formatDateTime(grant.granted_at) })}
+                    </p>
+                    {access.may_grant_fields && (
+                      <button type="button" class="button link danger" onClick={() => setDialog({ kind: 'revoke-grant', grant })}>
+                        {t('access.revokeGrant', { name: grant.user.display_name, field: fieldName(grant.field_id) })}
+                      </button>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {access.may_grant_fields && grantableFields(caseType).length > 0 && (
+              <p>
+                <button type="button" class="button secondary" id="grant-open" onClick={() => setDialog({ kind: 'grant' })}>
+                  {t('grant.open')}
+                </button>
+              </p>
+            )}
+          </>
+        )}
+      </div>
+
+      {dialog?.kind === 'share' && (
+        <ShareDialog
+          item={item}
+          exclude={new Set([...shared, assignee?.id ?? '', me.id])}
+          survivor={survivorControlled(caseType)}
+          onClose={() => setDialog(null)}
+          onDone={(share) => refresh(t('share.done', { name: share.user.display_name }))}
+        />
+      )}
+      {dialog?.kind === 'revoke-share' && (
+        <ReasonDialog
+          id="revoke-share-dialog"
+          title={t('access.revokeShareTitle', { name: dialog.share.user.display_name })}
+          explanation={t('access.revokeShareText')}
+          submitLabel={t('access.revokeSubmit')}
+          onClose={() => setDialog(null)}
+          run={async (reason) => {
+            await api.revokeShare(item.id, dialog.share.user.id, { reason });
+            refresh(t('access.revokedShare', { name: dialog.share.user.display_name }));
+          }}
+        />
+      )}
+      {dialog?.kind === 'grant' && (
+        <GrantDialog
+          config={config}
+          caseType={caseType}
+          item={item}
+          exclude={new Set([assignee?.id ?? ''])}
+          onClose={() => setDialog(null)}
+          onDone={(grant) => refresh(t('grant.done', { name: grant.user.display_name, field: fieldName(grant.field_id) }))}
+        />
+      )}
+      {dialog?.kind === 'revoke-grant' && (
+        <ReasonDialog
+          id="revoke-grant-dialog"
+          title={t('access.revokeGrantTitle', { name: dialog.grant.user.display_name, field: fieldName(dialog.grant.field_id) })}
+          explanation={t('access.revokeGrantText')}
+          submitLabel={t('access.revokeSubmit')}
+          onClose={() => setDialog(null)}
+          run={async (reason) => {
+            await api.revokeFieldGrant(item.id, dialog.grant.user.id, dialog.grant.field_id, { reason });
+            refresh(t('access.revokedGrant', { name: dialog.grant.user.display_name }));
+          }}
+        />
+      )}
+    </details>
+  );
+}
+
+function ShareDialog({
+  item,
+  exclude,
+  survivor,
+  onClose,
+  onDone,
+}: {
+  item: Case;
+  exclude: Set<string>;
+  survivor: boolean;
+  onClose: () => void;
+  onDone: (share: Share) => void;
+}) {
+  const directory = useDirectory();
+  const [user, setUser] = useState<UserRef | null>(null);
+  const [reason, setReason] = useState('');
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [failure, setFailure] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async () => {
+    const missing: FieldErrors = {};
+    if (!user) missing['share-user'] = t('picker.required');
+    if (!reason.trim()) missing['share-reason'] = t('dialog.reasonRequired');
+    if (!password) missing['share-password'] = t('confirm.required');
+    setErrors(missing);
+    if (Object.keys(missing).length || !user) {
+      focusFirstInvalid('share-dialog');
+      return;
+    }
+    setBusy(true);
+    setFailure(null);
+    try {
+      onDone(await api.share(item.id, { user_id: user.id, reason: reason.trim(), confirm_password: password }));
+    } catch (caught) {
+      setPassword('');
+      const placed = placeErrors(caught, { user_id: 'share-user', reason: 'share-reason', confirm_password: 'share-password' }, 'share-password');
+      if (placed) {
+        setErrors(placed);
+        focusFirstInvalid('share-dialog');
+      } else {
+        setFailure(caught);
+      }
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog id="share-dialog" title={t('share.title', { number: isolate(item.case_number) })} onClose={onClose}>
+      {survivor && <p class="notice info">{t('share.survivorNote')}</p>}
+      {directory.error ? (
+        <ErrorNotice error={directory.error} onRetry={directory.retry} />
+      ) : !directory.users ? (
+        <Loading />
+      ) : (
+        <DialogForm onSubmit={submit} onCancel={onClose} busy={busy} error={failure} submitLabel={t('share.submit')}>
+          <p class="hint">{t('share.explain')}</p>
+          <UserPicker
+            id="share-user"
+            label={t('share.user')}
+            users={directory.users.filter((u) => !exclude.has(u.id))}
+            value={user}
+            onChange={setUser}
+            required
+            error={errors['share-user']}
+          />
+          <TextField id="share-reason" label={t('dialog.reason')} hint={t('share.reasonHint')} multiline required value={reason} onInput={setReason} error={errors['share-reason']} />
+          <ConfirmPasswordField id="share-password" value={password} onInput={setPassword} error={errors['share-password']} />
+        </DialogForm>
+      )}
+    </Dialog>
+  );
+}
+
+function GrantDialog({
+  caseType,
+  item,
+  exclude,
+  onClose,
+  onDone,
+}: {
+  config: Config;
+  caseType: CaseType;
+  item: Case;
+  exclude: Set<string>;
+  onClose: () => void;
+  onDone: (grant: FieldGrant) => void;
+}) {
+  const directory = useDirectory();
+  const fields = grantableFields(caseType);
+  const [fieldId, setFieldId] = useState('');
+  const [user, setUser] = useState<UserRef | null>(null);
+  const [reason, setReason] = useState('');
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [failure, setFailure] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async () => {
+    const missing: FieldErrors = {};
+    if (!fieldId) missing['grant-field'] = t('grant.fieldRequired');
+    if (!user) missing['grant-user'] = t('picker.required');
+    if (!reason.trim()) missing['grant-reason'] = t('dialog.reasonRequired');
+    if (!password) missing['grant-password'] = t('confirm.required');
+    setErrors(missing);
+    if (Object.keys(missing).length || !user) {
+      focusFirstInvalid('grant-dialog');
+      return;
+    }
+    setBusy(true);
+    setFailure(null);
+    try {
+      onDone(await api.grantField(item.id, { user_id: user.id, field_id: fieldId, reason: reason.trim(), confirm_password: password }));
+    } catch (caught) {
+      setPassword('');
+      const placed = placeErrors(
+        caught,
+        { user_id: 'grant-user', field_id: 'grant-field', reason: 'grant-reason', confirm_password: 'grant-password' },
+        'grant-password',
+      );
+      if (placed) {
+        setErrors(placed);
+        focusFirstInvalid('grant-dialog');
+      } else {
+        setFailure(caught);
+      }
+      setBusy(false);
+    }
+  };
+
+  const fieldError = errors['grant-field'];
+  return (
+    <Dialog id="grant-dialog" title={t('grant.title')} onClose={onClose}>
+      {directory.error ? (
+        <ErrorNotice error={directory.error} onRetry={directory.retry} />
+      ) : !directory.users ? (
+        <Loading />
+      ) : (
+        <DialogForm onSubmit={submit} onCancel={onClose} busy={busy} error={failure} submitLabel={t('grant.submit')}>
+          <p class="hint">{t('grant.explain')}</p>
+          <div class={`field${fieldError ? ' invalid' : ''}`}>
+            <label for="grant-field">
+              {t('grant.field')}
+              <span class="req" aria-hidden="true">
+                {' *'}
+              </span>
+              <span class="sr-only"> ({t('common.required')})</span>
+            </label>
+            {fieldError && (
+              <p class="field-error" id="grant-field--error">
+                <span class="sr-only">{t('form.errorPrefix')} </span>
+                {fieldError}
+              </p>
+            )}
+            <select
+              id="grant-field"
+              required
+              value={fieldId}
+              aria-invalid={fieldError ? 'true' : undefined}
+              aria-describedby={fieldError ? 'grant-field--error' : undefined}
+              onChange={(e) => setFieldId((e.currentTarget as HTMLSelectElement).value)}
+            >
+              <option value="">{t('common.choose')}</option>
+              {fields.map((f) => (
+                <option key={f.id} value={f.id}>
+                  {label(f.label)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <UserPicker
+            id="grant-user"
+            label={t('grant.user')}
+            hint={t('grant.userHint')}
+            users={directory.users.filter((u) => !exclude.has(u.id))}
+            value={user}
+            onChange={setUser}
+            required
+            error={errors['grant-user']}
+          />
+          <TextField id="grant-reason" label={t('dialog.reason')} hint={t('grant.reasonHint')} multiline required value={reason} onInput={setReason} error={errors['grant-reason']} />
+          <ConfirmPasswordField id="grant-password" value={password} onInput={setPassword} error={errors['grant-password']} />
+        </DialogForm>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,270 @@
+// Modal dialogs and the small labelled controls their forms use.
+//
+// A dialog is the native <dialog> opened with showModal(): the browser keeps focus inside it,
+// makes the page behind it inert, and closes it on Escape. Focus goes to its first control on
+// opening and back to whatever opened it on closing.
+
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import { ApiError } from './api';
+import { describeActionError } from './components';
+import { t } from './i18n';
+
+/** Field errors of a dialog's form, keyed by the control's id. */
+export type FieldErrors = Record<string, string>;
+
+const CONTROLS = 'input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])';
+
+function focusFirstControl(root: Element | null | undefined): void {
+  root?.querySelector<HTMLElement>(CONTROLS)?.focus();
+}
+
+export function Dialog({
+  id,
+  title,
+  onClose,
+  children,
+  wide,
+}: {
+  id: string;
+  title: string;
+  onClose: () => void;
+  children: ComponentChildren;
+  wide?: boolean;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    focusFirstControl(dialog);
+    return () => {
+      if (dialog?.open) dialog.close();
+      // The opener may have been re-rendered away; then the page title is the next best place.
+      if (opener && opener.isConnected) opener.focus();
+      else document.querySelector<HTMLElement>('.page-title')?.focus();
+    };
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      id={id}
+      class={`dialog${wide ? ' wide' : ''}`}
+      aria-labelledby={`${id}-title`}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+    >
+      <div class="dialog-head">
+        <h2 id={`${id}-title`}>{title}</h2>
+        <button type="button" class="button link dialog-close" onClick={onClose}>
+          <span aria-hidden="true">×</span>
+          <span class="sr-only">{t('dialog.close')}</span>
+        </button>
+      </div>
+      {children}
+    </dialog>
+  );
+}
+
+/** A dialog's form: the problem (if any) on top, the fields, then submit and cancel. */
+export function DialogForm({
+  onSubmit,
+  onCancel,
+  busy,
+  error,
+  submitLabel,
+  busyLabel,
+  danger,
+  children,
+}: {
+  onSubmit: () => void;
+  onCancel: () => void;
+  busy: boolean;
+  /** A failure that is not about one field (403 detail, network). */
+  error: unknown;
+  submitLabel: string;
+  busyLabel?: string;
+  danger?: boolean;
+  children: ComponentChildren;
+}) {
+  const ref = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    // A form that appears once its data has loaded, in a dialog already open.
+    if (ref.current?.closest('dialog')?.open) focusFirstControl(ref.current);
+  }, []);
+  return (
+    <form
+      ref={ref}
+      class="dialog-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!busy) onSubmit();
+      }}
+    >
+      {error ? (
+        <div class="notice error" role="alert">
+          <p>{describeActionError(error)}</p>
+        </div>
+      ) : null}
+      {children}
+      <div class="dialog-actions">
+        <button type="submit" class={`button ${danger ? 'destructive' : 'primary'}`} aria-disabled={busy} aria-busy={busy}>
+          {busy ? busyLabel ?? t('common.working') : submitLabel}
+        </button>
+        <button type="button" class="button secondary" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function describedBy(id: string, hint: boolean, error: boolean): string | undefined {
+  const ids = [hint ? `${id}--help` : '', error ? `${id}--error` : ''].filter(Boolean);
+  return ids.length ? ids.join(' ') : undefined;
+}
+
+export function Required() {
+  return (
+    <>
+      <span class="req" aria-hidden="true">
+        {' *'}
+      </span>
+      <span class="sr-only"> ({t('common.required')})</span>
+    </>
+  );
+}
+
+export function HintAndError({ id, hint, error }: { id: string; hint?: string | undefined; error?: string | undefined }) {
+  return (
+    <>
+      {hint && (
+        <p class="hint" id={`${id}--help`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p class="field-error" id={`${id}--error`}>
+          <span class="sr-only">{t('form.errorPrefix')} </span>
+          {error}
+        </p>
+      )}
+    </>
+  );
+}
+
+/** A labelled text input or text area. */
+export function TextField({
+  id,
+  label,
+  value,
+  onInput,
+  error,
+  hint,
+  required,
+  type = 'text',
+  multiline,
+  autoComplete = 'off',
+  dir = 'auto',
+  narrow,
+  max,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+  error?: string | undefined;
+  hint?: string | undefined;
+  required?: boolean;
+  type?: 'text' | 'password' | 'date';
+  multiline?: boolean;
+  autoComplete?: string;
+  dir?: 'auto' | 'ltr';
+  narrow?: boolean;
+  max?: string;
+}) {
+  const common = {
+    id,
+    value,
+    required,
+    class: narrow ? 'narrow' : undefined,
+    'aria-invalid': error ? ('true' as const) : undefined,
+    'aria-describedby': describedBy(id, Boolean(hint), Boolean(error)),
+    onInput: (e: Event) => onInput((e.currentTarget as HTMLInputElement).value),
+  };
+  return (
+    <div class={`field${error ? ' invalid' : ''}`}>
+      <label for={id}>
+        {label}
+        {required && <Required />}
+      </label>
+      <HintAndError id={id} hint={hint} error={error} />
+      {multiline ? (
+        <textarea {...common} rows={3} dir={dir} />
+      ) : (
+        type === 'password' ? (
+          <input {...common} type="password" spellcheck={false} autoComplete={autoComplete} />
+        ) : type === 'date' ? (
+          <input {...common} type="date" max={max} />
+        ) : (
+          <input {...common} type="text" dir={dir} autoComplete={autoComplete} />
+        )
+      )}
+    </div>
+  );
+}
+
+/** The acting person's own password (or authenticator code), re-asked for a sensitive action. */
+export function ConfirmPasswordField({
+  id,
+  value,
+  onInput,
+  error,
+}: {
+  id: string;
+  value: string;
+  onInput: (value: string) => void;
+  error?: string | undefined;
+}) {
+  return (
+    <TextField
+      id={id}
+      label={t('confirm.label')}
+      hint={t('confirm.hint')}
+      type="password"
+      autoComplete="current-password"
+      required
+      value={value}
+      onInput={onInput}
+      error={error}
+    />
+  );
+}
+
+/** Errors a dialog can place on its own controls: the server's 422 `errors[]` (by the
+ * request's member name, through `byMember`) and a refused password confirmation. */
+export function placeErrors(
+  caught: unknown,
+  byMember: Record<string, string>,
+  passwordId?: string,
+): FieldErrors | null {
+  if (!(caught instanceof ApiError)) return null;
+  if (caught.confirmationRefused && passwordId) return { [passwordId]: t('confirm.wrong') };
+  if (caught.status !== 422 && caught.status !== 400) return null;
+  const placed: FieldErrors = {};
+  for (const problem of caught.errors) {
+    const id = byMember[problem.field];
+    if (id) placed[id] = placed[id] ? `${placed[id]}; ${problem.message}` : problem.message;
+  }
+  return Object.keys(placed).length ? placed : null;
+}
+
+/** After errors are shown, put the keyboard on the first control that has one. */
+export function focusFirstInvalid(container: string): void {
+  requestAnimationFrame(() => {
+    document.querySelector<HTMLElement>(`#${container} [aria-invalid="true"]`)?.focus();
+  });
+}
