@@ -87,6 +87,9 @@ pub struct CaseAccessView {
     pub may_share: bool,
     pub may_reassign: bool,
     pub may_grant_fields: bool,
+    /// Top-level fields this user may not write, whether or not they hold a value (a withheld
+    /// field, or a repeating group with a withheld member).
+    pub withheld_fields: Vec<String>,
 }
 
 /// A case with the fields the acting user may see.
@@ -133,6 +136,12 @@ impl CaseView {
                 may_share: allowed(CaseAction::Share),
                 may_reassign: allowed(CaseAction::Reassign),
                 may_grant_fields: allowed(CaseAction::GrantFieldAccess),
+                withheld_fields: forbidden_writes(
+                    context.actor,
+                    &context.facts,
+                    context.case_type,
+                    context.case_type.form.fields().map(|(_, f)| f.id.as_str()),
+                ),
             },
         }
     }
@@ -391,10 +400,7 @@ pub async fn update_case(
         .chain(changes.cleared.iter().map(String::as_str));
     let forbidden = forbidden_writes(context.actor, &context.facts, case_type, touched);
     if !forbidden.is_empty() {
-        return Err(ApiError::Forbidden(format!(
-            "you may not change these fields: {}",
-            forbidden.join(", ")
-        )));
+        return Err(ApiError::ForbiddenFields(forbidden));
     }
     let mut fields = case.fields.clone();
     for id in &changes.cleared {

@@ -2,6 +2,7 @@
 //! relies on a consent follows it at once (the policy reads consents on every request).
 
 use crate::case_context::{parse_case_id, reachable_case};
+use crate::cases::UserRefView;
 use crate::extract::ApiJson;
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::session::CurrentUser;
@@ -17,15 +18,23 @@ use caseward_domain::validate::FieldError;
 use caseward_store::{ConsentRecord, ConsentWithdrawal};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// To whom: a user of this instance, or another organisation.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+/// To whom (in a request): a user of this instance, or another organisation.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+pub struct RecipientRequest {
+    pub user_id: Option<Uuid>,
+    pub agency: Option<String>,
+}
+
+/// To whom: a user of this instance, or another organisation.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RecipientView {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<Uuid>,
+    pub user: Option<UserRefView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agency: Option<String>,
 }
@@ -48,26 +57,62 @@ pub struct ConsentView {
     pub information: InformationView,
     pub purpose: String,
     pub given_on: NaiveDate,
-    pub recorded_by: Uuid,
+    pub recorded_by: UserRefView,
     pub recorded_at: DateTime<Utc>,
     pub guardian_involved: Option<bool>,
     pub child_assent: Option<bool>,
     pub withdrawn_at: Option<DateTime<Utc>>,
+    pub withdrawn_by: Option<UserRefView>,
     pub withdraw_reason: Option<String>,
 }
 
-impl From<&ConsentRecord> for ConsentView {
-    fn from(record: &ConsentRecord) -> Self {
+/// The names of the people consents mention, looked up once.
+async fn people(state: &AppState) -> ApiResult<BTreeMap<Uuid, UserRefView>> {
+    Ok(state
+        .store
+        .list_users()
+        .await?
+        .into_iter()
+        .map(|u| {
+            (
+                u.id,
+                UserRefView {
+                    id: u.id,
+                    username: u.username,
+                    display_name: u.display_name,
+                },
+            )
+        })
+        .collect())
+}
+
+fn person(people: &BTreeMap<Uuid, UserRefView>, id: Uuid) -> UserRefView {
+    match people.get(&id) {
+        Some(p) => UserRefView {
+            id,
+            username: p.username.clone(),
+            display_name: p.display_name.clone(),
+        },
+        None => UserRefView {
+            id,
+            username: String::new(),
+            display_name: String::new(),
+        },
+    }
+}
+
+impl ConsentView {
+    fn of(record: &ConsentRecord, people: &BTreeMap<Uuid, UserRefView>) -> Self {
         let c = &record.consent;
         Self {
             id: c.id,
             recipient: match &c.recipient {
                 Recipient::User(id) => RecipientView {
-                    user_id: Some(*id),
+                    user: Some(person(people, *id)),
                     agency: None,
                 },
                 Recipient::Agency(name) => RecipientView {
-                    user_id: None,
+                    user: None,
                     agency: Some(name.clone()),
                 },
             },
@@ -83,11 +128,12 @@ impl From<&ConsentRecord> for ConsentView {
             },
             purpose: c.purpose.clone(),
             given_on: c.given_on,
-            recorded_by: c.recorded_by,
+            recorded_by: person(people, c.recorded_by),
             recorded_at: record.recorded_at,
             guardian_involved: c.guardian_involved,
             child_assent: c.child_assent,
             withdrawn_at: c.withdrawn_at,
+            withdrawn_by: record.withdrawn_by.map(|id| person(people, id)),
             withdraw_reason: record.withdraw_reason.clone(),
         }
     }
@@ -96,7 +142,7 @@ impl From<&ConsentRecord> for ConsentView {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConsentRequest {
-    pub recipient: RecipientView,
+    pub recipient: RecipientRequest,
     pub information: InformationView,
     pub purpose: String,
     pub given_on: NaiveDate,
@@ -115,12 +161,13 @@ pub async fn list_consents(
 ) -> ApiResult<Json<Vec<ConsentView>>> {
     let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
     context.require(CaseAction::Share)?;
+    let people = people(&state).await?;
     Ok(Json(
         context
             .access
             .consents
             .iter()
-            .map(ConsentView::from)
+            .map(|c| ConsentView::of(c, &people))
             .collect(),
     ))
 }
@@ -233,7 +280,10 @@ pub async fn record_consent(
         .store
         .record_consent(context.case.summary.id, consent, now)
         .await?;
-    Ok((StatusCode::CREATED, Json(ConsentView::from(&record))))
+    Ok((
+        StatusCode::CREATED,
+        Json(ConsentView::of(&record, &people(&state).await?)),
+    ))
 }
 
 /// Withdraw a consent; access that relied on it ends with the next request.
@@ -261,5 +311,5 @@ pub async fn withdraw_consent(
             now: state.clock.now(),
         })
         .await?;
-    Ok(Json(ConsentView::from(&record)))
+    Ok(Json(ConsentView::of(&record, &people(&state).await?)))
 }

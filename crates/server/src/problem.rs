@@ -20,9 +20,15 @@ pub struct Problem {
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// Every failing field, for validation problems.
+    /// Every failing field, for validation problems (and fields one may not write).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
+    /// For `caseload-exceeded`: the worker's weighted caseload after the assignment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load: Option<f64>,
+    /// For `caseload-exceeded`: the maximum caseload.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<u32>,
 }
 
 /// One failing field of a request.
@@ -59,6 +65,9 @@ pub enum ApiError {
     LoginFailed,
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// Fields the user may not write (withheld from them).
+    #[error("fields withheld")]
+    ForbiddenFields(Vec<String>),
     #[error("the password or code confirming a sensitive action was wrong")]
     ConfirmationFailed,
     #[error("the second-factor code was not accepted")]
@@ -111,7 +120,7 @@ impl ApiError {
                 "unauthenticated",
                 "Wrong username or password",
             ),
-            Self::Forbidden(_) => (
+            Self::Forbidden(_) | Self::ForbiddenFields(_) => (
                 StatusCode::FORBIDDEN,
                 "forbidden",
                 "You do not have access to this",
@@ -179,6 +188,20 @@ impl ApiError {
             ),
             Self::BadRequest(detail) => (Some(detail.clone()), Vec::new()),
             Self::Forbidden(detail) => (Some(detail.clone()), Vec::new()),
+            Self::ForbiddenFields(fields) => (
+                Some(format!(
+                    "you may not change these fields: {}",
+                    fields.join(", ")
+                )),
+                fields
+                    .iter()
+                    .map(|f| ProblemField {
+                        field: f.clone(),
+                        code: "withheld".into(),
+                        message: "this information is withheld from you".into(),
+                    })
+                    .collect(),
+            ),
             Self::CaseloadExceeded { load, maximum } => (
                 Some(format!(
                     "the worker's caseload would be {load} (weighted by intensity) against a maximum of {maximum}; a supervisor may override with a reason"
@@ -193,12 +216,18 @@ impl ApiError {
             ),
             _ => (None, Vec::new()),
         };
+        let (load, maximum) = match self {
+            Self::CaseloadExceeded { load, maximum } => (Some(*load), Some(*maximum)),
+            _ => (None, None),
+        };
         Problem {
             problem_type: format!("urn:caseward:problem:{name}"),
             title: title.into(),
             status: status.as_u16(),
             detail,
             errors,
+            load,
+            maximum,
         }
     }
 }

@@ -15,7 +15,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use caseward_domain::access::{CaseAction, Permission, may_reassign_to, may_share_with, role};
-use caseward_domain::config::Classification;
+use caseward_domain::config::{Classification, FieldKind};
 use caseward_domain::validate::FieldError;
 use caseward_store::{
     FieldGrantRecord, NewFieldGrant, NewShare, Reassignment, Revocation, ShareRecord, User,
@@ -263,7 +263,12 @@ pub async fn grant_field(
     context.require(CaseAction::GrantFieldAccess)?;
     check_reason(&request.reason, "reason")?;
     match context.case_type.form.field(&request.field_id) {
-        Some(field) if field.classification == Classification::Restricted => {}
+        // A restricted field, or a repeating group with restricted members (whose grant
+        // covers those members).
+        Some(field)
+            if field.classification == Classification::Restricted
+                || matches!(&field.kind, FieldKind::RepeatingGroup { fields, .. }
+                    if fields.iter().any(|m| m.classification == Classification::Restricted)) => {}
         Some(_) => {
             return Err(ApiError::Validation(vec![FieldError::new(
                 "field_id",

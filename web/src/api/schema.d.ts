@@ -509,6 +509,11 @@ export interface components {
             may_update: boolean;
             /** @description `assigned`, `shared` or `supervisor`. */
             relationship: string;
+            /**
+             * @description Top-level fields this user may not write, whether or not they hold a value (a withheld
+             *     field, or a repeating group with a withheld member).
+             */
+            withheld_fields: string[];
         };
         CasePage: {
             items: components["schemas"]["CaseSummaryView"][];
@@ -614,7 +619,7 @@ export interface components {
             guardian_involved?: boolean | null;
             information: components["schemas"]["InformationView"];
             purpose: string;
-            recipient: components["schemas"]["RecipientView"];
+            recipient: components["schemas"]["RecipientRequest"];
         };
         ConsentView: {
             child_assent?: boolean | null;
@@ -628,11 +633,11 @@ export interface components {
             recipient: components["schemas"]["RecipientView"];
             /** Format: date-time */
             recorded_at: string;
-            /** Format: uuid */
-            recorded_by: string;
+            recorded_by: components["schemas"]["UserRefView"];
             withdraw_reason?: string | null;
             /** Format: date-time */
             withdrawn_at?: string | null;
+            withdrawn_by?: null | components["schemas"]["UserRefView"];
         };
         CreateCaseRequest: {
             /** @description Case type id, e.g. `child_protection`. */
@@ -771,8 +776,18 @@ export interface components {
         /** @description An RFC 9457 problem document. */
         Problem: {
             detail?: string | null;
-            /** @description Every failing field, for validation problems. */
+            /** @description Every failing field, for validation problems (and fields one may not write). */
             errors?: components["schemas"]["ProblemField"][];
+            /**
+             * Format: double
+             * @description For `caseload-exceeded`: the worker's weighted caseload after the assignment.
+             */
+            load?: number | null;
+            /**
+             * Format: int32
+             * @description For `caseload-exceeded`: the maximum caseload.
+             */
+            maximum?: number | null;
             /** Format: int32 */
             status: number;
             title: string;
@@ -799,11 +814,16 @@ export interface components {
             case: components["schemas"]["CaseView"];
             caseload: components["schemas"]["CaseloadView"];
         };
-        /** @description To whom: a user of this instance, or another organisation. */
-        RecipientView: {
+        /** @description To whom (in a request): a user of this instance, or another organisation. */
+        RecipientRequest: {
             agency?: string | null;
             /** Format: uuid */
             user_id?: string | null;
+        };
+        /** @description To whom: a user of this instance, or another organisation. */
+        RecipientView: {
+            agency?: string | null;
+            user?: null | components["schemas"]["UserRefView"];
         };
         RecoveryCodesView: {
             /** @description One-time codes for when the authenticator is lost. Shown once; keep them safe. */

@@ -16,13 +16,15 @@ import { ReasonDialog, useDirectory } from './common';
 /** Names of people by id, from the directory (a consent names people by id). */
 type Names = Map<string, string>;
 
-function personById(names: Names, id: string | null | undefined): string {
-  return id ? names.get(id) ?? t('consent.unknownPerson') : '';
+/** The server names people on a consent; a name it could not find falls back to the directory. */
+function personName(names: Names, person: { id: string; display_name: string } | null | undefined): string {
+  if (!person) return '';
+  return person.display_name || (names.get(person.id) ?? t('consent.unknownPerson'));
 }
 
 function recipientName(consent: Consent, names: Names): string {
   const r = consent.recipient;
-  return r.agency ?? personById(names, r.user_id);
+  return r.agency ?? personName(names, r.user);
 }
 
 function fieldLabels(caseType: CaseType): Map<string, string> {
@@ -123,7 +125,7 @@ export function ConsentPanel({ config, caseType, item }: { config: Config; caseT
                   <div class="ro-row">
                     <dt>{t('consent.recordedBy')}</dt>
                     <dd>
-                      {personById(names, consent.recorded_by)} · {formatDateTime(consent.recorded_at)}
+                      {personName(names, consent.recorded_by)} · {formatDateTime(consent.recorded_at)}
                     </dd>
                   </div>
                   {child && (

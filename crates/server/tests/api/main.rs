@@ -3,6 +3,7 @@
 #[macro_use]
 mod support;
 
+mod access_rules;
 mod authorization;
 mod canary;
 mod cases;
