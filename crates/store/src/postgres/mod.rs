@@ -5,6 +5,7 @@
 
 mod access;
 mod cases;
+mod second_factor;
 mod throttle;
 mod users;
 
@@ -32,6 +33,11 @@ impl PostgresStore {
             .connect_with(connect)
             .await?;
         Ok(Self { pool })
+    }
+
+    /// The pool for reads.
+    fn reads(&self) -> &PgPool {
+        &self.pool
     }
 
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>> {
@@ -293,11 +299,11 @@ impl crate::Store for PostgresStore {
         token_digest: &[u8; 32],
         stage: crate::SessionStage,
     ) -> Result<()> {
-        users::set_session_stage(self, token_digest, stage).await
+        second_factor::set_session_stage(self, token_digest, stage).await
     }
 
     async fn second_factor(&self, user: uuid::Uuid) -> Result<Option<crate::SecondFactor>> {
-        users::second_factor(self, user).await
+        second_factor::second_factor(self, user).await
     }
 
     async fn set_pending_second_factor(
@@ -306,7 +312,7 @@ impl crate::Store for PostgresStore {
         secret: &[u8],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<()> {
-        users::set_pending_second_factor(self, user, secret, now).await
+        second_factor::set_pending_second_factor(self, user, secret, now).await
     }
 
     async fn enable_second_factor(
@@ -316,15 +322,15 @@ impl crate::Store for PostgresStore {
         recovery_hashes: &[Vec<u8>],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<()> {
-        users::enable_second_factor(self, user, step, recovery_hashes, now).await
+        second_factor::enable_second_factor(self, user, step, recovery_hashes, now).await
     }
 
     async fn accept_totp_step(&self, user: uuid::Uuid, step: i64) -> Result<bool> {
-        users::accept_totp_step(self, user, step).await
+        second_factor::accept_totp_step(self, user, step).await
     }
 
     async fn recovery_code_hashes(&self, user: uuid::Uuid) -> Result<Vec<Vec<u8>>> {
-        users::recovery_code_hashes(self, user).await
+        second_factor::recovery_code_hashes(self, user).await
     }
 
     async fn use_recovery_code(
@@ -333,6 +339,6 @@ impl crate::Store for PostgresStore {
         hash: &[u8],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<bool> {
-        users::use_recovery_code(self, user, hash, now).await
+        second_factor::use_recovery_code(self, user, hash, now).await
     }
 }
