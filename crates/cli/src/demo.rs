@@ -173,6 +173,7 @@ async fn seed_cases(
                 created_by: worker.id,
                 config_version: config.version,
                 fields: case.fields,
+                caseload_override_reason: None,
                 now: opened,
             })
             .await?;

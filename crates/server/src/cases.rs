@@ -330,6 +330,9 @@ pub async fn create_case(
             created_by: user.id,
             config_version: state.config.version,
             fields,
+            caseload_override_reason: (caseload.status == "above_maximum_overridden")
+                .then(|| request.caseload_override_reason.clone())
+                .flatten(),
             now,
         })
         .await?;

@@ -65,12 +65,26 @@ impl From<&FieldGrantRecord> for FieldGrantView {
     }
 }
 
-/// Who has access to a case beyond its assigned worker.
+/// One assignment of a case (opening it, or a reassignment), with its recorded reasons.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignmentView {
+    pub from: Option<UserRefView>,
+    pub to: UserRefView,
+    pub by: UserRefView,
+    pub reason: String,
+    /// Recorded when the assignment went above the worker's maximum caseload.
+    pub caseload_override_reason: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// Who has access to a case beyond its assigned worker, and who held it before.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CaseAccessList {
     pub assigned_to: UserRefView,
     pub shares: Vec<ShareView>,
     pub field_grants: Vec<FieldGrantView>,
+    /// Every assignment, oldest first.
+    pub assignments: Vec<AssignmentView>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -180,6 +194,19 @@ pub async fn case_access(
             .field_grants
             .iter()
             .map(FieldGrantView::from)
+            .collect(),
+        assignments: context
+            .access
+            .assignments
+            .iter()
+            .map(|a| AssignmentView {
+                from: a.from.as_ref().map(UserRefView::from),
+                to: UserRefView::from(&a.to),
+                by: UserRefView::from(&a.by),
+                reason: a.reason.clone(),
+                caseload_override_reason: a.caseload_override_reason.clone(),
+                at: a.at,
+            })
             .collect(),
     }))
 }
@@ -407,6 +434,11 @@ pub async fn reassign(
             case_id: context.case.summary.id,
             expected_version: context.case.summary.version,
             to: target.id,
+            by: user.id,
+            reason: request.reason.trim().to_string(),
+            caseload_override_reason: (caseload.status == "above_maximum_overridden")
+                .then(|| request.override_reason.clone())
+                .flatten(),
             now: state.clock.now(),
         })
         .await?;

@@ -53,6 +53,7 @@ fn new_case(config: &Configuration, worker: uuid::Uuid, rng: &mut rand::rngs::St
         created_by: worker,
         config_version: config.version,
         fields: case.fields,
+        caseload_override_reason: None,
         now,
     }
 }

@@ -124,6 +124,8 @@ pub struct NewCase {
     pub created_by: UserId,
     pub config_version: u32,
     pub fields: CaseFields,
+    /// Recorded when the creator's caseload goes above the maximum.
+    pub caseload_override_reason: Option<String>,
     pub now: DateTime<Utc>,
 }
 
@@ -328,6 +330,8 @@ pub struct CaseAccess {
     pub consents: Vec<ConsentRecord>,
     /// The teams the assigned worker belongs to.
     pub assignee_teams: Vec<Team>,
+    /// Every assignment of the case, oldest first.
+    pub assignments: Vec<AssignmentRecord>,
 }
 
 #[derive(Debug, Clone)]
@@ -335,5 +339,20 @@ pub struct Reassignment {
     pub case_id: CaseId,
     pub expected_version: i64,
     pub to: UserId,
+    pub by: UserId,
+    pub reason: String,
+    pub caseload_override_reason: Option<String>,
     pub now: DateTime<Utc>,
+}
+
+/// One assignment of a case: opening it, or a reassignment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignmentRecord {
+    /// `None` when the case was opened.
+    pub from: Option<UserRef>,
+    pub to: UserRef,
+    pub by: UserRef,
+    pub reason: String,
+    pub caseload_override_reason: Option<String>,
+    pub at: DateTime<Utc>,
 }

@@ -93,6 +93,7 @@ fn new_case(
         created_by: worker.id,
         config_version: 1,
         fields,
+        caseload_override_reason: None,
         now,
     }
 }
@@ -808,6 +809,9 @@ async fn reassignment_needs_the_current_version(store: Arc<dyn Store>) {
             case_id: case.summary.id,
             expected_version: 1,
             to: w2.id,
+            by: w1.id,
+            reason: "cover during leave".into(),
+            caseload_override_reason: None,
             now: at(4, 9),
         })
         .await
@@ -816,11 +820,24 @@ async fn reassignment_needs_the_current_version(store: Arc<dyn Store>) {
     assert_eq!(moved.summary.version, 2);
     assert!(moved.summary.change_seq > case.summary.change_seq);
     assert_eq!(moved.fields, rich_fields());
+    let history = store
+        .case_access(case.summary.id)
+        .await
+        .unwrap()
+        .assignments;
+    assert_eq!(history.len(), 2, "opened, then reassigned");
+    assert!(history[0].from.is_none());
+    assert_eq!(history[1].from.as_ref().unwrap().username, "worker1");
+    assert_eq!(history[1].to.username, "worker2");
+    assert_eq!(history[1].reason, "cover during leave");
     let stale = store
         .reassign_case(Reassignment {
             case_id: case.summary.id,
             expected_version: 1,
             to: w1.id,
+            by: w1.id,
+            reason: "cover during leave".into(),
+            caseload_override_reason: None,
             now: at(4, 10),
         })
         .await;

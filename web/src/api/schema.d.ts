@@ -492,12 +492,25 @@ export interface components {
             recommended: number;
             user: components["schemas"]["UserRefView"];
         };
+        /** @description One assignment of a case (opening it, or a reassignment), with its recorded reasons. */
+        AssignmentView: {
+            /** Format: date-time */
+            at: string;
+            by: components["schemas"]["UserRefView"];
+            /** @description Recorded when the assignment went above the worker's maximum caseload. */
+            caseload_override_reason?: string | null;
+            from?: null | components["schemas"]["UserRefView"];
+            reason: string;
+            to: components["schemas"]["UserRefView"];
+        };
         BTreeMap: {
             [key: string]: string;
         };
-        /** @description Who has access to a case beyond its assigned worker. */
+        /** @description Who has access to a case beyond its assigned worker, and who held it before. */
         CaseAccessList: {
             assigned_to: components["schemas"]["UserRefView"];
+            /** @description Every assignment, oldest first. */
+            assignments: components["schemas"]["AssignmentView"][];
             field_grants: components["schemas"]["FieldGrantView"][];
             shares: components["schemas"]["ShareView"][];
         };

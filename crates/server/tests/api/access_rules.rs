@@ -129,6 +129,15 @@ async fn above_the_maximum_caseload_only_a_supervisor_overrides(backend: Backend
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["caseload"]["status"], "above_maximum_overridden");
+    let access = world.app.at(&format!(
+        "/api/v1/cases/{}/access",
+        body["id"].as_str().unwrap()
+    ));
+    let (_, access) = send(world.client("supervisor3").get(access)).await;
+    assert_eq!(
+        access["assignments"][0]["caseload_override_reason"], "emergency cover",
+        "the override is recorded"
+    );
 }
 
 async fn consents_cannot_overreach(backend: Backend) {

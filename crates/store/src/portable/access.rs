@@ -329,6 +329,7 @@ pub(super) async fn case_access(pool: &DbPool, case: Uuid) -> Result<CaseAccess>
             .map(consent_from_row)
             .collect::<Result<_>>()?,
         assignee_teams: teams_of(pool, assignee).await?,
+        assignments: super::assignments::load_assignments(pool, case).await?,
     })
 }
 

@@ -49,7 +49,7 @@ fn record_from_row(row: &PgRow) -> Result<CaseRecord> {
     })
 }
 
-async fn fetch_record<'e, E>(executor: E, id: Uuid) -> Result<Option<CaseRecord>>
+pub(super) async fn fetch_record<'e, E>(executor: E, id: Uuid) -> Result<Option<CaseRecord>>
 where
     E: sqlx::Executor<'e, Database = Postgres>,
 {
@@ -96,6 +96,19 @@ pub(super) async fn create_case(store: &PostgresStore, case: NewCase) -> Result<
     .execute(&mut *tx)
     .await
     .map_err(|e| StoreError::unique(e, "case id"))?;
+    super::assignments::record_assignment(
+        &mut tx,
+        super::assignments::Assignment {
+            case_id: case.id,
+            from: None,
+            to: case.assigned_to,
+            by: case.created_by,
+            reason: "case opened",
+            caseload_override_reason: case.caseload_override_reason.as_deref(),
+            at: case.now,
+        },
+    )
+    .await?;
     let record = fetch_record(&mut *tx, case.id)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -203,68 +216,4 @@ pub(super) async fn list_cases(pool: &PgPool, filter: &CaseFilter) -> Result<Pag
         items: rows.iter().map(summary_from_row).collect::<Result<_>>()?,
         total: total as u64,
     })
-}
-
-pub(super) async fn reassign_case(
-    store: &PostgresStore,
-    reassignment: crate::Reassignment,
-) -> Result<CaseRecord> {
-    let mut tx = store.begin_write().await?;
-    let change_seq = next_change_seq(&mut tx).await?;
-    let done = sqlx::query(
-        "UPDATE cases SET assigned_to = $1, version = version + 1, change_seq = $2, updated_at = $3
-         WHERE id = $4 AND version = $5",
-    )
-    .bind(reassignment.to)
-    .bind(change_seq)
-    .bind(reassignment.now)
-    .bind(reassignment.case_id)
-    .bind(reassignment.expected_version)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
-        let current: Option<i64> = sqlx::query_scalar("SELECT version FROM cases WHERE id = $1")
-            .bind(reassignment.case_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        return Err(match current {
-            Some(current) => StoreError::Conflict {
-                expected: reassignment.expected_version,
-                current,
-            },
-            None => StoreError::NotFound,
-        });
-    }
-    let record = fetch_record(&mut *tx, reassignment.case_id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    tx.commit().await?;
-    Ok(record)
-}
-
-pub(super) async fn caseload(
-    pool: &PgPool,
-    user: Uuid,
-    case_type: &str,
-    terminal_stages: &[String],
-) -> Result<Vec<Intensity>> {
-    let mut query =
-        QueryBuilder::<Postgres>::new("SELECT intensity::BIGINT FROM cases WHERE assigned_to = ");
-    query
-        .push_bind(user)
-        .push(" AND case_type = ")
-        .push_bind(case_type);
-    if !terminal_stages.is_empty() {
-        query.push(" AND stage NOT IN (");
-        let mut list = query.separated(", ");
-        for stage in terminal_stages {
-            list.push_bind(stage);
-        }
-        query.push(")");
-    }
-    let levels: Vec<i64> = query.build_query_scalar().fetch_all(pool).await?;
-    levels
-        .into_iter()
-        .map(|l| Intensity::from_level(l).ok_or_else(|| StoreError::Corrupt("intensity".into())))
-        .collect()
 }

@@ -4,6 +4,7 @@
 //! each migration once. The change sequence is a PostgreSQL sequence (gap-tolerant).
 
 mod access;
+mod assignments;
 mod cases;
 mod second_factor;
 mod throttle;
@@ -173,7 +174,7 @@ impl crate::Store for PostgresStore {
     }
 
     async fn reassign_case(&self, reassignment: crate::Reassignment) -> Result<crate::CaseRecord> {
-        cases::reassign_case(self, reassignment).await
+        assignments::reassign_case(self, reassignment).await
     }
 
     async fn caseload(
@@ -182,7 +183,7 @@ impl crate::Store for PostgresStore {
         case_type: &str,
         terminal_stages: &[String],
     ) -> Result<Vec<caseward_domain::config::Intensity>> {
-        cases::caseload(&self.pool, user, case_type, terminal_stages).await
+        assignments::caseload(&self.pool, user, case_type, terminal_stages).await
     }
 
     async fn list_users(&self) -> Result<Vec<crate::User>> {

@@ -6,6 +6,7 @@
 //! process on the same file waits on the lock instead of failing midway.
 
 mod access;
+mod assignments;
 mod cases;
 mod second_factor;
 mod throttle;
@@ -194,7 +195,7 @@ impl crate::Store for SqliteStore {
     }
 
     async fn reassign_case(&self, reassignment: crate::Reassignment) -> Result<crate::CaseRecord> {
-        cases::reassign_case(self, reassignment).await
+        assignments::reassign_case(self, reassignment).await
     }
 
     async fn caseload(
@@ -203,7 +204,7 @@ impl crate::Store for SqliteStore {
         case_type: &str,
         terminal_stages: &[String],
     ) -> Result<Vec<caseward_domain::config::Intensity>> {
-        cases::caseload(&self.reader, user, case_type, terminal_stages).await
+        assignments::caseload(&self.reader, user, case_type, terminal_stages).await
     }
 
     async fn list_users(&self) -> Result<Vec<crate::User>> {
