@@ -14,10 +14,13 @@ import { CaseViewPage } from './pages/CaseView';
 import { LoginPage } from './pages/Login';
 import { NewCasePage } from './pages/NewCase';
 import { NoAccessPage } from './pages/Problem';
+import { SecurityPage } from './pages/Security';
 import { TeamsPage } from './pages/admin/Teams';
 import { UsersPage } from './pages/admin/Users';
 import { homeRoute, isCaseRoute, managesTeams, managesUsers, worksWithCases } from './roles';
 import { href, navigate, setLeaveGuard, useRoute } from './router';
+import { setMe } from './me';
+import { UserMenu } from './UserMenu';
 
 type Session =
   | { state: 'checking' }
@@ -79,6 +82,7 @@ export function App() {
   };
 
   const user = session.state === 'signed-in' ? session.user : null;
+  setMe(user);
   // Administrators and managers have no access to cases: a case address sends them to their
   // own page rather than to case screens that could only fail.
   const redirect = user && !worksWithCases(user.role) && isCaseRoute(route);
@@ -98,6 +102,8 @@ export function App() {
     );
   } else if (redirect) {
     main = <Loading />;
+  } else if (route.name === 'security') {
+    main = <SecurityPage me={session.user} onChanged={(user) => setSession({ state: 'signed-in', user })} />;
   } else if (route.name === 'users' || route.name === 'teams') {
     // Administration needs the configuration only for case type names; it works without.
     const allowed = route.name === 'users' ? managesUsers(session.user.role) : managesTeams(session.user.role);
@@ -165,16 +171,7 @@ export function App() {
                 ))}
               </select>
             </div>
-            {user && (
-              <>
-                <span class="who" title={user.username}>
-                  {t('header.signedInAs', { name: user.display_name })}
-                </span>
-                <button type="button" class="button secondary small" onClick={signOut}>
-                  {t('header.logout')}
-                </button>
-              </>
-            )}
+            {user && <UserMenu user={user} route={route} onSignOut={signOut} />}
           </div>
         </div>
       </header>

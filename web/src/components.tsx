@@ -3,7 +3,8 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { ApiError } from './api';
-import { t } from './i18n';
+import { formatNumber, t } from './i18n';
+import { usesSecondFactor } from './me';
 
 let firstTitle = true;
 
@@ -40,8 +41,12 @@ export function describeError(error: unknown): string {
       return t('error.forbidden');
     case 404:
       return t('error.notFound');
-    case 429:
-      return t('error.tooMany');
+    case 429: {
+      const seconds = error.retryAfterSeconds;
+      if (seconds === undefined) return t('error.tooMany');
+      const minutes = Math.max(1, Math.ceil(seconds / 60));
+      return minutes === 1 ? t('error.tooManyMinute') : t('error.tooManyMinutes', { n: formatNumber(minutes) });
+    }
     case 500:
       return t('error.generic', { status: 500 });
     default:
@@ -52,7 +57,7 @@ export function describeError(error: unknown): string {
 /** The same, for an action refused in a dialog: a 403 or 409 also gives the server's own
  * words (the consent a GBV share lacks, the caseload figures), which say what to do next. */
 export function describeActionError(error: unknown): string {
-  if (error instanceof ApiError && error.confirmationRefused) return t('confirm.wrong');
+  if (error instanceof ApiError && error.confirmationRefused) return usesSecondFactor() ? t('confirm.wrongMfa') : t('confirm.wrong');
   if (error instanceof ApiError && (error.status === 403 || error.status === 409 || error.status === 400 || error.status === 422)) {
     const lead = error.status === 403 ? t('error.forbidden') : error.title;
     return error.detail ? `${lead} ${error.detail}` : lead || t('error.generic', { status: error.status });

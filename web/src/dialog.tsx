@@ -9,6 +9,8 @@ import { useEffect, useRef } from 'preact/hooks';
 import { ApiError } from './api';
 import { describeActionError } from './components';
 import { t } from './i18n';
+import { usesSecondFactor } from './me';
+import { confirmation } from './mfa/codes';
 
 /** Field errors of a dialog's form, keyed by the control's id. */
 export type FieldErrors = Record<string, string>;
@@ -217,7 +219,8 @@ export function TextField({
   );
 }
 
-/** The acting person's own password (or authenticator code), re-asked for a sensitive action. */
+/** The acting person's own password, re-asked for a sensitive action; for a person with a
+ * second factor, a current code from the authenticator app does too (the label says so). */
 export function ConfirmPasswordField({
   id,
   value,
@@ -229,11 +232,12 @@ export function ConfirmPasswordField({
   onInput: (value: string) => void;
   error?: string | undefined;
 }) {
+  const code = usesSecondFactor();
   return (
     <TextField
       id={id}
-      label={t('confirm.label')}
-      hint={t('confirm.hint')}
+      label={code ? t('confirm.labelMfa') : t('confirm.label')}
+      hint={code ? t('confirm.hintMfa') : t('confirm.hint')}
       type="password"
       autoComplete="current-password"
       required
@@ -244,6 +248,22 @@ export function ConfirmPasswordField({
   );
 }
 
+/** What a sensitive action sends as `confirm_password`: the password as typed, or, for a
+ * person with a second factor, a six-digit code typed in any digits made ASCII. */
+export function confirmationValue(typed: string): string {
+  return confirmation(typed, usesSecondFactor());
+}
+
+/** Asking for the confirmation when it is missing. */
+export function confirmationMissingMessage(): string {
+  return usesSecondFactor() ? t('confirm.requiredMfa') : t('confirm.required');
+}
+
+/** A refused confirmation: the password (or, with a second factor, the code). */
+export function confirmationRefusedMessage(): string {
+  return usesSecondFactor() ? t('confirm.wrongMfa') : t('confirm.wrong');
+}
+
 /** Errors a dialog can place on its own controls: the server's 422 `errors[]` (by the
  * request's member name, through `byMember`) and a refused password confirmation. */
 export function placeErrors(
@@ -252,7 +272,7 @@ export function placeErrors(
   passwordId?: string,
 ): FieldErrors | null {
   if (!(caught instanceof ApiError)) return null;
-  if (caught.confirmationRefused && passwordId) return { [passwordId]: t('confirm.wrong') };
+  if (caught.confirmationRefused && passwordId) return { [passwordId]: confirmationRefusedMessage() };
   if (caught.status !== 422 && caught.status !== 400) return null;
   const placed: FieldErrors = {};
   for (const problem of caught.errors) {

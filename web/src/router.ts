@@ -7,6 +7,7 @@
 //   #/cases/<id>                          one case
 //   #/admin/users                         users (system administrators, programme managers)
 //   #/admin/teams                         teams (system administrators)
+//   #/security                            the signed-in person's second factor (everyone)
 
 import { useEffect, useState } from 'preact/hooks';
 
@@ -15,7 +16,8 @@ export type Route =
   | { name: 'new'; caseType: string | null }
   | { name: 'case'; id: string }
   | { name: 'users' }
-  | { name: 'teams' };
+  | { name: 'teams' }
+  | { name: 'security' };
 
 export function parseRoute(hash: string): Route {
   const text = hash.replace(/^#/, '');
@@ -25,6 +27,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'cases' && parts[1]) return { name: 'case', id: parts[1] };
   if (parts[0] === 'admin' && parts[1] === 'users') return { name: 'users' };
   if (parts[0] === 'admin' && parts[1] === 'teams') return { name: 'teams' };
+  if (parts[0] === 'security') return { name: 'security' };
   return { name: 'list', params: new URLSearchParams(search) };
 }
 
@@ -42,6 +45,8 @@ export function href(route: Route): string {
       return '#/admin/users';
     case 'teams':
       return '#/admin/teams';
+    case 'security':
+      return '#/security';
   }
 }
 

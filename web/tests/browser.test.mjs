@@ -5,7 +5,11 @@
 // page and no case screen, and makes a team; the team's supervisor sees a member's GBV case
 // with "[Restricted]" in place of its confidential and restricted values; the worker shares a
 // case with a colleague through the dialog and the colleague finds it in their list; someone
-// without access who opens a case's address gets the not-found page.
+// without access who opens a case's address gets the not-found page. A second story, on its own
+// server with the default second-factor policy: a supervisor sets up TOTP at first sign-in
+// (QR code, key, first code, recovery codes), signs in again with a code, replaces the
+// authenticator on the Security page, confirms a share with a code, signs in with a recovery
+// code, and is locked out by repeated wrong codes; the test computes the codes (RFC 6238).
 //
 //   npm run build && npm run test:browser
 //
@@ -20,6 +24,7 @@
 // every step go to ../test-artifacts/browser/.
 
 import { spawn, spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,12 +84,15 @@ async function run(args, { input } = {}) {
   return output;
 }
 
-/** Start `caseward serve` and resolve with its base URL once it says it is listening. */
-function startServer(dataDir) {
-  // This story signs people in with a password alone; the second factor has its own steps.
+/** Start `caseward serve` and resolve with its base URL once it says it is listening. With
+ * `defaultMfaPolicy`, the server's own default decides which roles need a second factor;
+ * otherwise none does (`CASEWARD_MFA_REQUIRED_ROLES` empty). */
+function startServer(dataDir, { defaultMfaPolicy = false } = {}) {
+  const env = { ...process.env, CASEWARD_MFA_REQUIRED_ROLES: '' };
+  if (defaultMfaPolicy) delete env.CASEWARD_MFA_REQUIRED_ROLES;
   const child = spawn(BIN, ['serve', '--data', dataDir, '--listen', '127.0.0.1:0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, CASEWARD_MFA_REQUIRED_ROLES: '' },
+    env,
   });
   let log = '';
   child.stderr.on('data', (d) => (log += d));
@@ -108,6 +116,14 @@ function startServer(dataDir) {
     });
   });
   return { child, ready, log: () => log };
+}
+
+/** `caseward user add` with PASSWORD. */
+async function addUser(dataDir, person) {
+  await run(
+    ['user', 'add', '--data', dataDir, '--username', person.username, '--display-name', person.displayName, '--role', person.role, '--password-stdin'],
+    { input: PASSWORD + '\n' },
+  );
 }
 
 async function stopProcess(child) {
@@ -147,6 +163,43 @@ async function apiSession(origin, username) {
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : null };
   };
+}
+
+/** No WCAG 2.1 A/AA violation that axe-core can find on the page as it is now. */
+async function checkAccessible(page, where) {
+  // Evaluated rather than added as a <script>, so the server's Content-Security-Policy stays on.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE, 'utf8'));
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+  });
+  assert.deepEqual(violations, [], `accessibility problems on ${where}`);
+}
+
+/** Debian's Chromium, headless, with what it does in the background turned off. */
+function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-quic',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Sign out through the user menu in the top bar. */
+async function signOutThroughMenu(page) {
+  await page.locator('#user-menu-button').click();
+  await page.locator('#user-menu').getByRole('button', { name: 'Sign out' }).click();
+  await page.locator('#username').waitFor();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -287,26 +340,11 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
     await page.screenshot({ path: join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage });
   };
 
-  /** No WCAG 2.1 A/AA violation that axe-core can find on the page as it is now. */
-  const assertAccessible = async (where) => {
-    // Evaluated rather than added as a <script>, so the server's Content-Security-Policy stays on.
-    if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE, 'utf8'));
-    const violations = await page.evaluate(async () => {
-      const result = await window.axe.run(document, {
-        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-      });
-      return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
-    });
-    assert.deepEqual(violations, [], `accessibility problems on ${where}`);
-  };
+  const assertAccessible = (where) => checkAccessible(page, where);
 
   /** Sign out (when signed in) and sign in as someone else, through the UI. */
   const signInAs = async (username, heading) => {
-    const signOut = page.locator('.topbar').getByRole('button', { name: 'Sign out' });
-    if (await signOut.count()) {
-      await signOut.click();
-      await page.locator('#username').waitFor();
-    }
+    if (await page.locator('#user-menu-button').count()) await signOutThroughMenu(page);
     await page.locator('#username').fill(username);
     await page.locator('#password').fill(PASSWORD);
     await page.locator('form button[type=submit]').click();
@@ -343,28 +381,14 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
     dataDir = mkdtempSync(join(tmpdir(), 'caseward-browser-'));
     await run(['init', '--data', dataDir]);
     for (const person of [{ username: 'worker1', displayName: 'Worker One', role: 'case_worker' }, ...PEOPLE]) {
-      await run(
-        ['user', 'add', '--data', dataDir, '--username', person.username, '--display-name', person.displayName, '--role', person.role, '--password-stdin'],
-        { input: PASSWORD + '\n' },
-      );
+      await addUser(dataDir, person);
     }
+    // This story signs people in with a password alone; the second factor has its own story.
     server = startServer(dataDir);
     const apiOrigin = await server.ready;
     app = await appOrigin(apiOrigin);
     origin = app.origin;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-quic',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchBrowser();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
     page = await context.newPage();
     page.setDefaultTimeout(STEP_TIMEOUT_MS);
@@ -675,4 +699,340 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
     await screenshot('not-found');
     await assertAccessible('the not-found page');
   }, ACCESS);
+});
+
+// ---------------------------------------------------------------------------------------------
+// The second factor (TOTP, RFC 6238), with the server's default policy: supervisors must use it.
+//
+// The test is the authenticator app: it reads the base32 key the enrolment page shows and
+// computes codes with HMAC-SHA1. The server accepts the steps next to its current one and
+// never the same step twice, so instead of waiting 30 seconds for a fresh code the test uses
+// the next step's code. Of the steps now and now + 1 at least one stays acceptable whichever
+// side of a step boundary the server is on, which allows two uses of one key without waiting.
+
+const TOTP_STEP_SECONDS = 30;
+
+/** RFC 4648 base32 (spaces and padding ignored) to bytes. */
+function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const bytes = [];
+  let buffer = 0;
+  let bits = 0;
+  for (const char of text.replace(/[\s=]/g, '').toUpperCase()) {
+    const value = alphabet.indexOf(char);
+    if (value < 0) throw new Error(`not base32: ${char}`);
+    buffer = (buffer << 5) | value;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push((buffer >> bits) & 0xff);
+      buffer &= (1 << bits) - 1;
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+/** The 6-digit TOTP code of `key` (bytes) for time step `step` (RFC 6238 over RFC 4226). */
+function totpAt(key, step) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const digest = createHmac('sha1', key).update(counter).digest();
+  const offset = digest[digest.length - 1] & 0x0f;
+  return String((digest.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+const currentStep = () => Math.floor(Date.now() / 1000 / TOTP_STEP_SECONDS);
+
+/** One authenticator: codes from a key, never the same step twice, never a step the server
+ * could find outside its window. */
+function authenticator(base32) {
+  const key = base32Decode(base32);
+  let last = null;
+  return {
+    /** A fresh code: the current step, or the next when the current one is used. */
+    code() {
+      const now = currentStep();
+      const step = last === null || last < now ? now : last + 1;
+      assert.ok(step <= now + 1, 'no unused step left in the window (the story uses at most two per step)');
+      last = step;
+      return totpAt(key, step);
+    },
+    /** A code no step near now has. */
+    wrongCode() {
+      const near = new Set([-2, -1, 0, 1, 2].map((d) => totpAt(key, currentStep() + d)));
+      return ['000000', '111111', '123456', '654321', '999999'].find((c) => !near.has(c));
+    },
+  };
+}
+
+/** `123456` → `١٢٣ ٤٥٦`: how a phone set to Arabic may type a code. */
+const arabicIndic = (code) => code.replace(/\d/g, (d) => String.fromCharCode(0x0660 + Number(d))).replace(/^(.{3})/, '$1 ');
+
+describe('two-step sign-in in the browser', { timeout: 300_000 }, () => {
+  let dataDir;
+  let server;
+  let origin;
+  let browser;
+  let page;
+  let broken = false;
+  let shot = 0;
+  let app; // the authenticator the supervisor set up at first sign-in
+  let firstCodes; // its recovery codes
+  let newApp; // the one set up in its place on the Security page
+  let newCodes;
+
+  const SUPERVISOR = { username: 'super-mfa', displayName: 'Supervisor Mfa', role: 'supervisor' };
+  const WORKER = { username: 'worker-mfa', displayName: 'Worker Mfa', role: 'case_worker' };
+
+  const screenshot = async (name, { fullPage = true } = {}) => {
+    shot += 1;
+    await page.screenshot({ path: join(ARTIFACTS, `mfa-${String(shot).padStart(2, '0')}-${name}.png`), fullPage });
+  };
+  const assertAccessible = (where) => checkAccessible(page, where);
+  const noSideways = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+  const step = (name, fn) =>
+    it(name, async (t) => {
+      if (broken) return t.skip('an earlier step failed');
+      try {
+        await fn();
+      } catch (error) {
+        broken = true;
+        if (page) await screenshot(`FAILED-${name.replace(/\W+/g, '-')}`).catch(() => {});
+        throw error;
+      }
+    });
+
+  /** The password step; resolves once the next page's heading is there. */
+  const password = async (heading) => {
+    await page.locator('#username').fill(SUPERVISOR.username);
+    await page.locator('#password').fill(PASSWORD);
+    await page.locator('form button[type=submit]').click();
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+  };
+
+  before(async () => {
+    assert.ok(existsSync(BIN), `no server binary at ${BIN} (build it with cargo build -p caseward, or set CASEWARD_BIN)`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'caseward-browser-mfa-'));
+    await run(['init', '--data', dataDir]);
+    await addUser(dataDir, SUPERVISOR);
+    await addUser(dataDir, WORKER);
+    server = startServer(dataDir, { defaultMfaPolicy: true });
+    origin = (await appOrigin(await server.ready)).origin;
+    browser = await launchBrowser();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+    page = await context.newPage();
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
+    page.on('pageerror', (error) => console.log(`# page error: ${error.message}`));
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await stopProcess(server?.child);
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  step('the test computes RFC 6238 codes', () => {
+    // RFC 6238 appendix B, SHA-1, T = 59 s: 94287082, of which an app shows the last six digits.
+    assert.equal(totpAt(Buffer.from('12345678901234567890'), 1), '287082');
+    assert.deepEqual([...base32Decode('MZXW6YTBOI')], [...Buffer.from('foobar')]);
+  });
+
+  step('a supervisor must set up two-step sign-in: QR code, key, first code', async () => {
+    await page.goto(origin + '/');
+    await password('Set up two-step sign-in');
+    assert.match(await page.locator('#enrol-why').innerText(), /Your role \(Supervisor\) must use two-step sign-in/);
+    // The QR code is an image made from the server's SVG, and the page's CSP lets it show.
+    const qr = page.locator('#mfa-qr');
+    await qr.waitFor();
+    assert.match((await qr.getAttribute('src')) ?? '', /^data:image\/svg\+xml/);
+    await page.waitForFunction(() => {
+      const img = document.getElementById('mfa-qr');
+      return img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0;
+    });
+    assert.equal(await page.locator('#enrol-form svg, .enrolment svg').count(), 0, 'no SVG markup in the page itself');
+    const shown = (await page.locator('#mfa-secret').innerText()).trim();
+    assert.match(shown, /^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/, `the key is shown in groups of four: ${shown}`);
+    assert.match((await page.locator('#mfa-open-app').getAttribute('href')) ?? '', /^otpauth:\/\/totp\/Caseward:super-mfa\?/);
+    app = authenticator(shown);
+    const input = page.locator('#enrol-code');
+    assert.equal(await input.getAttribute('inputmode'), 'numeric');
+    assert.equal(await input.getAttribute('autocomplete'), 'one-time-code');
+    await screenshot('enrolment');
+    await assertAccessible('the enrolment page');
+    await page.setViewportSize({ width: 360, height: 740 });
+    assert.ok(await noSideways(), 'the enrolment page does not scroll sideways on a phone');
+    await screenshot('enrolment-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // A wrong first code is refused next to the input.
+    await input.fill(app.wrongCode());
+    await page.locator('#enrol-form button[type=submit]').click();
+    await page.locator('#enrol-code--error').waitFor();
+    assert.match(await page.locator('#enrol-code--error').innerText(), /The code was not accepted/);
+    assert.equal(await input.getAttribute('aria-invalid'), 'true');
+    // Typed as a phone set to Arabic types it, with a space: the app sends ASCII digits.
+    await input.fill(arabicIndic(app.code()));
+    await page.locator('#enrol-form button[type=submit]').click();
+    await page.getByRole('heading', { level: 1, name: 'Save your recovery codes' }).waitFor();
+  });
+
+  step('the recovery codes are shown once and must be confirmed as saved', async () => {
+    const items = page.locator('#recovery-codes li');
+    firstCodes = (await items.allInnerTexts()).map((c) => c.trim());
+    assert.equal(firstCodes.length, 10);
+    for (const code of firstCodes) assert.match(code, /^[0-9a-z]{4}(-[0-9a-z]{4}){3}$/);
+    await page.locator('#codes-copy').click();
+    await page.locator('.recovery [role=status]', { hasText: /cop/i }).waitFor();
+    await screenshot('recovery-codes');
+    await assertAccessible('the recovery codes');
+    // Not before saying they are saved.
+    await page.locator('#codes-continue').click();
+    await page.locator('#codes-saved--error').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'codes-saved');
+    await page.locator('#codes-saved').check();
+    await page.locator('#codes-continue').click();
+    await page.getByRole('heading', { level: 1, name: 'My cases' }).waitFor();
+    assert.match(await page.locator('#user-menu-button').innerText(), /Supervisor Mfa/);
+  });
+
+  step('signing in again asks for a code: a wrong one is refused, the next step\'s is accepted', async () => {
+    await signOutThroughMenu(page);
+    await password('Two-step sign-in');
+    const input = page.locator('#otp-code');
+    assert.equal(await input.getAttribute('inputmode'), 'numeric');
+    assert.equal(await input.getAttribute('autocomplete'), 'one-time-code');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'otp-code', 'the code input has focus');
+    assert.match(await page.locator('#code-intro').innerText(), /Enter the 6-digit code from your authenticator app/);
+    await screenshot('code-prompt');
+    await assertAccessible('the code prompt');
+    await page.setViewportSize({ width: 360, height: 740 });
+    assert.ok(await noSideways(), 'the code prompt does not scroll sideways on a phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await input.fill(app.wrongCode());
+    await page.locator('#code-form button[type=submit]').click();
+    await page.locator('#otp-code--error').waitFor();
+    assert.match(await page.locator('#otp-code--error').innerText(), /The code was not accepted/);
+    await screenshot('code-refused');
+    await input.fill(app.code());
+    await page.locator('#code-form button[type=submit]').click();
+    await page.getByRole('heading', { level: 1, name: 'My cases' }).waitFor();
+  });
+
+  step('the Security page replaces the authenticator (password first) with new recovery codes', async () => {
+    await page.locator('#user-menu-button').click();
+    await page.locator('#security-link').click();
+    await page.getByRole('heading', { level: 1, name: 'Security' }).waitFor();
+    assert.match(await page.locator('#mfa-status').innerText(), /^On/);
+    await screenshot('security');
+    await assertAccessible('the Security page');
+
+    await page.locator('#mfa-start').click();
+    await page.locator('#mfa-replace-warning').waitFor();
+    await page.locator('#mfa-password').fill('not my password');
+    await page.locator('#mfa-password-form button[type=submit]').click();
+    await page.locator('#mfa-password--error').waitFor();
+    assert.match(await page.locator('#mfa-password--error').innerText(), /not correct/);
+    assert.equal(await page.locator('#username').count(), 0, 'still signed in');
+    await page.locator('#mfa-password').fill(PASSWORD);
+    await page.locator('#mfa-password-form button[type=submit]').click();
+    const shown = (await page.locator('#mfa-secret').innerText()).trim();
+    newApp = authenticator(shown);
+    await page.waitForFunction(() => document.getElementById('mfa-qr')?.naturalWidth > 0);
+    await screenshot('security-enrolment');
+    await assertAccessible('the Security page setting up a new authenticator');
+    await page.locator('#enrol-code').fill(newApp.code());
+    await page.locator('#enrol-form button[type=submit]').click();
+    const items = page.locator('#recovery-codes li');
+    await items.first().waitFor();
+    newCodes = (await items.allInnerTexts()).map((c) => c.trim());
+    assert.equal(newCodes.length, 10);
+    assert.equal(newCodes.filter((c) => firstCodes.includes(c)).length, 0, 'the codes are new');
+    await page.locator('#codes-saved').check();
+    await page.locator('#codes-continue').click();
+    await page.locator('#mfa-section .notice.success').waitFor();
+    assert.match(await page.locator('#mfa-status').innerText(), /^On/);
+  });
+
+  step('a sensitive action takes a code from the app in place of the password', async () => {
+    // The supervisor opens a case of their own through the API, then shares it in the page.
+    const config = await page.evaluate(() => fetch('/api/v1/config').then((r) => r.json()));
+    const cp = config.case_types.find((c) => c.code === 'CP');
+    const shown = cp.sections.filter((s) => s.stage == null || s.stage === cp.stages[0]).flatMap((s) => s.fields);
+    const fields = {};
+    for (const field of shown.filter((f) => f.required)) fields[field.id] = apiValue(config, field);
+    const created = await page.evaluate(async (body) => {
+      const answer = await fetch('/api/v1/cases', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: answer.status, body: await answer.json() };
+    }, { case_type: cp.id, intensity: 2, fields });
+    assert.equal(created.status, 201, `the case is created: ${JSON.stringify(created.body)}`);
+    const caseId = created.body.id;
+    await page.goto(`${origin}/#/cases/${caseId}`);
+    await page.locator('#case-number').waitFor();
+    await page.locator('#access-panel > summary').click();
+    await page.locator('#share-open').click();
+    await page.locator('#share-dialog').waitFor();
+    assert.equal(
+      (await page.locator('label[for=share-password]').innerText()).replace(/\s*\*.*$/s, '').trim(),
+      'Your password (or a code from your authenticator app)',
+    );
+    const input = page.locator('#share-user');
+    await input.fill('Worker');
+    await page.locator('#share-user--list [role=option]', { hasText: WORKER.displayName }).first().click();
+    await page.locator('#share-reason').fill('Second opinion on the safety plan.');
+    await page.locator('#share-password').fill(arabicIndic(newApp.code()));
+    await screenshot('share-with-code', { fullPage: false });
+    await assertAccessible('the share dialog of a person with a second factor');
+    await page.locator('#share-dialog button[type=submit]').click();
+    await page.locator('#share-dialog').waitFor({ state: 'detached' });
+    await page.locator('#share-list', { hasText: WORKER.displayName }).waitFor();
+  });
+
+  step('a recovery code signs in once; an old one no longer does', async () => {
+    await signOutThroughMenu(page);
+    await password('Two-step sign-in');
+    await page.locator('#code-switch').click();
+    const input = page.locator('#recovery-code');
+    await input.waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'recovery-code');
+    // A code of the authenticator that was replaced is refused.
+    await input.fill(firstCodes[0]);
+    await page.locator('#code-form button[type=submit]').click();
+    await page.locator('#recovery-code--error').waitFor();
+    assert.match(await page.locator('#recovery-code--error').innerText(), /The code was not accepted/);
+    await screenshot('recovery-code-refused');
+    await assertAccessible('the recovery code prompt');
+    // Typed in capitals with spaces, as someone may copy it from paper.
+    await input.fill(newCodes[3].toUpperCase().replace(/-/g, ' '));
+    await page.locator('#code-form button[type=submit]').click();
+    await page.getByRole('heading', { level: 1, name: 'My cases' }).waitFor();
+  });
+
+  step('too many wrong codes lock the account for a while, and the page says how long', async () => {
+    await signOutThroughMenu(page);
+    await password('Two-step sign-in');
+    const input = page.locator('#otp-code');
+    const error = page.locator('#otp-code--error');
+    let text = '';
+    let status = 0;
+    let retryAfter = null;
+    // The server locks the account after a few failures (5 by default); each is answered 401.
+    for (let attempt = 0; attempt < 10 && status !== 429; attempt++) {
+      await input.fill(newApp.wrongCode());
+      const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/second-factor'));
+      await page.locator('#code-form button[type=submit]').click();
+      const response = await answered;
+      status = response.status();
+      retryAfter = response.headers()['retry-after'] ?? null;
+      // A refused code is cleared from the input once the page has shown why.
+      await page.waitForFunction(() => document.getElementById('otp-code')?.value === '');
+      text = await error.innerText();
+    }
+    assert.equal(status, 429, 'the account is locked after repeated wrong codes');
+    assert.ok(retryAfter, 'the 429 says when to retry');
+    assert.match(text, /Too many failed attempts\. Try again in \d+ minutes?\./);
+    await screenshot('too-many-codes');
+  });
 });

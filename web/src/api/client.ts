@@ -7,6 +7,7 @@ import type {
   CaseAccessList,
   CaseListQuery,
   CasePage,
+  CodeRequest,
   Config,
   Consent,
   ConsentRequest,
@@ -14,6 +15,8 @@ import type {
   CreatedCase,
   CreateUserRequest,
   DirectoryEntry,
+  Enrolment,
+  EnrolRequest,
   FieldGrant,
   FieldGrantRequest,
   FieldProblem,
@@ -24,6 +27,8 @@ import type {
   ReassignRequest,
   ReassignResponse,
   ReasonRequest,
+  RecoveryCodes,
+  SecondFactorResult,
   Share,
   ShareRequest,
   Team,
@@ -43,8 +48,10 @@ export class ApiError extends Error {
   readonly title: string;
   readonly detail: string | undefined;
   readonly errors: FieldProblem[];
+  /** A 429's `Retry-After`, in seconds, when the server sent one. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(problem: Problem) {
+  constructor(problem: Problem, retryAfterSeconds?: number) {
     super(problem.detail ? `${problem.title}: ${problem.detail}` : problem.title);
     this.name = 'ApiError';
     this.status = problem.status;
@@ -52,6 +59,7 @@ export class ApiError extends Error {
     this.title = problem.title;
     this.detail = problem.detail ?? undefined;
     this.errors = problem.errors ?? [];
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   /** The problem name (`validation`, `conflict`, ...) or `network` when nothing answered. */
@@ -65,6 +73,27 @@ export class ApiError extends Error {
   get confirmationRefused(): boolean {
     return this.status === 401 && this.problem === 'confirmation-failed';
   }
+
+  /** A 401 that means the session (or the half-finished login) is gone, rather than a code
+   * that was not accepted. The server gives both the problem type `unauthenticated`; only the
+   * title tells them apart ("Please log in"). Anything else is taken as a refused code, so a
+   * changed title degrades to "the code was not accepted", never to a sign-out. */
+  get sessionGone(): boolean {
+    return this.status === 401 && this.problem === 'unauthenticated' && this.title === SIGNED_OUT_TITLE;
+  }
+}
+
+/** The title of the server's plain "not signed in" 401 (`ApiError::Unauthenticated`). */
+const SIGNED_OUT_TITLE = 'Please log in';
+
+/** `Retry-After` as seconds (a number of seconds or an HTTP date), if present and sensible. */
+function retryAfter(response: Response): number | undefined {
+  const value = response.headers.get('Retry-After')?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.round((date - Date.now()) / 1000));
 }
 
 /** Called on every 401 from an endpoint other than login, so the app can ask to sign in. */
@@ -98,6 +127,7 @@ function isFieldProblem(item: unknown): item is FieldProblem {
 }
 
 async function toError(response: Response): Promise<ApiError> {
+  const wait = response.status === 429 ? retryAfter(response) : undefined;
   let body: unknown = null;
   try {
     body = await response.json();
@@ -117,13 +147,13 @@ async function toError(response: Response): Promise<ApiError> {
             message: e.message,
           }))
         : [],
-    });
+    }, wait);
   }
   return new ApiError({
     type: 'about:blank',
     title: response.statusText || `HTTP ${response.status}`,
     status: response.status,
-  });
+  }, wait);
 }
 
 interface RequestOptions {
@@ -194,8 +224,29 @@ export const api = {
     request<LoginResponse>(`${V1}/auth/login`, { method: 'POST', body, quiet401: true }),
   /** `POST /api/v1/auth/logout`: ends the session (204). */
   logout: () => request<void>(`${V1}/auth/logout`, { method: 'POST', quiet401: true }),
-  /** `GET /api/v1/auth/me`: the signed-in user, or 401. */
-  me: () => request<User>(`${V1}/auth/me`, { quiet401: true }),
+  /** `GET /api/v1/auth/me`: the signed-in user, or 401 (also while the login still awaits
+   * its second factor). `signOutOn401` reports a 401 to the unauthenticated handler. */
+  me: (options: { signOutOn401?: boolean } = {}) =>
+    request<User>(`${V1}/auth/me`, { quiet401: !options.signOutOn401 }),
+
+  // The second factor (TOTP). Until a login's `next` step is done, every other endpoint is 401.
+
+  /** `POST /api/v1/auth/second-factor`: completes a login whose `next` is `second_factor`,
+   * with a 6-digit code or a recovery code. 401 when the code is not accepted, 429 (with
+   * `Retry-After`) after too many failures. Never reported as a sign-out. */
+  secondFactor: (body: CodeRequest) =>
+    request<SecondFactorResult>(`${V1}/auth/second-factor`, { method: 'POST', body, quiet401: true }),
+  /** `POST /api/v1/auth/mfa/enrol`: a new secret (base32, `otpauth://` URI, QR code as SVG).
+   * During a login whose `next` is `enrolment` the body is `{}`; from a full session it needs
+   * `confirm_password` (the password: a code is not accepted here), and the current second
+   * factor stops working at once, until the new one is confirmed. */
+  enrolSecondFactor: (body: EnrolRequest, options: { duringLogin: boolean }) =>
+    request<Enrolment>(`${V1}/auth/mfa/enrol`, { method: 'POST', body, quiet401: options.duringLogin }),
+  /** `POST /api/v1/auth/mfa/confirm`: the first code turns the second factor on, completes an
+   * enrolment login, and returns the recovery codes (shown once). A refused code is a 401 of
+   * the same type as a lost session, so it is never reported as a sign-out here. */
+  confirmSecondFactor: (body: CodeRequest) =>
+    request<RecoveryCodes>(`${V1}/auth/mfa/confirm`, { method: 'POST', body, quiet401: true }),
 
   /** `GET /api/v1/config`: case types, forms, stages, option lists, locations. */
   config: () => request<Config>(`${V1}/config`),

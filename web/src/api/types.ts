@@ -7,8 +7,8 @@
 // - the JSON values of a case's fields (docs/API.md, "Field values"), which the document
 //   declares as a free-form object;
 // - closed sets of strings the app relies on (field types, classifications, location levels,
-//   roles, case relationships, caseload statuses, consent scopes), which the document types as
-//   plain `string`.
+//   roles, a login's next step, case relationships, caseload statuses, consent scopes), which
+//   the document types as plain `string`.
 //
 // Each of those replaces one member of a generated type through `Narrow`, which only accepts a
 // replacement that fits the generated member: a change of the document that breaks one fails
@@ -47,7 +47,28 @@ export type UserSummary = UserRef;
 
 export type LoginRequest = Schemas['LoginRequest'];
 
-export type LoginResponse = Narrow<Schemas['LoginResponse'], { user: User }>;
+/** What a login still needs after the password: absent when it is done. */
+export type LoginNext = 'second_factor' | 'enrolment';
+
+export type LoginResponse = Narrow<Schemas['LoginResponse'], { user: User; next?: LoginNext | null }>;
+
+// ---------------------------------------------------------------------------------------------
+// The second factor (TOTP and recovery codes)
+
+/** A 6-digit code from the authenticator app, or a recovery code. */
+export type CodeRequest = Schemas['CodeRequest'];
+
+/** `POST /api/v1/auth/second-factor`: the login is complete. */
+export type SecondFactorResult = Narrow<Schemas['SecondFactorView'], { user: User }>;
+
+/** Starting an enrolment: `confirm_password` from a full session, nothing during login. */
+export type EnrolRequest = Schemas['EnrolRequest'];
+
+/** A new secret: `secret` (base32), `otpauth_uri`, `qr_svg` (an SVG document, as text). */
+export type Enrolment = Schemas['EnrolmentView'];
+
+/** The ten one-time recovery codes, shown once. */
+export type RecoveryCodes = Schemas['RecoveryCodesView'];
 
 // ---------------------------------------------------------------------------------------------
 // Field values (docs/API.md, "Field values"): hand-written, the document has a free-form object

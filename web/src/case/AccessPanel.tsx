@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Case, type CaseAccessList, type CaseType, type Config, type FieldGrant, type Share, type User, type UserRef } from '../api';
 import { ErrorNotice, Loading } from '../components';
-import { ConfirmPasswordField, Dialog, DialogForm, focusFirstInvalid, placeErrors, TextField, type FieldErrors } from '../dialog';
+import { ConfirmPasswordField, confirmationMissingMessage, confirmationValue, Dialog, DialogForm, focusFirstInvalid, placeErrors, TextField, type FieldErrors } from '../dialog';
 import { formatDateTime, isolate, label, t } from '../i18n';
 import { survivorControlled } from './access';
 import { personName, UserPicker } from '../UserPicker';
@@ -227,7 +227,7 @@ function ShareDialog({
     const missing: FieldErrors = {};
     if (!user) missing['share-user'] = t('picker.required');
     if (!reason.trim()) missing['share-reason'] = t('dialog.reasonRequired');
-    if (!password) missing['share-password'] = t('confirm.required');
+    if (!password) missing['share-password'] = confirmationMissingMessage();
     setErrors(missing);
     if (Object.keys(missing).length || !user) {
       focusFirstInvalid('share-dialog');
@@ -236,7 +236,7 @@ function ShareDialog({
     setBusy(true);
     setFailure(null);
     try {
-      onDone(await api.share(item.id, { user_id: user.id, reason: reason.trim(), confirm_password: password }));
+      onDone(await api.share(item.id, { user_id: user.id, reason: reason.trim(), confirm_password: confirmationValue(password) }));
     } catch (caught) {
       setPassword('');
       const placed = placeErrors(caught, { user_id: 'share-user', reason: 'share-reason', confirm_password: 'share-password' }, 'share-password');
@@ -306,7 +306,7 @@ function GrantDialog({
     if (!fieldId) missing['grant-field'] = t('grant.fieldRequired');
     if (!user) missing['grant-user'] = t('picker.required');
     if (!reason.trim()) missing['grant-reason'] = t('dialog.reasonRequired');
-    if (!password) missing['grant-password'] = t('confirm.required');
+    if (!password) missing['grant-password'] = confirmationMissingMessage();
     setErrors(missing);
     if (Object.keys(missing).length || !user) {
       focusFirstInvalid('grant-dialog');
@@ -315,7 +315,7 @@ function GrantDialog({
     setBusy(true);
     setFailure(null);
     try {
-      onDone(await api.grantField(item.id, { user_id: user.id, field_id: fieldId, reason: reason.trim(), confirm_password: password }));
+      onDone(await api.grantField(item.id, { user_id: user.id, field_id: fieldId, reason: reason.trim(), confirm_password: confirmationValue(password) }));
     } catch (caught) {
       setPassword('');
       const placed = placeErrors(

@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Role, type User, type UserAdmin } from '../../api';
 import { ErrorNotice, Loading, PageTitle } from '../../components';
-import { ConfirmPasswordField, Dialog, DialogForm, focusFirstInvalid, placeErrors, Required, TextField, type FieldErrors } from '../../dialog';
+import { ConfirmPasswordField, confirmationMissingMessage, confirmationValue, Dialog, DialogForm, focusFirstInvalid, placeErrors, Required, TextField, type FieldErrors } from '../../dialog';
 import { t } from '../../i18n';
 import { allRoles } from '../../roles';
 
@@ -172,7 +172,7 @@ function CreateUserDialog({ onClose, onDone }: { onClose: () => void; onDone: (u
     if (!username.trim()) missing['new-username'] = t('users.usernameRequired');
     if (!displayName.trim()) missing['new-display-name'] = t('users.displayNameRequired');
     if (password.length < 10) missing['new-password'] = t('users.passwordShort');
-    if (!confirm) missing['new-confirm'] = t('confirm.required');
+    if (!confirm) missing['new-confirm'] = confirmationMissingMessage();
     setErrors(missing);
     if (Object.keys(missing).length) {
       focusFirstInvalid('user-create-dialog');
@@ -181,7 +181,7 @@ function CreateUserDialog({ onClose, onDone }: { onClose: () => void; onDone: (u
     setBusy(true);
     setFailure(null);
     try {
-      onDone(await api.createUser({ username: username.trim(), display_name: displayName.trim(), role, password, confirm_password: confirm }));
+      onDone(await api.createUser({ username: username.trim(), display_name: displayName.trim(), role, password, confirm_password: confirmationValue(confirm) }));
     } catch (caught) {
       setConfirm('');
       const placed = placeErrors(
@@ -249,7 +249,7 @@ function EditUserDialog({
   const submit = async () => {
     const missing: FieldErrors = {};
     if (!displayName.trim()) missing['edit-display-name'] = t('users.displayNameRequired');
-    if (!confirm) missing['edit-confirm'] = t('confirm.required');
+    if (!confirm) missing['edit-confirm'] = confirmationMissingMessage();
     setErrors(missing);
     if (Object.keys(missing).length) {
       focusFirstInvalid('user-edit-dialog');
@@ -268,7 +268,7 @@ function EditUserDialog({
     setBusy(true);
     setFailure(null);
     try {
-      onDone(await api.updateUser(base.id, { version: base.version, ...changes, confirm_password: confirm }));
+      onDone(await api.updateUser(base.id, { version: base.version, ...changes, confirm_password: confirmationValue(confirm) }));
     } catch (caught) {
       setConfirm('');
       setBusy(false);
