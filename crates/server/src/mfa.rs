@@ -53,13 +53,23 @@ pub struct SecondFactorView {
     user: UserView,
 }
 
+/// A code as typed, without the spaces people put in it.
+fn compact(code: &str) -> String {
+    code.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
 fn is_totp_code(text: &str) -> bool {
     text.len() == totp::DIGITS && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Check a TOTP code (refusing replays) or spend a recovery code. False means "not accepted".
 pub async fn verify_second_factor(state: &AppState, user: &User, code: &str) -> ApiResult<bool> {
-    let code = code.trim();
+    let compacted = compact(code);
+    let code = if is_totp_code(&compacted) {
+        compacted.as_str()
+    } else {
+        code.trim()
+    };
     let Some(factor) = state.store.second_factor(user.id).await? else {
         return Ok(false);
     };
@@ -205,24 +215,50 @@ pub async fn confirm_enrolment(
     if session.stage == SessionStage::SecondFactor {
         return Err(ApiError::Unauthenticated);
     }
-    let factor = state
+    let now = state.clock.now();
+    let account = account_key(&session.user.username);
+    if let Some(until) = state
         .store
-        .second_factor(session.user.id)
+        .locked_until(std::slice::from_ref(&account), now)
+        .await?
+    {
+        return Err(ApiError::TooManyRequests {
+            retry_after_seconds: (until - now).num_seconds(),
+        });
+    }
+    let pending = state
+        .store
+        .pending_second_factor(session.user.id)
         .await?
         .ok_or(ApiError::CodeRejected)?;
-    let Ok(bytes) = <[u8; totp::SECRET_LEN]>::try_from(factor.secret.as_slice()) else {
+    let Ok(bytes) = <[u8; totp::SECRET_LEN]>::try_from(pending.as_slice()) else {
         return Err(ApiError::Internal(
             "stored TOTP secret has the wrong length".into(),
         ));
     };
     let secret = TotpSecret::from_bytes(bytes);
-    let step = totp::verify(
-        &secret,
-        request.code.trim(),
-        state.clock.now().timestamp(),
-        None,
-    )
-    .map_err(|_| ApiError::CodeRejected)?;
+    let step = match totp::verify(&secret, &compact(&request.code), now.timestamp(), None) {
+        Ok(step) => step,
+        Err(_) => {
+            let policy = state.settings.throttle;
+            if let Some(until) = state
+                .store
+                .record_login_failure(
+                    &account,
+                    policy.account_limit,
+                    policy.window,
+                    policy.lockout,
+                    now,
+                )
+                .await?
+            {
+                return Err(ApiError::TooManyRequests {
+                    retry_after_seconds: (until - now).num_seconds(),
+                });
+            }
+            return Err(ApiError::CodeRejected);
+        }
+    };
     let mut rng = rand::rngs::OsRng;
     let codes = RecoveryCode::generate_set(&mut rng, RECOVERY_CODE_COUNT);
     let hashes: Vec<Vec<u8>> = codes

@@ -127,7 +127,7 @@ impl ApiError {
             ),
             Self::CodeRejected => (
                 StatusCode::UNAUTHORIZED,
-                "unauthenticated",
+                "code-rejected",
                 "The code was not accepted",
             ),
             Self::TooManyRequests { .. } => (

@@ -75,11 +75,11 @@ pub trait Store: Send + Sync + 'static {
     /// Move a session to another stage (after the second factor, or enrolment).
     async fn set_session_stage(&self, token_digest: &[u8; 32], stage: SessionStage) -> Result<()>;
 
-    /// The user's TOTP secret (pending or enabled) and last accepted step.
+    /// The user's active TOTP secret and last accepted step.
     async fn second_factor(&self, user: UserId) -> Result<Option<SecondFactor>>;
 
-    /// Keep a new TOTP secret awaiting confirmation; the user's second factor is off until
-    /// [`Store::enable_second_factor`].
+    /// Keep a new TOTP secret awaiting confirmation. Any active second factor stays in force
+    /// until [`Store::enable_second_factor`] replaces it.
     async fn set_pending_second_factor(
         &self,
         user: UserId,
@@ -87,8 +87,11 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<()>;
 
-    /// Turn the second factor on, with the step of the confirming code and fresh recovery
-    /// code hashes (replacing any earlier ones).
+    /// The TOTP secret awaiting confirmation, if any.
+    async fn pending_second_factor(&self, user: UserId) -> Result<Option<Vec<u8>>>;
+
+    /// Make the pending secret the active second factor, with the step of the confirming code
+    /// and fresh recovery code hashes (replacing any earlier ones).
     async fn enable_second_factor(
         &self,
         user: UserId,

@@ -1125,8 +1125,14 @@ async fn second_factor_steps_and_recovery_codes_are_single_use(store: Arc<dyn St
         .set_pending_second_factor(worker.id, &[7; 20], at(2, 8))
         .await
         .unwrap();
-    let pending = store.second_factor(worker.id).await.unwrap().unwrap();
-    assert_eq!(pending.secret, vec![7; 20]);
+    assert!(
+        store.second_factor(worker.id).await.unwrap().is_none(),
+        "nothing active yet"
+    );
+    assert_eq!(
+        store.pending_second_factor(worker.id).await.unwrap(),
+        Some(vec![7; 20])
+    );
     assert!(
         !store
             .user_by_id(worker.id)

@@ -75,16 +75,11 @@ export class ApiError extends Error {
   }
 
   /** A 401 that means the session (or the half-finished login) is gone, rather than a code
-   * that was not accepted. The server gives both the problem type `unauthenticated`; only the
-   * title tells them apart ("Please log in"). Anything else is taken as a refused code, so a
-   * changed title degrades to "the code was not accepted", never to a sign-out. */
+   * that was not accepted (`code-rejected`) or a wrong password (`confirmation-failed`). */
   get sessionGone(): boolean {
-    return this.status === 401 && this.problem === 'unauthenticated' && this.title === SIGNED_OUT_TITLE;
+    return this.status === 401 && this.problem === 'unauthenticated';
   }
 }
-
-/** The title of the server's plain "not signed in" 401 (`ApiError::Unauthenticated`). */
-const SIGNED_OUT_TITLE = 'Please log in';
 
 /** `Retry-After` as seconds (a number of seconds or an HTTP date), if present and sensible. */
 function retryAfter(response: Response): number | undefined {

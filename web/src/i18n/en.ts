@@ -69,7 +69,7 @@ export const en = {
   'security.setUp': 'Set up two-step sign-in',
   'security.replace': 'Set up a new authenticator',
   'security.replaceHint': 'For a new phone, or if someone else may have your recovery codes. You get new recovery codes too.',
-  'security.replaceWarning': 'Once you continue, your current authenticator and recovery codes stop working until you finish setting up the new one. Have your phone ready.',
+  'security.replaceWarning': 'Your current authenticator and recovery codes keep working until you confirm the new one with a code; then they are replaced. Have your phone ready.',
   'security.password': 'Your password',
   'security.passwordHint': 'Changing how you sign in needs your password; a code from the app is not enough.',
   'security.passwordRequired': 'enter your password',

@@ -69,7 +69,7 @@ export const fr: Messages = {
   'security.setUp': 'Activer la connexion en deux étapes',
   'security.replace': 'Configurer une nouvelle application',
   'security.replaceHint': "Pour un nouveau téléphone, ou si quelqu'un d'autre a pu obtenir vos codes de secours. Vous recevez aussi de nouveaux codes de secours.",
-  'security.replaceWarning': "Dès que vous continuez, votre application actuelle et vos codes de secours cessent de fonctionner jusqu'à la fin de la nouvelle configuration. Ayez votre téléphone à portée de main.",
+  'security.replaceWarning': "Votre application actuelle et vos codes de secours restent valables jusqu'à ce que vous confirmiez la nouvelle avec un code ; ils sont alors remplacés. Ayez votre téléphone à portée de main.",
   'security.password': 'Votre mot de passe',
   'security.passwordHint': "Changer votre façon de vous connecter demande votre mot de passe ; un code de l'application ne suffit pas.",
   'security.passwordRequired': 'saisissez votre mot de passe',

@@ -32,14 +32,33 @@ async fn password_login(app: &TestApp, username: &str) -> (reqwest::Client, Opti
     (client, body["next"].as_str().map(str::to_string))
 }
 
-async fn current_code(app: &TestApp, user: uuid::Uuid) -> String {
-    let factor = app.store.second_factor(user).await.unwrap().unwrap();
-    let secret = TotpSecret::from_bytes(factor.secret.try_into().unwrap());
+fn code_now(app: &TestApp, secret: Vec<u8>) -> String {
+    let secret = TotpSecret::from_bytes(secret.try_into().unwrap());
     totp::code_at(
         &secret,
         caseward_domain::clock::Clock::now(app.clock.as_ref()).timestamp(),
     )
     .unwrap()
+}
+
+/// The code the user's active authenticator shows now.
+async fn current_code(app: &TestApp, user: uuid::Uuid) -> String {
+    code_now(
+        app,
+        app.store.second_factor(user).await.unwrap().unwrap().secret,
+    )
+}
+
+/// The code the authenticator being set up shows now.
+async fn pending_code(app: &TestApp, user: uuid::Uuid) -> String {
+    code_now(
+        app,
+        app.store
+            .pending_second_factor(user)
+            .await
+            .unwrap()
+            .unwrap(),
+    )
 }
 
 async fn post(client: &reqwest::Client, url: String, body: Value) -> (StatusCode, Value) {
@@ -91,7 +110,7 @@ async fn a_required_second_factor_is_enrolled_then_asked_at_every_login(backend:
     )
     .await;
     assert_eq!(status, 401, "a wrong first code does not enable the factor");
-    let code = current_code(&app, supervisor.id).await;
+    let code = pending_code(&app, supervisor.id).await;
     let (status, codes) = post(
         &client,
         app.at("/api/v1/auth/mfa/confirm"),
@@ -172,7 +191,7 @@ async fn recovery_codes_work_once_and_workers_need_no_second_factor(backend: Bac
     let admin = app.add_user("admin1", Role::SystemAdministrator).await;
     let (client, _) = password_login(&app, "admin1").await;
     post(&client, app.at("/api/v1/auth/mfa/enrol"), json!({})).await;
-    let code = current_code(&app, admin.id).await;
+    let code = pending_code(&app, admin.id).await;
     let (_, codes) = post(
         &client,
         app.at("/api/v1/auth/mfa/confirm"),

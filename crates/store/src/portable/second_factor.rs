@@ -45,11 +45,9 @@ pub(super) async fn set_pending_second_factor(
 ) -> Result<()> {
     let mut tx = store.begin_write().await?;
     let done = sqlx::query(
-        "UPDATE users SET totp_secret = $1, totp_last_step = NULL, mfa_enabled = $2, version = version + 1, updated_at = $3
-         WHERE id = $4",
+        "UPDATE users SET totp_pending_secret = $1, version = version + 1, updated_at = $2 WHERE id = $3",
     )
     .bind(secret)
-    .bind(false)
     .bind(now)
     .bind(user)
     .execute(&mut *tx)
@@ -61,6 +59,14 @@ pub(super) async fn set_pending_second_factor(
     Ok(())
 }
 
+pub(super) async fn pending_second_factor(store: &BackendStore, user: Uuid) -> Result<Option<Vec<u8>>> {
+    let secret: Option<Option<Vec<u8>>> = sqlx::query_scalar("SELECT totp_pending_secret FROM users WHERE id = $1")
+        .bind(user)
+        .fetch_optional(store.reads())
+        .await?;
+    Ok(secret.flatten())
+}
+
 pub(super) async fn enable_second_factor(
     store: &BackendStore,
     user: Uuid,
@@ -70,8 +76,9 @@ pub(super) async fn enable_second_factor(
 ) -> Result<()> {
     let mut tx = store.begin_write().await?;
     let done = sqlx::query(
-        "UPDATE users SET mfa_enabled = $1, totp_last_step = $2, version = version + 1, updated_at = $3
-         WHERE id = $4 AND totp_secret IS NOT NULL",
+        "UPDATE users SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, mfa_enabled = $1,
+                          totp_last_step = $2, version = version + 1, updated_at = $3
+         WHERE id = $4 AND totp_pending_secret IS NOT NULL",
     )
     .bind(true)
     .bind(step)

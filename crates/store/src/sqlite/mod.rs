@@ -337,6 +337,10 @@ impl crate::Store for SqliteStore {
         second_factor::set_pending_second_factor(self, user, secret, now).await
     }
 
+    async fn pending_second_factor(&self, user: uuid::Uuid) -> Result<Option<Vec<u8>>> {
+        second_factor::pending_second_factor(self, user).await
+    }
+
     async fn enable_second_factor(
         &self,
         user: uuid::Uuid,
