@@ -87,6 +87,8 @@ pub struct UserChangeRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TeamRequest {
+    /// The version the change was based on; required when changing a team.
+    pub version: Option<i64>,
     pub name: Option<String>,
     /// `null` removes the supervisor.
     #[serde(default, deserialize_with = "double_option")]
@@ -393,10 +395,14 @@ pub async fn update_team(
     let id = Uuid::parse_str(&id)
         .map_err(|_| ApiError::BadRequest("id: not a team id (a UUID)".into()))?;
     let case_types = check_team_request(&state, &request).await?;
+    let version = request
+        .version
+        .ok_or_else(|| ApiError::BadRequest("version: required when changing a team".into()))?;
     let team = state
         .store
         .update_team(
             id,
+            version,
             TeamChanges {
                 name: request.name.map(|n| n.trim().to_string()),
                 supervisor: request.supervisor_id,

@@ -175,9 +175,11 @@ pub trait Store: Send + Sync + 'static {
     /// Create a team; `Duplicate("team name")` if the name is taken.
     async fn create_team(&self, team: NewTeam) -> Result<TeamRecord>;
 
+    /// Change a team if its version is still `expected_version`; otherwise `Conflict`.
     async fn update_team(
         &self,
         id: TeamId,
+        expected_version: i64,
         changes: TeamChanges,
         now: DateTime<Utc>,
     ) -> Result<TeamRecord>;

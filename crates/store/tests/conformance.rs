@@ -607,6 +607,7 @@ async fn teams_keep_supervisor_members_and_case_types(store: Arc<dyn Store>) {
     let changed = store
         .update_team(
             a.team.id,
+            a.version,
             TeamChanges {
                 name: Some("Team North".into()),
                 supervisor: Some(None),
@@ -623,6 +624,13 @@ async fn teams_keep_supervisor_members_and_case_types(store: Arc<dyn Store>) {
         "no case types listed: every type"
     );
     assert!(changed.version > a.version);
+    let stale = store
+        .update_team(a.team.id, a.version, TeamChanges::default(), at(2, 9))
+        .await;
+    assert!(
+        matches!(stale, Err(StoreError::Conflict { .. })),
+        "{stale:?}"
+    );
 
     let removed = store
         .remove_team_member(a.team.id, w2.id, at(2, 10))

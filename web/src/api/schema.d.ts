@@ -893,6 +893,11 @@ export interface components {
              * @description `null` removes the supervisor.
              */
             supervisor_id?: string | null;
+            /**
+             * Format: int64
+             * @description The version the change was based on; required when changing a team.
+             */
+            version?: number | null;
         };
         TeamView: {
             /** @description Case type ids the team handles; empty means every case type. */

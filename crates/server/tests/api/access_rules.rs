@@ -293,6 +293,36 @@ async fn administration_has_limits(backend: Backend) {
     assert_eq!(problem["errors"][0]["field"], "case_types[0]");
     let (status, _) = send(world.client("supervisor1").get(&teams)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, team) = send(
+        admin
+            .post(&teams)
+            .json(&json!({ "name": "Team C", "case_types": [] })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let team_url = world
+        .app
+        .at(&format!("/api/v1/teams/{}", team["id"].as_str().unwrap()));
+    let (status, _) = send(admin.patch(&team_url).json(&json!({ "name": "Team Sea" }))).await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "a team edit names its version"
+    );
+    let (status, _) = send(
+        admin
+            .patch(&team_url)
+            .json(&json!({ "version": team["version"], "name": "Team Sea" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = send(
+        admin
+            .patch(&team_url)
+            .json(&json!({ "version": team["version"], "name": "Team Lake" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "a stale team edit is refused");
 }
 
 async fn disabling_a_user_ends_their_sessions_at_once(backend: Backend) {

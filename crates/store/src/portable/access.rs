@@ -119,6 +119,7 @@ pub(super) async fn create_team(store: &BackendStore, team: NewTeam) -> Result<T
 pub(super) async fn update_team(
     store: &BackendStore,
     id: TeamId,
+    expected_version: i64,
     changes: TeamChanges,
     now: DateTime<Utc>,
 ) -> Result<TeamRecord> {
@@ -127,18 +128,26 @@ pub(super) async fn update_team(
         "UPDATE teams SET name = COALESCE($1, name),
                           supervisor_id = CASE WHEN $2 THEN $3 ELSE supervisor_id END,
                           version = version + 1, updated_at = $4
-         WHERE id = $5",
+         WHERE id = $5 AND version = $6",
     )
     .bind(&changes.name)
     .bind(changes.supervisor.is_some())
     .bind(changes.supervisor.flatten())
     .bind(now)
     .bind(id)
+    .bind(expected_version)
     .execute(&mut *tx)
     .await
     .map_err(|e| StoreError::unique(e, "team name"))?;
     if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
+        let current: Option<i64> = sqlx::query_scalar("SELECT version FROM teams WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        return Err(match current {
+            Some(current) => StoreError::Conflict { expected: expected_version, current },
+            None => StoreError::NotFound,
+        });
     }
     if let Some(case_types) = &changes.case_types {
         sqlx::query("DELETE FROM team_case_types WHERE team_id = $1")

@@ -205,10 +205,11 @@ impl crate::Store for PostgresStore {
     async fn update_team(
         &self,
         id: uuid::Uuid,
+        expected_version: i64,
         changes: crate::TeamChanges,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<crate::TeamRecord> {
-        access::update_team(self, id, changes, now).await
+        access::update_team(self, id, expected_version, changes, now).await
     }
 
     async fn list_teams(&self) -> Result<Vec<crate::TeamRecord>> {

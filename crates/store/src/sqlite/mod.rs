@@ -226,10 +226,11 @@ impl crate::Store for SqliteStore {
     async fn update_team(
         &self,
         id: uuid::Uuid,
+        expected_version: i64,
         changes: crate::TeamChanges,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<crate::TeamRecord> {
-        access::update_team(self, id, changes, now).await
+        access::update_team(self, id, expected_version, changes, now).await
     }
 
     async fn list_teams(&self) -> Result<Vec<crate::TeamRecord>> {

@@ -241,7 +241,8 @@ function TeamDialog({
     setFailure(null);
     try {
       const body = { name: name.trim(), supervisor_id: supervisor || null, case_types: caseTypes };
-      onDone(team ? await api.updateTeam(team.id, body) : await api.createTeam(body));
+      // An edit carries the version it was based on; a concurrent edit answers 409.
+      onDone(team ? await api.updateTeam(team.id, { ...body, version: team.version }) : await api.createTeam(body));
     } catch (caught) {
       const placed = placeErrors(caught, { name: 'team-name', supervisor_id: 'team-supervisor', case_types: 'team-case-types' });
       if (placed) {
