@@ -14,7 +14,9 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use caseward_domain::access::{CaseAction, Permission, may_reassign_to, may_share_with, role};
+use caseward_domain::access::{
+    CaseAction, Permission, ShareRefusal, may_reassign_to, may_share_with, role,
+};
 use caseward_domain::config::{Classification, FieldKind};
 use caseward_domain::validate::FieldError;
 use caseward_store::{
@@ -31,6 +33,8 @@ pub struct ShareView {
     pub reason: String,
     pub granted_by: UserRefView,
     pub granted_at: DateTime<Utc>,
+    /// Set when the share overrode the survivor's consent.
+    pub consent_override_reason: Option<String>,
 }
 
 impl From<&ShareRecord> for ShareView {
@@ -40,6 +44,7 @@ impl From<&ShareRecord> for ShareView {
             reason: share.reason.clone(),
             granted_by: UserRefView::from(&share.granted_by),
             granted_at: share.granted_at,
+            consent_override_reason: share.consent_override_reason.clone(),
         }
     }
 }
@@ -95,6 +100,9 @@ pub struct ShareRequest {
     pub reason: String,
     /// The acting user's password.
     pub confirm_password: String,
+    /// Share a survivor's case although no consent names the user — only in an emergency
+    /// (risk to life, mandatory reporting); the reason is recorded with the share.
+    pub consent_override_reason: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -224,8 +232,24 @@ pub async fn share_case(
     let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
     check_reason(&request.reason, "reason")?;
     let recipient = other_user(&state, request.user_id, "user_id").await?;
-    may_share_with(context.actor, &context.facts, actor(&recipient))
-        .map_err(|refusal| ApiError::Forbidden(refusal.to_string()))?;
+    let override_reason = request
+        .consent_override_reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string);
+    let consent_override = match may_share_with(context.actor, &context.facts, actor(&recipient)) {
+        Ok(()) => None,
+        // The one refusal an emergency may override, with a recorded reason.
+        Err(ShareRefusal::NoConsent) if override_reason.is_some() => {
+            check_reason(
+                override_reason.as_deref().unwrap_or_default(),
+                "consent_override_reason",
+            )?;
+            override_reason
+        }
+        Err(refusal) => return Err(ApiError::Forbidden(refusal.to_string())),
+    };
     confirm(&state, &user, request.confirm_password).await?;
     let share = state
         .store
@@ -235,6 +259,7 @@ pub async fn share_case(
             user_id: recipient.id,
             reason: request.reason.trim().to_string(),
             granted_by: user.id,
+            consent_override_reason: consent_override,
             now: state.clock.now(),
         })
         .await

@@ -255,6 +255,8 @@ pub struct NewShare {
     pub user_id: UserId,
     pub reason: String,
     pub granted_by: UserId,
+    /// Set when a survivor's case is shared without their consent (an emergency).
+    pub consent_override_reason: Option<String>,
     pub now: DateTime<Utc>,
 }
 
@@ -267,6 +269,7 @@ pub struct ShareRecord {
     pub reason: String,
     pub granted_by: UserRef,
     pub granted_at: DateTime<Utc>,
+    pub consent_override_reason: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -666,11 +666,16 @@ async fn shares_and_field_grants_are_granted_once_and_revoked(store: Arc<dyn Sto
         user_id: w2.id,
         reason: "joint visit".into(),
         granted_by: w1.id,
+        consent_override_reason: Some("risk to life".into()),
         now: at(3, 11),
     };
     let made = store.create_share(share.clone()).await.unwrap();
     assert_eq!(made.user.username, "worker2");
     assert_eq!(made.granted_by.username, "worker1");
+    assert_eq!(
+        made.consent_override_reason.as_deref(),
+        Some("risk to life")
+    );
     let twice = store
         .create_share(NewShare {
             id: uuid::Uuid::now_v7(),
@@ -982,6 +987,7 @@ async fn list_reach_agrees_with_the_access_policy(store: Arc<dyn Store>) {
         user_id: to.id,
         reason: "r".into(),
         granted_by: w1.id,
+        consent_override_reason: None,
         now: at(4, 9),
     };
     store.create_share(share(0, &w3)).await.unwrap();

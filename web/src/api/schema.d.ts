@@ -859,12 +859,19 @@ export interface components {
         ShareRequest: {
             /** @description The acting user's password. */
             confirm_password: string;
+            /**
+             * @description Share a survivor's case although no consent names the user — only in an emergency
+             *     (risk to life, mandatory reporting); the reason is recorded with the share.
+             */
+            consent_override_reason?: string | null;
             /** @description Why the case is shared; recorded. */
             reason: string;
             /** Format: uuid */
             user_id: string;
         };
         ShareView: {
+            /** @description Set when the share overrode the survivor's consent. */
+            consent_override_reason?: string | null;
             /** Format: date-time */
             granted_at: string;
             granted_by: components["schemas"]["UserRefView"];

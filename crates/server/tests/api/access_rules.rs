@@ -9,6 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 on_both_backends!(
+    an_emergency_may_override_a_survivors_consent_with_a_recorded_reason,
     withheld_fields_are_named_and_refused,
     above_the_maximum_caseload_only_a_supervisor_overrides,
     consents_cannot_overreach,
@@ -359,4 +360,66 @@ async fn disabling_a_user_ends_their_sessions_at_once(backend: Backend) {
     )
     .await;
     assert_eq!(status, 401, "and no new one starts");
+}
+
+async fn an_emergency_may_override_a_survivors_consent_with_a_recorded_reason(backend: Backend) {
+    let mut world = World::new(backend).await;
+    let case = world.plant_case("worker1", "gbv").await;
+    let shares = world.app.at(&format!("/api/v1/cases/{}/shares", case.id));
+    let body = |override_reason: Option<&str>| json!({ "user_id": world.users["worker2"].id, "reason": "the survivor is in hospital", "confirm_password": TestApp::password_of("worker1"), "consent_override_reason": override_reason });
+    let (status, problem) = send(world.client("worker1").post(&shares).json(&body(None))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        problem["detail"].as_str().unwrap().contains("consent"),
+        "{problem}"
+    );
+    let (status, _) = send(
+        world
+            .client("worker1")
+            .post(&shares)
+            .json(&body(Some("  "))),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a blank reason is no override"
+    );
+    let (status, share) = send(
+        world
+            .client("worker1")
+            .post(&shares)
+            .json(&body(Some("imminent risk to life"))),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{share}");
+    let (_, access) = send(
+        world
+            .client("worker1")
+            .get(world.app.at(&format!("/api/v1/cases/{}/access", case.id))),
+    )
+    .await;
+    assert_eq!(
+        access["shares"][0]["consent_override_reason"],
+        "imminent risk to life"
+    );
+    // The override opens the case, never its restricted or confidential values.
+    let (_, seen) = send(
+        world
+            .client("worker2")
+            .get(world.app.at(&format!("/api/v1/cases/{}", case.id))),
+    )
+    .await;
+    let text = seen.to_string();
+    for canary in case
+        .canaries
+        .iter()
+        .filter(|c| c.classification != caseward_domain::config::Classification::Standard)
+    {
+        assert!(
+            !text.contains(&canary.text),
+            "{} leaked through an override",
+            canary.path
+        );
+    }
 }

@@ -254,6 +254,7 @@ fn share_from_row(row: &DbRow) -> Result<ShareRecord> {
         reason: row.try_get("reason")?,
         granted_by: user_ref(row, "b")?,
         granted_at: row.try_get("granted_at")?,
+        consent_override_reason: row.try_get("consent_override_reason")?,
     })
 }
 
@@ -303,7 +304,7 @@ const CONSENT_COLUMNS: &str = "id, case_id, recipient_user, recipient_agency, sc
 
 pub(super) async fn case_access(pool: &DbPool, case: Uuid) -> Result<CaseAccess> {
     let shares = sqlx::query(&format!(
-        "SELECT {GRANT_COLUMNS} FROM case_shares g JOIN users u ON u.id = g.user_id JOIN users b ON b.id = g.granted_by
+        "SELECT {GRANT_COLUMNS}, g.consent_override_reason FROM case_shares g JOIN users u ON u.id = g.user_id JOIN users b ON b.id = g.granted_by
          WHERE g.case_id = $1 AND g.revoked_at IS NULL ORDER BY g.granted_at"
     ))
     .bind(case)
@@ -344,18 +345,20 @@ pub(super) async fn case_access(pool: &DbPool, case: Uuid) -> Result<CaseAccess>
 
 pub(super) async fn create_share(store: &BackendStore, share: NewShare) -> Result<ShareRecord> {
     let mut tx = store.begin_write().await?;
-    sqlx::query("INSERT INTO case_shares (id, case_id, user_id, reason, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5, $6)")
+    sqlx::query("INSERT INTO case_shares (id, case_id, user_id, reason, granted_by, granted_at, consent_override_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(share.id)
         .bind(share.case_id)
         .bind(share.user_id)
         .bind(&share.reason)
         .bind(share.granted_by)
         .bind(share.now)
+        .bind(&share.consent_override_reason)
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::unique(e, "share"))?;
     let row = sqlx::query(&format!(
-        "SELECT {GRANT_COLUMNS} FROM case_shares g JOIN users u ON u.id = g.user_id JOIN users b ON b.id = g.granted_by WHERE g.id = $1"
+        "SELECT {GRANT_COLUMNS}, g.consent_override_reason FROM case_shares g JOIN users u ON u.id = g.user_id JOIN users b ON b.id = g.granted_by WHERE g.id = $1"
     ))
     .bind(share.id)
     .fetch_one(&mut *tx)
