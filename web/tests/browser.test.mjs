@@ -4,8 +4,10 @@
 // the list on a 360 px phone. Then access control (issue 3): an administrator sees the Users
 // page and no case screen, and makes a team; the team's supervisor sees a member's GBV case
 // with "[Restricted]" in place of its confidential and restricted values; the worker shares a
-// case with a colleague through the dialog and the colleague finds it in their list; someone
-// without access who opens a case's address gets the not-found page. A second story, on its own
+// case with a colleague through the dialog and the colleague finds it in their list; sharing
+// the GBV case with a colleague no consent names is refused, then overridden in an emergency
+// with a reason that the share list shows; someone without access who opens a case's address
+// gets the not-found page. A second story, on its own
 // server with the default second-factor policy: a supervisor sets up TOTP at first sign-in
 // (QR code, key, first code, recovery codes), signs in again with a code, replaces the
 // authenticator on the Security page, confirms a share with a code, signs in with a recovery
@@ -68,6 +70,20 @@ function serverHasAccessControl() {
   }
 }
 const ACCESS = serverHasAccessControl() ? {} : { skip: 'server endpoint not yet available' };
+
+/** Whether a share may override a survivor's missing consent (`consent_override_reason`). */
+function serverHasConsentOverride() {
+  if (!existsSync(BIN)) return false;
+  const result = spawnSync(BIN, ['openapi'], { encoding: 'utf8' });
+  if (result.status !== 0) return false;
+  try {
+    const request = JSON.parse(result.stdout).components?.schemas?.ShareRequest;
+    return Boolean(request?.properties && 'consent_override_reason' in request.properties);
+  } catch {
+    return false;
+  }
+}
+const CONSENT_OVERRIDE = ACCESS.skip ? ACCESS : serverHasConsentOverride() ? {} : { skip: 'server does not take consent_override_reason yet' };
 
 // ---------------------------------------------------------------------------------------------
 // The server
@@ -688,6 +704,63 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
     await page.locator('#case-number').waitFor();
     assert.equal((await page.locator('#case-relationship').innerText()).trim(), 'Shared with you');
   }, ACCESS);
+
+  step('sharing a survivor\'s case without consent is refused; an emergency override is recorded and shown', async () => {
+    // No consent of the GBV case's survivor names Worker Two.
+    await signInAs('worker1', 'My cases');
+    await page.getByRole('link', { name: gbvCase.number }).click();
+    await page.locator('#case-number').waitFor();
+    await page.locator('#access-panel > summary').click();
+    await page.locator('#share-open').click();
+    await page.locator('#share-dialog').waitFor();
+    await pickPerson('share-user', 'Worker Two');
+    await page.locator('#share-reason').fill('Medical follow-up at the health centre.');
+    assert.equal(await page.locator('#share-override-on').count(), 0, 'no override before a refusal');
+    await page.locator('#share-password').fill(PASSWORD);
+    await page.locator('#share-dialog button[type=submit]').click();
+
+    // The refusal, and the override on offer (its reason hidden until chosen).
+    const refusal = page.locator('#share-refused');
+    await refusal.waitFor();
+    assert.match(await refusal.innerText(), /No recorded consent allows sharing this survivor's case with Worker Two/);
+    assert.equal(await page.locator('#share-override').count(), 0, 'the reason appears only once the override is chosen');
+    assert.equal(await page.locator('#share-password').inputValue(), '', 'the password is asked again');
+    const choice = page.locator('#share-override-on');
+    assert.match(await page.locator('label[for=share-override-on]').innerText(), /Share anyway in an emergency/);
+    assert.match(await page.locator('#share-override-on--help').innerText(), /risk to life or mandatory reporting[\s\S]*recorded[\s\S]*restricted information stays hidden/);
+    await screenshot('share-no-consent', { fullPage: false });
+    await assertAccessible('the share dialog refusing for want of consent');
+
+    // Choosing the override asks for its reason, which is required.
+    await choice.check();
+    const override = page.locator('#share-override');
+    await override.waitFor();
+    assert.equal(await override.getAttribute('required'), '', 'the override reason is required');
+    assert.match(await page.locator('label[for=share-override]').innerText(), /Reason for overriding the survivor's consent/);
+    await page.locator('#share-password').fill(PASSWORD);
+    await page.locator('#share-dialog button[type=submit]').click();
+    await page.locator('#share-override--error').waitFor();
+    assert.equal(await override.getAttribute('aria-invalid'), 'true');
+
+    const why = 'Risk to life: the survivor was admitted to hospital tonight.';
+    await override.fill(why);
+    await screenshot('share-override', { fullPage: false });
+    await assertAccessible('the share dialog with the emergency override');
+    await page.locator('#share-dialog').getByRole('button', { name: 'Share without consent' }).click();
+    await page.locator('#share-dialog').waitFor({ state: 'detached' });
+
+    // The share list marks the override with its reason; the server recorded it.
+    const item = page.locator('#share-list > li.overridden', { hasText: 'Worker Two' });
+    await item.waitFor();
+    const marked = await item.locator('.access-override').innerText();
+    assert.ok(marked.includes(`Shared without consent: ${why}`), `the share says it overrode the consent: ${marked}`);
+    const access = await page.evaluate((id) => fetch(`/api/v1/cases/${id}/access`).then((r) => r.json()), gbvCase.id);
+    const share = access.shares.find((s) => s.user.username === 'worker2');
+    assert.equal(share?.consent_override_reason, why);
+    await item.scrollIntoViewIfNeeded();
+    await screenshot('share-overridden', { fullPage: false });
+    await assertAccessible('the access panel with an overridden share');
+  }, CONSENT_OVERRIDE);
 
   step('a case address opened by someone without access shows the not-found page', async () => {
     await signInAs('outsider1', 'My cases');

@@ -65,6 +65,9 @@ pub enum ApiError {
     LoginFailed,
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// A survivor's case shared with someone no consent names (an emergency may override).
+    #[error("no consent")]
+    ConsentRequired,
     /// Fields the user may not write (withheld from them).
     #[error("fields withheld")]
     ForbiddenFields(Vec<String>),
@@ -135,6 +138,11 @@ impl ApiError {
                 "too-many-requests",
                 "Too many failed attempts; try again later",
             ),
+            Self::ConsentRequired => (
+                StatusCode::FORBIDDEN,
+                "consent-required",
+                "The survivor has not consented to this",
+            ),
             Self::ConfirmationFailed => (
                 StatusCode::UNAUTHORIZED,
                 "confirmation-failed",
@@ -188,6 +196,10 @@ impl ApiError {
             ),
             Self::BadRequest(detail) => (Some(detail.clone()), Vec::new()),
             Self::Forbidden(detail) => (Some(detail.clone()), Vec::new()),
+            Self::ConsentRequired => (
+                Some(caseward_domain::access::ShareRefusal::NoConsent.to_string()),
+                Vec::new(),
+            ),
             Self::ForbiddenFields(fields) => (
                 Some(format!(
                     "you may not change these fields: {}",

@@ -248,6 +248,7 @@ pub async fn share_case(
             )?;
             override_reason
         }
+        Err(ShareRefusal::NoConsent) => return Err(ApiError::ConsentRequired),
         Err(refusal) => return Err(ApiError::Forbidden(refusal.to_string())),
     };
     confirm(&state, &user, request.confirm_password).await?;

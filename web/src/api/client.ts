@@ -74,6 +74,12 @@ export class ApiError extends Error {
     return this.status === 401 && this.problem === 'confirmation-failed';
   }
 
+  /** A 403 refusing to share a survivor's case because no consent names the recipient; an
+   * emergency may override it with `consent_override_reason`. */
+  get consentMissing(): boolean {
+    return this.status === 403 && this.problem === 'consent-required';
+  }
+
   /** A 401 that means the session (or the half-finished login) is gone, rather than a code
    * that was not accepted (`code-rejected`) or a wrong password (`confirmation-failed`). */
   get sessionGone(): boolean {

@@ -4,7 +4,7 @@
 // the person's own password.
 
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Case, type CaseAccessList, type CaseType, type Config, type FieldGrant, type Share, type User, type UserRef } from '../api';
+import { api, ApiError, type Case, type CaseAccessList, type CaseType, type Config, type FieldGrant, type Share, type User, type UserRef } from '../api';
 import { ErrorNotice, Loading } from '../components';
 import { ConfirmPasswordField, confirmationMissingMessage, confirmationValue, Dialog, DialogForm, focusFirstInvalid, placeErrors, TextField, type FieldErrors } from '../dialog';
 import { formatDateTime, isolate, label, t } from '../i18n';
@@ -86,13 +86,21 @@ export function AccessPanel({ config, caseType, item, me }: { config: Config; ca
             ) : (
               <ul class="access-list" id="share-list">
                 {data.shares.map((share) => (
-                  <li key={share.user.id}>
+                  <li key={share.user.id} class={share.consent_override_reason ? 'overridden' : undefined}>
                     <div class="access-who">
                       <strong>{share.user.display_name}</strong>{' '}
                       <span class="muted" dir="ltr">
                         {share.user.username}
                       </span>
                     </div>
+                    {share.consent_override_reason && (
+                      <p class="access-override">
+                        <span class="warning-mark" aria-hidden="true">
+                          ⚠
+                        </span>{' '}
+                        <strong>{t('access.sharedWithoutConsent')}</strong> <bdi>{share.consent_override_reason}</bdi>
+                      </p>
+                    )}
                     <p class="access-why">
                       <bdi>{share.reason}</bdi>
                     </p>
@@ -159,7 +167,7 @@ export function AccessPanel({ config, caseType, item, me }: { config: Config; ca
           exclude={new Set([...shared, assignee?.id ?? '', me.id])}
           survivor={survivorControlled(caseType)}
           onClose={() => setDialog(null)}
-          onDone={(share) => refresh(t('share.done', { name: share.user.display_name }))}
+          onDone={(share) => refresh(t(share.consent_override_reason ? 'share.doneOverride' : 'share.done', { name: share.user.display_name }))}
         />
       )}
       {dialog?.kind === 'revoke-share' && (
@@ -219,14 +227,23 @@ function ShareDialog({
   const [user, setUser] = useState<UserRef | null>(null);
   const [reason, setReason] = useState('');
   const [password, setPassword] = useState('');
+  /** The person the server refused for want of the survivor's consent (a GBV case only). */
+  const [noConsent, setNoConsent] = useState<UserRef | null>(null);
+  const [overriding, setOverriding] = useState(false);
+  const [override, setOverride] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+
+  // The override answers the refusal for one person; choosing someone else asks afresh.
+  const refused = noConsent !== null && user !== null && noConsent.id === user.id;
+  const emergency = refused && overriding;
 
   const submit = async () => {
     const missing: FieldErrors = {};
     if (!user) missing['share-user'] = t('picker.required');
     if (!reason.trim()) missing['share-reason'] = t('dialog.reasonRequired');
+    if (emergency && !override.trim()) missing['share-override'] = t('share.overrideRequired');
     if (!password) missing['share-password'] = confirmationMissingMessage();
     setErrors(missing);
     if (Object.keys(missing).length || !user) {
@@ -236,17 +253,33 @@ function ShareDialog({
     setBusy(true);
     setFailure(null);
     try {
-      onDone(await api.share(item.id, { user_id: user.id, reason: reason.trim(), confirm_password: confirmationValue(password) }));
+      onDone(
+        await api.share(item.id, {
+          user_id: user.id,
+          reason: reason.trim(),
+          confirm_password: confirmationValue(password),
+          ...(emergency ? { consent_override_reason: override.trim() } : {}),
+        }),
+      );
     } catch (caught) {
       setPassword('');
-      const placed = placeErrors(caught, { user_id: 'share-user', reason: 'share-reason', confirm_password: 'share-password' }, 'share-password');
+      setBusy(false);
+      if (survivor && caught instanceof ApiError && caught.consentMissing && !emergency) {
+        setNoConsent(user);
+        requestAnimationFrame(() => document.getElementById('share-override-on')?.focus());
+        return;
+      }
+      const placed = placeErrors(
+        caught,
+        { user_id: 'share-user', reason: 'share-reason', consent_override_reason: 'share-override', confirm_password: 'share-password' },
+        'share-password',
+      );
       if (placed) {
         setErrors(placed);
         focusFirstInvalid('share-dialog');
       } else {
         setFailure(caught);
       }
-      setBusy(false);
     }
   };
 
@@ -258,7 +291,13 @@ function ShareDialog({
       ) : !directory.users ? (
         <Loading />
       ) : (
-        <DialogForm onSubmit={submit} onCancel={onClose} busy={busy} error={failure} submitLabel={t('share.submit')}>
+        <DialogForm
+          onSubmit={submit}
+          onCancel={onClose}
+          busy={busy}
+          error={failure}
+          submitLabel={emergency ? t('share.submitOverride') : t('share.submit')}
+        >
           <p class="hint">{t('share.explain')}</p>
           <UserPicker
             id="share-user"
@@ -270,6 +309,43 @@ function ShareDialog({
             error={errors['share-user']}
           />
           <TextField id="share-reason" label={t('dialog.reason')} hint={t('share.reasonHint')} multiline required value={reason} onInput={setReason} error={errors['share-reason']} />
+          {refused && noConsent && (
+            <div class="notice error" role="alert" id="share-refused">
+              <p>
+                <strong>{t('share.noConsentTitle', { name: noConsent.display_name })}</strong>
+              </p>
+              <p>{t('share.noConsentText')}</p>
+            </div>
+          )}
+          {refused && (
+            <div class="field emergency-choice">
+              <div class="choice">
+                <input
+                  type="checkbox"
+                  id="share-override-on"
+                  checked={overriding}
+                  aria-describedby="share-override-on--help"
+                  aria-controls={overriding ? 'share-override' : undefined}
+                  onChange={(e) => setOverriding((e.currentTarget as HTMLInputElement).checked)}
+                />
+                <label for="share-override-on">{t('share.overrideChoice')}</label>
+              </div>
+              <p class="hint" id="share-override-on--help">
+                {t('share.overrideHint')}
+              </p>
+            </div>
+          )}
+          {emergency && (
+            <TextField
+              id="share-override"
+              label={t('share.override')}
+              multiline
+              required
+              value={override}
+              onInput={setOverride}
+              error={errors['share-override']}
+            />
+          )}
           <ConfirmPasswordField id="share-password" value={password} onInput={setPassword} error={errors['share-password']} />
         </DialogForm>
       )}

@@ -214,6 +214,7 @@ export const ar: Messages = {
   'access.revokeGrantText': 'سيرى [مقيّد] مكان هذا الحقل من جديد.',
   'access.revokedGrant': 'سُحب الوصول من {name}.',
   'access.revokeSubmit': 'سحب الوصول',
+  'access.sharedWithoutConsent': 'مُشارَكة دون موافقة:',
 
   'share.open': 'مشاركة هذه الحالة',
   'share.title': 'مشاركة الحالة {number}',
@@ -223,6 +224,14 @@ export const ar: Messages = {
   'share.reasonHint': 'لماذا يحتاج هذا الشخص إلى الحالة. يُسجَّل في سجل التدقيق.',
   'share.submit': 'مشاركة الحالة',
   'share.done': 'أصبحت الحالة مُشارَكة مع {name}.',
+  'share.noConsentTitle': 'لا توجد موافقة مسجّلة تسمح بمشاركة حالة الناجية أو الناجي مع {name}.',
+  'share.noConsentText': 'سجّل موافقة من الناجية أو الناجي تذكر هذا الشخص، أو اختر شخصًا آخر. لا تجوز المشاركة رغم ذلك إلا في حالة طارئة.',
+  'share.overrideChoice': 'المشاركة رغم ذلك في حالة طارئة',
+  'share.overrideHint': 'فقط عند وجود خطر على الحياة أو واجب إبلاغ إلزامي. يُسجَّل سببك مع المشاركة، وتبقى المعلومات المقيّدة مخفية.',
+  'share.override': 'سبب تجاوز موافقة الناجية أو الناجي',
+  'share.overrideRequired': 'اذكر سبب تجاوز موافقة الناجية أو الناجي',
+  'share.submitOverride': 'المشاركة دون موافقة',
+  'share.doneOverride': 'أصبحت الحالة مُشارَكة مع {name} دون موافقة الناجية أو الناجي؛ وسُجِّل سببك.',
 
   'grant.open': 'منح الوصول إلى حقل مقيّد',
   'grant.title': 'منح الوصول إلى حقل مقيّد',

@@ -214,6 +214,7 @@ export const en = {
   'access.revokeGrantText': 'They will see [Restricted] in place of this field again.',
   'access.revokedGrant': 'Access removed for {name}.',
   'access.revokeSubmit': 'Remove access',
+  'access.sharedWithoutConsent': 'Shared without consent:',
 
   'share.open': 'Share this case',
   'share.title': 'Share case {number}',
@@ -223,6 +224,14 @@ export const en = {
   'share.reasonHint': 'Why this person needs the case. Recorded in the audit trail.',
   'share.submit': 'Share case',
   'share.done': 'The case is now shared with {name}.',
+  'share.noConsentTitle': "No recorded consent allows sharing this survivor's case with {name}.",
+  'share.noConsentText': 'Record a consent from the survivor that names them, or choose someone else. Only in an emergency may you share anyway.',
+  'share.overrideChoice': 'Share anyway in an emergency',
+  'share.overrideHint': 'Only for a risk to life or mandatory reporting. Your reason is recorded with the share, and restricted information stays hidden.',
+  'share.override': "Reason for overriding the survivor's consent",
+  'share.overrideRequired': "give the reason for overriding the survivor's consent",
+  'share.submitOverride': 'Share without consent',
+  'share.doneOverride': "The case is now shared with {name} without the survivor's consent; your reason is recorded.",
 
   'grant.open': 'Give access to a restricted field',
   'grant.title': 'Give access to a restricted field',

@@ -214,6 +214,7 @@ export const fr: Messages = {
   'access.revokeGrantText': 'Cette personne verra de nouveau [Restreint] à la place de ce champ.',
   'access.revokedGrant': 'Accès retiré à {name}.',
   'access.revokeSubmit': "Retirer l'accès",
+  'access.sharedWithoutConsent': 'Partagé sans consentement :',
 
   'share.open': 'Partager ce dossier',
   'share.title': 'Partager le dossier {number}',
@@ -223,6 +224,14 @@ export const fr: Messages = {
   'share.reasonHint': "Pourquoi cette personne a besoin du dossier. Consigné dans le journal d'audit.",
   'share.submit': 'Partager le dossier',
   'share.done': 'Le dossier est maintenant partagé avec {name}.',
+  'share.noConsentTitle': 'Aucun consentement enregistré ne permet de partager le dossier de cette personne survivante avec {name}.',
+  'share.noConsentText': "Enregistrez un consentement de la personne survivante qui la nomme, ou choisissez quelqu'un d'autre. Ce n'est qu'en cas d'urgence que vous pouvez partager malgré tout.",
+  'share.overrideChoice': "Partager malgré tout en cas d'urgence",
+  'share.overrideHint': "Uniquement en cas de danger de mort ou d'obligation de signalement. Votre motif est consigné avec le partage, et les informations restreintes restent cachées.",
+  'share.override': 'Motif pour passer outre le consentement de la personne survivante',
+  'share.overrideRequired': 'indiquez le motif pour passer outre le consentement de la personne survivante',
+  'share.submitOverride': 'Partager sans consentement',
+  'share.doneOverride': 'Le dossier est maintenant partagé avec {name} sans le consentement de la personne survivante ; votre motif est consigné.',
 
   'grant.open': 'Donner accès à un champ restreint',
   'grant.title': 'Donner accès à un champ restreint',
