@@ -8,6 +8,7 @@ mod assignments;
 mod cases;
 mod second_factor;
 mod throttle;
+mod user_admin;
 mod users;
 
 use crate::migrations::{Migration, POSTGRES};
@@ -187,7 +188,7 @@ impl crate::Store for PostgresStore {
     }
 
     async fn list_users(&self) -> Result<Vec<crate::User>> {
-        users::list_users(&self.pool).await
+        user_admin::list_users(&self.pool).await
     }
 
     async fn update_user(
@@ -195,7 +196,7 @@ impl crate::Store for PostgresStore {
         id: uuid::Uuid,
         changes: crate::UserChanges,
     ) -> Result<crate::User> {
-        users::update_user(self, id, changes).await
+        user_admin::update_user(self, id, changes).await
     }
 
     async fn create_team(&self, team: crate::NewTeam) -> Result<crate::TeamRecord> {

@@ -8,7 +8,7 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgPool, Row};
 use uuid::Uuid;
 
-const USER_COLUMNS: &str =
+pub(super) const USER_COLUMNS: &str =
     "id, username, display_name, role, disabled, mfa_enabled, version, created_at, updated_at";
 
 pub(super) fn user_from_row(row: &PgRow) -> Result<User> {
@@ -170,54 +170,4 @@ pub(super) async fn delete_session(store: &PostgresStore, digest: &[u8; 32]) -> 
         .await?;
     tx.commit().await?;
     Ok(())
-}
-
-pub(super) async fn list_users(pool: &PgPool) -> Result<Vec<User>> {
-    let rows = sqlx::query(&format!(
-        "SELECT {USER_COLUMNS} FROM users ORDER BY username"
-    ))
-    .fetch_all(pool)
-    .await?;
-    rows.iter().map(user_from_row).collect()
-}
-
-pub(super) async fn update_user(
-    store: &PostgresStore,
-    id: Uuid,
-    changes: crate::UserChanges,
-) -> Result<User> {
-    let mut tx = store.begin_write().await?;
-    let done = sqlx::query(
-        "UPDATE users SET display_name = COALESCE($1, display_name), role = COALESCE($2, role),
-                          disabled = COALESCE($3, disabled), version = version + 1, updated_at = $4
-         WHERE id = $5 AND version = $6",
-    )
-    .bind(&changes.display_name)
-    .bind(changes.role.map(|r| r.as_str()))
-    .bind(changes.disabled)
-    .bind(changes.now)
-    .bind(id)
-    .bind(changes.expected_version)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
-        let current: Option<i64> = sqlx::query_scalar("SELECT version FROM users WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        return Err(match current {
-            Some(current) => StoreError::Conflict {
-                expected: changes.expected_version,
-                current,
-            },
-            None => StoreError::NotFound,
-        });
-    }
-    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let user = user_from_row(&row)?;
-    tx.commit().await?;
-    Ok(user)
 }

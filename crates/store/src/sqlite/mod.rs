@@ -10,6 +10,7 @@ mod assignments;
 mod cases;
 mod second_factor;
 mod throttle;
+mod user_admin;
 mod users;
 
 use crate::migrations::{Migration, SQLITE};
@@ -208,7 +209,7 @@ impl crate::Store for SqliteStore {
     }
 
     async fn list_users(&self) -> Result<Vec<crate::User>> {
-        users::list_users(&self.reader).await
+        user_admin::list_users(&self.reader).await
     }
 
     async fn update_user(
@@ -216,7 +217,7 @@ impl crate::Store for SqliteStore {
         id: uuid::Uuid,
         changes: crate::UserChanges,
     ) -> Result<crate::User> {
-        users::update_user(self, id, changes).await
+        user_admin::update_user(self, id, changes).await
     }
 
     async fn create_team(&self, team: crate::NewTeam) -> Result<crate::TeamRecord> {
