@@ -486,6 +486,10 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
       assert.equal(await memberInput.getAttribute('aria-invalid'), 'true', `${groupNumber.path} is marked invalid`);
       assert.match(await page.locator(`#${domId(groupNumber.path)}--error`).innerText(), /\S/);
     }
+    // Focus moves after the render that shows the errors: wait for it rather than racing it.
+    await page
+      .waitForFunction(() => document.activeElement?.getAttribute('aria-invalid') === 'true', null, { timeout: 5_000 })
+      .catch(() => {});
     const focused = await page.evaluate(() => document.activeElement?.getAttribute('aria-invalid'));
     assert.equal(focused, 'true', 'the first invalid field has focus');
     await screenshot('new-case-invalid');
@@ -783,6 +787,15 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
 // the next step's code. Of the steps now and now + 1 at least one stays acceptable whichever
 // side of a step boundary the server is on, which allows two uses of one key without waiting.
 
+/** Focus moves after the render that shows an element; wait for it rather than racing it. */
+async function expectFocus(page, id) {
+  try {
+    await page.waitForFunction((wanted) => document.activeElement?.id === wanted, id, { timeout: 5_000 });
+  } catch {
+    assert.equal(await page.evaluate(() => document.activeElement?.id), id, `focus on #${id}`);
+  }
+}
+
 const TOTP_STEP_SECONDS = 30;
 
 /** RFC 4648 base32 (spaces and padding ignored) to bytes. */
@@ -963,7 +976,7 @@ describe('two-step sign-in in the browser', { timeout: 300_000 }, () => {
     // Not before saying they are saved.
     await page.locator('#codes-continue').click();
     await page.locator('#codes-saved--error').waitFor();
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'codes-saved');
+    await expectFocus(page, 'codes-saved');
     await page.locator('#codes-saved').check();
     await page.locator('#codes-continue').click();
     await page.getByRole('heading', { level: 1, name: 'My cases' }).waitFor();
@@ -976,7 +989,7 @@ describe('two-step sign-in in the browser', { timeout: 300_000 }, () => {
     const input = page.locator('#otp-code');
     assert.equal(await input.getAttribute('inputmode'), 'numeric');
     assert.equal(await input.getAttribute('autocomplete'), 'one-time-code');
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'otp-code', 'the code input has focus');
+    await expectFocus(page, 'otp-code');
     assert.match(await page.locator('#code-intro').innerText(), /Enter the 6-digit code from your authenticator app/);
     await screenshot('code-prompt');
     await assertAccessible('the code prompt');
@@ -1069,7 +1082,7 @@ describe('two-step sign-in in the browser', { timeout: 300_000 }, () => {
     await page.locator('#code-switch').click();
     const input = page.locator('#recovery-code');
     await input.waitFor();
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'recovery-code');
+    await expectFocus(page, 'recovery-code');
     // A code of the authenticator that was replaced is refused.
     await input.fill(firstCodes[0]);
     await page.locator('#code-form button[type=submit]').click();
