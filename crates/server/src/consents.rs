@@ -67,23 +67,33 @@ pub struct ConsentView {
 }
 
 /// The names of the people consents mention, looked up once.
-async fn people(state: &AppState) -> ApiResult<BTreeMap<Uuid, UserRefView>> {
-    Ok(state
-        .store
-        .list_users()
-        .await?
-        .into_iter()
-        .map(|u| {
-            (
-                u.id,
+/// The names of the people the given consents mention, looked up once each.
+async fn people(
+    state: &AppState,
+    records: &[&ConsentRecord],
+) -> ApiResult<BTreeMap<Uuid, UserRefView>> {
+    let mut ids = std::collections::BTreeSet::new();
+    for record in records {
+        if let Recipient::User(id) = record.consent.recipient {
+            ids.insert(id);
+        }
+        ids.insert(record.consent.recorded_by);
+        ids.extend(record.withdrawn_by);
+    }
+    let mut people = BTreeMap::new();
+    for id in ids {
+        if let Some(user) = state.store.user_by_id(id).await? {
+            people.insert(
+                id,
                 UserRefView {
-                    id: u.id,
-                    username: u.username,
-                    display_name: u.display_name,
+                    id,
+                    username: user.username,
+                    display_name: user.display_name,
                 },
-            )
-        })
-        .collect())
+            );
+        }
+    }
+    Ok(people)
 }
 
 fn person(people: &BTreeMap<Uuid, UserRefView>, id: Uuid) -> UserRefView {
@@ -161,7 +171,8 @@ pub async fn list_consents(
 ) -> ApiResult<Json<Vec<ConsentView>>> {
     let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
     context.require(CaseAction::Share)?;
-    let people = people(&state).await?;
+    let records: Vec<&ConsentRecord> = context.access.consents.iter().collect();
+    let people = people(&state, &records).await?;
     Ok(Json(
         context
             .access
@@ -282,7 +293,7 @@ pub async fn record_consent(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(ConsentView::of(&record, &people(&state).await?)),
+        Json(ConsentView::of(&record, &people(&state, &[&record]).await?)),
     ))
 }
 
@@ -311,5 +322,8 @@ pub async fn withdraw_consent(
             now: state.clock.now(),
         })
         .await?;
-    Ok(Json(ConsentView::of(&record, &people(&state).await?)))
+    Ok(Json(ConsentView::of(
+        &record,
+        &people(&state, &[&record]).await?,
+    )))
 }

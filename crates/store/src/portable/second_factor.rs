@@ -31,10 +31,10 @@ pub(super) async fn second_factor(store: &BackendStore, user: Uuid) -> Result<Op
         .await?;
     let Some(row) = row else { return Ok(None) };
     let secret: Option<Vec<u8>> = row.try_get("totp_secret")?;
-    Ok(secret.map(|secret| SecondFactor {
-        secret,
-        last_step: row.try_get("totp_last_step").ok().flatten(),
-    }))
+    // A last step that cannot be read is an error, never "no step yet" (that would reopen
+    // replays).
+    let last_step: Option<i64> = row.try_get("totp_last_step")?;
+    Ok(secret.map(|secret| SecondFactor { secret, last_step }))
 }
 
 pub(super) async fn set_pending_second_factor(
