@@ -1,6 +1,6 @@
 //! The operator commands: init, migrate, user add, config validate.
 
-use crate::configuration::{default_sources, folder_sources};
+use crate::configuration::{default_sources, folder_sources, load_configuration};
 use crate::serve::{open_store, password_hasher};
 use crate::settings::Settings;
 use anyhow::{Context, Result, bail};
@@ -68,8 +68,9 @@ pub async fn add_user(
     if display_name.is_empty() || display_name.chars().count() > 120 {
         bail!("--display-name: between 1 and 120 characters");
     }
-    let Some(role) = Role::parse(role) else {
-        let known: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
+    let roles = load_configuration(settings.config_dir.as_deref())?.roles;
+    let Some(role) = Role::parse(role).filter(|r| roles.get(r).is_some()) else {
+        let known: Vec<_> = roles.iter().map(|d| d.role.as_str()).collect();
         bail!(
             "--role: unknown role \"{role}\" (expected one of {})",
             known.join(", ")

@@ -19,13 +19,13 @@ use std::sync::Arc;
 
 /// The demo users: username, display name, role.
 pub const DEMO_USERS: &[(&str, &str, Role)] = &[
-    ("worker1", "Amani Okello", Role::CaseWorker),
-    ("worker2", "Leila Haddad", Role::CaseWorker),
-    ("worker3", "Jean-Paul Mbeki", Role::CaseWorker),
-    ("supervisor1", "Grace Mensah", Role::Supervisor),
-    ("supervisor2", "Omar Farah", Role::Supervisor),
-    ("manager1", "Sofia Lindqvist", Role::ProgrammeManager),
-    ("admin1", "Tomás Herrera", Role::SystemAdministrator),
+    ("worker1", "Amani Okello", Role::CASE_WORKER),
+    ("worker2", "Leila Haddad", Role::CASE_WORKER),
+    ("worker3", "Jean-Paul Mbeki", Role::CASE_WORKER),
+    ("supervisor1", "Grace Mensah", Role::SUPERVISOR),
+    ("supervisor2", "Omar Farah", Role::SUPERVISOR),
+    ("manager1", "Sofia Lindqvist", Role::PROGRAMME_MANAGER),
+    ("admin1", "Tomás Herrera", Role::SYSTEM_ADMINISTRATOR),
 ];
 
 /// Seed for the synthetic cases, so every demo instance holds the same cases.
@@ -35,7 +35,7 @@ pub async fn demo(settings: &Settings, password: Password, cases: u32, mfa: bool
     // Demo users log in with the password alone unless `--mfa` asks for the usual policy.
     let mut settings = settings.clone();
     if !mfa {
-        settings.mfa_required_roles.clear();
+        settings.mfa_required_roles = Some(Vec::new());
     }
     let settings = &settings;
     start_logging(settings);
@@ -57,7 +57,7 @@ pub async fn demo(settings: &Settings, password: Password, cases: u32, mfa: bool
     if existing == 0 {
         let workers: Vec<&User> = users
             .iter()
-            .filter(|u| u.role == Role::CaseWorker)
+            .filter(|u| u.role == Role::CASE_WORKER)
             .collect();
         let made = seed_cases(&config, &store, &workers, cases).await?;
         println!("Created {made} synthetic cases.");
@@ -128,7 +128,7 @@ async fn ensure_users(
                         id: uuid::Uuid::now_v7(),
                         username: (*username).into(),
                         display_name: (*display_name).into(),
-                        role: *role,
+                        role: role.clone(),
                         password_hash: hash.clone(),
                         now: SystemClock.now(),
                     })

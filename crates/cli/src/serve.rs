@@ -2,9 +2,11 @@
 
 use crate::configuration::load_configuration;
 use crate::settings::Settings;
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use caseward_crypto::{PasswordHasher, PasswordParams};
 use caseward_domain::clock::SystemClock;
+use caseward_domain::config::Configuration;
+use caseward_domain::user::Role;
 use caseward_server::{AppState, ServerSettings};
 use caseward_store::{OpenOptions, Store};
 use std::sync::Arc;
@@ -58,6 +60,24 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
+/// The roles that must use a second factor: the setting, each checked against the
+/// configuration's roles, or the default policy.
+fn mfa_required_roles(settings: &Settings, config: &Configuration) -> Result<Vec<Role>> {
+    match &settings.mfa_required_roles {
+        None => Ok(config.roles.second_factor_by_default()),
+        Some(roles) => {
+            if let Some(unknown) = roles.iter().find(|r| config.roles.get(r).is_none()) {
+                let known: Vec<_> = config.roles.iter().map(|d| d.role.as_str()).collect();
+                bail!(
+                    "mfa_required_roles: unknown role \"{unknown}\" (expected one of {})",
+                    known.join(", ")
+                );
+            }
+            Ok(roles.clone())
+        }
+    }
+}
+
 /// Serve `store` until interrupted. Prints `listening on http://ADDR` on standard output once
 /// the port is bound (tests and scripts wait for that line).
 pub async fn run_server(
@@ -66,6 +86,7 @@ pub async fn run_server(
     after_bind: impl FnOnce(&str),
 ) -> Result<()> {
     let config = Arc::new(load_configuration(settings.config_dir.as_deref())?);
+    let mfa_required_roles = mfa_required_roles(settings, &config)?;
     let state = AppState::new(
         store,
         config,
@@ -79,7 +100,7 @@ pub async fn run_server(
                 settings.session_absolute_hours,
             )),
             secure_cookies: settings.secure_cookies,
-            mfa_required_roles: settings.mfa_required_roles.clone(),
+            mfa_required_roles,
             ..ServerSettings::default()
         },
     );
@@ -99,7 +120,8 @@ pub async fn run_server(
 pub async fn serve(settings: &Settings) -> Result<()> {
     init_logging(&settings.log);
     // Fail at start, not at the first request, if the configuration is broken.
-    load_configuration(settings.config_dir.as_deref())?;
+    let config = load_configuration(settings.config_dir.as_deref())?;
+    mfa_required_roles(settings, &config)?;
     let store = open_store(settings, false).await?;
     tracing::info!(backend = store.backend(), "store open");
     run_server(settings, store, |_| {}).await

@@ -146,7 +146,9 @@ pub struct Settings {
     pub max_connections: u32,
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
-    pub mfa_required_roles: Vec<Role>,
+    /// Roles that must use a second factor; `None` is the default policy (every role that
+    /// may do more than a case worker, see `Roles::second_factor_by_default`).
+    pub mfa_required_roles: Option<Vec<Role>>,
 }
 
 impl Settings {
@@ -181,19 +183,19 @@ impl Settings {
             max_connections: layer.max_connections.unwrap_or(8),
             argon2_memory_kib: layer.argon2_memory_kib.unwrap_or(19 * 1024),
             argon2_iterations: layer.argon2_iterations.unwrap_or(2),
+            // Whether each named role exists is checked against the configuration at start.
             mfa_required_roles: match layer.mfa_required_roles {
-                None => vec![
-                    Role::Supervisor,
-                    Role::ProgrammeManager,
-                    Role::SystemAdministrator,
-                ],
-                Some(names) => names
-                    .iter()
-                    .map(|name| {
-                        Role::parse(name)
-                            .ok_or_else(|| anyhow!("mfa_required_roles: unknown role \"{name}\""))
-                    })
-                    .collect::<Result<_>>()?,
+                None => None,
+                Some(names) => Some(
+                    names
+                        .iter()
+                        .map(|name| {
+                            Role::parse(name).ok_or_else(|| {
+                                anyhow!("mfa_required_roles: \"{name}\" is not a role id")
+                            })
+                        })
+                        .collect::<Result<_>>()?,
+                ),
             },
         };
         if settings.session_idle_minutes == 0 {
@@ -215,7 +217,7 @@ impl Settings {
             StoreLocation::Postgres(_) => format!("database_url = {:?}\n", self.store.to_string()),
         };
         format!(
-            "{store}listen = \"{}\"\n{}log = {:?}\nsession_idle_minutes = {}\nsession_absolute_hours = {}\nsecure_cookies = {}\nmax_connections = {}\nargon2_memory_kib = {}\nargon2_iterations = {}\nmfa_required_roles = {:?}\n",
+            "{store}listen = \"{}\"\n{}log = {:?}\nsession_idle_minutes = {}\nsession_absolute_hours = {}\nsecure_cookies = {}\nmax_connections = {}\nargon2_memory_kib = {}\nargon2_iterations = {}\n{}",
             self.listen,
             self.config_dir
                 .as_ref()
@@ -228,10 +230,15 @@ impl Settings {
             self.max_connections,
             self.argon2_memory_kib,
             self.argon2_iterations,
-            self.mfa_required_roles
-                .iter()
-                .map(|r| r.as_str())
-                .collect::<Vec<_>>(),
+            match &self.mfa_required_roles {
+                None => "# mfa_required_roles: not set; every role that may do more than a \
+                         case worker needs a second factor\n"
+                    .to_string(),
+                Some(roles) => format!(
+                    "mfa_required_roles = {:?}\n",
+                    roles.iter().map(|r| r.as_str()).collect::<Vec<_>>()
+                ),
+            },
         )
     }
 }

@@ -130,6 +130,9 @@ fn init_user_add_and_their_bad_inputs() {
     let output = add("worker1", "case_worker", "a long enough password");
     assert!(output.status.success(), "{}", text(&output));
     assert!(text(&output).contains("Added worker1"));
+    let output = add("lead1", "team_lead", "a long enough password");
+    assert!(output.status.success(), "a custom role: {}", text(&output));
+    assert!(text(&output).contains("as team_lead"), "{}", text(&output));
     for (username, role, password, expected) in [
         (
             "worker1",
@@ -141,7 +144,7 @@ fn init_user_add_and_their_bad_inputs() {
             "worker2",
             "boss",
             "correct-horse-battery-7",
-            "--role: unknown role \"boss\"",
+            "--role: unknown role \"boss\" (expected one of case_worker, supervisor, programme_manager, system_administrator, me_officer, team_lead)",
         ),
         (
             "Worker 2",
@@ -223,4 +226,55 @@ fn openapi_is_printed() {
     assert!(output.status.success());
     let spec: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(spec["openapi"], "3.1.0");
+}
+
+#[test]
+fn second_factor_roles_must_exist_in_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    assert!(caseward(&["--data", data, "init"], None).status.success());
+    // A misspelt role would silently leave its users without a second factor: refuse to start.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_caseward"))
+        .args(["--data", data, "serve", "--listen", "127.0.0.1:0"])
+        .env("CASEWARD_MFA_REQUIRED_ROLES", "supervisor,team_leed")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A guard against a regression that would serve forever, not a wait for an event.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("serve started with an unknown second-factor role");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    assert!(!output.status.success());
+    assert!(
+        text(&output).contains("mfa_required_roles: unknown role \"team_leed\""),
+        "{}",
+        text(&output)
+    );
+
+    let shown = |value: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_caseward"));
+        command.args(["config", "show"]);
+        match value {
+            Some(value) => command.env("CASEWARD_MFA_REQUIRED_ROLES", value),
+            None => command.env_remove("CASEWARD_MFA_REQUIRED_ROLES"),
+        };
+        text(&command.output().unwrap())
+    };
+    assert!(
+        shown(Some("team_lead")).contains("mfa_required_roles = [\"team_lead\"]"),
+        "{}",
+        shown(Some("team_lead"))
+    );
+    assert!(shown(None).contains("# mfa_required_roles: not set"));
+    assert!(
+        shown(Some("Team Lead")).contains("mfa_required_roles: \"Team Lead\" is not a role id")
+    );
 }

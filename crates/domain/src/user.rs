@@ -1,37 +1,65 @@
 //! Users and their roles.
 
+use std::borrow::Cow;
 use std::fmt;
 
 pub type UserId = uuid::Uuid;
 
-/// Built-in roles, with the seed's semantics (Figure 3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Role {
-    CaseWorker,
-    Supervisor,
-    ProgrammeManager,
-    SystemAdministrator,
-}
+/// A role's id: one of the four built-in roles with the seed's semantics (Figure 3), or a
+/// custom role that the configuration defines as a permission set. What a role may do is
+/// looked up in the configuration's role catalogue ([`crate::access::role::Roles`]); an id the
+/// catalogue does not know (a custom role since removed) may do nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Role(Cow<'static, str>);
 
 impl Role {
-    pub const ALL: [Role; 4] = [
-        Self::CaseWorker,
-        Self::Supervisor,
-        Self::ProgrammeManager,
-        Self::SystemAdministrator,
+    pub const CASE_WORKER: Role = Role(Cow::Borrowed("case_worker"));
+    pub const SUPERVISOR: Role = Role(Cow::Borrowed("supervisor"));
+    pub const PROGRAMME_MANAGER: Role = Role(Cow::Borrowed("programme_manager"));
+    pub const SYSTEM_ADMINISTRATOR: Role = Role(Cow::Borrowed("system_administrator"));
+
+    /// The built-in roles, always present.
+    pub const BUILT_IN: [Role; 4] = [
+        Self::CASE_WORKER,
+        Self::SUPERVISOR,
+        Self::PROGRAMME_MANAGER,
+        Self::SYSTEM_ADMINISTRATOR,
     ];
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::CaseWorker => "case_worker",
-            Self::Supervisor => "supervisor",
-            Self::ProgrammeManager => "programme_manager",
-            Self::SystemAdministrator => "system_administrator",
-        }
+    /// A role id as written in configuration or a request: 1 to 64 of `a-z 0-9 _`, starting
+    /// with a letter. Whether the role exists is the catalogue's question, not this one's.
+    pub fn parse(text: &str) -> Option<Self> {
+        let well_formed = (1..=64).contains(&text.len())
+            && text.starts_with(|c: char| c.is_ascii_lowercase())
+            && text
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        well_formed.then(|| {
+            Self::BUILT_IN
+                .into_iter()
+                .find(|r| r.as_str() == text)
+                .unwrap_or_else(|| Role(Cow::Owned(text.to_string())))
+        })
     }
 
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == text)
+    /// A role id known when the program is written (a custom role of a shipped configuration,
+    /// in tests and tools); not checked.
+    pub const fn from_static(id: &'static str) -> Self {
+        Role(Cow::Borrowed(id))
+    }
+
+    /// A role id read back from storage, kept as it is: an id that is no longer well formed
+    /// or known simply grants nothing.
+    pub fn stored(text: String) -> Self {
+        Role(Cow::Owned(text))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_built_in(&self) -> bool {
+        Self::BUILT_IN.contains(self)
     }
 }
 
@@ -78,11 +106,17 @@ mod tests {
     }
 
     #[test]
-    fn roles_round_trip() {
-        for role in Role::ALL {
-            assert_eq!(Role::parse(role.as_str()), Some(role));
+    fn role_ids() {
+        for role in Role::BUILT_IN {
+            assert_eq!(Role::parse(role.as_str()), Some(role.clone()));
+            assert!(role.is_built_in());
         }
-        assert_eq!(Role::parse("root"), None);
+        let custom = Role::parse("me_officer").expect("well formed");
+        assert!(!custom.is_built_in());
+        assert_eq!(custom.as_str(), "me_officer");
+        for bad in ["", "Root", "1st", "a-b", "a b", &"x".repeat(65)] {
+            assert_eq!(Role::parse(bad), None, "{bad:?}");
+        }
     }
 }
 

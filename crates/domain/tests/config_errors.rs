@@ -1,7 +1,9 @@
 //! Every configuration mistake is reported with its file, line and key, and all mistakes are
 //! reported at once.
 
+use caseward_domain::access::Permission;
 use caseward_domain::config::{ConfigError, SourceFile, load};
+use caseward_domain::user::Role;
 
 const INSTANCE: &str = r#"
 [instance]
@@ -305,4 +307,113 @@ fn errors_print_as_file_line_key_problem() {
     let shown = error.to_string();
     assert!(shown.starts_with("case_types/cp.toml:"), "{shown}");
     assert!(shown.contains(": section[0].stage: "), "{shown}");
+}
+
+#[test]
+fn custom_roles_load_as_permission_sets() {
+    let text = case_type(&format!(
+        "{GOOD_SECTION}\n[[role]]\nid = \"me_officer\"\nlabel = {{ en = \"M&E officer\" }}\npermissions = [\"view_aggregate_reports\"]\n"
+    ));
+    let sources = [
+        SourceFile {
+            name: "instance.toml".into(),
+            text: INSTANCE.into(),
+        },
+        SourceFile {
+            name: "case_types/cp.toml".into(),
+            text,
+        },
+    ];
+    let config = load(&sources).unwrap_or_else(|e| panic!("{e}"));
+    let officer = Role::parse("me_officer").unwrap();
+    let definition = config.roles.get(&officer).expect("declared");
+    assert_eq!(definition.label.get("en", "en"), "M&E officer");
+    assert!(config.roles.has(&officer, Permission::ViewAggregateReports));
+    assert!(!config.roles.has(&officer, Permission::HoldCases));
+    assert!(
+        config
+            .roles
+            .has(&Role::SUPERVISOR, Permission::ViewTeamCases)
+    );
+}
+
+fn role_errors(role_tables: &str) -> (String, Vec<ConfigError>) {
+    let text = case_type(&format!("{GOOD_SECTION}\n{role_tables}"));
+    let errors = errors(&text);
+    (text, errors)
+}
+
+#[test]
+fn a_custom_role_naming_an_unknown_permission_is_refused_at_its_line() {
+    let (text, errors) = role_errors(
+        "[[role]]\nid = \"lead\"\nlabel = { en = \"Lead\" }\npermissions = [\n  \"hold_cases\",\n  \"see_everything\",\n]\n",
+    );
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0].key, "role[0].permissions[1]");
+    assert_eq!(errors[0].line, Some(line_of(&text, "\"see_everything\"")));
+    assert!(
+        errors[0].problem.contains("see_everything"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[0].problem.contains("hold_cases"),
+        "lists the known ones"
+    );
+}
+
+#[test]
+fn a_custom_role_may_not_mix_case_work_and_administration() {
+    let (text, errors) = role_errors(
+        "[[role]]\nid = \"super_user\"\nlabel = { en = \"Super user\" }\npermissions = [\"hold_cases\", \"manage_teams\"]\n",
+    );
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0].key, "role[0].permissions");
+    assert_eq!(errors[0].line, Some(line_of(&text, "[[role]]")));
+    assert!(
+        errors[0].problem.contains("hold_cases and manage_teams"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn custom_role_mistakes_are_all_reported() {
+    let (_, errors) = role_errors(concat!(
+        "[[role]]\nid = \"supervisor\"\nlabel = { en = \"Boss\" }\npermissions = [\"manage_users\"]\n",
+        "[[role]]\nid = \"lead\"\nlabel = { en = \"Lead\" }\npermissions = [\"reassign_within_team\", \"hold_cases\"]\n",
+        "[[role]]\nid = \"lead\"\nlabel = { en = \"Lead again\" }\npermissions = [\"hold_cases\"]\n",
+        "[[role]]\nid = \"Nobody\"\nlabel = { fr = \"Personne\" }\npermissions = []\n",
+    ));
+    let keys: Vec<_> = errors.iter().map(|e| e.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "role[0].id",
+            "role[1].permissions",
+            "role[2].id",
+            "role[3].id",
+            "role[3].label",
+            "role[3].permissions"
+        ],
+        "{errors:#?}"
+    );
+    assert!(errors[0].problem.contains("built-in role"), "{}", errors[0]);
+    assert!(
+        errors[1]
+            .problem
+            .contains("reassign_within_team does nothing without view_team_cases"),
+        "{}",
+        errors[1]
+    );
+    assert!(
+        errors[2].problem.contains("duplicate role id \"lead\""),
+        "{}",
+        errors[2]
+    );
+    assert!(
+        errors[5].problem.contains("at least one permission"),
+        "{}",
+        errors[5]
+    );
 }

@@ -204,3 +204,22 @@ fn synthetic_cases_are_valid_and_well_filled() {
     );
     assert!(stages.len() >= 5, "cases spread over stages: {stages:?}");
 }
+
+#[test]
+fn default_custom_roles_keep_to_their_permission_sets() {
+    use caseward_domain::access::Permission;
+    use caseward_domain::user::Role;
+    let config = default_config();
+    let team_lead = Role::parse("team_lead").unwrap();
+    let officer = Role::parse("me_officer").unwrap();
+    assert!(config.roles.has(&team_lead, Permission::HoldCases));
+    assert!(config.roles.has(&team_lead, Permission::ViewTeamWorkload));
+    assert!(!config.roles.has(&team_lead, Permission::ViewTeamCases));
+    assert!(config.roles.has(&officer, Permission::ViewAggregateReports));
+    assert!(!config.roles.has(&officer, Permission::HoldCases));
+    for language in ["en", "fr", "ar"] {
+        for role in [&team_lead, &officer] {
+            assert!(config.roles.get(role).unwrap().label.contains(language));
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! never touches case content.
 
 use crate::cases::UserRefView;
+use crate::config_api::permission_names;
 use crate::extract::ApiJson;
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::reauth::confirm;
@@ -11,7 +12,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use caseward_crypto::{Password, is_common_password};
-use caseward_domain::access::{Permission, role};
+use caseward_domain::access::Permission;
+use caseward_domain::access::role::may_confer;
 use caseward_domain::user::{Role, check_new_password, check_username};
 use caseward_domain::validate::FieldError;
 use caseward_store::{NewTeam, NewUser, StoreError, TeamChanges, TeamRecord, User, UserChanges};
@@ -33,6 +35,8 @@ pub struct UserAdminView {
     pub username: String,
     pub display_name: String,
     pub role: String,
+    /// What the role allows (permission names).
+    pub permissions: Vec<String>,
     pub disabled: bool,
     pub mfa_enabled: bool,
     pub teams: Vec<TeamRefView>,
@@ -104,8 +108,8 @@ fn double_option<'de, D: serde::Deserializer<'de>>(
     Option::<Uuid>::deserialize(deserializer).map(Some)
 }
 
-fn require(user: &User, permission: Permission) -> ApiResult<()> {
-    if role::has(user.role, permission) {
+fn require(state: &AppState, user: &User, permission: Permission) -> ApiResult<()> {
+    if state.user_can(user, permission) {
         Ok(())
     } else {
         Err(ApiError::Forbidden(
@@ -118,24 +122,29 @@ fn invalid(field: &str, code: &'static str, message: impl Into<String>) -> ApiEr
     ApiError::Validation(vec![FieldError::new(field, code, message)])
 }
 
-fn parse_role(actor: &User, text: &str) -> ApiResult<Role> {
-    let role = Role::parse(text)
+/// A role of this instance's catalogue that `actor` may give: nobody hands out account or
+/// system permissions they do not hold themselves.
+fn parse_role(state: &AppState, actor: &User, text: &str) -> ApiResult<Role> {
+    let definition = Role::parse(text)
+        .and_then(|role| state.config.roles.get(&role))
         .ok_or_else(|| invalid("role", "unknown_role", "not a role of this instance"))?;
-    if role == Role::SystemAdministrator && actor.role != Role::SystemAdministrator {
+    if !may_confer(state.permissions(actor), definition.permissions) {
         return Err(ApiError::Forbidden(
-            "only a system administrator may make system administrators".into(),
+            "you may not give a role with administrative permissions you do not hold".into(),
         ));
     }
-    Ok(role)
+    Ok(definition.role.clone())
 }
 
 async fn admin_view(state: &AppState, user: User) -> ApiResult<UserAdminView> {
     let teams = state.store.teams_of(user.id).await?;
+    let permissions = permission_names(state.permissions(&user));
     Ok(UserAdminView {
         id: user.id,
         username: user.username,
         display_name: user.display_name,
         role: user.role.as_str().into(),
+        permissions,
         disabled: user.disabled,
         mfa_enabled: user.mfa_enabled,
         teams: teams
@@ -156,7 +165,7 @@ pub async fn list_users(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
 ) -> ApiResult<Json<Vec<UserAdminView>>> {
-    require(&user, Permission::ManageUsers)?;
+    require(&state, &user, Permission::ManageUsers)?;
     let mut out = Vec::new();
     for each in state.store.list_users().await? {
         out.push(admin_view(&state, each).await?);
@@ -172,7 +181,7 @@ pub async fn create_user(
     CurrentUser(user): CurrentUser,
     ApiJson(request): ApiJson<NewUserRequest>,
 ) -> ApiResult<(StatusCode, Json<UserAdminView>)> {
-    require(&user, Permission::ManageUsers)?;
+    require(&state, &user, Permission::ManageUsers)?;
     let mut errors = Vec::new();
     if let Err(error) = check_username(&request.username) {
         errors.push(FieldError::new("username", "invalid", error.to_string()));
@@ -200,7 +209,7 @@ pub async fn create_user(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let role = parse_role(&user, &request.role)?;
+    let role = parse_role(&state, &user, &request.role)?;
     confirm(&state, &user, request.confirm_password).await?;
     let hasher = state.hasher.clone();
     let hash = tokio::task::spawn_blocking(move || hasher.hash(&password))
@@ -240,7 +249,7 @@ pub async fn update_user(
     Path(id): Path<String>,
     ApiJson(request): ApiJson<UserChangeRequest>,
 ) -> ApiResult<Json<UserAdminView>> {
-    require(&user, Permission::ManageUsers)?;
+    require(&state, &user, Permission::ManageUsers)?;
     let id = Uuid::parse_str(&id)
         .map_err(|_| ApiError::BadRequest("id: not a user id (a UUID)".into()))?;
     if id == user.id && (request.role.is_some() || request.disabled == Some(true)) {
@@ -253,15 +262,15 @@ pub async fn update_user(
         .user_by_id(id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    if target.role == Role::SystemAdministrator && user.role != Role::SystemAdministrator {
+    if !may_confer(state.permissions(&user), state.permissions(&target)) {
         return Err(ApiError::Forbidden(
-            "only a system administrator may change a system administrator".into(),
+            "you may not change a user with administrative permissions you do not hold".into(),
         ));
     }
     let role = request
         .role
         .as_deref()
-        .map(|r| parse_role(&user, r))
+        .map(|r| parse_role(&state, &user, r))
         .transpose()?;
     let display_name = request.display_name.map(|d| d.trim().to_string());
     if display_name
@@ -299,7 +308,7 @@ pub async fn list_teams(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
 ) -> ApiResult<Json<Vec<TeamView>>> {
-    require(&user, Permission::ManageTeams)?;
+    require(&state, &user, Permission::ManageTeams)?;
     Ok(Json(
         state
             .store
@@ -322,7 +331,7 @@ async fn check_team_request(
     }
     if let Some(Some(supervisor)) = request.supervisor_id {
         match state.store.user_by_id(supervisor).await? {
-            Some(found) if role::has(found.role, Permission::ViewTeamCases) => {}
+            Some(found) if state.user_can(&found, Permission::ViewTeamCases) => {}
             _ => {
                 return Err(invalid(
                     "supervisor_id",
@@ -357,7 +366,7 @@ pub async fn create_team(
     CurrentUser(user): CurrentUser,
     ApiJson(request): ApiJson<TeamRequest>,
 ) -> ApiResult<(StatusCode, Json<TeamView>)> {
-    require(&user, Permission::ManageTeams)?;
+    require(&state, &user, Permission::ManageTeams)?;
     let case_types = check_team_request(&state, &request)
         .await?
         .unwrap_or_default();
@@ -391,7 +400,7 @@ pub async fn update_team(
     Path(id): Path<String>,
     ApiJson(request): ApiJson<TeamRequest>,
 ) -> ApiResult<Json<TeamView>> {
-    require(&user, Permission::ManageTeams)?;
+    require(&state, &user, Permission::ManageTeams)?;
     let id = Uuid::parse_str(&id)
         .map_err(|_| ApiError::BadRequest("id: not a team id (a UUID)".into()))?;
     let case_types = check_team_request(&state, &request).await?;
@@ -435,10 +444,10 @@ pub async fn add_member(
     CurrentUser(user): CurrentUser,
     Path((team, member)): Path<(String, String)>,
 ) -> ApiResult<Json<TeamView>> {
-    require(&user, Permission::ManageTeams)?;
+    require(&state, &user, Permission::ManageTeams)?;
     let (team, member) = parse_ids(&team, &member)?;
     match state.store.user_by_id(member).await? {
-        Some(found) if role::has(found.role, Permission::HoldCases) => {}
+        Some(found) if state.user_can(&found, Permission::HoldCases) => {}
         Some(_) => {
             return Err(invalid(
                 "user_id",
@@ -465,7 +474,7 @@ pub async fn remove_member(
     CurrentUser(user): CurrentUser,
     Path((team, member)): Path<(String, String)>,
 ) -> ApiResult<Json<TeamView>> {
-    require(&user, Permission::ManageTeams)?;
+    require(&state, &user, Permission::ManageTeams)?;
     let (team, member) = parse_ids(&team, &member)?;
     Ok(Json(TeamView::from(
         &state

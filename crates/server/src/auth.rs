@@ -1,5 +1,6 @@
 //! Login, logout and "who am I".
 
+use crate::config_api::permission_names;
 use crate::extract::{ApiJson, cookie};
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::session::{CurrentUser, SESSION_COOKIE, clear_session_cookie, session_cookie};
@@ -30,19 +31,23 @@ pub struct UserView {
     pub id: Uuid,
     pub username: String,
     pub display_name: String,
-    /// `case_worker`, `supervisor`, `programme_manager` or `system_administrator`.
+    /// A built-in role (`case_worker`, `supervisor`, `programme_manager`,
+    /// `system_administrator`) or a custom role of the configuration (`/api/v1/config`).
     pub role: String,
+    /// What the role allows (permission names, as in the configuration's roles).
+    pub permissions: Vec<String>,
     /// A second factor is set up.
     pub mfa_enabled: bool,
 }
 
-impl From<&User> for UserView {
-    fn from(user: &User) -> Self {
+impl UserView {
+    pub fn new(state: &AppState, user: &User) -> Self {
         Self {
             id: user.id,
             username: user.username.clone(),
             display_name: user.display_name.clone(),
             role: user.role.as_str().into(),
+            permissions: permission_names(state.permissions(user)),
             mfa_enabled: user.mfa_enabled,
         }
     }
@@ -172,7 +177,7 @@ pub async fn login(
     Ok((
         [(header::SET_COOKIE, cookie)],
         Json(LoginResponse {
-            user: UserView::from(&user),
+            user: UserView::new(&state, &user),
             next: (stage != SessionStage::Full).then(|| stage.as_str().to_string()),
         }),
     )
@@ -202,6 +207,6 @@ pub async fn logout(State(state): State<AppState>, parts: Parts) -> ApiResult<Re
         (status = 200, body = UserView),
         (status = 401, body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn me(CurrentUser(user): CurrentUser) -> Json<UserView> {
-    Json(UserView::from(&user))
+pub async fn me(State(state): State<AppState>, CurrentUser(user): CurrentUser) -> Json<UserView> {
+    Json(UserView::new(&state, &user))
 }

@@ -3,20 +3,11 @@
 
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
-use caseward_domain::access::{
-    Actor, CaseAction, CaseFacts, Permission, may, role, survivor_controlled,
-};
+use caseward_domain::access::{Actor, CaseAction, CaseFacts, Permission, may, survivor_controlled};
 use caseward_domain::case::CaseId;
 use caseward_domain::config::CaseType;
 use caseward_store::{CaseAccess, CaseRecord, User};
 use uuid::Uuid;
-
-pub fn actor(user: &User) -> Actor {
-    Actor {
-        id: user.id,
-        role: user.role,
-    }
-}
 
 pub fn parse_case_id(text: &str) -> ApiResult<CaseId> {
     Uuid::parse_str(text).map_err(|_| ApiError::BadRequest("id: not a case id (a UUID)".into()))
@@ -28,8 +19,8 @@ pub fn parse_user_id(text: &str) -> ApiResult<Uuid> {
 }
 
 /// Refuse roles that never work with individual cases (managers, administrators).
-pub fn ensure_may_hold_cases(user: &User) -> ApiResult<()> {
-    if role::has(user.role, Permission::HoldCases) {
+pub fn ensure_may_hold_cases(state: &AppState, user: &User) -> ApiResult<()> {
+    if state.user_can(user, Permission::HoldCases) {
         Ok(())
     } else {
         Err(ApiError::Forbidden(
@@ -89,7 +80,7 @@ pub async fn reachable_case<'a>(
     user: &User,
     id: CaseId,
 ) -> ApiResult<CaseContext<'a>> {
-    ensure_may_hold_cases(user)?;
+    ensure_may_hold_cases(state, user)?;
     let case = state
         .store
         .case_by_id(id)
@@ -106,7 +97,7 @@ pub async fn reachable_case<'a>(
         })?;
     let access = state.store.case_access(id).await?;
     let facts = facts(case_type, &case, &access);
-    let actor = actor(user);
+    let actor = state.actor(user);
     if !may(actor, &facts, CaseAction::Read) {
         return Err(ApiError::NotFound);
     }

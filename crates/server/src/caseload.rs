@@ -3,8 +3,8 @@
 
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
+use caseward_domain::access::Permission;
 use caseward_domain::access::caseload::{Caseload, CaseloadCheck, CaseloadLimits, check};
-use caseward_domain::access::{Permission, role};
 use caseward_domain::config::{CaseType, Intensity};
 use caseward_store::User;
 use serde::Serialize;
@@ -70,7 +70,7 @@ pub async fn check_assignment(
         CaseloadCheck::AboveMaximum { load, maximum } => {
             let reason = override_reason.map(str::trim).filter(|r| !r.is_empty());
             match reason {
-                Some(_) if role::has(actor.role, Permission::OverrideCaseload) => {
+                Some(_) if state.user_can(actor, Permission::OverrideCaseload) => {
                     Ok(view("above_maximum_overridden", load))
                 }
                 Some(_) => Err(ApiError::Forbidden(

@@ -13,7 +13,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use caseward_domain::access::projection::{forbidden_writes, project};
-use caseward_domain::access::{CaseAction, Permission, may, relationship, role};
+use caseward_domain::access::{CaseAction, Permission, may, relationship};
 use caseward_domain::case::new_record_id;
 use caseward_domain::config::Intensity;
 use caseward_domain::validate::{FieldError, validate_case};
@@ -214,7 +214,7 @@ pub async fn list_cases(
     CurrentUser(user): CurrentUser,
     ApiQuery(query): ApiQuery<CaseQuery>,
 ) -> ApiResult<Json<CasePage>> {
-    ensure_may_hold_cases(&user)?;
+    ensure_may_hold_cases(&state, &user)?;
     let page = query.page.unwrap_or(1);
     let per_page = query.per_page.unwrap_or(25);
     if page == 0 {
@@ -247,7 +247,7 @@ pub async fn list_cases(
     let filter = CaseFilter {
         reachable_by: Some(Reach {
             user: user.id,
-            include_team_cases: role::has(user.role, Permission::ViewTeamCases),
+            include_team_cases: state.user_can(&user, Permission::ViewTeamCases),
         }),
         assigned_to: None,
         case_type: query.case_type,
@@ -282,7 +282,7 @@ pub async fn create_case(
     CurrentUser(user): CurrentUser,
     ApiJson(request): ApiJson<CreateCaseRequest>,
 ) -> ApiResult<(StatusCode, Json<CreatedCaseView>)> {
-    ensure_may_hold_cases(&user)?;
+    ensure_may_hold_cases(&state, &user)?;
     let Some(case_type) = state.config.case_type(&request.case_type) else {
         return Err(ApiError::Validation(vec![FieldError::new(
             "case_type",

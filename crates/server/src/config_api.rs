@@ -6,6 +6,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use caseward_domain::access::PermissionSet;
 use caseward_domain::config::{Configuration, Field, FieldKind};
 use caseward_domain::i18n::Translations;
 use serde::Serialize;
@@ -31,6 +32,28 @@ pub struct ConfigView {
     pub locations: Vec<LocationView>,
     pub closure_reasons: Vec<LabelledView>,
     pub case_types: Vec<CaseTypeView>,
+    /// Every role of the instance: the four built-in ones, then custom roles.
+    pub roles: Vec<RoleView>,
+}
+
+/// A role and what it may do.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoleView {
+    pub id: String,
+    /// Built-in roles (`case_worker`, `supervisor`, `programme_manager`,
+    /// `system_administrator`) have fixed permissions and are named by the user interface.
+    pub built_in: bool,
+    /// The label of a custom role, by language; empty for built-in roles.
+    pub label: Text,
+    /// Permission names: `hold_cases`, `view_team_cases`, `reassign_within_team`,
+    /// `override_caseload`, `view_team_workload`, `view_aggregate_reports`,
+    /// `configure_workflow`, `manage_users`, `manage_teams`, `operate_system`.
+    pub permissions: Vec<String>,
+}
+
+/// Permission names of a set, as the API writes them.
+pub fn permission_names(permissions: PermissionSet) -> Vec<String> {
+    permissions.iter().map(|p| p.as_str().to_string()).collect()
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -285,6 +308,16 @@ impl From<&Configuration> for ConfigView {
                             fields: s.fields.iter().map(FieldView::from).collect(),
                         })
                         .collect(),
+                })
+                .collect(),
+            roles: config
+                .roles
+                .iter()
+                .map(|r| RoleView {
+                    id: r.role.as_str().into(),
+                    built_in: r.is_built_in(),
+                    label: text(&r.label),
+                    permissions: permission_names(r.permissions),
                 })
                 .collect(),
         }

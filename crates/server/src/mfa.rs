@@ -160,7 +160,7 @@ pub async fn second_factor(
         .set_session_stage(&session.token_digest, SessionStage::Full)
         .await?;
     Ok(Json(SecondFactorView {
-        user: UserView::from(&session.user),
+        user: UserView::new(&state, &session.user),
     }))
 }
 

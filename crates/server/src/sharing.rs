@@ -2,7 +2,7 @@
 //! access policy (`domain::access`) and answers in words when it refuses.
 
 use crate::case_context::{
-    CaseContext, actor, ensure_may_hold_cases, parse_case_id, parse_user_id, reachable_case,
+    CaseContext, ensure_may_hold_cases, parse_case_id, parse_user_id, reachable_case,
 };
 use crate::caseload::{CaseloadView, check_assignment, current_load};
 use crate::cases::{CaseView, UserRefView};
@@ -15,7 +15,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use caseward_domain::access::{
-    CaseAction, Permission, ShareRefusal, may_reassign_to, may_share_with, role,
+    CaseAction, Permission, ShareRefusal, may_reassign_to, may_share_with,
 };
 use caseward_domain::config::{Classification, FieldKind};
 use caseward_domain::validate::FieldError;
@@ -238,19 +238,20 @@ pub async fn share_case(
         .map(str::trim)
         .filter(|r| !r.is_empty())
         .map(str::to_string);
-    let consent_override = match may_share_with(context.actor, &context.facts, actor(&recipient)) {
-        Ok(()) => None,
-        // The one refusal an emergency may override, with a recorded reason.
-        Err(ShareRefusal::NoConsent) if override_reason.is_some() => {
-            check_reason(
-                override_reason.as_deref().unwrap_or_default(),
-                "consent_override_reason",
-            )?;
-            override_reason
-        }
-        Err(ShareRefusal::NoConsent) => return Err(ApiError::ConsentRequired),
-        Err(refusal) => return Err(ApiError::Forbidden(refusal.to_string())),
-    };
+    let consent_override =
+        match may_share_with(context.actor, &context.facts, state.actor(&recipient)) {
+            Ok(()) => None,
+            // The one refusal an emergency may override, with a recorded reason.
+            Err(ShareRefusal::NoConsent) if override_reason.is_some() => {
+                check_reason(
+                    override_reason.as_deref().unwrap_or_default(),
+                    "consent_override_reason",
+                )?;
+                override_reason
+            }
+            Err(ShareRefusal::NoConsent) => return Err(ApiError::ConsentRequired),
+            Err(refusal) => return Err(ApiError::Forbidden(refusal.to_string())),
+        };
     confirm(&state, &user, request.confirm_password).await?;
     let share = state
         .store
@@ -338,7 +339,7 @@ pub async fn grant_field(
         }
     }
     let recipient = other_user(&state, request.user_id, "user_id").await?;
-    let recipient_actor = actor(&recipient);
+    let recipient_actor = state.actor(&recipient);
     if !caseward_domain::access::may(recipient_actor, &context.facts, CaseAction::Read) {
         return Err(ApiError::Forbidden(
             "the user has no access to this case; share it with them first".into(),
@@ -443,8 +444,13 @@ pub async fn reassign(
     check_reason(&request.reason, "reason")?;
     let target = other_user(&state, request.user_id, "user_id").await?;
     let target_teams = state.store.teams_of(target.id).await?;
-    may_reassign_to(context.actor, &context.facts, actor(&target), &target_teams)
-        .map_err(|refusal| ApiError::Forbidden(refusal.to_string()))?;
+    may_reassign_to(
+        context.actor,
+        &context.facts,
+        state.actor(&target),
+        &target_teams,
+    )
+    .map_err(|refusal| ApiError::Forbidden(refusal.to_string()))?;
     let caseload = check_assignment(
         &state,
         &user,
@@ -483,14 +489,14 @@ pub async fn directory(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
 ) -> ApiResult<Json<Vec<DirectoryEntry>>> {
-    ensure_may_hold_cases(&user)?;
+    ensure_may_hold_cases(&state, &user)?;
     Ok(Json(
         state
             .store
             .list_users()
             .await?
             .into_iter()
-            .filter(|u| !u.disabled && role::has(u.role, Permission::HoldCases))
+            .filter(|u| !u.disabled && state.user_can(u, Permission::HoldCases))
             .map(|u| DirectoryEntry {
                 id: u.id,
                 username: u.username,

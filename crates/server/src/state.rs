@@ -2,9 +2,10 @@
 //! the server settings. Passed explicitly, never global.
 
 use caseward_crypto::PasswordHasher;
+use caseward_domain::access::{Actor, Permission, PermissionSet};
 use caseward_domain::clock::Clock;
 use caseward_domain::config::Configuration;
-use caseward_store::Store;
+use caseward_store::{Store, User};
 use std::sync::Arc;
 
 use crate::config_api::ConfigView;
@@ -37,9 +38,9 @@ impl Default for ServerSettings {
             body_limit: 1024 * 1024,
             throttle: caseward_domain::throttle::ThrottlePolicy::default(),
             mfa_required_roles: vec![
-                caseward_domain::user::Role::Supervisor,
-                caseward_domain::user::Role::ProgrammeManager,
-                caseward_domain::user::Role::SystemAdministrator,
+                caseward_domain::user::Role::SUPERVISOR,
+                caseward_domain::user::Role::PROGRAMME_MANAGER,
+                caseward_domain::user::Role::SYSTEM_ADMINISTRATOR,
             ],
             mfa_issuer: "Caseward".into(),
         }
@@ -75,6 +76,24 @@ impl AppState {
             clock,
             hasher: Arc::new(hasher),
             settings: Arc::new(settings),
+        }
+    }
+
+    /// What the user's role allows, from the configuration's role catalogue (nothing for a
+    /// role it does not know).
+    pub fn permissions(&self, user: &User) -> PermissionSet {
+        self.config.roles.permissions(&user.role)
+    }
+
+    pub fn user_can(&self, user: &User, permission: Permission) -> bool {
+        self.permissions(user).contains(permission)
+    }
+
+    /// The user as the access policy sees them.
+    pub fn actor(&self, user: &User) -> Actor {
+        Actor {
+            id: user.id,
+            permissions: self.permissions(user),
         }
     }
 }

@@ -75,7 +75,7 @@ fn bench_cases(c: &mut Criterion) {
                 id: uuid::Uuid::now_v7(),
                 username: "bench".into(),
                 display_name: "Bench".into(),
-                role: Role::CaseWorker,
+                role: Role::CASE_WORKER,
                 password_hash: "x".into(),
                 now: chrono::Utc::now(),
             }))

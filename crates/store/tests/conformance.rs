@@ -1,7 +1,8 @@
 //! The backend conformance suite: every test runs on SQLite and on PostgreSQL.
 
 use caseward_domain::access::consent::{Consent, InformationScope, Recipient};
-use caseward_domain::access::{Actor, CaseAction, CaseFacts, may};
+use caseward_domain::access::role::Roles;
+use caseward_domain::access::{Actor, CaseAction, CaseFacts, Permission, may};
 use caseward_domain::case::{CaseFields, FieldValue};
 use caseward_domain::config::Classification;
 use caseward_domain::config::Intensity;
@@ -68,7 +69,7 @@ async fn user(store: &Arc<dyn Store>, name: &str) -> User {
             id: uuid::Uuid::now_v7(),
             username: name.into(),
             display_name: format!("{name} display"),
-            role: Role::CaseWorker,
+            role: Role::CASE_WORKER,
             password_hash: format!("hash-of-{name}"),
             now: at(1, 8),
         })
@@ -119,7 +120,7 @@ async fn usernames_are_unique(store: Arc<dyn Store>) {
             id: uuid::Uuid::now_v7(),
             username: "worker1".into(),
             display_name: "Someone else".into(),
-            role: Role::Supervisor,
+            role: Role::SUPERVISOR,
             password_hash: "h".into(),
             now: at(1, 9),
         })
@@ -577,7 +578,7 @@ async fn team(
 }
 
 async fn teams_keep_supervisor_members_and_case_types(store: Arc<dyn Store>) {
-    let sup = user_with_role(&store, "supervisor1", Role::Supervisor).await;
+    let sup = user_with_role(&store, "supervisor1", Role::SUPERVISOR).await;
     let w1 = user(&store, "worker1").await;
     let w2 = user(&store, "worker2").await;
     let a = team(&store, "Team A", &sup, &[&w1, &w2], &["gbv"]).await;
@@ -907,7 +908,7 @@ async fn users_are_listed_and_updated_with_versions(store: Arc<dyn Store>) {
     let changes = UserChanges {
         expected_version: 1,
         display_name: Some("Leila H.".into()),
-        role: Some(Role::Supervisor),
+        role: Some(Role::SUPERVISOR),
         disabled: Some(true),
         now: at(2, 9),
     };
@@ -919,7 +920,7 @@ async fn users_are_listed_and_updated_with_versions(store: Arc<dyn Store>) {
             updated.disabled,
             updated.version
         ),
-        ("Leila H.", Role::Supervisor, true, 2)
+        ("Leila H.", Role::SUPERVISOR, true, 2)
     );
     assert!(matches!(
         store.update_user(b.id, changes.clone()).await,
@@ -952,12 +953,12 @@ async fn users_are_listed_and_updated_with_versions(store: Arc<dyn Store>) {
 /// The list's SQL reach and the domain policy are two statements of one rule: for every user
 /// and case of a small world of teams, shares and revocations, they agree.
 async fn list_reach_agrees_with_the_access_policy(store: Arc<dyn Store>) {
-    let s1 = user_with_role(&store, "supervisor1", Role::Supervisor).await;
-    let s2 = user_with_role(&store, "supervisor2", Role::Supervisor).await;
+    let s1 = user_with_role(&store, "supervisor1", Role::SUPERVISOR).await;
+    let s2 = user_with_role(&store, "supervisor2", Role::SUPERVISOR).await;
     let w1 = user(&store, "worker1").await;
     let w2 = user(&store, "worker2").await;
     let w3 = user(&store, "worker3").await;
-    let m1 = user_with_role(&store, "manager1", Role::ProgrammeManager).await;
+    let m1 = user_with_role(&store, "manager1", Role::PROGRAMME_MANAGER).await;
     team(&store, "Team A", &s1, &[&w1, &w2], &[]).await;
     team(&store, "Team B", &s2, &[&w3], &["gbv"]).await;
     let people = [&s1, &s2, &w1, &w2, &w3, &m1];
@@ -1006,8 +1007,10 @@ async fn list_reach_agrees_with_the_access_policy(store: Arc<dyn Store>) {
         .await
         .unwrap();
 
+    let roles = Roles::built_in();
     for person in people {
-        let include_team_cases = person.role == Role::Supervisor;
+        let permissions = roles.permissions(&person.role);
+        let include_team_cases = permissions.contains(Permission::ViewTeamCases);
         let filter = CaseFilter {
             reachable_by: Some(Reach {
                 user: person.id,
@@ -1038,13 +1041,13 @@ async fn list_reach_agrees_with_the_access_policy(store: Arc<dyn Store>) {
             let policy = may(
                 Actor {
                     id: person.id,
-                    role: person.role,
+                    permissions,
                 },
                 &facts,
                 CaseAction::Read,
             );
             // The list is for people who hold cases; others are refused before listing.
-            let expected = policy && person.role != Role::ProgrammeManager;
+            let expected = policy && permissions.contains(Permission::HoldCases);
             assert_eq!(
                 listed.contains(&case.summary.id),
                 expected,

@@ -621,6 +621,8 @@ export interface components {
             languages: components["schemas"]["LanguagesView"];
             locations: components["schemas"]["LocationView"][];
             option_lists: components["schemas"]["OptionListView"][];
+            /** @description Every role of the instance: the four built-in ones, then custom roles. */
+            roles: components["schemas"]["RoleView"][];
             stages: components["schemas"]["StageView"][];
             /** Format: int32 */
             version: number;
@@ -846,6 +848,23 @@ export interface components {
             /** @description Why access ends; recorded. */
             reason: string;
         };
+        /** @description A role and what it may do. */
+        RoleView: {
+            /**
+             * @description Built-in roles (`case_worker`, `supervisor`, `programme_manager`,
+             *     `system_administrator`) have fixed permissions and are named by the user interface.
+             */
+            built_in: boolean;
+            id: string;
+            /** @description The label of a custom role, by language; empty for built-in roles. */
+            label: components["schemas"]["BTreeMap"];
+            /**
+             * @description Permission names: `hold_cases`, `view_team_cases`, `reassign_within_team`,
+             *     `override_caseload`, `view_team_workload`, `view_aggregate_reports`,
+             *     `configure_workflow`, `manage_users`, `manage_teams`, `operate_system`.
+             */
+            permissions: string[];
+        };
         SecondFactorView: {
             user: components["schemas"]["UserView"];
         };
@@ -933,6 +952,8 @@ export interface components {
             /** Format: uuid */
             id: string;
             mfa_enabled: boolean;
+            /** @description What the role allows (permission names). */
+            permissions: string[];
             role: string;
             teams: components["schemas"]["TeamRefView"][];
             username: string;
@@ -961,7 +982,12 @@ export interface components {
             id: string;
             /** @description A second factor is set up. */
             mfa_enabled: boolean;
-            /** @description `case_worker`, `supervisor`, `programme_manager` or `system_administrator`. */
+            /** @description What the role allows (permission names, as in the configuration's roles). */
+            permissions: string[];
+            /**
+             * @description A built-in role (`case_worker`, `supervisor`, `programme_manager`,
+             *     `system_administrator`) or a custom role of the configuration (`/api/v1/config`).
+             */
             role: string;
             username: string;
         };

@@ -2,8 +2,10 @@
 //! (the seed's Figure 3: role check, case permission, field permission). Pure; every output
 //! path of the server asks here, and nothing decides around it.
 //!
-//! - **Role:** a permission set ([`role`]). Programme managers and system administrators have
-//!   no case permission at all, so no relationship to a case ever reaches its content.
+//! - **Role:** a permission set ([`role`]): the four built-in roles and any custom roles of the
+//!   configuration. Programme managers and system administrators have no case permission at
+//!   all, so no relationship to a case ever reaches their content; no custom role may hold
+//!   case work and administration together.
 //! - **Case:** the assigned worker; users the case is explicitly shared with; supervisors of a
 //!   team the assigned worker belongs to (for the case types the team handles). Nothing else.
 //! - **Field:** `standard` for anyone who reaches the case; `restricted` for the assigned
@@ -18,16 +20,23 @@ pub mod role;
 
 use crate::config::{CaseDomain, Classification, Field};
 use crate::team::Team;
-use crate::user::{Role, UserId};
+use crate::user::UserId;
 use consent::Consent;
-pub use role::Permission;
+pub use role::{Permission, PermissionSet};
 use std::collections::BTreeSet;
 
-/// Who is acting.
+/// Who is acting, with what their role allows (resolved from the role catalogue, so that the
+/// policy never needs to know which roles exist).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Actor {
     pub id: UserId,
-    pub role: Role,
+    pub permissions: PermissionSet,
+}
+
+impl Actor {
+    pub fn can(self, permission: Permission) -> bool {
+        self.permissions.contains(permission)
+    }
 }
 
 /// What the policy needs to know about one case.
@@ -95,17 +104,15 @@ pub enum CaseAction {
 
 /// Whether `actor` may perform `action` on the case described by `facts`.
 pub fn may(actor: Actor, facts: &CaseFacts, action: CaseAction) -> bool {
-    if !role::has(actor.role, Permission::HoldCases) {
+    if !actor.can(Permission::HoldCases) {
         return false;
     }
     let rel = relationship(actor, facts);
-    let team_oversight = rel.supervises && role::has(actor.role, Permission::ViewTeamCases);
+    let team_oversight = rel.supervises && actor.can(Permission::ViewTeamCases);
     match action {
         CaseAction::Read | CaseAction::Update => rel.assigned || rel.shared || team_oversight,
         CaseAction::Share => rel.assigned || team_oversight,
-        CaseAction::Reassign => {
-            rel.supervises && role::has(actor.role, Permission::ReassignWithinTeam)
-        }
+        CaseAction::Reassign => rel.supervises && actor.can(Permission::ReassignWithinTeam),
         CaseAction::GrantFieldAccess => rel.assigned,
     }
 }
@@ -182,7 +189,7 @@ pub fn may_share_with(
     if !may(actor, facts, CaseAction::Share) {
         return Err(ShareRefusal::NotAllowed);
     }
-    if !role::has(recipient.role, Permission::HoldCases) {
+    if !recipient.can(Permission::HoldCases) {
         return Err(ShareRefusal::RecipientCannotHoldCases);
     }
     if recipient.id == facts.assigned_to {
@@ -215,7 +222,7 @@ pub fn may_reassign_to(
     if !may(actor, facts, CaseAction::Reassign) {
         return Err(ReassignRefusal::NotAllowed);
     }
-    if !role::has(target.role, Permission::HoldCases) {
+    if !target.can(Permission::HoldCases) {
         return Err(ReassignRefusal::CannotHoldCases);
     }
     let in_team = target_teams.iter().any(|t| {

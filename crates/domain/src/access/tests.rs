@@ -6,6 +6,7 @@ use super::*;
 use crate::case::{CaseFields, FieldValue};
 use crate::config::{CaseType, Configuration, SourceFile, load};
 use crate::team::Team;
+use crate::user::Role;
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
@@ -95,14 +96,20 @@ const S2: u128 = 12;
 const M1: u128 = 21;
 const A1: u128 = 31;
 
+fn role_of(n: u128) -> Role {
+    match n {
+        1..=9 => Role::CASE_WORKER,
+        11..=19 => Role::SUPERVISOR,
+        21..=29 => Role::PROGRAMME_MANAGER,
+        _ => Role::SYSTEM_ADMINISTRATOR,
+    }
+}
+
 fn actor(n: u128) -> Actor {
-    let role = match n {
-        1..=9 => Role::CaseWorker,
-        11..=19 => Role::Supervisor,
-        21..=29 => Role::ProgrammeManager,
-        _ => Role::SystemAdministrator,
-    };
-    Actor { id: user(n), role }
+    Actor {
+        id: user(n),
+        permissions: role::Roles::built_in().permissions(&role_of(n)),
+    }
 }
 
 fn teams() -> (Team, Team) {
@@ -345,10 +352,22 @@ fn spec_allows(
     classification: Classification,
     grant_id: &str,
 ) -> bool {
-    let holds_cases = matches!(actor.role, Role::CaseWorker | Role::Supervisor);
+    // Built-in roles by the seed's words; custom roles by the permissions they declare.
+    let role = role_of(actor.id.as_u128());
+    let custom = actor.permissions != role::Roles::built_in().permissions(&role);
+    let holds_cases = if custom {
+        actor.permissions.contains(Permission::HoldCases)
+    } else {
+        role == Role::CASE_WORKER || role == Role::SUPERVISOR
+    };
     let assigned = facts.assigned_to == actor.id;
     let shared = facts.shared_with.contains(&actor.id);
-    let supervising = actor.role == Role::Supervisor
+    let oversees = if custom {
+        actor.permissions.contains(Permission::ViewTeamCases)
+    } else {
+        role == Role::SUPERVISOR
+    };
+    let supervising = oversees
         && facts.assignee_teams.iter().any(|t| {
             t.supervisor == Some(actor.id)
                 && (t.case_types.is_empty() || t.case_types.contains(&facts.case_type))
@@ -415,9 +434,17 @@ fn arb_facts() -> impl Strategy<Value = (Actor, CaseFacts)> {
             0..4,
         ),
         any::<(bool, bool)>(),
+        // Half the time the actor holds a custom role: any permission set the rules accept.
+        proptest::option::of(
+            proptest::collection::vec(proptest::sample::select(Permission::ALL.to_vec()), 1..5)
+                .prop_map(|p| PermissionSet::of(&p))
+                .prop_filter("a valid custom role", |p| {
+                    role::check_definition(*p).is_ok()
+                }),
+        ),
     )
         .prop_map(
-            |(who, assignee, survivor, shared, grants, consents, (in_a, gbv_only))| {
+            |(who, assignee, survivor, shared, grants, consents, (in_a, gbv_only), custom)| {
                 let (mut a, b) = teams();
                 if gbv_only {
                     a.case_types = ["child_protection".to_string()].into();
@@ -443,7 +470,11 @@ fn arb_facts() -> impl Strategy<Value = (Actor, CaseFacts)> {
                         })
                         .collect(),
                 };
-                (actor(who), facts)
+                let mut actor = actor(who);
+                if let Some(permissions) = custom {
+                    actor.permissions = permissions;
+                }
+                (actor, facts)
             },
         )
 }

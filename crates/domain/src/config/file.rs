@@ -21,6 +21,8 @@ pub struct ConfigFile {
     pub closure_reason: Vec<Spanned<ClosureReasonFile>>,
     #[serde(default)]
     pub location: Vec<Spanned<LocationFile>>,
+    #[serde(default)]
+    pub role: Vec<Spanned<RoleFile>>,
     pub case_type: Option<Spanned<CaseTypeFile>>,
     #[serde(default)]
     pub section: Vec<Spanned<SectionFile>>,
@@ -67,6 +69,15 @@ pub struct OptionFile {
 pub struct ClosureReasonFile {
     pub id: String,
     pub label: Text,
+}
+
+/// A custom role: a named permission set.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleFile {
+    pub id: String,
+    pub label: Text,
+    pub permissions: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

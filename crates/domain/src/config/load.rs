@@ -9,6 +9,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use toml::Spanned;
 
+mod roles;
+
 /// A configuration file's name (as it should appear in messages) and its text.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -161,6 +163,7 @@ impl Loader<'_> {
         let mut option_list_files = Vec::new();
         let mut closure_files = Vec::new();
         let mut location_files = Vec::new();
+        let mut role_files = Vec::new();
         let mut case_type_files = Vec::new();
 
         for (index, file) in parsed {
@@ -197,6 +200,12 @@ impl Loader<'_> {
             );
             location_files.extend(
                 file.location
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, s)| (index, i, s)),
+            );
+            role_files.extend(
+                file.role
                     .into_iter()
                     .enumerate()
                     .map(|(i, s)| (index, i, s)),
@@ -298,6 +307,7 @@ impl Loader<'_> {
         }
 
         let locations = self.locations(location_files, &languages);
+        let roles = self.roles(role_files, &languages);
 
         let mut type_ids = Registry::new("case type");
         let mut type_codes = Registry::new("case type code");
@@ -337,6 +347,7 @@ impl Loader<'_> {
             closure_reasons,
             locations,
             case_types,
+            roles,
         })
     }
 

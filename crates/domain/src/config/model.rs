@@ -1,6 +1,7 @@
 //! Validated configuration. Every reference inside it (stage, option list, location) has been
 //! checked by the loader, so code that reads it may rely on the references resolving.
 
+use crate::access::role::Roles;
 use crate::i18n::Translations;
 use regex::Regex;
 use std::collections::BTreeMap;
@@ -16,6 +17,8 @@ pub struct Configuration {
     pub closure_reasons: Vec<ClosureReason>,
     pub locations: Vec<Location>,
     pub case_types: Vec<CaseType>,
+    /// The built-in roles and the custom roles declared as `[[role]]`.
+    pub roles: Roles,
 }
 
 impl Configuration {

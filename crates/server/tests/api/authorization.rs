@@ -147,6 +147,36 @@ const MATRIX: &[Row] = &[
         reassign: false,
         fields: (false, false, false),
     },
+    // Custom roles of the default configuration, by the permissions they declare: a team
+    // lead (hold_cases, view_team_workload) works like a case worker and sees no team case;
+    // an M&E officer (view_aggregate_reports) reaches no case at all.
+    Row {
+        actor: "lead1",
+        relationship: Assigned,
+        list_and_read: true,
+        update: true,
+        share: true,
+        reassign: false,
+        fields: (true, true, true),
+    },
+    Row {
+        actor: "lead1",
+        relationship: SameTeam,
+        list_and_read: false,
+        update: false,
+        share: false,
+        reassign: false,
+        fields: (false, false, false),
+    },
+    Row {
+        actor: "officer1",
+        relationship: Unrelated,
+        list_and_read: false,
+        update: false,
+        share: false,
+        reassign: false,
+        fields: (false, false, false),
+    },
 ];
 
 const CASE_TYPES: &[&str] = &["child_protection", "gbv", "general_protection"];

@@ -159,7 +159,7 @@ async fn openapi_document_describes_every_endpoint(backend: Backend) {
 
 async fn login_sets_a_strict_http_only_cookie(backend: Backend) {
     let app = TestApp::start(backend).await;
-    app.add_user("worker1", Role::CaseWorker).await;
+    app.add_user("worker1", Role::CASE_WORKER).await;
     let response = app
         .client()
         .post(app.at("/api/v1/auth/login"))
@@ -198,7 +198,7 @@ async fn login_sets_a_strict_http_only_cookie(backend: Backend) {
 
 async fn wrong_password_and_unknown_user_look_the_same(backend: Backend) {
     let app = TestApp::start(backend).await;
-    app.add_user("worker1", Role::CaseWorker).await;
+    app.add_user("worker1", Role::CASE_WORKER).await;
     let attempt = |username: &'static str, password: &'static str| {
         let client = app.client();
         let url = app.at("/api/v1/auth/login");
@@ -278,7 +278,7 @@ async fn malformed_login_requests_are_precise_problems(backend: Backend) {
 
 async fn nothing_with_case_data_is_open_to_anonymous_requests(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let owner = app.add_user("worker1", Role::CaseWorker).await;
+    let owner = app.add_user("worker1", Role::CASE_WORKER).await;
     let client = app.login(&owner.username).await;
     let case = create_cp(&app, &client).await;
     let id = case["id"].as_str().unwrap();
@@ -316,7 +316,7 @@ async fn nothing_with_case_data_is_open_to_anonymous_requests(backend: Backend) 
 
 async fn a_case_is_created_read_and_listed(backend: Backend) {
     let app = TestApp::start(backend).await;
-    app.add_user("worker1", Role::CaseWorker).await;
+    app.add_user("worker1", Role::CASE_WORKER).await;
     let client = app.login("worker1").await;
     let created = create_cp(&app, &client).await;
     assert_eq!(created["case_number"], "CP-2026-00001");
@@ -361,7 +361,7 @@ async fn a_case_is_created_read_and_listed(backend: Backend) {
 
 async fn invalid_case_lists_every_failing_field_and_writes_nothing(backend: Backend) {
     let app = TestApp::start(backend).await;
-    app.add_user("worker1", Role::CaseWorker).await;
+    app.add_user("worker1", Role::CASE_WORKER).await;
     let client = app.login("worker1").await;
     let mut fields = cp_identification();
     let object = fields.as_object_mut().unwrap();
@@ -453,7 +453,7 @@ fn object_set(value: &mut Value, key: &str, new: Value) {
 
 async fn repeating_group_members_are_validated_by_path(backend: Backend) {
     let app = TestApp::start(backend).await;
-    app.add_user("worker1", Role::CaseWorker).await;
+    app.add_user("worker1", Role::CASE_WORKER).await;
     let client = app.login("worker1").await;
     let mut fields = cp_identification();
     object_set(
@@ -501,8 +501,8 @@ async fn repeating_group_members_are_validated_by_path(backend: Backend) {
 
 async fn workers_see_only_their_own_cases(backend: Backend) {
     let app = TestApp::start(backend).await;
-    app.add_user("worker1", Role::CaseWorker).await;
-    app.add_user("worker2", Role::CaseWorker).await;
+    app.add_user("worker1", Role::CASE_WORKER).await;
+    app.add_user("worker2", Role::CASE_WORKER).await;
     let one = app.login("worker1").await;
     let two = app.login("worker2").await;
     let case = create_cp(&app, &one).await;
@@ -562,7 +562,7 @@ async fn workers_see_only_their_own_cases(backend: Backend) {
 
 async fn updates_need_the_current_version(backend: Backend) {
     let app = TestApp::start(backend).await;
-    app.add_user("worker1", Role::CaseWorker).await;
+    app.add_user("worker1", Role::CASE_WORKER).await;
     let client = app.login("worker1").await;
     let case = create_cp(&app, &client).await;
     let url = app.at(&format!("/api/v1/cases/{}", case["id"].as_str().unwrap()));
@@ -603,7 +603,7 @@ async fn updates_need_the_current_version(backend: Backend) {
 
 async fn an_invalid_update_writes_nothing(backend: Backend) {
     let app = TestApp::start(backend).await;
-    app.add_user("worker1", Role::CaseWorker).await;
+    app.add_user("worker1", Role::CASE_WORKER).await;
     let client = app.login("worker1").await;
     let case = create_cp(&app, &client).await;
     let url = app.at(&format!("/api/v1/cases/{}", case["id"].as_str().unwrap()));
@@ -655,7 +655,7 @@ async fn an_invalid_update_writes_nothing(backend: Backend) {
 
 async fn null_clears_a_field(backend: Backend) {
     let app = TestApp::start(backend).await;
-    app.add_user("worker1", Role::CaseWorker).await;
+    app.add_user("worker1", Role::CASE_WORKER).await;
     let client = app.login("worker1").await;
     let mut fields = cp_identification();
     object_set(&mut fields, "other_names", json!("Kwame"));
@@ -705,7 +705,7 @@ async fn oversized_bodies_are_refused(backend: Backend) {
         },
     )
     .await;
-    app.add_user("worker1", Role::CaseWorker).await;
+    app.add_user("worker1", Role::CASE_WORKER).await;
     let client = app.login("worker1").await;
     let mut fields = cp_identification();
     object_set(
@@ -726,13 +726,13 @@ async fn oversized_bodies_are_refused(backend: Backend) {
 
 async fn managers_and_administrators_reach_no_case(backend: Backend) {
     let app = TestApp::start(backend).await;
-    app.add_user("worker1", Role::CaseWorker).await;
+    app.add_user("worker1", Role::CASE_WORKER).await;
     let worker = app.login("worker1").await;
     let case = create_cp(&app, &worker).await;
     let id = case["id"].as_str().unwrap();
     for (name, role) in [
-        ("manager1", Role::ProgrammeManager),
-        ("admin1", Role::SystemAdministrator),
+        ("manager1", Role::PROGRAMME_MANAGER),
+        ("admin1", Role::SYSTEM_ADMINISTRATOR),
     ] {
         app.add_user(name, role).await;
         let client = app.login(name).await;
@@ -764,7 +764,7 @@ async fn managers_and_administrators_reach_no_case(backend: Backend) {
 
 async fn sessions_end_when_idle_and_at_logout(backend: Backend) {
     let app = TestApp::start(backend).await;
-    app.add_user("worker1", Role::CaseWorker).await;
+    app.add_user("worker1", Role::CASE_WORKER).await;
     let client = app.login("worker1").await;
     let me = app.at("/api/v1/auth/me");
     app.clock.advance(chrono::Duration::minutes(29));
@@ -803,7 +803,7 @@ async fn sessions_end_when_idle_and_at_logout(backend: Backend) {
 
 async fn lists_filter_search_and_page(backend: Backend) {
     let app = TestApp::start(backend).await;
-    app.add_user("worker1", Role::CaseWorker).await;
+    app.add_user("worker1", Role::CASE_WORKER).await;
     let client = app.login("worker1").await;
     for _ in 0..3 {
         create_cp(&app, &client).await;
@@ -856,7 +856,7 @@ async fn lists_filter_search_and_page(backend: Backend) {
 
 async fn bad_list_parameters_are_precise_problems(backend: Backend) {
     let app = TestApp::start(backend).await;
-    app.add_user("worker1", Role::CaseWorker).await;
+    app.add_user("worker1", Role::CASE_WORKER).await;
     let client = app.login("worker1").await;
     for (query, names) in [
         ("per_page=0", "per_page"),
@@ -884,7 +884,7 @@ async fn bad_list_parameters_are_precise_problems(backend: Backend) {
 
 async fn configuration_is_served_to_logged_in_users(backend: Backend) {
     let app = TestApp::start(backend).await;
-    app.add_user("worker1", Role::CaseWorker).await;
+    app.add_user("worker1", Role::CASE_WORKER).await;
     let client = app.login("worker1").await;
     let config: Value = client
         .get(app.at("/api/v1/config"))

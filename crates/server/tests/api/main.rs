@@ -8,5 +8,6 @@ mod authorization;
 mod canary;
 mod cases;
 mod mfa;
+mod roles;
 mod throttle;
 mod world;

@@ -70,7 +70,7 @@ async fn post(client: &reqwest::Client, url: String, body: Value) -> (StatusCode
 
 async fn a_required_second_factor_is_enrolled_then_asked_at_every_login(backend: Backend) {
     let app = app(backend).await;
-    let supervisor = app.add_user("supervisor1", Role::Supervisor).await;
+    let supervisor = app.add_user("supervisor1", Role::SUPERVISOR).await;
     let (client, next) = password_login(&app, "supervisor1").await;
     assert_eq!(next.as_deref(), Some("enrolment"));
     assert_eq!(
@@ -181,14 +181,14 @@ async fn a_required_second_factor_is_enrolled_then_asked_at_every_login(backend:
 
 async fn recovery_codes_work_once_and_workers_need_no_second_factor(backend: Backend) {
     let app = app(backend).await;
-    app.add_user("worker1", Role::CaseWorker).await;
+    app.add_user("worker1", Role::CASE_WORKER).await;
     let (_, next) = password_login(&app, "worker1").await;
     assert_eq!(
         next, None,
         "case workers are not required to use a second factor by default"
     );
 
-    let admin = app.add_user("admin1", Role::SystemAdministrator).await;
+    let admin = app.add_user("admin1", Role::SYSTEM_ADMINISTRATOR).await;
     let (client, _) = password_login(&app, "admin1").await;
     post(&client, app.at("/api/v1/auth/mfa/enrol"), json!({})).await;
     let code = pending_code(&app, admin.id).await;

@@ -46,7 +46,7 @@ async fn attempt(
 
 async fn brute_force_against_one_account_locks_it(backend: Backend) {
     let app = TestApp::start_with(backend, settings()).await;
-    app.add_user("worker1", Role::CaseWorker).await;
+    app.add_user("worker1", Role::CASE_WORKER).await;
     for _ in 0..2 {
         assert_eq!(
             attempt(&app, "worker1", "guess-guess-guess").await.0,
@@ -85,7 +85,7 @@ async fn brute_force_against_one_account_locks_it(backend: Backend) {
 
 async fn brute_force_across_accounts_locks_the_address(backend: Backend) {
     let app = TestApp::start_with(backend, settings()).await;
-    app.add_user("worker9", Role::CaseWorker).await;
+    app.add_user("worker9", Role::CASE_WORKER).await;
     for n in 0..7 {
         let (status, _, _) = attempt(&app, &format!("user{n}"), "guess-guess-guess").await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {n}");

@@ -13,16 +13,22 @@ use rand::SeedableRng;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
+/// The custom roles of the default configuration (`config/roles.toml`).
+pub const TEAM_LEAD: Role = Role::from_static("team_lead");
+pub const ME_OFFICER: Role = Role::from_static("me_officer");
+
 pub const PEOPLE: &[(&str, Role)] = &[
-    ("worker1", Role::CaseWorker),
-    ("worker2", Role::CaseWorker),
-    ("worker3", Role::CaseWorker),
-    ("worker4", Role::CaseWorker),
-    ("supervisor1", Role::Supervisor),
-    ("supervisor2", Role::Supervisor),
-    ("supervisor3", Role::Supervisor),
-    ("manager1", Role::ProgrammeManager),
-    ("admin1", Role::SystemAdministrator),
+    ("worker1", Role::CASE_WORKER),
+    ("worker2", Role::CASE_WORKER),
+    ("worker3", Role::CASE_WORKER),
+    ("worker4", Role::CASE_WORKER),
+    ("supervisor1", Role::SUPERVISOR),
+    ("supervisor2", Role::SUPERVISOR),
+    ("supervisor3", Role::SUPERVISOR),
+    ("manager1", Role::PROGRAMME_MANAGER),
+    ("admin1", Role::SYSTEM_ADMINISTRATOR),
+    ("lead1", TEAM_LEAD),
+    ("officer1", ME_OFFICER),
 ];
 
 pub struct World {
@@ -46,20 +52,22 @@ pub struct Canary {
 }
 
 impl World {
-    /// Team A: supervisor1 with worker1 and worker2, every case type. Team B: supervisor2 with
-    /// worker3, GBV and child protection. worker4 and supervisor3 are in no team.
+    /// Team A: supervisor1 with worker1, worker2 and lead1 (a custom "team lead" role),
+    /// every case type. Team B: supervisor2 with
+    /// worker3, GBV and child protection. worker4, supervisor3 and officer1 (a custom "M&E
+    /// officer" role) are in no team.
     pub async fn new(backend: Backend) -> Self {
         let app = TestApp::start(backend).await;
         let mut users = BTreeMap::new();
         for (name, role) in PEOPLE {
-            users.insert(*name, app.add_user(name, *role).await);
+            users.insert(*name, app.add_user(name, role.clone()).await);
         }
         let now = caseward_domain::clock::Clock::now(app.clock.as_ref());
         for (team, supervisor, members, types) in [
             (
                 "Team A",
                 "supervisor1",
-                &["worker1", "worker2"][..],
+                &["worker1", "worker2", "lead1"][..],
                 &[][..],
             ),
             (

@@ -26,7 +26,7 @@ pub(super) async fn update_user(
          WHERE id = $5 AND version = $6",
     )
     .bind(&changes.display_name)
-    .bind(changes.role.map(|r| r.as_str()))
+    .bind(changes.role.as_ref().map(|r| r.as_str()))
     .bind(changes.disabled)
     .bind(changes.now)
     .bind(id)

@@ -17,8 +17,7 @@ pub(super) fn user_from_row(row: &PgRow) -> Result<User> {
         id: row.try_get("id")?,
         username: row.try_get("username")?,
         display_name: row.try_get("display_name")?,
-        role: Role::parse(&role)
-            .ok_or_else(|| StoreError::Corrupt(format!("unknown role {role}")))?,
+        role: Role::stored(role),
         disabled: row.try_get("disabled")?,
         mfa_enabled: row.try_get("mfa_enabled")?,
         version: row.try_get("version")?,
@@ -48,7 +47,7 @@ pub(super) async fn create_user(store: &PostgresStore, user: NewUser) -> Result<
         id: user.id,
         username: user.username,
         display_name: user.display_name,
-        role: user.role,
+        role: user.role.clone(),
         disabled: false,
         mfa_enabled: false,
         version: 1,
