@@ -50,6 +50,7 @@ impl CaseContext<'_> {
                 CaseAction::Share => "share this case",
                 CaseAction::Reassign => "reassign this case",
                 CaseAction::GrantFieldAccess => "grant access to this case's fields",
+                CaseAction::HandOver => "hand this case over",
             };
             Err(ApiError::Forbidden(format!("you may not {what}")))
         }

@@ -13,6 +13,7 @@ mod cases;
 mod config_api;
 mod consents;
 mod extract;
+mod handover;
 mod health;
 mod mfa;
 mod problem;
@@ -78,6 +79,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(sharing::revoke_field_grant))
         .routes(routes!(sharing::assignable))
         .routes(routes!(sharing::reassign))
+        .routes(routes!(handover::hand_over))
         .routes(routes!(sharing::directory))
         .routes(routes!(consents::list_consents, consents::record_consent))
         .routes(routes!(consents::withdraw_consent))

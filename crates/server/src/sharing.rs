@@ -168,7 +168,7 @@ pub fn check_reason(reason: &str, field: &str) -> ApiResult<()> {
     Ok(())
 }
 
-async fn other_user(state: &AppState, id: Uuid, field: &str) -> ApiResult<User> {
+pub(crate) async fn other_user(state: &AppState, id: Uuid, field: &str) -> ApiResult<User> {
     match state.store.user_by_id(id).await? {
         Some(user) if !user.disabled => Ok(user),
         _ => Err(ApiError::Validation(vec![FieldError::new(

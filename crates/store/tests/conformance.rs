@@ -52,6 +52,7 @@ conformance!(
     shares_and_field_grants_are_granted_once_and_revoked,
     consents_are_recorded_and_withdrawn,
     reassignment_needs_the_current_version,
+    the_new_assignees_share_ends_with_the_reassignment,
     caseload_counts_open_cases_only,
     users_are_listed_and_updated_with_versions,
     list_reach_agrees_with_the_access_policy,
@@ -803,6 +804,60 @@ async fn consents_are_recorded_and_withdrawn(store: Arc<dyn Store>) {
     let consents = store.case_access(id).await.unwrap().consents;
     assert_eq!(consents.len(), 2);
     assert_eq!(consents[1].consent, agency);
+}
+
+async fn the_new_assignees_share_ends_with_the_reassignment(store: Arc<dyn Store>) {
+    let w1 = user(&store, "worker1").await;
+    let w2 = user(&store, "worker2").await;
+    let w3 = user(&store, "worker3").await;
+    let case = store
+        .create_case(new_case(
+            &w1,
+            "CP",
+            "child_protection",
+            at(3, 10),
+            rich_fields(),
+        ))
+        .await
+        .unwrap();
+    for recipient in [&w2, &w3] {
+        store
+            .create_share(NewShare {
+                id: uuid::Uuid::now_v7(),
+                case_id: case.summary.id,
+                user_id: recipient.id,
+                reason: "joint case management".into(),
+                granted_by: w1.id,
+                consent_override_reason: None,
+                now: at(3, 11),
+            })
+            .await
+            .unwrap();
+    }
+    store
+        .reassign_case(Reassignment {
+            case_id: case.summary.id,
+            expected_version: 1,
+            to: w2.id,
+            by: w1.id,
+            reason: "handed over: family moved to worker2's area".into(),
+            caseload_override_reason: None,
+            now: at(4, 9),
+        })
+        .await
+        .unwrap();
+    let access = store.case_access(case.summary.id).await.unwrap();
+    let shared: Vec<&str> = access
+        .shares
+        .iter()
+        .map(|s| s.user.username.as_str())
+        .collect();
+    assert_eq!(
+        shared,
+        ["worker3"],
+        "worker2 owns the case now; worker3 still shares it"
+    );
+    assert_eq!(access.assignments.last().unwrap().to.username, "worker2");
 }
 
 async fn reassignment_needs_the_current_version(store: Arc<dyn Store>) {

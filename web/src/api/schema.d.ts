@@ -262,6 +262,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{id}/handover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand a case over to a user it is shared with, who becomes its assigned worker.
+         * @description For a survivor's case, a consent naming the new worker must still stand. Above the new
+         *     worker's recommended caseload the answer carries a warning; above the maximum it is
+         *     refused (409) unless an override reason is given by a role that may override.
+         */
+        post: operations["hand_over"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}/reassign": {
         parameters: {
             query?: never;
@@ -739,6 +761,33 @@ export interface components {
              *     `multi_select`, `location` or `repeating_group`.
              */
             type: string;
+        };
+        HandOverRequest: {
+            /** @description The acting worker's password (or a second-factor code). */
+            confirm_password: string;
+            /**
+             * @description Needed above the new worker's maximum caseload, and only a role that may override
+             *     caseloads may give it.
+             */
+            override_reason?: string | null;
+            /** @description Why the case changes hands; recorded in the assignment history. */
+            reason: string;
+            /**
+             * Format: uuid
+             * @description A user the case is shared with.
+             */
+            user_id: string;
+        };
+        /**
+         * @description The case now belongs to `assigned_to`; the worker who handed it over no longer reaches it
+         *     unless it is shared back with them.
+         */
+        HandedOverView: {
+            assigned_to: components["schemas"]["UserRefView"];
+            /** Format: uuid */
+            case_id: string;
+            /** @description The new worker's caseload with this case. */
+            caseload: components["schemas"]["CaseloadView"];
         };
         /** @description Which information: every field up to a classification, or named fields. */
         InformationView: {
@@ -1718,6 +1767,72 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    hand_over: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandOverRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandedOverView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -100,6 +100,9 @@ pub enum CaseAction {
     Reassign,
     /// Give another user access to a restricted field.
     GrantFieldAccess,
+    /// Hand the case over to a user it is shared with, who becomes its assigned worker
+    /// ("share to own").
+    HandOver,
 }
 
 /// Whether `actor` may perform `action` on the case described by `facts`.
@@ -113,7 +116,7 @@ pub fn may(actor: Actor, facts: &CaseFacts, action: CaseAction) -> bool {
         CaseAction::Read | CaseAction::Update => rel.assigned || rel.shared || team_oversight,
         CaseAction::Share => rel.assigned || team_oversight,
         CaseAction::Reassign => rel.supervises && actor.can(Permission::ReassignWithinTeam),
-        CaseAction::GrantFieldAccess => rel.assigned,
+        CaseAction::GrantFieldAccess | CaseAction::HandOver => rel.assigned,
     }
 }
 
@@ -232,6 +235,42 @@ pub fn may_reassign_to(
     });
     if !in_team {
         return Err(ReassignRefusal::NotInYourTeam);
+    }
+    Ok(())
+}
+
+/// Why a hand-over is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum HandOverRefusal {
+    #[error("only the assigned worker may hand this case over")]
+    NotAllowed,
+    #[error("this user's role does not work with individual cases")]
+    CannotHoldCases,
+    #[error("the case is not shared with this user: share it first, then hand it over")]
+    NotShared,
+    #[error("no recorded consent allows sharing this survivor's case with this user")]
+    NoConsent,
+}
+
+/// Whether `actor` may hand the case over to `recipient` ("share to own"): the assigned
+/// worker passes the case to a user it is already shared with, who becomes its assigned
+/// worker. For a survivor's case the consent that allowed the share must still stand.
+pub fn may_hand_over_to(
+    actor: Actor,
+    facts: &CaseFacts,
+    recipient: Actor,
+) -> Result<(), HandOverRefusal> {
+    if !may(actor, facts, CaseAction::HandOver) {
+        return Err(HandOverRefusal::NotAllowed);
+    }
+    if !recipient.can(Permission::HoldCases) {
+        return Err(HandOverRefusal::CannotHoldCases);
+    }
+    if !facts.shared_with.contains(&recipient.id) {
+        return Err(HandOverRefusal::NotShared);
+    }
+    if facts.survivor_controlled && !consent::allows_sharing_with(&facts.consents, recipient.id) {
+        return Err(HandOverRefusal::NoConsent);
     }
     Ok(())
 }

@@ -329,6 +329,47 @@ fn supervisors_reassign_within_their_own_team_only() {
 }
 
 #[test]
+fn only_the_assigned_worker_hands_a_case_over_and_only_to_a_user_it_is_shared_with() {
+    let mut facts = facts();
+    assert_eq!(
+        may_hand_over_to(actor(W1), &facts, actor(W3)),
+        Err(HandOverRefusal::NotShared),
+        "share first, then hand over"
+    );
+    facts.shared_with.insert(user(W3));
+    assert_eq!(
+        may_hand_over_to(actor(W1), &facts, actor(W3)),
+        Err(HandOverRefusal::NoConsent),
+        "a survivor's case needs a standing consent"
+    );
+    facts.consents.push(consent(
+        W3,
+        InformationScope::UpTo(Classification::Standard),
+    ));
+    assert_eq!(may_hand_over_to(actor(W1), &facts, actor(W3)), Ok(()));
+    for someone_else in [W3, S1, W2] {
+        assert_eq!(
+            may_hand_over_to(actor(someone_else), &facts, actor(W3)),
+            Err(HandOverRefusal::NotAllowed),
+            "neither the sharer, the supervisor nor a colleague hands a case over"
+        );
+    }
+    facts.shared_with.insert(user(M1));
+    assert_eq!(
+        may_hand_over_to(actor(W1), &facts, actor(M1)),
+        Err(HandOverRefusal::CannotHoldCases)
+    );
+    facts.consents[0].withdrawn_at = Some(chrono::Utc::now());
+    assert_eq!(
+        may_hand_over_to(actor(W1), &facts, actor(W3)),
+        Err(HandOverRefusal::NoConsent),
+        "a withdrawn consent stops the hand-over at once"
+    );
+    facts.survivor_controlled = false;
+    assert_eq!(may_hand_over_to(actor(W1), &facts, actor(W3)), Ok(()));
+}
+
+#[test]
 fn a_team_supervisor_reaches_only_the_case_types_the_team_handles() {
     let (_, b) = teams();
     let mut facts = facts();

@@ -93,6 +93,7 @@ async fn no_canary_leaks_through_any_endpoint_header_or_log(backend: Backend) {
                 ("share", client.post(world.app.at(&format!("/api/v1/cases/{id}/shares"))).json(&json!({ "user_id": any_user, "reason": "x", "confirm_password": "wrong password" }))),
                 ("grant", client.post(world.app.at(&format!("/api/v1/cases/{id}/field-grants"))).json(&json!({ "user_id": any_user, "field_id": granted, "reason": "x", "confirm_password": "wrong password" }))),
                 ("reassign", client.post(world.app.at(&format!("/api/v1/cases/{id}/reassign"))).json(&json!({ "user_id": any_user, "reason": "x" }))),
+                ("hand over", client.post(world.app.at(&format!("/api/v1/cases/{id}/handover"))).json(&json!({ "user_id": world.users["worker3"].id, "reason": "x", "confirm_password": "wrong password" }))),
                 ("directory", client.get(world.app.at("/api/v1/directory"))),
                 ("config", client.get(world.app.at("/api/v1/config"))),
                 ("me", client.get(world.app.at("/api/v1/auth/me"))),
@@ -153,7 +154,7 @@ async fn no_canary_leaks_through_any_endpoint_header_or_log(backend: Backend) {
             }
         }
     }
-    assert!(checked >= users.len() * 2 * 15, "every endpoint was called");
+    assert!(checked >= users.len() * 2 * 16, "every endpoint was called");
     assert!(!logs.is_empty(), "the server's log was captured");
     assert!(
         leaks.is_empty(),

@@ -7,6 +7,7 @@ mod access_rules;
 mod authorization;
 mod canary;
 mod cases;
+mod handover;
 mod mfa;
 mod roles;
 mod throttle;

@@ -40,6 +40,19 @@ pub(super) async fn reassign_case(
             None => StoreError::NotFound,
         });
     }
+    // A share with the assigned worker means nothing: the new assignee's share ends here,
+    // in the same transaction (this is how a shared case becomes one's own).
+    sqlx::query(
+        "UPDATE case_shares SET revoked_at = $1, revoked_by = $2, revoke_reason = $3
+         WHERE case_id = $4 AND user_id = $5 AND revoked_at IS NULL",
+    )
+    .bind(reassignment.now)
+    .bind(reassignment.by)
+    .bind(&reassignment.reason)
+    .bind(reassignment.case_id)
+    .bind(reassignment.to)
+    .execute(&mut *tx)
+    .await?;
     record_assignment(
         &mut tx,
         Assignment {
