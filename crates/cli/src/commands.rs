@@ -92,6 +92,7 @@ pub async fn add_user(
             username: username.into(),
             display_name: display_name.into(),
             role,
+            agency: None,
             password_hash: hash,
             now: SystemClock.now(),
         })

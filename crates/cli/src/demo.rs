@@ -12,7 +12,7 @@ use caseward_domain::clock::{Clock, SystemClock};
 use caseward_domain::synthetic::synthetic_case;
 use caseward_domain::user::{Role, check_new_password};
 use caseward_domain::validate::validate_case;
-use caseward_store::{CaseFilter, NewCase, NewTeam, NewUser, Store, User};
+use caseward_store::{CaseFilter, NewAgency, NewCase, NewTeam, NewUser, Store, User, UserChanges};
 use chrono::Duration;
 use rand::{Rng, SeedableRng};
 use std::sync::Arc;
@@ -46,6 +46,7 @@ pub async fn demo(settings: &Settings, password: Password, cases: u32, mfa: bool
     let store = open_store(settings, true).await?;
     let users = ensure_users(settings, &store, password).await?;
     ensure_teams(&store, &users).await?;
+    ensure_agencies(&store, &users).await?;
     let existing = store
         .list_cases(&CaseFilter {
             page: 1,
@@ -76,6 +77,7 @@ pub async fn demo(settings: &Settings, password: Password, cases: u32, mfa: bool
             names.join(", ")
         );
         println!("Team A: supervisor1 supervises worker1 and worker2; team B: supervisor2 supervises worker3.");
+        println!("Agencies: Hope Protection Network (team A, manager1, admin1) and Safe Haven Shelter (team B).");
         println!("Every worker holds cases of all three types. Stop with Ctrl-C.");
     })
     .await
@@ -111,6 +113,49 @@ async fn ensure_teams(store: &Arc<dyn Store>, users: &[User]) -> Result<()> {
     Ok(())
 }
 
+/// Two agencies share the demo instance: team A's people and the manager and administrator
+/// work for the first, team B's for the second.
+async fn ensure_agencies(store: &Arc<dyn Store>, users: &[User]) -> Result<()> {
+    if !store.list_agencies().await?.is_empty() {
+        return Ok(());
+    }
+    let now = SystemClock.now();
+    for (name, staff) in [
+        (
+            "Hope Protection Network",
+            &["worker1", "worker2", "supervisor1", "manager1", "admin1"][..],
+        ),
+        ("Safe Haven Shelter", &["worker3", "supervisor2"][..]),
+    ] {
+        let agency = store
+            .create_agency(NewAgency {
+                id: uuid::Uuid::now_v7(),
+                name: name.into(),
+                now,
+            })
+            .await?;
+        for user in users
+            .iter()
+            .filter(|u| staff.contains(&u.username.as_str()))
+        {
+            store
+                .update_user(
+                    user.id,
+                    UserChanges {
+                        expected_version: user.version,
+                        display_name: None,
+                        role: None,
+                        agency: Some(Some(agency.id)),
+                        disabled: None,
+                        now,
+                    },
+                )
+                .await?;
+        }
+    }
+    Ok(())
+}
+
 async fn ensure_users(
     settings: &Settings,
     store: &Arc<dyn Store>,
@@ -129,6 +174,7 @@ async fn ensure_users(
                         username: (*username).into(),
                         display_name: (*display_name).into(),
                         role: role.clone(),
+                        agency: None,
                         password_hash: hash.clone(),
                         now: SystemClock.now(),
                     })

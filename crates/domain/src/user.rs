@@ -5,6 +5,9 @@ use std::fmt;
 
 pub type UserId = uuid::Uuid;
 
+/// An organisation whose staff use this instance.
+pub type AgencyId = uuid::Uuid;
+
 /// A role's id: one of the four built-in roles with the seed's semantics (Figure 3), or a
 /// custom role that the configuration defines as a permission set. What a role may do is
 /// looked up in the configuration's role catalogue ([`crate::access::role::Roles`]); an id the

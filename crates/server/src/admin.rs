@@ -1,6 +1,7 @@
 //! Users and teams, for administrators (and programme managers, for users). Administration
 //! never touches case content.
 
+use crate::agencies::{AgencyRefView, agency_ref, unknown_agency};
 use crate::cases::UserRefView;
 use crate::config_api::permission_names;
 use crate::extract::ApiJson;
@@ -16,7 +17,9 @@ use caseward_domain::access::Permission;
 use caseward_domain::access::role::may_confer;
 use caseward_domain::user::{Role, check_new_password, check_username};
 use caseward_domain::validate::FieldError;
-use caseward_store::{NewTeam, NewUser, StoreError, TeamChanges, TeamRecord, User, UserChanges};
+use caseward_store::{
+    Agency, NewTeam, NewUser, StoreError, TeamChanges, TeamRecord, User, UserChanges,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use utoipa::ToSchema;
@@ -34,6 +37,8 @@ pub struct UserAdminView {
     pub id: Uuid,
     pub username: String,
     pub display_name: String,
+    /// The agency the user works for.
+    pub agency: Option<AgencyRefView>,
     pub role: String,
     /// What the role allows (permission names).
     pub permissions: Vec<String>,
@@ -73,6 +78,8 @@ pub struct NewUserRequest {
     pub username: String,
     pub display_name: String,
     pub role: String,
+    /// The agency the user works for (`GET /api/v1/agencies`).
+    pub agency_id: Option<Uuid>,
     pub password: String,
     /// The acting administrator's own password.
     pub confirm_password: String,
@@ -84,6 +91,10 @@ pub struct UserChangeRequest {
     pub version: i64,
     pub display_name: Option<String>,
     pub role: Option<String>,
+    /// `null` takes the user out of their agency.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub agency_id: Option<Option<Uuid>>,
     pub disabled: Option<bool>,
     pub confirm_password: String,
 }
@@ -108,7 +119,7 @@ fn double_option<'de, D: serde::Deserializer<'de>>(
     Option::<Uuid>::deserialize(deserializer).map(Some)
 }
 
-fn require(state: &AppState, user: &User, permission: Permission) -> ApiResult<()> {
+pub(crate) fn require(state: &AppState, user: &User, permission: Permission) -> ApiResult<()> {
     if state.user_can(user, permission) {
         Ok(())
     } else {
@@ -136,13 +147,14 @@ fn parse_role(state: &AppState, actor: &User, text: &str) -> ApiResult<Role> {
     Ok(definition.role.clone())
 }
 
-async fn admin_view(state: &AppState, user: User) -> ApiResult<UserAdminView> {
+async fn admin_view(state: &AppState, agencies: &[Agency], user: User) -> ApiResult<UserAdminView> {
     let teams = state.store.teams_of(user.id).await?;
     let permissions = permission_names(state.permissions(&user));
     Ok(UserAdminView {
         id: user.id,
         username: user.username,
         display_name: user.display_name,
+        agency: agency_ref(agencies, user.agency),
         role: user.role.as_str().into(),
         permissions,
         disabled: user.disabled,
@@ -166,9 +178,10 @@ pub async fn list_users(
     CurrentUser(user): CurrentUser,
 ) -> ApiResult<Json<Vec<UserAdminView>>> {
     require(&state, &user, Permission::ManageUsers)?;
+    let agencies = state.store.list_agencies().await?;
     let mut out = Vec::new();
     for each in state.store.list_users().await? {
-        out.push(admin_view(&state, each).await?);
+        out.push(admin_view(&state, &agencies, each).await?);
     }
     Ok(Json(out))
 }
@@ -206,6 +219,12 @@ pub async fn create_user(
             "this password is too common or too easy to guess",
         ));
     }
+    let agencies = state.store.list_agencies().await?;
+    if let Some(id) = request.agency_id
+        && !agencies.iter().any(|a| a.id == id)
+    {
+        errors.push(unknown_agency());
+    }
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
@@ -223,6 +242,7 @@ pub async fn create_user(
             username: request.username.clone(),
             display_name,
             role,
+            agency: request.agency_id,
             password_hash: hash,
             now: state.clock.now(),
         })
@@ -234,7 +254,7 @@ pub async fn create_user(
     tracing::info!(user = %user.id, created = %created.id, "user created");
     Ok((
         StatusCode::CREATED,
-        Json(admin_view(&state, created).await?),
+        Json(admin_view(&state, &agencies, created).await?),
     ))
 }
 
@@ -283,6 +303,12 @@ pub async fn update_user(
             "between 1 and 120 characters",
         ));
     }
+    let agencies = state.store.list_agencies().await?;
+    if let Some(Some(id)) = request.agency_id
+        && !agencies.iter().any(|a| a.id == id)
+    {
+        return Err(ApiError::Validation(vec![unknown_agency()]));
+    }
     confirm(&state, &user, request.confirm_password).await?;
     let updated = state
         .store
@@ -292,13 +318,14 @@ pub async fn update_user(
                 expected_version: request.version,
                 display_name,
                 role,
+                agency: request.agency_id,
                 disabled: request.disabled,
                 now: state.clock.now(),
             },
         )
         .await?;
     tracing::info!(user = %user.id, changed = %updated.id, "user changed");
-    Ok(Json(admin_view(&state, updated).await?))
+    Ok(Json(admin_view(&state, &agencies, updated).await?))
 }
 
 /// Every team.

@@ -22,19 +22,25 @@ use std::collections::BTreeMap;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// To whom (in a request): a user of this instance, or another organisation.
+/// To whom (in a request), exactly one of: a user of this instance (`user_id`), an agency of
+/// this instance and so every user who works for it (`agency_id`), or an organisation outside
+/// this instance by name (`agency`).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecipientRequest {
     pub user_id: Option<Uuid>,
+    pub agency_id: Option<Uuid>,
     pub agency: Option<String>,
 }
 
-/// To whom: a user of this instance, or another organisation.
+/// To whom: a user, an agency of this instance (`agency_id` and its name as it was when the
+/// consent was given), or an organisation outside this instance (`agency` alone).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RecipientView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<UserRefView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agency_id: Option<Uuid>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agency: Option<String>,
 }
@@ -119,10 +125,17 @@ impl ConsentView {
             recipient: match &c.recipient {
                 Recipient::User(id) => RecipientView {
                     user: Some(person(people, *id)),
+                    agency_id: None,
                     agency: None,
                 },
-                Recipient::Agency(name) => RecipientView {
+                Recipient::Agency { id, name } => RecipientView {
                     user: None,
+                    agency_id: Some(*id),
+                    agency: Some(name.clone()),
+                },
+                Recipient::ExternalAgency(name) => RecipientView {
+                    user: None,
+                    agency_id: None,
                     agency: Some(name.clone()),
                 },
             },
@@ -199,21 +212,38 @@ pub async fn record_consent(
 ) -> ApiResult<(StatusCode, Json<ConsentView>)> {
     let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
     context.require(CaseAction::GrantFieldAccess)?;
-    let recipient = match (request.recipient.user_id, request.recipient.agency) {
-        (Some(user_id), None) => {
+    let named = &request.recipient;
+    let recipient = match (named.user_id, named.agency_id, named.agency.as_deref()) {
+        (Some(user_id), None, None) => {
             if state.store.user_by_id(user_id).await?.is_none() {
                 return Err(invalid("recipient.user_id", "unknown_user", "no such user"));
             }
             Recipient::User(user_id)
         }
-        (None, Some(agency)) if !agency.trim().is_empty() && agency.chars().count() <= 200 => {
-            Recipient::Agency(agency.trim().to_string())
+        (None, Some(agency_id), None) => {
+            let agencies = state.store.list_agencies().await?;
+            let Some(agency) = agencies.into_iter().find(|a| a.id == agency_id) else {
+                return Err(invalid(
+                    "recipient.agency_id",
+                    "unknown_agency",
+                    "no such agency",
+                ));
+            };
+            Recipient::Agency {
+                id: agency.id,
+                name: agency.name,
+            }
+        }
+        (None, None, Some(agency))
+            if !agency.trim().is_empty() && agency.chars().count() <= 200 =>
+        {
+            Recipient::ExternalAgency(agency.trim().to_string())
         }
         _ => {
             return Err(invalid(
                 "recipient",
                 "required",
-                "name either a user or an agency (at most 200 characters)",
+                "name one user, one agency of this instance, or one other organisation (at most 200 characters)",
             ));
         }
     };

@@ -5,6 +5,7 @@
 //! between API types (defined here) and domain/store types at the edge.
 
 mod admin;
+mod agencies;
 mod assets;
 mod auth;
 mod case_context;
@@ -85,6 +86,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(consents::withdraw_consent))
         .routes(routes!(admin::list_users, admin::create_user))
         .routes(routes!(admin::update_user))
+        .routes(routes!(agencies::list_agencies, agencies::create_agency))
+        .routes(routes!(agencies::rename_agency))
         .routes(routes!(admin::list_teams, admin::create_team))
         .routes(routes!(admin::update_team))
         .routes(routes!(admin::add_member, admin::remove_member))

@@ -1,6 +1,7 @@
 //! Sharing a case, granting restricted fields, and reassigning within a team. Each asks the
 //! access policy (`domain::access`) and answers in words when it refuses.
 
+use crate::agencies::{AgencyRefView, agency_ref};
 use crate::case_context::{
     CaseContext, ensure_may_hold_cases, parse_case_id, parse_user_id, reachable_case,
 };
@@ -153,6 +154,8 @@ pub struct DirectoryEntry {
     pub id: Uuid,
     pub username: String,
     pub display_name: String,
+    /// The agency the user works for.
+    pub agency: Option<AgencyRefView>,
 }
 
 /// A reason: required, one to 500 characters.
@@ -490,6 +493,7 @@ pub async fn directory(
     CurrentUser(user): CurrentUser,
 ) -> ApiResult<Json<Vec<DirectoryEntry>>> {
     ensure_may_hold_cases(&state, &user)?;
+    let agencies = state.store.list_agencies().await?;
     Ok(Json(
         state
             .store
@@ -501,6 +505,7 @@ pub async fn directory(
                 id: u.id,
                 username: u.username,
                 display_name: u.display_name,
+                agency: agency_ref(&agencies, u.agency),
             })
             .collect(),
     ))

@@ -94,6 +94,7 @@ impl AppState {
         Actor {
             id: user.id,
             permissions: self.permissions(user),
+            agency: user.agency,
         }
     }
 }

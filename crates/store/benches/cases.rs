@@ -76,6 +76,7 @@ fn bench_cases(c: &mut Criterion) {
                 username: "bench".into(),
                 display_name: "Bench".into(),
                 role: Role::CASE_WORKER,
+                agency: None,
                 password_hash: "x".into(),
                 now: chrono::Utc::now(),
             }))

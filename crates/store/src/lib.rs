@@ -27,7 +27,7 @@ use caseward_domain::access::consent::Consent;
 use caseward_domain::case::CaseId;
 use caseward_domain::config::Intensity;
 use caseward_domain::team::{Team, TeamId};
-use caseward_domain::user::UserId;
+use caseward_domain::user::{AgencyId, UserId};
 use chrono::{DateTime, Duration, Utc};
 use std::sync::Arc;
 
@@ -173,6 +173,21 @@ pub trait Store: Send + Sync + 'static {
     async fn update_user(&self, id: UserId, changes: UserChanges) -> Result<User>;
 
     /// Create a team; `Duplicate("team name")` if the name is taken.
+    /// Every agency, by name.
+    async fn list_agencies(&self) -> Result<Vec<Agency>>;
+
+    /// A new agency; a name already taken (ignoring case) is `Duplicate("name")`.
+    async fn create_agency(&self, agency: NewAgency) -> Result<Agency>;
+
+    /// Rename an agency, if it is still at `expected_version`.
+    async fn rename_agency(
+        &self,
+        id: AgencyId,
+        expected_version: i64,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Agency>;
+
     async fn create_team(&self, team: NewTeam) -> Result<TeamRecord>;
 
     /// Change a team if its version is still `expected_version`; otherwise `Conflict`.

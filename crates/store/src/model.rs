@@ -4,7 +4,7 @@ use caseward_domain::access::consent::{Consent, ConsentId};
 use caseward_domain::case::{CaseFields, CaseId};
 use caseward_domain::config::Intensity;
 use caseward_domain::team::{Team, TeamId};
-use caseward_domain::user::{Role, UserId};
+use caseward_domain::user::{AgencyId, Role, UserId};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
 
@@ -14,6 +14,7 @@ pub struct NewUser {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    pub agency: Option<AgencyId>,
     pub password_hash: String,
     pub now: DateTime<Utc>,
 }
@@ -24,6 +25,8 @@ pub struct User {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    /// The agency the user works for, if the instance records agencies.
+    pub agency: Option<AgencyId>,
     pub disabled: bool,
     /// A second factor (TOTP) is set up and required at login.
     pub mfa_enabled: bool,
@@ -218,7 +221,25 @@ pub struct UserChanges {
     pub expected_version: i64,
     pub display_name: Option<String>,
     pub role: Option<Role>,
+    /// `Some(None)` takes the user out of any agency.
+    pub agency: Option<Option<AgencyId>>,
     pub disabled: Option<bool>,
+    pub now: DateTime<Utc>,
+}
+
+/// An organisation whose staff use this instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agency {
+    pub id: AgencyId,
+    pub name: String,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAgency {
+    pub id: AgencyId,
+    pub name: String,
     pub now: DateTime<Utc>,
 }
 

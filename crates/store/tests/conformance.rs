@@ -9,8 +9,8 @@ use caseward_domain::config::Intensity;
 use caseward_domain::user::Role;
 use caseward_store::testing::{Backend, TestDatabase};
 use caseward_store::{
-    CaseFilter, CaseUpdate, ConsentWithdrawal, NewCase, NewFieldGrant, NewSession, NewShare,
-    NewTeam, NewUser, Reach, Reassignment, Revocation, SessionStage, Store, StoreError,
+    CaseFilter, CaseUpdate, ConsentWithdrawal, NewAgency, NewCase, NewFieldGrant, NewSession,
+    NewShare, NewTeam, NewUser, Reach, Reassignment, Revocation, SessionStage, Store, StoreError,
     TeamChanges, User, UserChanges,
 };
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
@@ -51,6 +51,7 @@ conformance!(
     teams_keep_supervisor_members_and_case_types,
     shares_and_field_grants_are_granted_once_and_revoked,
     consents_are_recorded_and_withdrawn,
+    agencies_are_named_once_and_users_join_them,
     reassignment_needs_the_current_version,
     the_new_assignees_share_ends_with_the_reassignment,
     caseload_counts_open_cases_only,
@@ -71,6 +72,7 @@ async fn user(store: &Arc<dyn Store>, name: &str) -> User {
             username: name.into(),
             display_name: format!("{name} display"),
             role: Role::CASE_WORKER,
+            agency: None,
             password_hash: format!("hash-of-{name}"),
             now: at(1, 8),
         })
@@ -122,6 +124,7 @@ async fn usernames_are_unique(store: Arc<dyn Store>) {
             username: "worker1".into(),
             display_name: "Someone else".into(),
             role: Role::SUPERVISOR,
+            agency: None,
             password_hash: "h".into(),
             now: at(1, 9),
         })
@@ -544,6 +547,7 @@ async fn user_with_role(store: &Arc<dyn Store>, name: &str, role: Role) -> User 
             username: name.into(),
             display_name: format!("{name} display"),
             role,
+            agency: None,
             password_hash: "h".into(),
             now: at(1, 8),
         })
@@ -773,12 +777,32 @@ async fn consents_are_recorded_and_withdrawn(store: Arc<dyn Store>) {
     assert_eq!(recorded.consent, consent);
     let agency = Consent {
         id: uuid::Uuid::now_v7(),
-        recipient: Recipient::Agency("Women's Legal Aid".into()),
+        recipient: Recipient::ExternalAgency("Women's Legal Aid".into()),
         information: InformationScope::UpTo(Classification::Restricted),
         ..consent.clone()
     };
     store
         .record_consent(id, agency.clone(), at(3, 12))
+        .await
+        .unwrap();
+    let partner = store
+        .create_agency(NewAgency {
+            id: uuid::Uuid::now_v7(),
+            name: "Safe Haven".into(),
+            now: at(3, 9),
+        })
+        .await
+        .unwrap();
+    let member_agency = Consent {
+        id: uuid::Uuid::now_v7(),
+        recipient: Recipient::Agency {
+            id: partner.id,
+            name: "Safe Haven".into(),
+        },
+        ..agency.clone()
+    };
+    store
+        .record_consent(id, member_agency.clone(), at(3, 13))
         .await
         .unwrap();
     let withdrawal = ConsentWithdrawal {
@@ -802,8 +826,88 @@ async fn consents_are_recorded_and_withdrawn(store: Arc<dyn Store>) {
         "only once"
     );
     let consents = store.case_access(id).await.unwrap().consents;
-    assert_eq!(consents.len(), 2);
+    assert_eq!(consents.len(), 3);
     assert_eq!(consents[1].consent, agency);
+    assert_eq!(consents[2].consent, member_agency);
+}
+
+async fn agencies_are_named_once_and_users_join_them(store: Arc<dyn Store>) {
+    let new = |name: &str| NewAgency {
+        id: uuid::Uuid::now_v7(),
+        name: name.into(),
+        now: at(1, 9),
+    };
+    let legal = store.create_agency(new("Women's Legal Aid")).await.unwrap();
+    let haven = store.create_agency(new("Safe Haven")).await.unwrap();
+    assert!(
+        matches!(
+            store.create_agency(new("women's legal aid")).await,
+            Err(StoreError::Duplicate("name"))
+        ),
+        "names are unique, ignoring case"
+    );
+    let names: Vec<String> = store
+        .list_agencies()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(names, ["Safe Haven", "Women's Legal Aid"]);
+    let renamed = store
+        .rename_agency(haven.id, 1, "Safe Haven Shelter", at(1, 10))
+        .await
+        .unwrap();
+    assert_eq!(
+        (renamed.name.as_str(), renamed.version),
+        ("Safe Haven Shelter", 2)
+    );
+    assert!(matches!(
+        store.rename_agency(haven.id, 1, "Again", at(1, 11)).await,
+        Err(StoreError::Conflict {
+            expected: 1,
+            current: 2
+        })
+    ));
+    assert!(matches!(
+        store
+            .rename_agency(haven.id, 2, "WOMEN'S LEGAL AID", at(1, 11))
+            .await,
+        Err(StoreError::Duplicate("name"))
+    ));
+    assert!(matches!(
+        store
+            .rename_agency(uuid::Uuid::now_v7(), 1, "Nobody", at(1, 11))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+
+    let worker = user(&store, "worker1").await;
+    assert_eq!(worker.agency, None);
+    let change = |version: i64, agency: Option<Option<uuid::Uuid>>| UserChanges {
+        expected_version: version,
+        display_name: None,
+        role: None,
+        agency,
+        disabled: None,
+        now: at(2, 9),
+    };
+    let joined = store
+        .update_user(worker.id, change(1, Some(Some(legal.id))))
+        .await
+        .unwrap();
+    assert_eq!(joined.agency, Some(legal.id));
+    let kept = store.update_user(worker.id, change(2, None)).await.unwrap();
+    assert_eq!(kept.agency, Some(legal.id), "absent leaves it as it is");
+    let left = store
+        .update_user(worker.id, change(3, Some(None)))
+        .await
+        .unwrap();
+    assert_eq!(left.agency, None);
+    assert_eq!(
+        store.user_by_id(worker.id).await.unwrap().unwrap().agency,
+        None
+    );
 }
 
 async fn the_new_assignees_share_ends_with_the_reassignment(store: Arc<dyn Store>) {
@@ -964,6 +1068,7 @@ async fn users_are_listed_and_updated_with_versions(store: Arc<dyn Store>) {
         expected_version: 1,
         display_name: Some("Leila H.".into()),
         role: Some(Role::SUPERVISOR),
+        agency: None,
         disabled: Some(true),
         now: at(2, 9),
     };
@@ -991,6 +1096,7 @@ async fn users_are_listed_and_updated_with_versions(store: Arc<dyn Store>) {
                 expected_version: 2,
                 display_name: None,
                 role: None,
+                agency: None,
                 disabled: Some(false),
                 now: at(2, 10),
             },
@@ -1097,6 +1203,7 @@ async fn list_reach_agrees_with_the_access_policy(store: Arc<dyn Store>) {
                 Actor {
                     id: person.id,
                     permissions,
+                    agency: None,
                 },
                 &facts,
                 CaseAction::Read,

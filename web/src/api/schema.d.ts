@@ -4,6 +4,41 @@
  */
 
 export interface paths {
+    "/api/v1/agencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every agency, by name. */
+        get: operations["list_agencies"];
+        put?: never;
+        /** Add an agency. Names are unique, ignoring case. */
+        post: operations["create_agency"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agencies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename an agency. Consents keep the name the agency had when they were given. */
+        patch: operations["rename_agency"];
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -501,6 +536,27 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description An agency by id and name. */
+        AgencyRefView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        AgencyRequest: {
+            name: string;
+            /**
+             * Format: int64
+             * @description The version the change was based on; required when renaming.
+             */
+            version?: number | null;
+        };
+        AgencyView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: int64 */
+            version: number;
+        };
         /** @description A team member a case may be reassigned to, with their current caseload. */
         AssignableView: {
             /**
@@ -694,6 +750,7 @@ export interface components {
         };
         /** @description A user who can hold cases, for share dialogs. */
         DirectoryEntry: {
+            agency?: null | components["schemas"]["AgencyRefView"];
             display_name: string;
             /** Format: uuid */
             id: string;
@@ -825,6 +882,11 @@ export interface components {
             user: components["schemas"]["UserView"];
         };
         NewUserRequest: {
+            /**
+             * Format: uuid
+             * @description The agency the user works for (`GET /api/v1/agencies`).
+             */
+            agency_id?: string | null;
             /** @description The acting administrator's own password. */
             confirm_password: string;
             display_name: string;
@@ -878,15 +940,26 @@ export interface components {
             case: components["schemas"]["CaseView"];
             caseload: components["schemas"]["CaseloadView"];
         };
-        /** @description To whom (in a request): a user of this instance, or another organisation. */
+        /**
+         * @description To whom (in a request), exactly one of: a user of this instance (`user_id`), an agency of
+         *     this instance and so every user who works for it (`agency_id`), or an organisation outside
+         *     this instance by name (`agency`).
+         */
         RecipientRequest: {
             agency?: string | null;
             /** Format: uuid */
+            agency_id?: string | null;
+            /** Format: uuid */
             user_id?: string | null;
         };
-        /** @description To whom: a user of this instance, or another organisation. */
+        /**
+         * @description To whom: a user, an agency of this instance (`agency_id` and its name as it was when the
+         *     consent was given), or an organisation outside this instance (`agency` alone).
+         */
         RecipientView: {
             agency?: string | null;
+            /** Format: uuid */
+            agency_id?: string | null;
             user?: null | components["schemas"]["UserRefView"];
         };
         RecoveryCodesView: {
@@ -996,6 +1069,7 @@ export interface components {
         };
         /** @description A user as administrators see them. */
         UserAdminView: {
+            agency?: null | components["schemas"]["AgencyRefView"];
             disabled: boolean;
             display_name: string;
             /** Format: uuid */
@@ -1010,6 +1084,11 @@ export interface components {
             version: number;
         };
         UserChangeRequest: {
+            /**
+             * Format: uuid
+             * @description `null` takes the user out of their agency.
+             */
+            agency_id?: string | null;
             confirm_password: string;
             disabled?: boolean | null;
             display_name?: string | null;
@@ -1049,6 +1128,130 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_agencies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyView"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_agency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgencyRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rename_agency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Agency id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgencyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;

@@ -2,8 +2,9 @@
 //! practice; the seed's "Consent-based access"). Access follows consent at once: a withdrawn
 //! or changed consent changes what the next request sees.
 
+use super::Actor;
 use crate::config::{Classification, Field};
-use crate::user::UserId;
+use crate::user::{AgencyId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::BTreeSet;
 
@@ -14,8 +15,11 @@ pub type ConsentId = uuid::Uuid;
 pub enum Recipient {
     /// A named user of this instance.
     User(UserId),
-    /// Another organisation (for referrals and transfers).
-    Agency(String),
+    /// An agency of this instance: every user who works for it. The name is kept as it was
+    /// when the consent was given.
+    Agency { id: AgencyId, name: String },
+    /// An organisation outside this instance (for referrals and transfers).
+    ExternalAgency(String),
 }
 
 /// Which information a consent covers.
@@ -48,27 +52,33 @@ impl Consent {
         self.withdrawn_at.is_none()
     }
 
-    fn names(&self, user: UserId) -> bool {
-        self.recipient == Recipient::User(user)
+    /// Whether the consent's recipient takes in `person` (the user, or their agency).
+    fn names(&self, person: Actor) -> bool {
+        match &self.recipient {
+            Recipient::User(user) => *user == person.id,
+            Recipient::Agency { id, .. } => person.agency == Some(*id),
+            Recipient::ExternalAgency(_) => false,
+        }
     }
 }
 
-/// Whether some active consent lets `field` go to `user`. Confidential fields never go beyond
+/// Whether some active consent lets `field` go to `person`. Confidential fields never go beyond
 /// the assigned worker, whatever a consent says.
-pub fn covers(consents: &[Consent], user: UserId, field: &Field) -> bool {
+pub fn covers(consents: &[Consent], person: Actor, field: &Field) -> bool {
     if field.classification == Classification::Confidential {
         return false;
     }
     consents
         .iter()
-        .filter(|c| c.is_active() && c.names(user))
+        .filter(|c| c.is_active() && c.names(person))
         .any(|c| match &c.information {
             InformationScope::UpTo(level) => field.classification <= *level,
             InformationScope::Fields(ids) => ids.contains(&field.id),
         })
 }
 
-/// Whether some active consent names `user` at all (needed to share a survivor's case).
-pub fn allows_sharing_with(consents: &[Consent], user: UserId) -> bool {
-    consents.iter().any(|c| c.is_active() && c.names(user))
+/// Whether some active consent names `person`, or their agency, at all (needed to share a
+/// survivor's case).
+pub fn allows_sharing_with(consents: &[Consent], person: Actor) -> bool {
+    consents.iter().any(|c| c.is_active() && c.names(person))
 }

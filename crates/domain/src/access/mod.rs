@@ -20,7 +20,7 @@ pub mod role;
 
 use crate::config::{CaseDomain, Classification, Field};
 use crate::team::Team;
-use crate::user::UserId;
+use crate::user::{AgencyId, UserId};
 use consent::Consent;
 pub use role::{Permission, PermissionSet};
 use std::collections::BTreeSet;
@@ -31,6 +31,8 @@ use std::collections::BTreeSet;
 pub struct Actor {
     pub id: UserId,
     pub permissions: PermissionSet,
+    /// The agency the user works for: a consent naming it covers them.
+    pub agency: Option<AgencyId>,
 }
 
 impl Actor {
@@ -144,7 +146,7 @@ fn access_for(actor: Actor, facts: &CaseFacts, grant_id: &str, field: &Field) ->
                     .field_grants
                     .contains(&(actor.id, grant_id.to_string()))
                     && (!facts.survivor_controlled
-                        || consent::covers(&facts.consents, actor.id, field)))
+                        || consent::covers(&facts.consents, actor, field)))
         }
         Classification::Confidential => assigned,
     };
@@ -198,7 +200,7 @@ pub fn may_share_with(
     if recipient.id == facts.assigned_to {
         return Err(ShareRefusal::AlreadyAssigned);
     }
-    if facts.survivor_controlled && !consent::allows_sharing_with(&facts.consents, recipient.id) {
+    if facts.survivor_controlled && !consent::allows_sharing_with(&facts.consents, recipient) {
         return Err(ShareRefusal::NoConsent);
     }
     Ok(())
@@ -269,7 +271,7 @@ pub fn may_hand_over_to(
     if !facts.shared_with.contains(&recipient.id) {
         return Err(HandOverRefusal::NotShared);
     }
-    if facts.survivor_controlled && !consent::allows_sharing_with(&facts.consents, recipient.id) {
+    if facts.survivor_controlled && !consent::allows_sharing_with(&facts.consents, recipient) {
         return Err(HandOverRefusal::NoConsent);
     }
     Ok(())

@@ -105,10 +105,18 @@ fn role_of(n: u128) -> Role {
     }
 }
 
+/// A partner agency: worker3 and supervisor2 (team B) work for it.
+const PARTNER: u128 = 500;
+
+fn agency_of(n: u128) -> Option<uuid::Uuid> {
+    matches!(n, W3 | S2).then(|| uuid::Uuid::from_u128(PARTNER))
+}
+
 fn actor(n: u128) -> Actor {
     Actor {
         id: user(n),
         permissions: role::Roles::built_in().permissions(&role_of(n)),
+        agency: agency_of(n),
     }
 }
 
@@ -165,10 +173,18 @@ fn fields() -> CaseFields {
     ])
 }
 
+/// A consent for user `to`, or for the partner agency when `to` is [`PARTNER`].
 fn consent(to: u128, information: InformationScope) -> Consent {
     Consent {
         id: uuid::Uuid::from_u128(900 + to),
-        recipient: Recipient::User(user(to)),
+        recipient: if to == PARTNER {
+            Recipient::Agency {
+                id: uuid::Uuid::from_u128(PARTNER),
+                name: "Partner".into(),
+            }
+        } else {
+            Recipient::User(user(to))
+        },
         information,
         purpose: "case coordination".into(),
         given_on: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
@@ -307,6 +323,47 @@ fn sharing_a_survivors_case_needs_consent_naming_the_recipient() {
 }
 
 #[test]
+fn a_consent_naming_an_agency_covers_the_users_who_work_for_it() {
+    let mut facts = facts();
+    facts.consents.push(consent(
+        PARTNER,
+        InformationScope::UpTo(Classification::Restricted),
+    ));
+    assert_eq!(may_share_with(actor(W1), &facts, actor(W3)), Ok(()));
+    assert_eq!(
+        may_share_with(actor(W1), &facts, actor(W2)),
+        Err(ShareRefusal::NoConsent),
+        "worker2 does not work for the partner agency"
+    );
+    // A restricted field granted to worker3 shows while the agency's consent stands.
+    facts.shared_with.insert(user(W3));
+    facts
+        .field_grants
+        .insert((user(W3), "safety_plan".to_string()));
+    let config = config();
+    let shown = project(actor(W3), &facts, gbv(&config), &fields());
+    assert!(matches!(
+        shown.get("safety_plan"),
+        Some(Projected::Value(_))
+    ));
+    facts.consents[0].withdrawn_at = Some(chrono::Utc::now());
+    let shown = project(actor(W3), &facts, gbv(&config), &fields());
+    assert!(matches!(
+        shown.get("safety_plan"),
+        Some(Projected::Restricted)
+    ));
+    // An organisation outside the instance covers nobody here.
+    facts.consents.push(Consent {
+        recipient: Recipient::ExternalAgency("Partner".into()),
+        ..consent(W3, InformationScope::UpTo(Classification::Restricted))
+    });
+    assert_eq!(
+        may_share_with(actor(W1), &facts, actor(W2)),
+        Err(ShareRefusal::NoConsent)
+    );
+}
+
+#[test]
 fn supervisors_reassign_within_their_own_team_only() {
     let (a, b) = teams();
     let facts = facts();
@@ -418,7 +475,11 @@ fn spec_allows(
     }
     let consented = facts.consents.iter().any(|c| {
         c.withdrawn_at.is_none()
-            && c.recipient == Recipient::User(actor.id)
+            && match &c.recipient {
+                Recipient::User(id) => *id == actor.id,
+                Recipient::Agency { id, .. } => agency_of(actor.id.as_u128()) == Some(*id),
+                Recipient::ExternalAgency(_) => false,
+            }
             && match &c.information {
                 InformationScope::UpTo(level) => {
                     classification <= *level && classification != Classification::Confidential
@@ -458,7 +519,9 @@ fn arb_facts() -> impl Strategy<Value = (Actor, CaseFacts)> {
         ),
         proptest::collection::vec(
             (
-                proptest::sample::select(users.clone()),
+                proptest::sample::select(
+                    users.iter().copied().chain([PARTNER]).collect::<Vec<_>>(),
+                ),
                 prop_oneof![
                     proptest::sample::select(Classification::ALL.to_vec())
                         .prop_map(InformationScope::UpTo),

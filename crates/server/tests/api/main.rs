@@ -4,6 +4,7 @@
 mod support;
 
 mod access_rules;
+mod agencies;
 mod authorization;
 mod canary;
 mod cases;

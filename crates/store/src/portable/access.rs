@@ -273,10 +273,12 @@ fn field_grant_from_row(row: &DbRow) -> Result<FieldGrantRecord> {
 fn consent_from_row(row: &DbRow) -> Result<ConsentRecord> {
     let user: Option<Uuid> = row.try_get("recipient_user")?;
     let agency: Option<String> = row.try_get("recipient_agency")?;
-    let recipient = match (user, agency) {
-        (Some(user), _) => Recipient::User(user),
-        (None, Some(agency)) => Recipient::Agency(agency),
-        (None, None) => return Err(StoreError::Corrupt("consent without recipient".into())),
+    let agency_id: Option<Uuid> = row.try_get("recipient_agency_id")?;
+    let recipient = match (user, agency, agency_id) {
+        (Some(user), _, _) => Recipient::User(user),
+        (None, Some(name), Some(id)) => Recipient::Agency { id, name },
+        (None, Some(name), None) => Recipient::ExternalAgency(name),
+        (None, None, _) => return Err(StoreError::Corrupt("consent without recipient".into())),
     };
     let scope: String = row.try_get("scope")?;
     let scope_fields: String = row.try_get("scope_fields")?;
@@ -299,7 +301,7 @@ fn consent_from_row(row: &DbRow) -> Result<ConsentRecord> {
     })
 }
 
-const CONSENT_COLUMNS: &str = "id, case_id, recipient_user, recipient_agency, scope, scope_fields, purpose, given_on,
+const CONSENT_COLUMNS: &str = "id, case_id, recipient_user, recipient_agency, recipient_agency_id, scope, scope_fields, purpose, given_on,
     guardian_involved, child_assent, recorded_by, recorded_at, withdrawn_at, withdrawn_by, withdraw_reason";
 
 pub(super) async fn case_access(pool: &DbPool, case: Uuid) -> Result<CaseAccess> {
@@ -442,15 +444,16 @@ pub(super) async fn record_consent(
     now: DateTime<Utc>,
 ) -> Result<ConsentRecord> {
     let (scope, scope_fields) = scope_to_columns(&consent.information);
-    let (user, agency) = match &consent.recipient {
-        Recipient::User(user) => (Some(*user), None),
-        Recipient::Agency(agency) => (None, Some(agency.clone())),
+    let (user, agency, agency_id) = match &consent.recipient {
+        Recipient::User(user) => (Some(*user), None, None),
+        Recipient::Agency { id, name } => (None, Some(name.clone()), Some(*id)),
+        Recipient::ExternalAgency(name) => (None, Some(name.clone()), None),
     };
     let mut tx = store.begin_write().await?;
     sqlx::query(
         "INSERT INTO consents (id, case_id, recipient_user, recipient_agency, scope, scope_fields, purpose, given_on,
-                               guardian_involved, child_assent, recorded_by, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                               guardian_involved, child_assent, recorded_by, recorded_at, recipient_agency_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(consent.id)
     .bind(case)
@@ -464,6 +467,7 @@ pub(super) async fn record_consent(
     .bind(consent.child_assent)
     .bind(consent.recorded_by)
     .bind(now)
+    .bind(agency_id)
     .execute(&mut *tx)
     .await
     .map_err(|e| StoreError::unique(e, "consent id"))?;

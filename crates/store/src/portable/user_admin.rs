@@ -22,7 +22,9 @@ pub(super) async fn update_user(
     let mut tx = store.begin_write().await?;
     let done = sqlx::query(
         "UPDATE users SET display_name = COALESCE($1, display_name), role = COALESCE($2, role),
-                          disabled = COALESCE($3, disabled), version = version + 1, updated_at = $4
+                          disabled = COALESCE($3, disabled),
+                          agency_id = CASE WHEN $7 THEN $8 ELSE agency_id END,
+                          version = version + 1, updated_at = $4
          WHERE id = $5 AND version = $6",
     )
     .bind(&changes.display_name)
@@ -31,6 +33,8 @@ pub(super) async fn update_user(
     .bind(changes.now)
     .bind(id)
     .bind(changes.expected_version)
+    .bind(changes.agency.is_some())
+    .bind(changes.agency.flatten())
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {

@@ -4,6 +4,7 @@
 //! each migration once. The change sequence is a PostgreSQL sequence (gap-tolerant).
 
 mod access;
+mod agencies;
 mod assignments;
 mod cases;
 mod second_factor;
@@ -197,6 +198,24 @@ impl crate::Store for PostgresStore {
         changes: crate::UserChanges,
     ) -> Result<crate::User> {
         user_admin::update_user(self, id, changes).await
+    }
+
+    async fn list_agencies(&self) -> Result<Vec<crate::Agency>> {
+        agencies::list_agencies(&self.pool).await
+    }
+
+    async fn create_agency(&self, agency: crate::NewAgency) -> Result<crate::Agency> {
+        agencies::create_agency(self, agency).await
+    }
+
+    async fn rename_agency(
+        &self,
+        id: uuid::Uuid,
+        expected_version: i64,
+        name: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<crate::Agency> {
+        agencies::rename_agency(self, id, expected_version, name, now).await
     }
 
     async fn create_team(&self, team: crate::NewTeam) -> Result<crate::TeamRecord> {

@@ -6,6 +6,7 @@
 //! process on the same file waits on the lock instead of failing midway.
 
 mod access;
+mod agencies;
 mod assignments;
 mod cases;
 mod second_factor;
@@ -218,6 +219,24 @@ impl crate::Store for SqliteStore {
         changes: crate::UserChanges,
     ) -> Result<crate::User> {
         user_admin::update_user(self, id, changes).await
+    }
+
+    async fn list_agencies(&self) -> Result<Vec<crate::Agency>> {
+        agencies::list_agencies(&self.reader).await
+    }
+
+    async fn create_agency(&self, agency: crate::NewAgency) -> Result<crate::Agency> {
+        agencies::create_agency(self, agency).await
+    }
+
+    async fn rename_agency(
+        &self,
+        id: uuid::Uuid,
+        expected_version: i64,
+        name: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<crate::Agency> {
+        agencies::rename_agency(self, id, expected_version, name, now).await
     }
 
     async fn create_team(&self, team: crate::NewTeam) -> Result<crate::TeamRecord> {

@@ -8,8 +8,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
 use uuid::Uuid;
 
-pub(super) const USER_COLUMNS: &str =
-    "id, username, display_name, role, disabled, mfa_enabled, version, created_at, updated_at";
+pub(super) const USER_COLUMNS: &str = "id, username, display_name, role, agency_id, disabled, mfa_enabled, version, created_at, updated_at";
 
 pub(super) fn user_from_row(row: &SqliteRow) -> Result<User> {
     let role: String = row.try_get("role")?;
@@ -18,6 +17,7 @@ pub(super) fn user_from_row(row: &SqliteRow) -> Result<User> {
         username: row.try_get("username")?,
         display_name: row.try_get("display_name")?,
         role: Role::stored(role),
+        agency: row.try_get("agency_id")?,
         disabled: row.try_get("disabled")?,
         mfa_enabled: row.try_get("mfa_enabled")?,
         version: row.try_get("version")?,
@@ -29,13 +29,14 @@ pub(super) fn user_from_row(row: &SqliteRow) -> Result<User> {
 pub(super) async fn create_user(store: &SqliteStore, user: NewUser) -> Result<User> {
     let mut tx = store.begin_write().await?;
     sqlx::query(
-        "INSERT INTO users (id, username, display_name, role, password_hash, disabled, version, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, 0, 1, ?, ?)",
+        "INSERT INTO users (id, username, display_name, role, agency_id, password_hash, disabled, version, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 0, 1, ?, ?)",
     )
     .bind(user.id)
     .bind(&user.username)
     .bind(&user.display_name)
     .bind(user.role.as_str())
+    .bind(user.agency)
     .bind(&user.password_hash)
     .bind(user.now)
     .bind(user.now)
@@ -48,6 +49,7 @@ pub(super) async fn create_user(store: &SqliteStore, user: NewUser) -> Result<Us
         username: user.username,
         display_name: user.display_name,
         role: user.role.clone(),
+        agency: user.agency,
         disabled: false,
         mfa_enabled: false,
         version: 1,

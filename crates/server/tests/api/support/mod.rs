@@ -149,6 +149,7 @@ impl TestApp {
                 username: username.into(),
                 display_name: format!("{username} (test)"),
                 role,
+                agency: None,
                 password_hash: hash,
                 now: caseward_domain::clock::Clock::now(self.clock.as_ref()),
             })
