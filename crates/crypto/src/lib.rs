@@ -10,6 +10,7 @@
 //! - [`common_passwords`] — the NIST SP 800-63B check against a bundled list of common
 //!   passwords ([`is_common_password`]).
 //! - [`secret`] — [`Password`] and [`SecretText`].
+//! - [`audit_chain`] — the audit trail's SHA-256 hash chain.
 //!
 //! Architecture invariant: secrets (passwords, session tokens, TOTP keys and the URIs and QR
 //! codes that carry them, recovery codes) are types that cannot be cloned, printed or
@@ -18,6 +19,7 @@
 //! never read the clock. (`PasswordHasher` draws its salts from the operating system, as the
 //! `password-hash` crate expects.)
 
+pub mod audit_chain;
 pub mod common_passwords;
 pub mod password;
 pub mod recovery;

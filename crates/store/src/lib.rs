@@ -7,6 +7,7 @@
 //! Architecture invariant: database-specific SQL lives only in its backend's module; nothing
 //! above this crate sees `sqlx`.
 
+pub mod audit_verify;
 mod codec;
 mod consent_codec;
 mod error;
@@ -24,6 +25,7 @@ pub use model::*;
 
 use async_trait::async_trait;
 use caseward_domain::access::consent::Consent;
+use caseward_domain::audit::{AuditEntry, AuditEvent};
 use caseward_domain::case::CaseId;
 use caseward_domain::config::Intensity;
 use caseward_domain::team::{Team, TeamId};
@@ -173,6 +175,24 @@ pub trait Store: Send + Sync + 'static {
     async fn update_user(&self, id: UserId, changes: UserChanges) -> Result<User>;
 
     /// Create a team; `Duplicate("team name")` if the name is taken.
+    /// Append events to the audit trail in a transaction of their own; they are durable when
+    /// this returns. Writes record theirs inside their own transaction instead.
+    async fn append_audit(
+        &self,
+        events: &[AuditEvent],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<AuditEntry>>;
+
+    /// Audit entries after `after_seq`, in order, at most `limit` (for `audit verify` and
+    /// exports).
+    async fn audit_entries(&self, after_seq: i64, limit: u32) -> Result<Vec<AuditEntry>>;
+
+    /// The audit entries about one case, newest first.
+    async fn case_audit(&self, case: CaseId, limit: u32) -> Result<Vec<AuditEntry>>;
+
+    /// The chain's head as recorded: last sequence number and its hash (0 and zeros when empty).
+    async fn audit_head(&self) -> Result<(i64, [u8; 32])>;
+
     /// Every agency, by name.
     async fn list_agencies(&self) -> Result<Vec<Agency>>;
 

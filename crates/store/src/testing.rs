@@ -80,6 +80,71 @@ impl TestDatabase {
     }
 }
 
+impl TestDatabase {
+    /// Run `sql` as the database's owner with the audit trail's guards out of the way (what a
+    /// database superuser can do), so that tests can show `audit verify` noticing.
+    pub async fn tamper(&self, sql: &str) {
+        match &self.location {
+            StoreLocation::Sqlite(dir) => {
+                let mut connection = sqlx::SqliteConnection::connect(&format!(
+                    "sqlite://{}",
+                    dir.join(crate::sqlite::DATABASE_FILE).display()
+                ))
+                .await
+                .expect("open the database file");
+                let script = format!(
+                    "DROP TRIGGER IF EXISTS audit_entries_no_update;
+                     DROP TRIGGER IF EXISTS audit_entries_no_delete;
+                     {sql}"
+                );
+                execute_script(&mut connection, &script)
+                    .await
+                    .expect("tamper");
+            }
+            StoreLocation::Postgres(url) => {
+                let mut connection = sqlx::PgConnection::connect(url).await.expect("connect");
+                let script = format!("SET session_replication_role = replica; {sql}");
+                execute_script(&mut connection, &script)
+                    .await
+                    .expect("tamper");
+            }
+        }
+    }
+
+    /// Run `sql` as the application's connections would, and return the database's refusal.
+    pub async fn execute_as_application(&self, sql: &str) -> Result<(), String> {
+        match &self.location {
+            StoreLocation::Sqlite(dir) => {
+                let mut connection = sqlx::SqliteConnection::connect(&format!(
+                    "sqlite://{}",
+                    dir.join(crate::sqlite::DATABASE_FILE).display()
+                ))
+                .await
+                .map_err(|e| e.to_string())?;
+                execute_script(&mut connection, sql).await
+            }
+            StoreLocation::Postgres(url) => {
+                let mut connection = sqlx::PgConnection::connect(url)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                execute_script(&mut connection, sql).await
+            }
+        }
+    }
+}
+
+async fn execute_script<C>(connection: &mut C, sql: &str) -> Result<(), String>
+where
+    for<'c> &'c mut C: sqlx::Executor<'c>,
+{
+    use futures_util::TryStreamExt;
+    sqlx::Executor::execute_many(&mut *connection, sql)
+        .try_collect::<Vec<_>>()
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         let Some(name) = self.postgres_name.take() else {

@@ -6,6 +6,7 @@
 mod access;
 mod agencies;
 mod assignments;
+mod audit;
 mod cases;
 mod second_factor;
 mod throttle;
@@ -198,6 +199,34 @@ impl crate::Store for PostgresStore {
         changes: crate::UserChanges,
     ) -> Result<crate::User> {
         user_admin::update_user(self, id, changes).await
+    }
+
+    async fn append_audit(
+        &self,
+        events: &[caseward_domain::audit::AuditEvent],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<caseward_domain::audit::AuditEntry>> {
+        audit::append(self, events, now).await
+    }
+
+    async fn audit_entries(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<caseward_domain::audit::AuditEntry>> {
+        audit::entries_after(&self.pool, after_seq, limit).await
+    }
+
+    async fn case_audit(
+        &self,
+        case: uuid::Uuid,
+        limit: u32,
+    ) -> Result<Vec<caseward_domain::audit::AuditEntry>> {
+        audit::case_entries(&self.pool, case, limit).await
+    }
+
+    async fn audit_head(&self) -> Result<(i64, [u8; 32])> {
+        audit::head(&self.pool).await
     }
 
     async fn list_agencies(&self) -> Result<Vec<crate::Agency>> {

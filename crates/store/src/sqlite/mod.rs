@@ -8,6 +8,7 @@
 mod access;
 mod agencies;
 mod assignments;
+mod audit;
 mod cases;
 mod second_factor;
 mod throttle;
@@ -219,6 +220,34 @@ impl crate::Store for SqliteStore {
         changes: crate::UserChanges,
     ) -> Result<crate::User> {
         user_admin::update_user(self, id, changes).await
+    }
+
+    async fn append_audit(
+        &self,
+        events: &[caseward_domain::audit::AuditEvent],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<caseward_domain::audit::AuditEntry>> {
+        audit::append(self, events, now).await
+    }
+
+    async fn audit_entries(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<caseward_domain::audit::AuditEntry>> {
+        audit::entries_after(&self.reader, after_seq, limit).await
+    }
+
+    async fn case_audit(
+        &self,
+        case: uuid::Uuid,
+        limit: u32,
+    ) -> Result<Vec<caseward_domain::audit::AuditEntry>> {
+        audit::case_entries(&self.reader, case, limit).await
+    }
+
+    async fn audit_head(&self) -> Result<(i64, [u8; 32])> {
+        audit::head(&self.reader).await
     }
 
     async fn list_agencies(&self) -> Result<Vec<crate::Agency>> {
