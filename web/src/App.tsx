@@ -83,12 +83,14 @@ export function App() {
 
   const user = session.state === 'signed-in' ? session.user : null;
   setMe(user);
-  // Administrators and managers have no access to cases: a case address sends them to their
-  // own page rather than to case screens that could only fail.
-  const redirect = user && !worksWithCases(user.role) && isCaseRoute(route);
+  // Whoever may not hold cases (administrators, managers, a custom role without `hold_cases`)
+  // has no access to them: a case address sends them to their own page rather than to case
+  // screens that could only fail.
+  const redirect = user && !worksWithCases(user) && isCaseRoute(route);
+  const homeKey = user ? href(homeRoute(user)) : '';
   useEffect(() => {
-    if (redirect && user) navigate(homeRoute(user.role), true);
-  }, [redirect, user?.role]);
+    if (redirect && user) navigate(homeRoute(user), true);
+  }, [redirect, homeKey]);
 
   let main;
   if (session.state === 'checking') {
@@ -105,12 +107,13 @@ export function App() {
   } else if (route.name === 'security') {
     main = <SecurityPage me={session.user} onChanged={(user) => setSession({ state: 'signed-in', user })} />;
   } else if (route.name === 'users' || route.name === 'teams') {
-    // Administration needs the configuration only for case type names; it works without.
-    const allowed = route.name === 'users' ? managesUsers(session.user.role) : managesTeams(session.user.role);
+    // Administration needs the configuration only for case type and role names; it works
+    // without (with the built-in roles only) until it comes.
+    const allowed = route.name === 'users' ? managesUsers(session.user) : managesTeams(session.user);
     main = !allowed ? (
-      <NoAccessPage home={homeRoute(session.user.role)} />
+      <NoAccessPage home={homeRoute(session.user)} />
     ) : route.name === 'users' ? (
-      <UsersPage me={session.user} />
+      <UsersPage me={session.user} config={config} />
     ) : (
       <TeamsPage config={config} />
     );
@@ -126,7 +129,7 @@ export function App() {
     main = <CaseListPage config={config} params={route.params} />;
   }
 
-  const home = user ? homeRoute(user.role) : null;
+  const home = user ? homeRoute(user) : null;
   return (
     <>
       <a class="skip-link" href="#main" onClick={(e) => {
@@ -141,19 +144,19 @@ export function App() {
             <span class="brand-mark" aria-hidden="true" />
             {t('app.name')}
           </a>
-          {user && (
+          {user && (worksWithCases(user) || managesUsers(user) || managesTeams(user)) && (
             <nav aria-label={t('nav.main')} class="topnav">
-              {worksWithCases(user.role) && (
+              {worksWithCases(user) && (
                 <a href={href({ name: 'list', params: new URLSearchParams() })} aria-current={route.name === 'list' ? 'page' : undefined}>
                   {t('nav.myCases')}
                 </a>
               )}
-              {managesUsers(user.role) && (
+              {managesUsers(user) && (
                 <a href={href({ name: 'users' })} aria-current={route.name === 'users' ? 'page' : undefined}>
                   {t('nav.users')}
                 </a>
               )}
-              {managesTeams(user.role) && (
+              {managesTeams(user) && (
                 <a href={href({ name: 'teams' })} aria-current={route.name === 'teams' ? 'page' : undefined}>
                   {t('nav.teams')}
                 </a>

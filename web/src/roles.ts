@@ -1,39 +1,117 @@
-// What each role finds in the app. The server decides every request; this only keeps the UI
-// from offering pages a role cannot use (docs/API.md: system administrators manage users and
-// teams, programme managers users; neither has any access to cases).
+// What the signed-in person finds in the app, from what their role allows (`User.permissions`),
+// never from the role's name: custom roles of the configuration are permission sets like the
+// built-in ones. The server decides every request; this only keeps the UI from offering pages
+// and actions a person cannot use (docs/API.md: whoever works with cases holds `hold_cases`;
+// `manage_users` and `manage_teams` are administration, which never comes with case work).
+//
+// Also how roles and permissions are named for people: built-in roles and permissions by the
+// UI's own strings, custom roles by their configured label.
 
-import type { Role } from './api';
+import type { BuiltInRole, Permission, RoleDefinition } from './api';
+import { currentLanguage, label, t } from './i18n';
 import type { Route } from './router';
 
-const ROLES: readonly Role[] = ['case_worker', 'supervisor', 'programme_manager', 'system_administrator'];
+const BUILT_IN: readonly BuiltInRole[] = ['case_worker', 'supervisor', 'programme_manager', 'system_administrator'];
 
-export function knownRole(role: string): role is Role {
-  return (ROLES as readonly string[]).includes(role);
+/** Every permission, in the server's order. */
+const PERMISSIONS: readonly Permission[] = [
+  'hold_cases',
+  'view_team_cases',
+  'reassign_within_team',
+  'override_caseload',
+  'view_team_workload',
+  'view_aggregate_reports',
+  'configure_workflow',
+  'manage_users',
+  'manage_teams',
+  'operate_system',
+];
+
+export function isBuiltInRole(role: string): role is BuiltInRole {
+  return (BUILT_IN as readonly string[]).includes(role);
 }
 
-export function allRoles(): readonly Role[] {
-  return ROLES;
+/** Anyone or anything carrying the permissions of a role (`User`, `UserAdmin`, a role). */
+export interface HasPermissions {
+  permissions: readonly string[];
 }
 
-/** Case workers and supervisors work with cases; the other roles never see case screens. */
-export function worksWithCases(role: Role): boolean {
-  return role === 'case_worker' || role === 'supervisor';
+export function can(who: HasPermissions, permission: Permission): boolean {
+  return who.permissions.includes(permission);
 }
 
-export function managesUsers(role: Role): boolean {
-  return role === 'system_administrator' || role === 'programme_manager';
+/** Whoever may hold cases works with cases; nobody else ever sees case screens. */
+export function worksWithCases(who: HasPermissions): boolean {
+  return can(who, 'hold_cases');
 }
 
-export function managesTeams(role: Role): boolean {
-  return role === 'system_administrator';
+export function managesUsers(who: HasPermissions): boolean {
+  return can(who, 'manage_users');
 }
 
-/** Where a role starts: its cases, or for administrators and managers the users page. */
-export function homeRoute(role: Role): Route {
-  return worksWithCases(role) ? { name: 'list', params: new URLSearchParams() } : { name: 'users' };
+export function managesTeams(who: HasPermissions): boolean {
+  return can(who, 'manage_teams');
+}
+
+/** Account and system permissions: the server refuses (403) to give a role holding one the
+ * acting person lacks. */
+const ADMINISTRATION: readonly Permission[] = ['manage_users', 'manage_teams', 'operate_system'];
+
+/** Whether `actor` may give someone `role`: no account or system permission beyond their own. */
+export function mayConfer(actor: HasPermissions, role: HasPermissions): boolean {
+  return ADMINISTRATION.every((p) => !can(role, p) || can(actor, p));
+}
+
+/** Where a person starts: their cases, else the users page, else the teams page, else (a role
+ * with none of those, such as one for aggregate reports only) their Security page. */
+export function homeRoute(who: HasPermissions): Route {
+  if (worksWithCases(who)) return { name: 'list', params: new URLSearchParams() };
+  if (managesUsers(who)) return { name: 'users' };
+  if (managesTeams(who)) return { name: 'teams' };
+  return { name: 'security' };
 }
 
 /** Whether a route is for cases (list, new case, one case). */
 export function isCaseRoute(route: Route): boolean {
   return route.name === 'list' || route.name === 'new' || route.name === 'case';
+}
+
+/** The roles a person can be given: the configuration's catalogue, or the built-in roles until
+ * it is known. */
+export function roleChoices(roles: readonly RoleDefinition[] | null | undefined): readonly string[] {
+  return roles && roles.length > 0 ? roles.map((r) => r.id) : BUILT_IN;
+}
+
+/** A role's name in the UI language: built-in roles from the UI's strings, custom roles from
+ * their label (the current language, else the instance's default). Null for a custom role the
+ * app has no label for (the configuration is not loaded, as during sign-in). */
+export function roleLabel(role: string, roles: readonly RoleDefinition[] | null | undefined): string | null {
+  if (isBuiltInRole(role)) return t(`role.${role}`);
+  const found = roles?.find((r) => r.id === role);
+  return (found && label(found.label)) || null;
+}
+
+/** A role's name, or its id when the app has none. */
+export function roleName(role: string, roles: readonly RoleDefinition[] | null | undefined): string {
+  return roleLabel(role, roles) ?? role;
+}
+
+function isPermission(name: string): name is Permission {
+  return (PERMISSIONS as readonly string[]).includes(name);
+}
+
+/** What a role allows, as a sentence in the UI language ("This role may hold and work on cases
+ * and see their team's workload."); an unknown permission name shows as it is. */
+export function describePermissions(permissions: readonly string[]): string {
+  const names = PERMISSIONS.filter((p) => permissions.includes(p))
+    .map((p) => t(`permission.${p}`))
+    .concat(permissions.filter((p) => !isPermission(p)));
+  if (names.length === 0) return t('users.roleNoPermissions');
+  let list: string;
+  try {
+    list = new Intl.ListFormat(currentLanguage(), { style: 'long', type: 'conjunction' }).format(names);
+  } catch {
+    list = names.join(', ');
+  }
+  return t('users.rolePermissions', { list });
 }

@@ -5,8 +5,8 @@
 //   #/cases/new                           choose a case type
 //   #/cases/new/<case_type>               the new-case form
 //   #/cases/<id>                          one case
-//   #/admin/users                         users (system administrators, programme managers)
-//   #/admin/teams                         teams (system administrators)
+//   #/admin/users                         users (roles with manage_users)
+//   #/admin/teams                         teams (roles with manage_teams)
 //   #/security                            the signed-in person's second factor (everyone)
 
 import { useEffect, useState } from 'preact/hooks';

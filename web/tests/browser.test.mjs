@@ -7,7 +7,9 @@
 // case with a colleague through the dialog and the colleague finds it in their list; sharing
 // the GBV case with a colleague no consent names is refused, then overridden in an emergency
 // with a reason that the share list shows; someone without access who opens a case's address
-// gets the not-found page. A second story, on its own
+// gets the not-found page. Custom roles: an administrator gives a new user the configuration's
+// "Team lead" role, who signs in to the case list without administration; a monitoring and
+// evaluation officer (aggregate reports only) finds no case screen. A second story, on its own
 // server with the default second-factor policy: a supervisor sets up TOTP at first sign-in
 // (QR code, key, first code, recovery codes), signs in again with a code, replaces the
 // authenticator on the Security page, confirms a share with a code, signs in with a recovery
@@ -84,6 +86,19 @@ function serverHasConsentOverride() {
   }
 }
 const CONSENT_OVERRIDE = ACCESS.skip ? ACCESS : serverHasConsentOverride() ? {} : { skip: 'server does not take consent_override_reason yet' };
+
+/** Whether the configuration has custom roles (`RoleView`, users' `permissions`). */
+function serverHasCustomRoles() {
+  if (!existsSync(BIN)) return false;
+  const result = spawnSync(BIN, ['openapi'], { encoding: 'utf8' });
+  if (result.status !== 0) return false;
+  try {
+    return Boolean(JSON.parse(result.stdout).components?.schemas?.RoleView);
+  } catch {
+    return false;
+  }
+}
+const CUSTOM_ROLES = ACCESS.skip ? ACCESS : serverHasCustomRoles() ? {} : { skip: 'server has no custom roles yet' };
 
 // ---------------------------------------------------------------------------------------------
 // The server
@@ -230,6 +245,17 @@ function daysFromToday(days) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
+/** Add an entry to a repeating group and wait for the app to put the keyboard in it (a frame
+ * later): typing before then could land in the wrong input when the focus moves. */
+async function addEntry(page, id, row) {
+  await page.locator(`#${id}--add`).click();
+  await page.waitForFunction(
+    (entry) => document.getElementById(entry)?.contains(document.activeElement) === true,
+    `${id}--entry-${row}`,
+    { timeout: 5_000 },
+  );
+}
+
 /** Give a field a valid value through the UI. */
 async function fillValid(page, config, field, path) {
   const id = domId(path);
@@ -274,7 +300,7 @@ async function fillValid(page, config, field, path) {
     case 'repeating_group': {
       const rows = Math.max(1, field.min_items ?? 0);
       for (let row = 0; row < rows; row++) {
-        await page.locator(`#${id}--add`).click();
+        await addEntry(page, id, row);
         for (const member of field.fields.filter((m) => m.required)) {
           await fillValid(page, config, member, `${path}[${row}].${member.id}`);
         }
@@ -467,7 +493,7 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
     if (group) {
       const member = group.fields.find((m) => m.type === 'number' && m.max != null);
       groupNumber = { path: `${group.id}[0].${member.id}`, field: member };
-      await page.locator(`#${domId(group.id)}--add`).click();
+      await addEntry(page, domId(group.id), 0);
       for (const required of group.fields.filter((m) => m.required && m.id !== member.id)) {
         await fillValid(page, config, required, `${group.id}[0].${required.id}`);
       }
@@ -776,6 +802,57 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
     await screenshot('not-found');
     await assertAccessible('the not-found page');
   }, ACCESS);
+
+  // -------------------------------------------------------------------------------------------
+  // Custom roles (config/roles.toml): what the app offers follows the role's permissions
+
+  step('an administrator gives a new user the custom role "Team lead", who then works with cases', async () => {
+    await signInAs('admin1', 'Users');
+    await page.locator('#user-create-open').click();
+    await page.locator('#user-create-dialog').waitFor();
+    await page.locator('#new-username').fill('lead1');
+    await page.locator('#new-display-name').fill('Lead One');
+    await page.locator('#new-role').selectOption({ label: 'Team lead' });
+    // What the role allows is said under the select, and read with it.
+    const allows = page.locator('#new-role--permissions');
+    await allows.filter({ hasText: /hold and work on cases and see their team's workload/ }).waitFor();
+    assert.match((await page.locator('#new-role').getAttribute('aria-describedby')) ?? '', /new-role--permissions/);
+    await page.locator('#new-password').fill(PASSWORD);
+    await page.locator('#new-confirm').fill(PASSWORD);
+    await screenshot('admin-new-user-team-lead', { fullPage: false });
+    await assertAccessible('the new-user dialog with a custom role');
+    await page.locator('#user-create-dialog button[type=submit]').click();
+    await page.locator('#user-create-dialog').waitFor({ state: 'detached' });
+    await page.locator('#users-table tbody tr', { hasText: 'lead1' }).filter({ hasText: 'Team lead' }).waitFor();
+
+    await signInAs('lead1', 'My cases');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'My cases' }).waitFor();
+    assert.equal(await nav.getByRole('link', { name: /^(Users|Teams)$/ }).count(), 0, 'no administration in the navigation');
+    await screenshot('team-lead-cases');
+  }, CUSTOM_ROLES);
+
+  step('a monitoring and evaluation officer sees no case screen', async () => {
+    const admin = await apiSession(origin, 'admin1');
+    const created = await admin('POST', '/api/v1/users', {
+      username: 'mande1',
+      display_name: 'Monitor One',
+      role: 'me_officer',
+      password: PASSWORD,
+      confirm_password: PASSWORD,
+    });
+    assert.equal(created.status, 201, `the M&E officer is created: ${JSON.stringify(created.body)}`);
+    assert.deepEqual(created.body.permissions, ['view_aggregate_reports']);
+
+    await signInAs('mande1', 'Security');
+    assert.equal(await page.getByRole('navigation', { name: 'Main' }).count(), 0, 'no pages to navigate to');
+    await page.goto(`${origin}/#/cases/${caseId}`);
+    await page.waitForFunction(() => location.hash === '#/security');
+    await page.getByRole('heading', { level: 1, name: 'Security' }).waitFor();
+    assert.equal(await page.locator('#case-number, form.case-form, table.cases').count(), 0, 'no case UI');
+    await screenshot('me-officer-security');
+    await assertAccessible('the start page of a role without case work or administration');
+  }, CUSTOM_ROLES);
 });
 
 // ---------------------------------------------------------------------------------------------

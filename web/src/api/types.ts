@@ -7,8 +7,8 @@
 // - the JSON values of a case's fields (docs/API.md, "Field values"), which the document
 //   declares as a free-form object;
 // - closed sets of strings the app relies on (field types, classifications, location levels,
-//   roles, a login's next step, case relationships, caseload statuses, consent scopes), which
-//   the document types as plain `string`.
+//   permissions, a login's next step, case relationships, caseload statuses, consent scopes),
+//   which the document types as plain `string`.
 //
 // Each of those replaces one member of a generated type through `Narrow`, which only accepts a
 // replacement that fits the generated member: a change of the document that breaks one fails
@@ -34,9 +34,26 @@ export type FieldProblem = Schemas['ProblemField'];
 // ---------------------------------------------------------------------------------------------
 // Users and sessions
 
-export type Role = 'case_worker' | 'supervisor' | 'programme_manager' | 'system_administrator';
+/** The four roles every instance has: their permissions are fixed and the UI names them. A
+ * user's `role` is a plain string: one of these, or a custom role of the configuration
+ * (`Config.roles`). */
+export type BuiltInRole = 'case_worker' | 'supervisor' | 'programme_manager' | 'system_administrator';
 
-export type User = Narrow<Schemas['UserView'], { role: Role }>;
+/** What a role allows. The UI offers pages and actions by permission, never by role name. */
+export type Permission =
+  | 'hold_cases'
+  | 'view_team_cases'
+  | 'reassign_within_team'
+  | 'override_caseload'
+  | 'view_team_workload'
+  | 'view_aggregate_reports'
+  | 'configure_workflow'
+  | 'manage_users'
+  | 'manage_teams'
+  | 'operate_system';
+
+/** The signed-in person: `role` is any role id, `permissions` what it allows. */
+export type User = Narrow<Schemas['UserView'], { permissions: Permission[] }>;
 
 /** A user named on a case (`Case.assigned_to`, shares, grants, teams): id, username, display
  * name. */
@@ -178,11 +195,12 @@ export type ConsentRequest = Narrow<Schemas['ConsentRequest'], { information: Co
 
 export type TeamRef = Schemas['TeamRefView'];
 
-export type UserAdmin = Narrow<Schemas['UserAdminView'], { role: Role }>;
+export type UserAdmin = Narrow<Schemas['UserAdminView'], { permissions: Permission[] }>;
 
-export type CreateUserRequest = Narrow<Schemas['NewUserRequest'], { role: Role }>;
+/** `role`: any role id of the configuration's catalogue (an unknown one is a 422 on `role`). */
+export type CreateUserRequest = Schemas['NewUserRequest'];
 
-export type UpdateUserRequest = Narrow<Schemas['UserChangeRequest'], { role?: Role | null }>;
+export type UpdateUserRequest = Schemas['UserChangeRequest'];
 
 export type Team = Schemas['TeamView'];
 
@@ -252,7 +270,14 @@ export type Section = Narrow<Schemas['SectionView'], { fields: Field[] }>;
 
 export type CaseType = Narrow<Schemas['CaseTypeView'], { sections: Section[] }>;
 
-export type Config = Narrow<Schemas['ConfigView'], { locations: Location[]; case_types: CaseType[] }>;
+/** A role of the instance: built-in ones (named by the UI, `label` empty) first, then custom
+ * ones (named by their `label`). */
+export type RoleDefinition = Narrow<Schemas['RoleView'], { permissions: Permission[] }>;
+
+export type Config = Narrow<
+  Schemas['ConfigView'],
+  { locations: Location[]; case_types: CaseType[]; roles: RoleDefinition[] }
+>;
 
 // ---------------------------------------------------------------------------------------------
 // Health

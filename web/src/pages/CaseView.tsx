@@ -58,9 +58,9 @@ export function CaseViewPage({ config, id, me }: { config: Config; id: string; m
     };
   }, [id, attempt]);
 
-  if (loadError instanceof ApiError && loadError.status === 404) return <CaseNotFoundPage home={homeRoute(me.role)} />;
+  if (loadError instanceof ApiError && loadError.status === 404) return <CaseNotFoundPage home={homeRoute(me)} />;
   if (loadError instanceof ApiError && loadError.status === 403) {
-    return <NoAccessPage home={homeRoute(me.role)} detail={loadError.detail} />;
+    return <NoAccessPage home={homeRoute(me)} detail={loadError.detail} />;
   }
   if (loadError) {
     return (

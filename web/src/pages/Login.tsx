@@ -10,7 +10,7 @@ import { describeError, Loading, PageTitle } from '../components';
 import { t } from '../i18n';
 import { recoveryCode, totpCode } from '../mfa/codes';
 import { CodeField, describeCodeError, EnrolmentForm, isRefusal, RecoveryCodesForm } from '../mfa/Enrolment';
-import { roleName } from './admin/Users';
+import { roleLabel } from '../roles';
 
 type Step =
   | { name: 'password' }
@@ -298,6 +298,9 @@ function EnrolStep({
   const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
+  // Until sign-in is complete the configuration cannot be read, so a custom role has no name
+  // here: the sentence then says "your role" without naming it.
+  const role = roleLabel(user.role, null);
 
   useEffect(() => {
     let live = true;
@@ -326,7 +329,7 @@ function EnrolStep({
       <PageTitle text={t('enrol.title')} />
       <SigningInAs user={user} />
       <p class="notice info" id="enrol-why">
-        {t('enrol.required', { role: roleName(user.role) })}
+        {role ? t('enrol.required', { role }) : t('enrol.requiredAnyRole')}
       </p>
       {error ? (
         <div class="notice error" role="alert">

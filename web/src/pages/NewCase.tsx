@@ -8,6 +8,7 @@ import type { LocalProblem } from '../form/model';
 import { caseDrafts, collect, domId, initialStage, sectionsAt, type Draft, type Drafts } from '../form/model';
 import { isolate, label, t } from '../i18n';
 import { stageLabel } from '../labels';
+import { can } from '../roles';
 import { href, navigate, setLeaveGuard } from '../router';
 import { rememberCase } from '../state';
 
@@ -82,7 +83,7 @@ function NewCaseForm({ config, caseType, me }: { config: Config; caseType: CaseT
   const [exceeded, setExceeded] = useState<string | null>(null);
   const [override, setOverride] = useState('');
   const [overrideError, setOverrideError] = useState('');
-  const mayOverride = me.role === 'supervisor';
+  const mayOverride = can(me, 'override_caseload');
 
   useEffect(() => {
     if (!dirty) return;

@@ -1,5 +1,6 @@
-// Teams (system administrators): a team's name, supervisor and the case types it handles, and
-// its members. A supervisor reaches the cases of the team's members for those case types;
+// Teams (whoever may manage teams, such as system administrators): a team's name, supervisor
+// and the case types it handles, and its members. A supervisor (a role that may see its team's
+// cases) reaches the cases of the members (roles that hold cases) for those case types;
 // removing a member ends their live sessions.
 
 import { useEffect, useState } from 'preact/hooks';
@@ -7,6 +8,7 @@ import { api, type Config, type Team, type UserAdmin, type UserRef } from '../..
 import { ErrorNotice, Loading, PageTitle } from '../../components';
 import { Dialog, DialogForm, focusFirstInvalid, placeErrors, TextField, type FieldErrors } from '../../dialog';
 import { label, t } from '../../i18n';
+import { can } from '../../roles';
 import { UserPicker } from '../../UserPicker';
 
 function caseTypeName(config: Config | null, id: string): string {
@@ -131,7 +133,8 @@ function TeamCard({
   const headingId = `team-${team.id}`;
   const pickerId = `team-${team.id}-add`;
   const members = new Set(team.members.map((m) => m.id));
-  const candidates = users.filter((u) => !u.disabled && (u.role === 'case_worker' || u.role === 'supervisor') && !members.has(u.id));
+  // Members hold cases; whether through a built-in role or a custom one is the role's business.
+  const candidates = users.filter((u) => !u.disabled && can(u, 'hold_cases') && !members.has(u.id));
 
   const add = async (e: Event) => {
     e.preventDefault();
@@ -226,7 +229,7 @@ function TeamDialog({
   const [errors, setErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const supervisors = users.filter((u) => u.role === 'supervisor' && (!u.disabled || u.id === supervisor));
+  const supervisors = users.filter((u) => can(u, 'view_team_cases') && (!u.disabled || u.id === supervisor));
   const knownTypes = config?.case_types.map((c) => c.id) ?? [];
   const typeIds = [...knownTypes, ...caseTypes.filter((id) => !knownTypes.includes(id))];
 

@@ -1,27 +1,33 @@
-// Users (system administrators and programme managers): the list, creating a user, and
-// changing a user's display name, role or disabled state. Each change re-asks the acting
-// person's password; an edit carries the user's version, and a 409 offers a reload.
+// Users (whoever may manage users: system administrators and programme managers): the list,
+// creating a user, and changing a user's display name, role or disabled state. The roles on
+// offer are the configuration's (built-in and custom), less those holding account or system
+// permissions the acting person lacks; each shows what it allows. Each change re-asks the
+// acting person's password; an edit carries the user's version, and a 409 offers a reload.
 
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type Role, type User, type UserAdmin } from '../../api';
+import { api, ApiError, type Config, type RoleDefinition, type User, type UserAdmin } from '../../api';
 import { ErrorNotice, Loading, PageTitle } from '../../components';
-import { ConfirmPasswordField, confirmationMissingMessage, confirmationValue, Dialog, DialogForm, focusFirstInvalid, placeErrors, Required, TextField, type FieldErrors } from '../../dialog';
+import {
+  ConfirmPasswordField,
+  confirmationMissingMessage,
+  confirmationValue,
+  Dialog,
+  DialogForm,
+  focusFirstInvalid,
+  HintAndError,
+  placeErrors,
+  Required,
+  TextField,
+  type FieldErrors,
+} from '../../dialog';
 import { t } from '../../i18n';
-import { allRoles } from '../../roles';
+import { describePermissions, mayConfer, roleChoices, roleName } from '../../roles';
 
-export function roleName(role: string): string {
-  switch (role) {
-    case 'case_worker':
-    case 'supervisor':
-    case 'programme_manager':
-    case 'system_administrator':
-      return t(`role.${role}`);
-    default:
-      return role;
-  }
-}
+/** The configuration's roles; null until it is loaded (then only built-in roles are offered). */
+type Roles = readonly RoleDefinition[] | null;
 
-export function UsersPage({ me }: { me: User }) {
+export function UsersPage({ me, config }: { me: User; config: Config | null }) {
+  const roles: Roles = config?.roles ?? null;
   const [users, setUsers] = useState<UserAdmin[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
@@ -89,7 +95,7 @@ export function UsersPage({ me }: { me: User }) {
                 <td data-label={t('users.displayName')}>
                   <bdi>{u.display_name}</bdi>
                 </td>
-                <td data-label={t('users.role')}>{roleName(u.role)}</td>
+                <td data-label={t('users.role')}>{roleName(u.role, roles)}</td>
                 <td data-label={t('users.status')}>
                   <span class={`badge ${u.disabled ? 'badge-muted' : 'badge-ok'}`}>{u.disabled ? t('users.disabled') : t('users.active')}</span>
                 </td>
@@ -106,11 +112,13 @@ export function UsersPage({ me }: { me: User }) {
           </tbody>
         </table>
       )}
-      {creating && <CreateUserDialog onClose={() => setCreating(false)} onDone={(u) => done(t('users.created', { name: u.username }))} />}
+      {creating && <CreateUserDialog me={me} roles={roles} onClose={() => setCreating(false)} onDone={(u) => done(t('users.created', { name: u.username }))} />}
       {editing && (
         <EditUserDialog
           key={editing.id}
           user={editing}
+          me={me}
+          roles={roles}
           self={editing.id === me.id}
           onClose={() => setEditing(null)}
           onDone={(u) => done(t('users.saved', { name: u.username }))}
@@ -125,42 +133,74 @@ export function UsersPage({ me }: { me: User }) {
   );
 }
 
-function RoleSelect({ id, value, onChange, disabled, hint }: { id: string; value: Role; onChange: (r: Role) => void; disabled?: boolean; hint?: string }) {
+/** The role: its choices, and what the chosen one allows (read with the select). */
+function RoleSelect({
+  id,
+  value,
+  onChange,
+  me,
+  roles,
+  error,
+  disabled,
+  hint,
+}: {
+  id: string;
+  value: string;
+  onChange: (role: string) => void;
+  me: User;
+  roles: Roles;
+  error?: string | undefined;
+  disabled?: boolean;
+  hint?: string | undefined;
+}) {
+  const definition = (role: string) => roles?.find((r) => r.id === role);
+  // The catalogue's order; the current role stays listed even where it could not be given.
+  const choices = roleChoices(roles).filter((r) => {
+    const found = definition(r);
+    return r === value || !found || mayConfer(me, found);
+  });
+  if (!choices.includes(value)) choices.unshift(value);
+  const selected = definition(value);
+  const describedBy = [hint ? `${id}--help` : '', error ? `${id}--error` : '', selected ? `${id}--permissions` : '']
+    .filter(Boolean)
+    .join(' ');
   return (
-    <div class="field">
+    <div class={`field${error ? ' invalid' : ''}`}>
       <label for={id}>
         {t('users.role')}
         <Required />
       </label>
-      {hint && (
-        <p class="hint" id={`${id}--help`}>
-          {hint}
-        </p>
-      )}
+      <HintAndError id={id} hint={hint} error={error} />
       <select
         id={id}
         value={value}
         disabled={disabled}
-        aria-describedby={hint ? `${id}--help` : undefined}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy || undefined}
         onChange={(e) => {
-          const picked = allRoles().find((r) => r === (e.currentTarget as HTMLSelectElement).value);
+          const picked = choices.find((r) => r === (e.currentTarget as HTMLSelectElement).value);
           if (picked) onChange(picked);
         }}
       >
-        {allRoles().map((r) => (
+        {choices.map((r) => (
           <option key={r} value={r}>
-            {roleName(r)}
+            {roleName(r, roles)}
           </option>
         ))}
       </select>
+      {selected && (
+        <p class="hint" id={`${id}--permissions`}>
+          {describePermissions(selected.permissions)}
+        </p>
+      )}
     </div>
   );
 }
 
-function CreateUserDialog({ onClose, onDone }: { onClose: () => void; onDone: (u: UserAdmin) => void }) {
+function CreateUserDialog({ me, roles, onClose, onDone }: { me: User; roles: Roles; onClose: () => void; onDone: (u: UserAdmin) => void }) {
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
-  const [role, setRole] = useState<Role>('case_worker');
+  const [role, setRole] = useState('case_worker');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -204,7 +244,7 @@ function CreateUserDialog({ onClose, onDone }: { onClose: () => void; onDone: (u
       <DialogForm onSubmit={submit} onCancel={onClose} busy={busy} error={failure} submitLabel={t('users.createSubmit')}>
         <TextField id="new-username" label={t('users.username')} hint={t('users.usernameHint')} required dir="ltr" value={username} onInput={setUsername} error={errors['new-username']} />
         <TextField id="new-display-name" label={t('users.displayName')} required value={displayName} onInput={setDisplayName} error={errors['new-display-name']} />
-        <RoleSelect id="new-role" value={role} onChange={setRole} />
+        <RoleSelect id="new-role" value={role} onChange={setRole} me={me} roles={roles} error={errors['new-role']} />
         <TextField
           id="new-password"
           label={t('users.newPassword')}
@@ -224,12 +264,16 @@ function CreateUserDialog({ onClose, onDone }: { onClose: () => void; onDone: (u
 
 function EditUserDialog({
   user,
+  me,
+  roles,
   self,
   onClose,
   onDone,
   onReload,
 }: {
   user: UserAdmin;
+  me: User;
+  roles: Roles;
   self: boolean;
   onClose: () => void;
   onDone: (u: UserAdmin) => void;
@@ -238,7 +282,7 @@ function EditUserDialog({
 }) {
   const [base, setBase] = useState(user);
   const [displayName, setDisplayName] = useState(user.display_name);
-  const [role, setRole] = useState<Role>(user.role);
+  const [role, setRole] = useState(user.role);
   const [disabled, setDisabled] = useState(user.disabled);
   const [confirm, setConfirm] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -321,7 +365,16 @@ function EditUserDialog({
       )}
       <DialogForm onSubmit={submit} onCancel={onClose} busy={busy} error={failure} submitLabel={t('users.save')}>
         <TextField id="edit-display-name" label={t('users.displayName')} required value={displayName} onInput={setDisplayName} error={errors['edit-display-name']} />
-        <RoleSelect id="edit-role" value={role} onChange={setRole} disabled={self} hint={self ? t('users.ownRole') : undefined} />
+        <RoleSelect
+          id="edit-role"
+          value={role}
+          onChange={setRole}
+          me={me}
+          roles={roles}
+          error={errors['edit-role']}
+          disabled={self}
+          hint={self ? t('users.ownRole') : undefined}
+        />
         <div class="field">
           <div class="choice">
             <input type="checkbox" id="edit-disabled" checked={disabled} disabled={self} aria-describedby="edit-disabled--help" onChange={(e) => setDisabled((e.currentTarget as HTMLInputElement).checked)} />
