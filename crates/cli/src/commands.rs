@@ -5,6 +5,7 @@ use crate::serve::{open_store, password_hasher};
 use crate::settings::Settings;
 use anyhow::{Context, Result, bail};
 use caseward_crypto::Password;
+use caseward_domain::audit::{AuditAction, AuditEvent};
 use caseward_domain::clock::{Clock, SystemClock};
 use caseward_domain::config::load;
 use caseward_domain::user::{Role, check_new_password, check_username};
@@ -103,6 +104,18 @@ pub async fn add_user(
             }
             other => other.into(),
         })?;
+    // Recorded like an administrator's change through the API, by the command line.
+    store
+        .append_audit(
+            &[AuditEvent {
+                subject: Some(user.id),
+                fields: vec!["username".into(), "display_name".into(), "role".into()],
+                client: "cli".into(),
+                ..AuditEvent::new(None, AuditAction::UserCreate)
+            }],
+            SystemClock.now(),
+        )
+        .await?;
     println!(
         "Added {} ({}) as {}.",
         user.username, user.display_name, user.role

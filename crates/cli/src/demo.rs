@@ -8,6 +8,7 @@ use crate::serve::{open_store, password_hasher, run_server, start_logging};
 use crate::settings::Settings;
 use anyhow::{Result, bail};
 use caseward_crypto::Password;
+use caseward_domain::audit::{AuditAction, AuditEvent};
 use caseward_domain::clock::{Clock, SystemClock};
 use caseward_domain::synthetic::synthetic_case;
 use caseward_domain::user::{Role, check_new_password};
@@ -208,9 +209,17 @@ async fn seed_cases(
         if !validate_case(config, case_type, &case.stage, &case.fields, opened).is_empty() {
             continue;
         }
+        let id = uuid::Uuid::now_v7();
+        let event = AuditEvent {
+            case_id: Some(id),
+            fields: case.fields.keys().cloned().collect(),
+            reason: Some("synthetic demo case".into()),
+            client: "cli".into(),
+            ..AuditEvent::new(None, AuditAction::CaseCreate)
+        };
         store
             .create_case(NewCase {
-                id: uuid::Uuid::now_v7(),
+                id,
                 case_type: case_type.id.clone(),
                 case_type_code: case_type.code.clone(),
                 stage: case.stage,
@@ -220,6 +229,7 @@ async fn seed_cases(
                 config_version: config.version,
                 fields: case.fields,
                 caseload_override_reason: None,
+                audit: vec![event],
                 now: opened,
             })
             .await?;

@@ -1,5 +1,6 @@
 //! `caseward`: one binary to set up, run and operate a Caseward instance.
 
+mod audit;
 mod commands;
 mod configuration;
 mod demo;
@@ -59,6 +60,9 @@ enum Command {
     /// Check or show configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Check the tamper-evident audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Run a demonstration instance with demo users and about 200 synthetic cases.
     Demo {
         #[arg(long, value_name = "ADDR")]
@@ -86,13 +90,21 @@ enum UserCommand {
         username: String,
         #[arg(long)]
         display_name: String,
-        /// case_worker, supervisor, programme_manager or system_administrator.
+        /// case_worker, supervisor, programme_manager, system_administrator or a custom role
+        /// of the configuration.
         #[arg(long)]
         role: String,
         /// Read the password from the first line of standard input.
         #[arg(long)]
         password_stdin: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute every entry's hash and link, from the first to the recorded head; name the
+    /// first changed, missing, moved or unchained entry.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -165,6 +177,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Config(ConfigCommand::Validate { dir }) => {
             commands::validate_config(dir.as_deref().or(cli.global.config_dir.as_deref()))
         }
+        Command::Audit(AuditCommand::Verify) => audit::verify(&settings(&cli.global, None)?).await,
         Command::Config(ConfigCommand::Show) => {
             print!("{}", settings(&cli.global, None)?.to_redacted_toml());
             Ok(())

@@ -278,3 +278,64 @@ fn second_factor_roles_must_exist_in_the_configuration() {
         shown(Some("Team Lead")).contains("mfa_required_roles: \"Team Lead\" is not a role id")
     );
 }
+
+#[test]
+fn audit_verify_names_the_first_bad_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    assert!(caseward(&["--data", data, "init"], None).status.success());
+    for username in ["worker1", "worker2", "worker3"] {
+        let output = caseward(
+            &[
+                "--data",
+                data,
+                "user",
+                "add",
+                "--username",
+                username,
+                "--display-name",
+                "Someone",
+                "--role",
+                "case_worker",
+                "--password-stdin",
+            ],
+            Some("a long enough password\n"),
+        );
+        assert!(output.status.success(), "{}", text(&output));
+    }
+    let output = caseward(&["--data", data, "audit", "verify"], None);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("intact: 3 entries verified"),
+        "{}",
+        text(&output)
+    );
+
+    // A database owner rewrites entry 2 (the triggers are theirs to drop).
+    let file = dir.path().join("data").join("caseward.db");
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(async {
+            use sqlx::Connection;
+            let mut connection =
+                sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display()))
+                    .await
+                    .unwrap();
+            for sql in [
+                "DROP TRIGGER audit_entries_no_update",
+                "UPDATE audit_entries SET client = 'web' WHERE seq = 2",
+            ] {
+                sqlx::query(sql).execute(&mut connection).await.unwrap();
+            }
+        });
+    let output = caseward(&["--data", data, "audit", "verify"], None);
+    assert!(!output.status.success());
+    assert!(
+        text(&output).contains("broken at entry 2: entry 2: its content does not match its hash"),
+        "{}",
+        text(&output)
+    );
+    assert!(text(&output).contains("(1 earlier entries verified)"));
+}

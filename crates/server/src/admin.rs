@@ -2,6 +2,8 @@
 //! never touches case content.
 
 use crate::agencies::{AgencyRefView, agency_ref, unknown_agency};
+use crate::audit::RequestInfo;
+use crate::case_context::refused;
 use crate::cases::UserRefView;
 use crate::config_api::permission_names;
 use crate::extract::ApiJson;
@@ -15,6 +17,7 @@ use axum::http::StatusCode;
 use caseward_crypto::{Password, is_common_password};
 use caseward_domain::access::Permission;
 use caseward_domain::access::role::may_confer;
+use caseward_domain::audit::{AuditAction, AuditEvent};
 use caseward_domain::user::{Role, check_new_password, check_username};
 use caseward_domain::validate::FieldError;
 use caseward_store::{
@@ -119,6 +122,39 @@ fn double_option<'de, D: serde::Deserializer<'de>>(
     Option::<Uuid>::deserialize(deserializer).map(Some)
 }
 
+/// Refuse (403, recorded as a denied `attempt`) a user whose role lacks `permission`.
+pub(crate) async fn require_to(
+    state: &AppState,
+    user: &User,
+    origin: &RequestInfo,
+    permission: Permission,
+    attempt: AuditAction,
+) -> ApiResult<()> {
+    match require(state, user, permission) {
+        Ok(()) => Ok(()),
+        Err(error) => Err(refused(state, user, origin, attempt, None, error).await),
+    }
+}
+
+/// Record an allowed administrative change of `subject`, naming the attributes changed.
+pub(crate) async fn record_change(
+    state: &AppState,
+    user: &User,
+    origin: &RequestInfo,
+    action: AuditAction,
+    subject: Uuid,
+    changed: &[&str],
+) -> ApiResult<()> {
+    state
+        .audit
+        .record(vec![AuditEvent {
+            subject: Some(subject),
+            fields: changed.iter().map(|c| c.to_string()).collect(),
+            ..origin.event(user, action)
+        }])
+        .await
+}
+
 pub(crate) fn require(state: &AppState, user: &User, permission: Permission) -> ApiResult<()> {
     if state.user_can(user, permission) {
         Ok(())
@@ -192,9 +228,17 @@ pub async fn list_users(
 pub async fn create_user(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
     ApiJson(request): ApiJson<NewUserRequest>,
 ) -> ApiResult<(StatusCode, Json<UserAdminView>)> {
-    require(&state, &user, Permission::ManageUsers)?;
+    require_to(
+        &state,
+        &user,
+        &origin,
+        Permission::ManageUsers,
+        AuditAction::UserCreate,
+    )
+    .await?;
     let mut errors = Vec::new();
     if let Err(error) = check_username(&request.username) {
         errors.push(FieldError::new("username", "invalid", error.to_string()));
@@ -251,6 +295,15 @@ pub async fn create_user(
             StoreError::Duplicate(_) => invalid("username", "taken", "this username is taken"),
             other => other.into(),
         })?;
+    record_change(
+        &state,
+        &user,
+        &origin,
+        AuditAction::UserCreate,
+        created.id,
+        &["username", "display_name", "role", "agency_id"],
+    )
+    .await?;
     tracing::info!(user = %user.id, created = %created.id, "user created");
     Ok((
         StatusCode::CREATED,
@@ -266,10 +319,18 @@ pub async fn create_user(
 pub async fn update_user(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
     Path(id): Path<String>,
     ApiJson(request): ApiJson<UserChangeRequest>,
 ) -> ApiResult<Json<UserAdminView>> {
-    require(&state, &user, Permission::ManageUsers)?;
+    require_to(
+        &state,
+        &user,
+        &origin,
+        Permission::ManageUsers,
+        AuditAction::UserUpdate,
+    )
+    .await?;
     let id = Uuid::parse_str(&id)
         .map_err(|_| ApiError::BadRequest("id: not a user id (a UUID)".into()))?;
     if id == user.id && (request.role.is_some() || request.disabled == Some(true)) {
@@ -309,6 +370,12 @@ pub async fn update_user(
     {
         return Err(ApiError::Validation(vec![unknown_agency()]));
     }
+    let (display_name_changed, role_changed, agency_changed, disabled_changed) = (
+        display_name.is_some(),
+        role.is_some(),
+        request.agency_id.is_some(),
+        request.disabled.is_some(),
+    );
     confirm(&state, &user, request.confirm_password).await?;
     let updated = state
         .store
@@ -324,6 +391,24 @@ pub async fn update_user(
             },
         )
         .await?;
+    let changed: Vec<&str> = [
+        ("display_name", display_name_changed),
+        ("role", role_changed),
+        ("agency_id", agency_changed),
+        ("disabled", disabled_changed),
+    ]
+    .into_iter()
+    .filter_map(|(name, changed)| changed.then_some(name))
+    .collect();
+    record_change(
+        &state,
+        &user,
+        &origin,
+        AuditAction::UserUpdate,
+        updated.id,
+        &changed,
+    )
+    .await?;
     tracing::info!(user = %user.id, changed = %updated.id, "user changed");
     Ok(Json(admin_view(&state, &agencies, updated).await?))
 }
@@ -391,9 +476,17 @@ async fn check_team_request(
 pub async fn create_team(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
     ApiJson(request): ApiJson<TeamRequest>,
 ) -> ApiResult<(StatusCode, Json<TeamView>)> {
-    require(&state, &user, Permission::ManageTeams)?;
+    require_to(
+        &state,
+        &user,
+        &origin,
+        Permission::ManageTeams,
+        AuditAction::TeamCreate,
+    )
+    .await?;
     let case_types = check_team_request(&state, &request)
         .await?
         .unwrap_or_default();
@@ -414,6 +507,15 @@ pub async fn create_team(
             StoreError::Duplicate(_) => invalid("name", "taken", "a team with this name exists"),
             other => other.into(),
         })?;
+    record_change(
+        &state,
+        &user,
+        &origin,
+        AuditAction::TeamCreate,
+        team.team.id,
+        &["name", "supervisor_id", "case_types"],
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(TeamView::from(&team))))
 }
 
@@ -424,10 +526,18 @@ pub async fn create_team(
 pub async fn update_team(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
     Path(id): Path<String>,
     ApiJson(request): ApiJson<TeamRequest>,
 ) -> ApiResult<Json<TeamView>> {
-    require(&state, &user, Permission::ManageTeams)?;
+    require_to(
+        &state,
+        &user,
+        &origin,
+        Permission::ManageTeams,
+        AuditAction::TeamUpdate,
+    )
+    .await?;
     let id = Uuid::parse_str(&id)
         .map_err(|_| ApiError::BadRequest("id: not a team id (a UUID)".into()))?;
     let case_types = check_team_request(&state, &request).await?;
@@ -451,6 +561,15 @@ pub async fn update_team(
             StoreError::Duplicate(_) => invalid("name", "taken", "a team with this name exists"),
             other => other.into(),
         })?;
+    record_change(
+        &state,
+        &user,
+        &origin,
+        AuditAction::TeamUpdate,
+        team.team.id,
+        &["name", "supervisor_id", "case_types"],
+    )
+    .await?;
     Ok(Json(TeamView::from(&team)))
 }
 
@@ -469,9 +588,17 @@ fn parse_ids(team: &str, user: &str) -> ApiResult<(Uuid, Uuid)> {
 pub async fn add_member(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
     Path((team, member)): Path<(String, String)>,
 ) -> ApiResult<Json<TeamView>> {
-    require(&state, &user, Permission::ManageTeams)?;
+    require_to(
+        &state,
+        &user,
+        &origin,
+        Permission::ManageTeams,
+        AuditAction::TeamMemberAdd,
+    )
+    .await?;
     let (team, member) = parse_ids(&team, &member)?;
     match state.store.user_by_id(member).await? {
         Some(found) if state.user_can(&found, Permission::HoldCases) => {}
@@ -484,12 +611,20 @@ pub async fn add_member(
         }
         None => return Err(ApiError::NotFound),
     }
-    Ok(Json(TeamView::from(
-        &state
-            .store
-            .add_team_member(team, member, state.clock.now())
-            .await?,
-    )))
+    let changed = state
+        .store
+        .add_team_member(team, member, state.clock.now())
+        .await?;
+    record_change(
+        &state,
+        &user,
+        &origin,
+        AuditAction::TeamMemberAdd,
+        team,
+        &[&member.to_string()],
+    )
+    .await?;
+    Ok(Json(TeamView::from(&changed)))
 }
 
 /// Remove a member from a team; their access to the team's cases ends with their next request.
@@ -499,14 +634,30 @@ pub async fn add_member(
 pub async fn remove_member(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
     Path((team, member)): Path<(String, String)>,
 ) -> ApiResult<Json<TeamView>> {
-    require(&state, &user, Permission::ManageTeams)?;
+    require_to(
+        &state,
+        &user,
+        &origin,
+        Permission::ManageTeams,
+        AuditAction::TeamMemberRemove,
+    )
+    .await?;
     let (team, member) = parse_ids(&team, &member)?;
-    Ok(Json(TeamView::from(
-        &state
-            .store
-            .remove_team_member(team, member, state.clock.now())
-            .await?,
-    )))
+    let changed = state
+        .store
+        .remove_team_member(team, member, state.clock.now())
+        .await?;
+    record_change(
+        &state,
+        &user,
+        &origin,
+        AuditAction::TeamMemberRemove,
+        team,
+        &[&member.to_string()],
+    )
+    .await?;
+    Ok(Json(TeamView::from(&changed)))
 }

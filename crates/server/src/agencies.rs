@@ -2,7 +2,8 @@
 //! survivor's consent may name one, covering every user who works for it. Managed by roles
 //! that manage users; they never touch case content.
 
-use crate::admin::require;
+use crate::admin::{record_change, require_to};
+use crate::audit::RequestInfo;
 use crate::extract::ApiJson;
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::session::CurrentUser;
@@ -11,6 +12,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use caseward_domain::access::Permission;
+use caseward_domain::audit::AuditAction;
 use caseward_domain::user::AgencyId;
 use caseward_domain::validate::FieldError;
 use caseward_store::{Agency, NewAgency, StoreError};
@@ -111,9 +113,17 @@ pub async fn list_agencies(
 pub async fn create_agency(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
     ApiJson(request): ApiJson<AgencyRequest>,
 ) -> ApiResult<(StatusCode, Json<AgencyView>)> {
-    require(&state, &user, Permission::ManageUsers)?;
+    require_to(
+        &state,
+        &user,
+        &origin,
+        Permission::ManageUsers,
+        AuditAction::AgencyCreate,
+    )
+    .await?;
     let name = agency_name(&request.name)?;
     let agency = state
         .store
@@ -124,6 +134,15 @@ pub async fn create_agency(
         })
         .await
         .map_err(name_taken)?;
+    record_change(
+        &state,
+        &user,
+        &origin,
+        AuditAction::AgencyCreate,
+        agency.id,
+        &["name"],
+    )
+    .await?;
     tracing::info!(user = %user.id, agency = %agency.id, "agency created");
     Ok((StatusCode::CREATED, Json(AgencyView::from(&agency))))
 }
@@ -135,10 +154,18 @@ pub async fn create_agency(
 pub async fn rename_agency(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
     Path(id): Path<String>,
     ApiJson(request): ApiJson<AgencyRequest>,
 ) -> ApiResult<Json<AgencyView>> {
-    require(&state, &user, Permission::ManageUsers)?;
+    require_to(
+        &state,
+        &user,
+        &origin,
+        Permission::ManageUsers,
+        AuditAction::AgencyUpdate,
+    )
+    .await?;
     let id = Uuid::parse_str(&id)
         .map_err(|_| ApiError::BadRequest("id: not an agency id (a UUID)".into()))?;
     let name = agency_name(&request.name)?;
@@ -154,6 +181,15 @@ pub async fn rename_agency(
         .rename_agency(id, version, &name, state.clock.now())
         .await
         .map_err(name_taken)?;
+    record_change(
+        &state,
+        &user,
+        &origin,
+        AuditAction::AgencyUpdate,
+        agency.id,
+        &["name"],
+    )
+    .await?;
     tracing::info!(user = %user.id, agency = %agency.id, "agency renamed");
     Ok(Json(AgencyView::from(&agency)))
 }

@@ -1,5 +1,6 @@
 //! Login, logout and "who am I".
 
+use crate::audit::RequestInfo;
 use crate::config_api::permission_names;
 use crate::extract::{ApiJson, cookie};
 use crate::problem::{ApiError, ApiResult, Problem};
@@ -11,6 +12,7 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use caseward_crypto::{Password, SessionToken};
+use caseward_domain::audit::{AuditAction, AuditEvent, Outcome};
 use caseward_domain::throttle::{account_key, address_key};
 use caseward_store::{NewSession, SessionStage, User};
 use serde::{Deserialize, Serialize};
@@ -76,6 +78,7 @@ pub struct LoginResponse {
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    origin: RequestInfo,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> ApiResult<Response> {
     let password = Password::new(request.password);
@@ -100,6 +103,9 @@ pub async fn login(
     let credentials = state.store.credentials(&request.username).await?;
     let hasher = state.hasher.clone();
     // Argon2 is slow on purpose: keep it off the async workers.
+    // Who the attempt was for, if the account exists (for the audit trail only; the answer is
+    // the same either way).
+    let known = credentials.as_ref().map(|c| c.user.clone());
     let (user, rehash) = tokio::task::spawn_blocking(move || match credentials {
         Some(found) if hasher.verify(&password, &found.password_hash) => {
             let rehash = hasher
@@ -117,6 +123,17 @@ pub async fn login(
     .await
     .map_err(|e| ApiError::Internal(format!("password check: {e}")))?;
     let Some(user) = user else {
+        // The username itself is not recorded: people type passwords into it.
+        let failure = match &known {
+            Some(user) => origin.denied(user, AuditAction::LoginFailed),
+            None => AuditEvent {
+                outcome: Outcome::Denied,
+                request_id: origin.request_id.clone(),
+                client: origin.client.clone(),
+                ..AuditEvent::new(None, AuditAction::LoginFailed)
+            },
+        };
+        state.audit.record(vec![failure]).await?;
         let account_lock = state
             .store
             .record_login_failure(
@@ -156,6 +173,10 @@ pub async fn login(
     } else {
         SessionStage::Full
     };
+    state
+        .audit
+        .record(vec![origin.event(&user, AuditAction::Login)])
+        .await?;
     let token = SessionToken::generate(&mut rand::rngs::OsRng);
     let lifetime = state.settings.session_absolute_timeout;
     state
@@ -187,9 +208,28 @@ pub async fn login(
 /// End the current session. Always succeeds; clears the cookie.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
     responses((status = 204, description = "Logged out")))]
-pub async fn logout(State(state): State<AppState>, parts: Parts) -> ApiResult<Response> {
+pub async fn logout(
+    State(state): State<AppState>,
+    origin: RequestInfo,
+    parts: Parts,
+) -> ApiResult<Response> {
     if let Some(token) = cookie(&parts, SESSION_COOKIE).and_then(SessionToken::parse) {
-        state.store.delete_session(&token.digest().0).await?;
+        let digest = token.digest().0;
+        let session = state
+            .store
+            .session_user(
+                &digest,
+                state.clock.now(),
+                state.settings.session_idle_timeout,
+            )
+            .await?;
+        state.store.delete_session(&digest).await?;
+        if let Some(session) = session {
+            state
+                .audit
+                .record(vec![origin.event(&session.user, AuditAction::Logout)])
+                .await?;
+        }
     }
     Ok((
         StatusCode::NO_CONTENT,

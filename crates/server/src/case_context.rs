@@ -1,9 +1,11 @@
 //! Loading a case together with everything the access policy needs to judge it, so that every
 //! case endpoint asks the policy the same way.
 
+use crate::audit::RequestInfo;
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
 use caseward_domain::access::{Actor, CaseAction, CaseFacts, Permission, may, survivor_controlled};
+use caseward_domain::audit::{AuditAction, AuditEvent};
 use caseward_domain::case::CaseId;
 use caseward_domain::config::CaseType;
 use caseward_store::{CaseAccess, CaseRecord, User};
@@ -29,18 +31,50 @@ pub fn ensure_may_hold_cases(state: &AppState, user: &User) -> ApiResult<()> {
     }
 }
 
-/// A case the acting user reaches, with its access facts.
+/// A case the acting user reaches, with its access facts and what the request is attempting
+/// (for the audit trail).
 pub struct CaseContext<'a> {
     pub actor: Actor,
     pub case: CaseRecord,
     pub access: CaseAccess,
     pub facts: CaseFacts,
     pub case_type: &'a CaseType,
+    pub state: &'a AppState,
+    pub user: User,
+    pub request: RequestInfo,
+    pub attempt: AuditAction,
 }
 
 impl CaseContext<'_> {
-    /// Refuse (403, in words) an action the actor's relationship to the case does not allow.
-    pub fn require(&self, action: CaseAction) -> ApiResult<()> {
+    /// An allowed event of the attempted action on this case, by the acting user.
+    pub fn event(&self) -> AuditEvent {
+        AuditEvent {
+            case_id: Some(self.case.summary.id),
+            ..self.request.event(&self.user, self.attempt)
+        }
+    }
+
+    /// Record an allowed event durably (through the group-commit writer).
+    pub async fn record(&self, event: AuditEvent) -> ApiResult<()> {
+        self.state.audit.record(vec![event]).await
+    }
+
+    /// Record the attempt as refused, then answer with `error`; if the refusal cannot be
+    /// recorded, the request fails with that instead.
+    pub async fn refuse(&self, error: ApiError) -> ApiError {
+        let event = AuditEvent {
+            case_id: Some(self.case.summary.id),
+            ..self.request.denied(&self.user, self.attempt)
+        };
+        match self.state.audit.record(vec![event]).await {
+            Ok(()) => error,
+            Err(failed) => failed,
+        }
+    }
+
+    /// Refuse (403, in words, recorded) an action the actor's relationship to the case does not
+    /// allow.
+    pub async fn require(&self, action: CaseAction) -> ApiResult<()> {
         if may(self.actor, &self.facts, action) {
             Ok(())
         } else {
@@ -52,7 +86,9 @@ impl CaseContext<'_> {
                 CaseAction::GrantFieldAccess => "grant access to this case's fields",
                 CaseAction::HandOver => "hand this case over",
             };
-            Err(ApiError::Forbidden(format!("you may not {what}")))
+            Err(self
+                .refuse(ApiError::Forbidden(format!("you may not {what}")))
+                .await)
         }
     }
 }
@@ -74,19 +110,41 @@ pub fn facts(case_type: &CaseType, case: &CaseRecord, access: &CaseAccess) -> Ca
     }
 }
 
-/// Load a case the user may read; any other case is "not found", so that its existence is
-/// not revealed.
+/// Record `user`'s refused `attempt` (on case `id`, if any), then answer with `error`; if the
+/// refusal cannot be recorded, the request fails with that instead.
+pub async fn refused(
+    state: &AppState,
+    user: &User,
+    request: &RequestInfo,
+    attempt: AuditAction,
+    id: Option<CaseId>,
+    error: ApiError,
+) -> ApiError {
+    let event = AuditEvent {
+        case_id: id,
+        ..request.denied(user, attempt)
+    };
+    match state.audit.record(vec![event]).await {
+        Ok(()) => error,
+        Err(failed) => failed,
+    }
+}
+
+/// Load a case the user may read, for `attempt`; any other case is "not found", so that its
+/// existence is not revealed, and the refusal is recorded.
 pub async fn reachable_case<'a>(
     state: &'a AppState,
     user: &User,
+    request: &RequestInfo,
+    attempt: AuditAction,
     id: CaseId,
 ) -> ApiResult<CaseContext<'a>> {
-    ensure_may_hold_cases(state, user)?;
-    let case = state
-        .store
-        .case_by_id(id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    if let Err(error) = ensure_may_hold_cases(state, user) {
+        return Err(refused(state, user, request, attempt, Some(id), error).await);
+    }
+    let Some(case) = state.store.case_by_id(id).await? else {
+        return Err(refused(state, user, request, attempt, Some(id), ApiError::NotFound).await);
+    };
     let case_type = state
         .config
         .case_type(&case.summary.case_type)
@@ -100,7 +158,7 @@ pub async fn reachable_case<'a>(
     let facts = facts(case_type, &case, &access);
     let actor = state.actor(user);
     if !may(actor, &facts, CaseAction::Read) {
-        return Err(ApiError::NotFound);
+        return Err(refused(state, user, request, attempt, Some(id), ApiError::NotFound).await);
     }
     Ok(CaseContext {
         actor,
@@ -108,5 +166,9 @@ pub async fn reachable_case<'a>(
         access,
         facts,
         case_type,
+        state,
+        user: user.clone(),
+        request: request.clone(),
+        attempt,
     })
 }

@@ -1,7 +1,10 @@
 //! Case endpoints: list, create, read, update. Each asks the access policy first and answers
 //! 404 for a case the user may not reach, so that its existence is not revealed.
 
-use crate::case_context::{CaseContext, ensure_may_hold_cases, parse_case_id, reachable_case};
+use crate::audit::RequestInfo;
+use crate::case_context::{
+    CaseContext, ensure_may_hold_cases, parse_case_id, reachable_case, refused,
+};
 use crate::caseload::{CaseloadView, check_assignment};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::problem::{ApiError, ApiResult, Problem};
@@ -14,6 +17,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use caseward_domain::access::projection::{forbidden_writes, project};
 use caseward_domain::access::{CaseAction, Permission, may, relationship};
+use caseward_domain::audit::{AuditAction, AuditEvent};
 use caseward_domain::case::new_record_id;
 use caseward_domain::config::Intensity;
 use caseward_domain::validate::{FieldError, validate_case};
@@ -212,9 +216,12 @@ pub struct UpdateCaseRequest {
 pub async fn list_cases(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
     ApiQuery(query): ApiQuery<CaseQuery>,
 ) -> ApiResult<Json<CasePage>> {
-    ensure_may_hold_cases(&state, &user)?;
+    if let Err(error) = ensure_may_hold_cases(&state, &user) {
+        return Err(refused(&state, &user, &origin, AuditAction::CaseList, None, error).await);
+    }
     let page = query.page.unwrap_or(1);
     let per_page = query.per_page.unwrap_or(25);
     if page == 0 {
@@ -257,6 +264,14 @@ pub async fn list_cases(
         per_page,
     };
     let found = state.store.list_cases(&filter).await?;
+    // Which cases a list or search returned is itself an access to them.
+    state
+        .audit
+        .record(vec![AuditEvent {
+            fields: found.items.iter().map(|c| c.id.to_string()).collect(),
+            ..origin.event(&user, AuditAction::CaseList)
+        }])
+        .await?;
     Ok(Json(CasePage {
         items: found.items.iter().map(CaseSummaryView::from).collect(),
         page,
@@ -280,9 +295,12 @@ pub async fn list_cases(
 pub async fn create_case(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
     ApiJson(request): ApiJson<CreateCaseRequest>,
 ) -> ApiResult<(StatusCode, Json<CreatedCaseView>)> {
-    ensure_may_hold_cases(&state, &user)?;
+    if let Err(error) = ensure_may_hold_cases(&state, &user) {
+        return Err(refused(&state, &user, &origin, AuditAction::CaseCreate, None, error).await);
+    }
     let Some(case_type) = state.config.case_type(&request.case_type) else {
         return Err(ApiError::Validation(vec![FieldError::new(
             "case_type",
@@ -318,10 +336,17 @@ pub async fn create_case(
         request.caseload_override_reason.as_deref(),
     )
     .await?;
+    let id = new_record_id();
+    let event = AuditEvent {
+        case_id: Some(id),
+        fields: fields.keys().cloned().collect(),
+        reason: request.caseload_override_reason.clone(),
+        ..origin.event(&user, AuditAction::CaseCreate)
+    };
     let created = state
         .store
         .create_case(NewCase {
-            id: new_record_id(),
+            id,
             case_type: case_type.id.clone(),
             case_type_code: case_type.code.clone(),
             stage: stage.to_string(),
@@ -333,11 +358,19 @@ pub async fn create_case(
             caseload_override_reason: (caseload.status == "above_maximum_overridden")
                 .then(|| request.caseload_override_reason.clone())
                 .flatten(),
+            audit: vec![event],
             now,
         })
         .await?;
     tracing::info!(case = %created.summary.id, user = %user.id, "case created");
-    let context = reachable_case(&state, &user, created.summary.id).await?;
+    let context = reachable_case(
+        &state,
+        &user,
+        &origin,
+        AuditAction::CaseCreate,
+        created.summary.id,
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedCaseView {
@@ -359,10 +392,26 @@ pub async fn create_case(
 pub async fn get_case(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
     Path(id): Path<String>,
 ) -> ApiResult<Json<CaseView>> {
-    let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
-    Ok(Json(CaseView::of(&context)))
+    let context = reachable_case(
+        &state,
+        &user,
+        &origin,
+        AuditAction::CaseRead,
+        parse_case_id(&id)?,
+    )
+    .await?;
+    let view = CaseView::of(&context);
+    state
+        .audit
+        .record(vec![AuditEvent {
+            fields: view.fields.keys().cloned().collect(),
+            ..context.event()
+        }])
+        .await?;
+    Ok(Json(view))
 }
 
 /// Change some fields of a case. The request carries the version it was based on; if the case
@@ -382,11 +431,19 @@ pub async fn get_case(
 pub async fn update_case(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
     Path(id): Path<String>,
     ApiJson(request): ApiJson<UpdateCaseRequest>,
 ) -> ApiResult<Json<CaseView>> {
-    let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
-    context.require(CaseAction::Update)?;
+    let context = reachable_case(
+        &state,
+        &user,
+        &origin,
+        AuditAction::CaseUpdate,
+        parse_case_id(&id)?,
+    )
+    .await?;
+    context.require(CaseAction::Update).await?;
     let case = &context.case;
     if case.summary.version != request.version {
         return Err(ApiError::Conflict {
@@ -405,6 +462,15 @@ pub async fn update_case(
     if !forbidden.is_empty() {
         return Err(ApiError::ForbiddenFields(forbidden));
     }
+    let event = AuditEvent {
+        fields: changes
+            .set
+            .keys()
+            .chain(changes.cleared.iter())
+            .cloned()
+            .collect(),
+        ..context.event()
+    };
     let mut fields = case.fields.clone();
     for id in &changes.cleared {
         fields.remove(id);
@@ -422,6 +488,7 @@ pub async fn update_case(
             expected_version: request.version,
             fields,
             config_version: state.config.version,
+            audit: vec![event],
             now,
         })
         .await?;

@@ -1,6 +1,7 @@
 //! Consent records on a case: recorded and withdrawn by the assigned worker; access that
 //! relies on a consent follows it at once (the policy reads consents on every request).
 
+use crate::audit::RequestInfo;
 use crate::case_context::{parse_case_id, reachable_case};
 use crate::cases::UserRefView;
 use crate::extract::ApiJson;
@@ -13,6 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use caseward_domain::access::CaseAction;
 use caseward_domain::access::consent::{Consent, InformationScope, Recipient};
+use caseward_domain::audit::{AuditAction, AuditEvent};
 use caseward_domain::config::{CaseDomain, Classification};
 use caseward_domain::validate::FieldError;
 use caseward_store::{ConsentRecord, ConsentWithdrawal};
@@ -180,12 +182,21 @@ pub struct ConsentRequest {
 pub async fn list_consents(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<ConsentView>>> {
-    let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
-    context.require(CaseAction::Share)?;
+    let context = reachable_case(
+        &state,
+        &user,
+        &origin,
+        AuditAction::ConsentList,
+        parse_case_id(&id)?,
+    )
+    .await?;
+    context.require(CaseAction::Share).await?;
     let records: Vec<&ConsentRecord> = context.access.consents.iter().collect();
     let people = people(&state, &records).await?;
+    context.record(context.event()).await?;
     Ok(Json(
         context
             .access
@@ -207,11 +218,19 @@ fn invalid(field: &str, code: &'static str, message: &str) -> ApiError {
 pub async fn record_consent(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
     Path(id): Path<String>,
     ApiJson(request): ApiJson<ConsentRequest>,
 ) -> ApiResult<(StatusCode, Json<ConsentView>)> {
-    let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
-    context.require(CaseAction::GrantFieldAccess)?;
+    let context = reachable_case(
+        &state,
+        &user,
+        &origin,
+        AuditAction::ConsentRecord,
+        parse_case_id(&id)?,
+    )
+    .await?;
+    context.require(CaseAction::GrantFieldAccess).await?;
     let named = &request.recipient;
     let recipient = match (named.user_id, named.agency_id, named.agency.as_deref()) {
         (Some(user_id), None, None) => {
@@ -321,6 +340,12 @@ pub async fn record_consent(
         .store
         .record_consent(context.case.summary.id, consent, now)
         .await?;
+    context
+        .record(AuditEvent {
+            subject: Some(record.consent.id),
+            ..context.event()
+        })
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(ConsentView::of(&record, &people(&state, &[&record]).await?)),
@@ -334,11 +359,19 @@ pub async fn record_consent(
 pub async fn withdraw_consent(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
     Path((id, consent_id)): Path<(String, String)>,
     ApiJson(request): ApiJson<RevokeRequest>,
 ) -> ApiResult<Json<ConsentView>> {
-    let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
-    context.require(CaseAction::GrantFieldAccess)?;
+    let context = reachable_case(
+        &state,
+        &user,
+        &origin,
+        AuditAction::ConsentWithdraw,
+        parse_case_id(&id)?,
+    )
+    .await?;
+    context.require(CaseAction::GrantFieldAccess).await?;
     check_reason(&request.reason, "reason")?;
     let consent_id = Uuid::parse_str(&consent_id)
         .map_err(|_| ApiError::BadRequest("consent_id: not a UUID".into()))?;
@@ -350,6 +383,13 @@ pub async fn withdraw_consent(
             by: user.id,
             reason: request.reason.trim().to_string(),
             now: state.clock.now(),
+        })
+        .await?;
+    context
+        .record(AuditEvent {
+            subject: Some(consent_id),
+            reason: Some(request.reason.trim().to_string()),
+            ..context.event()
         })
         .await?;
     Ok(Json(ConsentView::of(

@@ -3,6 +3,7 @@
 //! opening a case and a supervisor's reassignment), and like them checked against the new
 //! worker's caseload and recorded in the assignment history.
 
+use crate::audit::RequestInfo;
 use crate::case_context::{parse_case_id, reachable_case};
 use crate::caseload::{CaseloadView, check_assignment};
 use crate::cases::UserRefView;
@@ -15,6 +16,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use caseward_domain::access::{HandOverRefusal, may_hand_over_to};
+use caseward_domain::audit::{AuditAction, AuditEvent};
 use caseward_store::Reassignment;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -55,18 +57,27 @@ pub struct HandedOverView {
 pub async fn hand_over(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
     Path(id): Path<String>,
     ApiJson(request): ApiJson<HandOverRequest>,
 ) -> ApiResult<Json<HandedOverView>> {
-    let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
+    let context = reachable_case(
+        &state,
+        &user,
+        &origin,
+        AuditAction::CaseHandOver,
+        parse_case_id(&id)?,
+    )
+    .await?;
     check_reason(&request.reason, "reason")?;
     let recipient = other_user(&state, request.user_id, "user_id").await?;
-    may_hand_over_to(context.actor, &context.facts, state.actor(&recipient)).map_err(
-        |refusal| match refusal {
+    if let Err(refusal) = may_hand_over_to(context.actor, &context.facts, state.actor(&recipient)) {
+        let error = match refusal {
             HandOverRefusal::NoConsent => ApiError::ConsentRequired,
             other => ApiError::Forbidden(other.to_string()),
-        },
-    )?;
+        };
+        return Err(context.refuse(error).await);
+    }
     let caseload = check_assignment(
         &state,
         &user,
@@ -88,6 +99,11 @@ pub async fn hand_over(
             caseload_override_reason: (caseload.status == "above_maximum_overridden")
                 .then(|| request.override_reason.clone())
                 .flatten(),
+            audit: vec![AuditEvent {
+                subject: Some(recipient.id),
+                reason: Some(request.reason.trim().to_string()),
+                ..context.event()
+            }],
             now: state.clock.now(),
         })
         .await?;

@@ -7,6 +7,7 @@
 mod admin;
 mod agencies;
 mod assets;
+mod audit;
 mod auth;
 mod case_context;
 mod caseload;

@@ -2,6 +2,7 @@
 //! roles the settings name; a used code cannot be replayed, even on another server node (the
 //! last accepted step is kept in the database and advanced atomically).
 
+use crate::audit::RequestInfo;
 use crate::auth::UserView;
 use crate::extract::ApiJson;
 use crate::problem::{ApiError, ApiResult, Problem};
@@ -13,6 +14,7 @@ use axum::extract::State;
 use caseward_crypto::{
     RECOVERY_CODE_COUNT, RecoveryCode, RecoveryCodeHash, TotpSecret, recovery, totp,
 };
+use caseward_domain::audit::AuditAction;
 use caseward_domain::throttle::account_key;
 use caseward_store::{SessionStage, User};
 use serde::{Deserialize, Serialize};
@@ -118,6 +120,7 @@ pub async fn verify_second_factor(state: &AppState, user: &User, code: &str) -> 
     ))]
 pub async fn second_factor(
     State(state): State<AppState>,
+    origin: RequestInfo,
     session: LoginSession,
     ApiJson(request): ApiJson<CodeRequest>,
 ) -> ApiResult<Json<SecondFactorView>> {
@@ -136,6 +139,12 @@ pub async fn second_factor(
         });
     }
     if !verify_second_factor(&state, &session.user, &request.code).await? {
+        state
+            .audit
+            .record(vec![
+                origin.denied(&session.user, AuditAction::SecondFactorFailed),
+            ])
+            .await?;
         let policy = state.settings.throttle;
         if let Some(until) = state
             .store
@@ -155,6 +164,10 @@ pub async fn second_factor(
         return Err(ApiError::CodeRejected);
     }
     state.store.clear_login_failures(&account).await?;
+    state
+        .audit
+        .record(vec![origin.event(&session.user, AuditAction::SecondFactor)])
+        .await?;
     state
         .store
         .set_session_stage(&session.token_digest, SessionStage::Full)
@@ -209,6 +222,7 @@ pub async fn enrol(
     ))]
 pub async fn confirm_enrolment(
     State(state): State<AppState>,
+    origin: RequestInfo,
     session: LoginSession,
     ApiJson(request): ApiJson<CodeRequest>,
 ) -> ApiResult<Json<RecoveryCodesView>> {
@@ -272,6 +286,12 @@ pub async fn confirm_enrolment(
     state
         .store
         .set_session_stage(&session.token_digest, SessionStage::Full)
+        .await?;
+    state
+        .audit
+        .record(vec![
+            origin.event(&session.user, AuditAction::SecondFactorEnrol),
+        ])
         .await?;
     tracing::info!(user = %session.user.id, "second factor enabled");
     Ok(Json(RecoveryCodesView {

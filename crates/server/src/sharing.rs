@@ -2,6 +2,7 @@
 //! access policy (`domain::access`) and answers in words when it refuses.
 
 use crate::agencies::{AgencyRefView, agency_ref};
+use crate::audit::RequestInfo;
 use crate::case_context::{
     CaseContext, ensure_may_hold_cases, parse_case_id, parse_user_id, reachable_case,
 };
@@ -18,6 +19,7 @@ use axum::http::StatusCode;
 use caseward_domain::access::{
     CaseAction, Permission, ShareRefusal, may_reassign_to, may_share_with,
 };
+use caseward_domain::audit::{AuditAction, AuditEvent};
 use caseward_domain::config::{Classification, FieldKind};
 use caseward_domain::validate::FieldError;
 use caseward_store::{
@@ -182,8 +184,8 @@ pub(crate) async fn other_user(state: &AppState, id: Uuid, field: &str) -> ApiRe
     }
 }
 
-fn ensure_assigned_or_supervisor(context: &CaseContext) -> ApiResult<()> {
-    context.require(CaseAction::Share)
+async fn ensure_assigned_or_supervisor(context: &CaseContext<'_>) -> ApiResult<()> {
+    context.require(CaseAction::Share).await
 }
 
 /// Who has access to the case: shares and field grants (assigned worker and team supervisor).
@@ -193,10 +195,19 @@ fn ensure_assigned_or_supervisor(context: &CaseContext) -> ApiResult<()> {
 pub async fn case_access(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
     Path(id): Path<String>,
 ) -> ApiResult<Json<CaseAccessList>> {
-    let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
-    ensure_assigned_or_supervisor(&context)?;
+    let context = reachable_case(
+        &state,
+        &user,
+        &origin,
+        AuditAction::CaseAccessRead,
+        parse_case_id(&id)?,
+    )
+    .await?;
+    ensure_assigned_or_supervisor(&context).await?;
+    context.record(context.event()).await?;
     Ok(Json(CaseAccessList {
         assigned_to: UserRefView::from(&context.case.summary.assigned_to),
         shares: context.access.shares.iter().map(ShareView::from).collect(),
@@ -229,10 +240,18 @@ pub async fn case_access(
 pub async fn share_case(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
     Path(id): Path<String>,
     ApiJson(request): ApiJson<ShareRequest>,
 ) -> ApiResult<(StatusCode, Json<ShareView>)> {
-    let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
+    let context = reachable_case(
+        &state,
+        &user,
+        &origin,
+        AuditAction::CaseShare,
+        parse_case_id(&id)?,
+    )
+    .await?;
     check_reason(&request.reason, "reason")?;
     let recipient = other_user(&state, request.user_id, "user_id").await?;
     let override_reason = request
@@ -252,8 +271,14 @@ pub async fn share_case(
                 )?;
                 override_reason
             }
-            Err(ShareRefusal::NoConsent) => return Err(ApiError::ConsentRequired),
-            Err(refusal) => return Err(ApiError::Forbidden(refusal.to_string())),
+            Err(ShareRefusal::NoConsent) => {
+                return Err(context.refuse(ApiError::ConsentRequired).await);
+            }
+            Err(refusal) => {
+                return Err(context
+                    .refuse(ApiError::Forbidden(refusal.to_string()))
+                    .await);
+            }
         };
     confirm(&state, &user, request.confirm_password).await?;
     let share = state
@@ -274,6 +299,14 @@ pub async fn share_case(
             }
             other => other.into(),
         })?;
+    state
+        .audit
+        .record(vec![AuditEvent {
+            subject: Some(recipient.id),
+            reason: Some(share.reason.clone()),
+            ..context.event()
+        }])
+        .await?;
     tracing::info!(case = %context.case.summary.id, user = %user.id, to = %recipient.id, "case shared");
     Ok((StatusCode::CREATED, Json(ShareView::from(&share))))
 }
@@ -285,11 +318,19 @@ pub async fn share_case(
 pub async fn revoke_share(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
     Path((id, user_id)): Path<(String, String)>,
     ApiJson(request): ApiJson<RevokeRequest>,
 ) -> ApiResult<StatusCode> {
-    let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
-    ensure_assigned_or_supervisor(&context)?;
+    let context = reachable_case(
+        &state,
+        &user,
+        &origin,
+        AuditAction::CaseShareRevoke,
+        parse_case_id(&id)?,
+    )
+    .await?;
+    ensure_assigned_or_supervisor(&context).await?;
     check_reason(&request.reason, "reason")?;
     state
         .store
@@ -300,6 +341,13 @@ pub async fn revoke_share(
             by: user.id,
             reason: request.reason.trim().to_string(),
             now: state.clock.now(),
+        })
+        .await?;
+    context
+        .record(AuditEvent {
+            subject: parse_user_id(&user_id).ok(),
+            reason: Some(request.reason.trim().to_string()),
+            ..context.event()
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -313,11 +361,19 @@ pub async fn revoke_share(
 pub async fn grant_field(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
     Path(id): Path<String>,
     ApiJson(request): ApiJson<FieldGrantRequest>,
 ) -> ApiResult<(StatusCode, Json<FieldGrantView>)> {
-    let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
-    context.require(CaseAction::GrantFieldAccess)?;
+    let context = reachable_case(
+        &state,
+        &user,
+        &origin,
+        AuditAction::FieldGrant,
+        parse_case_id(&id)?,
+    )
+    .await?;
+    context.require(CaseAction::GrantFieldAccess).await?;
     check_reason(&request.reason, "reason")?;
     match context.case_type.form.field(&request.field_id) {
         // A restricted field, or a repeating group with restricted members (whose grant
@@ -344,9 +400,11 @@ pub async fn grant_field(
     let recipient = other_user(&state, request.user_id, "user_id").await?;
     let recipient_actor = state.actor(&recipient);
     if !caseward_domain::access::may(recipient_actor, &context.facts, CaseAction::Read) {
-        return Err(ApiError::Forbidden(
-            "the user has no access to this case; share it with them first".into(),
-        ));
+        return Err(context
+            .refuse(ApiError::Forbidden(
+                "the user has no access to this case; share it with them first".into(),
+            ))
+            .await);
     }
     confirm(&state, &user, request.confirm_password).await?;
     let grant = state
@@ -367,6 +425,14 @@ pub async fn grant_field(
             }
             other => other.into(),
         })?;
+    context
+        .record(AuditEvent {
+            subject: Some(recipient.id),
+            fields: vec![grant.field_id.clone()],
+            reason: Some(grant.reason.clone()),
+            ..context.event()
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(FieldGrantView::from(&grant))))
 }
 
@@ -377,21 +443,37 @@ pub async fn grant_field(
 pub async fn revoke_field_grant(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
     Path((id, user_id, field_id)): Path<(String, String, String)>,
     ApiJson(request): ApiJson<RevokeRequest>,
 ) -> ApiResult<StatusCode> {
-    let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
-    context.require(CaseAction::GrantFieldAccess)?;
+    let context = reachable_case(
+        &state,
+        &user,
+        &origin,
+        AuditAction::FieldGrantRevoke,
+        parse_case_id(&id)?,
+    )
+    .await?;
+    context.require(CaseAction::GrantFieldAccess).await?;
     check_reason(&request.reason, "reason")?;
     state
         .store
         .revoke(Revocation {
             case_id: context.case.summary.id,
             user_id: parse_user_id(&user_id)?,
-            field_id: Some(field_id),
+            field_id: Some(field_id.clone()),
             by: user.id,
             reason: request.reason.trim().to_string(),
             now: state.clock.now(),
+        })
+        .await?;
+    context
+        .record(AuditEvent {
+            subject: parse_user_id(&user_id).ok(),
+            fields: vec![field_id],
+            reason: Some(request.reason.trim().to_string()),
+            ..context.event()
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -404,10 +486,18 @@ pub async fn revoke_field_grant(
 pub async fn assignable(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<AssignableView>>> {
-    let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
-    context.require(CaseAction::Reassign)?;
+    let context = reachable_case(
+        &state,
+        &user,
+        &origin,
+        AuditAction::CaseAccessRead,
+        parse_case_id(&id)?,
+    )
+    .await?;
+    context.require(CaseAction::Reassign).await?;
     let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::new();
     for team in state.store.list_teams().await? {
@@ -429,6 +519,7 @@ pub async fn assignable(
             });
         }
     }
+    context.record(context.event()).await?;
     Ok(Json(out))
 }
 
@@ -439,21 +530,32 @@ pub async fn assignable(
 pub async fn reassign(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
     Path(id): Path<String>,
     ApiJson(request): ApiJson<ReassignRequest>,
 ) -> ApiResult<Json<ReassignedView>> {
-    let context = reachable_case(&state, &user, parse_case_id(&id)?).await?;
-    context.require(CaseAction::Reassign)?;
+    let context = reachable_case(
+        &state,
+        &user,
+        &origin,
+        AuditAction::CaseReassign,
+        parse_case_id(&id)?,
+    )
+    .await?;
+    context.require(CaseAction::Reassign).await?;
     check_reason(&request.reason, "reason")?;
     let target = other_user(&state, request.user_id, "user_id").await?;
     let target_teams = state.store.teams_of(target.id).await?;
-    may_reassign_to(
+    if let Err(refusal) = may_reassign_to(
         context.actor,
         &context.facts,
         state.actor(&target),
         &target_teams,
-    )
-    .map_err(|refusal| ApiError::Forbidden(refusal.to_string()))?;
+    ) {
+        return Err(context
+            .refuse(ApiError::Forbidden(refusal.to_string()))
+            .await);
+    }
     let caseload = check_assignment(
         &state,
         &user,
@@ -474,11 +576,23 @@ pub async fn reassign(
             caseload_override_reason: (caseload.status == "above_maximum_overridden")
                 .then(|| request.override_reason.clone())
                 .flatten(),
+            audit: vec![AuditEvent {
+                subject: Some(target.id),
+                reason: Some(request.reason.trim().to_string()),
+                ..context.event()
+            }],
             now: state.clock.now(),
         })
         .await?;
     tracing::info!(case = %moved.summary.id, user = %user.id, to = %target.id, "case reassigned");
-    let context = reachable_case(&state, &user, moved.summary.id).await?;
+    let context = reachable_case(
+        &state,
+        &user,
+        &origin,
+        AuditAction::CaseReassign,
+        moved.summary.id,
+    )
+    .await?;
     Ok(Json(ReassignedView {
         case: CaseView::of(&context),
         caseload,

@@ -8,6 +8,7 @@ use caseward_domain::config::Configuration;
 use caseward_store::{Store, User};
 use std::sync::Arc;
 
+use crate::audit::AuditWriter;
 use crate::config_api::ConfigView;
 
 /// Server settings, with the defaults a careful deployment wants.
@@ -56,6 +57,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub hasher: Arc<PasswordHasher>,
     pub settings: Arc<ServerSettings>,
+    /// The audit trail's group-commit queue.
+    pub audit: AuditWriter,
 }
 
 impl AppState {
@@ -69,7 +72,9 @@ impl AppState {
         let config_json = serde_json::to_vec(&ConfigView::from(config.as_ref()))
             .expect("the configuration view always serialises")
             .into();
+        let audit = AuditWriter::start(store.clone(), clock.clone());
         Self {
+            audit,
             store,
             config,
             config_json,

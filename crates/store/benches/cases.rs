@@ -4,6 +4,7 @@
 //! `CASEWARD_TEST_POSTGRES`). Each create is one durable transaction (SQLite: WAL with
 //! `synchronous = FULL`; PostgreSQL: default `synchronous_commit = on`).
 
+use caseward_domain::audit::{AuditAction, AuditEvent};
 use caseward_domain::config::{Configuration, SourceFile, load};
 use caseward_domain::synthetic::synthetic_case;
 use caseward_domain::user::Role;
@@ -43,8 +44,16 @@ fn new_case(config: &Configuration, worker: uuid::Uuid, rng: &mut rand::rngs::St
     let case_type = config.case_type("child_protection").unwrap();
     let now = chrono::Utc::now();
     let case = synthetic_case(config, case_type, rng, now);
+    let id = uuid::Uuid::now_v7();
+    // A create commits its audit entry in the same transaction, as the server's does.
+    let event = AuditEvent {
+        case_id: Some(id),
+        actor_role: Some("case_worker".into()),
+        fields: case.fields.keys().cloned().collect(),
+        ..AuditEvent::new(Some(worker), AuditAction::CaseCreate)
+    };
     NewCase {
-        id: uuid::Uuid::now_v7(),
+        id,
         case_type: case_type.id.clone(),
         case_type_code: case_type.code.clone(),
         stage: case.stage,
@@ -54,6 +63,7 @@ fn new_case(config: &Configuration, worker: uuid::Uuid, rng: &mut rand::rngs::St
         config_version: config.version,
         fields: case.fields,
         caseload_override_reason: None,
+        audit: vec![event],
         now,
     }
 }

@@ -1,6 +1,7 @@
 //! The records the store takes and gives. Plain data, no behaviour.
 
 use caseward_domain::access::consent::{Consent, ConsentId};
+use caseward_domain::audit::AuditEvent;
 use caseward_domain::case::{CaseFields, CaseId};
 use caseward_domain::config::Intensity;
 use caseward_domain::team::{Team, TeamId};
@@ -129,6 +130,8 @@ pub struct NewCase {
     pub fields: CaseFields,
     /// Recorded when the creator's caseload goes above the maximum.
     pub caseload_override_reason: Option<String>,
+    /// Audit entries that commit with the case, or not at all.
+    pub audit: Vec<AuditEvent>,
     pub now: DateTime<Utc>,
 }
 
@@ -162,6 +165,8 @@ pub struct CaseUpdate {
     /// The case's whole new set of fields.
     pub fields: CaseFields,
     pub config_version: u32,
+    /// Audit entries that commit with the change, or not at all.
+    pub audit: Vec<AuditEvent>,
     pub now: DateTime<Utc>,
 }
 
@@ -366,6 +371,8 @@ pub struct Reassignment {
     pub by: UserId,
     pub reason: String,
     pub caseload_override_reason: Option<String>,
+    /// Audit entries that commit with the reassignment, or not at all.
+    pub audit: Vec<AuditEvent>,
     pub now: DateTime<Utc>,
 }
 

@@ -54,6 +54,7 @@ conformance!(
     agencies_are_named_once_and_users_join_them,
     reassignment_needs_the_current_version,
     the_new_assignees_share_ends_with_the_reassignment,
+    a_write_and_its_audit_entries_commit_together,
     caseload_counts_open_cases_only,
     users_are_listed_and_updated_with_versions,
     list_reach_agrees_with_the_access_policy,
@@ -98,6 +99,7 @@ fn new_case(
         config_version: 1,
         fields,
         caseload_override_reason: None,
+        audit: Vec::new(),
         now,
     }
 }
@@ -375,6 +377,7 @@ async fn updates_need_the_current_version(store: Arc<dyn Store>) {
             expected_version: 1,
             fields: changed.clone(),
             config_version: 1,
+            audit: Vec::new(),
             now: at(4, 10),
         })
         .await
@@ -391,6 +394,7 @@ async fn updates_need_the_current_version(store: Arc<dyn Store>) {
             expected_version: 1,
             fields: CaseFields::new(),
             config_version: 1,
+            audit: Vec::new(),
             now: at(4, 11),
         })
         .await;
@@ -412,6 +416,7 @@ async fn updates_need_the_current_version(store: Arc<dyn Store>) {
             expected_version: 1,
             fields: CaseFields::new(),
             config_version: 1,
+            audit: Vec::new(),
             now: at(4, 11),
         })
         .await;
@@ -447,6 +452,7 @@ async fn change_sequence_only_grows(store: Arc<dyn Store>) {
             expected_version: 1,
             fields: rich_fields(),
             config_version: 1,
+            audit: Vec::new(),
             now: at(3, 11),
         })
         .await
@@ -946,6 +952,7 @@ async fn the_new_assignees_share_ends_with_the_reassignment(store: Arc<dyn Store
             by: w1.id,
             reason: "handed over: family moved to worker2's area".into(),
             caseload_override_reason: None,
+            audit: Vec::new(),
             now: at(4, 9),
         })
         .await
@@ -962,6 +969,45 @@ async fn the_new_assignees_share_ends_with_the_reassignment(store: Arc<dyn Store
         "worker2 owns the case now; worker3 still shares it"
     );
     assert_eq!(access.assignments.last().unwrap().to.username, "worker2");
+}
+
+async fn a_write_and_its_audit_entries_commit_together(store: Arc<dyn Store>) {
+    use caseward_domain::audit::{AuditAction, AuditEvent};
+    let w1 = user(&store, "worker1").await;
+    let mut opening = new_case(&w1, "CP", "child_protection", at(3, 10), rich_fields());
+    let event = |action| AuditEvent {
+        case_id: Some(opening.id),
+        fields: vec!["child_name".into()],
+        ..AuditEvent::new(Some(w1.id), action)
+    };
+    opening.audit = vec![event(AuditAction::CaseCreate)];
+    let case = store.create_case(opening.clone()).await.unwrap();
+    assert_eq!(store.audit_head().await.unwrap().0, 1);
+    // A refused write leaves no entry; an accepted one leaves exactly its own.
+    let update = |version: i64| CaseUpdate {
+        id: case.summary.id,
+        expected_version: version,
+        fields: rich_fields(),
+        config_version: 1,
+        audit: vec![event(AuditAction::CaseUpdate)],
+        now: at(3, 11),
+    };
+    assert!(matches!(
+        store.update_case(update(7)).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(
+        store.audit_head().await.unwrap().0,
+        1,
+        "nothing recorded for a refused write"
+    );
+    store.update_case(update(1)).await.unwrap();
+    let trail = store.case_audit(case.summary.id, 10).await.unwrap();
+    let actions: Vec<_> = trail.iter().map(|e| e.event.action).collect();
+    assert_eq!(actions, [AuditAction::CaseUpdate, AuditAction::CaseCreate]);
+    // A duplicate id refuses the whole create, entry included.
+    assert!(store.create_case(opening).await.is_err());
+    assert_eq!(store.audit_head().await.unwrap().0, 2);
 }
 
 async fn reassignment_needs_the_current_version(store: Arc<dyn Store>) {
@@ -985,6 +1031,7 @@ async fn reassignment_needs_the_current_version(store: Arc<dyn Store>) {
             by: w1.id,
             reason: "cover during leave".into(),
             caseload_override_reason: None,
+            audit: Vec::new(),
             now: at(4, 9),
         })
         .await
@@ -1011,6 +1058,7 @@ async fn reassignment_needs_the_current_version(store: Arc<dyn Store>) {
             by: w1.id,
             reason: "cover during leave".into(),
             caseload_override_reason: None,
+            audit: Vec::new(),
             now: at(4, 10),
         })
         .await;

@@ -5,6 +5,7 @@ mod support;
 
 mod access_rules;
 mod agencies;
+mod audit;
 mod authorization;
 mod canary;
 mod cases;

@@ -109,6 +109,7 @@ pub(super) async fn create_case(store: &SqliteStore, case: NewCase) -> Result<Ca
         },
     )
     .await?;
+    super::audit::append_in(&mut tx, &case.audit, case.now).await?;
     let record = fetch_record(&mut *tx, case.id)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -148,6 +149,7 @@ pub(super) async fn update_case(store: &SqliteStore, update: CaseUpdate) -> Resu
             None => StoreError::NotFound,
         });
     }
+    super::audit::append_in(&mut tx, &update.audit, update.now).await?;
     let record = fetch_record(&mut *tx, update.id)
         .await?
         .ok_or(StoreError::NotFound)?;

@@ -178,6 +178,11 @@ impl TestApp {
         client
     }
 
+    /// The throw-away database under the server (for tests that tamper with it).
+    pub fn database(&self) -> &TestDatabase {
+        &self._database
+    }
+
     pub fn at(&self, path: &str) -> String {
         format!("{}{path}", self.url)
     }
