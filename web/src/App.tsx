@@ -15,6 +15,7 @@ import { LoginPage } from './pages/Login';
 import { NewCasePage } from './pages/NewCase';
 import { NoAccessPage } from './pages/Problem';
 import { SecurityPage } from './pages/Security';
+import { AgenciesPage } from './pages/admin/Agencies';
 import { TeamsPage } from './pages/admin/Teams';
 import { UsersPage } from './pages/admin/Users';
 import { homeRoute, isCaseRoute, managesTeams, managesUsers, worksWithCases } from './roles';
@@ -106,14 +107,16 @@ export function App() {
     main = <Loading />;
   } else if (route.name === 'security') {
     main = <SecurityPage me={session.user} onChanged={(user) => setSession({ state: 'signed-in', user })} />;
-  } else if (route.name === 'users' || route.name === 'teams') {
+  } else if (route.name === 'users' || route.name === 'agencies' || route.name === 'teams') {
     // Administration needs the configuration only for case type and role names; it works
-    // without (with the built-in roles only) until it comes.
-    const allowed = route.name === 'users' ? managesUsers(session.user) : managesTeams(session.user);
+    // without (with the built-in roles only) until it comes. Agencies go with users.
+    const allowed = route.name === 'teams' ? managesTeams(session.user) : managesUsers(session.user);
     main = !allowed ? (
       <NoAccessPage home={homeRoute(session.user)} />
     ) : route.name === 'users' ? (
       <UsersPage me={session.user} config={config} />
+    ) : route.name === 'agencies' ? (
+      <AgenciesPage />
     ) : (
       <TeamsPage config={config} />
     );
@@ -154,6 +157,11 @@ export function App() {
               {managesUsers(user) && (
                 <a href={href({ name: 'users' })} aria-current={route.name === 'users' ? 'page' : undefined}>
                   {t('nav.users')}
+                </a>
+              )}
+              {managesUsers(user) && (
+                <a href={href({ name: 'agencies' })} aria-current={route.name === 'agencies' ? 'page' : undefined}>
+                  {t('nav.agencies')}
                 </a>
               )}
               {managesTeams(user) && (

@@ -1,9 +1,10 @@
 // Pick a person by typing part of their name or username (ARIA 1.2 combobox with a list box).
 // Arrow keys move through the matches, Enter picks, Escape closes the list; a click or tap
 // picks too. Editing the text after a pick clears the pick, so what is shown is what is sent.
+// Each person shows the agency they work for, where the list says (directory entries, users).
 
 import { useState } from 'preact/hooks';
-import type { UserRef } from './api';
+import type { AgencyRef, UserRef } from './api';
 import { HintAndError, Required } from './dialog';
 import { t } from './i18n';
 
@@ -18,6 +19,9 @@ export function personName(user: UserRef): string {
   return `${user.display_name} (${user.username})`;
 }
 
+/** A person on offer: a user, with the agency they work for when the list knows it. */
+export type PickablePerson = UserRef & { agency?: AgencyRef | null };
+
 export function UserPicker({
   id,
   label,
@@ -30,9 +34,9 @@ export function UserPicker({
 }: {
   id: string;
   label: string;
-  users: UserRef[];
+  users: PickablePerson[];
   value: UserRef | null;
-  onChange: (user: UserRef | null) => void;
+  onChange: (user: PickablePerson | null) => void;
   error?: string | undefined;
   hint?: string | undefined;
   required?: boolean;
@@ -49,7 +53,7 @@ export function UserPicker({
   const expanded = open && matches.length > 0;
   const activeIndex = Math.min(active, matches.length - 1);
 
-  const pick = (user: UserRef) => {
+  const pick = (user: PickablePerson) => {
     onChange(user);
     setText(personName(user));
     setOpen(false);
@@ -135,6 +139,14 @@ export function UserPicker({
               }}
             >
               <span class="picker-name">{user.display_name}</span> <span class="picker-username" dir="ltr">{user.username}</span>
+              {user.agency && (
+                <>
+                  {' '}
+                  <span class="picker-agency">
+                    · <bdi>{user.agency.name}</bdi>
+                  </span>
+                </>
+              )}
             </li>
           ))}
         </ul>

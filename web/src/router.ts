@@ -6,6 +6,7 @@
 //   #/cases/new/<case_type>               the new-case form
 //   #/cases/<id>                          one case
 //   #/admin/users                         users (roles with manage_users)
+//   #/admin/agencies                      agencies (roles with manage_users)
 //   #/admin/teams                         teams (roles with manage_teams)
 //   #/security                            the signed-in person's second factor (everyone)
 
@@ -16,6 +17,7 @@ export type Route =
   | { name: 'new'; caseType: string | null }
   | { name: 'case'; id: string }
   | { name: 'users' }
+  | { name: 'agencies' }
   | { name: 'teams' }
   | { name: 'security' };
 
@@ -26,6 +28,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'cases' && parts[1] === 'new') return { name: 'new', caseType: parts[2] ?? null };
   if (parts[0] === 'cases' && parts[1]) return { name: 'case', id: parts[1] };
   if (parts[0] === 'admin' && parts[1] === 'users') return { name: 'users' };
+  if (parts[0] === 'admin' && parts[1] === 'agencies') return { name: 'agencies' };
   if (parts[0] === 'admin' && parts[1] === 'teams') return { name: 'teams' };
   if (parts[0] === 'security') return { name: 'security' };
   return { name: 'list', params: new URLSearchParams(search) };
@@ -43,6 +46,8 @@ export function href(route: Route): string {
       return `#/cases/${encodeURIComponent(route.id)}`;
     case 'users':
       return '#/admin/users';
+    case 'agencies':
+      return '#/admin/agencies';
     case 'teams':
       return '#/admin/teams';
     case 'security':

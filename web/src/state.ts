@@ -1,5 +1,6 @@
-// Hand-over between pages: a case just created is shown without fetching it again, with a
-// message saying so (and the creator's caseload when it is above the recommended).
+// Messages carried from one page to the next: a case just created is shown without fetching it
+// again, with a message saying so (and the creator's caseload when it is above the
+// recommended); after a case is handed over, the case list says to whom (and their caseload).
 
 import type { Case, CaseloadOutcome } from './api';
 
@@ -13,5 +14,18 @@ export function takeRememberedCase(id: string): { item: Case; message: string; c
   if (!remembered || remembered.item.id !== id) return null;
   const found = remembered;
   remembered = null;
+  return found;
+}
+
+let listNotice: { message: string; caseload: CaseloadOutcome | null; name: string } | null = null;
+
+/** A message for the case list's next showing: the case handed over, and to whom. */
+export function rememberListNotice(message: string, caseload: CaseloadOutcome | null, name: string): void {
+  listNotice = { message, caseload, name };
+}
+
+export function takeListNotice(): { message: string; caseload: CaseloadOutcome | null; name: string } | null {
+  const found = listNotice;
+  listNotice = null;
   return found;
 }

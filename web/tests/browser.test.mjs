@@ -9,7 +9,10 @@
 // with a reason that the share list shows; someone without access who opens a case's address
 // gets the not-found page. Custom roles: an administrator gives a new user the configuration's
 // "Team lead" role, who signs in to the case list without administration; a monitoring and
-// evaluation officer (aggregate reports only) finds no case screen. A second story, on its own
+// evaluation officer (aggregate reports only) finds no case screen. Agencies and hand-over: an
+// administrator adds an agency and puts a worker into it; the worker's colleague, seeing that
+// agency in the share dialog, shares a case with them and hands it over from the case page,
+// then finds the case gone from their list with a notice naming its new worker. A second story, on its own
 // server with the default second-factor policy: a supervisor sets up TOTP at first sign-in
 // (QR code, key, first code, recovery codes), signs in again with a code, replaces the
 // authenticator on the Security page, confirms a share with a code, signs in with a recovery
@@ -99,6 +102,25 @@ function serverHasCustomRoles() {
   }
 }
 const CUSTOM_ROLES = ACCESS.skip ? ACCESS : serverHasCustomRoles() ? {} : { skip: 'server has no custom roles yet' };
+
+/** Whether the server's OpenAPI document has every one of these paths. */
+function serverHasPaths(wanted) {
+  if (!existsSync(BIN)) return false;
+  const result = spawnSync(BIN, ['openapi'], { encoding: 'utf8' });
+  if (result.status !== 0) return false;
+  try {
+    const paths = JSON.parse(result.stdout).paths ?? {};
+    return wanted.every((p) => p in paths);
+  } catch {
+    return false;
+  }
+}
+const AGENCIES = ACCESS.skip ? ACCESS : serverHasPaths(['/api/v1/agencies']) ? {} : { skip: 'server has no agencies yet' };
+const HANDOVER = AGENCIES.skip
+  ? AGENCIES
+  : serverHasPaths(['/api/v1/cases/{id}/handover'])
+    ? {}
+    : { skip: 'server has no hand-over yet' };
 
 // ---------------------------------------------------------------------------------------------
 // The server
@@ -853,6 +875,97 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
     await screenshot('me-officer-security');
     await assertAccessible('the start page of a role without case work or administration');
   }, CUSTOM_ROLES);
+
+  // -------------------------------------------------------------------------------------------
+  // Agencies, and handing a case over to a colleague it is shared with ("share to own")
+
+  const AGENCY = 'North Valley Outreach';
+
+  step('an administrator adds an agency and puts a user into it', async () => {
+    await signInAs('admin1', 'Users');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Agencies' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Agencies' }).waitFor();
+    await page.locator('#agency-create-open').click();
+    await expectFocus(page, 'agency-name');
+    await page.locator('#agency-name').fill(AGENCY);
+    await page.locator('#agency-dialog button[type=submit]').click();
+    await page.locator('#agency-dialog').waitFor({ state: 'detached' });
+    await page.locator('#agencies-table tbody tr', { hasText: AGENCY }).waitFor();
+    // The same name in other capitals is refused at the field.
+    await page.locator('#agency-create-open').click();
+    await expectFocus(page, 'agency-name');
+    await page.locator('#agency-name').fill(AGENCY.toUpperCase());
+    await page.locator('#agency-dialog button[type=submit]').click();
+    await page.locator('#agency-name--error', { hasText: 'another agency has this name' }).waitFor();
+    await expectFocus(page, 'agency-name');
+    await assertAccessible('the new-agency dialog refusing a name in use');
+    await page.locator('#agency-dialog').getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('#agency-dialog').waitFor({ state: 'detached' });
+    await screenshot('admin-agencies');
+    await assertAccessible('the agencies page');
+
+    // Worker Two works for it, as the users table then says.
+    await nav.getByRole('link', { name: 'Users' }).click();
+    const row = page.locator('#users-table tbody tr', { hasText: 'worker2' });
+    await row.getByRole('button', { name: 'Edit' }).click();
+    await expectFocus(page, 'edit-display-name');
+    await page.locator('#edit-agency').selectOption({ label: AGENCY });
+    await page.locator('#edit-confirm').fill(PASSWORD);
+    await page.locator('#user-edit-dialog button[type=submit]').click();
+    await page.locator('#user-edit-dialog').waitFor({ state: 'detached' });
+    await row.filter({ hasText: AGENCY }).waitFor();
+  }, AGENCIES);
+
+  step('the worker shares a case with a colleague, hands it over, and no longer finds it', async () => {
+    // A Child Protection case of Worker One's, made through the API.
+    const fields = {};
+    for (const field of newCaseFields().filter((f) => f.required)) fields[field.id] = apiValue(config, field);
+    const worker = await apiSession(origin, 'worker1');
+    const created = await worker('POST', '/api/v1/cases', { case_type: caseType.id, intensity: 1, fields });
+    assert.equal(created.status, 201, `the case is created: ${JSON.stringify(created.body)}`);
+    const number = created.body.case_number;
+
+    await signInAs('worker1', 'My cases');
+    await page.getByRole('link', { name: number }).click();
+    await page.locator('#case-number').waitFor();
+    await page.locator('#access-panel > summary').click();
+    // Nobody to hand it to before it is shared.
+    await page.locator('#handover-hint', { hasText: 'first share it' }).waitFor();
+    assert.equal(await page.locator('#handover-open').count(), 0);
+    await page.locator('#share-open').click();
+    await expectFocus(page, 'share-user');
+    // The picker says whom each person works for.
+    await page.locator('#share-user').fill('Worker T');
+    const option = page.locator('#share-user--list [role=option]', { hasText: 'Worker Two' });
+    await option.filter({ hasText: AGENCY }).waitFor();
+    await option.click();
+    await page.locator('#share-reason').fill('Worker Two takes the family over while I am on leave.');
+    await page.locator('#share-password').fill(PASSWORD);
+    await page.locator('#share-dialog button[type=submit]').click();
+    await page.locator('#share-dialog').waitFor({ state: 'detached' });
+    await page.locator('#share-list', { hasText: 'Worker Two' }).waitFor();
+
+    await page.locator('#handover-open').click();
+    await page.locator('#handover-dialog').waitFor();
+    await page.locator('#handover-dialog').getByLabel(/Worker Two/).check();
+    await page.locator('#handover-reason').fill('I go on leave for three months.');
+    await page.locator('#handover-password').fill(PASSWORD);
+    await screenshot('handover-dialog', { fullPage: false });
+    await assertAccessible('the hand-over dialog');
+    await page.locator('#handover-dialog button[type=submit]').click();
+
+    // The list says to whom, and the case has left it.
+    await page.getByRole('heading', { level: 1, name: 'My cases' }).waitFor();
+    const notice = page.locator('#list-notice', { hasText: 'is now handed over to Worker Two' });
+    await notice.waitFor();
+    assert.ok((await notice.innerText()).includes(number), 'the notice names the case');
+    await page.locator('table.cases a.case-link').first().waitFor();
+    assert.equal(await page.getByRole('link', { name: number }).count(), 0, 'the case is no longer in the list');
+    await screenshot('handed-over');
+    await assertAccessible('the case list after a hand-over');
+    assert.equal((await worker('GET', `/api/v1/cases/${created.body.id}`)).status, 404, 'the former worker no longer reaches the case');
+  }, HANDOVER);
 });
 
 // ---------------------------------------------------------------------------------------------

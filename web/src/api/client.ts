@@ -2,6 +2,8 @@
 // the `caseward` binary, and the session is the HttpOnly cookie the server sets at login.
 
 import type {
+  Agency,
+  AgencyRequest,
   AssignableUser,
   Case,
   CaseAccessList,
@@ -20,6 +22,8 @@ import type {
   FieldGrant,
   FieldGrantRequest,
   FieldProblem,
+  HandedOver,
+  HandOverRequest,
   Health,
   LoginRequest,
   LoginResponse,
@@ -50,6 +54,10 @@ export class ApiError extends Error {
   readonly errors: FieldProblem[];
   /** A 429's `Retry-After`, in seconds, when the server sent one. */
   readonly retryAfterSeconds: number | undefined;
+  /** A `caseload-exceeded` problem's figures: the worker's weighted caseload after the
+   * assignment, and their maximum. */
+  readonly load: number | undefined;
+  readonly maximum: number | undefined;
 
   constructor(problem: Problem, retryAfterSeconds?: number) {
     super(problem.detail ? `${problem.title}: ${problem.detail}` : problem.title);
@@ -60,6 +68,8 @@ export class ApiError extends Error {
     this.detail = problem.detail ?? undefined;
     this.errors = problem.errors ?? [];
     this.retryAfterSeconds = retryAfterSeconds;
+    this.load = problem.load ?? undefined;
+    this.maximum = problem.maximum ?? undefined;
   }
 
   /** The problem name (`validation`, `conflict`, ...) or `network` when nothing answered. */
@@ -78,6 +88,11 @@ export class ApiError extends Error {
    * emergency may override it with `consent_override_reason`. */
   get consentMissing(): boolean {
     return this.status === 403 && this.problem === 'consent-required';
+  }
+
+  /** A 409 refusing an assignment above the worker's maximum caseload (`load`, `maximum`). */
+  get caseloadExceeded(): boolean {
+    return this.status === 409 && this.problem === 'caseload-exceeded';
   }
 
   /** A 401 that means the session (or the half-finished login) is gone, rather than a code
@@ -141,6 +156,8 @@ async function toError(response: Response): Promise<ApiError> {
       title: body.title,
       status: response.status,
       ...(typeof body.detail === 'string' ? { detail: body.detail } : {}),
+      ...(typeof body.load === 'number' ? { load: body.load } : {}),
+      ...(typeof body.maximum === 'number' ? { maximum: body.maximum } : {}),
       errors: Array.isArray(body.errors)
         ? body.errors.filter(isFieldProblem).map((e) => ({
             field: e.field,
@@ -168,6 +185,8 @@ async function request<T>(path: string, options: RequestOptions = {}): Promise<T
   const headers: Record<string, string> = {
     Accept: 'application/json, application/problem+json',
     'Accept-Language': language,
+    // The audit trail records which client made each access.
+    'X-Caseward-Client': 'web',
   };
   const init: RequestInit = {
     method: options.method ?? 'GET',
@@ -295,7 +314,14 @@ export const api = {
    * `override_reason` is given. */
   reassign: (id: string, body: ReassignRequest) =>
     request<ReassignResponse>(`${V1}/cases/${seg(id)}/reassign`, { method: 'POST', body }),
-  /** `GET /api/v1/directory`: users who can hold cases. */
+  /** `POST /api/v1/cases/{id}/handover`: the assigned worker hands the case to a user it is
+   * shared with, who becomes its worker; the former worker no longer reaches it. 403 (in words)
+   * when it is not shared with them, 403 `consent-required` for a survivor's case no standing
+   * consent allows, 409 `caseload-exceeded` above their maximum (only a role with
+   * `override_caseload` may give `override_reason`), 401 `confirmation-failed`. */
+  handOver: (id: string, body: HandOverRequest) =>
+    request<HandedOver>(`${V1}/cases/${seg(id)}/handover`, { method: 'POST', body }),
+  /** `GET /api/v1/directory`: users who can hold cases, with their agency. */
   directory: () => request<DirectoryEntry[]>(`${V1}/directory`),
 
   /** `GET /api/v1/cases/{id}/consents`. */
@@ -315,6 +341,14 @@ export const api = {
   /** `PATCH /api/v1/users/{id}`: 409 when `version` is stale; nobody changes their own role. */
   updateUser: (id: string, body: UpdateUserRequest) =>
     request<UserAdmin>(`${V1}/users/${seg(id)}`, { method: 'PATCH', body }),
+  /** `GET /api/v1/agencies`: every agency, by name (roles that manage users or hold cases). */
+  agencies: () => request<Agency[]>(`${V1}/agencies`),
+  /** `POST /api/v1/agencies` (`manage_users`): 422 on `name` (`taken`, ignoring case; `invalid`). */
+  createAgency: (body: AgencyRequest) => request<Agency>(`${V1}/agencies`, { method: 'POST', body }),
+  /** `PATCH /api/v1/agencies/{id}`: a new name with the `version` it was based on; 409 when stale.
+   * Consents keep the name the agency had when they were given. */
+  renameAgency: (id: string, body: AgencyRequest) =>
+    request<Agency>(`${V1}/agencies/${seg(id)}`, { method: 'PATCH', body }),
   /** `GET /api/v1/teams` (system administrators). */
   teams: () => request<Team[]>(`${V1}/teams`),
   /** `POST /api/v1/teams`. */

@@ -173,7 +173,14 @@ export type ReassignRequest = Schemas['ReassignRequest'];
 
 export type ReassignResponse = Narrow<Schemas['ReassignedView'], { case: Case; caseload: CaseloadOutcome }>;
 
-/** `GET /api/v1/directory`: users who can hold cases. */
+/** `POST /api/v1/cases/{id}/handover`: the assigned worker hands the case to a user it is
+ * shared with ("share to own"). */
+export type HandOverRequest = Schemas['HandOverRequest'];
+
+/** The case's new worker and their caseload with it; the former worker no longer reaches it. */
+export type HandedOver = Narrow<Schemas['HandedOverView'], { caseload: CaseloadOutcome }>;
+
+/** `GET /api/v1/directory`: users who can hold cases, each with their agency (or none). */
 export type DirectoryEntry = Schemas['DirectoryEntry'];
 
 // ---------------------------------------------------------------------------------------------
@@ -183,15 +190,31 @@ export type DirectoryEntry = Schemas['DirectoryEntry'];
  * (exactly one of the two). */
 export type ConsentInformation = Narrow<Schemas['InformationView'], { up_to?: 'standard' | 'restricted' | null }>;
 
-/** To whom: a user (`user_id`) or another organisation (`agency`), exactly one of the two. */
+/** To whom, as recorded: a user (`user`), an agency of this instance (`agency_id` and its name
+ * as it was when the consent was given, in `agency`), or an organisation outside the instance
+ * (`agency` alone). */
 export type ConsentRecipient = Schemas['RecipientView'];
+
+/** To whom, when recording: exactly one of `user_id`, `agency_id` (an agency of this instance:
+ * every user who works for it) or `agency` (an organisation outside the instance, by name). */
+export type ConsentRecipientRequest = Schemas['RecipientRequest'];
 
 export type Consent = Narrow<Schemas['ConsentView'], { information: ConsentInformation }>;
 
 export type ConsentRequest = Narrow<Schemas['ConsentRequest'], { information: ConsentInformation }>;
 
 // ---------------------------------------------------------------------------------------------
-// Users and teams (administration)
+// Users, agencies and teams (administration)
+
+/** An agency (an organisation whose staff use the instance) as users and directory entries name
+ * it: id and name. */
+export type AgencyRef = Schemas['AgencyRefView'];
+
+/** `GET /api/v1/agencies`: id, name, version. */
+export type Agency = Schemas['AgencyView'];
+
+/** Adding an agency (`name`), or renaming one (`name` and the `version` it was based on). */
+export type AgencyRequest = Schemas['AgencyRequest'];
 
 export type TeamRef = Schemas['TeamRefView'];
 

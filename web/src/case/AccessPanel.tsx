@@ -1,7 +1,8 @@
 // The case page's "Access and sharing" panel, for the assigned worker and the team supervisor
 // (GET /cases/{id}/access): who the case is shared with, who may see which restricted field,
 // and the dialogs that change it. Every change asks for a reason; giving access also asks for
-// the person's own password.
+// the person's own password. The assigned worker may also hand the case over to someone it is
+// shared with (HandOverDialog); the case then leaves their list, which the page goes to.
 
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Case, type CaseAccessList, type CaseType, type Config, type FieldGrant, type Share, type User, type UserRef } from '../api';
@@ -10,13 +11,17 @@ import { ConfirmPasswordField, confirmationMissingMessage, confirmationValue, Di
 import { formatDateTime, isolate, label, t } from '../i18n';
 import { survivorControlled } from './access';
 import { personName, UserPicker } from '../UserPicker';
+import { navigate } from '../router';
+import { rememberListNotice } from '../state';
 import { ReasonDialog, useDirectory } from './common';
+import { HandOverDialog } from './HandOverDialog';
 
 type Open =
   | { kind: 'share' }
   | { kind: 'revoke-share'; share: Share }
   | { kind: 'grant' }
   | { kind: 'revoke-grant'; grant: FieldGrant }
+  | { kind: 'handover' }
   | null;
 
 /** Top-level fields classified `restricted`: the ones a field grant can open. */
@@ -124,6 +129,28 @@ export function AccessPanel({ config, caseType, item, me }: { config: Config; ca
               </p>
             )}
 
+            {access.relationship === 'assigned' && (
+              <>
+                <h3>{t('handover.sectionTitle')}</h3>
+                <p class="hint" id="handover-hint">
+                  {data.shares.length > 0 ? t('handover.hint') : t('handover.needShare')}
+                </p>
+                {data.shares.length > 0 && (
+                  <p>
+                    <button
+                      type="button"
+                      class="button secondary"
+                      id="handover-open"
+                      aria-describedby="handover-hint"
+                      onClick={() => setDialog({ kind: 'handover' })}
+                    >
+                      {t('handover.open')}
+                    </button>
+                  </p>
+                )}
+              </>
+            )}
+
             <h3>{t('access.grantsTitle')}</h3>
             <p class="hint">{t('access.grantsHint')}</p>
             {data.field_grants.length === 0 ? (
@@ -168,6 +195,22 @@ export function AccessPanel({ config, caseType, item, me }: { config: Config; ca
           survivor={survivorControlled(caseType)}
           onClose={() => setDialog(null)}
           onDone={(share) => refresh(t(share.consent_override_reason ? 'share.doneOverride' : 'share.done', { name: share.user.display_name }))}
+        />
+      )}
+      {dialog?.kind === 'handover' && data && (
+        <HandOverDialog
+          item={item}
+          shares={data.shares}
+          survivor={survivorControlled(caseType)}
+          me={me}
+          onClose={() => setDialog(null)}
+          onDone={(result) => {
+            // The case is no longer this worker's: say so on their list, where it no longer is.
+            const name = result.assigned_to.display_name;
+            rememberListNotice(t('handover.done', { number: isolate(item.case_number), name }), result.caseload, name);
+            setDialog(null);
+            navigate({ name: 'list', params: new URLSearchParams() });
+          }}
         />
       )}
       {dialog?.kind === 'revoke-share' && (

@@ -1,10 +1,23 @@
 // The case page's "Consent" panel: what the person (or, for a child, the child and their
 // guardian) agreed may be shared, with whom and why; recording a consent and withdrawing one.
 // For GBV cases the survivor controls sharing: a share needs a consent naming the recipient,
-// and withdrawing a consent ends the access that relied on it at once.
+// and withdrawing a consent ends the access that relied on it at once. A consent names a user
+// of this instance, an agency of this instance (covering whoever works for it) or another
+// organisation by name.
 
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Case, type CaseType, type Config, type Consent, type ConsentInformation, type ConsentRequest, type UserRef } from '../api';
+import {
+  api,
+  type Agency,
+  type Case,
+  type CaseType,
+  type Config,
+  type Consent,
+  type ConsentInformation,
+  type ConsentRecipientRequest,
+  type ConsentRequest,
+  type UserRef,
+} from '../api';
 import { ErrorNotice, Loading } from '../components';
 import { Dialog, DialogForm, focusFirstInvalid, HintAndError, placeErrors, Required, TextField, type FieldErrors } from '../dialog';
 import { todayLocal } from '../form/model';
@@ -25,6 +38,15 @@ function personName(names: Names, person: { id: string; display_name: string } |
 function recipientName(consent: Consent, names: Names): string {
   const r = consent.recipient;
   return r.agency ?? personName(names, r.user);
+}
+
+/** What kind of recipient a consent names, in words: an agency of this instance, another
+ * organisation, or nothing more for a person. */
+function recipientKind(consent: Consent): string | null {
+  const r = consent.recipient;
+  if (r.agency_id) return t('consent.kindOurAgency');
+  if (r.agency) return t('consent.kindOther');
+  return null;
 }
 
 function fieldLabels(caseType: CaseType): Map<string, string> {
@@ -102,7 +124,7 @@ export function ConsentPanel({ config, caseType, item }: { config: Config; caseT
                   <strong>
                     <bdi>{recipientName(consent, names)}</bdi>
                   </strong>
-                  {consent.recipient.agency && <span class="muted"> · {t('consent.agency')}</span>}{' '}
+                  {recipientKind(consent) && <span class="muted"> · {recipientKind(consent)}</span>}{' '}
                   <span class={`badge ${consent.withdrawn_at ? 'badge-muted' : 'badge-ok'}`}>
                     {consent.withdrawn_at ? t('consent.withdrawn') : t('consent.active')}
                   </span>
@@ -200,6 +222,28 @@ export function ConsentPanel({ config, caseType, item }: { config: Config; caseT
 
 type Scope = 'standard' | 'restricted' | 'fields';
 
+/** To whom: a user of this instance, an agency of this instance, or another organisation. */
+type RecipientKind = 'user' | 'our-agency' | 'other';
+
+/** The agencies of this instance (`GET /api/v1/agencies`), by name, loaded when the dialog opens. */
+function useAgencies(): { agencies: Agency[] | null; error: unknown; retry: () => void } {
+  const [agencies, setAgencies] = useState<Agency[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    api
+      .agencies()
+      .then((list) => live && setAgencies([...list].sort((a, b) => a.name.localeCompare(b.name))))
+      .catch((e) => live && setError(e));
+    return () => {
+      live = false;
+    };
+  }, [attempt]);
+  return { agencies, error, retry: () => setAttempt((n) => n + 1) };
+}
+
 function ConsentDialog({
   caseType,
   item,
@@ -213,9 +257,11 @@ function ConsentDialog({
   onDone: () => void;
 }) {
   const directory = useDirectory();
+  const ours = useAgencies();
   const child = childCase(caseType);
-  const [kind, setKind] = useState<'user' | 'agency'>('user');
+  const [kind, setKind] = useState<RecipientKind>('user');
   const [user, setUser] = useState<UserRef | null>(null);
+  const [agencyId, setAgencyId] = useState('');
   const [agency, setAgency] = useState('');
   const [scope, setScope] = useState<Scope>('standard');
   const [chosen, setChosen] = useState<string[]>([]);
@@ -235,7 +281,8 @@ function ConsentDialog({
   const submit = async () => {
     const missing: FieldErrors = {};
     if (kind === 'user' && !user) missing['consent-user'] = t('picker.required');
-    if (kind === 'agency' && !agency.trim()) missing['consent-agency'] = t('consent.agencyRequired');
+    if (kind === 'our-agency' && !agencyId) missing['consent-our-agency'] = t('consent.ourAgencyRequired');
+    if (kind === 'other' && !agency.trim()) missing['consent-agency'] = t('consent.agencyRequired');
     if (scope === 'fields' && chosen.length === 0) missing['consent-fields'] = t('consent.fieldsRequired');
     if (!purpose.trim()) missing['consent-purpose'] = t('consent.purposeRequired');
     if (!/^\d{4}-\d{2}-\d{2}$/.test(givenOn)) missing['consent-given'] = t('consent.dateRequired');
@@ -247,8 +294,10 @@ function ConsentDialog({
       focusFirstInvalid('consent-dialog');
       return;
     }
+    const recipient: ConsentRecipientRequest =
+      kind === 'user' && user ? { user_id: user.id } : kind === 'our-agency' ? { agency_id: agencyId } : { agency: agency.trim() };
     const body: ConsentRequest = {
-      recipient: kind === 'user' && user ? { user_id: user.id } : { agency: agency.trim() },
+      recipient,
       information: scope === 'fields' ? { fields: chosen } : { up_to: scope },
       purpose: purpose.trim(),
       given_on: givenOn,
@@ -262,8 +311,9 @@ function ConsentDialog({
     } catch (caught) {
       const placed = placeErrors(caught, {
         'recipient.user_id': 'consent-user',
+        'recipient.agency_id': 'consent-our-agency',
         'recipient.agency': 'consent-agency',
-        recipient: kind === 'user' ? 'consent-user' : 'consent-agency',
+        recipient: kind === 'user' ? 'consent-user' : kind === 'our-agency' ? 'consent-our-agency' : 'consent-agency',
         information: 'consent-fields',
         'information.fields': 'consent-fields',
         'information.up_to': 'consent-fields',
@@ -311,9 +361,15 @@ function ConsentDialog({
   return (
     <Dialog id="consent-dialog" title={t('consent.recordTitle')} onClose={onClose} wide>
       {survivorControlled(caseType) && <p class="notice info">{t('consent.survivorControls')}</p>}
-      {directory.error ? (
-        <ErrorNotice error={directory.error} onRetry={directory.retry} />
-      ) : !directory.users ? (
+      {directory.error || ours.error ? (
+        <ErrorNotice
+          error={directory.error || ours.error}
+          onRetry={() => {
+            if (directory.error) directory.retry();
+            if (ours.error) ours.retry();
+          }}
+        />
+      ) : !directory.users || !ours.agencies ? (
         <Loading />
       ) : (
         <DialogForm onSubmit={submit} onCancel={onClose} busy={busy} error={failure} submitLabel={t('consent.recordSubmit')}>
@@ -322,9 +378,10 @@ function ConsentDialog({
               {t('consent.recipient')}
               <Required />
             </legend>
-            <div class="choices inline">
+            <div class="choices">
               {radio('consent-kind', 'consent-kind-user', kind === 'user', () => setKind('user'), t('consent.recipientUser'))}
-              {radio('consent-kind', 'consent-kind-agency', kind === 'agency', () => setKind('agency'), t('consent.recipientAgency'))}
+              {radio('consent-kind', 'consent-kind-our-agency', kind === 'our-agency', () => setKind('our-agency'), t('consent.recipientOurAgency'))}
+              {radio('consent-kind', 'consent-kind-other', kind === 'other', () => setKind('other'), t('consent.recipientAgency'))}
             </div>
           </fieldset>
           {kind === 'user' ? (
@@ -337,8 +394,18 @@ function ConsentDialog({
               required
               error={errors['consent-user']}
             />
+          ) : kind === 'our-agency' ? (
+            <AgencyChoice agencies={ours.agencies} value={agencyId} onChange={setAgencyId} error={errors['consent-our-agency']} />
           ) : (
-            <TextField id="consent-agency" label={t('consent.agencyName')} required value={agency} onInput={setAgency} error={errors['consent-agency']} />
+            <TextField
+              id="consent-agency"
+              label={t('consent.agencyName')}
+              hint={t('consent.agencyNameHint')}
+              required
+              value={agency}
+              onInput={setAgency}
+              error={errors['consent-agency']}
+            />
           )}
 
           <fieldset class={`field group${fieldsError ? ' invalid' : ''}`} id="consent-fields" aria-describedby={fieldsError ? 'consent-fields--error' : undefined}>
@@ -390,5 +457,45 @@ function ConsentDialog({
         </DialogForm>
       )}
     </Dialog>
+  );
+}
+
+/** An agency of this instance, from the list; the consent then covers whoever works for it. */
+function AgencyChoice({
+  agencies,
+  value,
+  onChange,
+  error,
+}: {
+  agencies: Agency[];
+  value: string;
+  onChange: (id: string) => void;
+  error?: string | undefined;
+}) {
+  const id = 'consent-our-agency';
+  const hint = agencies.length ? t('consent.ourAgencyHint') : t('consent.noAgencies');
+  return (
+    <div class={`field${error ? ' invalid' : ''}`}>
+      <label for={id}>
+        {t('consent.ourAgency')}
+        <Required />
+      </label>
+      <HintAndError id={id} hint={hint} error={error} />
+      <select
+        id={id}
+        required
+        value={value}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={`${id}--help${error ? ` ${id}--error` : ''}`}
+        onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}
+      >
+        <option value="">{t('common.choose')}</option>
+        {agencies.map((a) => (
+          <option key={a.id} value={a.id}>
+            {a.name}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }

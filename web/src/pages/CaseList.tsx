@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type CasePage, type Config } from '../api';
+import { CaseloadNotice } from '../caseload';
 import { ErrorNotice, Loading, PageTitle } from '../components';
 import { formatDateTime, label, t } from '../i18n';
 import { href, navigate } from '../router';
 import { intensityLabel, stageLabel, typeName } from '../labels';
+import { takeListNotice } from '../state';
 
 const PER_PAGE = 25;
 
@@ -18,6 +20,8 @@ export function CaseListPage({ config, params }: { config: Config; params: URLSe
   const [loading, setLoading] = useState(true);
   const [search, setSearch] = useState(q);
   const [attempt, setAttempt] = useState(0);
+  // A message from the page before (a case handed over), shown once.
+  const [notice] = useState(takeListNotice);
 
   useEffect(() => setSearch(q), [q]);
 
@@ -71,6 +75,10 @@ export function CaseListPage({ config, params }: { config: Config; params: URLSe
           + {t('list.new')}
         </a>
       </div>
+      <div role="status" aria-live="polite" id="list-notice">
+        {notice && <p class="notice success">{notice.message}</p>}
+      </div>
+      {notice && <CaseloadNotice outcome={notice.caseload} name={notice.name} />}
 
       <form
         class="filters card"

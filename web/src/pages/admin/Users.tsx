@@ -1,11 +1,11 @@
 // Users (whoever may manage users: system administrators and programme managers): the list,
-// creating a user, and changing a user's display name, role or disabled state. The roles on
+// creating a user, and changing a user's display name, role, agency or disabled state. The roles on
 // offer are the configuration's (built-in and custom), less those holding account or system
 // permissions the acting person lacks; each shows what it allows. Each change re-asks the
 // acting person's password; an edit carries the user's version, and a 409 offers a reload.
 
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type Config, type RoleDefinition, type User, type UserAdmin } from '../../api';
+import { api, ApiError, type Agency, type AgencyRef, type Config, type RoleDefinition, type User, type UserAdmin } from '../../api';
 import { ErrorNotice, Loading, PageTitle } from '../../components';
 import {
   ConfirmPasswordField,
@@ -29,6 +29,7 @@ type Roles = readonly RoleDefinition[] | null;
 export function UsersPage({ me, config }: { me: User; config: Config | null }) {
   const roles: Roles = config?.roles ?? null;
   const [users, setUsers] = useState<UserAdmin[] | null>(null);
+  const [agencies, setAgencies] = useState<Agency[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
   const [creating, setCreating] = useState(false);
@@ -38,9 +39,12 @@ export function UsersPage({ me, config }: { me: User; config: Config | null }) {
   useEffect(() => {
     let live = true;
     setError(null);
-    api
-      .users()
-      .then((list) => live && setUsers([...list].sort((a, b) => a.username.localeCompare(b.username))))
+    Promise.all([api.users(), api.agencies()])
+      .then(([list, agencyList]) => {
+        if (!live) return;
+        setAgencies([...agencyList].sort((a, b) => a.name.localeCompare(b.name)));
+        setUsers([...list].sort((a, b) => a.username.localeCompare(b.username)));
+      })
       .catch((e) => live && setError(e));
     return () => {
       live = false;
@@ -78,6 +82,7 @@ export function UsersPage({ me, config }: { me: User; config: Config | null }) {
               <th scope="col">{t('users.username')}</th>
               <th scope="col">{t('users.displayName')}</th>
               <th scope="col">{t('users.role')}</th>
+              <th scope="col">{t('users.agency')}</th>
               <th scope="col">{t('users.status')}</th>
               <th scope="col">{t('users.mfa')}</th>
               <th scope="col">{t('users.teams')}</th>
@@ -96,6 +101,7 @@ export function UsersPage({ me, config }: { me: User; config: Config | null }) {
                   <bdi>{u.display_name}</bdi>
                 </td>
                 <td data-label={t('users.role')}>{roleName(u.role, roles)}</td>
+                <td data-label={t('users.agency')}>{u.agency ? <bdi>{u.agency.name}</bdi> : t('common.none')}</td>
                 <td data-label={t('users.status')}>
                   <span class={`badge ${u.disabled ? 'badge-muted' : 'badge-ok'}`}>{u.disabled ? t('users.disabled') : t('users.active')}</span>
                 </td>
@@ -112,13 +118,14 @@ export function UsersPage({ me, config }: { me: User; config: Config | null }) {
           </tbody>
         </table>
       )}
-      {creating && <CreateUserDialog me={me} roles={roles} onClose={() => setCreating(false)} onDone={(u) => done(t('users.created', { name: u.username }))} />}
+      {creating && <CreateUserDialog me={me} roles={roles} agencies={agencies} onClose={() => setCreating(false)} onDone={(u) => done(t('users.created', { name: u.username }))} />}
       {editing && (
         <EditUserDialog
           key={editing.id}
           user={editing}
           me={me}
           roles={roles}
+          agencies={agencies}
           self={editing.id === me.id}
           onClose={() => setEditing(null)}
           onDone={(u) => done(t('users.saved', { name: u.username }))}
@@ -197,10 +204,72 @@ function RoleSelect({
   );
 }
 
-function CreateUserDialog({ me, roles, onClose, onDone }: { me: User; roles: Roles; onClose: () => void; onDone: (u: UserAdmin) => void }) {
+/** The agency a user works for, or none; an agency no longer listed stays on offer while it is the
+ * user's own. */
+function AgencySelect({
+  id,
+  value,
+  onChange,
+  agencies,
+  current,
+  error,
+}: {
+  id: string;
+  value: string;
+  onChange: (agencyId: string) => void;
+  agencies: readonly Agency[];
+  current?: AgencyRef | null | undefined;
+  error?: string | undefined;
+}) {
+  const choices: AgencyRef[] = [...agencies];
+  if (current && !choices.some((a) => a.id === current.id)) choices.push(current);
+  return (
+    <div class={`field${error ? ' invalid' : ''}`}>
+      <label for={id}>{t('users.agency')}</label>
+      <p class="hint" id={`${id}--help`}>
+        {agencies.length === 0 ? t('users.agencyNone') : t('users.agencyHint')}
+      </p>
+      {error && (
+        <p class="field-error" id={`${id}--error`}>
+          <span class="sr-only">{t('form.errorPrefix')} </span>
+          {error}
+        </p>
+      )}
+      <select
+        id={id}
+        value={value}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={`${id}--help${error ? ` ${id}--error` : ''}`}
+        onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}
+      >
+        <option value="">{t('users.noAgency')}</option>
+        {choices.map((a) => (
+          <option key={a.id} value={a.id}>
+            {a.name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function CreateUserDialog({
+  me,
+  roles,
+  agencies,
+  onClose,
+  onDone,
+}: {
+  me: User;
+  roles: Roles;
+  agencies: readonly Agency[];
+  onClose: () => void;
+  onDone: (u: UserAdmin) => void;
+}) {
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [role, setRole] = useState('case_worker');
+  const [agencyId, setAgencyId] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -221,12 +290,21 @@ function CreateUserDialog({ me, roles, onClose, onDone }: { me: User; roles: Rol
     setBusy(true);
     setFailure(null);
     try {
-      onDone(await api.createUser({ username: username.trim(), display_name: displayName.trim(), role, password, confirm_password: confirmationValue(confirm) }));
+      onDone(
+        await api.createUser({
+          username: username.trim(),
+          display_name: displayName.trim(),
+          role,
+          ...(agencyId ? { agency_id: agencyId } : {}),
+          password,
+          confirm_password: confirmationValue(confirm),
+        }),
+      );
     } catch (caught) {
       setConfirm('');
       const placed = placeErrors(
         caught,
-        { username: 'new-username', display_name: 'new-display-name', role: 'new-role', password: 'new-password', confirm_password: 'new-confirm' },
+        { username: 'new-username', display_name: 'new-display-name', role: 'new-role', agency_id: 'new-agency', password: 'new-password', confirm_password: 'new-confirm' },
         'new-confirm',
       );
       if (placed) {
@@ -245,6 +323,7 @@ function CreateUserDialog({ me, roles, onClose, onDone }: { me: User; roles: Rol
         <TextField id="new-username" label={t('users.username')} hint={t('users.usernameHint')} required dir="ltr" value={username} onInput={setUsername} error={errors['new-username']} />
         <TextField id="new-display-name" label={t('users.displayName')} required value={displayName} onInput={setDisplayName} error={errors['new-display-name']} />
         <RoleSelect id="new-role" value={role} onChange={setRole} me={me} roles={roles} error={errors['new-role']} />
+        <AgencySelect id="new-agency" value={agencyId} onChange={setAgencyId} agencies={agencies} error={errors['new-agency']} />
         <TextField
           id="new-password"
           label={t('users.newPassword')}
@@ -266,6 +345,7 @@ function EditUserDialog({
   user,
   me,
   roles,
+  agencies,
   self,
   onClose,
   onDone,
@@ -274,6 +354,7 @@ function EditUserDialog({
   user: UserAdmin;
   me: User;
   roles: Roles;
+  agencies: readonly Agency[];
   self: boolean;
   onClose: () => void;
   onDone: (u: UserAdmin) => void;
@@ -283,6 +364,7 @@ function EditUserDialog({
   const [base, setBase] = useState(user);
   const [displayName, setDisplayName] = useState(user.display_name);
   const [role, setRole] = useState(user.role);
+  const [agencyId, setAgencyId] = useState(user.agency?.id ?? '');
   const [disabled, setDisabled] = useState(user.disabled);
   const [confirm, setConfirm] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -303,6 +385,8 @@ function EditUserDialog({
     const changes = {
       ...(displayName.trim() !== base.display_name ? { display_name: displayName.trim() } : {}),
       ...(!self && role !== base.role ? { role } : {}),
+      // `null` takes the user out of their agency.
+      ...(agencyId !== (base.agency?.id ?? '') ? { agency_id: agencyId || null } : {}),
       ...(disabled !== base.disabled ? { disabled } : {}),
     };
     if (Object.keys(changes).length === 0) {
@@ -321,7 +405,11 @@ function EditUserDialog({
         requestAnimationFrame(() => document.getElementById('user-reload')?.focus());
         return;
       }
-      const placed = placeErrors(caught, { display_name: 'edit-display-name', role: 'edit-role', disabled: 'edit-disabled', confirm_password: 'edit-confirm' }, 'edit-confirm');
+      const placed = placeErrors(
+        caught,
+        { display_name: 'edit-display-name', role: 'edit-role', agency_id: 'edit-agency', disabled: 'edit-disabled', confirm_password: 'edit-confirm' },
+        'edit-confirm',
+      );
       if (placed) {
         setErrors(placed);
         focusFirstInvalid('user-edit-dialog');
@@ -339,6 +427,7 @@ function EditUserDialog({
         setBase(fresh);
         setDisplayName(fresh.display_name);
         setRole(fresh.role);
+        setAgencyId(fresh.agency?.id ?? '');
         setDisabled(fresh.disabled);
       }
       setConflict(false);
@@ -375,6 +464,7 @@ function EditUserDialog({
           disabled={self}
           hint={self ? t('users.ownRole') : undefined}
         />
+        <AgencySelect id="edit-agency" value={agencyId} onChange={setAgencyId} agencies={agencies} current={base.agency} error={errors['edit-agency']} />
         <div class="field">
           <div class="choice">
             <input type="checkbox" id="edit-disabled" checked={disabled} disabled={self} aria-describedby="edit-disabled--help" onChange={(e) => setDisabled((e.currentTarget as HTMLInputElement).checked)} />
