@@ -146,7 +146,9 @@ async fn run(backend: Backend, rounds: usize, period: Duration) {
             display_name: "Worker".into(),
             role: Role::CASE_WORKER,
             agency: None,
-            password_hash: hasher.hash(&Password::new("bench-password-1".into())).unwrap(),
+            password_hash: hasher
+                .hash(&Password::new("bench-password-1".into()))
+                .unwrap(),
             now,
         })
         .await
