@@ -10,7 +10,9 @@
 //! - [`common_passwords`] — the NIST SP 800-63B check against a bundled list of common
 //!   passwords ([`is_common_password`]).
 //! - [`secret`] — [`Password`] and [`SecretText`].
-//! - [`audit_chain`] — the audit trail's SHA-256 hash chain.
+//! - [`audit_chain`] — the audit trail's SHA-256 hash chain and what checkpoints sign.
+//! - [`keyring`] — the instance's keys, kept in a file outside the database: master keys and
+//!   the Ed25519 key that signs audit checkpoints.
 //!
 //! Architecture invariant: secrets (passwords, session tokens, TOTP keys and the URIs and QR
 //! codes that carry them, recovery codes) are types that cannot be cloned, printed or
@@ -21,6 +23,7 @@
 
 pub mod audit_chain;
 pub mod common_passwords;
+pub mod keyring;
 pub mod password;
 pub mod recovery;
 pub mod secret;
@@ -28,6 +31,7 @@ pub mod token;
 pub mod totp;
 
 pub use common_passwords::is_common_password;
+pub use keyring::{Keyring, KeyringError};
 pub use password::{PasswordError, PasswordHasher, PasswordParams};
 pub use recovery::{RECOVERY_CODE_COUNT, RecoveryCode, RecoveryCodeHash};
 pub use secret::{Password, SecretText};

@@ -205,6 +205,19 @@ pub struct AuditEntry {
     pub hash: [u8; 32],
 }
 
+/// A signed statement of the chain's head at a time: entry `seq` has hash `hash`. Exported
+/// where the database administrator cannot write, checkpoints catch a removed or rewritten
+/// tail that the chain alone cannot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditCheckpoint {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub hash: [u8; 32],
+    /// The signing key's version in the keyring.
+    pub key_id: u32,
+    pub signature: Vec<u8>,
+}
+
 /// Version tag of the canonical form; bump it (and keep the old one verifiable) to change it.
 const CANONICAL_VERSION: &[u8] = b"caseward-audit-entry/1";
 

@@ -2,8 +2,10 @@
 //! each entry follows the one before it, from the first to the recorded head.
 
 use crate::{Result, Store};
-use caseward_crypto::audit_chain::{GENESIS, chain_hash, hex};
-use caseward_domain::audit::{AuditEntry, canonical_bytes};
+use caseward_crypto::audit_chain::{GENESIS, chain_hash, checkpoint_message, hex};
+use caseward_crypto::keyring::VerifyingKey;
+use caseward_domain::audit::{AuditCheckpoint, AuditEntry, canonical_bytes};
+use std::collections::BTreeMap;
 
 /// The first place where the chain is not what it claims to be.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -37,6 +39,47 @@ impl ChainBreak {
             Self::HeadMismatch { last, head } => (*last).min(*head) + 1,
         }
     }
+}
+
+/// Where the chain disagrees with a signed checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CheckpointBreak {
+    #[error(
+        "the checkpoint at entry {seq} is not signed by this instance's key (forged or damaged)"
+    )]
+    BadSignature { seq: i64 },
+    #[error(
+        "entry {seq} differs from its signed checkpoint (it, or an entry before it, was \
+         rewritten and the hashes recomputed)"
+    )]
+    Rewritten { seq: i64 },
+    #[error(
+        "the chain ends at entry {last}, before the signed checkpoint at entry {seq} (entries \
+         were removed from the end)"
+    )]
+    Truncated { seq: i64, last: i64 },
+}
+
+impl CheckpointBreak {
+    pub fn seq(&self) -> i64 {
+        match self {
+            Self::BadSignature { seq } | Self::Rewritten { seq } => *seq,
+            Self::Truncated { last, .. } => last + 1,
+        }
+    }
+}
+
+/// Whether a checkpoint carries a valid signature by `key`.
+pub fn checkpoint_is_signed(checkpoint: &AuditCheckpoint, key: &VerifyingKey) -> bool {
+    checkpoint.key_id == key.id()
+        && key.verify(
+            &checkpoint_message(
+                checkpoint.seq,
+                &checkpoint.hash,
+                checkpoint.at.timestamp_micros(),
+            ),
+            &checkpoint.signature,
+        )
 }
 
 /// Checks entries one by one, in order.
@@ -97,11 +140,33 @@ pub struct Verification {
     pub verified: i64,
     pub head_hash: String,
     pub first_break: Option<ChainBreak>,
+    /// Signed checkpoints compared with the chain.
+    pub checkpoints: usize,
+    pub checkpoint_break: Option<CheckpointBreak>,
+}
+
+impl Verification {
+    pub fn is_intact(&self) -> bool {
+        self.first_break.is_none() && self.checkpoint_break.is_none()
+    }
 }
 
 /// Read the whole trail in pages and verify it against the recorded head.
 pub async fn verify_chain(store: &dyn Store) -> Result<Verification> {
+    verify_chain_against(store, &[], None).await
+}
+
+/// Verify the whole trail, then compare it with signed `checkpoints` (each must carry a valid
+/// signature by `key` and match the chain's hash at its entry; a checkpoint beyond the chain's
+/// end means the tail was removed).
+pub async fn verify_chain_against(
+    store: &dyn Store,
+    checkpoints: &[AuditCheckpoint],
+    key: Option<&VerifyingKey>,
+) -> Result<Verification> {
     const PAGE: u32 = 10_000;
+    let mut wanted: BTreeMap<i64, Option<[u8; 32]>> =
+        checkpoints.iter().map(|c| (c.seq, None)).collect();
     let mut verifier = ChainVerifier::default();
     let mut after = 0;
     let first_break = loop {
@@ -110,8 +175,18 @@ pub async fn verify_chain(store: &dyn Store) -> Result<Verification> {
             break None;
         };
         after = last.seq;
-        if let Some(broken) = page.iter().find_map(|e| verifier.push(e).err()) {
-            break Some(broken);
+        let mut broken = None;
+        for entry in &page {
+            if let Err(error) = verifier.push(entry) {
+                broken = Some(error);
+                break;
+            }
+            if let Some(slot) = wanted.get_mut(&entry.seq) {
+                *slot = Some(entry.hash);
+            }
+        }
+        if broken.is_some() {
+            break broken;
         }
     };
     let (verified, head_hash) = verifier.head();
@@ -127,9 +202,33 @@ pub async fn verify_chain(store: &dyn Store) -> Result<Verification> {
             )
         }
     };
+    let mut sorted: Vec<&AuditCheckpoint> = checkpoints.iter().collect();
+    sorted.sort_by_key(|c| c.seq);
+    let checkpoint_break = sorted.iter().find_map(|checkpoint| {
+        if key.is_some_and(|key| !checkpoint_is_signed(checkpoint, key)) {
+            return Some(CheckpointBreak::BadSignature {
+                seq: checkpoint.seq,
+            });
+        }
+        match wanted.get(&checkpoint.seq).copied().flatten() {
+            Some(hash) if hash == checkpoint.hash => None,
+            Some(_) => Some(CheckpointBreak::Rewritten {
+                seq: checkpoint.seq,
+            }),
+            // Not reached: past the end of an intact chain, or past its first break (which
+            // is reported already).
+            None if first_break.is_none() => Some(CheckpointBreak::Truncated {
+                seq: checkpoint.seq,
+                last: verified,
+            }),
+            None => None,
+        }
+    });
     Ok(Verification {
         verified,
         head_hash: hex(&head_hash),
         first_break,
+        checkpoints: checkpoints.len(),
+        checkpoint_break,
     })
 }

@@ -25,7 +25,7 @@ pub use model::*;
 
 use async_trait::async_trait;
 use caseward_domain::access::consent::Consent;
-use caseward_domain::audit::{AuditEntry, AuditEvent};
+use caseward_domain::audit::{AuditCheckpoint, AuditEntry, AuditEvent};
 use caseward_domain::case::CaseId;
 use caseward_domain::config::Intensity;
 use caseward_domain::team::{Team, TeamId};
@@ -192,6 +192,22 @@ pub trait Store: Send + Sync + 'static {
 
     /// The chain's head as recorded: last sequence number and its hash (0 and zeros when empty).
     async fn audit_head(&self) -> Result<(i64, [u8; 32])>;
+
+    /// Record a signed checkpoint of the chain; `false` when one exists at that entry already.
+    async fn add_audit_checkpoint(&self, checkpoint: &AuditCheckpoint) -> Result<bool>;
+
+    /// Every recorded checkpoint, in order.
+    async fn audit_checkpoints(&self) -> Result<Vec<AuditCheckpoint>>;
+
+    /// What the database knows of the keyring: `(key id, check value)` pairs, never a key.
+    async fn keyring_checks(&self) -> Result<Vec<(String, String)>>;
+
+    /// Remember keys' check values; ones already known are kept.
+    async fn add_keyring_checks(
+        &self,
+        checks: &[(String, String)],
+        now: DateTime<Utc>,
+    ) -> Result<()>;
 
     /// Every agency, by name.
     async fn list_agencies(&self) -> Result<Vec<Agency>>;

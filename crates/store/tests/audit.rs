@@ -2,11 +2,17 @@
 //! refuses changes, and `verify` names the first bad entry after each kind of tampering a
 //! database superuser could do.
 
+use caseward_crypto::audit_chain::{chain_hash, checkpoint_message, hex};
+use caseward_crypto::keyring::Keyring;
 use caseward_domain::audit::{AuditAction, AuditEvent, Outcome};
+use caseward_domain::audit::{AuditCheckpoint, canonical_bytes};
 use caseward_store::Store;
-use caseward_store::audit_verify::{ChainBreak, verify_chain};
+use caseward_store::audit_verify::{
+    ChainBreak, CheckpointBreak, verify_chain, verify_chain_against,
+};
 use caseward_store::testing::{Backend, TestDatabase};
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, SubsecRound, TimeZone, Utc};
+use rand::SeedableRng;
 use std::sync::Arc;
 
 macro_rules! on_both {
@@ -39,6 +45,9 @@ on_both!(
     a_removed_tail_is_noticed_against_the_recorded_head,
     an_unchained_addition_is_noticed,
     concurrent_appends_make_one_chain,
+    a_checkpoint_catches_a_rewritten_tail,
+    a_checkpoint_catches_a_removed_tail,
+    a_forged_checkpoint_is_refused,
 );
 
 fn at(minute: u32) -> DateTime<Utc> {
@@ -223,4 +232,140 @@ async fn concurrent_appends_make_one_chain(_db: &TestDatabase, store: Arc<dyn St
     }
     let verified = verify_chain(store.as_ref()).await.unwrap();
     assert_eq!((verified.verified, verified.first_break), (80, None));
+}
+
+fn keyring(seed: u64) -> Keyring {
+    Keyring::generate(&mut rand::rngs::StdRng::seed_from_u64(seed))
+}
+
+/// A checkpoint of the current head, signed by `keyring`.
+async fn checkpoint(store: &Arc<dyn Store>, keyring: &Keyring) -> AuditCheckpoint {
+    let (seq, hash) = store.audit_head().await.unwrap();
+    let at = at(30);
+    let signing = keyring.signing_key();
+    AuditCheckpoint {
+        seq,
+        at: at.trunc_subsecs(6),
+        hash,
+        key_id: signing.id(),
+        signature: signing
+            .sign(&checkpoint_message(
+                seq,
+                &hash,
+                at.trunc_subsecs(6).timestamp_micros(),
+            ))
+            .to_vec(),
+    }
+}
+
+/// A byte string as an SQL literal for the backend.
+fn blob(db: &TestDatabase, bytes: &[u8]) -> String {
+    match db.location {
+        caseward_store::StoreLocation::Postgres(_) => format!("decode('{}', 'hex')", hex(bytes)),
+        _ => format!("X'{}'", hex(bytes)),
+    }
+}
+
+async fn a_checkpoint_catches_a_rewritten_tail(db: &TestDatabase, store: Arc<dyn Store>) {
+    five(&store).await;
+    let keys = keyring(1);
+    let signed = checkpoint(&store, &keys).await;
+    assert!(store.add_audit_checkpoint(&signed).await.unwrap());
+    assert!(
+        !store.add_audit_checkpoint(&signed).await.unwrap(),
+        "once per entry"
+    );
+    let key = keys.signing_key().verifying_key();
+    let stored = store.audit_checkpoints().await.unwrap();
+    assert_eq!(stored, [signed.clone()]);
+    let verified = verify_chain_against(store.as_ref(), &stored, Some(&key))
+        .await
+        .unwrap();
+    assert!(verified.is_intact(), "{verified:?}");
+
+    // A superuser rewrites entry 4 and recomputes every hash after it, and the head.
+    let entries = store.audit_entries(0, 10).await.unwrap();
+    let mut prev = entries[2].hash;
+    let mut script = String::new();
+    for (index, entry) in entries.iter().enumerate().skip(3) {
+        let mut event = entry.event.clone();
+        if index == 3 {
+            event.reason = Some("nothing happened".into());
+            script.push_str(&format!(
+                "UPDATE audit_entries SET reason = 'nothing happened' WHERE seq = {};\n",
+                entry.seq
+            ));
+        }
+        let hash = chain_hash(&prev, &canonical_bytes(entry.seq, entry.at, &event));
+        script.push_str(&format!(
+            "UPDATE audit_entries SET prev_hash = {}, hash = {} WHERE seq = {};\n",
+            blob(db, &prev),
+            blob(db, &hash),
+            entry.seq
+        ));
+        prev = hash;
+    }
+    script.push_str(&format!(
+        "UPDATE audit_head SET hash = {} WHERE id = 1;",
+        blob(db, &prev)
+    ));
+    db.tamper(&script).await;
+    let chain_only = verify_chain(store.as_ref()).await.unwrap();
+    assert!(
+        chain_only.is_intact(),
+        "the chain alone cannot tell: {chain_only:?}"
+    );
+    let verified = verify_chain_against(store.as_ref(), &stored, Some(&key))
+        .await
+        .unwrap();
+    assert_eq!(verified.first_break, None);
+    assert_eq!(
+        verified.checkpoint_break,
+        Some(CheckpointBreak::Rewritten { seq: 5 })
+    );
+}
+
+async fn a_checkpoint_catches_a_removed_tail(db: &TestDatabase, store: Arc<dyn Store>) {
+    five(&store).await;
+    let keys = keyring(2);
+    let signed = checkpoint(&store, &keys).await;
+    let entries = store.audit_entries(0, 10).await.unwrap();
+    db.tamper(&format!(
+        "DELETE FROM audit_entries WHERE seq > 3; UPDATE audit_head SET seq = 3, hash = {} WHERE id = 1;",
+        blob(db, &entries[2].hash)
+    ))
+    .await;
+    assert!(verify_chain(store.as_ref()).await.unwrap().is_intact());
+    let key = keys.signing_key().verifying_key();
+    let verified = verify_chain_against(store.as_ref(), &[signed], Some(&key))
+        .await
+        .unwrap();
+    assert_eq!(
+        verified.checkpoint_break,
+        Some(CheckpointBreak::Truncated { seq: 5, last: 3 })
+    );
+}
+
+async fn a_forged_checkpoint_is_refused(_db: &TestDatabase, store: Arc<dyn Store>) {
+    five(&store).await;
+    let ours = keyring(3);
+    let forged = checkpoint(&store, &keyring(4)).await;
+    let key = ours.signing_key().verifying_key();
+    let verified = verify_chain_against(store.as_ref(), &[forged.clone()], Some(&key))
+        .await
+        .unwrap();
+    assert_eq!(
+        verified.checkpoint_break,
+        Some(CheckpointBreak::BadSignature { seq: 5 })
+    );
+    let mut moved = checkpoint(&store, &ours).await;
+    moved.seq = 4;
+    let verified = verify_chain_against(store.as_ref(), &[moved], Some(&key))
+        .await
+        .unwrap();
+    assert_eq!(
+        verified.checkpoint_break,
+        Some(CheckpointBreak::BadSignature { seq: 4 }),
+        "a signature covers its entry number"
+    );
 }

@@ -153,3 +153,76 @@ pub(super) async fn head(pool: &DbPool) -> Result<(i64, [u8; 32])> {
         .await?;
     Ok((row.try_get("seq")?, hash_of(row.try_get("hash")?, "head hash")?))
 }
+
+/// Record a checkpoint; a second one at the same entry (another node) changes nothing.
+pub(super) async fn add_checkpoint(
+    store: &BackendStore,
+    checkpoint: &caseward_domain::audit::AuditCheckpoint,
+) -> Result<bool> {
+    let mut tx = store.begin_write().await?;
+    let done = sqlx::query(
+        "INSERT INTO audit_checkpoints (seq, at, hash, key_id, signature) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (seq) DO NOTHING",
+    )
+    .bind(checkpoint.seq)
+    .bind(checkpoint.at.trunc_subsecs(6))
+    .bind(&checkpoint.hash[..])
+    .bind(i64::from(checkpoint.key_id))
+    .bind(&checkpoint.signature)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Every checkpoint, in order.
+pub(super) async fn checkpoints(pool: &DbPool) -> Result<Vec<caseward_domain::audit::AuditCheckpoint>> {
+    let rows = sqlx::query("SELECT seq, at, hash, key_id, signature FROM audit_checkpoints ORDER BY seq")
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let key_id: i64 = row.try_get("key_id")?;
+            Ok(caseward_domain::audit::AuditCheckpoint {
+                seq: row.try_get("seq")?,
+                at: row.try_get("at")?,
+                hash: hash_of(row.try_get("hash")?, "checkpoint hash")?,
+                key_id: u32::try_from(key_id)
+                    .map_err(|_| StoreError::Corrupt("checkpoint key id".into()))?,
+                signature: row.try_get("signature")?,
+            })
+        })
+        .collect()
+}
+
+/// What the database knows of the keyring: key ids with their check values.
+pub(super) async fn keyring_checks(pool: &DbPool) -> Result<Vec<(String, String)>> {
+    let rows = sqlx::query("SELECT key_id, check_value FROM keyring_checks ORDER BY key_id")
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("key_id")?, row.try_get("check_value")?)))
+        .collect()
+}
+
+/// Remember keys' check values (ones already known are kept as they are).
+pub(super) async fn add_keyring_checks(
+    store: &BackendStore,
+    checks: &[(String, String)],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut tx = store.begin_write().await?;
+    for (key_id, check) in checks {
+        sqlx::query(
+            "INSERT INTO keyring_checks (key_id, check_value, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (key_id) DO NOTHING",
+        )
+        .bind(key_id)
+        .bind(check)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

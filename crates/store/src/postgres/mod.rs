@@ -225,6 +225,29 @@ impl crate::Store for PostgresStore {
         audit::case_entries(&self.pool, case, limit).await
     }
 
+    async fn add_audit_checkpoint(
+        &self,
+        checkpoint: &caseward_domain::audit::AuditCheckpoint,
+    ) -> Result<bool> {
+        audit::add_checkpoint(self, checkpoint).await
+    }
+
+    async fn audit_checkpoints(&self) -> Result<Vec<caseward_domain::audit::AuditCheckpoint>> {
+        audit::checkpoints(&self.pool).await
+    }
+
+    async fn keyring_checks(&self) -> Result<Vec<(String, String)>> {
+        audit::keyring_checks(&self.pool).await
+    }
+
+    async fn add_keyring_checks(
+        &self,
+        checks: &[(String, String)],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        audit::add_keyring_checks(self, checks, now).await
+    }
+
     async fn audit_head(&self) -> Result<(i64, [u8; 32])> {
         audit::head(&self.pool).await
     }

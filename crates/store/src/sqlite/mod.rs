@@ -246,6 +246,29 @@ impl crate::Store for SqliteStore {
         audit::case_entries(&self.reader, case, limit).await
     }
 
+    async fn add_audit_checkpoint(
+        &self,
+        checkpoint: &caseward_domain::audit::AuditCheckpoint,
+    ) -> Result<bool> {
+        audit::add_checkpoint(self, checkpoint).await
+    }
+
+    async fn audit_checkpoints(&self) -> Result<Vec<caseward_domain::audit::AuditCheckpoint>> {
+        audit::checkpoints(&self.reader).await
+    }
+
+    async fn keyring_checks(&self) -> Result<Vec<(String, String)>> {
+        audit::keyring_checks(&self.reader).await
+    }
+
+    async fn add_keyring_checks(
+        &self,
+        checks: &[(String, String)],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        audit::add_keyring_checks(self, checks, now).await
+    }
+
     async fn audit_head(&self) -> Result<(i64, [u8; 32])> {
         audit::head(&self.reader).await
     }
