@@ -277,7 +277,7 @@ async fn a_checkpoint_catches_a_rewritten_tail(db: &TestDatabase, store: Arc<dyn
     );
     let key = keys.signing_key().verifying_key();
     let stored = store.audit_checkpoints().await.unwrap();
-    assert_eq!(stored, [signed.clone()]);
+    assert_eq!(stored, std::slice::from_ref(&signed));
     let verified = verify_chain_against(store.as_ref(), &stored, Some(&key))
         .await
         .unwrap();
@@ -351,7 +351,7 @@ async fn a_forged_checkpoint_is_refused(_db: &TestDatabase, store: Arc<dyn Store
     let ours = keyring(3);
     let forged = checkpoint(&store, &keyring(4)).await;
     let key = ours.signing_key().verifying_key();
-    let verified = verify_chain_against(store.as_ref(), &[forged.clone()], Some(&key))
+    let verified = verify_chain_against(store.as_ref(), std::slice::from_ref(&forged), Some(&key))
         .await
         .unwrap();
     assert_eq!(
