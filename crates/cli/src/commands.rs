@@ -19,11 +19,28 @@ pub async fn init(settings: &Settings) -> Result<()> {
     {
         bail!("{} already holds a Caseward instance", dir.display());
     }
+    let keyring = settings.keyring_path();
+    if keyring.exists() {
+        bail!(
+            "keyring: {} exists already; a new instance gets a new keyring (move the old one \
+             away, or point --keyring elsewhere)",
+            keyring.display()
+        );
+    }
     let store = open_store(settings, true).await?;
+    if !store.keyring_checks().await?.is_empty() {
+        bail!("the {} already holds a Caseward instance", settings.store);
+    }
+    crate::keys::create(settings, &store).await?;
     println!(
         "Initialised a new Caseward instance in the {} ({} backend).",
         settings.store,
         store.backend()
+    );
+    println!(
+        "Its keyring is {}: every case is encrypted with it, and losing it loses the data. \
+         Back it up now, apart from the database (`caseward keys backup FILE`).",
+        keyring.display()
     );
     println!("Next: add a user with `caseward user add`, then run `caseward serve`.");
     Ok(())

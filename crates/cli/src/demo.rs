@@ -45,6 +45,13 @@ pub async fn demo(settings: &Settings, password: Password, cases: u32, mfa: bool
     }
     let config = load_configuration(settings.config_dir.as_deref())?;
     let store = open_store(settings, true).await?;
+    if store.keyring_checks().await?.is_empty() && !settings.keyring_path().exists() {
+        crate::keys::create(settings, &store).await?;
+        println!(
+            "Created the demo's keyring {}.",
+            settings.keyring_path().display()
+        );
+    }
     let users = ensure_users(settings, &store, password).await?;
     ensure_teams(&store, &users).await?;
     ensure_agencies(&store, &users).await?;

@@ -4,6 +4,7 @@ mod audit;
 mod commands;
 mod configuration;
 mod demo;
+mod keys;
 mod serve;
 mod settings;
 
@@ -40,6 +41,9 @@ struct GlobalArgs {
     /// Configuration folder to use instead of the built-in default configuration.
     #[arg(long, global = true, value_name = "DIR")]
     config_dir: Option<PathBuf>,
+    /// The keyring file (default: beside the SQLite data folder, DATA.keyring).
+    #[arg(long, global = true, value_name = "FILE")]
+    keyring: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -63,6 +67,9 @@ enum Command {
     /// Check the tamper-evident audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The keyring: the instance's keys, kept outside the database.
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Run a demonstration instance with demo users and about 200 synthetic cases.
     Demo {
         #[arg(long, value_name = "ADDR")]
@@ -102,9 +109,27 @@ enum UserCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Recompute every entry's hash and link, from the first to the recorded head; name the
-    /// first changed, missing, moved or unchained entry.
-    Verify,
+    /// Recompute every entry's hash and link, from the first to the recorded head, and compare
+    /// the chain with the signed checkpoints; name the first bad entry.
+    Verify {
+        /// Also compare with checkpoints exported earlier to FILE (catches a removed or
+        /// rewritten tail even when the database's own checkpoints were removed too).
+        #[arg(long, value_name = "FILE")]
+        against: Option<PathBuf>,
+    },
+    /// Sign a checkpoint of the chain's head now (the server makes one every minute).
+    Checkpoint,
+    /// Append the checkpoints not yet in FILE to it; keep FILE where the database
+    /// administrator cannot write.
+    ExportCheckpoints { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Create a keyring for an instance that has none (made before keyrings existed).
+    Init,
+    /// Copy the keyring to FILE (a new file), after checking it is this instance's.
+    Backup { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -127,6 +152,7 @@ fn settings(global: &GlobalArgs, listen: Option<SocketAddr>) -> Result<Settings>
         data: global.data.clone(),
         database_url: global.database.clone(),
         config_dir: global.config_dir.clone(),
+        keyring: global.keyring.clone(),
         listen,
         ..Layer::default()
     };
@@ -177,7 +203,19 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Config(ConfigCommand::Validate { dir }) => {
             commands::validate_config(dir.as_deref().or(cli.global.config_dir.as_deref()))
         }
-        Command::Audit(AuditCommand::Verify) => audit::verify(&settings(&cli.global, None)?).await,
+        Command::Audit(AuditCommand::Verify { against }) => {
+            audit::verify(&settings(&cli.global, None)?, against.as_deref()).await
+        }
+        Command::Audit(AuditCommand::Checkpoint) => {
+            audit::checkpoint(&settings(&cli.global, None)?).await
+        }
+        Command::Audit(AuditCommand::ExportCheckpoints { file }) => {
+            audit::export_checkpoints(&settings(&cli.global, None)?, &file).await
+        }
+        Command::Keys(KeysCommand::Init) => keys::init(&settings(&cli.global, None)?).await,
+        Command::Keys(KeysCommand::Backup { file }) => {
+            keys::backup(&settings(&cli.global, None)?, &file).await
+        }
         Command::Config(ConfigCommand::Show) => {
             print!("{}", settings(&cli.global, None)?.to_redacted_toml());
             Ok(())

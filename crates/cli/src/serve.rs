@@ -87,9 +87,11 @@ pub async fn run_server(
 ) -> Result<()> {
     let config = Arc::new(load_configuration(settings.config_dir.as_deref())?);
     let mfa_required_roles = mfa_required_roles(settings, &config)?;
+    let keyring = Arc::new(crate::keys::load(settings, &store).await?);
     let state = AppState::new(
         store,
         config,
+        keyring,
         Arc::new(SystemClock),
         password_hasher(settings)?,
         ServerSettings {

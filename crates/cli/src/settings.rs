@@ -31,6 +31,8 @@ pub struct Layer {
     pub argon2_iterations: Option<u32>,
     /// Roles that must use a second factor, e.g. `["supervisor", "system_administrator"]`.
     pub mfa_required_roles: Option<Vec<String>>,
+    /// The keyring file (default: beside a SQLite data folder, `DATA.keyring`).
+    pub keyring: Option<PathBuf>,
 }
 
 impl Layer {
@@ -49,6 +51,7 @@ impl Layer {
             argon2_memory_kib: other.argon2_memory_kib.or(self.argon2_memory_kib),
             argon2_iterations: other.argon2_iterations.or(self.argon2_iterations),
             mfa_required_roles: other.mfa_required_roles.or(self.mfa_required_roles),
+            keyring: other.keyring.or(self.keyring),
         }
     }
 
@@ -90,6 +93,7 @@ impl Layer {
                     )
                 }
                 "config_dir" => layer.config_dir = Some(value.into()),
+                "keyring" => layer.keyring = Some(value.into()),
                 "log" => layer.log = Some(value),
                 "session_idle_minutes" => {
                     layer.session_idle_minutes =
@@ -149,6 +153,8 @@ pub struct Settings {
     /// Roles that must use a second factor; `None` is the default policy (every role that
     /// may do more than a case worker, see `Roles::second_factor_by_default`).
     pub mfa_required_roles: Option<Vec<Role>>,
+    /// The keyring file, when set; see [`Settings::keyring_path`].
+    pub keyring: Option<PathBuf>,
 }
 
 impl Settings {
@@ -184,6 +190,7 @@ impl Settings {
             argon2_memory_kib: layer.argon2_memory_kib.unwrap_or(19 * 1024),
             argon2_iterations: layer.argon2_iterations.unwrap_or(2),
             // Whether each named role exists is checked against the configuration at start.
+            keyring: layer.keyring,
             mfa_required_roles: match layer.mfa_required_roles {
                 None => None,
                 Some(names) => Some(
@@ -198,6 +205,12 @@ impl Settings {
                 ),
             },
         };
+        if settings.keyring.is_none() && matches!(settings.store, StoreLocation::Postgres(_)) {
+            bail!(
+                "keyring: required with a PostgreSQL database (--keyring FILE or CASEWARD_KEYRING); \
+                 keep it apart from the database"
+            );
+        }
         if settings.session_idle_minutes == 0 {
             bail!("session_idle_minutes: must be at least 1");
         }
@@ -210,6 +223,24 @@ impl Settings {
         Ok(settings)
     }
 
+    /// Where the keyring is: the `keyring` setting, or beside a SQLite data folder
+    /// (`DATA.keyring`), outside the folder so that copying the folder does not copy the keys.
+    pub fn keyring_path(&self) -> PathBuf {
+        match (&self.keyring, &self.store) {
+            (Some(path), _) => path.clone(),
+            (None, StoreLocation::Sqlite(dir)) => {
+                let mut name = dir
+                    .file_name()
+                    .map(|n| n.to_os_string())
+                    .unwrap_or_else(|| "caseward-data".into());
+                name.push(".keyring");
+                dir.with_file_name(name)
+            }
+            // `resolve` refuses PostgreSQL without a keyring setting.
+            (None, StoreLocation::Postgres(_)) => PathBuf::from("caseward.keyring"),
+        }
+    }
+
     /// The effective settings as TOML, with any password in the database URL redacted.
     pub fn to_redacted_toml(&self) -> String {
         let store = match &self.store {
@@ -217,7 +248,7 @@ impl Settings {
             StoreLocation::Postgres(_) => format!("database_url = {:?}\n", self.store.to_string()),
         };
         format!(
-            "{store}listen = \"{}\"\n{}log = {:?}\nsession_idle_minutes = {}\nsession_absolute_hours = {}\nsecure_cookies = {}\nmax_connections = {}\nargon2_memory_kib = {}\nargon2_iterations = {}\n{}",
+            "{store}listen = \"{}\"\n{}log = {:?}\nsession_idle_minutes = {}\nsession_absolute_hours = {}\nsecure_cookies = {}\nmax_connections = {}\nargon2_memory_kib = {}\nargon2_iterations = {}\nkeyring = {:?}\n{}",
             self.listen,
             self.config_dir
                 .as_ref()
@@ -230,6 +261,7 @@ impl Settings {
             self.max_connections,
             self.argon2_memory_kib,
             self.argon2_iterations,
+            self.keyring_path().display().to_string(),
             match &self.mfa_required_roles {
                 None => "# mfa_required_roles: not set; every role that may do more than a \
                          case worker needs a second factor\n"
@@ -307,11 +339,38 @@ mod tests {
     fn database_passwords_are_redacted() {
         let flags = Layer {
             database_url: Some("postgres://app:hunter22@db/caseward".into()),
+            keyring: Some("/etc/caseward/keyring".into()),
             ..Layer::default()
         };
         let settings = Settings::resolve(None, Layer::default(), flags).unwrap();
         let shown = settings.to_redacted_toml();
         assert!(!shown.contains("hunter22"), "{shown}");
         assert!(!format!("{settings:?}").contains("hunter22"));
+        assert!(
+            shown.contains("keyring = \"/etc/caseward/keyring\""),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn a_postgres_instance_needs_a_keyring_setting_and_sqlite_has_one_beside_its_folder() {
+        let flags = Layer {
+            database_url: Some("postgres://app@db/caseward".into()),
+            ..Layer::default()
+        };
+        let error = Settings::resolve(None, Layer::default(), flags).unwrap_err();
+        assert!(
+            error.to_string().starts_with("keyring: required"),
+            "{error}"
+        );
+        let flags = Layer {
+            data: Some("/srv/caseward/data".into()),
+            ..Layer::default()
+        };
+        let settings = Settings::resolve(None, Layer::default(), flags).unwrap();
+        assert_eq!(
+            settings.keyring_path(),
+            std::path::PathBuf::from("/srv/caseward/data.keyring")
+        );
     }
 }

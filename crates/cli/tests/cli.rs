@@ -29,6 +29,27 @@ fn caseward(args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// Run a command that must stop by itself (a server that refuses to start), with a guard
+/// against a regression that would serve forever; the guard is not a wait for an event.
+fn exits(command: &mut Command) -> Output {
+    let mut child = command
+        .env("CASEWARD_ARGON2_MEMORY_KIB", "8192")
+        .env("CASEWARD_ARGON2_ITERATIONS", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("the command kept running");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
 fn text(output: &Output) -> String {
     format!(
         "{}{}",
@@ -206,6 +227,8 @@ fn config_show_redacts_the_database_password() {
         &[
             "--database",
             "postgres://caseward:hunter2-secret@db/caseward",
+            "--keyring",
+            "/etc/caseward/keyring",
             "config",
             "show",
         ],
@@ -235,23 +258,11 @@ fn second_factor_roles_must_exist_in_the_configuration() {
     let data = data.to_str().unwrap();
     assert!(caseward(&["--data", data, "init"], None).status.success());
     // A misspelt role would silently leave its users without a second factor: refuse to start.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_caseward"))
-        .args(["--data", data, "serve", "--listen", "127.0.0.1:0"])
-        .env("CASEWARD_MFA_REQUIRED_ROLES", "supervisor,team_leed")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A guard against a regression that would serve forever, not a wait for an event.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while child.try_wait().unwrap().is_none() {
-        if std::time::Instant::now() > deadline {
-            child.kill().unwrap();
-            panic!("serve started with an unknown second-factor role");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let output = child.wait_with_output().unwrap();
+    let output = exits(
+        Command::new(env!("CARGO_BIN_EXE_caseward"))
+            .args(["--data", data, "serve", "--listen", "127.0.0.1:0"])
+            .env("CASEWARD_MFA_REQUIRED_ROLES", "supervisor,team_leed"),
+    );
     assert!(!output.status.success());
     assert!(
         text(&output).contains("mfa_required_roles: unknown role \"team_leed\""),
@@ -338,4 +349,242 @@ fn audit_verify_names_the_first_bad_entry() {
         text(&output)
     );
     assert!(text(&output).contains("(1 earlier entries verified)"));
+}
+
+#[test]
+fn the_keyring_is_made_with_the_instance_and_checked_at_every_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_path = dir.path().join("data");
+    let data = data_path.to_str().unwrap();
+    let output = caseward(&["--data", data, "init"], None);
+    assert!(output.status.success(), "{}", text(&output));
+    let keyring = dir.path().join("data.keyring");
+    assert!(text(&output).contains("data.keyring"), "{}", text(&output));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&keyring).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "only its owner reads the keyring");
+    }
+    let serve = |extra: &[&str]| {
+        let mut args = vec!["--data", data];
+        args.extend_from_slice(extra);
+        args.extend(["serve", "--listen", "127.0.0.1:0"]);
+        exits(Command::new(env!("CARGO_BIN_EXE_caseward")).args(&args))
+    };
+
+    // Missing: the server does not start, and says where the keyring was expected.
+    let moved = dir.path().join("elsewhere.keyring");
+    std::fs::rename(&keyring, &moved).unwrap();
+    let output = serve(&[]);
+    assert!(!output.status.success());
+    assert!(
+        text(&output).contains("there is no keyring at"),
+        "{}",
+        text(&output)
+    );
+
+    // Another instance's keyring: refused.
+    let other = tempfile::tempdir().unwrap();
+    let other_data = other.path().join("data");
+    assert!(
+        caseward(&["--data", other_data.to_str().unwrap(), "init"], None)
+            .status
+            .success()
+    );
+    let output = serve(&[
+        "--keyring",
+        other.path().join("data.keyring").to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    assert!(
+        text(&output).contains("is not this instance's keyring"),
+        "{}",
+        text(&output)
+    );
+
+    // A damaged one: the line and key are named.
+    let damaged = dir.path().join("damaged.keyring");
+    let original = std::fs::read_to_string(&moved).unwrap();
+    std::fs::write(&damaged, original.replacen("key = \"", "key = \"%%", 1)).unwrap();
+    let output = serve(&["--keyring", damaged.to_str().unwrap()]);
+    assert!(!output.status.success());
+    assert!(
+        text(&output).contains("master_key[0].key: not base64"),
+        "{}",
+        text(&output)
+    );
+    assert!(text(&output).contains("line "), "{}", text(&output));
+
+    // A backup is a new file with the same keys; it never overwrites.
+    let copy = dir.path().join("copy.keyring");
+    let args = [
+        "--data",
+        data,
+        "--keyring",
+        moved.to_str().unwrap(),
+        "keys",
+        "backup",
+    ];
+    let output = caseward(&[&args[..], &[copy.to_str().unwrap()]].concat(), None);
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(std::fs::read_to_string(&copy).unwrap(), original);
+    let again = caseward(&[&args[..], &[copy.to_str().unwrap()]].concat(), None);
+    assert!(!again.status.success());
+    // And a second init beside the same keyring is refused.
+    std::fs::rename(&moved, &keyring).unwrap();
+    let fresh = dir.path().join("data2");
+    let output = caseward(
+        &[
+            "--data",
+            fresh.to_str().unwrap(),
+            "--keyring",
+            keyring.to_str().unwrap(),
+            "init",
+        ],
+        None,
+    );
+    assert!(!output.status.success());
+    assert!(
+        text(&output).contains("exists already"),
+        "{}",
+        text(&output)
+    );
+}
+
+#[test]
+fn exported_checkpoints_catch_a_removed_tail() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_path = dir.path().join("data");
+    let data = data_path.to_str().unwrap();
+    assert!(caseward(&["--data", data, "init"], None).status.success());
+    let add = |username: &str| {
+        let output = caseward(
+            &[
+                "--data",
+                data,
+                "user",
+                "add",
+                "--username",
+                username,
+                "--display-name",
+                "Someone",
+                "--role",
+                "case_worker",
+                "--password-stdin",
+            ],
+            Some("a long enough password\n"),
+        );
+        assert!(output.status.success(), "{}", text(&output));
+    };
+    for username in ["worker1", "worker2", "worker3"] {
+        add(username);
+    }
+    let output = caseward(&["--data", data, "audit", "checkpoint"], None);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("checkpoint at entry 3"),
+        "{}",
+        text(&output)
+    );
+    let export = dir.path().join("checkpoints.txt");
+    let output = caseward(
+        &[
+            "--data",
+            data,
+            "audit",
+            "export-checkpoints",
+            export.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("Appended 1 checkpoints"),
+        "{}",
+        text(&output)
+    );
+    add("worker4");
+    let output = caseward(
+        &[
+            "--data",
+            data,
+            "audit",
+            "verify",
+            "--against",
+            export.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("4 entries verified"),
+        "{}",
+        text(&output)
+    );
+
+    // A database owner removes entries 3 and 4, moves the head back and deletes the database's
+    // own checkpoints: the chain alone looks whole, the exported checkpoint does not agree.
+    let file = data_path.join("caseward.db");
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(async {
+            use sqlx::Connection;
+            let mut connection =
+                sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display()))
+                    .await
+                    .unwrap();
+            for sql in [
+                "DROP TRIGGER audit_entries_no_delete",
+                "DROP TRIGGER audit_checkpoints_no_delete",
+                "DELETE FROM audit_entries WHERE seq > 2",
+                "DELETE FROM audit_checkpoints",
+                "UPDATE audit_head SET seq = 2, hash = (SELECT hash FROM audit_entries WHERE seq = 2)",
+            ] {
+                sqlx::query(sql).execute(&mut connection).await.unwrap();
+            }
+        });
+    let output = caseward(&["--data", data, "audit", "verify"], None);
+    assert!(
+        output.status.success(),
+        "the chain alone: {}",
+        text(&output)
+    );
+    let output = caseward(
+        &[
+            "--data",
+            data,
+            "audit",
+            "verify",
+            "--against",
+            export.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(!output.status.success());
+    assert!(
+        text(&output)
+            .contains("the chain ends at entry 2, before the signed checkpoint at entry 3"),
+        "{}",
+        text(&output)
+    );
+    std::fs::write(&export, "3 yesterday ab 1 cd\n").unwrap();
+    let output = caseward(
+        &[
+            "--data",
+            data,
+            "audit",
+            "verify",
+            "--against",
+            export.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(!output.status.success());
+    assert!(
+        text(&output).contains("checkpoints.txt:1: not a checkpoint line"),
+        "{}",
+        text(&output)
+    );
 }

@@ -11,7 +11,7 @@
 //! `CASEWARD_TEST_POSTGRES`, as for the tests). `-- --quick` runs one short round per backend
 //! (what CI runs to keep the bench working).
 
-use caseward_crypto::{Password, PasswordHasher, PasswordParams};
+use caseward_crypto::{Keyring, Password, PasswordHasher, PasswordParams};
 use caseward_domain::audit::{AuditAction, AuditEvent};
 use caseward_domain::case::{CaseFields, FieldValue};
 use caseward_domain::clock::SystemClock;
@@ -179,6 +179,7 @@ async fn run(backend: Backend, rounds: usize, period: Duration) {
     let state = AppState::new(
         store.clone(),
         config,
+        Arc::new(Keyring::generate(&mut rand::rngs::OsRng)),
         Arc::new(SystemClock),
         hasher,
         ServerSettings {

@@ -140,3 +140,25 @@ impl RequestInfo {
         }
     }
 }
+
+/// Sign a checkpoint of the audit trail's head at every interval while the server runs (each
+/// node does; a checkpoint another node made of the same head is kept as it is).
+pub async fn sign_checkpoints(state: crate::state::AppState) {
+    let mut ticks = tokio::time::interval(state.settings.audit_checkpoint_interval);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticks.tick().await;
+    loop {
+        ticks.tick().await;
+        let signed = caseward_store::audit_verify::checkpoint_head(
+            state.store.as_ref(),
+            state.keyring.signing_key(),
+            state.clock.now(),
+        )
+        .await;
+        match signed {
+            Ok(Some(checkpoint)) => tracing::info!(seq = checkpoint.seq, "audit checkpoint signed"),
+            Ok(None) => {}
+            Err(error) => tracing::error!(%error, "audit checkpoint failed"),
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! What every handler shares: the store, the configuration, the clock, the password hasher and
 //! the server settings. Passed explicitly, never global.
 
-use caseward_crypto::PasswordHasher;
+use caseward_crypto::{Keyring, PasswordHasher};
 use caseward_domain::access::{Actor, Permission, PermissionSet};
 use caseward_domain::clock::Clock;
 use caseward_domain::config::Configuration;
@@ -28,6 +28,8 @@ pub struct ServerSettings {
     pub mfa_required_roles: Vec<caseward_domain::user::Role>,
     /// The issuer name shown in authenticator apps.
     pub mfa_issuer: String,
+    /// How often the server signs a checkpoint of the audit trail's head.
+    pub audit_checkpoint_interval: std::time::Duration,
 }
 
 impl Default for ServerSettings {
@@ -44,6 +46,7 @@ impl Default for ServerSettings {
                 caseward_domain::user::Role::SYSTEM_ADMINISTRATOR,
             ],
             mfa_issuer: "Caseward".into(),
+            audit_checkpoint_interval: std::time::Duration::from_secs(60),
         }
     }
 }
@@ -52,6 +55,8 @@ impl Default for ServerSettings {
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub config: Arc<Configuration>,
+    /// The instance's keys (from the keyring file, never the database).
+    pub keyring: Arc<Keyring>,
     /// The configuration as the API shows it, serialised once.
     pub config_json: axum::body::Bytes,
     pub clock: Arc<dyn Clock>,
@@ -65,6 +70,7 @@ impl AppState {
     pub fn new(
         store: Arc<dyn Store>,
         config: Arc<Configuration>,
+        keyring: Arc<Keyring>,
         clock: Arc<dyn Clock>,
         hasher: PasswordHasher,
         settings: ServerSettings,
@@ -77,6 +83,7 @@ impl AppState {
             audit,
             store,
             config,
+            keyring,
             config_json,
             clock,
             hasher: Arc::new(hasher),

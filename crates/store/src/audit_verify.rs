@@ -232,3 +232,31 @@ pub async fn verify_chain_against(
         checkpoint_break,
     })
 }
+
+/// Sign a checkpoint of the chain's current head with `key` and record it, unless the head is
+/// empty or already checkpointed. Returns the new checkpoint.
+pub async fn checkpoint_head(
+    store: &dyn Store,
+    key: &caseward_crypto::keyring::SigningKey,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<AuditCheckpoint>> {
+    use chrono::SubsecRound;
+    let (seq, hash) = store.audit_head().await?;
+    if seq == 0 {
+        return Ok(None);
+    }
+    let at = now.trunc_subsecs(6);
+    let checkpoint = AuditCheckpoint {
+        seq,
+        at,
+        hash,
+        key_id: key.id(),
+        signature: key
+            .sign(&checkpoint_message(seq, &hash, at.timestamp_micros()))
+            .to_vec(),
+    };
+    Ok(store
+        .add_audit_checkpoint(&checkpoint)
+        .await?
+        .then_some(checkpoint))
+}
