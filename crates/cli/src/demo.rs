@@ -4,7 +4,7 @@
 //! created in an instance that has none.
 
 use crate::configuration::load_configuration;
-use crate::serve::{open_store, password_hasher, run_server, start_logging};
+use crate::serve::{open_keyed, open_store, password_hasher, run_server, start_logging};
 use crate::settings::Settings;
 use anyhow::{Result, bail};
 use caseward_crypto::Password;
@@ -44,14 +44,16 @@ pub async fn demo(settings: &Settings, password: Password, cases: u32, mfa: bool
         bail!("--demo-password: {error}");
     }
     let config = load_configuration(settings.config_dir.as_deref())?;
-    let store = open_store(settings, true).await?;
-    if store.keyring_checks().await?.is_empty() && !settings.keyring_path().exists() {
-        crate::keys::create(settings, &store).await?;
+    let plain = open_store(settings, true).await?;
+    if plain.keyring_checks().await?.is_empty() && !settings.keyring_path().exists() {
+        crate::keys::create(settings, &plain).await?;
         println!(
             "Created the demo's keyring {}.",
             settings.keyring_path().display()
         );
     }
+    drop(plain);
+    let (store, keyring) = open_keyed(settings).await?;
     let users = ensure_users(settings, &store, password).await?;
     ensure_teams(&store, &users).await?;
     ensure_agencies(&store, &users).await?;
@@ -77,7 +79,7 @@ pub async fn demo(settings: &Settings, password: Password, cases: u32, mfa: bool
         );
     }
     let names: Vec<&str> = DEMO_USERS.iter().map(|(name, _, _)| *name).collect();
-    run_server(settings, store, |url| {
+    run_server(settings, store, keyring, |url| {
         println!();
         println!("Caseward demo is running. Open {url} in a browser.");
         println!(

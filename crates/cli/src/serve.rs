@@ -3,7 +3,7 @@
 use crate::configuration::load_configuration;
 use crate::settings::Settings;
 use anyhow::{Context, Result, bail};
-use caseward_crypto::{PasswordHasher, PasswordParams};
+use caseward_crypto::{Keyring, PasswordHasher, PasswordParams};
 use caseward_domain::clock::SystemClock;
 use caseward_domain::config::Configuration;
 use caseward_domain::user::Role;
@@ -11,17 +11,38 @@ use caseward_server::{AppState, ServerSettings};
 use caseward_store::{OpenOptions, Store};
 use std::sync::Arc;
 
+/// Open the store without the keyring: enough for users, the audit trail and migrations, not
+/// for case content.
 pub async fn open_store(settings: &Settings, create: bool) -> Result<Arc<dyn Store>> {
+    open_with(settings, create, None).await
+}
+
+async fn open_with(
+    settings: &Settings,
+    create: bool,
+    keyring: Option<Arc<Keyring>>,
+) -> Result<Arc<dyn Store>> {
     caseward_store::open(
         &settings.store,
         &OpenOptions {
             create,
             migrate: true,
             max_connections: settings.max_connections,
+            keyring,
         },
     )
     .await
     .with_context(|| format!("cannot open the {}", settings.store))
+}
+
+/// Open the store with the instance's keyring, after checking the keyring is this instance's.
+pub async fn open_keyed(settings: &Settings) -> Result<(Arc<dyn Store>, Arc<Keyring>)> {
+    let keyring = {
+        let plain = open_store(settings, false).await?;
+        Arc::new(crate::keys::load(settings, &plain).await?)
+    };
+    let store = open_with(settings, false, Some(keyring.clone())).await?;
+    Ok((store, keyring))
 }
 
 pub fn password_hasher(settings: &Settings) -> Result<PasswordHasher> {
@@ -83,11 +104,11 @@ fn mfa_required_roles(settings: &Settings, config: &Configuration) -> Result<Vec
 pub async fn run_server(
     settings: &Settings,
     store: Arc<dyn Store>,
+    keyring: Arc<Keyring>,
     after_bind: impl FnOnce(&str),
 ) -> Result<()> {
     let config = Arc::new(load_configuration(settings.config_dir.as_deref())?);
     let mfa_required_roles = mfa_required_roles(settings, &config)?;
-    let keyring = Arc::new(crate::keys::load(settings, &store).await?);
     let state = AppState::new(
         store,
         config,
@@ -124,9 +145,9 @@ pub async fn serve(settings: &Settings) -> Result<()> {
     // Fail at start, not at the first request, if the configuration is broken.
     let config = load_configuration(settings.config_dir.as_deref())?;
     mfa_required_roles(settings, &config)?;
-    let store = open_store(settings, false).await?;
+    let (store, keyring) = open_keyed(settings).await?;
     tracing::info!(backend = store.backend(), "store open");
-    run_server(settings, store, |_| {}).await
+    run_server(settings, store, keyring, |_| {}).await
 }
 
 pub fn start_logging(settings: &Settings) {

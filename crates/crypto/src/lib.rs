@@ -11,6 +11,8 @@
 //!   passwords ([`is_common_password`]).
 //! - [`secret`] — [`Password`] and [`SecretText`].
 //! - [`audit_chain`] — the audit trail's SHA-256 hash chain and what checkpoints sign.
+//! - [`envelope`] — envelope encryption (XChaCha20-Poly1305): per-record data keys wrapped
+//!   by the keyring's master keys, ciphertexts bound to their place.
 //! - [`keyring`] — the instance's keys, kept in a file outside the database: master keys and
 //!   the Ed25519 key that signs audit checkpoints.
 //!
@@ -23,6 +25,7 @@
 
 pub mod audit_chain;
 pub mod common_passwords;
+pub mod envelope;
 pub mod keyring;
 pub mod password;
 pub mod recovery;

@@ -8,7 +8,7 @@ use caseward_domain::access::{Actor, CaseAction, CaseFacts, Permission, may, sur
 use caseward_domain::audit::{AuditAction, AuditEvent};
 use caseward_domain::case::CaseId;
 use caseward_domain::config::CaseType;
-use caseward_store::{CaseAccess, CaseRecord, User};
+use caseward_store::{CaseAccess, CaseRecord, StoreError, User};
 use uuid::Uuid;
 
 pub fn parse_case_id(text: &str) -> ApiResult<CaseId> {
@@ -142,8 +142,23 @@ pub async fn reachable_case<'a>(
     if let Err(error) = ensure_may_hold_cases(state, user) {
         return Err(refused(state, user, request, attempt, Some(id), error).await);
     }
-    let Some(case) = state.store.case_by_id(id).await? else {
-        return Err(refused(state, user, request, attempt, Some(id), ApiError::NotFound).await);
+    let case = match state.store.case_by_id(id).await {
+        Ok(Some(case)) => case,
+        Ok(None) => {
+            return Err(refused(state, user, request, attempt, Some(id), ApiError::NotFound).await);
+        }
+        // Content that does not open (moved from another case, damaged, or its key gone):
+        // nothing is shown, and the failure is recorded.
+        Err(StoreError::Undecryptable(detail)) => {
+            let event = AuditEvent {
+                case_id: Some(id),
+                reason: Some("the case's content could not be decrypted".into()),
+                ..request.denied(user, attempt)
+            };
+            state.audit.record(vec![event]).await?;
+            return Err(ApiError::Internal(detail));
+        }
+        Err(other) => return Err(other.into()),
     };
     let case_type = state
         .config

@@ -11,6 +11,12 @@ pub enum StoreError {
     MissingDataDir(String),
     #[error("stored data could not be read: {0}")]
     Corrupt(String),
+    /// A ciphertext did not open: damaged, moved from another place, or its key is gone.
+    #[error("stored content could not be decrypted: {0}")]
+    Undecryptable(String),
+    /// Case content needs the keyring, and the store was opened without it.
+    #[error("the store was opened without the keyring, which case content needs")]
+    NoKeyring,
     #[error("migration failed: {0}")]
     Migration(String),
     #[error("database error: {0}")]

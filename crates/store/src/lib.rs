@@ -15,6 +15,7 @@ mod location;
 pub mod migrations;
 mod model;
 pub mod postgres;
+pub mod sealing;
 pub mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -301,6 +302,9 @@ pub struct OpenOptions {
     pub migrate: bool,
     /// Connections in the pool (PostgreSQL; readers on SQLite).
     pub max_connections: u32,
+    /// The keyring, for case content; without it, case content can be neither written nor
+    /// read (`StoreError::NoKeyring`).
+    pub keyring: Option<Arc<caseward_crypto::Keyring>>,
 }
 
 impl Default for OpenOptions {
@@ -309,6 +313,7 @@ impl Default for OpenOptions {
             create: false,
             migrate: true,
             max_connections: 8,
+            keyring: None,
         }
     }
 }

@@ -65,7 +65,7 @@ impl TestDatabase {
         }
     }
 
-    /// Open the store (creating and migrating it).
+    /// Open the store (creating and migrating it), with [`TestDatabase::keyring`].
     pub async fn open(&self) -> Arc<dyn Store> {
         crate::open(
             &self.location,
@@ -73,10 +73,20 @@ impl TestDatabase {
                 create: true,
                 migrate: true,
                 max_connections: 4,
+                keyring: Some(self.keyring()),
             },
         )
         .await
         .expect("open test store")
+    }
+
+    /// The keyring test stores are opened with (the same for every test database, so tests
+    /// are deterministic; never a real instance's).
+    pub fn keyring(&self) -> Arc<caseward_crypto::Keyring> {
+        use rand::SeedableRng;
+        Arc::new(caseward_crypto::Keyring::generate(
+            &mut rand::rngs::StdRng::seed_from_u64(0x7e57),
+        ))
     }
 }
 
@@ -109,6 +119,59 @@ impl TestDatabase {
                     .expect("tamper");
             }
         }
+    }
+
+    /// Everything the database holds on disk, as text a leak can be searched in: the SQLite
+    /// file and its WAL, or every row of every PostgreSQL table (what `pg_dump` would write).
+    pub async fn raw_contents(&self) -> String {
+        match &self.location {
+            StoreLocation::Sqlite(dir) => {
+                let mut bytes = Vec::new();
+                for name in ["caseward.db", "caseward.db-wal"] {
+                    if let Ok(content) = std::fs::read(dir.join(name)) {
+                        bytes.extend(content);
+                    }
+                }
+                String::from_utf8_lossy(&bytes).into_owned()
+            }
+            StoreLocation::Postgres(url) => {
+                let mut connection = sqlx::PgConnection::connect(url).await.expect("connect");
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'",
+                )
+                .fetch_all(&mut connection)
+                .await
+                .expect("tables");
+                let mut out = String::new();
+                for table in tables {
+                    let rows: Vec<String> =
+                        sqlx::query_scalar(&format!("SELECT t::text FROM \"{table}\" t"))
+                            .fetch_all(&mut connection)
+                            .await
+                            .expect("rows");
+                    for row in rows {
+                        out.push_str(&row);
+                        out.push('\n');
+                    }
+                }
+                out
+            }
+        }
+    }
+
+    /// Open the store without a keyring (what a process without the keys sees).
+    pub async fn open_without_keyring(&self) -> Arc<dyn Store> {
+        crate::open(
+            &self.location,
+            &OpenOptions {
+                create: true,
+                migrate: true,
+                max_connections: 2,
+                keyring: None,
+            },
+        )
+        .await
+        .expect("open test store")
     }
 
     /// Run `sql` as the application's connections would, and return the database's refusal.

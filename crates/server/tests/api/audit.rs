@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 on_both_backends!(
     case_accesses_and_refusals_are_recorded_without_values,
     a_request_whose_entry_cannot_be_written_fails,
+    content_that_does_not_open_is_refused_and_recorded,
 );
 
 async fn send(request: reqwest::RequestBuilder) -> (StatusCode, Value) {
@@ -184,5 +185,53 @@ async fn a_request_whose_entry_cannot_be_written_fails(backend: Backend) {
     assert_eq!(
         stored.summary.version, version,
         "the write was rolled back with its entry"
+    );
+}
+
+async fn content_that_does_not_open_is_refused_and_recorded(backend: Backend) {
+    let mut world = World::new(backend).await;
+    let a = world.plant_case("worker1", "gbv").await;
+    let b = world.plant_case("worker1", "gbv").await;
+    let literal = |id: &str| match backend {
+        Backend::Postgres => format!("'{id}'::uuid"),
+        Backend::Sqlite => format!("X'{}'", id.replace('-', "")),
+    };
+    world
+        .app
+        .database()
+        .tamper(&format!(
+            "UPDATE cases SET content = (SELECT content FROM cases WHERE id = {}) WHERE id = {}",
+            literal(&a.id),
+            literal(&b.id)
+        ))
+        .await;
+    let response = world
+        .client("worker1")
+        .get(world.app.at(&format!("/api/v1/cases/{}", b.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body = response.text().await.unwrap();
+    for canary in a.canaries.iter().chain(&b.canaries) {
+        assert!(
+            !body.contains(&canary.text),
+            "nothing of either case is shown"
+        );
+    }
+    let entries = trail(&world).await;
+    let failure = last(&entries, "worker1", &world);
+    assert_eq!(
+        (failure.event.action, failure.event.outcome),
+        (AuditAction::CaseRead, Outcome::Denied)
+    );
+    assert_eq!(failure.event.case_id, Some(b.id.parse().unwrap()));
+    assert!(
+        failure
+            .event
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("decrypted")
     );
 }

@@ -67,7 +67,7 @@ pub(super) async fn reassign_case(
     )
     .await?;
     super::audit::append_in(&mut tx, &reassignment.audit, reassignment.now).await?;
-    let record = fetch_record(&mut *tx, reassignment.case_id)
+    let record = fetch_record(&mut *tx, store.sealing()?, reassignment.case_id)
         .await?
         .ok_or(StoreError::NotFound)?;
     tx.commit().await?;

@@ -1,11 +1,12 @@
 //! Cases on PostgreSQL.
 
 use super::{PostgresStore, next_change_seq};
-use crate::codec;
+use crate::sealing::Sealing;
 use crate::{
     CaseFilter, CaseRecord, CaseSummary, CaseUpdate, NewCase, Page, Result, StoreError, UserRef,
     like_prefix,
 };
+use caseward_crypto::envelope::WrappedKey;
 use caseward_domain::config::Intensity;
 use chrono::Datelike;
 use sqlx::postgres::PgRow;
@@ -41,28 +42,70 @@ fn summary_from_row(row: &PgRow) -> Result<CaseSummary> {
     })
 }
 
-fn record_from_row(row: &PgRow) -> Result<CaseRecord> {
+fn record_from_row(row: &PgRow, sealing: &Sealing) -> Result<CaseRecord> {
     let content: Vec<u8> = row.try_get("content")?;
-    Ok(CaseRecord {
-        summary: summary_from_row(row)?,
-        fields: codec::decode(&content)?,
-    })
+    let summary = summary_from_row(row)?;
+    let master_key_id: Option<i64> = row.try_get("master_key_id")?;
+    let wrapped: Option<Vec<u8>> = row.try_get("wrapped")?;
+    let wrapped = match (master_key_id, wrapped) {
+        (Some(id), Some(bytes)) => Some(WrappedKey {
+            master_key_id: u32::try_from(id)
+                .map_err(|_| StoreError::Corrupt("master key id".into()))?,
+            bytes,
+        }),
+        _ => None,
+    };
+    let fields = sealing.open(
+        summary.id,
+        wrapped.as_ref(),
+        summary.config_version,
+        &content,
+    )?;
+    Ok(CaseRecord { summary, fields })
 }
 
-pub(super) async fn fetch_record<'e, E>(executor: E, id: Uuid) -> Result<Option<CaseRecord>>
+/// A case's wrapped data key, inside a write transaction.
+async fn wrapped_key<'e, E>(executor: E, id: Uuid) -> Result<Option<WrappedKey>>
+where
+    E: sqlx::Executor<'e, Database = Postgres>,
+{
+    let row = sqlx::query("SELECT master_key_id, wrapped FROM case_keys WHERE case_id = $1")
+        .bind(id)
+        .fetch_optional(executor)
+        .await?;
+    row.map(|row| {
+        let id: i64 = row.try_get("master_key_id")?;
+        Ok(WrappedKey {
+            master_key_id: u32::try_from(id)
+                .map_err(|_| StoreError::Corrupt("master key id".into()))?,
+            bytes: row.try_get("wrapped")?,
+        })
+    })
+    .transpose()
+}
+
+pub(super) async fn fetch_record<'e, E>(
+    executor: E,
+    sealing: &Sealing,
+    id: Uuid,
+) -> Result<Option<CaseRecord>>
 where
     E: sqlx::Executor<'e, Database = Postgres>,
 {
     let row = sqlx::query(&format!(
-        "SELECT {SUMMARY_COLUMNS}, c.content FROM cases c JOIN users u ON u.id = c.assigned_to WHERE c.id = $1"
+        "SELECT {SUMMARY_COLUMNS}, c.content, k.master_key_id, k.wrapped FROM cases c JOIN users u ON u.id = c.assigned_to LEFT JOIN case_keys k ON k.case_id = c.id WHERE c.id = $1"
     ))
     .bind(id)
     .fetch_optional(executor)
     .await?;
-    row.as_ref().map(record_from_row).transpose()
+    row.as_ref()
+        .map(|row| record_from_row(row, sealing))
+        .transpose()
 }
 
 pub(super) async fn create_case(store: &PostgresStore, case: NewCase) -> Result<CaseRecord> {
+    let sealing = store.sealing()?;
+    let (wrapped, sealed) = sealing.seal_new(case.id, case.config_version, &case.fields);
     let mut tx = store.begin_write().await?;
     let year = case.now.year();
     let sequence: i32 = sqlx::query_scalar(
@@ -89,7 +132,7 @@ pub(super) async fn create_case(store: &PostgresStore, case: NewCase) -> Result<
     .bind(case.assigned_to)
     .bind(case.created_by)
     .bind(case.config_version as i32)
-    .bind(codec::encode(&case.fields))
+    .bind(&sealed)
     .bind(change_seq)
     .bind(case.now)
     .bind(case.now)
@@ -109,26 +152,60 @@ pub(super) async fn create_case(store: &PostgresStore, case: NewCase) -> Result<
         },
     )
     .await?;
+    sqlx::query(
+        "INSERT INTO case_keys (case_id, master_key_id, wrapped, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(case.id)
+    .bind(i64::from(wrapped.master_key_id))
+    .bind(&wrapped.bytes)
+    .bind(case.now)
+    .execute(&mut *tx)
+    .await?;
     super::audit::append_in(&mut tx, &case.audit, case.now).await?;
-    let record = fetch_record(&mut *tx, case.id)
+    let record = fetch_record(&mut *tx, sealing, case.id)
         .await?
         .ok_or(StoreError::NotFound)?;
     tx.commit().await?;
     Ok(record)
 }
 
-pub(super) async fn case_by_id(pool: &PgPool, id: Uuid) -> Result<Option<CaseRecord>> {
-    fetch_record(pool, id).await
+pub(super) async fn case_by_id(
+    pool: &PgPool,
+    sealing: &Sealing,
+    id: Uuid,
+) -> Result<Option<CaseRecord>> {
+    fetch_record(pool, sealing, id).await
 }
 
 pub(super) async fn update_case(store: &PostgresStore, update: CaseUpdate) -> Result<CaseRecord> {
+    let sealing = store.sealing()?;
     let mut tx = store.begin_write().await?;
+    // The case's own data key (a case from before sealing gets one now).
+    let sealed = match wrapped_key(&mut *tx, update.id).await? {
+        Some(wrapped) => {
+            sealing.reseal(update.id, &wrapped, update.config_version, &update.fields)?
+        }
+        None => {
+            let (wrapped, sealed) =
+                sealing.seal_new(update.id, update.config_version, &update.fields);
+            sqlx::query(
+                "INSERT INTO case_keys (case_id, master_key_id, wrapped, created_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(update.id)
+            .bind(i64::from(wrapped.master_key_id))
+            .bind(&wrapped.bytes)
+            .bind(update.now)
+            .execute(&mut *tx)
+            .await?;
+            sealed
+        }
+    };
     let change_seq = next_change_seq(&mut tx).await?;
     let done = sqlx::query(
         "UPDATE cases SET content = $1, config_version = $2, version = version + 1, change_seq = $3, updated_at = $4
          WHERE id = $5 AND version = $6",
     )
-    .bind(codec::encode(&update.fields))
+    .bind(&sealed)
     .bind(update.config_version as i32)
     .bind(change_seq)
     .bind(update.now)
@@ -150,7 +227,7 @@ pub(super) async fn update_case(store: &PostgresStore, update: CaseUpdate) -> Re
         });
     }
     super::audit::append_in(&mut tx, &update.audit, update.now).await?;
-    let record = fetch_record(&mut *tx, update.id)
+    let record = fetch_record(&mut *tx, sealing, update.id)
         .await?
         .ok_or(StoreError::NotFound)?;
     tx.commit().await?;

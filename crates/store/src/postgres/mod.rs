@@ -26,6 +26,7 @@ const MIGRATION_LOCK: i64 = 0x6377_6d69_6772;
 
 pub struct PostgresStore {
     pool: PgPool,
+    sealing: Option<crate::sealing::Sealing>,
 }
 
 impl PostgresStore {
@@ -36,7 +37,15 @@ impl PostgresStore {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(connect)
             .await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            sealing: options.keyring.clone().map(crate::sealing::Sealing::new),
+        })
+    }
+
+    /// The sealing of case content; an error without the keyring.
+    fn sealing(&self) -> Result<&crate::sealing::Sealing> {
+        self.sealing.as_ref().ok_or(StoreError::NoKeyring)
     }
 
     /// The pool for reads.
@@ -162,7 +171,7 @@ impl crate::Store for PostgresStore {
     }
 
     async fn case_by_id(&self, id: uuid::Uuid) -> Result<Option<crate::CaseRecord>> {
-        cases::case_by_id(&self.pool, id).await
+        cases::case_by_id(&self.pool, self.sealing()?, id).await
     }
 
     async fn update_case(&self, update: crate::CaseUpdate) -> Result<crate::CaseRecord> {

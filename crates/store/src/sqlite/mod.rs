@@ -29,6 +29,7 @@ pub const DATABASE_FILE: &str = "caseward.db";
 pub struct SqliteStore {
     reader: SqlitePool,
     writer: SqlitePool,
+    sealing: Option<crate::sealing::Sealing>,
 }
 
 impl SqliteStore {
@@ -56,7 +57,16 @@ impl SqliteStore {
             .max_connections(options.max_connections.max(1))
             .connect_with(connect.read_only(false))
             .await?;
-        Ok(Self { reader, writer })
+        Ok(Self {
+            reader,
+            writer,
+            sealing: options.keyring.clone().map(crate::sealing::Sealing::new),
+        })
+    }
+
+    /// The sealing of case content; an error without the keyring.
+    fn sealing(&self) -> Result<&crate::sealing::Sealing> {
+        self.sealing.as_ref().ok_or(StoreError::NoKeyring)
     }
 
     /// The pool for reads.
@@ -183,7 +193,7 @@ impl crate::Store for SqliteStore {
     }
 
     async fn case_by_id(&self, id: uuid::Uuid) -> Result<Option<crate::CaseRecord>> {
-        cases::case_by_id(&self.reader, id).await
+        cases::case_by_id(&self.reader, self.sealing()?, id).await
     }
 
     async fn update_case(&self, update: crate::CaseUpdate) -> Result<crate::CaseRecord> {

@@ -1,7 +1,7 @@
 //! The HTTP test harness: a real server on a random port, on a throw-away database, with a
 //! clock the test moves and cheap password hashing.
 
-use caseward_crypto::{Keyring, Password, PasswordHasher, PasswordParams};
+use caseward_crypto::{Password, PasswordHasher, PasswordParams};
 use caseward_domain::clock::ManualClock;
 use caseward_domain::config::{Configuration, SourceFile, load};
 use caseward_domain::user::Role;
@@ -111,12 +111,10 @@ impl TestApp {
             Utc.with_ymd_and_hms(2026, 3, 10, 9, 0, 0).unwrap(),
         ));
         let hasher = PasswordHasher::new(PasswordParams::insecure_for_tests()).unwrap();
-        let keyring =
-            Keyring::generate(&mut <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(9));
         let state = AppState::new(
             store.clone(),
             Arc::new(default_config()),
-            Arc::new(keyring),
+            database.keyring(),
             clock.clone(),
             hasher.clone(),
             settings,

@@ -1,0 +1,199 @@
+//! Case content at rest, on both databases: sealed with the case's own data key, nothing of it
+//! in the database's files or rows, and a ciphertext moved to another case does not open.
+
+use caseward_domain::case::{CaseFields, FieldValue};
+use caseward_domain::config::Intensity;
+use caseward_domain::user::Role;
+use caseward_store::testing::{Backend, TestDatabase};
+use caseward_store::{NewCase, NewUser, Store, StoreError, User};
+use chrono::{TimeZone, Utc};
+use std::sync::Arc;
+
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let db = super::TestDatabase::new(super::Backend::Sqlite).await;
+                let store = db.open().await;
+                super::$name(&db, store).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let db = super::TestDatabase::new(super::Backend::Postgres).await;
+                let store = db.open().await;
+                super::$name(&db, store).await;
+            })*
+        }
+    };
+}
+
+on_both!(
+    case_content_is_not_in_the_database,
+    content_moved_to_another_case_does_not_open,
+    without_the_keyring_case_content_is_out_of_reach,
+);
+
+async fn worker(store: &Arc<dyn Store>) -> User {
+    store
+        .create_user(NewUser {
+            id: uuid::Uuid::now_v7(),
+            username: "worker1".into(),
+            display_name: "Worker".into(),
+            role: Role::CASE_WORKER,
+            agency: None,
+            password_hash: "x".into(),
+            now: Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap(),
+        })
+        .await
+        .unwrap()
+}
+
+/// A case whose every value is a unique canary.
+async fn planted(store: &Arc<dyn Store>, worker: &User) -> (uuid::Uuid, Vec<String>) {
+    let canaries: Vec<String> = (0..3)
+        .map(|_| format!("CANARY{}", uuid::Uuid::now_v7().simple()))
+        .collect();
+    let fields = CaseFields::from([
+        ("child_name".into(), FieldValue::Text(canaries[0].clone())),
+        ("address".into(), FieldValue::Text(canaries[1].clone())),
+        (
+            "family".into(),
+            FieldValue::Group(vec![
+                [("name".to_string(), FieldValue::Text(canaries[2].clone()))].into(),
+            ]),
+        ),
+    ]);
+    let id = uuid::Uuid::now_v7();
+    let created = store
+        .create_case(NewCase {
+            id,
+            case_type: "child_protection".into(),
+            case_type_code: "CP".into(),
+            stage: "identification".into(),
+            intensity: Intensity::Medium,
+            assigned_to: worker.id,
+            created_by: worker.id,
+            config_version: 1,
+            fields: fields.clone(),
+            caseload_override_reason: None,
+            audit: Vec::new(),
+            now: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(created.fields, fields, "read back in the same transaction");
+    (id, canaries)
+}
+
+async fn case_content_is_not_in_the_database(db: &TestDatabase, store: Arc<dyn Store>) {
+    let worker = worker(&store).await;
+    let (id, canaries) = planted(&store, &worker).await;
+    let read = store.case_by_id(id).await.unwrap().unwrap();
+    assert!(matches!(&read.fields["child_name"], FieldValue::Text(t) if *t == canaries[0]));
+    let raw = db.raw_contents().await;
+    assert!(raw.len() > 1000, "the scan saw the database");
+    assert!(
+        raw.contains("CP-2026-00001"),
+        "the scan sees what is stored in clear"
+    );
+    for canary in &canaries {
+        assert!(
+            !raw.contains(canary.as_str()),
+            "a case value is stored in clear"
+        );
+    }
+}
+
+async fn content_moved_to_another_case_does_not_open(db: &TestDatabase, store: Arc<dyn Store>) {
+    let worker = worker(&store).await;
+    let (a, _) = planted(&store, &worker).await;
+    let (b, _) = planted(&store, &worker).await;
+    db.tamper(&format!(
+        "UPDATE cases SET content = (SELECT content FROM cases WHERE id = {a}) WHERE id = {b}",
+        a = literal(db, a),
+        b = literal(db, b)
+    ))
+    .await;
+    assert!(store.case_by_id(a).await.unwrap().is_some());
+    assert!(matches!(
+        store.case_by_id(b).await,
+        Err(StoreError::Undecryptable(_))
+    ));
+    // With its own data key swapped in too, it still does not open: the key is bound to its case.
+    db.tamper(&format!(
+        "UPDATE case_keys SET wrapped = (SELECT wrapped FROM case_keys WHERE case_id = {a}) WHERE case_id = {b}",
+        a = literal(db, a),
+        b = literal(db, b)
+    ))
+    .await;
+    assert!(matches!(
+        store.case_by_id(b).await,
+        Err(StoreError::Undecryptable(_))
+    ));
+    // Without its data key a case is gone for good (what purging will do).
+    db.tamper(&format!(
+        "DELETE FROM case_keys WHERE case_id = {}",
+        literal(db, a)
+    ))
+    .await;
+    assert!(matches!(
+        store.case_by_id(a).await,
+        Err(StoreError::Undecryptable(_))
+    ));
+}
+
+async fn without_the_keyring_case_content_is_out_of_reach(
+    db: &TestDatabase,
+    store: Arc<dyn Store>,
+) {
+    let worker = worker(&store).await;
+    let (id, _) = planted(&store, &worker).await;
+    let keyless = db.open_without_keyring().await;
+    assert!(matches!(
+        keyless.case_by_id(id).await,
+        Err(StoreError::NoKeyring)
+    ));
+    let mut fields = CaseFields::new();
+    fields.insert("child_name".into(), FieldValue::Text("x".into()));
+    let refused = keyless
+        .create_case(NewCase {
+            id: uuid::Uuid::now_v7(),
+            case_type: "child_protection".into(),
+            case_type_code: "CP".into(),
+            stage: "identification".into(),
+            intensity: Intensity::Low,
+            assigned_to: worker.id,
+            created_by: worker.id,
+            config_version: 1,
+            fields,
+            caseload_override_reason: None,
+            audit: Vec::new(),
+            now: Utc::now(),
+        })
+        .await;
+    assert!(matches!(refused, Err(StoreError::NoKeyring)));
+    // Lists need no key: they carry no content.
+    assert_eq!(
+        keyless
+            .list_cases(&caseward_store::CaseFilter {
+                page: 1,
+                per_page: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+}
+
+/// A UUID as an SQL literal for the backend.
+fn literal(db: &TestDatabase, id: uuid::Uuid) -> String {
+    match db.location {
+        caseward_store::StoreLocation::Postgres(_) => format!("'{id}'::uuid"),
+        _ => format!("X'{}'", id.simple()),
+    }
+}
