@@ -165,7 +165,7 @@ fn init_user_add_and_their_bad_inputs() {
             "worker2",
             "boss",
             "correct-horse-battery-7",
-            "--role: unknown role \"boss\" (expected one of case_worker, supervisor, programme_manager, system_administrator, me_officer, team_lead)",
+            "--role: unknown role \"boss\" (expected one of case_worker, supervisor, programme_manager, system_administrator, auditor, me_officer, team_lead)",
         ),
         (
             "Worker 2",

@@ -46,10 +46,12 @@ pub enum AuditAction {
     AgencyUpdate,
     // The audit trail itself.
     AuditSearch,
+    AuditExport,
+    CaseAuditRead,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 29] = [
+    pub const ALL: [AuditAction; 31] = [
         Self::CaseList,
         Self::CaseRead,
         Self::CaseCreate,
@@ -79,6 +81,8 @@ impl AuditAction {
         Self::AgencyCreate,
         Self::AgencyUpdate,
         Self::AuditSearch,
+        Self::AuditExport,
+        Self::CaseAuditRead,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -112,6 +116,8 @@ impl AuditAction {
             Self::AgencyCreate => "agency.create",
             Self::AgencyUpdate => "agency.update",
             Self::AuditSearch => "audit.search",
+            Self::AuditExport => "audit.export",
+            Self::CaseAuditRead => "case.audit.read",
         }
     }
 

@@ -20,13 +20,15 @@ impl Role {
     pub const SUPERVISOR: Role = Role(Cow::Borrowed("supervisor"));
     pub const PROGRAMME_MANAGER: Role = Role(Cow::Borrowed("programme_manager"));
     pub const SYSTEM_ADMINISTRATOR: Role = Role(Cow::Borrowed("system_administrator"));
+    pub const AUDITOR: Role = Role(Cow::Borrowed("auditor"));
 
     /// The built-in roles, always present.
-    pub const BUILT_IN: [Role; 4] = [
+    pub const BUILT_IN: [Role; 5] = [
         Self::CASE_WORKER,
         Self::SUPERVISOR,
         Self::PROGRAMME_MANAGER,
         Self::SYSTEM_ADMINISTRATOR,
+        Self::AUDITOR,
     ];
 
     /// A role id as written in configuration or a request: 1 to 64 of `a-z 0-9 _`, starting

@@ -8,6 +8,7 @@ mod admin;
 mod agencies;
 mod assets;
 mod audit;
+mod audit_api;
 mod auth;
 mod case_context;
 mod caseload;
@@ -82,6 +83,9 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(sharing::assignable))
         .routes(routes!(sharing::reassign))
         .routes(routes!(handover::hand_over))
+        .routes(routes!(audit_api::case_audit))
+        .routes(routes!(audit_api::search_audit))
+        .routes(routes!(audit_api::export_audit))
         .routes(routes!(sharing::directory))
         .routes(routes!(consents::list_consents, consents::record_consent))
         .routes(routes!(consents::withdraw_consent))

@@ -188,6 +188,9 @@ pub trait Store: Send + Sync + 'static {
     /// exports).
     async fn audit_entries(&self, after_seq: i64, limit: u32) -> Result<Vec<AuditEntry>>;
 
+    /// Audit entries matching a filter, newest first.
+    async fn search_audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>>;
+
     /// The audit entries about one case, newest first.
     async fn case_audit(&self, case: CaseId, limit: u32) -> Result<Vec<AuditEntry>>;
 

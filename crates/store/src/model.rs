@@ -232,6 +232,20 @@ pub struct UserChanges {
     pub now: DateTime<Utc>,
 }
 
+/// Which audit entries to find; every criterion given must hold. Newest first.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor: Option<UserId>,
+    pub case_id: Option<CaseId>,
+    pub action: Option<caseward_domain::audit::AuditAction>,
+    pub outcome: Option<caseward_domain::audit::Outcome>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// Entries before this sequence number (the next page).
+    pub before_seq: Option<i64>,
+    pub limit: u32,
+}
+
 /// An organisation whose staff use this instance.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Agency {

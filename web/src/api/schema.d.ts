@@ -39,6 +39,40 @@ export interface paths {
         patch: operations["rename_agency"];
         trace?: never;
     };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search the audit trail (auditors), newest first. */
+        get: operations["search_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export matching entries as CSV (auditors; a reason is required and recorded). */
+        get: operations["export_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -217,6 +251,26 @@ export interface paths {
         };
         /** Members of the supervisor's teams that handle this case type, with their caseloads. */
         get: operations["assignable"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A case's access log: who read or changed it, and who was refused, newest first (the
+         *     assigned worker and the team's supervisor only).
+         */
+        get: operations["case_audit"];
         put?: never;
         post?: never;
         delete?: never;
@@ -580,6 +634,39 @@ export interface components {
             from?: null | components["schemas"]["UserRefView"];
             reason: string;
             to: components["schemas"]["UserRefView"];
+        };
+        /** @description One audit entry. */
+        AuditEntryView: {
+            /** @description `case.read`, `case.update`, `auth.login.failed`, … (docs/SECURITY-MODEL.md). */
+            action: string;
+            actor?: null | components["schemas"]["UserRefView"];
+            actor_role?: string | null;
+            /** Format: date-time */
+            at: string;
+            /** Format: uuid */
+            case_id?: string | null;
+            client: string;
+            /** @description Ids of the fields read or written (for a list: the case ids returned). */
+            fields: string[];
+            /** @description `allowed` or `denied`. */
+            outcome: string;
+            reason?: string | null;
+            request_id?: string | null;
+            /** Format: int64 */
+            seq: number;
+            /**
+             * Format: uuid
+             * @description Another record the action was about (a user, team, agency or consent).
+             */
+            subject?: string | null;
+        };
+        AuditPage: {
+            entries: components["schemas"]["AuditEntryView"][];
+            /**
+             * Format: int64
+             * @description Pass as `before` for the next page; absent on the last.
+             */
+            next_before?: number | null;
         };
         BTreeMap: {
             [key: string]: string;
@@ -1252,6 +1339,115 @@ export interface operations {
             };
         };
     };
+    search_audit: {
+        parameters: {
+            query?: {
+                /** @description Entries by this user. */
+                actor?: string;
+                /** @description Entries about this case. */
+                case_id?: string;
+                /** @description One action, e.g. `case.read`. */
+                action?: string;
+                /** @description `allowed` or `denied`. */
+                outcome?: string;
+                /** @description From this instant (inclusive). */
+                from?: string;
+                /** @description Until this instant (exclusive). */
+                to?: string;
+                /** @description Entries before this sequence number (the next page). */
+                before?: number;
+                /** @description At most this many (1 to 500; default 100). */
+                limit?: number;
+                /** @description Export only: why the trail is exported (recorded). */
+                reason?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_audit: {
+        parameters: {
+            query?: {
+                /** @description Entries by this user. */
+                actor?: string;
+                /** @description Entries about this case. */
+                case_id?: string;
+                /** @description One action, e.g. `case.read`. */
+                action?: string;
+                /** @description `allowed` or `denied`. */
+                outcome?: string;
+                /** @description From this instant (inclusive). */
+                from?: string;
+                /** @description Until this instant (exclusive). */
+                to?: string;
+                /** @description Entries before this sequence number (the next page). */
+                before?: number;
+                /** @description At most this many (1 to 500; default 100). */
+                limit?: number;
+                /** @description Export only: why the trail is exported (recorded). */
+                reason?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV, one entry a line, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -1725,6 +1921,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssignableView"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    case_audit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEntryView"][];
                 };
             };
             403: {

@@ -34,10 +34,12 @@ pub enum Permission {
     ManageTeams,
     /// Backups and system monitoring.
     OperateSystem,
+    /// Search and export the audit trail (who accessed what, never a value).
+    ReadAuditTrail,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 11] = [
         Self::HoldCases,
         Self::ViewTeamCases,
         Self::ReassignWithinTeam,
@@ -48,6 +50,7 @@ impl Permission {
         Self::ManageUsers,
         Self::ManageTeams,
         Self::OperateSystem,
+        Self::ReadAuditTrail,
     ];
 
     /// The permission's name in configuration files and the API.
@@ -63,6 +66,7 @@ impl Permission {
             Self::ManageUsers => "manage_users",
             Self::ManageTeams => "manage_teams",
             Self::OperateSystem => "operate_system",
+            Self::ReadAuditTrail => "read_audit_trail",
         }
     }
 
@@ -130,14 +134,16 @@ pub const CASE_WORK: PermissionSet = PermissionSet(
         | 1 << Permission::OverrideCaseload as u16,
 );
 
-/// Permissions over accounts, teams, configuration and the system. Whoever holds one could
-/// give themselves case access (join a team as its supervisor, change a field's
-/// classification, take a supervisor's role), so no role holds one together with case work.
+/// Permissions over accounts, teams, configuration, the system and the audit trail. Whoever
+/// holds one could give themselves case access (join a team as its supervisor, change a
+/// field's classification, take a supervisor's role) or watch colleagues' work, so no role
+/// holds one together with case work.
 pub const ADMINISTRATION: PermissionSet = PermissionSet(
     1 << Permission::ConfigureWorkflow as u16
         | 1 << Permission::ManageUsers as u16
         | 1 << Permission::ManageTeams as u16
-        | 1 << Permission::OperateSystem as u16,
+        | 1 << Permission::OperateSystem as u16
+        | 1 << Permission::ReadAuditTrail as u16,
 );
 
 /// Permissions over accounts and the system: a role holding one of them may only be given
@@ -165,6 +171,8 @@ fn built_in_permissions(role: &Role) -> Option<PermissionSet> {
         &[ViewAggregateReports, ConfigureWorkflow, ManageUsers]
     } else if *role == Role::SYSTEM_ADMINISTRATOR {
         &[ManageUsers, ManageTeams, OperateSystem]
+    } else if *role == Role::AUDITOR {
+        &[ReadAuditTrail]
     } else {
         return None;
     };
@@ -327,7 +335,11 @@ mod tests {
     #[test]
     fn managers_and_administrators_never_hold_or_see_cases() {
         let roles = Roles::built_in();
-        for role in [Role::PROGRAMME_MANAGER, Role::SYSTEM_ADMINISTRATOR] {
+        for role in [
+            Role::PROGRAMME_MANAGER,
+            Role::SYSTEM_ADMINISTRATOR,
+            Role::AUDITOR,
+        ] {
             assert!(
                 roles.permissions(&role).intersection(CASE_WORK).is_empty(),
                 "{role} must hold no case work permission"
@@ -386,6 +398,7 @@ mod tests {
                 "supervisor",
                 "programme_manager",
                 "system_administrator",
+                "auditor",
                 "me_officer"
             ]
         );
@@ -479,6 +492,7 @@ mod tests {
                 "supervisor",
                 "programme_manager",
                 "system_administrator",
+                "auditor",
                 "team_lead"
             ]
         );

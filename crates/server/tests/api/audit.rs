@@ -13,6 +13,8 @@ on_both_backends!(
     case_accesses_and_refusals_are_recorded_without_values,
     a_request_whose_entry_cannot_be_written_fails,
     content_that_does_not_open_is_refused_and_recorded,
+    an_auditor_searches_and_exports_the_trail_and_sees_no_case,
+    a_cases_access_log_is_for_its_worker_and_supervisor,
 );
 
 async fn send(request: reqwest::RequestBuilder) -> (StatusCode, Value) {
@@ -234,4 +236,136 @@ async fn content_that_does_not_open_is_refused_and_recorded(backend: Backend) {
             .unwrap()
             .contains("decrypted")
     );
+}
+
+async fn an_auditor_searches_and_exports_the_trail_and_sees_no_case(backend: Backend) {
+    let mut world = World::new(backend).await;
+    let case = world.plant_case("worker1", "child_protection").await;
+    let url = world.app.at(&format!("/api/v1/cases/{}", case.id));
+    let (status, _) = send(world.client("worker1").get(&url)).await;
+    assert_eq!(status, StatusCode::OK);
+    let auditor = world.client("auditor1");
+    let worker1 = world.users["worker1"].id;
+
+    let (status, page) = send(
+        auditor.get(
+            world
+                .app
+                .at(&format!("/api/v1/audit?actor={worker1}&action=case.read")),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let entries = page["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["actor"]["username"], "worker1");
+    assert_eq!(entries[0]["case_id"], case.id.as_str());
+    assert!(!entries[0]["fields"].as_array().unwrap().is_empty());
+
+    // Pages: newest first, `next_before` leads on.
+    let (_, first) = send(auditor.get(world.app.at("/api/v1/audit?limit=2"))).await;
+    let next = first["next_before"].as_i64().expect("more entries");
+    let (_, second) = send(
+        auditor.get(
+            world
+                .app
+                .at(&format!("/api/v1/audit?limit=2&before={next}")),
+        ),
+    )
+    .await;
+    assert!(second["entries"][0]["seq"].as_i64().unwrap() < next);
+
+    // Export: a reason is required, and the export is itself recorded with it.
+    let (status, problem) = send(auditor.get(world.app.at("/api/v1/audit/export"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "reason");
+    let response = auditor
+        .get(world.app.at(&format!(
+            "/api/v1/audit/export?case_id={}&reason=quarterly%20review",
+            case.id
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = response.text().await.unwrap();
+    assert!(csv.starts_with("seq,at,actor,"));
+    assert!(csv.contains("\"case.read\""), "{csv}");
+    for canary in &case.canaries {
+        assert!(!csv.contains(&canary.text));
+    }
+    let entries = trail(&world).await;
+    let export = last(&entries, "auditor1", &world);
+    assert_eq!(export.event.action, AuditAction::AuditExport);
+    assert_eq!(export.event.reason.as_deref(), Some("quarterly review"));
+
+    // Bad filters are named; nobody else searches; the auditor reaches no case.
+    for query in [
+        "action=case.peek",
+        "outcome=maybe",
+        "limit=0",
+        "limit=501",
+        "colour=red",
+    ] {
+        let (status, _) = send(auditor.get(world.app.at(&format!("/api/v1/audit?{query}")))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+    }
+    for who in ["worker1", "supervisor1", "manager1", "admin1"] {
+        let (status, _) = send(world.client(who).get(world.app.at("/api/v1/audit"))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
+    }
+    let (status, _) = send(auditor.get(&url)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let entries = trail(&world).await;
+    let refused = last(&entries, "admin1", &world);
+    assert_eq!(
+        (refused.event.action, refused.event.outcome),
+        (AuditAction::AuditSearch, Outcome::Denied)
+    );
+}
+
+async fn a_cases_access_log_is_for_its_worker_and_supervisor(backend: Backend) {
+    let mut world = World::new(backend).await;
+    let case = world.plant_case("worker1", "general_protection").await;
+    let log = world.app.at(&format!("/api/v1/cases/{}/audit", case.id));
+    let (status, _) = send(
+        world
+            .client("supervisor1")
+            .get(world.app.at(&format!("/api/v1/cases/{}", case.id))),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, entries) = send(world.client("worker1").get(&log)).await;
+    assert_eq!(status, StatusCode::OK, "{entries}");
+    let actions: Vec<(&str, &str)> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap(),
+                e["actor"]["username"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert!(
+        actions.contains(&("case.read", "supervisor1")),
+        "{actions:?}"
+    );
+    assert!(actions.contains(&("case.create", "worker1")), "{actions:?}");
+    let (status, _) = send(world.client("supervisor1").get(&log)).await;
+    assert_eq!(status, StatusCode::OK);
+    // Sharing gives no view of who else looked.
+    let (status, _) = send(world.client("worker1").post(world.app.at(&format!("/api/v1/cases/{}/shares", case.id))).json(&serde_json::json!({ "user_id": world.users["worker3"].id, "reason": "joint work", "confirm_password": crate::support::TestApp::password_of("worker1") }))).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) = send(world.client("worker3").get(&log)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = send(world.client("worker2").get(&log)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -169,6 +169,15 @@ const MATRIX: &[Row] = &[
         fields: (false, false, false),
     },
     Row {
+        actor: "auditor1",
+        relationship: Unrelated,
+        list_and_read: false,
+        update: false,
+        share: false,
+        reassign: false,
+        fields: (false, false, false),
+    },
+    Row {
         actor: "officer1",
         relationship: Unrelated,
         list_and_read: false,

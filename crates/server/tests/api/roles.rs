@@ -41,11 +41,12 @@ async fn custom_roles_are_listed_with_their_permissions(backend: Backend) {
             "supervisor",
             "programme_manager",
             "system_administrator",
+            "auditor",
             "me_officer",
             "team_lead"
         ]
     );
-    let lead = &roles[5];
+    let lead = &roles[6];
     assert_eq!(lead["built_in"], false);
     assert_eq!(lead["label"]["fr"], "Chef d'équipe");
     assert_eq!(

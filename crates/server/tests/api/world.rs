@@ -27,6 +27,7 @@ pub const PEOPLE: &[(&str, Role)] = &[
     ("supervisor3", Role::SUPERVISOR),
     ("manager1", Role::PROGRAMME_MANAGER),
     ("admin1", Role::SYSTEM_ADMINISTRATOR),
+    ("auditor1", Role::AUDITOR),
     ("lead1", TEAM_LEAD),
     ("officer1", ME_OFFICER),
 ];

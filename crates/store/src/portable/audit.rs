@@ -226,3 +226,36 @@ pub(super) async fn add_keyring_checks(
     tx.commit().await?;
     Ok(())
 }
+
+/// Entries matching `filter`, newest first.
+pub(super) async fn search(pool: &DbPool, filter: &crate::AuditFilter) -> Result<Vec<AuditEntry>> {
+    let mut query = sqlx::QueryBuilder::<Db>::new(format!(
+        "SELECT {ENTRY_COLUMNS} FROM audit_entries WHERE 1 = 1"
+    ));
+    if let Some(actor) = filter.actor {
+        query.push(" AND actor_id = ").push_bind(actor);
+    }
+    if let Some(case) = filter.case_id {
+        query.push(" AND case_id = ").push_bind(case);
+    }
+    if let Some(action) = filter.action {
+        query.push(" AND action = ").push_bind(action.as_str());
+    }
+    if let Some(outcome) = filter.outcome {
+        query.push(" AND outcome = ").push_bind(outcome.as_str());
+    }
+    if let Some(from) = filter.from {
+        query.push(" AND at >= ").push_bind(from);
+    }
+    if let Some(to) = filter.to {
+        query.push(" AND at < ").push_bind(to);
+    }
+    if let Some(before) = filter.before_seq {
+        query.push(" AND seq < ").push_bind(before);
+    }
+    query
+        .push(" ORDER BY seq DESC LIMIT ")
+        .push_bind(i64::from(filter.limit));
+    let rows = query.build().fetch_all(pool).await?;
+    rows.iter().map(entry_from_row).collect()
+}

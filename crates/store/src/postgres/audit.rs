@@ -3,6 +3,7 @@
 type BackendStore = super::PostgresStore;
 type DbRow = sqlx::postgres::PgRow;
 type DbPool = sqlx::PgPool;
+type Db = sqlx::Postgres;
 type DbConnection = sqlx::PgConnection;
 
 include!("../portable/audit.rs");

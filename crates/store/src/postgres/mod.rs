@@ -257,6 +257,13 @@ impl crate::Store for PostgresStore {
         audit::add_keyring_checks(self, checks, now).await
     }
 
+    async fn search_audit(
+        &self,
+        filter: &crate::AuditFilter,
+    ) -> Result<Vec<caseward_domain::audit::AuditEntry>> {
+        audit::search(&self.pool, filter).await
+    }
+
     async fn audit_head(&self) -> Result<(i64, [u8; 32])> {
         audit::head(&self.pool).await
     }

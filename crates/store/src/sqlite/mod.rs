@@ -279,6 +279,13 @@ impl crate::Store for SqliteStore {
         audit::add_keyring_checks(self, checks, now).await
     }
 
+    async fn search_audit(
+        &self,
+        filter: &crate::AuditFilter,
+    ) -> Result<Vec<caseward_domain::audit::AuditEntry>> {
+        audit::search(&self.reader, filter).await
+    }
+
     async fn audit_head(&self) -> Result<(i64, [u8; 32])> {
         audit::head(&self.reader).await
     }
