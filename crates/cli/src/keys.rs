@@ -112,3 +112,66 @@ pub async fn backup(settings: &Settings, to: &Path) -> Result<()> {
     );
     Ok(())
 }
+
+/// Replace the keyring file with `keyring`, atomically: a reader sees the old file or the new
+/// one, never half of either.
+fn replace(path: &Path, keyring: &Keyring) -> Result<()> {
+    let mut next = path.as_os_str().to_owned();
+    next.push(".next");
+    let next = std::path::PathBuf::from(next);
+    let _ = std::fs::remove_file(&next);
+    write_new(&next, keyring)?;
+    std::fs::rename(&next, path)
+        .with_context(|| format!("{}: cannot replace the keyring", path.display()))?;
+    Ok(())
+}
+
+/// `caseward keys rotate`: add a new master key and rewrap every case's data key with it, in
+/// batches, while the server runs. Killed midway, it resumes where it stopped when run again.
+pub async fn rotate(settings: &Settings) -> Result<()> {
+    let (mut store, keyring) = crate::serve::open_keyed(settings).await?;
+    let current = keyring.current_master().id();
+    let pending: i64 = store
+        .case_keys_by_master()
+        .await?
+        .iter()
+        .filter(|(id, _)| *id != current)
+        .map(|(_, count)| count)
+        .sum();
+    let target = if pending == 0 {
+        let path = settings.keyring_path();
+        let mut next = keyring_from(&path)?;
+        let id = next.add_master_key(&mut rand::rngs::OsRng);
+        replace(&path, &next)?;
+        store
+            .add_keyring_checks(&next.checks(), SystemClock.now())
+            .await?;
+        println!("Added master key {id} to {}.", path.display());
+        store = crate::serve::open_keyed(settings).await?.0;
+        id
+    } else {
+        println!(
+            "Resuming the rotation: {pending} data keys are still wrapped by older master keys."
+        );
+        current
+    };
+    let mut total = 0u64;
+    loop {
+        let done = store.rewrap_case_keys(500).await?;
+        if done == 0 {
+            break;
+        }
+        total += u64::from(done);
+        println!("Rewrapped {total} data keys.");
+    }
+    println!(
+        "Every data key is wrapped by master key {target}. Back up the keyring again now (`caseward keys backup FILE`); keep the older keys in it."
+    );
+    Ok(())
+}
+
+fn keyring_from(path: &Path) -> Result<Keyring> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    Keyring::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}

@@ -130,6 +130,9 @@ enum KeysCommand {
     Init,
     /// Copy the keyring to FILE (a new file), after checking it is this instance's.
     Backup { file: PathBuf },
+    /// Add a new master key and rewrap every case's data key with it (the server may keep
+    /// running; run it again to resume after an interruption).
+    Rotate,
 }
 
 #[derive(Subcommand)]
@@ -213,6 +216,7 @@ async fn run(cli: Cli) -> Result<()> {
             audit::export_checkpoints(&settings(&cli.global, None)?, &file).await
         }
         Command::Keys(KeysCommand::Init) => keys::init(&settings(&cli.global, None)?).await,
+        Command::Keys(KeysCommand::Rotate) => keys::rotate(&settings(&cli.global, None)?).await,
         Command::Keys(KeysCommand::Backup { file }) => {
             keys::backup(&settings(&cli.global, None)?, &file).await
         }

@@ -28,6 +28,7 @@ async fn open_with(
             create,
             migrate: true,
             max_connections: settings.max_connections,
+            keyring_file: keyring.as_ref().map(|_| settings.keyring_path()),
             keyring,
         },
     )

@@ -588,3 +588,60 @@ fn exported_checkpoints_catch_a_removed_tail() {
         text(&output)
     );
 }
+
+#[test]
+fn keys_rotate_adds_a_master_key_the_instance_then_requires() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_path = dir.path().join("data");
+    let data = data_path.to_str().unwrap();
+    assert!(caseward(&["--data", data, "init"], None).status.success());
+    let keyring = dir.path().join("data.keyring");
+    let before = std::fs::read_to_string(&keyring).unwrap();
+    let output = caseward(&["--data", data, "keys", "rotate"], None);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("Added master key 2"),
+        "{}",
+        text(&output)
+    );
+    let after = std::fs::read_to_string(&keyring).unwrap();
+    assert_eq!(
+        after.matches("[[master_key]]").count(),
+        2,
+        "the older key is kept"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&keyring).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // The database now knows master key 2: the keyring from before the rotation is refused.
+    let old = dir.path().join("old.keyring");
+    std::fs::write(&old, before).unwrap();
+    let output = caseward(
+        &[
+            "--data",
+            data,
+            "--keyring",
+            old.to_str().unwrap(),
+            "audit",
+            "verify",
+        ],
+        None,
+    );
+    assert!(!output.status.success());
+    assert!(
+        text(&output).contains("lacks key master:2"),
+        "{}",
+        text(&output)
+    );
+    let output = caseward(&["--data", data, "audit", "verify"], None);
+    assert!(output.status.success(), "{}", text(&output));
+    let output = caseward(&["--data", data, "keys", "rotate"], None);
+    assert!(
+        text(&output).contains("Added master key 3"),
+        "{}",
+        text(&output)
+    );
+}

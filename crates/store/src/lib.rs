@@ -188,6 +188,13 @@ pub trait Store: Send + Sync + 'static {
     /// exports).
     async fn audit_entries(&self, after_seq: i64, limit: u32) -> Result<Vec<AuditEntry>>;
 
+    /// Rewrap up to `limit` case data keys under the keyring's current master key (rotation);
+    /// returns how many. Needs the keyring.
+    async fn rewrap_case_keys(&self, limit: u32) -> Result<u32>;
+
+    /// How many case data keys each master key version wraps.
+    async fn case_keys_by_master(&self) -> Result<Vec<(u32, i64)>>;
+
     /// Audit entries matching a filter, newest first.
     async fn search_audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>>;
 
@@ -308,6 +315,8 @@ pub struct OpenOptions {
     /// The keyring, for case content; without it, case content can be neither written nor
     /// read (`StoreError::NoKeyring`).
     pub keyring: Option<Arc<caseward_crypto::Keyring>>,
+    /// The file the keyring came from: read again when it changes (a key rotation).
+    pub keyring_file: Option<std::path::PathBuf>,
 }
 
 impl Default for OpenOptions {
@@ -317,6 +326,7 @@ impl Default for OpenOptions {
             migrate: true,
             max_connections: 8,
             keyring: None,
+            keyring_file: None,
         }
     }
 }

@@ -4,18 +4,74 @@
 //!
 //! A sealed content is bound to its case and the configuration version it was written with,
 //! so content copied to another case (or relabelled with another version) does not open.
+//!
+//! When the keyring came from a file, a changed file (a key rotation by `caseward keys
+//! rotate`) is read again, so a running server wraps new data keys with the new master key
+//! and opens data keys already rewrapped with it.
 
 use crate::codec;
 use crate::{Result, StoreError};
 use caseward_crypto::Keyring;
 use caseward_crypto::envelope::{self, DataKey, WrappedKey};
 use caseward_domain::case::{CaseFields, CaseId};
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::SystemTime;
+
+/// The keyring in use, and the file to read it again from when it changes.
+struct KeySource {
+    current: RwLock<Arc<Keyring>>,
+    file: Option<PathBuf>,
+    /// The file's modification time when it was last read.
+    read_at: Mutex<Option<SystemTime>>,
+}
+
+impl KeySource {
+    fn modified(&self) -> Option<SystemTime> {
+        let file = self.file.as_ref()?;
+        std::fs::metadata(file).and_then(|m| m.modified()).ok()
+    }
+
+    /// The keyring, read again first if its file changed since.
+    fn get(&self) -> Arc<Keyring> {
+        let modified = self.modified();
+        let stale = modified.is_some()
+            && *self.read_at.lock().unwrap_or_else(|e| e.into_inner()) != modified;
+        if stale {
+            self.reload();
+        }
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Read the file again; a file that does not parse leaves the keyring as it was.
+    fn reload(&self) {
+        let Some(file) = &self.file else {
+            return;
+        };
+        let modified = self.modified();
+        match std::fs::read_to_string(file)
+            .map_err(|e| e.to_string())
+            .and_then(|text| Keyring::parse(&text).map_err(|e| e.to_string()))
+        {
+            Ok(keyring) => {
+                *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(keyring);
+                tracing::info!("keyring read again");
+            }
+            Err(error) => {
+                tracing::error!(%error, "the changed keyring file does not read; keeping the keys in use")
+            }
+        }
+        *self.read_at.lock().unwrap_or_else(|e| e.into_inner()) = modified;
+    }
+}
 
 /// Seals and opens case content with the keyring's keys.
 #[derive(Clone)]
 pub struct Sealing {
-    keyring: Arc<Keyring>,
+    keys: Arc<KeySource>,
 }
 
 impl std::fmt::Debug for Sealing {
@@ -30,8 +86,22 @@ fn place(case: CaseId, config_version: u32) -> Vec<u8> {
 }
 
 impl Sealing {
-    pub fn new(keyring: Arc<Keyring>) -> Self {
-        Self { keyring }
+    pub fn new(keyring: Arc<Keyring>, file: Option<PathBuf>) -> Self {
+        let source = KeySource {
+            current: RwLock::new(keyring),
+            file,
+            read_at: Mutex::new(None),
+        };
+        let read_at = source.modified();
+        *source.read_at.lock().unwrap_or_else(|e| e.into_inner()) = read_at;
+        Self {
+            keys: Arc::new(source),
+        }
+    }
+
+    /// The keyring in use now.
+    pub fn keyring(&self) -> Arc<Keyring> {
+        self.keys.get()
     }
 
     /// A new case's data key (wrapped, to store) and its sealed content.
@@ -44,7 +114,7 @@ impl Sealing {
         let mut rng = rand::rngs::OsRng;
         let key = DataKey::generate(&mut rng);
         let wrapped = envelope::wrap(
-            self.keyring.current_master(),
+            self.keys.get().current_master(),
             &key,
             case.as_bytes(),
             &mut rng,
@@ -73,8 +143,26 @@ impl Sealing {
     }
 
     fn unwrap(&self, case: CaseId, wrapped: &WrappedKey) -> Result<DataKey> {
-        envelope::unwrap(&self.keyring, wrapped, case.as_bytes())
-            .map_err(|e| StoreError::Undecryptable(format!("case {case}: data key: {e}")))
+        let result = match envelope::unwrap(&self.keys.get(), wrapped, case.as_bytes()) {
+            // Rewrapped by a rotation this process has not seen: read the keyring again.
+            Err(envelope::EnvelopeError::UnknownMasterKey(_)) => {
+                self.keys.reload();
+                envelope::unwrap(&self.keys.get(), wrapped, case.as_bytes())
+            }
+            other => other,
+        };
+        result.map_err(|e| StoreError::Undecryptable(format!("case {case}: data key: {e}")))
+    }
+
+    /// A wrapped data key under the current master key (rotation).
+    pub fn rewrap(&self, case: CaseId, wrapped: &WrappedKey) -> Result<WrappedKey> {
+        envelope::rewrap(
+            &self.keys.get(),
+            wrapped,
+            case.as_bytes(),
+            &mut rand::rngs::OsRng,
+        )
+        .map_err(|e| StoreError::Undecryptable(format!("case {case}: data key: {e}")))
     }
 
     /// A case's fields from its stored content: sealed content with its wrapped data key, or

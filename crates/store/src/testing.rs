@@ -74,6 +74,7 @@ impl TestDatabase {
                 migrate: true,
                 max_connections: 4,
                 keyring: Some(self.keyring()),
+                keyring_file: None,
             },
         )
         .await
@@ -168,6 +169,7 @@ impl TestDatabase {
                 migrate: true,
                 max_connections: 2,
                 keyring: None,
+                keyring_file: None,
             },
         )
         .await

@@ -34,6 +34,7 @@ on_both!(
     case_content_is_not_in_the_database,
     content_moved_to_another_case_does_not_open,
     without_the_keyring_case_content_is_out_of_reach,
+    a_rotation_rewraps_every_key_and_resumes_after_a_stop,
 );
 
 async fn worker(store: &Arc<dyn Store>) -> User {
@@ -196,4 +197,64 @@ fn literal(db: &TestDatabase, id: uuid::Uuid) -> String {
         caseward_store::StoreLocation::Postgres(_) => format!("'{id}'::uuid"),
         _ => format!("X'{}'", id.simple()),
     }
+}
+
+async fn a_rotation_rewraps_every_key_and_resumes_after_a_stop(
+    db: &TestDatabase,
+    store: Arc<dyn Store>,
+) {
+    use caseward_store::OpenOptions;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("keyring");
+    std::fs::write(&file, db.keyring().to_toml().as_bytes()).unwrap();
+    let open = |keyring: caseward_crypto::Keyring, from_file: bool| {
+        let file = file.clone();
+        async move {
+            caseward_store::open(
+                &db.location,
+                &OpenOptions {
+                    keyring: Some(Arc::new(keyring)),
+                    keyring_file: from_file.then_some(file),
+                    ..OpenOptions::default()
+                },
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let read_file =
+        || caseward_crypto::Keyring::parse(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    // The "server": opened from the keyring file, before the rotation.
+    let server = open(read_file(), true).await;
+    let worker = worker(&store).await;
+    let mut cases = Vec::new();
+    for _ in 0..5 {
+        cases.push(planted(&server, &worker).await.0);
+    }
+    // The rotation adds master key 2 to the file, then rewraps; it stops after one batch.
+    let mut rotated = read_file();
+    rotated.add_master_key(&mut rand::rngs::OsRng);
+    std::fs::write(&file, rotated.to_toml().as_bytes()).unwrap();
+    let rotation = open(read_file(), false).await;
+    assert_eq!(rotation.rewrap_case_keys(2).await.unwrap(), 2);
+    assert_eq!(
+        rotation.case_keys_by_master().await.unwrap(),
+        [(1, 3), (2, 2)]
+    );
+    for id in &cases {
+        assert!(
+            server.case_by_id(*id).await.unwrap().is_some(),
+            "readable midway"
+        );
+    }
+    // Started again, it finishes; every case still reads, and new ones use the new key.
+    let rotation = open(read_file(), false).await;
+    assert_eq!(rotation.rewrap_case_keys(100).await.unwrap(), 3);
+    assert_eq!(rotation.rewrap_case_keys(100).await.unwrap(), 0);
+    for id in &cases {
+        assert!(server.case_by_id(*id).await.unwrap().is_some());
+        assert!(rotation.case_by_id(*id).await.unwrap().is_some());
+    }
+    planted(&server, &worker).await;
+    assert_eq!(rotation.case_keys_by_master().await.unwrap(), [(2, 6)]);
 }

@@ -7,6 +7,7 @@ mod access;
 mod agencies;
 mod assignments;
 mod audit;
+mod case_keys;
 mod cases;
 mod second_factor;
 mod throttle;
@@ -39,7 +40,10 @@ impl PostgresStore {
             .await?;
         Ok(Self {
             pool,
-            sealing: options.keyring.clone().map(crate::sealing::Sealing::new),
+            sealing: options
+                .keyring
+                .clone()
+                .map(|k| crate::sealing::Sealing::new(k, options.keyring_file.clone())),
         })
     }
 
@@ -262,6 +266,14 @@ impl crate::Store for PostgresStore {
         filter: &crate::AuditFilter,
     ) -> Result<Vec<caseward_domain::audit::AuditEntry>> {
         audit::search(&self.pool, filter).await
+    }
+
+    async fn rewrap_case_keys(&self, limit: u32) -> Result<u32> {
+        case_keys::rewrap(self, self.sealing()?, limit).await
+    }
+
+    async fn case_keys_by_master(&self) -> Result<Vec<(u32, i64)>> {
+        case_keys::by_master(&self.pool).await
     }
 
     async fn audit_head(&self) -> Result<(i64, [u8; 32])> {

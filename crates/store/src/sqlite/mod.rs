@@ -9,6 +9,7 @@ mod access;
 mod agencies;
 mod assignments;
 mod audit;
+mod case_keys;
 mod cases;
 mod second_factor;
 mod throttle;
@@ -60,7 +61,10 @@ impl SqliteStore {
         Ok(Self {
             reader,
             writer,
-            sealing: options.keyring.clone().map(crate::sealing::Sealing::new),
+            sealing: options
+                .keyring
+                .clone()
+                .map(|k| crate::sealing::Sealing::new(k, options.keyring_file.clone())),
         })
     }
 
@@ -284,6 +288,14 @@ impl crate::Store for SqliteStore {
         filter: &crate::AuditFilter,
     ) -> Result<Vec<caseward_domain::audit::AuditEntry>> {
         audit::search(&self.reader, filter).await
+    }
+
+    async fn rewrap_case_keys(&self, limit: u32) -> Result<u32> {
+        case_keys::rewrap(self, self.sealing()?, limit).await
+    }
+
+    async fn case_keys_by_master(&self) -> Result<Vec<(u32, i64)>> {
+        case_keys::by_master(&self.reader).await
     }
 
     async fn audit_head(&self) -> Result<(i64, [u8; 32])> {

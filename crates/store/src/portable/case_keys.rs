@@ -1,0 +1,64 @@
+// Case data keys and their rotation: portable SQL, included by `sqlite/case_keys.rs` and
+// `postgres/case_keys.rs` (see `portable/access.rs`).
+
+use crate::Result;
+use crate::sealing::Sealing;
+use caseward_crypto::envelope::WrappedKey;
+use sqlx::Row;
+use uuid::Uuid;
+
+/// Rewrap up to `limit` data keys that another master key than the current one wraps, in one
+/// transaction. A rotation killed midway resumes where it stopped: each batch is whole or
+/// not at all, and the keys not yet rewrapped still open with the older master key.
+pub(super) async fn rewrap(store: &BackendStore, sealing: &Sealing, limit: u32) -> Result<u32> {
+    let current = i64::from(sealing.keyring().current_master().id());
+    let mut tx = store.begin_write().await?;
+    let rows = sqlx::query(
+        "SELECT case_id, master_key_id, wrapped FROM case_keys WHERE master_key_id <> $1 LIMIT $2",
+    )
+    .bind(current)
+    .bind(i64::from(limit))
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut done = 0;
+    for row in &rows {
+        let case: Uuid = row.try_get("case_id")?;
+        let old_id: i64 = row.try_get("master_key_id")?;
+        let wrapped = WrappedKey {
+            master_key_id: u32::try_from(old_id)
+                .map_err(|_| crate::StoreError::Corrupt("master key id".into()))?,
+            bytes: row.try_get("wrapped")?,
+        };
+        let rewrapped = sealing.rewrap(case, &wrapped)?;
+        sqlx::query(
+            "UPDATE case_keys SET master_key_id = $1, wrapped = $2 WHERE case_id = $3 AND master_key_id = $4",
+        )
+        .bind(i64::from(rewrapped.master_key_id))
+        .bind(&rewrapped.bytes)
+        .bind(case)
+        .bind(old_id)
+        .execute(&mut *tx)
+        .await?;
+        done += 1;
+    }
+    tx.commit().await?;
+    Ok(done)
+}
+
+/// How many data keys each master key version wraps.
+pub(super) async fn by_master(pool: &DbPool) -> Result<Vec<(u32, i64)>> {
+    let rows = sqlx::query(
+        "SELECT master_key_id, COUNT(*) AS count FROM case_keys GROUP BY master_key_id ORDER BY master_key_id",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let id: i64 = row.try_get("master_key_id")?;
+            Ok((
+                u32::try_from(id).map_err(|_| crate::StoreError::Corrupt("master key id".into()))?,
+                row.try_get("count")?,
+            ))
+        })
+        .collect()
+}

@@ -1,0 +1,6 @@
+//! Case data keys on PostgreSQL: the portable SQL of `portable/case_keys.rs`.
+
+type BackendStore = super::PostgresStore;
+type DbPool = sqlx::PgPool;
+
+include!("../portable/case_keys.rs");

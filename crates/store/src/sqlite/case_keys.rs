@@ -1,0 +1,6 @@
+//! Case data keys on SQLite: the portable SQL of `portable/case_keys.rs`.
+
+type BackendStore = super::SqliteStore;
+type DbPool = sqlx::SqlitePool;
+
+include!("../portable/case_keys.rs");
