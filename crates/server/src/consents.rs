@@ -325,8 +325,9 @@ pub async fn record_consent(
             "for a child, record guardian involvement and the child's own assent",
         ));
     }
+    let consent_id = Uuid::now_v7();
     let consent = Consent {
-        id: Uuid::now_v7(),
+        id: consent_id,
         recipient,
         information,
         purpose: request.purpose.trim().to_string(),
@@ -338,13 +339,15 @@ pub async fn record_consent(
     };
     let record = state
         .store
-        .record_consent(context.case.summary.id, consent, now)
-        .await?;
-    context
-        .record(AuditEvent {
-            subject: Some(record.consent.id),
-            ..context.event()
-        })
+        .record_consent(
+            context.case.summary.id,
+            consent,
+            &[AuditEvent {
+                subject: Some(consent_id),
+                ..context.event()
+            }],
+            now,
+        )
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -382,14 +385,12 @@ pub async fn withdraw_consent(
             consent_id,
             by: user.id,
             reason: request.reason.trim().to_string(),
+            audit: vec![AuditEvent {
+                subject: Some(consent_id),
+                reason: Some(request.reason.trim().to_string()),
+                ..context.event()
+            }],
             now: state.clock.now(),
-        })
-        .await?;
-    context
-        .record(AuditEvent {
-            subject: Some(consent_id),
-            reason: Some(request.reason.trim().to_string()),
-            ..context.event()
         })
         .await?;
     Ok(Json(ConsentView::of(

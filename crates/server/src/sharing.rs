@@ -290,6 +290,11 @@ pub async fn share_case(
             reason: request.reason.trim().to_string(),
             granted_by: user.id,
             consent_override_reason: consent_override,
+            audit: vec![AuditEvent {
+                subject: Some(recipient.id),
+                reason: Some(request.reason.trim().to_string()),
+                ..context.event()
+            }],
             now: state.clock.now(),
         })
         .await
@@ -299,14 +304,6 @@ pub async fn share_case(
             }
             other => other.into(),
         })?;
-    state
-        .audit
-        .record(vec![AuditEvent {
-            subject: Some(recipient.id),
-            reason: Some(share.reason.clone()),
-            ..context.event()
-        }])
-        .await?;
     tracing::info!(case = %context.case.summary.id, user = %user.id, to = %recipient.id, "case shared");
     Ok((StatusCode::CREATED, Json(ShareView::from(&share))))
 }
@@ -340,14 +337,12 @@ pub async fn revoke_share(
             field_id: None,
             by: user.id,
             reason: request.reason.trim().to_string(),
+            audit: vec![AuditEvent {
+                subject: parse_user_id(&user_id).ok(),
+                reason: Some(request.reason.trim().to_string()),
+                ..context.event()
+            }],
             now: state.clock.now(),
-        })
-        .await?;
-    context
-        .record(AuditEvent {
-            subject: parse_user_id(&user_id).ok(),
-            reason: Some(request.reason.trim().to_string()),
-            ..context.event()
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -413,9 +408,15 @@ pub async fn grant_field(
             id: Uuid::now_v7(),
             case_id: context.case.summary.id,
             user_id: recipient.id,
-            field_id: request.field_id,
+            field_id: request.field_id.clone(),
             reason: request.reason.trim().to_string(),
             granted_by: user.id,
+            audit: vec![AuditEvent {
+                subject: Some(recipient.id),
+                fields: vec![request.field_id.clone()],
+                reason: Some(request.reason.trim().to_string()),
+                ..context.event()
+            }],
             now: state.clock.now(),
         })
         .await
@@ -425,14 +426,6 @@ pub async fn grant_field(
             }
             other => other.into(),
         })?;
-    context
-        .record(AuditEvent {
-            subject: Some(recipient.id),
-            fields: vec![grant.field_id.clone()],
-            reason: Some(grant.reason.clone()),
-            ..context.event()
-        })
-        .await?;
     Ok((StatusCode::CREATED, Json(FieldGrantView::from(&grant))))
 }
 
@@ -465,15 +458,13 @@ pub async fn revoke_field_grant(
             field_id: Some(field_id.clone()),
             by: user.id,
             reason: request.reason.trim().to_string(),
+            audit: vec![AuditEvent {
+                subject: parse_user_id(&user_id).ok(),
+                fields: vec![field_id],
+                reason: Some(request.reason.trim().to_string()),
+                ..context.event()
+            }],
             now: state.clock.now(),
-        })
-        .await?;
-    context
-        .record(AuditEvent {
-            subject: parse_user_id(&user_id).ok(),
-            fields: vec![field_id],
-            reason: Some(request.reason.trim().to_string()),
-            ..context.event()
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)

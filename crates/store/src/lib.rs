@@ -282,6 +282,7 @@ pub trait Store: Send + Sync + 'static {
         &self,
         case: CaseId,
         consent: Consent,
+        audit: &[AuditEvent],
         now: DateTime<Utc>,
     ) -> Result<ConsentRecord>;
 

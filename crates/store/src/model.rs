@@ -297,6 +297,8 @@ pub struct NewShare {
     pub granted_by: UserId,
     /// Set when a survivor's case is shared without their consent (an emergency).
     pub consent_override_reason: Option<String>,
+    /// Audit entries that commit with the change, or not at all.
+    pub audit: Vec<AuditEvent>,
     pub now: DateTime<Utc>,
 }
 
@@ -320,6 +322,8 @@ pub struct NewFieldGrant {
     pub field_id: String,
     pub reason: String,
     pub granted_by: UserId,
+    /// Audit entries that commit with the change, or not at all.
+    pub audit: Vec<AuditEvent>,
     pub now: DateTime<Utc>,
 }
 
@@ -343,6 +347,8 @@ pub struct Revocation {
     pub field_id: Option<String>,
     pub by: UserId,
     pub reason: String,
+    /// Audit entries that commit with the change, or not at all.
+    pub audit: Vec<AuditEvent>,
     pub now: DateTime<Utc>,
 }
 
@@ -362,6 +368,8 @@ pub struct ConsentWithdrawal {
     pub consent_id: ConsentId,
     pub by: UserId,
     pub reason: String,
+    /// Audit entries that commit with the change, or not at all.
+    pub audit: Vec<AuditEvent>,
     pub now: DateTime<Utc>,
 }
 

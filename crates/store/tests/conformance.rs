@@ -679,6 +679,7 @@ async fn shares_and_field_grants_are_granted_once_and_revoked(store: Arc<dyn Sto
         reason: "joint visit".into(),
         granted_by: w1.id,
         consent_override_reason: Some("risk to life".into()),
+        audit: Vec::new(),
         now: at(3, 11),
     };
     let made = store.create_share(share.clone()).await.unwrap();
@@ -705,6 +706,7 @@ async fn shares_and_field_grants_are_granted_once_and_revoked(store: Arc<dyn Sto
         field_id: "safety_plan".into(),
         reason: "safety planning together".into(),
         granted_by: w1.id,
+        audit: Vec::new(),
         now: at(3, 12),
     };
     store.create_field_grant(grant.clone()).await.unwrap();
@@ -727,6 +729,7 @@ async fn shares_and_field_grants_are_granted_once_and_revoked(store: Arc<dyn Sto
         field_id: field.map(str::to_string),
         by: w1.id,
         reason: "visit done".into(),
+        audit: Vec::new(),
         now: at(4, 9),
     };
     store.revoke(revoke(Some("safety_plan"))).await.unwrap();
@@ -777,7 +780,7 @@ async fn consents_are_recorded_and_withdrawn(store: Arc<dyn Store>) {
         withdrawn_at: None,
     };
     let recorded = store
-        .record_consent(id, consent.clone(), at(3, 11))
+        .record_consent(id, consent.clone(), &[], at(3, 11))
         .await
         .unwrap();
     assert_eq!(recorded.consent, consent);
@@ -788,7 +791,7 @@ async fn consents_are_recorded_and_withdrawn(store: Arc<dyn Store>) {
         ..consent.clone()
     };
     store
-        .record_consent(id, agency.clone(), at(3, 12))
+        .record_consent(id, agency.clone(), &[], at(3, 12))
         .await
         .unwrap();
     let partner = store
@@ -808,7 +811,7 @@ async fn consents_are_recorded_and_withdrawn(store: Arc<dyn Store>) {
         ..agency.clone()
     };
     store
-        .record_consent(id, member_agency.clone(), at(3, 13))
+        .record_consent(id, member_agency.clone(), &[], at(3, 13))
         .await
         .unwrap();
     let withdrawal = ConsentWithdrawal {
@@ -816,6 +819,7 @@ async fn consents_are_recorded_and_withdrawn(store: Arc<dyn Store>) {
         consent_id: consent.id,
         by: w1.id,
         reason: "survivor's decision".into(),
+        audit: Vec::new(),
         now: at(4, 9),
     };
     let withdrawn = store.withdraw_consent(withdrawal.clone()).await.unwrap();
@@ -939,6 +943,7 @@ async fn the_new_assignees_share_ends_with_the_reassignment(store: Arc<dyn Store
                 reason: "joint case management".into(),
                 granted_by: w1.id,
                 consent_override_reason: None,
+                audit: Vec::new(),
                 now: at(3, 11),
             })
             .await
@@ -975,8 +980,9 @@ async fn a_write_and_its_audit_entries_commit_together(store: Arc<dyn Store>) {
     use caseward_domain::audit::{AuditAction, AuditEvent};
     let w1 = user(&store, "worker1").await;
     let mut opening = new_case(&w1, "CP", "child_protection", at(3, 10), rich_fields());
+    let case_id = opening.id;
     let event = |action| AuditEvent {
-        case_id: Some(opening.id),
+        case_id: Some(case_id),
         fields: vec!["child_name".into()],
         ..AuditEvent::new(Some(w1.id), action)
     };
@@ -1008,6 +1014,27 @@ async fn a_write_and_its_audit_entries_commit_together(store: Arc<dyn Store>) {
     // A duplicate id refuses the whole create, entry included.
     assert!(store.create_case(opening).await.is_err());
     assert_eq!(store.audit_head().await.unwrap().0, 2);
+    // Shares too: the second, refused, share of the same case leaves no entry.
+    let w2 = user(&store, "worker2").await;
+    let share = || NewShare {
+        id: uuid::Uuid::now_v7(),
+        case_id: case.summary.id,
+        user_id: w2.id,
+        reason: "joint work".into(),
+        granted_by: w1.id,
+        consent_override_reason: None,
+        audit: vec![AuditEvent {
+            subject: Some(w2.id),
+            ..event(AuditAction::CaseShare)
+        }],
+        now: at(3, 12),
+    };
+    store.create_share(share()).await.unwrap();
+    assert!(matches!(
+        store.create_share(share()).await,
+        Err(StoreError::Duplicate(_))
+    ));
+    assert_eq!(store.audit_head().await.unwrap().0, 3);
 }
 
 async fn reassignment_needs_the_current_version(store: Arc<dyn Store>) {
@@ -1198,6 +1225,7 @@ async fn list_reach_agrees_with_the_access_policy(store: Arc<dyn Store>) {
         reason: "r".into(),
         granted_by: w1.id,
         consent_override_reason: None,
+        audit: Vec::new(),
         now: at(4, 9),
     };
     store.create_share(share(0, &w3)).await.unwrap();
@@ -1211,6 +1239,7 @@ async fn list_reach_agrees_with_the_access_policy(store: Arc<dyn Store>) {
             field_id: None,
             by: w2.id,
             reason: "r".into(),
+            audit: Vec::new(),
             now: at(4, 10),
         })
         .await

@@ -366,6 +366,7 @@ pub(super) async fn create_share(store: &BackendStore, share: NewShare) -> Resul
     .fetch_one(&mut *tx)
     .await?;
     let record = share_from_row(&row)?;
+    super::audit::append_in(&mut tx, &share.audit, share.now).await?;
     tx.commit().await?;
     Ok(record)
 }
@@ -395,6 +396,7 @@ pub(super) async fn create_field_grant(
     .fetch_one(&mut *tx)
     .await?;
     let record = field_grant_from_row(&row)?;
+    super::audit::append_in(&mut tx, &grant.audit, grant.now).await?;
     tx.commit().await?;
     Ok(record)
 }
@@ -433,6 +435,7 @@ pub(super) async fn revoke(store: &BackendStore, revocation: Revocation) -> Resu
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
+    super::audit::append_in(&mut tx, &revocation.audit, revocation.now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -441,6 +444,7 @@ pub(super) async fn record_consent(
     store: &BackendStore,
     case: Uuid,
     consent: Consent,
+    audit: &[caseward_domain::audit::AuditEvent],
     now: DateTime<Utc>,
 ) -> Result<ConsentRecord> {
     let (scope, scope_fields) = scope_to_columns(&consent.information);
@@ -478,6 +482,7 @@ pub(super) async fn record_consent(
     .fetch_one(&mut *tx)
     .await?;
     let record = consent_from_row(&row)?;
+    super::audit::append_in(&mut tx, audit, now).await?;
     tx.commit().await?;
     Ok(record)
 }
@@ -508,6 +513,7 @@ pub(super) async fn withdraw_consent(
     .fetch_one(&mut *tx)
     .await?;
     let record = consent_from_row(&row)?;
+    super::audit::append_in(&mut tx, &withdrawal.audit, withdrawal.now).await?;
     tx.commit().await?;
     Ok(record)
 }

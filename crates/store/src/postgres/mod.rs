@@ -361,9 +361,10 @@ impl crate::Store for PostgresStore {
         &self,
         case: uuid::Uuid,
         consent: caseward_domain::access::consent::Consent,
+        audit: &[caseward_domain::audit::AuditEvent],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<crate::ConsentRecord> {
-        access::record_consent(self, case, consent, now).await
+        access::record_consent(self, case, consent, audit, now).await
     }
 
     async fn withdraw_consent(
