@@ -198,7 +198,7 @@ async fn ensure_users(
 
 /// Create `count` cases spread over the case types and the workers, opened over the last
 /// ten months.
-async fn seed_cases(
+pub(crate) async fn seed_cases(
     config: &caseward_domain::config::Configuration,
     store: &Arc<dyn Store>,
     workers: &[&User],

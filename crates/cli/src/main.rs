@@ -1,6 +1,7 @@
 //! `caseward`: one binary to set up, run and operate a Caseward instance.
 
 mod audit;
+mod cases;
 mod commands;
 mod configuration;
 mod demo;
@@ -70,6 +71,12 @@ enum Command {
     /// The keyring: the instance's keys, kept outside the database.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Purge cases (crypto-shredding).
+    #[command(subcommand)]
+    Case(CaseCommand),
+    /// Tools for development and measurement.
+    #[command(subcommand)]
+    Dev(DevCommand),
     /// Run a demonstration instance with demo users and about 200 synthetic cases.
     Demo {
         #[arg(long, value_name = "ADDR")]
@@ -122,6 +129,31 @@ enum AuditCommand {
     /// Append the checkpoints not yet in FILE to it; keep FILE where the database
     /// administrator cannot write.
     ExportCheckpoints { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum CaseCommand {
+    /// Destroy a case's data key and every row about it, leaving a tombstone; recorded in the
+    /// shred journal beside the keyring so that a restored backup cannot bring it back.
+    Purge {
+        /// The case's id.
+        id: String,
+        /// Why (recorded in the audit trail and the tombstone).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Purge again the journal's cases that a restored backup brought back (`serve` does this
+    /// at every start).
+    ApplyShreds,
+}
+
+#[derive(Subcommand)]
+enum DevCommand {
+    /// Add synthetic cases for the instance's case workers.
+    Seed {
+        #[arg(long, default_value_t = 100)]
+        cases: u32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -214,6 +246,15 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Audit(AuditCommand::ExportCheckpoints { file }) => {
             audit::export_checkpoints(&settings(&cli.global, None)?, &file).await
+        }
+        Command::Case(CaseCommand::Purge { id, reason }) => {
+            cases::purge(&settings(&cli.global, None)?, &id, &reason).await
+        }
+        Command::Case(CaseCommand::ApplyShreds) => {
+            cases::apply_shreds(&settings(&cli.global, None)?).await
+        }
+        Command::Dev(DevCommand::Seed { cases }) => {
+            cases::seed(&settings(&cli.global, None)?, cases).await
         }
         Command::Keys(KeysCommand::Init) => keys::init(&settings(&cli.global, None)?).await,
         Command::Keys(KeysCommand::Rotate) => keys::rotate(&settings(&cli.global, None)?).await,

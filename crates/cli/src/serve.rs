@@ -148,6 +148,13 @@ pub async fn serve(settings: &Settings) -> Result<()> {
     mfa_required_roles(settings, &config)?;
     let (store, keyring) = open_keyed(settings).await?;
     tracing::info!(backend = store.backend(), "store open");
+    let purged = crate::cases::apply_journal(settings, &store).await?;
+    if purged > 0 {
+        tracing::warn!(
+            purged,
+            "cases restored from a backup were purged again (shred journal)"
+        );
+    }
     run_server(settings, store, keyring, |_| {}).await
 }
 

@@ -645,3 +645,131 @@ fn keys_rotate_adds_a_master_key_the_instance_then_requires() {
         text(&output)
     );
 }
+
+fn copy_folder(from: &Path, to: &Path) {
+    copy_dir(from, to);
+}
+
+/// Run SQL against an instance's SQLite file and return the first column of each row.
+fn sqlite_ids(file: &Path, sql: &str) -> Vec<String> {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(async {
+            use sqlx::{Connection, Row};
+            let mut connection =
+                sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display()))
+                    .await
+                    .unwrap();
+            sqlx::query(sql)
+                .fetch_all(&mut connection)
+                .await
+                .unwrap()
+                .iter()
+                .map(|row| row.get::<uuid::Uuid, _>(0).to_string())
+                .collect()
+        })
+}
+
+#[test]
+fn a_purged_case_stays_purged_when_an_older_backup_is_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_path = dir.path().join("data");
+    let data = data_path.to_str().unwrap();
+    assert!(caseward(&["--data", data, "init"], None).status.success());
+    let output = caseward(
+        &[
+            "--data",
+            data,
+            "user",
+            "add",
+            "--username",
+            "worker1",
+            "--display-name",
+            "Worker",
+            "--role",
+            "case_worker",
+            "--password-stdin",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let output = caseward(&["--data", data, "dev", "seed", "--cases", "6"], None);
+    assert!(output.status.success(), "{}", text(&output));
+    let file = data_path.join("caseward.db");
+    let before = sqlite_ids(&file, "SELECT id FROM cases ORDER BY id");
+    assert!(before.len() >= 2, "{before:?}");
+    let backup = dir.path().join("backup");
+    copy_folder(&data_path, &backup);
+
+    for (id, reason, expected) in [
+        ("not-a-case", "r", "ID: not a case id"),
+        (before[0].as_str(), "   ", "--reason: give a reason"),
+        (
+            "0190a1b2-0000-7000-8000-000000000000",
+            "r",
+            "ID: no such case",
+        ),
+    ] {
+        let output = caseward(
+            &["--data", data, "case", "purge", id, "--reason", reason],
+            None,
+        );
+        assert!(!output.status.success());
+        assert!(text(&output).contains(expected), "{}", text(&output));
+    }
+    let output = caseward(
+        &[
+            "--data",
+            data,
+            "case",
+            "purge",
+            &before[0],
+            "--reason",
+            "retention period ended",
+        ],
+        None,
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let journal = dir.path().join("data.keyring.shreds");
+    assert!(
+        std::fs::read_to_string(&journal)
+            .unwrap()
+            .starts_with(&before[0])
+    );
+    let output = caseward(
+        &[
+            "--data", data, "case", "purge", &before[0], "--reason", "again",
+        ],
+        None,
+    );
+    assert!(
+        text(&output).contains("was purged already"),
+        "{}",
+        text(&output)
+    );
+    let after = sqlite_ids(&file, "SELECT id FROM cases ORDER BY id");
+    assert_eq!(after.len(), before.len() - 1);
+
+    // An older backup comes back, with the purged case in it; the journal purges it again.
+    std::fs::remove_dir_all(&data_path).unwrap();
+    copy_folder(&backup, &data_path);
+    assert_eq!(
+        sqlite_ids(&file, "SELECT id FROM cases ORDER BY id"),
+        before
+    );
+    let output = caseward(&["--data", data, "case", "apply-shreds"], None);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("1 restored cases purged again"),
+        "{}",
+        text(&output)
+    );
+    assert_eq!(sqlite_ids(&file, "SELECT id FROM cases ORDER BY id"), after);
+    assert_eq!(
+        sqlite_ids(&file, "SELECT case_id FROM case_purges"),
+        [before[0].clone()]
+    );
+    let output = caseward(&["--data", data, "audit", "verify"], None);
+    assert!(output.status.success(), "{}", text(&output));
+}

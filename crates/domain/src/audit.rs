@@ -48,10 +48,11 @@ pub enum AuditAction {
     AuditSearch,
     AuditExport,
     CaseAuditRead,
+    CasePurge,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 31] = [
+    pub const ALL: [AuditAction; 32] = [
         Self::CaseList,
         Self::CaseRead,
         Self::CaseCreate,
@@ -83,6 +84,7 @@ impl AuditAction {
         Self::AuditSearch,
         Self::AuditExport,
         Self::CaseAuditRead,
+        Self::CasePurge,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -118,6 +120,7 @@ impl AuditAction {
             Self::AuditSearch => "audit.search",
             Self::AuditExport => "audit.export",
             Self::CaseAuditRead => "case.audit.read",
+            Self::CasePurge => "case.purge",
         }
     }
 

@@ -192,6 +192,19 @@ pub trait Store: Send + Sync + 'static {
     /// returns how many. Needs the keyring.
     async fn rewrap_case_keys(&self, limit: u32) -> Result<u32>;
 
+    /// Purge a case (crypto-shredding): destroy its data key and every row about it, leaving
+    /// a tombstone and the audit entries; `false` when there is no such case.
+    async fn purge_case(
+        &self,
+        case: CaseId,
+        reason: &str,
+        audit: &[AuditEvent],
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
+
+    /// A purged case's tombstone: its case number and when it was purged.
+    async fn case_purged(&self, case: CaseId) -> Result<Option<(String, DateTime<Utc>)>>;
+
     /// How many case data keys each master key version wraps.
     async fn case_keys_by_master(&self) -> Result<Vec<(u32, i64)>>;
 

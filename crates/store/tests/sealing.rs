@@ -35,6 +35,7 @@ on_both!(
     content_moved_to_another_case_does_not_open,
     without_the_keyring_case_content_is_out_of_reach,
     a_rotation_rewraps_every_key_and_resumes_after_a_stop,
+    a_purged_case_is_gone_but_for_its_tombstone,
 );
 
 async fn worker(store: &Arc<dyn Store>) -> User {
@@ -257,4 +258,48 @@ async fn a_rotation_rewraps_every_key_and_resumes_after_a_stop(
     }
     planted(&server, &worker).await;
     assert_eq!(rotation.case_keys_by_master().await.unwrap(), [(2, 6)]);
+}
+
+async fn a_purged_case_is_gone_but_for_its_tombstone(db: &TestDatabase, store: Arc<dyn Store>) {
+    use caseward_domain::audit::{AuditAction, AuditEvent};
+    let worker = worker(&store).await;
+    let (id, _) = planted(&store, &worker).await;
+    let (kept, _) = planted(&store, &worker).await;
+    let now = Utc.with_ymd_and_hms(2026, 4, 1, 9, 0, 0).unwrap();
+    let event = AuditEvent {
+        case_id: Some(id),
+        reason: Some("retention period ended".into()),
+        client: "cli".into(),
+        ..AuditEvent::new(None, AuditAction::CasePurge)
+    };
+    assert!(
+        store
+            .purge_case(id, "retention period ended", &[event], now)
+            .await
+            .unwrap()
+    );
+    assert!(store.case_by_id(id).await.unwrap().is_none());
+    assert!(store.case_by_id(kept).await.unwrap().is_some());
+    let (number, when) = store.case_purged(id).await.unwrap().unwrap();
+    assert_eq!((number.as_str(), when), ("CP-2026-00001", now));
+    assert!(
+        !store.purge_case(id, "again", &[], now).await.unwrap(),
+        "once"
+    );
+    let trail = store.case_audit(id, 10).await.unwrap();
+    assert_eq!(trail[0].event.action, AuditAction::CasePurge);
+    let listed = store
+        .list_cases(&caseward_store::CaseFilter {
+            page: 1,
+            per_page: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed.total, 1);
+    let raw = db.raw_contents().await;
+    assert!(
+        raw.contains("retention period ended"),
+        "the tombstone keeps its reason"
+    );
 }

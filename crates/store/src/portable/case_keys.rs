@@ -62,3 +62,67 @@ pub(super) async fn by_master(pool: &DbPool) -> Result<Vec<(u32, i64)>> {
         })
         .collect()
 }
+
+/// Purge a case: destroy its data key and every row about it, leave a tombstone and the audit
+/// entries, in one transaction. `Ok(false)` when there is no such case (purged already).
+pub(super) async fn purge(
+    store: &BackendStore,
+    case: Uuid,
+    reason: &str,
+    audit: &[caseward_domain::audit::AuditEvent],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool> {
+    let mut tx = store.begin_write().await?;
+    let row = sqlx::query("SELECT case_number, case_type FROM cases WHERE id = $1")
+        .bind(case)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(row) = row else {
+        return Ok(false);
+    };
+    let number: String = row.try_get("case_number")?;
+    let case_type: String = row.try_get("case_type")?;
+    for table in [
+        "case_keys",
+        "case_shares",
+        "field_grants",
+        "consents",
+        "case_assignments",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE case_id = $1"))
+            .bind(case)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("DELETE FROM cases WHERE id = $1")
+        .bind(case)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO case_purges (case_id, case_number, case_type, purged_at, reason) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (case_id) DO NOTHING",
+    )
+    .bind(case)
+    .bind(&number)
+    .bind(&case_type)
+    .bind(now)
+    .bind(reason)
+    .execute(&mut *tx)
+    .await?;
+    super::audit::append_in(&mut tx, audit, now).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Whether a case was purged: its tombstone's case number and time.
+pub(super) async fn purged(
+    pool: &DbPool,
+    case: Uuid,
+) -> Result<Option<(String, chrono::DateTime<chrono::Utc>)>> {
+    let row = sqlx::query("SELECT case_number, purged_at FROM case_purges WHERE case_id = $1")
+        .bind(case)
+        .fetch_optional(pool)
+        .await?;
+    row.map(|row| Ok((row.try_get("case_number")?, row.try_get("purged_at")?)))
+        .transpose()
+}

@@ -294,6 +294,23 @@ impl crate::Store for SqliteStore {
         case_keys::rewrap(self, self.sealing()?, limit).await
     }
 
+    async fn purge_case(
+        &self,
+        case: uuid::Uuid,
+        reason: &str,
+        audit: &[caseward_domain::audit::AuditEvent],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool> {
+        case_keys::purge(self, case, reason, audit, now).await
+    }
+
+    async fn case_purged(
+        &self,
+        case: uuid::Uuid,
+    ) -> Result<Option<(String, chrono::DateTime<chrono::Utc>)>> {
+        case_keys::purged(&self.reader, case).await
+    }
+
     async fn case_keys_by_master(&self) -> Result<Vec<(u32, i64)>> {
         case_keys::by_master(&self.reader).await
     }

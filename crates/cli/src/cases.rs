@@ -1,0 +1,159 @@
+//! `caseward case`: purging a case (crypto-shredding) with its journal, and `caseward dev seed`.
+//!
+//! The shred journal is a file beside the keyring, outside the database and its backups: one
+//! line per purged case. Restoring an older backup would bring a purged case back; applying
+//! the journal (`case apply-shreds`, and every `serve` at start) purges it again.
+
+use crate::serve::open_keyed;
+use crate::settings::Settings;
+use anyhow::{Context, Result, bail};
+use caseward_domain::audit::{AuditAction, AuditEvent};
+use caseward_domain::clock::{Clock, SystemClock};
+use caseward_store::Store;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Where the shred journal is: beside the keyring, `KEYRING.shreds`.
+pub fn journal_path(settings: &Settings) -> PathBuf {
+    let mut name = settings.keyring_path().into_os_string();
+    name.push(".shreds");
+    PathBuf::from(name)
+}
+
+/// The case ids in a journal (none when it does not exist yet); errors name the line.
+fn read_journal(path: &Path) -> Result<Vec<uuid::Uuid>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) => {
+            return Err(error).with_context(|| format!("{}: cannot read", path.display()));
+        }
+    };
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty() && !line.starts_with('#'))
+        .map(|(index, line)| {
+            let id = line.split_whitespace().next().unwrap_or_default();
+            uuid::Uuid::parse_str(id).map_err(|_| {
+                anyhow::anyhow!(
+                    "{}:{}: not a case id at the start of the line",
+                    path.display(),
+                    index + 1
+                )
+            })
+        })
+        .collect()
+}
+
+fn append_journal(path: &Path, case: uuid::Uuid) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("{}: cannot write the shred journal", path.display()))?;
+    writeln!(file, "{case} {}", SystemClock.now().to_rfc3339())?;
+    file.sync_all()?;
+    Ok(())
+}
+
+fn purge_event(case: uuid::Uuid, reason: &str) -> AuditEvent {
+    AuditEvent {
+        case_id: Some(case),
+        reason: Some(reason.to_string()),
+        client: "cli".into(),
+        ..AuditEvent::new(None, AuditAction::CasePurge)
+    }
+}
+
+/// `caseward case purge ID --reason TEXT`: journal first, then destroy the case.
+pub async fn purge(settings: &Settings, case: &str, reason: &str) -> Result<()> {
+    let Ok(case) = uuid::Uuid::parse_str(case) else {
+        bail!("ID: not a case id (a UUID)");
+    };
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        bail!("--reason: give a reason of at most 500 characters");
+    }
+    let (store, _) = open_keyed(settings).await?;
+    if let Some((number, when)) = store.case_purged(case).await? {
+        bail!("case {number} was purged already, on {when}");
+    }
+    if store.case_by_id(case).await?.is_none() {
+        bail!("ID: no such case");
+    }
+    let journal = journal_path(settings);
+    append_journal(&journal, case)?;
+    store
+        .purge_case(
+            case,
+            reason,
+            &[purge_event(case, reason)],
+            SystemClock.now(),
+        )
+        .await?;
+    println!(
+        "Purged case {case}: its data key is destroyed; only a tombstone and the audit trail remain. Recorded in {} (keep it with the keyring, apart from the backups).",
+        journal.display()
+    );
+    Ok(())
+}
+
+/// Purge again every case of the journal that a restored backup brought back; returns how
+/// many.
+pub async fn apply_journal(settings: &Settings, store: &Arc<dyn Store>) -> Result<usize> {
+    let mut purged = 0;
+    for case in read_journal(&journal_path(settings))? {
+        let reason = "purged before; restored from a backup and purged again";
+        if store
+            .purge_case(
+                case,
+                reason,
+                &[purge_event(case, reason)],
+                SystemClock.now(),
+            )
+            .await?
+        {
+            purged += 1;
+        }
+    }
+    Ok(purged)
+}
+
+/// `caseward case apply-shreds`.
+pub async fn apply_shreds(settings: &Settings) -> Result<()> {
+    let (store, _) = open_keyed(settings).await?;
+    let purged = apply_journal(settings, &store).await?;
+    println!(
+        "Applied the shred journal {}: {purged} restored cases purged again.",
+        journal_path(settings).display()
+    );
+    Ok(())
+}
+
+/// `caseward dev seed --cases N`: synthetic cases for the instance's case workers.
+pub async fn seed(settings: &Settings, cases: u32) -> Result<()> {
+    let config = crate::configuration::load_configuration(settings.config_dir.as_deref())?;
+    let (store, _) = open_keyed(settings).await?;
+    let users = store.list_users().await?;
+    let workers: Vec<&caseward_store::User> = users
+        .iter()
+        .filter(|u| {
+            !u.disabled
+                && config
+                    .roles
+                    .has(&u.role, caseward_domain::access::Permission::HoldCases)
+        })
+        .collect();
+    if workers.is_empty() {
+        bail!("no user who works with cases: add one with `caseward user add` first");
+    }
+    let made = crate::demo::seed_cases(&config, &store, &workers, cases).await?;
+    println!("Created {made} synthetic cases.");
+    Ok(())
+}
