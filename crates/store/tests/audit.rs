@@ -369,3 +369,73 @@ async fn a_forged_checkpoint_is_refused(_db: &TestDatabase, store: Arc<dyn Store
         "a signature covers its entry number"
     );
 }
+
+/// PostgreSQL: the server's login role (a member of `caseward_app`) runs the whole store, and
+/// can add to the trail but neither change it nor remove its guards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_application_role_only_adds_to_the_trail() {
+    use sqlx::Connection;
+    let db = TestDatabase::new(Backend::Postgres).await;
+    let owner_store = db.open().await;
+    let caseward_store::StoreLocation::Postgres(owner_url) = &db.location else {
+        unreachable!()
+    };
+    let role = format!("caseward_app_test_{}", uuid::Uuid::now_v7().simple());
+    let mut owner = sqlx::PgConnection::connect(owner_url).await.unwrap();
+    sqlx::query(&format!("CREATE ROLE {role} LOGIN IN ROLE caseward_app"))
+        .execute(&mut owner)
+        .await
+        .unwrap();
+    let app_url = owner_url.replacen("postgres@", &format!("{role}@"), 1);
+    let app = caseward_store::open(
+        &caseward_store::StoreLocation::Postgres(app_url.clone()),
+        &caseward_store::OpenOptions {
+            // As `serve` opens it: with nothing left to migrate, the role needs no DDL.
+            migrate: true,
+            keyring: Some(db.keyring()),
+            ..caseward_store::OpenOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    // The application works as usual.
+    app.append_audit(&[event(1), event(2)], at(1))
+        .await
+        .unwrap();
+    assert_eq!(owner_store.audit_head().await.unwrap().0, 2);
+    let mut as_app = sqlx::PgConnection::connect(&app_url).await.unwrap();
+    for sql in [
+        "UPDATE audit_entries SET reason = 'x' WHERE seq = 1",
+        "DELETE FROM audit_entries WHERE seq = 2",
+        "TRUNCATE audit_entries",
+        "ALTER TABLE audit_entries DISABLE TRIGGER ALL",
+        "DROP TRIGGER audit_entries_no_change ON audit_entries",
+        "DELETE FROM audit_checkpoints",
+    ] {
+        let refused = sqlx::query(sql).execute(&mut as_app).await;
+        let message = refused.expect_err(sql).to_string();
+        assert!(
+            message.contains("permission denied") || message.contains("must be owner"),
+            "{sql}: {message}"
+        );
+    }
+    let _ = as_app.close().await;
+    drop(app);
+    assert!(
+        verify_chain(owner_store.as_ref())
+            .await
+            .unwrap()
+            .is_intact()
+    );
+    // The role belongs to the server, not the database: remove it once the database is gone.
+    let _ = owner.close().await;
+    drop(owner_store);
+    drop(db);
+    let mut admin = sqlx::PgConnection::connect(&caseward_store::testing::postgres_admin_url())
+        .await
+        .unwrap();
+    sqlx::query(&format!("DROP ROLE {role}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+}

@@ -67,15 +67,23 @@ impl PostgresStore {
             .bind(MIGRATION_LOCK)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (
-                number INTEGER PRIMARY KEY,
-                name TEXT NOT NULL,
-                applied_at TIMESTAMPTZ NOT NULL
-            )",
-        )
-        .execute(&mut *tx)
-        .await?;
+        // A server running as the restricted application role may not create tables: only
+        // create this one when it is missing (the owner's first run).
+        let exists: Option<String> =
+            sqlx::query_scalar("SELECT to_regclass('schema_migrations')::text")
+                .fetch_one(&mut *tx)
+                .await?;
+        if exists.is_none() {
+            sqlx::query(
+                "CREATE TABLE schema_migrations (
+                    number INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    applied_at TIMESTAMPTZ NOT NULL
+                )",
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
         let applied: Vec<i32> = sqlx::query_scalar("SELECT number FROM schema_migrations")
             .fetch_all(&mut *tx)
             .await?;
