@@ -9,6 +9,7 @@ import {
   setLanguage,
   t,
 } from './i18n';
+import { AuditPage } from './pages/Audit';
 import { CaseListPage } from './pages/CaseList';
 import { CaseViewPage } from './pages/CaseView';
 import { LoginPage } from './pages/Login';
@@ -18,7 +19,7 @@ import { SecurityPage } from './pages/Security';
 import { AgenciesPage } from './pages/admin/Agencies';
 import { TeamsPage } from './pages/admin/Teams';
 import { UsersPage } from './pages/admin/Users';
-import { homeRoute, isCaseRoute, managesTeams, managesUsers, worksWithCases } from './roles';
+import { homeRoute, isCaseRoute, managesTeams, managesUsers, readsAuditTrail, worksWithCases } from './roles';
 import { href, navigate, setLeaveGuard, useRoute } from './router';
 import { setMe } from './me';
 import { UserMenu } from './UserMenu';
@@ -120,6 +121,13 @@ export function App() {
     ) : (
       <TeamsPage config={config} />
     );
+  } else if (route.name === 'audit') {
+    // Like administration, the audit trail needs the configuration only for role names.
+    main = readsAuditTrail(session.user) ? (
+      <AuditPage config={config} params={route.params} />
+    ) : (
+      <NoAccessPage home={homeRoute(session.user)} />
+    );
   } else if (configError) {
     main = <ErrorNotice error={configError} onRetry={loadConfig} />;
   } else if (!config) {
@@ -147,7 +155,7 @@ export function App() {
             <span class="brand-mark" aria-hidden="true" />
             {t('app.name')}
           </a>
-          {user && (worksWithCases(user) || managesUsers(user) || managesTeams(user)) && (
+          {user && (worksWithCases(user) || managesUsers(user) || managesTeams(user) || readsAuditTrail(user)) && (
             <nav aria-label={t('nav.main')} class="topnav">
               {worksWithCases(user) && (
                 <a href={href({ name: 'list', params: new URLSearchParams() })} aria-current={route.name === 'list' ? 'page' : undefined}>
@@ -167,6 +175,11 @@ export function App() {
               {managesTeams(user) && (
                 <a href={href({ name: 'teams' })} aria-current={route.name === 'teams' ? 'page' : undefined}>
                   {t('nav.teams')}
+                </a>
+              )}
+              {readsAuditTrail(user) && (
+                <a href={href({ name: 'audit', params: new URLSearchParams() })} aria-current={route.name === 'audit' ? 'page' : undefined}>
+                  {t('nav.audit')}
                 </a>
               )}
             </nav>

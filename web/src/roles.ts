@@ -2,7 +2,8 @@
 // never from the role's name: custom roles of the configuration are permission sets like the
 // built-in ones. The server decides every request; this only keeps the UI from offering pages
 // and actions a person cannot use (docs/API.md: whoever works with cases holds `hold_cases`;
-// `manage_users` and `manage_teams` are administration, which never comes with case work).
+// `manage_users`, `manage_teams` and `read_audit_trail` are administration, which never comes
+// with case work).
 //
 // Also how roles and permissions are named for people: built-in roles and permissions by the
 // UI's own strings, custom roles by their configured label.
@@ -11,7 +12,7 @@ import type { BuiltInRole, Permission, RoleDefinition } from './api';
 import { currentLanguage, label, t } from './i18n';
 import type { Route } from './router';
 
-const BUILT_IN: readonly BuiltInRole[] = ['case_worker', 'supervisor', 'programme_manager', 'system_administrator'];
+const BUILT_IN: readonly BuiltInRole[] = ['case_worker', 'supervisor', 'programme_manager', 'system_administrator', 'auditor'];
 
 /** Every permission, in the server's order. */
 const PERMISSIONS: readonly Permission[] = [
@@ -25,6 +26,7 @@ const PERMISSIONS: readonly Permission[] = [
   'manage_users',
   'manage_teams',
   'operate_system',
+  'read_audit_trail',
 ];
 
 export function isBuiltInRole(role: string): role is BuiltInRole {
@@ -53,6 +55,11 @@ export function managesTeams(who: HasPermissions): boolean {
   return can(who, 'manage_teams');
 }
 
+/** Auditors search and export the audit trail (who did what, never a value). */
+export function readsAuditTrail(who: HasPermissions): boolean {
+  return can(who, 'read_audit_trail');
+}
+
 /** Account and system permissions: the server refuses (403) to give a role holding one the
  * acting person lacks. */
 const ADMINISTRATION: readonly Permission[] = ['manage_users', 'manage_teams', 'operate_system'];
@@ -62,12 +69,14 @@ export function mayConfer(actor: HasPermissions, role: HasPermissions): boolean 
   return ADMINISTRATION.every((p) => !can(role, p) || can(actor, p));
 }
 
-/** Where a person starts: their cases, else the users page, else the teams page, else (a role
- * with none of those, such as one for aggregate reports only) their Security page. */
+/** Where a person starts: their cases, else the users page, else the teams page, else the audit
+ * trail, else (a role with none of those, such as one for aggregate reports only) their
+ * Security page. */
 export function homeRoute(who: HasPermissions): Route {
   if (worksWithCases(who)) return { name: 'list', params: new URLSearchParams() };
   if (managesUsers(who)) return { name: 'users' };
   if (managesTeams(who)) return { name: 'teams' };
+  if (readsAuditTrail(who)) return { name: 'audit', params: new URLSearchParams() };
   return { name: 'security' };
 }
 

@@ -8,6 +8,9 @@
 //   #/admin/users                         users (roles with manage_users)
 //   #/admin/agencies                      agencies (roles with manage_users)
 //   #/admin/teams                         teams (roles with manage_teams)
+//   #/audit?action=&outcome=&case_id=&actor=&from=&to=
+//                                         the audit trail (roles with read_audit_trail);
+//                                         from and to are days (YYYY-MM-DD), in local time
 //   #/security                            the signed-in person's second factor (everyone)
 
 import { useEffect, useState } from 'preact/hooks';
@@ -19,6 +22,7 @@ export type Route =
   | { name: 'users' }
   | { name: 'agencies' }
   | { name: 'teams' }
+  | { name: 'audit'; params: URLSearchParams }
   | { name: 'security' };
 
 export function parseRoute(hash: string): Route {
@@ -30,6 +34,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'admin' && parts[1] === 'users') return { name: 'users' };
   if (parts[0] === 'admin' && parts[1] === 'agencies') return { name: 'agencies' };
   if (parts[0] === 'admin' && parts[1] === 'teams') return { name: 'teams' };
+  if (parts[0] === 'audit') return { name: 'audit', params: new URLSearchParams(search) };
   if (parts[0] === 'security') return { name: 'security' };
   return { name: 'list', params: new URLSearchParams(search) };
 }
@@ -50,6 +55,10 @@ export function href(route: Route): string {
       return '#/admin/agencies';
     case 'teams':
       return '#/admin/teams';
+    case 'audit': {
+      const search = route.params.toString();
+      return `#/audit${search ? `?${search}` : ''}`;
+    }
     case 'security':
       return '#/security';
   }

@@ -12,7 +12,9 @@
 // evaluation officer (aggregate reports only) finds no case screen. Agencies and hand-over: an
 // administrator adds an agency and puts a worker into it; the worker's colleague, seeing that
 // agency in the share dialog, shares a case with them and hands it over from the case page,
-// then finds the case gone from their list with a notice naming its new worker. A second story, on its own
+// then finds the case gone from their list with a notice naming its new worker. The audit trail:
+// an auditor lands on it, finds a worker opening a case and exports it with a reason; the case's
+// worker reads its access log (their own entries, and the outsider refused). A second story, on its own
 // server with the default second-factor policy: a supervisor sets up TOTP at first sign-in
 // (QR code, key, first code, recovery codes), signs in again with a code, replaces the
 // authenticator on the Security page, confirms a share with a code, signs in with a recovery
@@ -121,6 +123,11 @@ const HANDOVER = AGENCIES.skip
   : serverHasPaths(['/api/v1/cases/{id}/handover'])
     ? {}
     : { skip: 'server has no hand-over yet' };
+const AUDIT = ACCESS.skip
+  ? ACCESS
+  : serverHasPaths(['/api/v1/audit', '/api/v1/audit/export', '/api/v1/cases/{id}/audit'])
+    ? {}
+    : { skip: 'server has no audit trail endpoints yet' };
 
 // ---------------------------------------------------------------------------------------------
 // The server
@@ -966,6 +973,109 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
     await assertAccessible('the case list after a hand-over');
     assert.equal((await worker('GET', `/api/v1/cases/${created.body.id}`)).status, 404, 'the former worker no longer reaches the case');
   }, HANDOVER);
+
+  // -------------------------------------------------------------------------------------------
+  // The audit trail: an auditor searches and exports it; a case's worker reads its access log
+
+  step('an auditor lands on the audit trail, finds a worker opening a case, and exports it with a reason', async () => {
+    const admin = await apiSession(origin, 'admin1');
+    const created = await admin('POST', '/api/v1/users', {
+      username: 'auditor1',
+      display_name: 'Auditor One',
+      role: 'auditor',
+      password: PASSWORD,
+      confirm_password: PASSWORD,
+    });
+    assert.equal(created.status, 201, `the auditor is created: ${JSON.stringify(created.body)}`);
+    assert.deepEqual(created.body.permissions, ['read_audit_trail']);
+
+    await signInAs('auditor1', 'Audit trail');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Audit trail' }).waitFor();
+    assert.equal(await nav.getByRole('link', { name: /^(My cases|Users|Teams)$/ }).count(), 0, 'nothing but the audit trail');
+    assert.match(await page.locator('#audit-no-values').innerText(), /never hold what a case contains/);
+    await page.locator('#audit-table').waitFor();
+
+    // Only openings of cases: Worker One's of the first case are there, in words.
+    await page.locator('#audit-action').selectOption('case.read');
+    const searched = page.waitForResponse((r) => r.url().includes('/api/v1/audit?') && r.url().includes('action=case.read'));
+    await page.locator('#audit-filters button[type=submit]').click();
+    assert.equal((await searched).status(), 200);
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('#audit-table tbody tr')];
+      return !document.querySelector('.results.stale') && rows.length > 0 && rows.every((r) => r.innerText.includes('case.read'));
+    });
+    const row = page.locator('#audit-table tbody tr', { hasText: 'Worker One' }).filter({ hasText: caseId }).first();
+    assert.match(await row.innerText(), /Open a case[\s\S]*Allowed[\s\S]*Web app/);
+    await screenshot('audit-trail');
+    await assertAccessible('the audit trail');
+    await page.setViewportSize({ width: 360, height: 740 });
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'the audit trail does not scroll sideways on a phone');
+    await screenshot('audit-trail-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // The export asks for a reason, then downloads the same entries as CSV.
+    await page.locator('#audit-export-open').click();
+    await expectFocus(page, 'audit-export-reason');
+    assert.match(await page.locator('#audit-export-filters').innerText(), /Action: Open a case/);
+    await page.locator('#audit-export-dialog button[type=submit]').click();
+    await page.locator('#audit-export-reason--error').waitFor();
+    await assertAccessible('the export dialog asking for a reason');
+    const reason = 'Review of complaint 14 about who opened the case.';
+    await page.locator('#audit-export-reason').fill(reason);
+    // The browser hands an attachment's body to its download, not to the test: the test reads
+    // it on its way, passing the server's answer through unchanged.
+    let csv = '';
+    await page.route('**/api/v1/audit/export?**', async (route) => {
+      const answer = await route.fetch();
+      csv = await answer.text();
+      await route.fulfill({ response: answer });
+    });
+    const exported = page.waitForResponse((r) => r.url().includes('/api/v1/audit/export?'));
+    await page.locator('#audit-export-dialog button[type=submit]').click();
+    const response = await exported;
+    await page.unroute('**/api/v1/audit/export?**');
+    assert.equal(response.status(), 200);
+    assert.match(response.headers()['content-type'] ?? '', /^text\/csv/);
+    const asked = new URL(response.url()).searchParams;
+    assert.equal(asked.get('action'), 'case.read');
+    assert.equal(asked.get('reason'), reason);
+    const lines = csv.trim().split('\n');
+    assert.match(lines[0], /^seq,at,actor,actor_role,action,outcome,case_id,/);
+    assert.ok(lines.length > 1 && lines.slice(1).every((l) => l.includes('"case.read"')), 'only openings of cases');
+    assert.ok(lines.some((l) => l.includes('"worker1"') && l.includes(caseId)), 'Worker One opening the case is exported');
+    await page.locator('#audit-export-dialog').waitFor({ state: 'detached' });
+    await page.locator('#audit-notice', { hasText: 'recorded with your reason' }).waitFor();
+    const trail = await page.evaluate(() => fetch('/api/v1/audit?action=audit.export&limit=1').then((r) => r.json()));
+    assert.equal(trail.entries[0]?.reason, reason, 'the export is recorded with its reason');
+    assert.equal(trail.entries[0]?.client, 'web');
+
+    // A name in the table narrows the trail to that person.
+    await row.getByRole('button', { name: /Worker One/ }).click();
+    await page.locator('#audit-person', { hasText: 'Worker One' }).waitFor();
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('#audit-table tbody tr')];
+      return !document.querySelector('.results.stale') && rows.length > 0 && rows.every((r) => r.innerText.includes('worker1'));
+    });
+  }, AUDIT);
+
+  step('the assigned worker opens the case access log and finds their own entries and a refusal', async () => {
+    await signInAs('worker1', 'My cases');
+    await page.getByRole('link', { name: caseNumber }).click();
+    await page.locator('#case-number').waitFor();
+    assert.equal(await page.locator('#access-log-table').count(), 0, 'the log loads only when opened');
+    await page.locator('#access-log > summary').click();
+    const rows = page.locator('#access-log-table tbody tr');
+    await rows.filter({ hasText: 'Worker One' }).filter({ hasText: 'Open a case' }).first().waitFor();
+    assert.ok((await rows.filter({ hasText: 'Worker One' }).filter({ hasText: 'Change a case' }).count()) > 0, 'the worker\'s edits are listed');
+    // The outsider who opened the case's address was refused, and that is listed too.
+    await rows.filter({ hasText: 'Outsider Three' }).filter({ hasText: 'Refused' }).first().waitFor();
+    assert.match(await page.locator('#access-log-intro').innerText(), /never their values/);
+    assert.ok(!(await page.locator('#access-log').innerText()).includes('Changed by a colleague.'), 'no value in the log');
+    await page.locator('#access-log').scrollIntoViewIfNeeded();
+    await screenshot('case-access-log', { fullPage: false });
+    await assertAccessible('the case access log');
+  }, AUDIT);
 });
 
 // ---------------------------------------------------------------------------------------------

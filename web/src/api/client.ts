@@ -5,6 +5,10 @@ import type {
   Agency,
   AgencyRequest,
   AssignableUser,
+  AuditEntry,
+  AuditExportQuery,
+  AuditPage,
+  AuditQuery,
   Case,
   CaseAccessList,
   CaseListQuery,
@@ -181,9 +185,11 @@ interface RequestOptions {
   quiet401?: boolean;
 }
 
-async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+/** Send a request with the app's headers; a failure becomes an `ApiError` (a 401 that is not a
+ * refused confirmation also reports the session as gone). */
+async function send(path: string, options: RequestOptions = {}, accept = 'application/json, application/problem+json'): Promise<Response> {
   const headers: Record<string, string> = {
-    Accept: 'application/json, application/problem+json',
+    Accept: accept,
     'Accept-Language': language,
     // The audit trail records which client made each access.
     'X-Caseward-Client': 'web',
@@ -213,9 +219,34 @@ async function request<T>(path: string, options: RequestOptions = {}): Promise<T
     if (error.status === 401 && !options.quiet401 && !error.confirmationRefused) onUnauthenticated?.();
     throw error;
   }
+  return response;
+}
+
+async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await send(path, options);
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** A file the server sends as an attachment: its content and the name it suggests. */
+export interface DownloadedFile {
+  blob: Blob;
+  filename: string;
+}
+
+/** The file name of a `Content-Disposition: attachment; filename="..."`, if any. */
+function attachmentName(response: Response): string | null {
+  const header = response.headers.get('Content-Disposition') ?? '';
+  const match = /filename="([^"]+)"/.exec(header) ?? /filename=([^;\s]+)/.exec(header);
+  return match?.[1] ?? null;
+}
+
+/** GET a file (fetched rather than followed as a link, so the request carries the app's
+ * headers and a refusal comes back as an `ApiError`). */
+async function download(path: string, accept: string, fallbackName: string): Promise<DownloadedFile> {
+  const response = await send(path, {}, `${accept}, application/problem+json`);
+  return { blob: await response.blob(), filename: attachmentName(response) ?? fallbackName };
 }
 
 function query(params: Record<string, string | number | undefined>): string {
@@ -362,4 +393,16 @@ export const api = {
   /** `DELETE /api/v1/teams/{id}/members/{user_id}`: ends the member's live sessions. */
   removeTeamMember: (id: string, userId: string) =>
     request<Team>(`${V1}/teams/${seg(id)}/members/${seg(userId)}`, { method: 'DELETE' }),
+
+  /** `GET /api/v1/audit` (`read_audit_trail`): entries newest first, with `next_before` when
+   * there are older ones. A filter the server cannot read is a 400 whose `detail` starts with
+   * the parameter's name (`case_id: ...`, `query: from: ...`). Each search is itself recorded. */
+  audit: (q: AuditQuery) => request<AuditPage>(`${V1}/audit${query(q)}`),
+  /** `GET /api/v1/audit/export`: the same entries as CSV (`reason` required: a 422 on `reason`
+   * without one); the export is recorded with its reason. */
+  exportAudit: (q: AuditExportQuery) =>
+    download(`${V1}/audit/export${query(q)}`, 'text/csv', 'caseward-audit.csv'),
+  /** `GET /api/v1/cases/{id}/audit`: the case's access log, newest first (the assigned worker
+   * and the team's supervisor; 403 for anyone else who reaches the case). */
+  caseAudit: (id: string) => request<AuditEntry[]>(`${V1}/cases/${seg(id)}/audit`),
 };

@@ -34,10 +34,10 @@ export type FieldProblem = Schemas['ProblemField'];
 // ---------------------------------------------------------------------------------------------
 // Users and sessions
 
-/** The four roles every instance has: their permissions are fixed and the UI names them. A
+/** The five roles every instance has: their permissions are fixed and the UI names them. A
  * user's `role` is a plain string: one of these, or a custom role of the configuration
  * (`Config.roles`). */
-export type BuiltInRole = 'case_worker' | 'supervisor' | 'programme_manager' | 'system_administrator';
+export type BuiltInRole = 'case_worker' | 'supervisor' | 'programme_manager' | 'system_administrator' | 'auditor';
 
 /** What a role allows. The UI offers pages and actions by permission, never by role name. */
 export type Permission =
@@ -50,7 +50,8 @@ export type Permission =
   | 'configure_workflow'
   | 'manage_users'
   | 'manage_teams'
-  | 'operate_system';
+  | 'operate_system'
+  | 'read_audit_trail';
 
 /** The signed-in person: `role` is any role id, `permissions` what it allows. */
 export type User = Narrow<Schemas['UserView'], { permissions: Permission[] }>;
@@ -234,6 +235,64 @@ export type TeamRequest = Schemas['TeamRequest'];
 /** The intensities a person can choose: 1 low, 2 medium, 3 high. The document types a case's
  * intensity as an integer, so values read from the server stay `number`. */
 export type Intensity = 1 | 2 | 3;
+
+// ---------------------------------------------------------------------------------------------
+// The audit trail (auditors: search and export; a case's worker and supervisor: its access log)
+
+/** What an audit entry records, by name (docs/SECURITY-MODEL.md). An entry's `action` stays a
+ * plain string: a server newer than the app may record actions this list lacks. */
+export type AuditAction =
+  | 'case.list'
+  | 'case.read'
+  | 'case.create'
+  | 'case.update'
+  | 'case.access.read'
+  | 'case.share'
+  | 'case.share.revoke'
+  | 'case.field_grant'
+  | 'case.field_grant.revoke'
+  | 'case.reassign'
+  | 'case.hand_over'
+  | 'consent.list'
+  | 'consent.record'
+  | 'consent.withdraw'
+  | 'auth.login'
+  | 'auth.login.failed'
+  | 'auth.second_factor'
+  | 'auth.second_factor.failed'
+  | 'auth.second_factor.enrol'
+  | 'auth.logout'
+  | 'user.create'
+  | 'user.update'
+  | 'team.create'
+  | 'team.update'
+  | 'team.member.add'
+  | 'team.member.remove'
+  | 'agency.create'
+  | 'agency.update'
+  | 'audit.search'
+  | 'audit.export'
+  | 'case.audit.read'
+  | 'case.purge';
+
+export type AuditOutcome = 'allowed' | 'denied';
+
+/** One entry: who (`actor`, absent for an unknown user or the command line), with which role,
+ * did what, allowed or refused, to which case or record, touching which field ids (for a case
+ * list: the case ids returned), why, and from which client. Never a value. */
+export type AuditEntry = Narrow<Schemas['AuditEntryView'], { outcome: AuditOutcome }>;
+
+/** `GET /api/v1/audit`: entries newest first; `next_before` (absent on the last page) is the
+ * `before` of the next. */
+export type AuditPage = Narrow<Schemas['AuditPage'], { entries: AuditEntry[] }>;
+
+/** The query of `GET /api/v1/audit`: `actor`, `case_id`, `action`, `outcome`, `from`, `to`
+ * (RFC 3339), `before`, `limit` (1 to 500). */
+export type AuditQuery = Omit<NonNullable<operations['search_audit']['parameters']['query']>, 'reason'>;
+
+/** The query of `GET /api/v1/audit/export`: the search's, with the required `reason` (`limit`
+ * up to 10,000). */
+export type AuditExportQuery = NonNullable<operations['export_audit']['parameters']['query']> & { reason: string };
 
 // ---------------------------------------------------------------------------------------------
 // Configuration (GET /api/v1/config)

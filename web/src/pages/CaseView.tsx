@@ -9,6 +9,7 @@ import {
   type FieldProblem,
   type User,
 } from '../api';
+import { AccessLog } from '../case/AccessLog';
 import { AccessPanel } from '../case/AccessPanel';
 import { ConsentPanel } from '../case/ConsentPanel';
 import { ReassignDialog } from '../case/ReassignDialog';
@@ -324,6 +325,8 @@ function CaseEditor({
       {/* Who has access, and consents, are for the assigned worker and the team supervisor. */}
       {access.may_share && <AccessPanel config={config} caseType={caseType} item={item} me={me} />}
       {access.may_share && <ConsentPanel config={config} caseType={caseType} item={item} />}
+      {/* Who read, changed or was refused the case: for those responsible for it. */}
+      {(access.relationship === 'assigned' || access.relationship === 'supervisor') && <AccessLog caseType={caseType} item={item} />}
       <CaseForm
         config={config}
         caseType={caseType}
