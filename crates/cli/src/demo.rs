@@ -27,6 +27,7 @@ pub const DEMO_USERS: &[(&str, &str, Role)] = &[
     ("supervisor2", "Omar Farah", Role::SUPERVISOR),
     ("manager1", "Sofia Lindqvist", Role::PROGRAMME_MANAGER),
     ("admin1", "Tomás Herrera", Role::SYSTEM_ADMINISTRATOR),
+    ("auditor1", "Nadia Rahman", Role::AUDITOR),
 ];
 
 /// Seed for the synthetic cases, so every demo instance holds the same cases.
