@@ -7,6 +7,9 @@
 //! concurrently over HTTP (session check, policy, projection, durable audit entry) for a
 //! fixed time. Three rounds per backend; the medians are printed with the ratio.
 //!
+//! Then `audit verify`'s rate: the chain is filled to `VERIFY_ENTRIES` entries (in batches)
+//! and verified whole.
+//!
 //! `cargo bench -p caseward-server --bench audited_reads` (PostgreSQL at
 //! `CASEWARD_TEST_POSTGRES`, as for the tests). `-- --quick` runs one short round per backend
 //! (what CI runs to keep the bench working).
@@ -25,6 +28,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 const CLIENTS: usize = 50;
+const VERIFY_ENTRIES: i64 = 200_000;
 
 const CONFIG: &str = r#"
 [instance]
@@ -127,7 +131,7 @@ async fn audited_read_rate(url: &str, case_id: uuid::Uuid, period: Duration) -> 
     reads.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64()
 }
 
-async fn run(backend: Backend, rounds: usize, period: Duration) {
+async fn run(backend: Backend, rounds: usize, period: Duration, quick: bool) {
     let database = TestDatabase::new(backend).await;
     let store = database.open().await;
     let config = Arc::new(
@@ -207,6 +211,37 @@ async fn run(backend: Backend, rounds: usize, period: Duration) {
     );
     let _ = stop.send(());
     let _ = server.await;
+
+    // `audit verify`: fill the chain, then verify it whole.
+    let target = if quick { 2_000 } else { VERIFY_ENTRIES };
+    let batch: Vec<AuditEvent> = (0..1000)
+        .map(|i| AuditEvent {
+            actor: Some(worker.id),
+            actor_role: Some("case_worker".into()),
+            case_id: Some(case.summary.id),
+            fields: vec!["child_name".into(), "summary".into(), format!("f{i}")],
+            request_id: Some(uuid::Uuid::now_v7().to_string()),
+            client: "web".into(),
+            ..AuditEvent::new(Some(worker.id), AuditAction::CaseRead)
+        })
+        .collect();
+    while store.audit_head().await.unwrap().0 < target {
+        store
+            .append_audit(&batch, chrono::Utc::now())
+            .await
+            .unwrap();
+    }
+    let started = Instant::now();
+    let verified = caseward_store::audit_verify::verify_chain(store.as_ref())
+        .await
+        .unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+    assert!(verified.is_intact());
+    println!(
+        "{backend:?}: audit verify {} entries in {seconds:.2} s: {:.0} entries/s",
+        verified.verified,
+        verified.verified as f64 / seconds
+    );
 }
 
 fn main() {
@@ -221,6 +256,6 @@ fn main() {
         .build()
         .unwrap();
     for backend in [Backend::Sqlite, Backend::Postgres] {
-        runtime.block_on(run(backend, rounds, period));
+        runtime.block_on(run(backend, rounds, period, quick));
     }
 }
