@@ -11,13 +11,12 @@ use crate::extract::ApiJson;
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::reauth::confirm;
 use crate::session::CurrentUser;
-use crate::sharing::{check_reason, other_user};
+use crate::sharing::{check_reason, move_case, other_user};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use caseward_domain::access::{HandOverRefusal, may_hand_over_to};
-use caseward_domain::audit::{AuditAction, AuditEvent};
-use caseward_store::Reassignment;
+use caseward_domain::audit::AuditAction;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -88,25 +87,14 @@ pub async fn hand_over(
     )
     .await?;
     confirm(&state, &user, request.confirm_password).await?;
-    let moved = state
-        .store
-        .reassign_case(Reassignment {
-            case_id: context.case.summary.id,
-            expected_version: context.case.summary.version,
-            to: recipient.id,
-            by: user.id,
-            reason: request.reason.trim().to_string(),
-            caseload_override_reason: (caseload.status == "above_maximum_overridden")
-                .then(|| request.override_reason.clone())
-                .flatten(),
-            audit: vec![AuditEvent {
-                subject: Some(recipient.id),
-                reason: Some(request.reason.trim().to_string()),
-                ..context.event()
-            }],
-            now: state.clock.now(),
-        })
-        .await?;
+    let moved = move_case(
+        &context,
+        recipient.id,
+        &request.reason,
+        &caseload,
+        request.override_reason.as_deref(),
+    )
+    .await?;
     tracing::info!(case = %moved.summary.id, user = %user.id, to = %recipient.id, "case handed over");
     Ok(Json(HandedOverView {
         case_id: moved.summary.id,

@@ -556,25 +556,14 @@ pub async fn reassign(
         request.override_reason.as_deref(),
     )
     .await?;
-    let moved = state
-        .store
-        .reassign_case(Reassignment {
-            case_id: context.case.summary.id,
-            expected_version: context.case.summary.version,
-            to: target.id,
-            by: user.id,
-            reason: request.reason.trim().to_string(),
-            caseload_override_reason: (caseload.status == "above_maximum_overridden")
-                .then(|| request.override_reason.clone())
-                .flatten(),
-            audit: vec![AuditEvent {
-                subject: Some(target.id),
-                reason: Some(request.reason.trim().to_string()),
-                ..context.event()
-            }],
-            now: state.clock.now(),
-        })
-        .await?;
+    let moved = move_case(
+        &context,
+        target.id,
+        &request.reason,
+        &caseload,
+        request.override_reason.as_deref(),
+    )
+    .await?;
     tracing::info!(case = %moved.summary.id, user = %user.id, to = %target.id, "case reassigned");
     let context = reachable_case(
         &state,
@@ -588,6 +577,37 @@ pub async fn reassign(
         case: CaseView::of(&context),
         caseload,
     }))
+}
+
+/// Assign the case to `to` (a reassignment or a hand-over), version-checked, recording the
+/// reason, any caseload override and the audit entry in one transaction.
+pub(crate) async fn move_case(
+    context: &CaseContext<'_>,
+    to: Uuid,
+    reason: &str,
+    caseload: &CaseloadView,
+    override_reason: Option<&str>,
+) -> ApiResult<caseward_store::CaseRecord> {
+    let state = context.state;
+    Ok(state
+        .store
+        .reassign_case(Reassignment {
+            case_id: context.case.summary.id,
+            expected_version: context.case.summary.version,
+            to,
+            by: context.user.id,
+            reason: reason.trim().to_string(),
+            caseload_override_reason: (caseload.status == "above_maximum_overridden")
+                .then(|| override_reason.map(str::to_string))
+                .flatten(),
+            audit: vec![AuditEvent {
+                subject: Some(to),
+                reason: Some(reason.trim().to_string()),
+                ..context.event()
+            }],
+            now: state.clock.now(),
+        })
+        .await?)
 }
 
 /// Users who can hold cases (for share dialogs); only for users who hold cases themselves.

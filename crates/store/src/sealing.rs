@@ -80,6 +80,22 @@ impl std::fmt::Debug for Sealing {
     }
 }
 
+/// A stored data key from its two columns (both absent for a case from before sealing, or a
+/// purged one).
+pub fn wrapped_from_columns(
+    master_key_id: Option<i64>,
+    wrapped: Option<Vec<u8>>,
+) -> Result<Option<WrappedKey>> {
+    match (master_key_id, wrapped) {
+        (Some(id), Some(bytes)) => Ok(Some(WrappedKey {
+            master_key_id: u32::try_from(id)
+                .map_err(|_| StoreError::Corrupt("master key id".into()))?,
+            bytes,
+        })),
+        _ => Ok(None),
+    }
+}
+
 /// Where a case's content belongs: its id and the configuration version it was written with.
 fn place(case: CaseId, config_version: u32) -> Vec<u8> {
     format!("caseward/case/{case}/content/v{config_version}").into_bytes()

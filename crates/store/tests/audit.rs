@@ -2,6 +2,9 @@
 //! refuses changes, and `verify` names the first bad entry after each kind of tampering a
 //! database superuser could do.
 
+#[macro_use]
+mod common;
+
 use caseward_crypto::audit_chain::{chain_hash, checkpoint_message, hex};
 use caseward_crypto::keyring::Keyring;
 use caseward_domain::audit::{AuditAction, AuditEvent, Outcome};
@@ -14,27 +17,6 @@ use caseward_store::testing::{Backend, TestDatabase};
 use chrono::{DateTime, SubsecRound, TimeZone, Utc};
 use rand::SeedableRng;
 use std::sync::Arc;
-
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                let db = super::TestDatabase::new(super::Backend::Sqlite).await;
-                let store = db.open().await;
-                super::$name(&db, store).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                let db = super::TestDatabase::new(super::Backend::Postgres).await;
-                let store = db.open().await;
-                super::$name(&db, store).await;
-            })*
-        }
-    };
-}
 
 on_both!(
     appends_chain_and_read_back_as_written,

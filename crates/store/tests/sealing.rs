@@ -1,6 +1,9 @@
 //! Case content at rest, on both databases: sealed with the case's own data key, nothing of it
 //! in the database's files or rows, and a ciphertext moved to another case does not open.
 
+#[macro_use]
+mod common;
+
 use caseward_domain::case::{CaseFields, FieldValue};
 use caseward_domain::config::Intensity;
 use caseward_domain::user::Role;
@@ -8,27 +11,6 @@ use caseward_store::testing::{Backend, TestDatabase};
 use caseward_store::{NewCase, NewUser, Store, StoreError, User};
 use chrono::{TimeZone, Utc};
 use std::sync::Arc;
-
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                let db = super::TestDatabase::new(super::Backend::Sqlite).await;
-                let store = db.open().await;
-                super::$name(&db, store).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                let db = super::TestDatabase::new(super::Backend::Postgres).await;
-                let store = db.open().await;
-                super::$name(&db, store).await;
-            })*
-        }
-    };
-}
 
 on_both!(
     case_content_is_not_in_the_database,

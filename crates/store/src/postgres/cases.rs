@@ -1,7 +1,7 @@
 //! Cases on PostgreSQL.
 
 use super::{PostgresStore, next_change_seq};
-use crate::sealing::Sealing;
+use crate::sealing::{Sealing, wrapped_from_columns};
 use crate::{
     CaseFilter, CaseRecord, CaseSummary, CaseUpdate, NewCase, Page, Result, StoreError, UserRef,
     like_prefix,
@@ -45,16 +45,7 @@ fn summary_from_row(row: &PgRow) -> Result<CaseSummary> {
 fn record_from_row(row: &PgRow, sealing: &Sealing) -> Result<CaseRecord> {
     let content: Vec<u8> = row.try_get("content")?;
     let summary = summary_from_row(row)?;
-    let master_key_id: Option<i64> = row.try_get("master_key_id")?;
-    let wrapped: Option<Vec<u8>> = row.try_get("wrapped")?;
-    let wrapped = match (master_key_id, wrapped) {
-        (Some(id), Some(bytes)) => Some(WrappedKey {
-            master_key_id: u32::try_from(id)
-                .map_err(|_| StoreError::Corrupt("master key id".into()))?,
-            bytes,
-        }),
-        _ => None,
-    };
+    let wrapped = wrapped_from_columns(row.try_get("master_key_id")?, row.try_get("wrapped")?)?;
     let fields = sealing.open(
         summary.id,
         wrapped.as_ref(),
@@ -73,15 +64,10 @@ where
         .bind(id)
         .fetch_optional(executor)
         .await?;
-    row.map(|row| {
-        let id: i64 = row.try_get("master_key_id")?;
-        Ok(WrappedKey {
-            master_key_id: u32::try_from(id)
-                .map_err(|_| StoreError::Corrupt("master key id".into()))?,
-            bytes: row.try_get("wrapped")?,
-        })
-    })
-    .transpose()
+    match row {
+        Some(row) => wrapped_from_columns(row.try_get("master_key_id")?, row.try_get("wrapped")?),
+        None => Ok(None),
+    }
 }
 
 pub(super) async fn fetch_record<'e, E>(
