@@ -217,9 +217,10 @@ pub async fn case_access(
             .iter()
             .map(FieldGrantView::from)
             .collect(),
-        assignments: context
-            .access
-            .assignments
+        assignments: state
+            .store
+            .case_assignments(context.case.summary.id)
+            .await?
             .iter()
             .map(|a| AssignmentView {
                 from: a.from.as_ref().map(UserRefView::from),

@@ -205,6 +205,9 @@ pub trait Store: Send + Sync + 'static {
     /// A purged case's tombstone: its case number and when it was purged.
     async fn case_purged(&self, case: CaseId) -> Result<Option<(String, DateTime<Utc>)>>;
 
+    /// Every assignment of a case (opening, reassignments, hand-overs), oldest first.
+    async fn case_assignments(&self, case: CaseId) -> Result<Vec<AssignmentRecord>>;
+
     /// How many case data keys each master key version wraps.
     async fn case_keys_by_master(&self) -> Result<Vec<(u32, i64)>>;
 

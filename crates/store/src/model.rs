@@ -381,8 +381,6 @@ pub struct CaseAccess {
     pub consents: Vec<ConsentRecord>,
     /// The teams the assigned worker belongs to.
     pub assignee_teams: Vec<Team>,
-    /// Every assignment of the case, oldest first.
-    pub assignments: Vec<AssignmentRecord>,
 }
 
 #[derive(Debug, Clone)]

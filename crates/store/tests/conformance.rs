@@ -973,7 +973,8 @@ async fn the_new_assignees_share_ends_with_the_reassignment(store: Arc<dyn Store
         ["worker3"],
         "worker2 owns the case now; worker3 still shares it"
     );
-    assert_eq!(access.assignments.last().unwrap().to.username, "worker2");
+    let history = store.case_assignments(case.summary.id).await.unwrap();
+    assert_eq!(history.last().unwrap().to.username, "worker2");
 }
 
 async fn a_write_and_its_audit_entries_commit_together(store: Arc<dyn Store>) {
@@ -1067,11 +1068,7 @@ async fn reassignment_needs_the_current_version(store: Arc<dyn Store>) {
     assert_eq!(moved.summary.version, 2);
     assert!(moved.summary.change_seq > case.summary.change_seq);
     assert_eq!(moved.fields, rich_fields());
-    let history = store
-        .case_access(case.summary.id)
-        .await
-        .unwrap()
-        .assignments;
+    let history = store.case_assignments(case.summary.id).await.unwrap();
     assert_eq!(history.len(), 2, "opened, then reassigned");
     assert!(history[0].from.is_none());
     assert_eq!(history[1].from.as_ref().unwrap().username, "worker1");

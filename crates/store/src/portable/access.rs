@@ -330,6 +330,8 @@ pub(super) async fn case_access(pool: &DbPool, case: Uuid) -> Result<CaseAccess>
         .fetch_optional(pool)
         .await?;
     let assignee = assignee.ok_or(StoreError::NotFound)?;
+    // Every read of a case asks for these; the assignment history is read apart, by the one
+    // screen that shows it (`Store::case_assignments`).
     Ok(CaseAccess {
         shares: shares.iter().map(share_from_row).collect::<Result<_>>()?,
         field_grants: grants
@@ -341,7 +343,6 @@ pub(super) async fn case_access(pool: &DbPool, case: Uuid) -> Result<CaseAccess>
             .map(consent_from_row)
             .collect::<Result<_>>()?,
         assignee_teams: teams_of(pool, assignee).await?,
-        assignments: super::assignments::load_assignments(pool, case).await?,
     })
 }
 

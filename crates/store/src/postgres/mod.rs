@@ -297,6 +297,10 @@ impl crate::Store for PostgresStore {
         case_keys::purged(&self.pool, case).await
     }
 
+    async fn case_assignments(&self, case: uuid::Uuid) -> Result<Vec<crate::AssignmentRecord>> {
+        assignments::load_assignments(&self.pool, case).await
+    }
+
     async fn case_keys_by_master(&self) -> Result<Vec<(u32, i64)>> {
         case_keys::by_master(&self.pool).await
     }

@@ -311,6 +311,10 @@ impl crate::Store for SqliteStore {
         case_keys::purged(&self.reader, case).await
     }
 
+    async fn case_assignments(&self, case: uuid::Uuid) -> Result<Vec<crate::AssignmentRecord>> {
+        assignments::load_assignments(&self.reader, case).await
+    }
+
     async fn case_keys_by_master(&self) -> Result<Vec<(u32, i64)>> {
         case_keys::by_master(&self.reader).await
     }
