@@ -1,0 +1,451 @@
+//! The audit table of `docs/SECURITY-MODEL.md`, as data: every endpoint of the API is called
+//! once (allowed, and where it matters refused), and each call must leave exactly the entries
+//! the table says — action, outcome and actor — or none, for calls that touch neither case
+//! content nor administration.
+
+use crate::support::TestApp;
+use crate::world::World;
+use caseward_domain::audit::{AuditAction, Outcome};
+use caseward_store::testing::Backend;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+on_both_backends!(every_call_leaves_the_entries_the_table_says);
+
+/// One call and what it must leave in the trail.
+struct Call {
+    what: &'static str,
+    who: &'static str,
+    method: Method,
+    /// `{case}`, `{worker3}`, `{worker4}`, `{consent}`, `{team}`, `{agency}`, `{me}` are
+    /// replaced before the call.
+    path: &'static str,
+    body: Option<Value>,
+    /// The entry it leaves (by `who`), or `None` for no entry at all.
+    entry: Option<(AuditAction, Outcome)>,
+}
+
+fn call(
+    what: &'static str,
+    who: &'static str,
+    method: Method,
+    path: &'static str,
+    body: Option<Value>,
+    entry: Option<(AuditAction, Outcome)>,
+) -> Call {
+    Call {
+        what,
+        who,
+        method,
+        path,
+        body,
+        entry,
+    }
+}
+
+async fn every_call_leaves_the_entries_the_table_says(backend: Backend) {
+    use AuditAction::*;
+    use Outcome::*;
+    let mut world = World::new(backend).await;
+    let case = world.plant_case("worker1", "general_protection").await;
+    let pw = |who: &str| TestApp::password_of(who);
+    let table = vec![
+        call(
+            "list cases",
+            "worker1",
+            Method::GET,
+            "/api/v1/cases",
+            None,
+            Some((CaseList, Allowed)),
+        ),
+        call(
+            "list cases as a manager",
+            "manager1",
+            Method::GET,
+            "/api/v1/cases",
+            None,
+            Some((CaseList, Denied)),
+        ),
+        call(
+            "read a case",
+            "worker1",
+            Method::GET,
+            "/api/v1/cases/{case}",
+            None,
+            Some((CaseRead, Allowed)),
+        ),
+        call(
+            "read someone else's case",
+            "worker2",
+            Method::GET,
+            "/api/v1/cases/{case}",
+            None,
+            Some((CaseRead, Denied)),
+        ),
+        call(
+            "read a case as an administrator",
+            "admin1",
+            Method::GET,
+            "/api/v1/cases/{case}",
+            None,
+            Some((CaseRead, Denied)),
+        ),
+        call(
+            "update a case",
+            "worker1",
+            Method::PATCH,
+            "/api/v1/cases/{case}",
+            Some(json!({ "version": 1, "fields": {} })),
+            Some((CaseUpdate, Allowed)),
+        ),
+        call(
+            "the access list",
+            "worker1",
+            Method::GET,
+            "/api/v1/cases/{case}/access",
+            None,
+            Some((CaseAccessRead, Allowed)),
+        ),
+        call(
+            "the consents",
+            "worker1",
+            Method::GET,
+            "/api/v1/cases/{case}/consents",
+            None,
+            Some((ConsentList, Allowed)),
+        ),
+        call(
+            "record a consent",
+            "worker1",
+            Method::POST,
+            "/api/v1/cases/{case}/consents",
+            Some(
+                json!({ "recipient": { "user_id": "{worker3}" }, "information": { "up_to": "restricted" }, "purpose": "joint work", "given_on": "2026-03-01" }),
+            ),
+            Some((ConsentRecord, Allowed)),
+        ),
+        call(
+            "share",
+            "worker1",
+            Method::POST,
+            "/api/v1/cases/{case}/shares",
+            Some(
+                json!({ "user_id": "{worker3}", "reason": "joint work", "confirm_password": pw("worker1") }),
+            ),
+            Some((CaseShare, Allowed)),
+        ),
+        call(
+            "share as a colleague without access",
+            "worker2",
+            Method::POST,
+            "/api/v1/cases/{case}/shares",
+            Some(
+                json!({ "user_id": "{worker4}", "reason": "x", "confirm_password": pw("worker2") }),
+            ),
+            Some((CaseShare, Denied)),
+        ),
+        call(
+            "grant a restricted field",
+            "worker1",
+            Method::POST,
+            "/api/v1/cases/{case}/field-grants",
+            Some(
+                json!({ "user_id": "{worker3}", "field_id": "{restricted}", "reason": "joint work", "confirm_password": pw("worker1") }),
+            ),
+            Some((FieldGrant, Allowed)),
+        ),
+        call(
+            "end the field grant",
+            "worker1",
+            Method::DELETE,
+            "/api/v1/cases/{case}/field-grants/{worker3}/{restricted}",
+            Some(json!({ "reason": "done" })),
+            Some((FieldGrantRevoke, Allowed)),
+        ),
+        call(
+            "withdraw the consent",
+            "worker1",
+            Method::POST,
+            "/api/v1/cases/{case}/consents/{consent}/withdraw",
+            Some(json!({ "reason": "changed her mind" })),
+            Some((ConsentWithdraw, Allowed)),
+        ),
+        call(
+            "end the share",
+            "worker1",
+            Method::DELETE,
+            "/api/v1/cases/{case}/shares/{worker3}",
+            Some(json!({ "reason": "done" })),
+            Some((CaseShareRevoke, Allowed)),
+        ),
+        call(
+            "who may take it",
+            "supervisor1",
+            Method::GET,
+            "/api/v1/cases/{case}/assignable",
+            None,
+            Some((CaseAccessRead, Allowed)),
+        ),
+        call(
+            "reassign as a worker",
+            "worker1",
+            Method::POST,
+            "/api/v1/cases/{case}/reassign",
+            Some(json!({ "user_id": "{worker2}", "reason": "x" })),
+            Some((CaseReassign, Denied)),
+        ),
+        call(
+            "the case's access log",
+            "worker1",
+            Method::GET,
+            "/api/v1/cases/{case}/audit",
+            None,
+            Some((CaseAuditRead, Allowed)),
+        ),
+        call(
+            "reassign",
+            "supervisor1",
+            Method::POST,
+            "/api/v1/cases/{case}/reassign",
+            Some(json!({ "user_id": "{worker2}", "reason": "leave cover" })),
+            Some((CaseReassign, Allowed)),
+        ),
+        call(
+            "search the trail",
+            "auditor1",
+            Method::GET,
+            "/api/v1/audit?limit=5",
+            None,
+            Some((AuditSearch, Allowed)),
+        ),
+        call(
+            "search the trail as an administrator",
+            "admin1",
+            Method::GET,
+            "/api/v1/audit",
+            None,
+            Some((AuditSearch, Denied)),
+        ),
+        call(
+            "export the trail",
+            "auditor1",
+            Method::GET,
+            "/api/v1/audit/export?reason=review",
+            None,
+            Some((AuditExport, Allowed)),
+        ),
+        call(
+            "add a user",
+            "admin1",
+            Method::POST,
+            "/api/v1/users",
+            Some(
+                json!({ "username": "newperson", "display_name": "New Person", "role": "case_worker", "password": "a long unusual passphrase", "confirm_password": pw("admin1") }),
+            ),
+            Some((UserCreate, Allowed)),
+        ),
+        call(
+            "add a user as a worker",
+            "worker1",
+            Method::POST,
+            "/api/v1/users",
+            Some(
+                json!({ "username": "other", "display_name": "Other", "role": "case_worker", "password": "a long unusual passphrase", "confirm_password": pw("worker1") }),
+            ),
+            Some((UserCreate, Denied)),
+        ),
+        call(
+            "change a user",
+            "admin1",
+            Method::PATCH,
+            "/api/v1/users/{worker4}",
+            Some(
+                json!({ "version": 1, "display_name": "Worker Four", "confirm_password": pw("admin1") }),
+            ),
+            Some((UserUpdate, Allowed)),
+        ),
+        call(
+            "add a team",
+            "admin1",
+            Method::POST,
+            "/api/v1/teams",
+            Some(json!({ "name": "Team C", "case_types": [] })),
+            Some((TeamCreate, Allowed)),
+        ),
+        call(
+            "add a member",
+            "admin1",
+            Method::PUT,
+            "/api/v1/teams/{team}/members/{worker4}",
+            None,
+            Some((TeamMemberAdd, Allowed)),
+        ),
+        call(
+            "remove the member",
+            "admin1",
+            Method::DELETE,
+            "/api/v1/teams/{team}/members/{worker4}",
+            None,
+            Some((TeamMemberRemove, Allowed)),
+        ),
+        call(
+            "rename the team",
+            "admin1",
+            Method::PATCH,
+            "/api/v1/teams/{team}",
+            Some(json!({ "version": 3, "name": "Team C2" })),
+            Some((TeamUpdate, Allowed)),
+        ),
+        call(
+            "add an agency",
+            "admin1",
+            Method::POST,
+            "/api/v1/agencies",
+            Some(json!({ "name": "Safe Haven" })),
+            Some((AgencyCreate, Allowed)),
+        ),
+        call(
+            "rename the agency",
+            "admin1",
+            Method::PATCH,
+            "/api/v1/agencies/{agency}",
+            Some(json!({ "name": "Safe Haven Shelter", "version": 1 })),
+            Some((AgencyUpdate, Allowed)),
+        ),
+        // Neither case content nor administration: no entry.
+        call(
+            "who am I",
+            "worker1",
+            Method::GET,
+            "/api/v1/auth/me",
+            None,
+            None,
+        ),
+        call(
+            "the configuration",
+            "worker1",
+            Method::GET,
+            "/api/v1/config",
+            None,
+            None,
+        ),
+        call(
+            "the directory",
+            "worker1",
+            Method::GET,
+            "/api/v1/directory",
+            None,
+            None,
+        ),
+        call(
+            "the agencies",
+            "worker1",
+            Method::GET,
+            "/api/v1/agencies",
+            None,
+            None,
+        ),
+        call(
+            "the users",
+            "admin1",
+            Method::GET,
+            "/api/v1/users",
+            None,
+            None,
+        ),
+        call(
+            "the teams",
+            "admin1",
+            Method::GET,
+            "/api/v1/teams",
+            None,
+            None,
+        ),
+    ];
+
+    let restricted = case
+        .canaries
+        .iter()
+        .find(|c| {
+            c.classification == caseward_domain::config::Classification::Restricted
+                && !c.path.contains('[')
+        })
+        .expect("a restricted field")
+        .path
+        .clone();
+    let mut names: Vec<(String, String)> = ["worker2", "worker3", "worker4"]
+        .iter()
+        .map(|w| (format!("{{{w}}}"), world.users[*w].id.to_string()))
+        .collect();
+    names.push(("{case}".into(), case.id.clone()));
+    names.push(("{restricted}".into(), restricted));
+    let mut failures = Vec::new();
+    for row in &table {
+        let fill = |text: &str, names: &[(String, String)]| {
+            names
+                .iter()
+                .fold(text.to_string(), |t, (from, to)| t.replace(from, to))
+        };
+        let path = fill(row.path, &names);
+        let before = world.app.store.audit_head().await.unwrap().0;
+        let mut request = world
+            .client(row.who)
+            .request(row.method.clone(), world.app.at(&path));
+        if let Some(body) = &row.body {
+            let body: Value = serde_json::from_str(&fill(&body.to_string(), &names)).unwrap();
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let answer: Value = response.json().await.unwrap_or(Value::Null);
+        // Remember what later rows refer to.
+        match row.what {
+            "record a consent" => names.push((
+                "{consent}".into(),
+                answer["id"].as_str().unwrap_or("").into(),
+            )),
+            "add a team" => {
+                names.push(("{team}".into(), answer["id"].as_str().unwrap_or("").into()))
+            }
+            "add an agency" => names.push((
+                "{agency}".into(),
+                answer["id"].as_str().unwrap_or("").into(),
+            )),
+            _ => {}
+        }
+        let entries = world.app.store.audit_entries(before, 100).await.unwrap();
+        match row.entry {
+            None if !entries.is_empty() => failures.push(format!(
+                "{}: expected no entry, got {:?}",
+                row.what,
+                entries.iter().map(|e| e.event.action).collect::<Vec<_>>()
+            )),
+            None => {}
+            Some((action, outcome)) => {
+                let by = world.users[row.who].id;
+                let mine: Vec<_> = entries
+                    .iter()
+                    .filter(|e| e.event.actor == Some(by))
+                    .collect();
+                let matches = mine.len() == 1
+                    && mine[0].event.action == action
+                    && mine[0].event.outcome == outcome;
+                if !matches {
+                    failures.push(format!(
+                        "{} (status {status}): expected one {action} {outcome:?}, got {:?}",
+                        row.what,
+                        mine.iter()
+                            .map(|e| (e.event.action, e.event.outcome))
+                            .collect::<Vec<_>>()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} calls disagree with the audit table:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
