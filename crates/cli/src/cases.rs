@@ -139,7 +139,7 @@ pub async fn apply_shreds(settings: &Settings) -> Result<()> {
 /// `caseward dev seed --cases N`: synthetic cases for the instance's case workers.
 pub async fn seed(settings: &Settings, cases: u32) -> Result<()> {
     let config = crate::configuration::load_configuration(settings.config_dir.as_deref())?;
-    let (store, _) = open_keyed(settings).await?;
+    let (store, keyring) = open_keyed(settings).await?;
     let users = store.list_users().await?;
     let workers: Vec<&caseward_store::User> = users
         .iter()
@@ -153,7 +153,7 @@ pub async fn seed(settings: &Settings, cases: u32) -> Result<()> {
     if workers.is_empty() {
         bail!("no user who works with cases: add one with `caseward user add` first");
     }
-    let made = crate::demo::seed_cases(&config, &store, &workers, cases).await?;
+    let made = crate::demo::seed_cases(&config, &keyring, &store, &workers, cases).await?;
     println!("Created {made} synthetic cases.");
     Ok(())
 }

@@ -71,7 +71,7 @@ pub async fn demo(settings: &Settings, password: Password, cases: u32, mfa: bool
             .iter()
             .filter(|u| u.role == Role::CASE_WORKER)
             .collect();
-        let made = seed_cases(&config, &store, &workers, cases).await?;
+        let made = seed_cases(&config, &keyring, &store, &workers, cases).await?;
         println!("Created {made} synthetic cases.");
     } else {
         println!(
@@ -201,6 +201,7 @@ async fn ensure_users(
 /// ten months.
 pub(crate) async fn seed_cases(
     config: &caseward_domain::config::Configuration,
+    keyring: &caseward_crypto::Keyring,
     store: &Arc<dyn Store>,
     workers: &[&User],
     count: u32,
@@ -227,6 +228,7 @@ pub(crate) async fn seed_cases(
             client: "cli".into(),
             ..AuditEvent::new(None, AuditAction::CaseCreate)
         };
+        let search_tokens = caseward_server::search_tokens(keyring, case_type, &case.fields);
         store
             .create_case(NewCase {
                 id,
@@ -239,6 +241,7 @@ pub(crate) async fn seed_cases(
                 config_version: config.version,
                 fields: case.fields,
                 caseload_override_reason: None,
+                search_tokens,
                 audit: vec![event],
                 now: opened,
             })

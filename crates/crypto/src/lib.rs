@@ -11,6 +11,7 @@
 //!   passwords ([`is_common_password`]).
 //! - [`secret`] — [`Password`] and [`SecretText`].
 //! - [`audit_chain`] — the audit trail's SHA-256 hash chain and what checkpoints sign.
+//! - [`blind_index`] — keyed search tokens for names and codes (HMAC-SHA256 of folded words).
 //! - [`envelope`] — envelope encryption (XChaCha20-Poly1305): per-record data keys wrapped
 //!   by the keyring's master keys, ciphertexts bound to their place.
 //! - [`keyring`] — the instance's keys, kept in a file outside the database: master keys and
@@ -24,6 +25,7 @@
 //! `password-hash` crate expects.)
 
 pub mod audit_chain;
+pub mod blind_index;
 pub mod common_passwords;
 pub mod envelope;
 pub mod keyring;

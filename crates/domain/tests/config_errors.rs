@@ -417,3 +417,16 @@ fn custom_role_mistakes_are_all_reported() {
         errors[5]
     );
 }
+
+#[test]
+fn only_top_level_short_text_is_searchable() {
+    let text = case_type(
+        &GOOD_SECTION.replace("required = true\n", "required = true\nsearchable = true\n"),
+    );
+    assert!(errors(&text).is_empty(), "{:?}", errors(&text));
+    let section = "\n[[section]]\nid = \"more\"\nlabel = { en = \"More\" }\n\n[[section.field]]\nid = \"age\"\ntype = \"number\"\nlabel = { en = \"Age\" }\nclassification = \"standard\"\nsearchable = true\n";
+    let text = case_type(&format!("{GOOD_SECTION}{section}"));
+    let error = one_error(&text);
+    assert_eq!(error.key, "section[1].field[0].searchable");
+    assert_eq!(error.line, Some(line_of(&text, "id = \"age\"") - 1));
+}

@@ -174,7 +174,9 @@ pub struct CaseQuery {
     pub case_type: Option<String>,
     /// Only cases at this stage (id).
     pub stage: Option<String>,
-    /// Case number, whole or its beginning.
+    /// A case number (whole or its beginning), or words of a searchable field such as a name
+    /// (every word must match; case, accents and punctuation do not matter). A restricted
+    /// field's words find a case only for its assigned worker.
     pub q: Option<String>,
     /// 1-based page number.
     pub page: Option<u32>,
@@ -242,15 +244,15 @@ pub async fn list_cases(
     {
         return Err(ApiError::BadRequest("stage: unknown stage".into()));
     }
-    let search = query
-        .q
-        .as_deref()
-        .map(str::trim)
-        .filter(|q| !q.is_empty())
-        .map(str::to_uppercase);
-    if search.as_ref().is_some_and(|q| q.len() > 40) {
+    let words = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    if words.is_some_and(|q| q.chars().count() > 40) {
         return Err(ApiError::BadRequest("q: at most 40 characters".into()));
     }
+    // A search matches case numbers by prefix, or names and codes by their blind-index tokens.
+    let search = words.map(str::to_uppercase);
+    let name_tokens = words
+        .map(|q| crate::search::query_tokens(&state, q))
+        .unwrap_or_default();
     let filter = CaseFilter {
         reachable_by: Some(Reach {
             user: user.id,
@@ -260,6 +262,7 @@ pub async fn list_cases(
         case_type: query.case_type,
         stage: query.stage,
         case_number_prefix: search,
+        name_tokens,
         page,
         per_page,
     };
@@ -343,6 +346,7 @@ pub async fn create_case(
         reason: request.caseload_override_reason.clone(),
         ..origin.event(&user, AuditAction::CaseCreate)
     };
+    let search_tokens = crate::search::case_tokens(&state, case_type, &fields);
     let created = state
         .store
         .create_case(NewCase {
@@ -358,6 +362,7 @@ pub async fn create_case(
             caseload_override_reason: (caseload.status == "above_maximum_overridden")
                 .then(|| request.caseload_override_reason.clone())
                 .flatten(),
+            search_tokens,
             audit: vec![event],
             now,
         })
@@ -481,6 +486,7 @@ pub async fn update_case(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
+    let search_tokens = crate::search::case_tokens(&state, case_type, &fields);
     let updated = state
         .store
         .update_case(CaseUpdate {
@@ -488,6 +494,7 @@ pub async fn update_case(
             expected_version: request.version,
             fields,
             config_version: state.config.version,
+            search_tokens,
             audit: vec![event],
             now,
         })

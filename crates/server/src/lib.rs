@@ -22,6 +22,7 @@ mod mfa;
 mod problem;
 mod projection_json;
 mod reauth;
+mod search;
 mod session;
 mod sharing;
 mod state;
@@ -29,6 +30,7 @@ mod values;
 
 pub use assets::web_app_embedded;
 pub use problem::{ApiError, Problem};
+pub use search::search_tokens;
 pub use state::{AppState, ServerSettings};
 
 use axum::Router;

@@ -63,6 +63,7 @@ fn new_case(config: &Configuration, worker: uuid::Uuid, rng: &mut rand::rngs::St
         config_version: config.version,
         fields: case.fields,
         caseload_override_reason: None,
+        search_tokens: Vec::new(),
         audit: vec![event],
         now,
     }

@@ -130,9 +130,19 @@ pub struct NewCase {
     pub fields: CaseFields,
     /// Recorded when the creator's caseload goes above the maximum.
     pub caseload_override_reason: Option<String>,
+    /// Blind-index tokens of the case's searchable words.
+    pub search_tokens: Vec<SearchToken>,
     /// Audit entries that commit with the case, or not at all.
     pub audit: Vec<AuditEvent>,
     pub now: DateTime<Utc>,
+}
+
+/// A blind-index token of one of a case's searchable words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchToken {
+    pub token: [u8; 32],
+    /// From a restricted or confidential field: matches for the assigned worker only.
+    pub restricted: bool,
 }
 
 /// What a case list shows: everything but the fields.
@@ -165,6 +175,8 @@ pub struct CaseUpdate {
     /// The case's whole new set of fields.
     pub fields: CaseFields,
     pub config_version: u32,
+    /// The case's blind-index tokens after the change (they replace the old ones).
+    pub search_tokens: Vec<SearchToken>,
     /// Audit entries that commit with the change, or not at all.
     pub audit: Vec<AuditEvent>,
     pub now: DateTime<Utc>,
@@ -191,6 +203,9 @@ pub struct CaseFilter {
     pub stage: Option<String>,
     /// Matches case numbers that start with this text (an exact number included).
     pub case_number_prefix: Option<String>,
+    /// Or: cases holding every one of these blind-index tokens (a restricted field's token
+    /// counts only for the case's assigned worker, the `reachable_by` user).
+    pub name_tokens: Vec<[u8; 32]>,
     /// 1-based.
     pub page: u32,
     pub per_page: u32,

@@ -99,6 +99,7 @@ fn new_case(
         config_version: 1,
         fields,
         caseload_override_reason: None,
+        search_tokens: Vec::new(),
         audit: Vec::new(),
         now,
     }
@@ -377,6 +378,7 @@ async fn updates_need_the_current_version(store: Arc<dyn Store>) {
             expected_version: 1,
             fields: changed.clone(),
             config_version: 1,
+            search_tokens: Vec::new(),
             audit: Vec::new(),
             now: at(4, 10),
         })
@@ -394,6 +396,7 @@ async fn updates_need_the_current_version(store: Arc<dyn Store>) {
             expected_version: 1,
             fields: CaseFields::new(),
             config_version: 1,
+            search_tokens: Vec::new(),
             audit: Vec::new(),
             now: at(4, 11),
         })
@@ -416,6 +419,7 @@ async fn updates_need_the_current_version(store: Arc<dyn Store>) {
             expected_version: 1,
             fields: CaseFields::new(),
             config_version: 1,
+            search_tokens: Vec::new(),
             audit: Vec::new(),
             now: at(4, 11),
         })
@@ -452,6 +456,7 @@ async fn change_sequence_only_grows(store: Arc<dyn Store>) {
             expected_version: 1,
             fields: rich_fields(),
             config_version: 1,
+            search_tokens: Vec::new(),
             audit: Vec::new(),
             now: at(3, 11),
         })
@@ -996,6 +1001,7 @@ async fn a_write_and_its_audit_entries_commit_together(store: Arc<dyn Store>) {
         expected_version: version,
         fields: rich_fields(),
         config_version: 1,
+        search_tokens: Vec::new(),
         audit: vec![event(AuditAction::CaseUpdate)],
         now: at(3, 11),
     };

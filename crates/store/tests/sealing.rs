@@ -18,6 +18,7 @@ on_both!(
     without_the_keyring_case_content_is_out_of_reach,
     a_rotation_rewraps_every_key_and_resumes_after_a_stop,
     a_purged_case_is_gone_but_for_its_tombstone,
+    a_case_is_found_by_its_words_without_them_being_stored,
 );
 
 async fn worker(store: &Arc<dyn Store>) -> User {
@@ -63,6 +64,7 @@ async fn planted(store: &Arc<dyn Store>, worker: &User) -> (uuid::Uuid, Vec<Stri
             config_version: 1,
             fields: fields.clone(),
             caseload_override_reason: None,
+            search_tokens: Vec::new(),
             audit: Vec::new(),
             now: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
         })
@@ -154,6 +156,7 @@ async fn without_the_keyring_case_content_is_out_of_reach(
             config_version: 1,
             fields,
             caseload_override_reason: None,
+            search_tokens: Vec::new(),
             audit: Vec::new(),
             now: Utc::now(),
         })
@@ -284,4 +287,99 @@ async fn a_purged_case_is_gone_but_for_its_tombstone(db: &TestDatabase, store: A
         raw.contains("retention period ended"),
         "the tombstone keeps its reason"
     );
+}
+
+async fn a_case_is_found_by_its_words_without_them_being_stored(
+    db: &TestDatabase,
+    store: Arc<dyn Store>,
+) {
+    use caseward_crypto::blind_index::IndexKey;
+    use caseward_store::{CaseFilter, Reach, SearchToken};
+    let key = IndexKey::of(&db.keyring());
+    let worker = worker(&store).await;
+    let other = store
+        .create_user(NewUser {
+            id: uuid::Uuid::now_v7(),
+            username: "worker2".into(),
+            display_name: "Other".into(),
+            role: Role::CASE_WORKER,
+            agency: None,
+            password_hash: "x".into(),
+            now: Utc::now(),
+        })
+        .await
+        .unwrap();
+    let mut tokens: Vec<SearchToken> = key
+        .tokens("Amina Kéïta")
+        .into_iter()
+        .map(|token| SearchToken {
+            token,
+            restricted: true,
+        })
+        .collect();
+    tokens.extend(
+        key.tokens("Riverside")
+            .into_iter()
+            .map(|token| SearchToken {
+                token,
+                restricted: false,
+            }),
+    );
+    let id = uuid::Uuid::now_v7();
+    store
+        .create_case(NewCase {
+            id,
+            case_type: "child_protection".into(),
+            case_type_code: "CP".into(),
+            stage: "identification".into(),
+            intensity: Intensity::Medium,
+            assigned_to: worker.id,
+            created_by: worker.id,
+            config_version: 1,
+            fields: CaseFields::from([(
+                "child_name".into(),
+                FieldValue::Text("Amina Kéïta".into()),
+            )]),
+            caseload_override_reason: None,
+            search_tokens: tokens,
+            audit: Vec::new(),
+            now: Utc::now(),
+        })
+        .await
+        .unwrap();
+    let found = |words: &str, viewer: Option<uuid::Uuid>| {
+        let filter = CaseFilter {
+            reachable_by: viewer.map(|user| Reach {
+                user,
+                include_team_cases: false,
+            }),
+            name_tokens: key.tokens(words),
+            page: 1,
+            per_page: 10,
+            ..Default::default()
+        };
+        let store = store.clone();
+        async move { store.list_cases(&filter).await.unwrap().total }
+    };
+    assert_eq!(
+        found("keita", Some(worker.id)).await,
+        1,
+        "diacritics and case folded"
+    );
+    assert_eq!(
+        found("KEITA amina", Some(worker.id)).await,
+        1,
+        "every word must match"
+    );
+    assert_eq!(found("amina zawadi", Some(worker.id)).await, 0);
+    assert_eq!(found("keit", Some(worker.id)).await, 0, "whole words only");
+    // A restricted field's words match for the assigned worker only; a standard one's for
+    // anyone who reaches the case (here: no reach limit at all).
+    assert_eq!(found("keita", None).await, 0);
+    assert_eq!(found("riverside", None).await, 1);
+    assert_eq!(found("keita", Some(other.id)).await, 0);
+    let raw = db.raw_contents().await.to_lowercase();
+    for word in ["amina", "keita", "kéïta", "riverside"] {
+        assert!(!raw.contains(word), "{word} is stored in clear");
+    }
 }

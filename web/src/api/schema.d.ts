@@ -1643,7 +1643,11 @@ export interface operations {
                 case_type?: string;
                 /** @description Only cases at this stage (id). */
                 stage?: string;
-                /** @description Case number, whole or its beginning. */
+                /**
+                 * @description A case number (whole or its beginning), or words of a searchable field such as a name
+                 *     (every word must match; case, accents and punctuation do not matter). A restricted
+                 *     field's words find a case only for its assigned worker.
+                 */
                 q?: string;
                 /** @description 1-based page number. */
                 page?: number;

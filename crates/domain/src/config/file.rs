@@ -128,6 +128,10 @@ pub struct FieldFile {
     pub classification: String,
     #[serde(default)]
     pub report_dimension: bool,
+    /// Cases can be found by this field's words through a keyed blind index (the database
+    /// never holds the words).
+    #[serde(default)]
+    pub searchable: bool,
     pub min_length: Option<u32>,
     pub max_length: Option<u32>,
     pub pattern: Option<String>,

@@ -713,6 +713,13 @@ impl Loader<'_> {
         if f.report_dimension && classification != Some(Classification::Standard) {
             self.error(at, format!("{key}.report_dimension"), "only a standard field can be a report dimension (report dimensions are stored in plaintext)");
         }
+        if f.searchable && (f.field_type != "short_text" || !top_level) {
+            self.error(
+                at,
+                format!("{key}.searchable"),
+                "only a short text field outside repeating groups can be searchable",
+            );
+        }
 
         // Which type-specific keys this type accepts; any other given key is an error.
         let accepts: &[&str] = match f.field_type.as_str() {
@@ -927,6 +934,7 @@ impl Loader<'_> {
             required: f.required,
             classification: classification?,
             report_dimension: f.report_dimension,
+            searchable: f.searchable,
             kind,
         })
     }

@@ -274,6 +274,8 @@ pub struct Field {
     pub classification: Classification,
     /// Declared as a report dimension: may be stored in plaintext for aggregates.
     pub report_dimension: bool,
+    /// Cases can be found by this field's words (keyed blind index; short text, top level).
+    pub searchable: bool,
     pub kind: FieldKind,
 }
 

@@ -13,5 +13,6 @@ mod cases;
 mod handover;
 mod mfa;
 mod roles;
+mod search;
 mod throttle;
 mod world;

@@ -84,6 +84,7 @@ pub(super) async fn purge(
     let case_type: String = row.try_get("case_type")?;
     for table in [
         "case_keys",
+        "case_search_tokens",
         "case_shares",
         "field_grants",
         "consents",
@@ -125,4 +126,28 @@ pub(super) async fn purged(
         .await?;
     row.map(|row| Ok((row.try_get("case_number")?, row.try_get("purged_at")?)))
         .transpose()
+}
+
+/// Replace a case's blind-index tokens, inside the caller's transaction.
+pub(super) async fn replace_tokens(
+    conn: &mut DbConnection,
+    case: Uuid,
+    tokens: &[crate::SearchToken],
+) -> Result<()> {
+    sqlx::query("DELETE FROM case_search_tokens WHERE case_id = $1")
+        .bind(case)
+        .execute(&mut *conn)
+        .await?;
+    for token in tokens {
+        sqlx::query(
+            "INSERT INTO case_search_tokens (case_id, token, restricted) VALUES ($1, $2, $3)
+             ON CONFLICT (case_id, token) DO UPDATE SET restricted = case_search_tokens.restricted AND excluded.restricted",
+        )
+        .bind(case)
+        .bind(&token.token[..])
+        .bind(token.restricted)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }

@@ -147,6 +147,7 @@ pub(super) async fn create_case(store: &PostgresStore, case: NewCase) -> Result<
     .bind(case.now)
     .execute(&mut *tx)
     .await?;
+    super::case_keys::replace_tokens(&mut tx, case.id, &case.search_tokens).await?;
     super::audit::append_in(&mut tx, &case.audit, case.now).await?;
     let record = fetch_record(&mut *tx, sealing, case.id)
         .await?
@@ -212,6 +213,7 @@ pub(super) async fn update_case(store: &PostgresStore, update: CaseUpdate) -> Re
             None => StoreError::NotFound,
         });
     }
+    super::case_keys::replace_tokens(&mut tx, update.id, &update.search_tokens).await?;
     super::audit::append_in(&mut tx, &update.audit, update.now).await?;
     let record = fetch_record(&mut *tx, sealing, update.id)
         .await?
@@ -252,11 +254,37 @@ fn push_filter<'a>(query: &mut QueryBuilder<'a, Postgres>, filter: &'a CaseFilte
     if let Some(stage) = &filter.stage {
         query.push(" AND c.stage = ").push_bind(stage);
     }
-    if let Some(prefix) = &filter.case_number_prefix {
-        query
-            .push(" AND c.case_number LIKE ")
-            .push_bind(like_prefix(prefix))
-            .push(" ESCAPE '\\'");
+    let tokens = &filter.name_tokens;
+    if filter.case_number_prefix.is_some() || !tokens.is_empty() {
+        query.push(" AND (");
+        if let Some(prefix) = &filter.case_number_prefix {
+            query
+                .push("c.case_number LIKE ")
+                .push_bind(like_prefix(prefix))
+                .push(" ESCAPE '\\'");
+            if !tokens.is_empty() {
+                query.push(" OR ");
+            }
+        }
+        if !tokens.is_empty() {
+            query.push("(");
+            for (index, token) in tokens.iter().enumerate() {
+                if index > 0 {
+                    query.push(" AND ");
+                }
+                query
+                    .push("EXISTS (SELECT 1 FROM case_search_tokens t WHERE t.case_id = c.id AND t.token = ")
+                    .push_bind(&token[..])
+                    .push(" AND (t.restricted = ")
+                    .push_bind(false);
+                if let Some(reach) = filter.reachable_by {
+                    query.push(" OR c.assigned_to = ").push_bind(reach.user);
+                }
+                query.push("))");
+            }
+            query.push(")");
+        }
+        query.push(")");
     }
 }
 
