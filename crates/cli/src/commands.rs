@@ -104,14 +104,22 @@ pub async fn add_user(
     let store = open_store(settings, false).await?;
     let hasher = password_hasher(settings)?;
     let hash = tokio::task::spawn_blocking(move || hasher.hash(&password)).await??;
+    let id = uuid::Uuid::now_v7();
     let user = store
         .create_user(NewUser {
-            id: uuid::Uuid::now_v7(),
+            id,
             username: username.into(),
             display_name: display_name.into(),
             role,
             agency: None,
             password_hash: hash,
+            // Recorded like an administrator's change through the API, by the command line.
+            audit: vec![AuditEvent {
+                subject: Some(id),
+                fields: vec!["username".into(), "display_name".into(), "role".into()],
+                client: "cli".into(),
+                ..AuditEvent::new(None, AuditAction::UserCreate)
+            }],
             now: SystemClock.now(),
         })
         .await
@@ -121,18 +129,6 @@ pub async fn add_user(
             }
             other => other.into(),
         })?;
-    // Recorded like an administrator's change through the API, by the command line.
-    store
-        .append_audit(
-            &[AuditEvent {
-                subject: Some(user.id),
-                fields: vec!["username".into(), "display_name".into(), "role".into()],
-                client: "cli".into(),
-                ..AuditEvent::new(None, AuditAction::UserCreate)
-            }],
-            SystemClock.now(),
-        )
-        .await?;
     println!(
         "Added {} ({}) as {}.",
         user.username, user.display_name, user.role

@@ -112,12 +112,13 @@ async fn ensure_teams(store: &Arc<dyn Store>, users: &[User]) -> Result<()> {
                 name: team.into(),
                 supervisor: id_of(supervisor),
                 case_types: Default::default(),
+                audit: Vec::new(),
                 now,
             })
             .await?;
         for member in members {
             if let Some(id) = id_of(member) {
-                store.add_team_member(created.team.id, id, now).await?;
+                store.add_team_member(created.team.id, id, &[], now).await?;
             }
         }
     }
@@ -142,6 +143,7 @@ async fn ensure_agencies(store: &Arc<dyn Store>, users: &[User]) -> Result<()> {
             .create_agency(NewAgency {
                 id: uuid::Uuid::now_v7(),
                 name: name.into(),
+                audit: Vec::new(),
                 now,
             })
             .await?;
@@ -158,6 +160,7 @@ async fn ensure_agencies(store: &Arc<dyn Store>, users: &[User]) -> Result<()> {
                         role: None,
                         agency: Some(Some(agency.id)),
                         disabled: None,
+                        audit: Vec::new(),
                         now,
                     },
                 )
@@ -187,6 +190,7 @@ async fn ensure_users(
                         role: role.clone(),
                         agency: None,
                         password_hash: hash.clone(),
+                        audit: Vec::new(),
                         now: SystemClock.now(),
                     })
                     .await?

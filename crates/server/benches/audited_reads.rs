@@ -153,6 +153,7 @@ async fn run(backend: Backend, rounds: usize, period: Duration, quick: bool) {
             password_hash: hasher
                 .hash(&Password::new("bench-password-1".into()))
                 .unwrap(),
+            audit: Vec::new(),
             now,
         })
         .await

@@ -136,23 +136,20 @@ pub(crate) async fn require_to(
     }
 }
 
-/// Record an allowed administrative change of `subject`, naming the attributes changed.
-pub(crate) async fn record_change(
-    state: &AppState,
+/// The audit entry of an administrative change of `subject`, naming the attributes changed;
+/// it commits with the change.
+pub(crate) fn change_event(
     user: &User,
     origin: &RequestInfo,
     action: AuditAction,
     subject: Uuid,
     changed: &[&str],
-) -> ApiResult<()> {
-    state
-        .audit
-        .record(vec![AuditEvent {
-            subject: Some(subject),
-            fields: changed.iter().map(|c| c.to_string()).collect(),
-            ..origin.event(user, action)
-        }])
-        .await
+) -> AuditEvent {
+    AuditEvent {
+        subject: Some(subject),
+        fields: changed.iter().map(|c| c.to_string()).collect(),
+        ..origin.event(user, action)
+    }
 }
 
 pub(crate) fn require(state: &AppState, user: &User, permission: Permission) -> ApiResult<()> {
@@ -279,15 +276,24 @@ pub async fn create_user(
         .await
         .map_err(|e| ApiError::Internal(format!("hashing: {e}")))?
         .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let id = Uuid::now_v7();
+    let event = change_event(
+        &user,
+        &origin,
+        AuditAction::UserCreate,
+        id,
+        &["username", "display_name", "role", "agency_id"],
+    );
     let created = state
         .store
         .create_user(NewUser {
-            id: Uuid::now_v7(),
+            id,
             username: request.username.clone(),
             display_name,
             role,
             agency: request.agency_id,
             password_hash: hash,
+            audit: vec![event],
             now: state.clock.now(),
         })
         .await
@@ -295,15 +301,6 @@ pub async fn create_user(
             StoreError::Duplicate(_) => invalid("username", "taken", "this username is taken"),
             other => other.into(),
         })?;
-    record_change(
-        &state,
-        &user,
-        &origin,
-        AuditAction::UserCreate,
-        created.id,
-        &["username", "display_name", "role", "agency_id"],
-    )
-    .await?;
     tracing::info!(user = %user.id, created = %created.id, "user created");
     Ok((
         StatusCode::CREATED,
@@ -377,6 +374,15 @@ pub async fn update_user(
         request.disabled.is_some(),
     );
     confirm(&state, &user, request.confirm_password).await?;
+    let changed: Vec<&str> = [
+        ("display_name", display_name_changed),
+        ("role", role_changed),
+        ("agency_id", agency_changed),
+        ("disabled", disabled_changed),
+    ]
+    .into_iter()
+    .filter_map(|(name, changed)| changed.then_some(name))
+    .collect();
     let updated = state
         .store
         .update_user(
@@ -387,28 +393,17 @@ pub async fn update_user(
                 role,
                 agency: request.agency_id,
                 disabled: request.disabled,
+                audit: vec![change_event(
+                    &user,
+                    &origin,
+                    AuditAction::UserUpdate,
+                    id,
+                    &changed,
+                )],
                 now: state.clock.now(),
             },
         )
         .await?;
-    let changed: Vec<&str> = [
-        ("display_name", display_name_changed),
-        ("role", role_changed),
-        ("agency_id", agency_changed),
-        ("disabled", disabled_changed),
-    ]
-    .into_iter()
-    .filter_map(|(name, changed)| changed.then_some(name))
-    .collect();
-    record_change(
-        &state,
-        &user,
-        &origin,
-        AuditAction::UserUpdate,
-        updated.id,
-        &changed,
-    )
-    .await?;
     tracing::info!(user = %user.id, changed = %updated.id, "user changed");
     Ok(Json(admin_view(&state, &agencies, updated).await?))
 }
@@ -493,13 +488,21 @@ pub async fn create_team(
     let name = request
         .name
         .ok_or_else(|| invalid("name", "required", "a team needs a name"))?;
+    let team_id = Uuid::now_v7();
     let team = state
         .store
         .create_team(NewTeam {
-            id: Uuid::now_v7(),
+            id: team_id,
             name: name.trim().to_string(),
             supervisor: request.supervisor_id.flatten(),
             case_types,
+            audit: vec![change_event(
+                &user,
+                &origin,
+                AuditAction::TeamCreate,
+                team_id,
+                &["name", "supervisor_id", "case_types"],
+            )],
             now: state.clock.now(),
         })
         .await
@@ -507,15 +510,6 @@ pub async fn create_team(
             StoreError::Duplicate(_) => invalid("name", "taken", "a team with this name exists"),
             other => other.into(),
         })?;
-    record_change(
-        &state,
-        &user,
-        &origin,
-        AuditAction::TeamCreate,
-        team.team.id,
-        &["name", "supervisor_id", "case_types"],
-    )
-    .await?;
     Ok((StatusCode::CREATED, Json(TeamView::from(&team))))
 }
 
@@ -553,6 +547,13 @@ pub async fn update_team(
                 name: request.name.map(|n| n.trim().to_string()),
                 supervisor: request.supervisor_id,
                 case_types,
+                audit: vec![change_event(
+                    &user,
+                    &origin,
+                    AuditAction::TeamUpdate,
+                    id,
+                    &["name", "supervisor_id", "case_types"],
+                )],
             },
             state.clock.now(),
         )
@@ -561,15 +562,6 @@ pub async fn update_team(
             StoreError::Duplicate(_) => invalid("name", "taken", "a team with this name exists"),
             other => other.into(),
         })?;
-    record_change(
-        &state,
-        &user,
-        &origin,
-        AuditAction::TeamUpdate,
-        team.team.id,
-        &["name", "supervisor_id", "case_types"],
-    )
-    .await?;
     Ok(Json(TeamView::from(&team)))
 }
 
@@ -613,17 +605,19 @@ pub async fn add_member(
     }
     let changed = state
         .store
-        .add_team_member(team, member, state.clock.now())
+        .add_team_member(
+            team,
+            member,
+            &[change_event(
+                &user,
+                &origin,
+                AuditAction::TeamMemberAdd,
+                team,
+                &[&member.to_string()],
+            )],
+            state.clock.now(),
+        )
         .await?;
-    record_change(
-        &state,
-        &user,
-        &origin,
-        AuditAction::TeamMemberAdd,
-        team,
-        &[&member.to_string()],
-    )
-    .await?;
     Ok(Json(TeamView::from(&changed)))
 }
 
@@ -648,16 +642,18 @@ pub async fn remove_member(
     let (team, member) = parse_ids(&team, &member)?;
     let changed = state
         .store
-        .remove_team_member(team, member, state.clock.now())
+        .remove_team_member(
+            team,
+            member,
+            &[change_event(
+                &user,
+                &origin,
+                AuditAction::TeamMemberRemove,
+                team,
+                &[&member.to_string()],
+            )],
+            state.clock.now(),
+        )
         .await?;
-    record_change(
-        &state,
-        &user,
-        &origin,
-        AuditAction::TeamMemberRemove,
-        team,
-        &[&member.to_string()],
-    )
-    .await?;
     Ok(Json(TeamView::from(&changed)))
 }

@@ -2,7 +2,7 @@
 //! survivor's consent may name one, covering every user who works for it. Managed by roles
 //! that manage users; they never touch case content.
 
-use crate::admin::{record_change, require_to};
+use crate::admin::{change_event, require_to};
 use crate::audit::RequestInfo;
 use crate::extract::ApiJson;
 use crate::problem::{ApiError, ApiResult, Problem};
@@ -125,24 +125,23 @@ pub async fn create_agency(
     )
     .await?;
     let name = agency_name(&request.name)?;
+    let id = Uuid::now_v7();
     let agency = state
         .store
         .create_agency(NewAgency {
-            id: Uuid::now_v7(),
+            id,
             name,
+            audit: vec![change_event(
+                &user,
+                &origin,
+                AuditAction::AgencyCreate,
+                id,
+                &["name"],
+            )],
             now: state.clock.now(),
         })
         .await
         .map_err(name_taken)?;
-    record_change(
-        &state,
-        &user,
-        &origin,
-        AuditAction::AgencyCreate,
-        agency.id,
-        &["name"],
-    )
-    .await?;
     tracing::info!(user = %user.id, agency = %agency.id, "agency created");
     Ok((StatusCode::CREATED, Json(AgencyView::from(&agency))))
 }
@@ -178,18 +177,21 @@ pub async fn rename_agency(
     };
     let agency = state
         .store
-        .rename_agency(id, version, &name, state.clock.now())
+        .rename_agency(
+            id,
+            version,
+            &name,
+            &[change_event(
+                &user,
+                &origin,
+                AuditAction::AgencyUpdate,
+                id,
+                &["name"],
+            )],
+            state.clock.now(),
+        )
         .await
         .map_err(name_taken)?;
-    record_change(
-        &state,
-        &user,
-        &origin,
-        AuditAction::AgencyUpdate,
-        agency.id,
-        &["name"],
-    )
-    .await?;
     tracing::info!(user = %user.id, agency = %agency.id, "agency renamed");
     Ok(Json(AgencyView::from(&agency)))
 }

@@ -89,6 +89,7 @@ fn bench_cases(c: &mut Criterion) {
                 role: Role::CASE_WORKER,
                 agency: None,
                 password_hash: "x".into(),
+                audit: Vec::new(),
                 now: chrono::Utc::now(),
             }))
             .unwrap();

@@ -248,6 +248,7 @@ pub trait Store: Send + Sync + 'static {
         id: AgencyId,
         expected_version: i64,
         name: &str,
+        audit: &[AuditEvent],
         now: DateTime<Utc>,
     ) -> Result<Agency>;
 
@@ -269,6 +270,7 @@ pub trait Store: Send + Sync + 'static {
         &self,
         team: TeamId,
         user: UserId,
+        audit: &[AuditEvent],
         now: DateTime<Utc>,
     ) -> Result<TeamRecord>;
 
@@ -276,6 +278,7 @@ pub trait Store: Send + Sync + 'static {
         &self,
         team: TeamId,
         user: UserId,
+        audit: &[AuditEvent],
         now: DateTime<Utc>,
     ) -> Result<TeamRecord>;
 

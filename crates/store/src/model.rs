@@ -17,6 +17,8 @@ pub struct NewUser {
     pub role: Role,
     pub agency: Option<AgencyId>,
     pub password_hash: String,
+    /// Audit entries that commit with the change, or not at all.
+    pub audit: Vec<AuditEvent>,
     pub now: DateTime<Utc>,
 }
 
@@ -244,6 +246,8 @@ pub struct UserChanges {
     /// `Some(None)` takes the user out of any agency.
     pub agency: Option<Option<AgencyId>>,
     pub disabled: Option<bool>,
+    /// Audit entries that commit with the change, or not at all.
+    pub audit: Vec<AuditEvent>,
     pub now: DateTime<Utc>,
 }
 
@@ -274,6 +278,8 @@ pub struct Agency {
 pub struct NewAgency {
     pub id: AgencyId,
     pub name: String,
+    /// Audit entries that commit with the change, or not at all.
+    pub audit: Vec<AuditEvent>,
     pub now: DateTime<Utc>,
 }
 
@@ -283,6 +289,8 @@ pub struct NewTeam {
     pub name: String,
     pub supervisor: Option<UserId>,
     pub case_types: BTreeSet<String>,
+    /// Audit entries that commit with the change, or not at all.
+    pub audit: Vec<AuditEvent>,
     pub now: DateTime<Utc>,
 }
 
@@ -292,6 +300,8 @@ pub struct TeamChanges {
     pub name: Option<String>,
     pub supervisor: Option<Option<UserId>>,
     pub case_types: Option<BTreeSet<String>>,
+    /// Audit entries that commit with the change, or not at all.
+    pub audit: Vec<AuditEvent>,
 }
 
 /// A team with the names of its people.

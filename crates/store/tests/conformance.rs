@@ -75,6 +75,7 @@ async fn user(store: &Arc<dyn Store>, name: &str) -> User {
             role: Role::CASE_WORKER,
             agency: None,
             password_hash: format!("hash-of-{name}"),
+            audit: Vec::new(),
             now: at(1, 8),
         })
         .await
@@ -129,6 +130,7 @@ async fn usernames_are_unique(store: Arc<dyn Store>) {
             role: Role::SUPERVISOR,
             agency: None,
             password_hash: "h".into(),
+            audit: Vec::new(),
             now: at(1, 9),
         })
         .await;
@@ -560,6 +562,7 @@ async fn user_with_role(store: &Arc<dyn Store>, name: &str, role: Role) -> User 
             role,
             agency: None,
             password_hash: "h".into(),
+            audit: Vec::new(),
             now: at(1, 8),
         })
         .await
@@ -579,6 +582,7 @@ async fn team(
             name: name.into(),
             supervisor: Some(supervisor.id),
             case_types: case_types.iter().map(|t| t.to_string()).collect(),
+            audit: Vec::new(),
             now: at(1, 9),
         })
         .await
@@ -586,7 +590,7 @@ async fn team(
     let mut record = created;
     for member in members {
         record = store
-            .add_team_member(record.team.id, member.id, at(1, 9))
+            .add_team_member(record.team.id, member.id, &[], at(1, 9))
             .await
             .unwrap();
     }
@@ -613,6 +617,7 @@ async fn teams_keep_supervisor_members_and_case_types(store: Arc<dyn Store>) {
             name: "Team A".into(),
             supervisor: None,
             case_types: Default::default(),
+            audit: Vec::new(),
             now: at(1, 9),
         })
         .await;
@@ -629,6 +634,7 @@ async fn teams_keep_supervisor_members_and_case_types(store: Arc<dyn Store>) {
                 name: Some("Team North".into()),
                 supervisor: Some(None),
                 case_types: Some(Default::default()),
+                audit: Vec::new(),
             },
             at(2, 9),
         )
@@ -650,12 +656,14 @@ async fn teams_keep_supervisor_members_and_case_types(store: Arc<dyn Store>) {
     );
 
     let removed = store
-        .remove_team_member(a.team.id, w2.id, at(2, 10))
+        .remove_team_member(a.team.id, w2.id, &[], at(2, 10))
         .await
         .unwrap();
     assert_eq!(removed.members.len(), 1);
     assert!(matches!(
-        store.remove_team_member(a.team.id, w2.id, at(2, 10)).await,
+        store
+            .remove_team_member(a.team.id, w2.id, &[], at(2, 10))
+            .await,
         Err(StoreError::NotFound)
     ));
     assert_eq!(store.teams_of(w1.id).await.unwrap().len(), 1);
@@ -663,7 +671,7 @@ async fn teams_keep_supervisor_members_and_case_types(store: Arc<dyn Store>) {
     assert_eq!(store.list_teams().await.unwrap().len(), 1);
     assert!(matches!(
         store
-            .add_team_member(uuid::Uuid::now_v7(), w1.id, at(2, 10))
+            .add_team_member(uuid::Uuid::now_v7(), w1.id, &[], at(2, 10))
             .await,
         Err(StoreError::NotFound)
     ));
@@ -803,6 +811,7 @@ async fn consents_are_recorded_and_withdrawn(store: Arc<dyn Store>) {
         .create_agency(NewAgency {
             id: uuid::Uuid::now_v7(),
             name: "Safe Haven".into(),
+            audit: Vec::new(),
             now: at(3, 9),
         })
         .await
@@ -850,6 +859,7 @@ async fn agencies_are_named_once_and_users_join_them(store: Arc<dyn Store>) {
     let new = |name: &str| NewAgency {
         id: uuid::Uuid::now_v7(),
         name: name.into(),
+        audit: Vec::new(),
         now: at(1, 9),
     };
     let legal = store.create_agency(new("Women's Legal Aid")).await.unwrap();
@@ -870,7 +880,7 @@ async fn agencies_are_named_once_and_users_join_them(store: Arc<dyn Store>) {
         .collect();
     assert_eq!(names, ["Safe Haven", "Women's Legal Aid"]);
     let renamed = store
-        .rename_agency(haven.id, 1, "Safe Haven Shelter", at(1, 10))
+        .rename_agency(haven.id, 1, "Safe Haven Shelter", &[], at(1, 10))
         .await
         .unwrap();
     assert_eq!(
@@ -878,7 +888,9 @@ async fn agencies_are_named_once_and_users_join_them(store: Arc<dyn Store>) {
         ("Safe Haven Shelter", 2)
     );
     assert!(matches!(
-        store.rename_agency(haven.id, 1, "Again", at(1, 11)).await,
+        store
+            .rename_agency(haven.id, 1, "Again", &[], at(1, 11))
+            .await,
         Err(StoreError::Conflict {
             expected: 1,
             current: 2
@@ -886,13 +898,13 @@ async fn agencies_are_named_once_and_users_join_them(store: Arc<dyn Store>) {
     ));
     assert!(matches!(
         store
-            .rename_agency(haven.id, 2, "WOMEN'S LEGAL AID", at(1, 11))
+            .rename_agency(haven.id, 2, "WOMEN'S LEGAL AID", &[], at(1, 11))
             .await,
         Err(StoreError::Duplicate("name"))
     ));
     assert!(matches!(
         store
-            .rename_agency(uuid::Uuid::now_v7(), 1, "Nobody", at(1, 11))
+            .rename_agency(uuid::Uuid::now_v7(), 1, "Nobody", &[], at(1, 11))
             .await,
         Err(StoreError::NotFound)
     ));
@@ -905,6 +917,7 @@ async fn agencies_are_named_once_and_users_join_them(store: Arc<dyn Store>) {
         role: None,
         agency,
         disabled: None,
+        audit: Vec::new(),
         now: at(2, 9),
     };
     let joined = store
@@ -1042,6 +1055,23 @@ async fn a_write_and_its_audit_entries_commit_together(store: Arc<dyn Store>) {
         Err(StoreError::Duplicate(_))
     ));
     assert_eq!(store.audit_head().await.unwrap().0, 3);
+    // And administration: a second user with the same name leaves no entry either.
+    let newcomer = || NewUser {
+        id: uuid::Uuid::now_v7(),
+        username: "newcomer".into(),
+        display_name: "Newcomer".into(),
+        role: Role::CASE_WORKER,
+        agency: None,
+        password_hash: "x".into(),
+        audit: vec![AuditEvent::new(Some(w1.id), AuditAction::UserCreate)],
+        now: at(3, 13),
+    };
+    store.create_user(newcomer()).await.unwrap();
+    assert!(matches!(
+        store.create_user(newcomer()).await,
+        Err(StoreError::Duplicate(_))
+    ));
+    assert_eq!(store.audit_head().await.unwrap().0, 4);
 }
 
 async fn reassignment_needs_the_current_version(store: Arc<dyn Store>) {
@@ -1148,6 +1178,7 @@ async fn users_are_listed_and_updated_with_versions(store: Arc<dyn Store>) {
         role: Some(Role::SUPERVISOR),
         agency: None,
         disabled: Some(true),
+        audit: Vec::new(),
         now: at(2, 9),
     };
     let updated = store.update_user(b.id, changes.clone()).await.unwrap();
@@ -1176,6 +1207,7 @@ async fn users_are_listed_and_updated_with_versions(store: Arc<dyn Store>) {
                 role: None,
                 agency: None,
                 disabled: Some(false),
+                audit: Vec::new(),
                 now: at(2, 10),
             },
         )

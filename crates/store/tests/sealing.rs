@@ -30,6 +30,7 @@ async fn worker(store: &Arc<dyn Store>) -> User {
             role: Role::CASE_WORKER,
             agency: None,
             password_hash: "x".into(),
+            audit: Vec::new(),
             now: Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap(),
         })
         .await
@@ -305,6 +306,7 @@ async fn a_case_is_found_by_its_words_without_them_being_stored(
             role: Role::CASE_WORKER,
             agency: None,
             password_hash: "x".into(),
+            audit: Vec::new(),
             now: Utc::now(),
         })
         .await

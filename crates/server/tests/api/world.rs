@@ -85,13 +85,14 @@ impl World {
                     name: team.into(),
                     supervisor: Some(users[supervisor].id),
                     case_types: types.iter().map(|t| t.to_string()).collect(),
+                    audit: Vec::new(),
                     now,
                 })
                 .await
                 .unwrap();
             for member in members {
                 app.store
-                    .add_team_member(created.team.id, users[member].id, now)
+                    .add_team_member(created.team.id, users[member].id, &[], now)
                     .await
                     .unwrap();
             }

@@ -112,6 +112,7 @@ pub(super) async fn create_team(store: &BackendStore, team: NewTeam) -> Result<T
             .await?;
     }
     let record = one_team(&mut tx, team.id).await;
+    super::audit::append_in(&mut tx, &team.audit, team.now).await?;
     tx.commit().await?;
     record
 }
@@ -163,6 +164,7 @@ pub(super) async fn update_team(
         }
     }
     let record = one_team(&mut tx, id).await;
+    super::audit::append_in(&mut tx, &changes.audit, now).await?;
     tx.commit().await?;
     record
 }
@@ -175,6 +177,7 @@ pub(super) async fn add_team_member(
     store: &BackendStore,
     team: TeamId,
     user: UserId,
+    audit: &[caseward_domain::audit::AuditEvent],
     now: DateTime<Utc>,
 ) -> Result<TeamRecord> {
     let mut tx = store.begin_write().await?;
@@ -197,6 +200,7 @@ pub(super) async fn add_team_member(
         .execute(&mut *tx)
         .await?;
     let record = one_team(&mut tx, team).await;
+    super::audit::append_in(&mut tx, audit, now).await?;
     tx.commit().await?;
     record
 }
@@ -205,6 +209,7 @@ pub(super) async fn remove_team_member(
     store: &BackendStore,
     team: TeamId,
     user: UserId,
+    audit: &[caseward_domain::audit::AuditEvent],
     now: DateTime<Utc>,
 ) -> Result<TeamRecord> {
     let mut tx = store.begin_write().await?;
@@ -222,6 +227,7 @@ pub(super) async fn remove_team_member(
         .execute(&mut *tx)
         .await?;
     let record = one_team(&mut tx, team).await;
+    super::audit::append_in(&mut tx, audit, now).await?;
     tx.commit().await?;
     record
 }

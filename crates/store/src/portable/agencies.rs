@@ -31,6 +31,7 @@ pub(super) async fn create_agency(store: &BackendStore, agency: NewAgency) -> Re
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::unique(e, "name"))?;
+    super::audit::append_in(&mut tx, &agency.audit, agency.now).await?;
     tx.commit().await?;
     Ok(Agency {
         id: agency.id,
@@ -45,6 +46,7 @@ pub(super) async fn rename_agency(
     id: Uuid,
     expected_version: i64,
     name: &str,
+    audit: &[caseward_domain::audit::AuditEvent],
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Agency> {
     let mut tx = store.begin_write().await?;
@@ -76,6 +78,7 @@ pub(super) async fn rename_agency(
         .fetch_one(&mut *tx)
         .await?;
     let agency = agency_from_row(&row)?;
+    super::audit::append_in(&mut tx, audit, now).await?;
     tx.commit().await?;
     Ok(agency)
 }

@@ -55,6 +55,7 @@ pub(super) async fn update_user(
         .fetch_one(&mut *tx)
         .await?;
     let user = user_from_row(&row)?;
+    super::audit::append_in(&mut tx, &changes.audit, changes.now).await?;
     tx.commit().await?;
     Ok(user)
 }

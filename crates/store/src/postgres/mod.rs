@@ -322,9 +322,10 @@ impl crate::Store for PostgresStore {
         id: uuid::Uuid,
         expected_version: i64,
         name: &str,
+        audit: &[caseward_domain::audit::AuditEvent],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<crate::Agency> {
-        agencies::rename_agency(self, id, expected_version, name, now).await
+        agencies::rename_agency(self, id, expected_version, name, audit, now).await
     }
 
     async fn create_team(&self, team: crate::NewTeam) -> Result<crate::TeamRecord> {
@@ -349,18 +350,20 @@ impl crate::Store for PostgresStore {
         &self,
         team: uuid::Uuid,
         user: uuid::Uuid,
+        audit: &[caseward_domain::audit::AuditEvent],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<crate::TeamRecord> {
-        access::add_team_member(self, team, user, now).await
+        access::add_team_member(self, team, user, audit, now).await
     }
 
     async fn remove_team_member(
         &self,
         team: uuid::Uuid,
         user: uuid::Uuid,
+        audit: &[caseward_domain::audit::AuditEvent],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<crate::TeamRecord> {
-        access::remove_team_member(self, team, user, now).await
+        access::remove_team_member(self, team, user, audit, now).await
     }
 
     async fn teams_of(&self, user: uuid::Uuid) -> Result<Vec<caseward_domain::team::Team>> {

@@ -336,9 +336,10 @@ impl crate::Store for SqliteStore {
         id: uuid::Uuid,
         expected_version: i64,
         name: &str,
+        audit: &[caseward_domain::audit::AuditEvent],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<crate::Agency> {
-        agencies::rename_agency(self, id, expected_version, name, now).await
+        agencies::rename_agency(self, id, expected_version, name, audit, now).await
     }
 
     async fn create_team(&self, team: crate::NewTeam) -> Result<crate::TeamRecord> {
@@ -363,18 +364,20 @@ impl crate::Store for SqliteStore {
         &self,
         team: uuid::Uuid,
         user: uuid::Uuid,
+        audit: &[caseward_domain::audit::AuditEvent],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<crate::TeamRecord> {
-        access::add_team_member(self, team, user, now).await
+        access::add_team_member(self, team, user, audit, now).await
     }
 
     async fn remove_team_member(
         &self,
         team: uuid::Uuid,
         user: uuid::Uuid,
+        audit: &[caseward_domain::audit::AuditEvent],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<crate::TeamRecord> {
-        access::remove_team_member(self, team, user, now).await
+        access::remove_team_member(self, team, user, audit, now).await
     }
 
     async fn teams_of(&self, user: uuid::Uuid) -> Result<Vec<caseward_domain::team::Team>> {

@@ -43,6 +43,7 @@ pub(super) async fn create_user(store: &SqliteStore, user: NewUser) -> Result<Us
     .execute(&mut *tx)
     .await
     .map_err(|e| StoreError::unique(e, "username"))?;
+    super::audit::append_in(&mut tx, &user.audit, user.now).await?;
     tx.commit().await?;
     Ok(User {
         id: user.id,

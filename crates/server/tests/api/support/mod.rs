@@ -152,6 +152,7 @@ impl TestApp {
                 role,
                 agency: None,
                 password_hash: hash,
+                audit: Vec::new(),
                 now: caseward_domain::clock::Clock::now(self.clock.as_ref()),
             })
             .await
