@@ -48,6 +48,7 @@ async fn every_call_leaves_the_entries_the_table_says(backend: Backend) {
     use Outcome::*;
     let mut world = World::new(backend).await;
     let case = world.plant_case("worker1", "general_protection").await;
+    let second = world.plant_case("worker1", "general_protection").await;
     let pw = |who: &str| TestApp::password_of(who);
     let table = vec![
         call(
@@ -361,6 +362,62 @@ async fn every_call_leaves_the_entries_the_table_says(backend: Backend) {
             None,
             None,
         ),
+        // A second case, handed over.
+        call(
+            "share the second case",
+            "worker1",
+            Method::POST,
+            "/api/v1/cases/{case2}/shares",
+            Some(
+                json!({ "user_id": "{worker3}", "reason": "joint work", "confirm_password": pw("worker1") }),
+            ),
+            Some((CaseShare, Allowed)),
+        ),
+        call(
+            "hand it over",
+            "worker1",
+            Method::POST,
+            "/api/v1/cases/{case2}/handover",
+            Some(
+                json!({ "user_id": "{worker3}", "reason": "moved away", "confirm_password": pw("worker1") }),
+            ),
+            Some((CaseHandOver, Allowed)),
+        ),
+        call(
+            "hand over a case one no longer holds",
+            "worker1",
+            Method::POST,
+            "/api/v1/cases/{case2}/handover",
+            Some(
+                json!({ "user_id": "{worker3}", "reason": "again", "confirm_password": pw("worker1") }),
+            ),
+            Some((CaseHandOver, Denied)),
+        ),
+        // Signing in and out (a fresh session for each login row).
+        call(
+            "log in",
+            "worker4",
+            Method::POST,
+            "/api/v1/auth/login",
+            Some(json!({ "username": "worker4", "password": pw("worker4") })),
+            Some((Login, Allowed)),
+        ),
+        call(
+            "log in with a wrong password",
+            "worker4",
+            Method::POST,
+            "/api/v1/auth/login",
+            Some(json!({ "username": "worker4", "password": "not the password" })),
+            Some((LoginFailed, Denied)),
+        ),
+        call(
+            "log out",
+            "worker4",
+            Method::POST,
+            "/api/v1/auth/logout",
+            None,
+            Some((Logout, Allowed)),
+        ),
     ];
 
     let restricted = case
@@ -377,6 +434,7 @@ async fn every_call_leaves_the_entries_the_table_says(backend: Backend) {
         .iter()
         .map(|w| (format!("{{{w}}}"), world.users[*w].id.to_string()))
         .collect();
+    names.push(("{case2}".into(), second.id.clone()));
     names.push(("{case}".into(), case.id.clone()));
     names.push(("{restricted}".into(), restricted));
     let mut failures = Vec::new();
@@ -388,9 +446,13 @@ async fn every_call_leaves_the_entries_the_table_says(backend: Backend) {
         };
         let path = fill(row.path, &names);
         let before = world.app.store.audit_head().await.unwrap().0;
-        let mut request = world
-            .client(row.who)
-            .request(row.method.clone(), world.app.at(&path));
+        let fresh = world.app.client();
+        let client = if path == "/api/v1/auth/login" {
+            &fresh
+        } else {
+            world.client(row.who)
+        };
+        let mut request = client.request(row.method.clone(), world.app.at(&path));
         if let Some(body) = &row.body {
             let body: Value = serde_json::from_str(&fill(&body.to_string(), &names)).unwrap();
             request = request.json(&body);
