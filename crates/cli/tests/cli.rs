@@ -340,6 +340,8 @@ fn audit_verify_names_the_first_bad_entry() {
             ] {
                 sqlx::query(sql).execute(&mut connection).await.unwrap();
             }
+            // Closed before the next command reads the file, not left to a background thread.
+            connection.close().await.unwrap();
         });
     let output = caseward(&["--data", data, "audit", "verify"], None);
     assert!(!output.status.success());
@@ -544,6 +546,8 @@ fn exported_checkpoints_catch_a_removed_tail() {
             ] {
                 sqlx::query(sql).execute(&mut connection).await.unwrap();
             }
+            // Closed before the next command reads the file, not left to a background thread.
+            connection.close().await.unwrap();
         });
     let output = caseward(&["--data", data, "audit", "verify"], None);
     assert!(
@@ -661,13 +665,16 @@ fn sqlite_ids(file: &Path, sql: &str) -> Vec<String> {
                 sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display()))
                     .await
                     .unwrap();
-            sqlx::query(sql)
+            let ids = sqlx::query(sql)
                 .fetch_all(&mut connection)
                 .await
                 .unwrap()
                 .iter()
                 .map(|row| row.get::<uuid::Uuid, _>(0).to_string())
-                .collect()
+                .collect();
+            // Closed (and its WAL checkpoint done) before the folder is copied as a backup.
+            connection.close().await.unwrap();
+            ids
         })
 }
 
