@@ -62,14 +62,15 @@ impl CaseContext<'_> {
     /// Record the attempt as refused, then answer with `error`; if the refusal cannot be
     /// recorded, the request fails with that instead.
     pub async fn refuse(&self, error: ApiError) -> ApiError {
-        let event = AuditEvent {
-            case_id: Some(self.case.summary.id),
-            ..self.request.denied(&self.user, self.attempt)
-        };
-        match self.state.audit.record(vec![event]).await {
-            Ok(()) => error,
-            Err(failed) => failed,
-        }
+        refused(
+            self.state,
+            &self.user,
+            &self.request,
+            self.attempt,
+            Some(self.case.summary.id),
+            error,
+        )
+        .await
     }
 
     /// Refuse (403, in words, recorded) an action the actor's relationship to the case does not

@@ -2,7 +2,7 @@
 // `postgres/case_keys.rs` (see `portable/access.rs`).
 
 use crate::Result;
-use crate::sealing::Sealing;
+use crate::sealing::{Sealing, wrapped_from_columns};
 use caseward_crypto::envelope::WrappedKey;
 use sqlx::Row;
 use uuid::Uuid;
@@ -150,4 +150,73 @@ pub(super) async fn replace_tokens(
         .await?;
     }
     Ok(())
+}
+
+/// A case's wrapped data key, inside the caller's transaction.
+pub(super) async fn wrapped_key(conn: &mut DbConnection, case: Uuid) -> Result<Option<WrappedKey>> {
+    let row = sqlx::query("SELECT master_key_id, wrapped FROM case_keys WHERE case_id = $1")
+        .bind(case)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match row {
+        Some(row) => wrapped_from_columns(row.try_get("master_key_id")?, row.try_get("wrapped")?),
+        None => Ok(None),
+    }
+}
+
+/// Store a case's new wrapped data key, inside the caller's transaction.
+pub(super) async fn insert_key(
+    conn: &mut DbConnection,
+    case: Uuid,
+    wrapped: &WrappedKey,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO case_keys (case_id, master_key_id, wrapped, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(case)
+    .bind(i64::from(wrapped.master_key_id))
+    .bind(&wrapped.bytes)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The list's search condition: a case-number prefix, or every one of the name tokens (a
+/// restricted field's token only for the case's assigned worker, the `reachable_by` user).
+pub(super) fn push_search<'a>(query: &mut sqlx::QueryBuilder<'a, Db>, filter: &'a crate::CaseFilter) {
+    let tokens = &filter.name_tokens;
+    if filter.case_number_prefix.is_none() && tokens.is_empty() {
+        return;
+    }
+    query.push(" AND (");
+    if let Some(prefix) = &filter.case_number_prefix {
+        query
+            .push("c.case_number LIKE ")
+            .push_bind(crate::like_prefix(prefix))
+            .push(" ESCAPE '\\'");
+        if !tokens.is_empty() {
+            query.push(" OR ");
+        }
+    }
+    if !tokens.is_empty() {
+        query.push("(");
+        for (index, token) in tokens.iter().enumerate() {
+            if index > 0 {
+                query.push(" AND ");
+            }
+            query
+                .push("EXISTS (SELECT 1 FROM case_search_tokens t WHERE t.case_id = c.id AND t.token = ")
+                .push_bind(&token[..])
+                .push(" AND (t.restricted = ")
+                .push_bind(false);
+            if let Some(reach) = filter.reachable_by {
+                query.push(" OR c.assigned_to = ").push_bind(reach.user);
+            }
+            query.push("))");
+        }
+        query.push(")");
+    }
+    query.push(")");
 }

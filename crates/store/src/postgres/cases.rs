@@ -4,9 +4,7 @@ use super::{PostgresStore, next_change_seq};
 use crate::sealing::{Sealing, wrapped_from_columns};
 use crate::{
     CaseFilter, CaseRecord, CaseSummary, CaseUpdate, NewCase, Page, Result, StoreError, UserRef,
-    like_prefix,
 };
-use caseward_crypto::envelope::WrappedKey;
 use caseward_domain::config::Intensity;
 use chrono::Datelike;
 use sqlx::postgres::PgRow;
@@ -53,21 +51,6 @@ fn record_from_row(row: &PgRow, sealing: &Sealing) -> Result<CaseRecord> {
         &content,
     )?;
     Ok(CaseRecord { summary, fields })
-}
-
-/// A case's wrapped data key, inside a write transaction.
-async fn wrapped_key<'e, E>(executor: E, id: Uuid) -> Result<Option<WrappedKey>>
-where
-    E: sqlx::Executor<'e, Database = Postgres>,
-{
-    let row = sqlx::query("SELECT master_key_id, wrapped FROM case_keys WHERE case_id = $1")
-        .bind(id)
-        .fetch_optional(executor)
-        .await?;
-    match row {
-        Some(row) => wrapped_from_columns(row.try_get("master_key_id")?, row.try_get("wrapped")?),
-        None => Ok(None),
-    }
 }
 
 pub(super) async fn fetch_record<'e, E>(
@@ -138,15 +121,7 @@ pub(super) async fn create_case(store: &PostgresStore, case: NewCase) -> Result<
         },
     )
     .await?;
-    sqlx::query(
-        "INSERT INTO case_keys (case_id, master_key_id, wrapped, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(case.id)
-    .bind(i64::from(wrapped.master_key_id))
-    .bind(&wrapped.bytes)
-    .bind(case.now)
-    .execute(&mut *tx)
-    .await?;
+    super::case_keys::insert_key(&mut tx, case.id, &wrapped, case.now).await?;
     super::case_keys::replace_tokens(&mut tx, case.id, &case.search_tokens).await?;
     super::audit::append_in(&mut tx, &case.audit, case.now).await?;
     let record = fetch_record(&mut *tx, sealing, case.id)
@@ -168,22 +143,14 @@ pub(super) async fn update_case(store: &PostgresStore, update: CaseUpdate) -> Re
     let sealing = store.sealing()?;
     let mut tx = store.begin_write().await?;
     // The case's own data key (a case from before sealing gets one now).
-    let sealed = match wrapped_key(&mut *tx, update.id).await? {
+    let sealed = match super::case_keys::wrapped_key(&mut tx, update.id).await? {
         Some(wrapped) => {
             sealing.reseal(update.id, &wrapped, update.config_version, &update.fields)?
         }
         None => {
             let (wrapped, sealed) =
                 sealing.seal_new(update.id, update.config_version, &update.fields);
-            sqlx::query(
-                "INSERT INTO case_keys (case_id, master_key_id, wrapped, created_at) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(update.id)
-            .bind(i64::from(wrapped.master_key_id))
-            .bind(&wrapped.bytes)
-            .bind(update.now)
-            .execute(&mut *tx)
-            .await?;
+            super::case_keys::insert_key(&mut tx, update.id, &wrapped, update.now).await?;
             sealed
         }
     };
@@ -254,38 +221,7 @@ fn push_filter<'a>(query: &mut QueryBuilder<'a, Postgres>, filter: &'a CaseFilte
     if let Some(stage) = &filter.stage {
         query.push(" AND c.stage = ").push_bind(stage);
     }
-    let tokens = &filter.name_tokens;
-    if filter.case_number_prefix.is_some() || !tokens.is_empty() {
-        query.push(" AND (");
-        if let Some(prefix) = &filter.case_number_prefix {
-            query
-                .push("c.case_number LIKE ")
-                .push_bind(like_prefix(prefix))
-                .push(" ESCAPE '\\'");
-            if !tokens.is_empty() {
-                query.push(" OR ");
-            }
-        }
-        if !tokens.is_empty() {
-            query.push("(");
-            for (index, token) in tokens.iter().enumerate() {
-                if index > 0 {
-                    query.push(" AND ");
-                }
-                query
-                    .push("EXISTS (SELECT 1 FROM case_search_tokens t WHERE t.case_id = c.id AND t.token = ")
-                    .push_bind(&token[..])
-                    .push(" AND (t.restricted = ")
-                    .push_bind(false);
-                if let Some(reach) = filter.reachable_by {
-                    query.push(" OR c.assigned_to = ").push_bind(reach.user);
-                }
-                query.push("))");
-            }
-            query.push(")");
-        }
-        query.push(")");
-    }
+    super::case_keys::push_search(query, filter);
 }
 
 pub(super) async fn list_cases(pool: &PgPool, filter: &CaseFilter) -> Result<Page<CaseSummary>> {
