@@ -233,6 +233,12 @@ pub(crate) async fn seed_cases(
             ..AuditEvent::new(None, AuditAction::CaseCreate)
         };
         let search_tokens = caseward_server::search_tokens(keyring, case_type, &case.fields);
+        let dimensions = caseward_domain::dimensions::report_dimensions(
+            config,
+            case_type,
+            &case.fields,
+            opened.date_naive(),
+        );
         store
             .create_case(NewCase {
                 id,
@@ -246,6 +252,7 @@ pub(crate) async fn seed_cases(
                 fields: case.fields,
                 caseload_override_reason: None,
                 search_tokens,
+                dimensions,
                 audit: vec![event],
                 now: opened,
             })

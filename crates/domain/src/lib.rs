@@ -10,6 +10,7 @@ pub mod audit;
 pub mod case;
 pub mod clock;
 pub mod config;
+pub mod dimensions;
 pub mod i18n;
 pub mod synthetic;
 pub mod team;

@@ -175,6 +175,100 @@ fn only_standard_fields_can_be_report_dimensions() {
     assert_eq!(error.key, "section[0].field[0].report_dimension");
 }
 
+/// A standard field of the given type and extra keys, as the first field of the first section.
+fn standard_field(field_type: &str, extra: &str) -> String {
+    let list = if field_type.ends_with("select") {
+        "option_list = \"sex\"\n"
+    } else {
+        ""
+    };
+    case_type(&format!(
+        "\n[[section]]\nid = \"identification\"\nlabel = {{ en = \"Identification\" }}\n\n\
+         [[section.field]]\nid = \"f\"\ntype = \"{field_type}\"\nlabel = {{ en = \"F\" }}\n\
+         classification = \"standard\"\n{list}{extra}\n"
+    ))
+}
+
+#[test]
+fn report_dimensions_are_categories_stored_in_a_declared_form() {
+    // Accepted: the defaults and every declared form that fits the type.
+    for (field_type, extra) in [
+        ("single_select", "report_dimension = true"),
+        ("multi_select", "report_dimension = true"),
+        ("location", "report_dimension = true"),
+        ("yes_no", "report_dimension = true"),
+        (
+            "number",
+            "report_dimension = true\nreport_as = \"age_group\"",
+        ),
+        ("date", "report_dimension = true"),
+        ("date", "report_dimension = true\nreport_as = \"age_group\""),
+        ("date_time", "report_dimension = true\nreport_as = \"year\""),
+    ] {
+        assert_eq!(
+            errors(&standard_field(field_type, extra)),
+            [],
+            "{field_type} {extra}"
+        );
+    }
+    // Free text can name a person.
+    let error = one_error(&standard_field("short_text", "report_dimension = true"));
+    assert_eq!(error.key, "section[0].field[0].report_dimension");
+    assert!(error.problem.contains("text field"), "{}", error.problem);
+    // A form that does not fit the type, an unknown one, one without a dimension.
+    let error = one_error(&standard_field(
+        "single_select",
+        "report_dimension = true\nreport_as = \"month\"",
+    ));
+    assert_eq!(error.key, "section[0].field[0].report_as");
+    assert!(
+        error.problem.contains("expected value"),
+        "{}",
+        error.problem
+    );
+    let error = one_error(&standard_field(
+        "date",
+        "report_dimension = true\nreport_as = \"day\"",
+    ));
+    assert_eq!(error.key, "section[0].field[0].report_as");
+    assert!(
+        error.problem.contains("month, year, age_group"),
+        "{}",
+        error.problem
+    );
+    let error = one_error(&standard_field("date", "report_as = \"month\""));
+    assert_eq!(error.key, "section[0].field[0].report_as");
+}
+
+#[test]
+fn age_bands_start_at_zero_and_increase() {
+    let text = standard_field(
+        "number",
+        "report_dimension = true\nreport_as = \"age_group\"",
+    );
+    for bands in ["[6, 12]", "[0, 12, 12]", "[]"] {
+        let sources = vec![
+            SourceFile {
+                name: "instance.toml".into(),
+                text: INSTANCE.replace(
+                    "languages = [\"en\", \"fr\"]",
+                    &format!("languages = [\"en\", \"fr\"]\nage_bands = {bands}"),
+                ),
+            },
+            SourceFile {
+                name: "case_types/cp.toml".into(),
+                text: text.clone(),
+            },
+        ];
+        let errors = load(&sources).expect_err(bands).0;
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert_eq!(
+            (errors[0].file.as_str(), errors[0].key.as_str()),
+            ("instance.toml", "instance.age_bands")
+        );
+    }
+}
+
 #[test]
 fn keys_of_another_field_type_are_refused() {
     let error = one_error(&case_type(

@@ -177,6 +177,7 @@ async fn run(backend: Backend, rounds: usize, period: Duration, quick: bool) {
             ]),
             caseload_override_reason: None,
             search_tokens: Vec::new(),
+            dimensions: Vec::new(),
             audit: Vec::new(),
             now,
         })

@@ -20,6 +20,7 @@ use caseward_domain::access::{CaseAction, Permission, may, relationship};
 use caseward_domain::audit::{AuditAction, AuditEvent};
 use caseward_domain::case::new_record_id;
 use caseward_domain::config::Intensity;
+use caseward_domain::dimensions::report_dimensions;
 use caseward_domain::validate::{FieldError, validate_case};
 use caseward_store::{CaseFilter, CaseSummary, CaseUpdate, NewCase, Reach, UserRef};
 use chrono::{DateTime, Utc};
@@ -347,6 +348,7 @@ pub async fn create_case(
         ..origin.event(&user, AuditAction::CaseCreate)
     };
     let search_tokens = crate::search::case_tokens(&state, case_type, &fields);
+    let dimensions = report_dimensions(&state.config, case_type, &fields, now.date_naive());
     let created = state
         .store
         .create_case(NewCase {
@@ -363,6 +365,7 @@ pub async fn create_case(
                 .then(|| request.caseload_override_reason.clone())
                 .flatten(),
             search_tokens,
+            dimensions,
             audit: vec![event],
             now,
         })
@@ -487,6 +490,7 @@ pub async fn update_case(
         return Err(ApiError::Validation(errors));
     }
     let search_tokens = crate::search::case_tokens(&state, case_type, &fields);
+    let dimensions = report_dimensions(&state.config, case_type, &fields, now.date_naive());
     let updated = state
         .store
         .update_case(CaseUpdate {
@@ -495,6 +499,7 @@ pub async fn update_case(
             fields,
             config_version: state.config.version,
             search_tokens,
+            dimensions,
             audit: vec![event],
             now,
         })

@@ -129,6 +129,9 @@ pub struct FieldView {
     /// `standard`, `restricted` or `confidential`.
     pub classification: String,
     pub report_dimension: bool,
+    /// How a report dimension is stored in plaintext: `value`, `month`, `year` or `age_group`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report_as: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_length: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -168,7 +171,8 @@ impl From<&Field> for FieldView {
             help: text(&field.help),
             required: field.required,
             classification: field.classification.as_str().into(),
-            report_dimension: field.report_dimension,
+            report_dimension: field.report_dimension.is_some(),
+            report_as: field.report_dimension.map(|r| r.as_str()),
             min_length: None,
             max_length: None,
             pattern: None,

@@ -64,6 +64,7 @@ fn new_case(config: &Configuration, worker: uuid::Uuid, rng: &mut rand::rngs::St
         fields: case.fields,
         caseload_override_reason: None,
         search_tokens: Vec::new(),
+        dimensions: Vec::new(),
         audit: vec![event],
         now,
     }

@@ -208,6 +208,9 @@ pub trait Store: Send + Sync + 'static {
     /// Every assignment of a case (opening, reassignments, hand-overs), oldest first.
     async fn case_assignments(&self, case: CaseId) -> Result<Vec<AssignmentRecord>>;
 
+    /// How many cases of a type hold each value of a report dimension (`field`), in value order.
+    async fn dimension_counts(&self, case_type: &str, field: &str) -> Result<Vec<DimensionCount>>;
+
     /// How many case data keys each master key version wraps.
     async fn case_keys_by_master(&self) -> Result<Vec<(u32, i64)>>;
 

@@ -4,6 +4,7 @@ use caseward_domain::access::consent::{Consent, ConsentId};
 use caseward_domain::audit::AuditEvent;
 use caseward_domain::case::{CaseFields, CaseId};
 use caseward_domain::config::Intensity;
+pub use caseward_domain::dimensions::DimensionValue;
 use caseward_domain::team::{Team, TeamId};
 use caseward_domain::user::{AgencyId, Role, UserId};
 use chrono::{DateTime, Utc};
@@ -134,9 +135,19 @@ pub struct NewCase {
     pub caseload_override_reason: Option<String>,
     /// Blind-index tokens of the case's searchable words.
     pub search_tokens: Vec<SearchToken>,
+    /// The case's report dimensions, the only values stored in plaintext (they replace the
+    /// old ones).
+    pub dimensions: Vec<DimensionValue>,
     /// Audit entries that commit with the case, or not at all.
     pub audit: Vec<AuditEvent>,
     pub now: DateTime<Utc>,
+}
+
+/// How many cases hold one value of a report dimension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DimensionCount {
+    pub value: String,
+    pub cases: i64,
 }
 
 /// A blind-index token of one of a case's searchable words.
@@ -179,6 +190,9 @@ pub struct CaseUpdate {
     pub config_version: u32,
     /// The case's blind-index tokens after the change (they replace the old ones).
     pub search_tokens: Vec<SearchToken>,
+    /// The case's report dimensions, the only values stored in plaintext (they replace the
+    /// old ones).
+    pub dimensions: Vec<DimensionValue>,
     /// Audit entries that commit with the change, or not at all.
     pub audit: Vec<AuditEvent>,
     pub now: DateTime<Utc>,

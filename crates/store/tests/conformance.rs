@@ -101,6 +101,7 @@ fn new_case(
         fields,
         caseload_override_reason: None,
         search_tokens: Vec::new(),
+        dimensions: Vec::new(),
         audit: Vec::new(),
         now,
     }
@@ -381,6 +382,7 @@ async fn updates_need_the_current_version(store: Arc<dyn Store>) {
             fields: changed.clone(),
             config_version: 1,
             search_tokens: Vec::new(),
+            dimensions: Vec::new(),
             audit: Vec::new(),
             now: at(4, 10),
         })
@@ -399,6 +401,7 @@ async fn updates_need_the_current_version(store: Arc<dyn Store>) {
             fields: CaseFields::new(),
             config_version: 1,
             search_tokens: Vec::new(),
+            dimensions: Vec::new(),
             audit: Vec::new(),
             now: at(4, 11),
         })
@@ -422,6 +425,7 @@ async fn updates_need_the_current_version(store: Arc<dyn Store>) {
             fields: CaseFields::new(),
             config_version: 1,
             search_tokens: Vec::new(),
+            dimensions: Vec::new(),
             audit: Vec::new(),
             now: at(4, 11),
         })
@@ -459,6 +463,7 @@ async fn change_sequence_only_grows(store: Arc<dyn Store>) {
             fields: rich_fields(),
             config_version: 1,
             search_tokens: Vec::new(),
+            dimensions: Vec::new(),
             audit: Vec::new(),
             now: at(3, 11),
         })
@@ -1015,6 +1020,7 @@ async fn a_write_and_its_audit_entries_commit_together(store: Arc<dyn Store>) {
         fields: rich_fields(),
         config_version: 1,
         search_tokens: Vec::new(),
+        dimensions: Vec::new(),
         audit: vec![event(AuditAction::CaseUpdate)],
         now: at(3, 11),
     };

@@ -8,7 +8,9 @@ use caseward_domain::case::{CaseFields, FieldValue};
 use caseward_domain::config::Intensity;
 use caseward_domain::user::Role;
 use caseward_store::testing::{Backend, TestDatabase};
-use caseward_store::{NewCase, NewUser, Store, StoreError, User};
+use caseward_store::{
+    CaseUpdate, DimensionCount, DimensionValue, NewCase, NewUser, Store, StoreError, User,
+};
 use chrono::{TimeZone, Utc};
 use std::sync::Arc;
 
@@ -19,6 +21,7 @@ on_both!(
     a_rotation_rewraps_every_key_and_resumes_after_a_stop,
     a_purged_case_is_gone_but_for_its_tombstone,
     a_case_is_found_by_its_words_without_them_being_stored,
+    report_dimensions_are_stored_apart_replaced_and_purged,
 );
 
 async fn worker(store: &Arc<dyn Store>) -> User {
@@ -66,6 +69,7 @@ async fn planted(store: &Arc<dyn Store>, worker: &User) -> (uuid::Uuid, Vec<Stri
             fields: fields.clone(),
             caseload_override_reason: None,
             search_tokens: Vec::new(),
+            dimensions: vec![dimension("sex", "female")],
             audit: Vec::new(),
             now: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
         })
@@ -158,6 +162,7 @@ async fn without_the_keyring_case_content_is_out_of_reach(
             fields,
             caseload_override_reason: None,
             search_tokens: Vec::new(),
+            dimensions: Vec::new(),
             audit: Vec::new(),
             now: Utc::now(),
         })
@@ -283,6 +288,14 @@ async fn a_purged_case_is_gone_but_for_its_tombstone(db: &TestDatabase, store: A
         .await
         .unwrap();
     assert_eq!(listed.total, 1);
+    assert_eq!(
+        store
+            .dimension_counts("child_protection", "sex")
+            .await
+            .unwrap(),
+        [count("female", 1)],
+        "the purged case's dimensions go with it"
+    );
     let raw = db.raw_contents().await;
     assert!(
         raw.contains("retention period ended"),
@@ -344,6 +357,7 @@ async fn a_case_is_found_by_its_words_without_them_being_stored(
             )]),
             caseload_override_reason: None,
             search_tokens: tokens,
+            dimensions: Vec::new(),
             audit: Vec::new(),
             now: Utc::now(),
         })
@@ -383,5 +397,88 @@ async fn a_case_is_found_by_its_words_without_them_being_stored(
     let raw = db.raw_contents().await.to_lowercase();
     for word in ["amina", "keita", "kéïta", "riverside"] {
         assert!(!raw.contains(word), "{word} is stored in clear");
+    }
+}
+
+fn dimension(field: &str, value: &str) -> DimensionValue {
+    DimensionValue {
+        field: field.into(),
+        value: value.into(),
+    }
+}
+
+fn count(value: &str, cases: i64) -> DimensionCount {
+    DimensionCount {
+        value: value.into(),
+        cases,
+    }
+}
+
+async fn report_dimensions_are_stored_apart_replaced_and_purged(
+    db: &TestDatabase,
+    store: Arc<dyn Store>,
+) {
+    let worker = worker(&store).await;
+    let (a, canaries) = planted(&store, &worker).await;
+    let (b, _) = planted(&store, &worker).await;
+    let sex = || store.dimension_counts("child_protection", "sex");
+    assert_eq!(sex().await.unwrap(), [count("female", 2)]);
+    assert_eq!(
+        store.dimension_counts("gbv", "sex").await.unwrap(),
+        [],
+        "counted per case type"
+    );
+    // A write replaces the case's dimension values with the new ones, in its transaction.
+    let case = store.case_by_id(b).await.unwrap().unwrap();
+    store
+        .update_case(CaseUpdate {
+            id: b,
+            expected_version: case.summary.version,
+            fields: case.fields,
+            config_version: 1,
+            search_tokens: Vec::new(),
+            dimensions: vec![
+                dimension("sex", "male"),
+                dimension("age", "12-17"),
+                dimension("concerns", "neglect"),
+                dimension("concerns", "violence"),
+            ],
+            audit: Vec::new(),
+            now: Utc.with_ymd_and_hms(2026, 3, 3, 9, 0, 0).unwrap(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(sex().await.unwrap(), [count("female", 1), count("male", 1)]);
+    assert_eq!(
+        store
+            .dimension_counts("child_protection", "concerns")
+            .await
+            .unwrap(),
+        [count("neglect", 1), count("violence", 1)],
+        "a multiple choice counts under each option"
+    );
+    // A refused write (stale version) leaves them as they were.
+    let refused = store
+        .update_case(CaseUpdate {
+            id: a,
+            expected_version: 99,
+            fields: CaseFields::new(),
+            config_version: 1,
+            search_tokens: Vec::new(),
+            dimensions: vec![dimension("sex", "male")],
+            audit: Vec::new(),
+            now: Utc.with_ymd_and_hms(2026, 3, 3, 9, 0, 0).unwrap(),
+        })
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(sex().await.unwrap(), [count("female", 1), count("male", 1)]);
+    // The dimensions are what the raw files hold in clear; the case values are not.
+    let raw = db.raw_contents().await;
+    assert!(raw.contains("12-17") && raw.contains("violence"));
+    for canary in &canaries {
+        assert!(!raw.contains(canary.as_str()));
     }
 }

@@ -36,6 +36,8 @@ pub struct InstanceFile {
     pub languages: Vec<String>,
     #[serde(default)]
     pub right_to_left: Vec<String>,
+    /// Lower bounds of the age groups report dimensions store (default `[0, 6, 12, 18, 60]`).
+    pub age_bands: Option<Vec<u32>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -128,6 +130,9 @@ pub struct FieldFile {
     pub classification: String,
     #[serde(default)]
     pub report_dimension: bool,
+    /// How a report dimension is stored: `value`, `month`, `year` or `age_group` (default:
+    /// `month` for dates, `value` otherwise).
+    pub report_as: Option<String>,
     /// Cases can be found by this field's words through a keyed blind index (the database
     /// never holds the words).
     #[serde(default)]

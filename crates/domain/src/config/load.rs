@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use toml::Spanned;
 
+mod dimensions;
 mod roles;
 
 /// A configuration file's name (as it should appear in messages) and its text.
@@ -226,6 +227,7 @@ impl Loader<'_> {
 
         let (instance_at, instance) = instance?;
         let languages = self.languages(instance_at, &instance);
+        let age_bands = self.age_bands(instance_at, &instance);
 
         let mut stage_ids = Registry::new("stage");
         let mut stages = Vec::new();
@@ -348,6 +350,7 @@ impl Loader<'_> {
             locations,
             case_types,
             roles,
+            age_bands,
         })
     }
 
@@ -710,9 +713,7 @@ impl Loader<'_> {
                 ),
             );
         }
-        if f.report_dimension && classification != Some(Classification::Standard) {
-            self.error(at, format!("{key}.report_dimension"), "only a standard field can be a report dimension (report dimensions are stored in plaintext)");
-        }
+        let report_dimension = self.report_dimension(at, key, &f, classification);
         if f.searchable && (f.field_type != "short_text" || !top_level) {
             self.error(
                 at,
@@ -879,13 +880,6 @@ impl Loader<'_> {
                         "a repeating group cannot be nested in another",
                     );
                 }
-                if f.report_dimension {
-                    self.error(
-                        at,
-                        format!("{key}.report_dimension"),
-                        "a repeating group cannot be a report dimension",
-                    );
-                }
                 let min_items = f.min_items.unwrap_or(0);
                 let max_items = f.max_items.unwrap_or(DEFAULT_GROUP_MAX_ITEMS);
                 if min_items > max_items {
@@ -933,7 +927,7 @@ impl Loader<'_> {
             help,
             required: f.required,
             classification: classification?,
-            report_dimension: f.report_dimension,
+            report_dimension,
             searchable: f.searchable,
             kind,
         })

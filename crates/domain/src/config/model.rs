@@ -19,6 +19,8 @@ pub struct Configuration {
     pub case_types: Vec<CaseType>,
     /// The built-in roles and the custom roles declared as `[[role]]`.
     pub roles: Roles,
+    /// The age groups that report dimensions store instead of an age or a date of birth.
+    pub age_bands: AgeBands,
 }
 
 impl Configuration {
@@ -272,8 +274,9 @@ pub struct Field {
     pub help: Translations,
     pub required: bool,
     pub classification: Classification,
-    /// Declared as a report dimension: may be stored in plaintext for aggregates.
-    pub report_dimension: bool,
+    /// Declared as a report dimension: stored in plaintext, in the form given, beside the
+    /// sealed content, for aggregates. `None`: sealed with the rest of the case.
+    pub report_dimension: Option<ReportAs>,
     /// Cases can be found by this field's words (keyed blind index; short text, top level).
     pub searchable: bool,
     pub kind: FieldKind,
@@ -349,3 +352,71 @@ impl FieldKind {
 pub const DEFAULT_SHORT_TEXT_MAX: u32 = 200;
 pub const DEFAULT_LONG_TEXT_MAX: u32 = 10_000;
 pub const DEFAULT_GROUP_MAX_ITEMS: u32 = 50;
+
+/// The form in which a report dimension's value is stored in plaintext: the least that a
+/// report needs, never an identifying value (an age group rather than a date of birth).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportAs {
+    /// The value itself: an option, yes or no, a location code, a number.
+    Value,
+    /// A date's year and month (`2026-11`).
+    Month,
+    /// A date's year (`2026`).
+    Year,
+    /// The age group (`12-17`) of an age in years, or of a date of birth on the day the case
+    /// is written.
+    AgeGroup,
+}
+
+impl ReportAs {
+    pub const ALL: [ReportAs; 4] = [Self::Value, Self::Month, Self::Year, Self::AgeGroup];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Value => "value",
+            Self::Month => "month",
+            Self::Year => "year",
+            Self::AgeGroup => "age_group",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
+/// Age groups as their lower bounds in years, strictly increasing from 0: `[0, 6, 12, 18]`
+/// makes `0-5`, `6-11`, `12-17` and `18+`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgeBands(Vec<u32>);
+
+impl AgeBands {
+    /// The bands of the child protection minimum standards' reporting, with adults split at 60.
+    pub const DEFAULT: [u32; 5] = [0, 6, 12, 18, 60];
+
+    /// `None` unless the bounds start at 0 and strictly increase.
+    pub fn new(lower_bounds: Vec<u32>) -> Option<Self> {
+        let starts_at_zero = lower_bounds.first() == Some(&0);
+        let increasing = lower_bounds.windows(2).all(|w| w[0] < w[1]);
+        (starts_at_zero && increasing).then_some(Self(lower_bounds))
+    }
+
+    pub fn lower_bounds(&self) -> &[u32] {
+        &self.0
+    }
+
+    /// The label of the group an age falls in.
+    pub fn group(&self, age: u32) -> String {
+        let i = self.0.partition_point(|&lower| lower <= age) - 1;
+        match self.0.get(i + 1) {
+            Some(next) => format!("{}-{}", self.0[i], next - 1),
+            None => format!("{}+", self.0[i]),
+        }
+    }
+}
+
+impl Default for AgeBands {
+    fn default() -> Self {
+        Self(Self::DEFAULT.to_vec())
+    }
+}

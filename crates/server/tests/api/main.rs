@@ -5,6 +5,7 @@ mod support;
 
 mod access_rules;
 mod agencies;
+mod at_rest;
 mod audit;
 mod audit_table;
 mod authorization;

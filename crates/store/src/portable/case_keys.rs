@@ -85,6 +85,7 @@ pub(super) async fn purge(
     for table in [
         "case_keys",
         "case_search_tokens",
+        "case_dimensions",
         "case_shares",
         "field_grants",
         "consents",

@@ -123,6 +123,7 @@ pub(super) async fn create_case(store: &PostgresStore, case: NewCase) -> Result<
     .await?;
     super::case_keys::insert_key(&mut tx, case.id, &wrapped, case.now).await?;
     super::case_keys::replace_tokens(&mut tx, case.id, &case.search_tokens).await?;
+    super::dimensions::replace(&mut tx, case.id, &case.dimensions).await?;
     super::audit::append_in(&mut tx, &case.audit, case.now).await?;
     let record = fetch_record(&mut *tx, sealing, case.id)
         .await?
@@ -181,6 +182,7 @@ pub(super) async fn update_case(store: &PostgresStore, update: CaseUpdate) -> Re
         });
     }
     super::case_keys::replace_tokens(&mut tx, update.id, &update.search_tokens).await?;
+    super::dimensions::replace(&mut tx, update.id, &update.dimensions).await?;
     super::audit::append_in(&mut tx, &update.audit, update.now).await?;
     let record = fetch_record(&mut *tx, sealing, update.id)
         .await?

@@ -11,6 +11,7 @@ mod assignments;
 mod audit;
 mod case_keys;
 mod cases;
+mod dimensions;
 mod second_factor;
 mod throttle;
 mod user_admin;
@@ -313,6 +314,14 @@ impl crate::Store for SqliteStore {
 
     async fn case_assignments(&self, case: uuid::Uuid) -> Result<Vec<crate::AssignmentRecord>> {
         assignments::load_assignments(&self.reader, case).await
+    }
+
+    async fn dimension_counts(
+        &self,
+        case_type: &str,
+        field: &str,
+    ) -> Result<Vec<crate::DimensionCount>> {
+        dimensions::counts(&self.reader, case_type, field).await
     }
 
     async fn case_keys_by_master(&self) -> Result<Vec<(u32, i64)>> {
