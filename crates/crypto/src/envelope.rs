@@ -42,6 +42,11 @@ impl DataKey {
         rng.fill_bytes(key.as_mut_slice());
         Self(key)
     }
+
+    /// The key's bytes, for deriving the keys of this crate's other constructions.
+    pub(crate) fn expose(&self) -> &[u8; 32] {
+        &self.0
+    }
 }
 
 /// A data key as stored: the master key version that wrapped it, and the wrapped bytes

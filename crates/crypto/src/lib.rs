@@ -32,6 +32,7 @@ pub mod keyring;
 pub mod password;
 pub mod recovery;
 pub mod secret;
+pub mod stream;
 pub mod token;
 pub mod totp;
 

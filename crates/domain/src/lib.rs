@@ -6,6 +6,7 @@
 //! [`config::Configuration`] or a list of [`config::ConfigError`]s naming file, line and key.
 
 pub mod access;
+pub mod attachment;
 pub mod audit;
 pub mod case;
 pub mod clock;

@@ -241,6 +241,14 @@ fn report_dimensions_are_categories_stored_in_a_declared_form() {
 }
 
 #[test]
+fn the_attachments_grant_id_is_reserved() {
+    let error = one_error(&case_type(
+        &GOOD_SECTION.replace("id = \"child_name\"", "id = \"attachments\""),
+    ));
+    assert_eq!(error.key, "section[0].field[0].id");
+}
+
+#[test]
 fn age_bands_start_at_zero_and_increase() {
     let text = standard_field(
         "number",

@@ -65,15 +65,26 @@ impl Consent {
 /// Whether some active consent lets `field` go to `person`. Confidential fields never go beyond
 /// the assigned worker, whatever a consent says.
 pub fn covers(consents: &[Consent], person: Actor, field: &Field) -> bool {
-    if field.classification == Classification::Confidential {
+    covers_item(consents, person, &field.id, field.classification)
+}
+
+/// Whether some active consent lets `person` see the item `id` (a field, or the case's
+/// attachments) of `classification`.
+pub fn covers_item(
+    consents: &[Consent],
+    person: Actor,
+    id: &str,
+    classification: Classification,
+) -> bool {
+    if classification == Classification::Confidential {
         return false;
     }
     consents
         .iter()
         .filter(|c| c.is_active() && c.names(person))
         .any(|c| match &c.information {
-            InformationScope::UpTo(level) => field.classification <= *level,
-            InformationScope::Fields(ids) => ids.contains(&field.id),
+            InformationScope::UpTo(level) => classification <= *level,
+            InformationScope::Fields(ids) => ids.iter().any(|i| i == id),
         })
 }
 

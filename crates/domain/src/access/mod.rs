@@ -131,14 +131,21 @@ pub enum FieldAccess {
     Hidden,
 }
 
-/// Access to a field of `classification`, whose grants are keyed by `grant_id` (the top-level
-/// field id; members of a repeating group share their group's grants).
-fn access_for(actor: Actor, facts: &CaseFacts, grant_id: &str, field: &Field) -> FieldAccess {
+/// Access to an item of a case (a field, the attachments) of `classification`, whose grants
+/// are keyed by `grant_id` (the top-level field id; members of a repeating group share their
+/// group's grants).
+fn access_for(
+    actor: Actor,
+    facts: &CaseFacts,
+    grant_id: &str,
+    id: &str,
+    classification: Classification,
+) -> FieldAccess {
     if !may(actor, facts, CaseAction::Read) {
         return FieldAccess::Hidden;
     }
     let assigned = facts.assigned_to == actor.id;
-    let visible = match field.classification {
+    let visible = match classification {
         Classification::Standard => true,
         Classification::Restricted => {
             assigned
@@ -146,7 +153,7 @@ fn access_for(actor: Actor, facts: &CaseFacts, grant_id: &str, field: &Field) ->
                     .field_grants
                     .contains(&(actor.id, grant_id.to_string()))
                     && (!facts.survivor_controlled
-                        || consent::covers(&facts.consents, actor, field)))
+                        || consent::covers_item(&facts.consents, actor, id, classification)))
         }
         Classification::Confidential => assigned,
     };
@@ -157,9 +164,28 @@ fn access_for(actor: Actor, facts: &CaseFacts, grant_id: &str, field: &Field) ->
     }
 }
 
+/// The grant id that opens a case's restricted attachments (no field may take this id).
+pub const ATTACHMENTS_GRANT: &str = "attachments";
+
+/// Access to one of a case's attachments, of `classification`: like a field's, with the
+/// grant and consent on [`ATTACHMENTS_GRANT`].
+pub fn attachment_access(
+    actor: Actor,
+    facts: &CaseFacts,
+    classification: Classification,
+) -> FieldAccess {
+    access_for(
+        actor,
+        facts,
+        ATTACHMENTS_GRANT,
+        ATTACHMENTS_GRANT,
+        classification,
+    )
+}
+
 /// Access to a top-level field of the case.
 pub fn field_access(actor: Actor, facts: &CaseFacts, field: &Field) -> FieldAccess {
-    access_for(actor, facts, &field.id, field)
+    access_for(actor, facts, &field.id, &field.id, field.classification)
 }
 
 /// Access to a member field of a repeating group.
@@ -169,7 +195,7 @@ pub fn member_access(
     group: &Field,
     member: &Field,
 ) -> FieldAccess {
-    access_for(actor, facts, &group.id, member)
+    access_for(actor, facts, &group.id, &member.id, member.classification)
 }
 
 /// Why a share is refused.

@@ -263,6 +263,51 @@ fn a_field_grant_needs_a_consent_on_a_survivors_case() {
 }
 
 #[test]
+fn attachments_follow_the_field_rules_under_their_own_grant() {
+    use crate::config::Classification::{Confidential, Restricted, Standard};
+    let sees = |who: u128, facts: &CaseFacts, classification| {
+        attachment_access(actor(who), facts, classification) == FieldAccess::ReadWrite
+    };
+    let mut facts = facts();
+    for classification in [Standard, Restricted, Confidential] {
+        assert!(
+            sees(W1, &facts, classification),
+            "the assigned worker sees every one"
+        );
+        assert!(
+            !sees(W2, &facts, classification),
+            "a colleague reaches no part of the case"
+        );
+    }
+    assert!(sees(S1, &facts, Standard), "the supervisor reads the case");
+    assert!(!sees(S1, &facts, Restricted));
+    facts.shared_with.insert(user(W2));
+    facts
+        .field_grants
+        .insert((user(W2), ATTACHMENTS_GRANT.into()));
+    assert!(sees(W2, &facts, Standard));
+    assert!(
+        !sees(W2, &facts, Restricted),
+        "a survivor's case: the grant needs a consent"
+    );
+    facts.consents.push(consent(
+        W2,
+        InformationScope::Fields([ATTACHMENTS_GRANT.to_string()].into()),
+    ));
+    assert!(sees(W2, &facts, Restricted));
+    assert!(
+        !sees(W2, &facts, Confidential),
+        "confidential stays with the assigned worker"
+    );
+    facts.field_grants.clear();
+    facts.field_grants.insert((user(W2), "safety_plan".into()));
+    assert!(
+        !sees(W2, &facts, Restricted),
+        "a field's grant does not open attachments"
+    );
+}
+
+#[test]
 fn confidential_stays_with_the_assigned_worker_whatever_is_granted() {
     let mut facts = facts();
     facts.shared_with.insert(user(W2));

@@ -714,6 +714,13 @@ impl Loader<'_> {
             );
         }
         let report_dimension = self.report_dimension(at, key, &f, classification);
+        if f.id == crate::access::ATTACHMENTS_GRANT {
+            self.error(
+                at,
+                format!("{key}.id"),
+                "\"attachments\" is reserved: it names the grant that opens a case's attachments",
+            );
+        }
         if f.searchable && (f.field_type != "short_text" || !top_level) {
             self.error(
                 at,
