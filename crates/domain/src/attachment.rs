@@ -47,7 +47,10 @@ const ZIP: &[u8] = b"PK\x03\x04";
 
 /// The accepted types. Office documents are ZIP containers; nothing that a browser would run
 /// (HTML, SVG, scripts) is accepted, and every download is served as an attachment.
-pub const FILE_TYPES: &[(FileType, fn(&[u8]) -> bool)] = &[
+/// Whether a file's first bytes are those of a type.
+pub type Signature = fn(&[u8]) -> bool;
+
+pub const FILE_TYPES: &[(FileType, Signature)] = &[
     (
         FileType {
             media_type: "application/pdf",
