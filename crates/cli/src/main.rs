@@ -45,6 +45,10 @@ struct GlobalArgs {
     /// The keyring file (default: beside the SQLite data folder, DATA.keyring).
     #[arg(long, global = true, value_name = "FILE")]
     keyring: Option<PathBuf>,
+    /// The attachments folder (default: attachments in the SQLite data folder; required with
+    /// PostgreSQL, a folder every server node shares).
+    #[arg(long, global = true, value_name = "DIR")]
+    attachments: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -188,6 +192,7 @@ fn settings(global: &GlobalArgs, listen: Option<SocketAddr>) -> Result<Settings>
         database_url: global.database.clone(),
         config_dir: global.config_dir.clone(),
         keyring: global.keyring.clone(),
+        attachments: global.attachments.clone(),
         listen,
         ..Layer::default()
     };

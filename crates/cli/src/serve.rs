@@ -30,6 +30,7 @@ async fn open_with(
             max_connections: settings.max_connections,
             keyring_file: keyring.as_ref().map(|_| settings.keyring_path()),
             keyring,
+            attachments: Some(settings.attachments_path()),
         },
     )
     .await
@@ -125,6 +126,7 @@ pub async fn run_server(
             )),
             secure_cookies: settings.secure_cookies,
             mfa_required_roles,
+            attachment_max_bytes: settings.attachment_max_bytes,
             ..ServerSettings::default()
         },
     );

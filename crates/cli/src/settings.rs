@@ -33,6 +33,10 @@ pub struct Layer {
     pub mfa_required_roles: Option<Vec<String>>,
     /// The keyring file (default: beside a SQLite data folder, `DATA.keyring`).
     pub keyring: Option<PathBuf>,
+    /// The attachments folder (default: `attachments` in a SQLite data folder).
+    pub attachments: Option<PathBuf>,
+    /// The largest attachment accepted, in MiB (default 25).
+    pub attachment_max_mib: Option<u32>,
 }
 
 impl Layer {
@@ -52,6 +56,8 @@ impl Layer {
             argon2_iterations: other.argon2_iterations.or(self.argon2_iterations),
             mfa_required_roles: other.mfa_required_roles.or(self.mfa_required_roles),
             keyring: other.keyring.or(self.keyring),
+            attachments: other.attachments.or(self.attachments),
+            attachment_max_mib: other.attachment_max_mib.or(self.attachment_max_mib),
         }
     }
 
@@ -94,6 +100,11 @@ impl Layer {
                 }
                 "config_dir" => layer.config_dir = Some(value.into()),
                 "keyring" => layer.keyring = Some(value.into()),
+                "attachments" => layer.attachments = Some(value.into()),
+                "attachment_max_mib" => {
+                    layer.attachment_max_mib =
+                        Some(value.parse().map_err(|_| bad("not a whole number"))?)
+                }
                 "log" => layer.log = Some(value),
                 "session_idle_minutes" => {
                     layer.session_idle_minutes =
@@ -155,6 +166,10 @@ pub struct Settings {
     pub mfa_required_roles: Option<Vec<Role>>,
     /// The keyring file, when set; see [`Settings::keyring_path`].
     pub keyring: Option<PathBuf>,
+    /// The attachments folder, when set; see [`Settings::attachments_path`].
+    pub attachments: Option<PathBuf>,
+    /// The largest attachment accepted, in bytes.
+    pub attachment_max_bytes: u64,
 }
 
 impl Settings {
@@ -191,6 +206,8 @@ impl Settings {
             argon2_iterations: layer.argon2_iterations.unwrap_or(2),
             // Whether each named role exists is checked against the configuration at start.
             keyring: layer.keyring,
+            attachments: layer.attachments,
+            attachment_max_bytes: u64::from(layer.attachment_max_mib.unwrap_or(25)) * 1024 * 1024,
             mfa_required_roles: match layer.mfa_required_roles {
                 None => None,
                 Some(names) => Some(
@@ -210,6 +227,15 @@ impl Settings {
                 "keyring: required with a PostgreSQL database (--keyring FILE or CASEWARD_KEYRING); \
                  keep it apart from the database"
             );
+        }
+        if settings.attachments.is_none() && matches!(settings.store, StoreLocation::Postgres(_)) {
+            bail!(
+                "attachments: required with a PostgreSQL database (--attachments DIR or \
+                 CASEWARD_ATTACHMENTS): a folder every server node shares"
+            );
+        }
+        if settings.attachment_max_bytes == 0 {
+            bail!("attachment_max_mib: must be at least 1");
         }
         if settings.session_idle_minutes == 0 {
             bail!("session_idle_minutes: must be at least 1");
@@ -241,6 +267,17 @@ impl Settings {
         }
     }
 
+    /// Where attachment files are: the `attachments` setting, or `attachments` in a SQLite
+    /// data folder (so that copying the folder copies them, still encrypted).
+    pub fn attachments_path(&self) -> PathBuf {
+        match (&self.attachments, &self.store) {
+            (Some(path), _) => path.clone(),
+            (None, StoreLocation::Sqlite(dir)) => dir.join("attachments"),
+            // `resolve` refuses PostgreSQL without an attachments setting.
+            (None, StoreLocation::Postgres(_)) => PathBuf::from("caseward-attachments"),
+        }
+    }
+
     /// The effective settings as TOML, with any password in the database URL redacted.
     pub fn to_redacted_toml(&self) -> String {
         let store = match &self.store {
@@ -248,7 +285,7 @@ impl Settings {
             StoreLocation::Postgres(_) => format!("database_url = {:?}\n", self.store.to_string()),
         };
         format!(
-            "{store}listen = \"{}\"\n{}log = {:?}\nsession_idle_minutes = {}\nsession_absolute_hours = {}\nsecure_cookies = {}\nmax_connections = {}\nargon2_memory_kib = {}\nargon2_iterations = {}\nkeyring = {:?}\n{}",
+            "{store}listen = \"{}\"\n{}log = {:?}\nsession_idle_minutes = {}\nsession_absolute_hours = {}\nsecure_cookies = {}\nmax_connections = {}\nargon2_memory_kib = {}\nargon2_iterations = {}\nkeyring = {:?}\nattachments = {:?}\nattachment_max_mib = {}\n{}",
             self.listen,
             self.config_dir
                 .as_ref()
@@ -262,6 +299,8 @@ impl Settings {
             self.argon2_memory_kib,
             self.argon2_iterations,
             self.keyring_path().display().to_string(),
+            self.attachments_path().display().to_string(),
+            self.attachment_max_bytes / (1024 * 1024),
             match &self.mfa_required_roles {
                 None => "# mfa_required_roles: not set; every role that may do more than a \
                          case worker needs a second factor\n"

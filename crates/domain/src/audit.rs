@@ -25,6 +25,9 @@ pub enum AuditAction {
     FieldGrantRevoke,
     CaseReassign,
     CaseHandOver,
+    AttachmentList,
+    AttachmentUpload,
+    AttachmentDownload,
     ConsentList,
     ConsentRecord,
     ConsentWithdraw,
@@ -52,7 +55,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 32] = [
+    pub const ALL: [AuditAction; 35] = [
         Self::CaseList,
         Self::CaseRead,
         Self::CaseCreate,
@@ -64,6 +67,9 @@ impl AuditAction {
         Self::FieldGrantRevoke,
         Self::CaseReassign,
         Self::CaseHandOver,
+        Self::AttachmentList,
+        Self::AttachmentUpload,
+        Self::AttachmentDownload,
         Self::ConsentList,
         Self::ConsentRecord,
         Self::ConsentWithdraw,
@@ -100,6 +106,9 @@ impl AuditAction {
             Self::FieldGrantRevoke => "case.field_grant.revoke",
             Self::CaseReassign => "case.reassign",
             Self::CaseHandOver => "case.hand_over",
+            Self::AttachmentList => "case.attachment.list",
+            Self::AttachmentUpload => "case.attachment.upload",
+            Self::AttachmentDownload => "case.attachment.download",
             Self::ConsentList => "consent.list",
             Self::ConsentRecord => "consent.record",
             Self::ConsentWithdraw => "consent.withdraw",

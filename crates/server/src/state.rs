@@ -30,6 +30,8 @@ pub struct ServerSettings {
     pub mfa_issuer: String,
     /// How often the server signs a checkpoint of the audit trail's head.
     pub audit_checkpoint_interval: std::time::Duration,
+    /// Largest attachment accepted, in bytes.
+    pub attachment_max_bytes: u64,
 }
 
 impl Default for ServerSettings {
@@ -39,6 +41,7 @@ impl Default for ServerSettings {
             session_absolute_timeout: chrono::Duration::hours(12),
             secure_cookies: false,
             body_limit: 1024 * 1024,
+            attachment_max_bytes: 25 * 1024 * 1024,
             throttle: caseward_domain::throttle::ThrottlePolicy::default(),
             mfa_required_roles: vec![
                 caseward_domain::user::Role::SUPERVISOR,

@@ -17,6 +17,12 @@ pub enum StoreError {
     /// Case content needs the keyring, and the store was opened without it.
     #[error("the store was opened without the keyring, which case content needs")]
     NoKeyring,
+    /// An upload larger than its limit; nothing was kept.
+    #[error("the file is larger than {max_bytes} bytes")]
+    TooLarge { max_bytes: u64 },
+    /// Attachments need a folder, and the store was opened without one.
+    #[error("the store was opened without an attachments folder")]
+    NoAttachmentFolder,
     #[error("migration failed: {0}")]
     Migration(String),
     #[error("database error: {0}")]

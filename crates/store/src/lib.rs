@@ -7,6 +7,7 @@
 //! Architecture invariant: database-specific SQL lives only in its backend's module; nothing
 //! above this crate sees `sqlx`.
 
+pub mod attachment_files;
 pub mod audit_verify;
 mod codec;
 mod consent_codec;
@@ -208,6 +209,25 @@ pub trait Store: Send + Sync + 'static {
     /// Every assignment of a case (opening, reassignments, hand-overs), oldest first.
     async fn case_assignments(&self, case: CaseId) -> Result<Vec<AssignmentRecord>>;
 
+    /// Attach a document to a case: its content is stream-encrypted into the attachments
+    /// folder, then its row (name sealed) and `new.audit` commit together. `NotFound` when the
+    /// case is gone; `TooLarge` past `new.max_bytes`. Nothing is kept on failure.
+    async fn add_attachment(
+        &self,
+        new: NewAttachment,
+        content: attachment_files::Upload<'_>,
+    ) -> Result<AttachmentRecord>;
+
+    /// A case's attachments, oldest first.
+    async fn case_attachments(&self, case: CaseId) -> Result<Vec<AttachmentRecord>>;
+
+    /// One attachment of a case, and its content to read chunk by chunk.
+    async fn open_attachment(
+        &self,
+        case: CaseId,
+        id: uuid::Uuid,
+    ) -> Result<Option<(AttachmentRecord, attachment_files::AttachmentContent)>>;
+
     /// How many cases of a type hold each value of a report dimension (`field`), in value order.
     async fn dimension_counts(&self, case_type: &str, field: &str) -> Result<Vec<DimensionCount>>;
 
@@ -340,6 +360,9 @@ pub struct OpenOptions {
     pub keyring: Option<Arc<caseward_crypto::Keyring>>,
     /// The file the keyring came from: read again when it changes (a key rotation).
     pub keyring_file: Option<std::path::PathBuf>,
+    /// The folder of attachment files (default on SQLite: `attachments` in the data folder;
+    /// PostgreSQL has none unless given, and refuses attachments).
+    pub attachments: Option<std::path::PathBuf>,
 }
 
 impl Default for OpenOptions {
@@ -350,6 +373,7 @@ impl Default for OpenOptions {
             max_connections: 8,
             keyring: None,
             keyring_file: None,
+            attachments: None,
         }
     }
 }

@@ -1,9 +1,10 @@
 //! The records the store takes and gives. Plain data, no behaviour.
 
 use caseward_domain::access::consent::{Consent, ConsentId};
+use caseward_domain::attachment::AttachmentKind;
 use caseward_domain::audit::AuditEvent;
 use caseward_domain::case::{CaseFields, CaseId};
-use caseward_domain::config::Intensity;
+use caseward_domain::config::{Classification, Intensity};
 pub use caseward_domain::dimensions::DimensionValue;
 use caseward_domain::team::{Team, TeamId};
 use caseward_domain::user::{AgencyId, Role, UserId};
@@ -141,6 +142,40 @@ pub struct NewCase {
     /// Audit entries that commit with the case, or not at all.
     pub audit: Vec<AuditEvent>,
     pub now: DateTime<Utc>,
+}
+
+/// A document to attach to a case; its content comes as an [`crate::attachment_files::Upload`].
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    pub id: uuid::Uuid,
+    pub case_id: CaseId,
+    pub kind: AttachmentKind,
+    pub classification: Classification,
+    /// The accepted media type (checked against the content's first bytes by the caller).
+    pub media_type: String,
+    /// The file's name, sealed with the case's data key.
+    pub name: String,
+    pub uploaded_by: UserId,
+    /// A larger upload is refused (`StoreError::TooLarge`) and nothing is kept.
+    pub max_bytes: u64,
+    /// Audit entries that commit with the attachment, or not at all.
+    pub audit: Vec<AuditEvent>,
+    pub now: DateTime<Utc>,
+}
+
+/// A case's attachment: its description, its name opened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttachmentRecord {
+    pub id: uuid::Uuid,
+    pub case_id: CaseId,
+    pub kind: AttachmentKind,
+    pub classification: Classification,
+    pub media_type: String,
+    pub name: String,
+    /// Plaintext bytes.
+    pub size: u64,
+    pub uploaded_by: UserRef,
+    pub uploaded_at: DateTime<Utc>,
 }
 
 /// How many cases hold one value of a report dimension.

@@ -158,7 +158,8 @@ impl Sealing {
         ))
     }
 
-    fn unwrap(&self, case: CaseId, wrapped: &WrappedKey) -> Result<DataKey> {
+    /// A case's data key, unwrapped (for its attachments).
+    pub(crate) fn unwrap(&self, case: CaseId, wrapped: &WrappedKey) -> Result<DataKey> {
         let result = match envelope::unwrap(&self.keys.get(), wrapped, case.as_bytes()) {
             // Rewrapped by a rotation this process has not seen: read the keyring again.
             Err(envelope::EnvelopeError::UnknownMasterKey(_)) => {
@@ -201,4 +202,21 @@ impl Sealing {
             .map_err(|e| StoreError::Undecryptable(format!("case {case}: content: {e}")))?;
         codec::decode(&plaintext)
     }
+}
+
+/// Where an attachment's name and content belong: its case and its id.
+pub(crate) fn attachment_place(case: CaseId, attachment: uuid::Uuid, part: &str) -> Vec<u8> {
+    format!("caseward/case/{case}/attachment/{attachment}/{part}").into_bytes()
+}
+
+/// Seal a short value (an attachment's name) with a case's data key, bound to `place`.
+pub(crate) fn seal_value(key: &DataKey, value: &str, place: &[u8]) -> Vec<u8> {
+    envelope::seal(key, value.as_bytes(), place, &mut rand::rngs::OsRng)
+}
+
+/// Open a value sealed by [`seal_value`].
+pub(crate) fn open_value(key: &DataKey, sealed: &[u8], place: &[u8]) -> Result<String> {
+    let plaintext = envelope::open(key, sealed, place)
+        .map_err(|e| StoreError::Undecryptable(format!("attachment name: {e}")))?;
+    String::from_utf8(plaintext.to_vec()).map_err(|_| StoreError::Corrupt("attachment name".into()))
 }

@@ -25,22 +25,23 @@ pub fn postgres_admin_url() -> String {
 /// A throw-away store location: a temporary folder or a temporary database.
 pub struct TestDatabase {
     pub location: StoreLocation,
-    /// Kept alive for the SQLite folder; removed on drop.
-    _dir: Option<tempfile::TempDir>,
+    /// The attachments folder (inside the SQLite data folder, or a temporary one).
+    pub attachments: std::path::PathBuf,
+    /// Kept alive for the SQLite folder and the attachments; removed on drop.
+    _dir: tempfile::TempDir,
     postgres_name: Option<String>,
 }
 
 impl TestDatabase {
     pub async fn new(backend: Backend) -> Self {
+        let dir = tempfile::tempdir().expect("temporary folder");
         match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("temporary folder");
-                Self {
-                    location: StoreLocation::Sqlite(dir.path().join("data")),
-                    _dir: Some(dir),
-                    postgres_name: None,
-                }
-            }
+            Backend::Sqlite => Self {
+                location: StoreLocation::Sqlite(dir.path().join("data")),
+                attachments: dir.path().join("data").join("attachments"),
+                _dir: dir,
+                postgres_name: None,
+            },
             Backend::Postgres => {
                 let name = format!("caseward_test_{}", uuid::Uuid::now_v7().simple());
                 let admin = postgres_admin_url();
@@ -58,7 +59,8 @@ impl TestDatabase {
                     .unwrap_or(&admin);
                 Self {
                     location: StoreLocation::Postgres(format!("{base}/{name}")),
-                    _dir: None,
+                    attachments: dir.path().join("attachments"),
+                    _dir: dir,
                     postgres_name: Some(name),
                 }
             }
@@ -75,6 +77,7 @@ impl TestDatabase {
                 max_connections: 4,
                 keyring: Some(self.keyring()),
                 keyring_file: None,
+                attachments: Some(self.attachments.clone()),
             },
         )
         .await
@@ -122,9 +125,16 @@ impl TestDatabase {
         }
     }
 
-    /// Everything the database holds on disk, as text a leak can be searched in: the SQLite
-    /// file and its WAL, or every row of every PostgreSQL table (what `pg_dump` would write).
+    /// Everything the instance holds on disk, as text a leak can be searched in: the SQLite
+    /// file and its WAL, or every row of every PostgreSQL table (what `pg_dump` would write),
+    /// and every file of the attachments folder.
     pub async fn raw_contents(&self) -> String {
+        let mut out = String::from_utf8_lossy(&files_under(&self.attachments)).into_owned();
+        out.push_str(&self.database_contents().await);
+        out
+    }
+
+    async fn database_contents(&self) -> String {
         match &self.location {
             StoreLocation::Sqlite(dir) => {
                 let mut bytes = Vec::new();
@@ -170,6 +180,7 @@ impl TestDatabase {
                 max_connections: 2,
                 keyring: None,
                 keyring_file: None,
+                attachments: Some(self.attachments.clone()),
             },
         )
         .await
@@ -235,4 +246,21 @@ impl Drop for TestDatabase {
         })
         .join();
     }
+}
+
+/// The bytes of every file under `dir`, recursively (nothing when it does not exist).
+fn files_under(dir: &std::path::Path) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return bytes;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            bytes.extend(files_under(&path));
+        } else if let Ok(content) = std::fs::read(&path) {
+            bytes.extend(content);
+        }
+    }
+    bytes
 }

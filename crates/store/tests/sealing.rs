@@ -4,6 +4,8 @@
 #[macro_use]
 mod common;
 
+use common::worker;
+
 use caseward_domain::case::{CaseFields, FieldValue};
 use caseward_domain::config::Intensity;
 use caseward_domain::user::Role;
@@ -23,22 +25,6 @@ on_both!(
     a_case_is_found_by_its_words_without_them_being_stored,
     report_dimensions_are_stored_apart_replaced_and_purged,
 );
-
-async fn worker(store: &Arc<dyn Store>) -> User {
-    store
-        .create_user(NewUser {
-            id: uuid::Uuid::now_v7(),
-            username: "worker1".into(),
-            display_name: "Worker".into(),
-            role: Role::CASE_WORKER,
-            agency: None,
-            password_hash: "x".into(),
-            audit: Vec::new(),
-            now: Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap(),
-        })
-        .await
-        .unwrap()
-}
 
 /// A case whose every value is a unique canary.
 async fn planted(store: &Arc<dyn Store>, worker: &User) -> (uuid::Uuid, Vec<String>) {

@@ -86,6 +86,7 @@ pub(super) async fn purge(
         "case_keys",
         "case_search_tokens",
         "case_dimensions",
+        "attachments",
         "case_shares",
         "field_grants",
         "consents",

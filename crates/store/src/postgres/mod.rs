@@ -6,6 +6,7 @@
 mod access;
 mod agencies;
 mod assignments;
+mod attachments;
 mod audit;
 mod case_keys;
 mod cases;
@@ -29,6 +30,7 @@ const MIGRATION_LOCK: i64 = 0x6377_6d69_6772;
 pub struct PostgresStore {
     pool: PgPool,
     sealing: Option<crate::sealing::Sealing>,
+    attachment_files: Option<crate::attachment_files::AttachmentFiles>,
 }
 
 impl PostgresStore {
@@ -45,7 +47,18 @@ impl PostgresStore {
                 .keyring
                 .clone()
                 .map(|k| crate::sealing::Sealing::new(k, options.keyring_file.clone())),
+            attachment_files: options
+                .attachments
+                .clone()
+                .map(crate::attachment_files::AttachmentFiles::new),
         })
+    }
+
+    /// The attachments folder; an error without one.
+    fn attachment_files(&self) -> Result<&crate::attachment_files::AttachmentFiles> {
+        self.attachment_files
+            .as_ref()
+            .ok_or(StoreError::NoAttachmentFolder)
     }
 
     /// The sealing of case content; an error without the keyring.
@@ -288,7 +301,51 @@ impl crate::Store for PostgresStore {
         audit: &[caseward_domain::audit::AuditEvent],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<bool> {
-        case_keys::purge(self, case, reason, audit, now).await
+        let purged = case_keys::purge(self, case, reason, audit, now).await?;
+        if purged && let Some(files) = &self.attachment_files {
+            // The data key is gone, so the files are noise already; remove them too.
+            files.remove_case(case).await?;
+        }
+        Ok(purged)
+    }
+
+    async fn add_attachment(
+        &self,
+        new: crate::NewAttachment,
+        content: crate::attachment_files::Upload<'_>,
+    ) -> Result<crate::AttachmentRecord> {
+        attachments::add(
+            self,
+            self.sealing()?,
+            self.attachment_files()?,
+            new,
+            content,
+        )
+        .await
+    }
+
+    async fn case_attachments(&self, case: uuid::Uuid) -> Result<Vec<crate::AttachmentRecord>> {
+        attachments::list(&self.pool, self.sealing()?, case).await
+    }
+
+    async fn open_attachment(
+        &self,
+        case: uuid::Uuid,
+        id: uuid::Uuid,
+    ) -> Result<
+        Option<(
+            crate::AttachmentRecord,
+            crate::attachment_files::AttachmentContent,
+        )>,
+    > {
+        attachments::open(
+            &self.pool,
+            self.sealing()?,
+            self.attachment_files()?,
+            case,
+            id,
+        )
+        .await
     }
 
     async fn case_purged(

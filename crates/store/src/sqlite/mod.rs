@@ -8,6 +8,7 @@
 mod access;
 mod agencies;
 mod assignments;
+mod attachments;
 mod audit;
 mod case_keys;
 mod cases;
@@ -32,6 +33,7 @@ pub struct SqliteStore {
     reader: SqlitePool,
     writer: SqlitePool,
     sealing: Option<crate::sealing::Sealing>,
+    attachment_files: Option<crate::attachment_files::AttachmentFiles>,
 }
 
 impl SqliteStore {
@@ -66,7 +68,20 @@ impl SqliteStore {
                 .keyring
                 .clone()
                 .map(|k| crate::sealing::Sealing::new(k, options.keyring_file.clone())),
+            attachment_files: Some(crate::attachment_files::AttachmentFiles::new(
+                options
+                    .attachments
+                    .clone()
+                    .unwrap_or_else(|| dir.join("attachments")),
+            )),
         })
+    }
+
+    /// The attachments folder; an error without one.
+    fn attachment_files(&self) -> Result<&crate::attachment_files::AttachmentFiles> {
+        self.attachment_files
+            .as_ref()
+            .ok_or(StoreError::NoAttachmentFolder)
     }
 
     /// The sealing of case content; an error without the keyring.
@@ -302,7 +317,51 @@ impl crate::Store for SqliteStore {
         audit: &[caseward_domain::audit::AuditEvent],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<bool> {
-        case_keys::purge(self, case, reason, audit, now).await
+        let purged = case_keys::purge(self, case, reason, audit, now).await?;
+        if purged && let Some(files) = &self.attachment_files {
+            // The data key is gone, so the files are noise already; remove them too.
+            files.remove_case(case).await?;
+        }
+        Ok(purged)
+    }
+
+    async fn add_attachment(
+        &self,
+        new: crate::NewAttachment,
+        content: crate::attachment_files::Upload<'_>,
+    ) -> Result<crate::AttachmentRecord> {
+        attachments::add(
+            self,
+            self.sealing()?,
+            self.attachment_files()?,
+            new,
+            content,
+        )
+        .await
+    }
+
+    async fn case_attachments(&self, case: uuid::Uuid) -> Result<Vec<crate::AttachmentRecord>> {
+        attachments::list(&self.reader, self.sealing()?, case).await
+    }
+
+    async fn open_attachment(
+        &self,
+        case: uuid::Uuid,
+        id: uuid::Uuid,
+    ) -> Result<
+        Option<(
+            crate::AttachmentRecord,
+            crate::attachment_files::AttachmentContent,
+        )>,
+    > {
+        attachments::open(
+            &self.reader,
+            self.sealing()?,
+            self.attachment_files()?,
+            case,
+            id,
+        )
+        .await
     }
 
     async fn case_purged(

@@ -22,3 +22,26 @@ macro_rules! on_both {
         }
     };
 }
+
+use caseward_domain::user::Role;
+use caseward_store::{NewUser, Store, User};
+use chrono::{TimeZone, Utc};
+use std::sync::Arc;
+
+/// A case worker, `worker1`.
+#[allow(dead_code)]
+pub async fn worker(store: &Arc<dyn Store>) -> User {
+    store
+        .create_user(NewUser {
+            id: uuid::Uuid::now_v7(),
+            username: "worker1".into(),
+            display_name: "Worker".into(),
+            role: Role::CASE_WORKER,
+            agency: None,
+            password_hash: "x".into(),
+            audit: Vec::new(),
+            now: Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap(),
+        })
+        .await
+        .unwrap()
+}
