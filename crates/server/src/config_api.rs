@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use caseward_domain::access::PermissionSet;
+use caseward_domain::attachment::{AttachmentKind, FILE_TYPES};
 use caseward_domain::config::{Configuration, Field, FieldKind};
 use caseward_domain::i18n::Translations;
 use serde::Serialize;
@@ -34,6 +35,17 @@ pub struct ConfigView {
     pub case_types: Vec<CaseTypeView>,
     /// Every role of the instance: the four built-in ones, then custom roles.
     pub roles: Vec<RoleView>,
+    /// What a case's attachments may be.
+    pub attachments: AttachmentRulesView,
+}
+
+/// The kinds of attachment, the accepted media types and the size limit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttachmentRulesView {
+    pub kinds: Vec<&'static str>,
+    pub media_types: Vec<&'static str>,
+    /// The largest file accepted, in bytes.
+    pub max_bytes: u64,
 }
 
 /// A role and what it may do.
@@ -314,6 +326,12 @@ impl From<&Configuration> for ConfigView {
                         .collect(),
                 })
                 .collect(),
+            attachments: AttachmentRulesView {
+                kinds: AttachmentKind::ALL.iter().map(|k| k.as_str()).collect(),
+                media_types: FILE_TYPES.iter().map(|(t, _)| t.media_type).collect(),
+                // Set from the server's settings (`AppState::new`).
+                max_bytes: 0,
+            },
             roles: config
                 .roles
                 .iter()

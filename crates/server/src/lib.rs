@@ -7,6 +7,7 @@
 mod admin;
 mod agencies;
 mod assets;
+mod attachments;
 mod audit;
 mod audit_api;
 mod auth;
@@ -56,6 +57,7 @@ use utoipa_axum::routes;
         (name = "cases", description = "Cases: list, open, read, update"),
         (name = "config", description = "Case types, forms, stages, option lists"),
         (name = "sharing", description = "Shares, field grants, reassignment within a team"),
+        (name = "attachments", description = "A case's documents, stream-encrypted at rest"),
         (name = "consent", description = "Consent records that govern sharing"),
         (name = "admin", description = "Users and teams (administrators; never case content)"),
         (name = "health", description = "Liveness and readiness"),
@@ -85,6 +87,11 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(sharing::assignable))
         .routes(routes!(sharing::reassign))
         .routes(routes!(handover::hand_over))
+        .routes(routes!(
+            attachments::list_attachments,
+            attachments::upload_attachment
+        ))
+        .routes(routes!(attachments::download_attachment))
         .routes(routes!(audit_api::case_audit))
         .routes(routes!(audit_api::search_audit))
         .routes(routes!(audit_api::export_audit))

@@ -87,6 +87,12 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// An attachment of a type not accepted; the accepted media types.
+    #[error("file type not accepted")]
+    UnsupportedFileType(String),
+    /// An attachment over the size limit.
+    #[error("file too large")]
+    FileTooLarge { max_bytes: u64 },
     #[error("database unavailable")]
     Unavailable,
     #[error("internal error: {0}")]
@@ -169,6 +175,16 @@ impl ApiError {
                 "unsupported-media-type",
                 "The request body must be JSON (Content-Type: application/json)",
             ),
+            Self::UnsupportedFileType(_) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-file-type",
+                "This type of file is not accepted",
+            ),
+            Self::FileTooLarge { .. } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "file-too-large",
+                "The file is too large",
+            ),
             Self::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
@@ -220,6 +236,28 @@ impl ApiError {
                 )),
                 Vec::new(),
             ),
+            Self::UnsupportedFileType(accepted) => (
+                Some(format!("accepted types: {accepted}")),
+                vec![ProblemField {
+                    field: "content_type".into(),
+                    code: "not_accepted".into(),
+                    message: format!("accepted types: {accepted}"),
+                }],
+            ),
+            Self::FileTooLarge { max_bytes } => {
+                let message = format!(
+                    "the largest file accepted is {} MiB",
+                    max_bytes.div_ceil(1024 * 1024)
+                );
+                (
+                    Some(message.clone()),
+                    vec![ProblemField {
+                        field: "file".into(),
+                        code: "too_large".into(),
+                        message,
+                    }],
+                )
+            }
             Self::Conflict { expected, current } => (
                 Some(format!(
                     "you edited version {expected}, but the record is now at version {current}; reload it and apply your change again"

@@ -16,6 +16,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use caseward_domain::access::ATTACHMENTS_GRANT;
 use caseward_domain::access::{
     CaseAction, Permission, ShareRefusal, may_reassign_to, may_share_with,
 };
@@ -385,11 +386,13 @@ pub async fn grant_field(
                 "only restricted fields are granted (standard ones need no grant; confidential ones stay with the assigned worker)",
             )]));
         }
+        // The case's restricted attachments.
+        None if request.field_id == ATTACHMENTS_GRANT => {}
         None => {
             return Err(ApiError::Validation(vec![FieldError::new(
                 "field_id",
                 "unknown_field",
-                "no such field in this form",
+                "no such field in this form (or \"attachments\" for the case's restricted attachments)",
             )]));
         }
     }

@@ -78,7 +78,9 @@ impl AppState {
         hasher: PasswordHasher,
         settings: ServerSettings,
     ) -> Self {
-        let config_json = serde_json::to_vec(&ConfigView::from(config.as_ref()))
+        let mut view = ConfigView::from(config.as_ref());
+        view.attachments.max_bytes = settings.attachment_max_bytes;
+        let config_json = serde_json::to_vec(&view)
             .expect("the configuration view always serialises")
             .into();
         let audit = AuditWriter::start(store.clone(), clock.clone());

@@ -259,6 +259,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The attachments of a case that the user may see. */
+        get: operations["list_attachments"];
+        put?: never;
+        /**
+         * Attach a document to a case: the request body is the file, `Content-Type` its media type
+         *     (PDF, JPEG, PNG, WebP, DOCX or ODT, and the content must start as that type does), and
+         *     `X-Caseward-File-Name` its name, percent-encoded. Who may change the case may attach;
+         *     the classification chosen must be one the uploader may see.
+         */
+        post: operations["upload_attachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an attachment: its content, decrypted as it is sent, as a download (never shown
+         *     inline by the browser).
+         */
+        get: operations["download_attachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}/audit": {
         parameters: {
             query?: never;
@@ -635,6 +678,45 @@ export interface components {
             reason: string;
             to: components["schemas"]["UserRefView"];
         };
+        /** @description The attachments the user may see, and how many others are withheld from them. */
+        AttachmentList: {
+            items: components["schemas"]["AttachmentView"][];
+            /**
+             * Format: int32
+             * @description Attachments of a classification withheld from this user (they exist; nothing else is
+             *     said of them).
+             */
+            withheld: number;
+        };
+        /** @description The kinds of attachment, the accepted media types and the size limit. */
+        AttachmentRulesView: {
+            kinds: string[];
+            /**
+             * Format: int64
+             * @description The largest file accepted, in bytes.
+             */
+            max_bytes: number;
+            media_types: string[];
+        };
+        /** @description A document attached to a case. */
+        AttachmentView: {
+            /** @description `standard`, `restricted` or `confidential`: who may see it, as for a field. */
+            classification: string;
+            /** Format: uuid */
+            id: string;
+            /** @description `consent_form`, `assessment`, `referral_letter`, `photo` or `other`. */
+            kind: string;
+            media_type: string;
+            name: string;
+            /**
+             * Format: int64
+             * @description Bytes.
+             */
+            size: number;
+            /** Format: date-time */
+            uploaded_at: string;
+            uploaded_by: components["schemas"]["UserRefView"];
+        };
         /** @description One audit entry. */
         AuditEntryView: {
             /** @description `case.read`, `case.update`, `auth.login.failed`, … (docs/SECURITY-MODEL.md). */
@@ -781,6 +863,8 @@ export interface components {
             code: string;
         };
         ConfigView: {
+            /** @description What a case's attachments may be. */
+            attachments: components["schemas"]["AttachmentRulesView"];
             case_types: components["schemas"]["CaseTypeView"][];
             closure_reasons: components["schemas"]["LabelledView"][];
             languages: components["schemas"]["LanguagesView"];
@@ -898,6 +982,8 @@ export interface components {
             not_in_future?: boolean | null;
             option_list?: string | null;
             pattern?: string | null;
+            /** @description How a report dimension is stored in plaintext: `value`, `month`, `year` or `age_group`. */
+            report_as?: string | null;
             report_dimension: boolean;
             required: boolean;
             /**
@@ -1925,6 +2011,176 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssignableView"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_attachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentList"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_attachment: {
+        parameters: {
+            query: {
+                /** @description `consent_form`, `assessment`, `referral_letter`, `photo` or `other`. */
+                kind: string;
+                /** @description `standard`, `restricted` (default) or `confidential`. */
+                classification?: string;
+            };
+            header: {
+                /** @description The file's name, percent-encoded UTF-8 */
+                "X-Caseward-File-Name": string;
+            };
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The file */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+                /** @description Attachment id */
+                attachment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             403: {

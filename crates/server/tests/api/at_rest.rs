@@ -1,7 +1,8 @@
-//! What the database holds in clear, through the whole API: cases planted with a canary in
-//! every text field leave no canary in the database's files (SQLite file and WAL) or rows
-//! (PostgreSQL); the only case values in plaintext are the declared report dimensions, each in
-//! its derived form (a month, an age group, an option), never the value it came from.
+//! What the instance holds in clear, through the whole API: cases planted with a canary in
+//! every text field, and a document each, leave no canary in the database's files (SQLite
+//! file and WAL) or rows (PostgreSQL) or in the attachments folder; the only case values in
+//! plaintext are the declared report dimensions, each in its derived form (a month, an age
+//! group, an option), never the value it came from.
 
 use crate::support::default_config;
 use crate::world::World;
@@ -17,8 +18,25 @@ async fn only_report_dimensions_are_stored_in_clear(backend: Backend) {
     for case_type in &config.case_types {
         let case = world.plant_case("worker1", &case_type.id).await;
         canaries.extend(case.canaries.into_iter().map(|c| c.text));
+        // And a document, canaries in its name and its content.
+        let (name, inside) = (canary(), canary());
+        let response = world
+            .client("worker1")
+            .post(world.app.at(&format!(
+                "/api/v1/cases/{}/attachments?kind=assessment",
+                case.id
+            )))
+            .header("content-type", "application/pdf")
+            .header("x-caseward-file-name", format!("{name}.pdf"))
+            .body(format!("%PDF-1.7\n{inside}\n"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        canaries.extend([name, inside]);
     }
     assert!(canaries.len() > 20, "every text field holds a canary");
+    // The SQLite file and WAL (or every PostgreSQL row) and the attachments folder.
     let raw = world.app.database().raw_contents().await;
     for canary in &canaries {
         assert!(
@@ -68,4 +86,8 @@ async fn only_report_dimensions_are_stored_in_clear(backend: Backend) {
         seen > 10,
         "the planted cases have report dimensions ({seen})"
     );
+}
+
+fn canary() -> String {
+    format!("CANARY{}", uuid::Uuid::now_v7().simple())
 }

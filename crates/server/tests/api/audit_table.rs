@@ -21,6 +21,8 @@ struct Call {
     /// replaced before the call.
     path: &'static str,
     body: Option<Value>,
+    /// A file sent as the body instead: its media type and content.
+    file: Option<(&'static str, &'static [u8])>,
     /// The entry it leaves (by `who`), or `None` for no entry at all.
     entry: Option<(AuditAction, Outcome)>,
 }
@@ -39,7 +41,22 @@ fn call(
         method,
         path,
         body,
+        file: None,
         entry,
+    }
+}
+
+/// A call that uploads `content` as a file named `a.pdf`.
+fn upload(
+    what: &'static str,
+    who: &'static str,
+    path: &'static str,
+    file: (&'static str, &'static [u8]),
+    entry: Option<(AuditAction, Outcome)>,
+) -> Call {
+    Call {
+        file: Some(file),
+        ..call(what, who, Method::POST, path, None, entry)
     }
 }
 
@@ -202,6 +219,52 @@ async fn every_call_leaves_the_entries_the_table_says(backend: Backend) {
             "/api/v1/cases/{case}/audit",
             None,
             Some((CaseAuditRead, Allowed)),
+        ),
+        // Attachments (restricted by default).
+        upload(
+            "attach a document",
+            "worker1",
+            "/api/v1/cases/{case}/attachments?kind=consent_form",
+            ("application/pdf", b"%PDF-1.7 a consent form"),
+            Some((AttachmentUpload, Allowed)),
+        ),
+        upload(
+            "attach a restricted document as the supervisor",
+            "supervisor1",
+            "/api/v1/cases/{case}/attachments?kind=consent_form",
+            ("application/pdf", b"%PDF-1.7 a consent form"),
+            Some((AttachmentUpload, Denied)),
+        ),
+        upload(
+            "attach a file of a type not accepted",
+            "worker1",
+            "/api/v1/cases/{case}/attachments?kind=other",
+            ("text/html", b"<html></html>"),
+            None,
+        ),
+        call(
+            "list the attachments",
+            "worker1",
+            Method::GET,
+            "/api/v1/cases/{case}/attachments",
+            None,
+            Some((AttachmentList, Allowed)),
+        ),
+        call(
+            "download an attachment",
+            "worker1",
+            Method::GET,
+            "/api/v1/cases/{case}/attachments/{attachment}",
+            None,
+            Some((AttachmentDownload, Allowed)),
+        ),
+        call(
+            "download an attachment withheld from one",
+            "supervisor1",
+            Method::GET,
+            "/api/v1/cases/{case}/attachments/{attachment}",
+            None,
+            Some((AttachmentDownload, Denied)),
         ),
         call(
             "reassign",
@@ -457,6 +520,12 @@ async fn every_call_leaves_the_entries_the_table_says(backend: Backend) {
             let body: Value = serde_json::from_str(&fill(&body.to_string(), &names)).unwrap();
             request = request.json(&body);
         }
+        if let Some((media_type, content)) = row.file {
+            request = request
+                .header("content-type", media_type)
+                .header("x-caseward-file-name", "a.pdf")
+                .body(content);
+        }
         let response = request.send().await.unwrap();
         let status = response.status();
         let answer: Value = response.json().await.unwrap_or(Value::Null);
@@ -469,6 +538,10 @@ async fn every_call_leaves_the_entries_the_table_says(backend: Backend) {
             "add a team" => {
                 names.push(("{team}".into(), answer["id"].as_str().unwrap_or("").into()))
             }
+            "attach a document" => names.push((
+                "{attachment}".into(),
+                answer["id"].as_str().unwrap_or("").into(),
+            )),
             "add an agency" => names.push((
                 "{agency}".into(),
                 answer["id"].as_str().unwrap_or("").into(),

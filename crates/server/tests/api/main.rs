@@ -6,6 +6,7 @@ mod support;
 mod access_rules;
 mod agencies;
 mod at_rest;
+mod attachments;
 mod audit;
 mod audit_table;
 mod authorization;

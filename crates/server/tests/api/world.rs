@@ -58,7 +58,18 @@ impl World {
     /// worker3, GBV and child protection. worker4, supervisor3 and officer1 (a custom "M&E
     /// officer" role) are in no team.
     pub async fn new(backend: Backend) -> Self {
-        let app = TestApp::start(backend).await;
+        Self::with_app(TestApp::start(backend).await).await
+    }
+
+    /// The same instance on a server started with `settings`.
+    pub async fn with_settings(
+        backend: Backend,
+        settings: caseward_server::ServerSettings,
+    ) -> Self {
+        Self::with_app(TestApp::start_with(backend, settings).await).await
+    }
+
+    async fn with_app(app: TestApp) -> Self {
         let mut users = BTreeMap::new();
         for (name, role) in PEOPLE {
             users.insert(*name, app.add_user(name, role.clone()).await);
