@@ -379,6 +379,7 @@ mod tests {
         let flags = Layer {
             database_url: Some("postgres://app:hunter22@db/caseward".into()),
             keyring: Some("/etc/caseward/keyring".into()),
+            attachments: Some("/srv/caseward/attachments".into()),
             ..Layer::default()
         };
         let settings = Settings::resolve(None, Layer::default(), flags).unwrap();
@@ -410,6 +411,60 @@ mod tests {
         assert_eq!(
             settings.keyring_path(),
             std::path::PathBuf::from("/srv/caseward/data.keyring")
+        );
+        assert_eq!(
+            settings.attachments_path(),
+            std::path::PathBuf::from("/srv/caseward/data/attachments")
+        );
+        assert_eq!(settings.attachment_max_bytes, 25 * 1024 * 1024);
+    }
+
+    #[test]
+    fn a_postgres_instance_needs_an_attachments_folder() {
+        let flags = Layer {
+            database_url: Some("postgres://app@db/caseward".into()),
+            keyring: Some("/etc/caseward/keyring".into()),
+            ..Layer::default()
+        };
+        let error = Settings::resolve(None, Layer::default(), flags).unwrap_err();
+        assert!(
+            error.to_string().starts_with("attachments: required"),
+            "{error}"
+        );
+        let (env, _) = Layer::from_env(
+            [
+                (
+                    "CASEWARD_ATTACHMENTS".to_string(),
+                    "/srv/shared".to_string(),
+                ),
+                ("CASEWARD_ATTACHMENT_MAX_MIB".to_string(), "5".to_string()),
+            ]
+            .into_iter(),
+        )
+        .unwrap();
+        let flags = Layer {
+            database_url: Some("postgres://app@db/caseward".into()),
+            keyring: Some("/etc/caseward/keyring".into()),
+            ..Layer::default()
+        };
+        let settings = Settings::resolve(None, env, flags).unwrap();
+        assert_eq!(
+            settings.attachments_path(),
+            std::path::PathBuf::from("/srv/shared")
+        );
+        assert_eq!(settings.attachment_max_bytes, 5 * 1024 * 1024);
+        let (bad, _) = Layer::from_env(
+            [(
+                "CASEWARD_ATTACHMENT_MAX_MIB".to_string(),
+                "lots".to_string(),
+            )]
+            .into_iter(),
+        )
+        .map(|l| (Some(l), ()))
+        .unwrap_or((None, ()));
+        assert!(
+            bad.is_none(),
+            "a bad number is refused, naming the variable"
         );
     }
 }

@@ -229,6 +229,8 @@ fn config_show_redacts_the_database_password() {
             "postgres://caseward:hunter2-secret@db/caseward",
             "--keyring",
             "/etc/caseward/keyring",
+            "--attachments",
+            "/srv/caseward/attachments",
             "config",
             "show",
         ],
@@ -241,6 +243,10 @@ fn config_show_redacts_the_database_password() {
         "{shown}"
     );
     assert!(!shown.contains("hunter2-secret"));
+    assert!(
+        shown.contains("attachments = \"/srv/caseward/attachments\""),
+        "{shown}"
+    );
 }
 
 #[test]
