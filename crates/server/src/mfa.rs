@@ -254,6 +254,13 @@ pub async fn confirm_enrolment(
     let step = match totp::verify(&secret, &compact(&request.code), now.timestamp(), None) {
         Ok(step) => step,
         Err(_) => {
+            // A wrong code while setting up the factor is a failed second-factor step too.
+            state
+                .audit
+                .record(vec![
+                    origin.denied(&session.user, AuditAction::SecondFactorFailed),
+                ])
+                .await?;
             let policy = state.settings.throttle;
             if let Some(until) = state
                 .store

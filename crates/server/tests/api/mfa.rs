@@ -61,6 +61,21 @@ async fn pending_code(app: &TestApp, user: uuid::Uuid) -> String {
     )
 }
 
+/// The actions and outcomes the trail gained since `mark` (its head then).
+async fn entries_since(app: &TestApp, mark: i64) -> Vec<(&'static str, &'static str)> {
+    app.store
+        .audit_entries(mark, 100)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| (e.event.action.as_str(), e.event.outcome.as_str()))
+        .collect()
+}
+
+async fn head(app: &TestApp) -> i64 {
+    app.store.audit_head().await.unwrap().0
+}
+
 async fn post(client: &reqwest::Client, url: String, body: Value) -> (StatusCode, Value) {
     let response = client.post(url).json(&body).send().await.unwrap();
     let status = response.status();
@@ -103,6 +118,7 @@ async fn a_required_second_factor_is_enrolled_then_asked_at_every_login(backend:
     );
     assert!(enrolment["qr_svg"].as_str().unwrap().contains("<svg"));
     assert_eq!(enrolment["secret"].as_str().unwrap().len(), 32);
+    let mark = head(&app).await;
     let (status, _) = post(
         &client,
         app.at("/api/v1/auth/mfa/confirm"),
@@ -110,7 +126,12 @@ async fn a_required_second_factor_is_enrolled_then_asked_at_every_login(backend:
     )
     .await;
     assert_eq!(status, 401, "a wrong first code does not enable the factor");
+    assert_eq!(
+        entries_since(&app, mark).await,
+        [("auth.second_factor.failed", "denied")]
+    );
     let code = pending_code(&app, supervisor.id).await;
+    let mark = head(&app).await;
     let (status, codes) = post(
         &client,
         app.at("/api/v1/auth/mfa/confirm"),
@@ -118,6 +139,10 @@ async fn a_required_second_factor_is_enrolled_then_asked_at_every_login(backend:
     )
     .await;
     assert_eq!(status, 200);
+    assert_eq!(
+        entries_since(&app, mark).await,
+        [("auth.second_factor.enrol", "allowed")]
+    );
     assert_eq!(codes["recovery_codes"].as_array().unwrap().len(), 10);
     assert_eq!(
         client
@@ -142,6 +167,7 @@ async fn a_required_second_factor_is_enrolled_then_asked_at_every_login(backend:
             .status(),
         401
     );
+    let mark = head(&app).await;
     let (status, _) = post(
         &client,
         app.at("/api/v1/auth/second-factor"),
@@ -149,8 +175,13 @@ async fn a_required_second_factor_is_enrolled_then_asked_at_every_login(backend:
     )
     .await;
     assert_eq!(status, 401, "a used code is refused");
+    assert_eq!(
+        entries_since(&app, mark).await,
+        [("auth.second_factor.failed", "denied")]
+    );
     app.clock.advance(chrono::Duration::seconds(30));
     let fresh = current_code(&app, supervisor.id).await;
+    let mark = head(&app).await;
     let (status, body) = post(
         &client,
         app.at("/api/v1/auth/second-factor"),
@@ -158,6 +189,10 @@ async fn a_required_second_factor_is_enrolled_then_asked_at_every_login(backend:
     )
     .await;
     assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        entries_since(&app, mark).await,
+        [("auth.second_factor", "allowed")]
+    );
     assert_eq!(body["user"]["mfa_enabled"], true);
     assert_eq!(
         client
