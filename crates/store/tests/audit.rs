@@ -30,6 +30,7 @@ on_both!(
     a_checkpoint_catches_a_rewritten_tail,
     a_checkpoint_catches_a_removed_tail,
     a_forged_checkpoint_is_refused,
+    a_large_batch_is_one_chain_read_back_as_written,
 );
 
 fn at(minute: u32) -> DateTime<Utc> {
@@ -420,4 +421,24 @@ async fn the_application_role_only_adds_to_the_trail() {
         .execute(&mut admin)
         .await
         .unwrap();
+}
+
+/// A group commit larger than one INSERT statement holds (500 entries) still makes one
+/// chain, every entry read back as appended.
+async fn a_large_batch_is_one_chain_read_back_as_written(
+    _db: &TestDatabase,
+    store: Arc<dyn Store>,
+) {
+    let events: Vec<AuditEvent> = (1..=1_201).map(event).collect();
+    let appended = store.append_audit(&events, at(1)).await.unwrap();
+    assert_eq!(appended.len(), 1_201);
+    let mut read = Vec::new();
+    while read.len() < 1_201 {
+        let page = store.audit_entries(read.len() as i64, 400).await.unwrap();
+        assert!(!page.is_empty());
+        read.extend(page);
+    }
+    assert!(read == appended, "read back exactly as appended");
+    let verified = verify_chain(store.as_ref()).await.unwrap();
+    assert_eq!((verified.verified, verified.first_break), (1_201, None));
 }

@@ -51,6 +51,9 @@ fn entry_from_row(row: &DbRow) -> Result<AuditEntry> {
 
 /// Append `events` to the chain inside the caller's transaction, so that they commit (or not)
 /// with the change they record.
+/// Entries per INSERT statement: 14 parameters each, well under both databases' limits.
+const ROWS_PER_INSERT: usize = 500;
+
 pub(super) async fn append_in(
     conn: &mut DbConnection,
     events: &[AuditEvent],
@@ -73,26 +76,6 @@ pub(super) async fn append_in(
         }
         seq += 1;
         let hash = chain_hash(&prev, &canonical_bytes(seq, at, event));
-        sqlx::query(
-            "INSERT INTO audit_entries (seq, at, actor_id, actor_role, action, outcome, case_id, subject_id, fields, reason, request_id, client, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-        )
-        .bind(seq)
-        .bind(at)
-        .bind(event.actor)
-        .bind(&event.actor_role)
-        .bind(event.action.as_str())
-        .bind(event.outcome.as_str())
-        .bind(event.case_id)
-        .bind(event.subject)
-        .bind(event.fields.join("\n"))
-        .bind(&event.reason)
-        .bind(&event.request_id)
-        .bind(&event.client)
-        .bind(&prev[..])
-        .bind(&hash[..])
-        .execute(&mut *conn)
-        .await?;
         entries.push(AuditEntry {
             seq,
             at,
@@ -101,6 +84,31 @@ pub(super) async fn append_in(
             hash,
         });
         prev = hash;
+    }
+    // One statement per batch of entries (a group commit holds many): each statement is a
+    // round trip to the database, and the appends are what every read waits for.
+    for batch in entries.chunks(ROWS_PER_INSERT) {
+        let mut insert = sqlx::QueryBuilder::<Db>::new(
+            "INSERT INTO audit_entries (seq, at, actor_id, actor_role, action, outcome, case_id, subject_id, fields, reason, request_id, client, prev_hash, hash) ",
+        );
+        insert.push_values(batch, |mut row, entry| {
+            let event = &entry.event;
+            row.push_bind(entry.seq)
+                .push_bind(entry.at)
+                .push_bind(event.actor)
+                .push_bind(event.actor_role.clone())
+                .push_bind(event.action.as_str())
+                .push_bind(event.outcome.as_str())
+                .push_bind(event.case_id)
+                .push_bind(event.subject)
+                .push_bind(event.fields.join("\n"))
+                .push_bind(event.reason.clone())
+                .push_bind(event.request_id.clone())
+                .push_bind(event.client.clone())
+                .push_bind(entry.prev_hash.to_vec())
+                .push_bind(entry.hash.to_vec());
+        });
+        insert.build().execute(&mut *conn).await?;
     }
     sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
         .bind(seq)
