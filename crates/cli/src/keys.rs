@@ -128,7 +128,7 @@ fn replace(path: &Path, keyring: &Keyring) -> Result<()> {
 
 /// `caseward keys rotate`: add a new master key and rewrap every case's data key with it, in
 /// batches, while the server runs. Killed midway, it resumes where it stopped when run again.
-pub async fn rotate(settings: &Settings) -> Result<()> {
+pub async fn rotate(settings: &Settings, batch: u32) -> Result<()> {
     let (mut store, keyring) = crate::serve::open_keyed(settings).await?;
     let current = keyring.current_master().id();
     let pending: i64 = store
@@ -157,7 +157,7 @@ pub async fn rotate(settings: &Settings) -> Result<()> {
     };
     let mut total = 0u64;
     loop {
-        let done = store.rewrap_case_keys(500).await?;
+        let done = store.rewrap_case_keys(batch).await?;
         if done == 0 {
             break;
         }
@@ -174,4 +174,53 @@ fn keyring_from(path: &Path) -> Result<Keyring> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read", path.display()))?;
     Keyring::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// `caseward keys verify`: open every case with the keyring (its data key unwrapped, its
+/// content decrypted) and say which master keys wrap the data keys. Cases that do not open are
+/// named by their numbers, never their content.
+pub async fn verify(settings: &Settings) -> Result<()> {
+    let (store, _) = crate::serve::open_keyed(settings).await?;
+    let mut opened = 0u64;
+    let mut failed = Vec::new();
+    let mut page = 1;
+    loop {
+        let cases = store
+            .list_cases(&caseward_store::CaseFilter {
+                page,
+                per_page: 500,
+                ..Default::default()
+            })
+            .await?;
+        for case in &cases.items {
+            match store.case_by_id(case.id).await {
+                Ok(Some(_)) => opened += 1,
+                Ok(None) => {}
+                Err(error) => failed.push(format!("{}: {error}", case.case_number)),
+            }
+        }
+        if cases.items.is_empty() || u64::from(page) * 500 >= cases.total {
+            break;
+        }
+        page += 1;
+    }
+    let by_master = store.case_keys_by_master().await?;
+    let wraps = if by_master.is_empty() {
+        "none".to_string()
+    } else {
+        by_master
+            .iter()
+            .map(|(id, count)| format!("master key {id}: {count}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!("{opened} cases open with this keyring. Data keys by master key: {wraps}.");
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        for line in &failed {
+            eprintln!("does not open: {line}");
+        }
+        anyhow::bail!("{} cases do not open with this keyring", failed.len())
+    }
 }

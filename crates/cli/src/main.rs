@@ -168,7 +168,14 @@ enum KeysCommand {
     Backup { file: PathBuf },
     /// Add a new master key and rewrap every case's data key with it (the server may keep
     /// running; run it again to resume after an interruption).
-    Rotate,
+    Rotate {
+        /// Data keys rewrapped per transaction (smaller batches hold the write lock for less).
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        batch: u32,
+    },
+    /// Open every case with the keyring and report which master keys wrap the data keys; a
+    /// case that does not open is named by its number (exit status 1).
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -262,7 +269,10 @@ async fn run(cli: Cli) -> Result<()> {
             cases::seed(&settings(&cli.global, None)?, cases).await
         }
         Command::Keys(KeysCommand::Init) => keys::init(&settings(&cli.global, None)?).await,
-        Command::Keys(KeysCommand::Rotate) => keys::rotate(&settings(&cli.global, None)?).await,
+        Command::Keys(KeysCommand::Rotate { batch }) => {
+            keys::rotate(&settings(&cli.global, None)?, batch).await
+        }
+        Command::Keys(KeysCommand::Verify) => keys::verify(&settings(&cli.global, None)?).await,
         Command::Keys(KeysCommand::Backup { file }) => {
             keys::backup(&settings(&cli.global, None)?, &file).await
         }

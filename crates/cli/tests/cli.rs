@@ -656,6 +656,107 @@ fn keys_rotate_adds_a_master_key_the_instance_then_requires() {
     );
 }
 
+#[test]
+fn a_rotation_killed_midway_resumes_and_every_case_still_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_path = dir.path().join("data");
+    let data = data_path.to_str().unwrap();
+    assert!(caseward(&["--data", data, "init"], None).status.success());
+    let output = caseward(
+        &[
+            "--data",
+            data,
+            "user",
+            "add",
+            "--username",
+            "worker1",
+            "--display-name",
+            "Worker",
+            "--role",
+            "case_worker",
+            "--password-stdin",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let output = caseward(&["--data", data, "dev", "seed", "--cases", "200"], None);
+    assert!(output.status.success(), "{}", text(&output));
+
+    // One data key per transaction, each synced: killed as soon as the first is reported,
+    // the process is far from done (199 more synced transactions to go).
+    let mut rotation = Command::new(env!("CARGO_BIN_EXE_caseward"))
+        .args(["--data", data, "keys", "rotate", "--batch", "1"])
+        .env_remove("CASEWARD_DATA")
+        .env_remove("CASEWARD_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines =
+        std::io::BufRead::lines(std::io::BufReader::new(rotation.stdout.take().unwrap()));
+    let first = lines
+        .by_ref()
+        .map(Result::unwrap)
+        .find(|line| line.starts_with("Rewrapped"))
+        .expect("a progress line before the end");
+    assert_eq!(first, "Rewrapped 1 data keys.");
+    rotation.kill().unwrap();
+    let status = rotation.wait().unwrap();
+    assert!(!status.success(), "killed, not finished");
+
+    // Midway: the keyring file already holds key 2, both keys wrap data keys, every case opens.
+    let output = caseward(&["--data", data, "keys", "verify"], None);
+    assert!(output.status.success(), "{}", text(&output));
+    let report = text(&output);
+    assert!(
+        report.contains("200 cases open with this keyring"),
+        "{report}"
+    );
+    assert!(
+        report.contains("master key 1: ") && report.contains("master key 2: "),
+        "{report}"
+    );
+    // Run again: it resumes with the same key rather than adding another.
+    let output = caseward(&["--data", data, "keys", "rotate", "--batch", "50"], None);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("Resuming the rotation"),
+        "{}",
+        text(&output)
+    );
+    assert!(
+        text(&output).contains("wrapped by master key 2"),
+        "{}",
+        text(&output)
+    );
+    let output = caseward(&["--data", data, "keys", "verify"], None);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains(
+            "200 cases open with this keyring. Data keys by master key: master key 2: 200."
+        ),
+        "{}",
+        text(&output)
+    );
+    // A case whose content was moved from another one does not open, and is named.
+    let file = data_path.join("caseward.db");
+    let ids = sqlite_ids(&file, "SELECT id FROM cases ORDER BY id LIMIT 2");
+    sqlite_ids(
+        &file,
+        &format!(
+            "UPDATE cases SET content = (SELECT content FROM cases WHERE id = x'{}') WHERE id = x'{}' RETURNING id",
+            ids[0].replace('-', ""),
+            ids[1].replace('-', "")
+        ),
+    );
+    let output = caseward(&["--data", data, "keys", "verify"], None);
+    assert!(!output.status.success());
+    let report = text(&output);
+    assert!(report.contains("199 cases open"), "{report}");
+    assert!(report.contains("does not open: "), "{report}");
+    assert!(report.contains("1 cases do not open"), "{report}");
+}
+
 fn copy_folder(from: &Path, to: &Path) {
     copy_dir(from, to);
 }
