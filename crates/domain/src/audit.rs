@@ -28,6 +28,7 @@ pub enum AuditAction {
     AttachmentList,
     AttachmentUpload,
     AttachmentDownload,
+    AttachmentRemove,
     ConsentList,
     ConsentRecord,
     ConsentWithdraw,
@@ -55,7 +56,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 35] = [
+    pub const ALL: [AuditAction; 36] = [
         Self::CaseList,
         Self::CaseRead,
         Self::CaseCreate,
@@ -70,6 +71,7 @@ impl AuditAction {
         Self::AttachmentList,
         Self::AttachmentUpload,
         Self::AttachmentDownload,
+        Self::AttachmentRemove,
         Self::ConsentList,
         Self::ConsentRecord,
         Self::ConsentWithdraw,
@@ -109,6 +111,7 @@ impl AuditAction {
             Self::AttachmentList => "case.attachment.list",
             Self::AttachmentUpload => "case.attachment.upload",
             Self::AttachmentDownload => "case.attachment.download",
+            Self::AttachmentRemove => "case.attachment.remove",
             Self::ConsentList => "consent.list",
             Self::ConsentRecord => "consent.record",
             Self::ConsentWithdraw => "consent.withdraw",

@@ -10,9 +10,10 @@
 use crate::audit::RequestInfo;
 use crate::case_context::{CaseContext, parse_case_id, reachable_case};
 use crate::cases::UserRefView;
-use crate::extract::ApiQuery;
+use crate::extract::{ApiJson, ApiQuery};
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::session::CurrentUser;
+use crate::sharing::check_reason;
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Body;
@@ -322,11 +323,7 @@ pub async fn download_attachment(
         parse_case_id(&id)?,
     )
     .await?;
-    let Ok(attachment_id) = Uuid::parse_str(&attachment_id) else {
-        return Err(ApiError::BadRequest(
-            "attachment_id: not an attachment id (a UUID)".into(),
-        ));
-    };
+    let attachment_id = parse_attachment_id(&attachment_id)?;
     let opened = match state
         .store
         .open_attachment(context.case.summary.id, attachment_id)
@@ -393,6 +390,68 @@ pub async fn download_attachment(
         content_disposition(&record.name),
     );
     Ok(response)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveRequest {
+    /// Why the document is removed (filed on the wrong case, a duplicate); recorded.
+    pub reason: String,
+}
+
+/// Remove a document from a case (the assigned worker only, with a reason): its record and
+/// its file are deleted; the audit trail keeps who removed which document, when and why.
+#[utoipa::path(delete, path = "/api/v1/cases/{id}/attachments/{attachment_id}", tag = "attachments", request_body = RemoveRequest,
+    params(("id" = Uuid, Path, description = "Case id"), ("attachment_id" = Uuid, Path, description = "Attachment id")),
+    responses((status = 204, description = "Removed"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn remove_attachment(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
+    Path((id, attachment_id)): Path<(String, String)>,
+    ApiJson(request): ApiJson<RemoveRequest>,
+) -> ApiResult<StatusCode> {
+    let context = reachable_case(
+        &state,
+        &user,
+        &origin,
+        AuditAction::AttachmentRemove,
+        parse_case_id(&id)?,
+    )
+    .await?;
+    let attachment_id = parse_attachment_id(&attachment_id)?;
+    if context.facts.assigned_to != user.id {
+        return Err(context
+            .refuse(ApiError::Forbidden(
+                "only the case's assigned worker removes its documents".into(),
+            ))
+            .await);
+    }
+    check_reason(&request.reason, "reason")?;
+    let event = AuditEvent {
+        subject: Some(attachment_id),
+        reason: Some(request.reason.trim().to_string()),
+        ..context.event()
+    };
+    let removed = state
+        .store
+        .remove_attachment(
+            context.case.summary.id,
+            attachment_id,
+            &[event],
+            state.clock.now(),
+        )
+        .await?;
+    if !removed {
+        return Err(context.refuse(ApiError::NotFound).await);
+    }
+    tracing::info!(case = %context.case.summary.id, attachment = %attachment_id, "attachment removed");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn parse_attachment_id(text: &str) -> ApiResult<Uuid> {
+    Uuid::parse_str(text)
+        .map_err(|_| ApiError::BadRequest("attachment_id: not an attachment id (a UUID)".into()))
 }
 
 /// `attachment` with the name: an ASCII fallback and the exact name (RFC 6266, RFC 8187).

@@ -91,7 +91,10 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             attachments::list_attachments,
             attachments::upload_attachment
         ))
-        .routes(routes!(attachments::download_attachment))
+        .routes(routes!(
+            attachments::download_attachment,
+            attachments::remove_attachment
+        ))
         .routes(routes!(audit_api::case_audit))
         .routes(routes!(audit_api::search_audit))
         .routes(routes!(audit_api::export_audit))

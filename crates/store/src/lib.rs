@@ -218,6 +218,16 @@ pub trait Store: Send + Sync + 'static {
         content: attachment_files::Upload<'_>,
     ) -> Result<AttachmentRecord>;
 
+    /// Remove a case's attachment (row and file), its audit entries committed with the row's
+    /// removal. `Ok(false)` when there is no such attachment.
+    async fn remove_attachment(
+        &self,
+        case: CaseId,
+        id: uuid::Uuid,
+        audit: &[AuditEvent],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool>;
+
     /// A case's attachments, oldest first.
     async fn case_attachments(&self, case: CaseId) -> Result<Vec<AttachmentRecord>>;
 

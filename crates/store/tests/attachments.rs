@@ -21,6 +21,7 @@ on_both!(
     a_refused_upload_keeps_nothing,
     a_changed_or_moved_file_does_not_open,
     a_purge_takes_the_attachments,
+    a_removed_attachment_is_gone_with_its_file,
 );
 
 async fn case(store: &Arc<dyn Store>, worker: &User) -> uuid::Uuid {
@@ -278,4 +279,63 @@ async fn a_purge_takes_the_attachments(db: &TestDatabase, store: Arc<dyn Store>)
     assert_eq!(walk(&db.attachments).len(), 1, "another case's files stay");
     assert_eq!(store.case_attachments(kept).await.unwrap().len(), 1);
     assert_eq!(store.case_attachments(case).await.unwrap(), []);
+}
+
+async fn a_removed_attachment_is_gone_with_its_file(db: &TestDatabase, store: Arc<dyn Store>) {
+    let worker = worker(&store).await;
+    let case = case(&store, &worker).await;
+    let (a, b) = (
+        new_attachment(case, &worker, "a.pdf", 1 << 20),
+        new_attachment(case, &worker, "b.pdf", 1 << 20),
+    );
+    let (a_id, b_id) = (a.id, b.id);
+    store
+        .add_attachment(a, upload(&document("a", 10)))
+        .await
+        .unwrap();
+    store
+        .add_attachment(b, upload(&document("b", 10)))
+        .await
+        .unwrap();
+    let event = AuditEvent {
+        case_id: Some(case),
+        subject: Some(a_id),
+        reason: Some("filed on the wrong case".into()),
+        ..AuditEvent::new(Some(worker.id), AuditAction::AttachmentRemove)
+    };
+    assert!(
+        store
+            .remove_attachment(case, a_id, &[event], Utc::now())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .remove_attachment(case, a_id, &[], Utc::now())
+            .await
+            .unwrap(),
+        "once"
+    );
+    assert!(
+        !store
+            .remove_attachment(uuid::Uuid::now_v7(), b_id, &[], Utc::now())
+            .await
+            .unwrap(),
+        "only from its own case"
+    );
+    let left: Vec<_> = store
+        .case_attachments(case)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(left, [b_id]);
+    assert_eq!(walk(&db.attachments).len(), 1, "its file is gone");
+    let trail = store.case_audit(case, 10).await.unwrap();
+    assert_eq!(trail[0].event.action, AuditAction::AttachmentRemove);
+    assert_eq!(
+        trail[0].event.reason.as_deref(),
+        Some("filed on the wrong case")
+    );
 }

@@ -296,7 +296,11 @@ export interface paths {
         get: operations["download_attachment"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Remove a document from a case (the assigned worker only, with a reason): its record and
+         *     its file are deleted; the audit trail keeps who removed which document, when and why.
+         */
+        delete: operations["remove_attachment"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1138,6 +1142,10 @@ export interface components {
         RecoveryCodesView: {
             /** @description One-time codes for when the authenticator is lost. Shown once; keep them safe. */
             recovery_codes: string[];
+        };
+        RemoveRequest: {
+            /** @description Why the document is removed (filed on the wrong case, a duplicate); recorded. */
+            reason: string;
         };
         RevokeRequest: {
             /** @description Why access ends; recorded. */
@@ -2192,6 +2200,65 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+                /** @description Attachment id */
+                attachment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RemoveRequest"];
+            };
+        };
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -277,6 +277,54 @@ async fn who_sees_an_attachment(backend: Backend) {
         ),
         (2, &json!(1))
     );
+    // Only the assigned worker removes a document, with a reason.
+    let remove = |who: &'static str, id: String, body: Value| {
+        let url = world
+            .app
+            .at(&format!("/api/v1/cases/{}/attachments/{id}", case.id));
+        let client = world.client(who).clone();
+        async move {
+            client
+                .delete(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(
+        remove("worker3", standard.clone(), json!({ "reason": "x" })).await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        remove("worker1", standard.clone(), json!({ "reason": "  " })).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        remove(
+            "worker1",
+            uuid::Uuid::now_v7().to_string(),
+            json!({ "reason": "x" })
+        )
+        .await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        remove(
+            "worker1",
+            standard.clone(),
+            json!({ "reason": "a duplicate" })
+        )
+        .await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        download(&world, "worker1", &case.id, standard)
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
     // And they may not attach what they could not see.
     let (status, _) = upload(
         &world,

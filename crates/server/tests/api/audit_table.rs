@@ -267,6 +267,22 @@ async fn every_call_leaves_the_entries_the_table_says(backend: Backend) {
             Some((AttachmentDownload, Denied)),
         ),
         call(
+            "remove an attachment as the supervisor",
+            "supervisor1",
+            Method::DELETE,
+            "/api/v1/cases/{case}/attachments/{attachment}",
+            Some(json!({ "reason": "duplicate" })),
+            Some((AttachmentRemove, Denied)),
+        ),
+        call(
+            "remove an attachment",
+            "worker1",
+            Method::DELETE,
+            "/api/v1/cases/{case}/attachments/{attachment}",
+            Some(json!({ "reason": "filed on the wrong case" })),
+            Some((AttachmentRemove, Allowed)),
+        ),
+        call(
             "reassign",
             "supervisor1",
             Method::POST,

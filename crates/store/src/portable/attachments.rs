@@ -76,6 +76,32 @@ pub(super) async fn add(
     recorded
 }
 
+/// Remove an attachment: its row goes with the audit entries in one transaction, then its
+/// file. `Ok(false)` when the case has no such attachment.
+pub(super) async fn remove(
+    store: &BackendStore,
+    files: &AttachmentFiles,
+    case: Uuid,
+    id: Uuid,
+    audit: &[caseward_domain::audit::AuditEvent],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool> {
+    let mut tx = store.begin_write().await?;
+    let removed = sqlx::query("DELETE FROM attachments WHERE case_id = $1 AND id = $2")
+        .bind(case)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if removed == 0 {
+        return Ok(false);
+    }
+    super::audit::append_in(&mut tx, audit, now).await?;
+    tx.commit().await?;
+    files.remove(case, id).await?;
+    Ok(true)
+}
+
 /// A case's attachments, oldest first.
 pub(super) async fn list(
     pool: &DbPool,

@@ -340,6 +340,16 @@ impl crate::Store for SqliteStore {
         .await
     }
 
+    async fn remove_attachment(
+        &self,
+        case: uuid::Uuid,
+        id: uuid::Uuid,
+        audit: &[caseward_domain::audit::AuditEvent],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool> {
+        attachments::remove(self, self.attachment_files()?, case, id, audit, now).await
+    }
+
     async fn case_attachments(&self, case: uuid::Uuid) -> Result<Vec<crate::AttachmentRecord>> {
         attachments::list(&self.reader, self.sealing()?, case).await
     }
