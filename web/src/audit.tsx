@@ -22,6 +22,9 @@ export const AUDIT_ACTION_GROUPS: ReadonlyArray<{ group: MessageKey; actions: re
       'case.field_grant.revoke',
       'case.reassign',
       'case.hand_over',
+      'case.attachment.list',
+      'case.attachment.upload',
+      'case.attachment.download',
       'case.audit.read',
       'case.purge',
     ],
@@ -102,8 +105,16 @@ export function isCaseId(text: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
 }
 
-/** Field ids (or, for a case list, the case ids returned): a few inline, more behind a
- * disclosure. */
+/** What an entry's `fields` count, in words: the case ids a case list returned, the
+ * documents a list of a case's attachments showed, else field ids. */
+function idCount(entry: AuditEntry, n: string): string {
+  if (entry.action === 'case.list') return t('audit.caseCount', { n });
+  if (entry.action.startsWith('case.attachment.')) return t('audit.documentCount', { n });
+  return t('audit.fieldCount', { n });
+}
+
+/** Field ids (or, for a case list, the case ids returned; for a list of documents, their
+ * ids): a few inline, more behind a disclosure. */
 export function FieldIds({ entry, name }: { entry: AuditEntry; name?: (id: string) => string }) {
   const ids = entry.fields;
   if (ids.length === 0) return <span class="muted">{t('common.none')}</span>;
@@ -118,7 +129,7 @@ export function FieldIds({ entry, name }: { entry: AuditEntry; name?: (id: strin
   const n = formatNumber(ids.length);
   return (
     <details class="audit-fields-more">
-      <summary>{entry.action === 'case.list' ? t('audit.caseCount', { n }) : t('audit.fieldCount', { n })}</summary>
+      <summary>{idCount(entry, n)}</summary>
       {list}
     </details>
   );

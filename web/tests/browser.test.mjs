@@ -14,7 +14,10 @@
 // agency in the share dialog, shares a case with them and hands it over from the case page,
 // then finds the case gone from their list with a notice naming its new worker. The audit trail:
 // an auditor lands on it, finds a worker opening a case and exports it with a reason; the case's
-// worker reads its access log (their own entries, and the outsider refused). A second story, on its own
+// worker reads its access log (their own entries, and the outsider refused). Documents: the worker
+// uploads a PDF to a case and downloads the same bytes, an HTML file and a file above the limit
+// are refused at the file input, the team supervisor finds the restricted document withheld, and
+// a colleague given "Attachments (restricted documents)" sees it. A second story, on its own
 // server with the default second-factor policy: a supervisor sets up TOTP at first sign-in
 // (QR code, key, first code, recovery codes), signs in again with a code, replaces the
 // authenticator on the Security page, confirms a share with a code, signs in with a recovery
@@ -128,6 +131,11 @@ const AUDIT = ACCESS.skip
   : serverHasPaths(['/api/v1/audit', '/api/v1/audit/export', '/api/v1/cases/{id}/audit'])
     ? {}
     : { skip: 'server has no audit trail endpoints yet' };
+const ATTACHMENTS = ACCESS.skip
+  ? ACCESS
+  : serverHasPaths(['/api/v1/cases/{id}/attachments', '/api/v1/cases/{id}/attachments/{attachment_id}'])
+    ? {}
+    : { skip: 'server has no attachments yet' };
 
 // ---------------------------------------------------------------------------------------------
 // The server
@@ -1076,6 +1084,172 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
     await screenshot('case-access-log', { fullPage: false });
     await assertAccessible('the case access log');
   }, AUDIT);
+
+  // -------------------------------------------------------------------------------------------
+  // A case's documents: upload, list, download; refused types and sizes; withheld documents
+
+  /** A small PDF, made here: what the server checks is that it starts as a PDF does. */
+  const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+  const PDF_NAME = 'Home visit assessment – été.pdf';
+
+  /** Open the first case's Documents panel, as whoever is signed in, and wait for its list. */
+  const openDocuments = async () => {
+    await page.getByRole('link', { name: caseNumber }).click();
+    await page.locator('#case-number').waitFor();
+    const listed = page.waitForResponse((r) => r.url().endsWith(`/api/v1/cases/${caseId}/attachments`) && r.request().method() === 'GET');
+    await page.locator('#attachments-panel > summary').click();
+    assert.equal((await listed).status(), 200);
+    await page.locator('#attachments-panel .results').waitFor();
+  };
+
+  step('the worker uploads a PDF to a case, finds it listed, and downloads the same bytes', async () => {
+    await signInAs('worker1', 'My cases');
+    await openDocuments();
+    await page.locator('#attachments-empty', { hasText: 'No document is attached to this case.' }).waitFor();
+    const input = page.locator('#attachment-file');
+    assert.equal(await input.getAttribute('accept'), config.attachments.media_types.join(','));
+    assert.match(await page.locator('#attachment-file--help').innerText(), /PDF[\s\S]*at most \d+ MiB/);
+    assert.equal(await page.locator('#attachment-classification').inputValue(), 'restricted', 'restricted by default');
+
+    // Nothing chosen: refused at the fields, before anything is sent.
+    await page.locator('#attachment-upload').click();
+    await page.locator('#attachment-file--error', { hasText: 'choose a file' }).waitFor();
+    await page.locator('#attachment-kind--error', { hasText: 'choose the kind of document' }).waitFor();
+    await expectFocus(page, 'attachment-file');
+
+    await input.setInputFiles({ name: PDF_NAME, mimeType: 'application/pdf', buffer: PDF });
+    await page.locator('#attachment-kind').selectOption('assessment');
+    const uploaded = page.waitForResponse((r) => r.url().includes(`/api/v1/cases/${caseId}/attachments?`) && r.request().method() === 'POST');
+    await page.locator('#attachment-upload').click();
+    const answer = await uploaded;
+    assert.equal(answer.status(), 201);
+    const sent = answer.request();
+    assert.equal(sent.headers()['content-type'], 'application/pdf');
+    assert.equal(sent.headers()['x-caseward-file-name'], encodeURIComponent(PDF_NAME));
+    const asked = new URL(sent.url()).searchParams;
+    assert.equal(asked.get('kind'), 'assessment');
+    assert.equal(asked.get('classification'), 'restricted');
+
+    // Listed, once the list is fetched again, with its kind, classification, size and uploader.
+    await page.locator('#attachments-notice', { hasText: 'is attached to the case' }).waitFor();
+    const row = page.locator('#attachments-table tbody tr', { hasText: PDF_NAME });
+    await row.waitFor();
+    assert.match(await row.innerText(), /Assessment[\s\S]*Restricted[\s\S]*\d+ (byte|B)[\s\S]*Worker One/);
+    assert.equal(await input.inputValue(), '', 'the file input is cleared');
+    await page.locator('#attachments-panel').scrollIntoViewIfNeeded();
+    await screenshot('documents-uploaded', { fullPage: false });
+    await assertAccessible('the documents panel with a document');
+
+    // The download is the file as uploaded, under its own name.
+    const link = row.getByRole('link', { name: PDF_NAME });
+    const downloading = page.waitForEvent('download');
+    await link.click();
+    const download = await downloading;
+    assert.equal(download.suggestedFilename(), PDF_NAME);
+    const saved = readFileSync(await download.path());
+    assert.ok(saved.equals(PDF), 'the downloaded bytes are the uploaded ones');
+  }, ATTACHMENTS);
+
+  step('a file of a type not accepted, or too large, is refused at the file input', async () => {
+    // An HTML page: the server refuses its type (415), and the page says so at the input.
+    await page.locator('#attachment-file').setInputFiles({ name: 'notes.html', mimeType: 'text/html', buffer: Buffer.from('<!doctype html><p>notes</p>') });
+    await page.locator('#attachment-kind').selectOption('other');
+    const refused = page.waitForResponse((r) => r.url().includes(`/api/v1/cases/${caseId}/attachments?`) && r.request().method() === 'POST');
+    await page.locator('#attachment-upload').click();
+    assert.equal((await refused).status(), 415);
+    const error = page.locator('#attachment-file--error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /this type of file is not accepted: choose PDF/);
+    assert.equal(await page.locator('#attachment-file').getAttribute('aria-invalid'), 'true');
+    await expectFocus(page, 'attachment-file');
+    await screenshot('documents-refused-type', { fullPage: false });
+    await assertAccessible('the upload form refusing a type');
+
+    // Above the configuration's limit: refused in the browser, with the limit in MiB, and never sent.
+    let posted = 0;
+    const count = (request) => {
+      if (request.method() === 'POST' && request.url().includes('/attachments')) posted += 1;
+    };
+    page.on('request', count);
+    await page.evaluate((size) => {
+      const input = document.getElementById('attachment-file');
+      const files = new DataTransfer();
+      files.items.add(new File([new Uint8Array(size)], 'scan.pdf', { type: 'application/pdf' }));
+      input.files = files.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    }, config.attachments.max_bytes + 1);
+    await page.locator('#attachment-upload').click();
+    const mib = Math.ceil(config.attachments.max_bytes / (1024 * 1024));
+    await page.locator('#attachment-file--error', { hasText: `larger than ${mib} MiB` }).waitFor();
+    page.off('request', count);
+    assert.equal(posted, 0, 'a file above the limit is not sent');
+    assert.equal(await page.locator('#attachments-table tbody tr').count(), 1, 'nothing was added');
+
+    // The worker's access log names the document's upload and download.
+    await page.locator('#access-log > summary').click();
+    const entries = page.locator('#access-log-table tbody tr', { hasText: 'Worker One' });
+    await entries.filter({ hasText: 'Add a document to a case' }).first().waitFor();
+    await entries.filter({ hasText: 'Download a document' }).first().waitFor();
+  }, ATTACHMENTS);
+
+  step('the team supervisor sees that a restricted document is withheld from them', async () => {
+    await signInAs('super1', 'My cases');
+    await openDocuments();
+    const withheld = page.locator('#attachments-withheld');
+    await withheld.waitFor();
+    assert.match(await withheld.innerText(), /1 more document is withheld from you/);
+    assert.equal(await page.locator('#attachments-table').count(), 0, 'no document is listed');
+    assert.ok(!(await page.locator('#attachments-panel').innerText()).includes(PDF_NAME), 'not even its name');
+    await page.locator('#attachments-panel').scrollIntoViewIfNeeded();
+    await screenshot('documents-withheld', { fullPage: false });
+    await assertAccessible('the documents panel with a withheld document');
+
+    // The form offers the classifications the server says this user may attach: a supervisor
+    // who may change the case could not see a restricted document, so only standard is offered.
+    const { access } = await page.evaluate((id) => fetch(`/api/v1/cases/${id}`).then((r) => r.json()), caseId);
+    assert.deepEqual(access.attachable, access.may_update ? ['standard'] : []);
+    assert.equal(await page.locator('#attachment-form').count(), access.attachable.length ? 1 : 0);
+    if (access.attachable.length) {
+      assert.deepEqual(await page.locator('#attachment-classification option').evaluateAll((o) => o.map((x) => x.value)), ['standard']);
+      assert.equal(await page.locator('#attachment-classification').inputValue(), 'standard');
+      // Sent anyway (an out-of-date page, a hand-made request), a restricted one is refused,
+      // and the refusal names the classification.
+      const refused = await page.evaluate(async ({ id, pdf }) => {
+        const response = await fetch(`/api/v1/cases/${id}/attachments?kind=other&classification=restricted`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/pdf', 'X-Caseward-File-Name': 'notes.pdf' },
+          body: new Uint8Array(pdf),
+        });
+        return { status: response.status, body: await response.json() };
+      }, { id: caseId, pdf: [...PDF] });
+      assert.equal(refused.status, 403);
+      assert.equal(refused.body.errors[0].field, 'classification');
+      await screenshot('documents-supervisor-form', { fullPage: false });
+      await assertAccessible('the upload form for a supervisor');
+    }
+  }, ATTACHMENTS);
+
+  step('the worker opens the restricted documents to a colleague, who then sees the document', async () => {
+    await signInAs('worker1', 'My cases');
+    await page.getByRole('link', { name: caseNumber }).click();
+    await page.locator('#case-number').waitFor();
+    await page.locator('#access-panel > summary').click();
+    await page.locator('#grant-open').click();
+    await page.locator('#grant-dialog').waitFor();
+    await page.locator('#grant-field').selectOption({ label: 'Attachments (restricted documents)' });
+    await pickPerson('grant-user', 'Worker Two');
+    await page.locator('#grant-reason').fill('Worker Two runs the joint home visits.');
+    await page.locator('#grant-password').fill(PASSWORD);
+    await assertAccessible('the grant dialog offering the documents');
+    await page.locator('#grant-dialog button[type=submit]').click();
+    await page.locator('#grant-dialog').waitFor({ state: 'detached' });
+    await page.locator('#grant-list', { hasText: 'Attachments (restricted documents)' }).filter({ hasText: 'Worker Two' }).waitFor();
+
+    await signInAs('worker2', 'My cases');
+    await openDocuments();
+    await page.locator('#attachments-table tbody tr', { hasText: PDF_NAME }).waitFor();
+    assert.equal(await page.locator('#attachments-withheld').count(), 0, 'nothing is withheld from them');
+  }, ATTACHMENTS);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -92,6 +92,19 @@ fn visible(context: &CaseContext<'_>, classification: Classification) -> bool {
     attachment_access(context.actor, &context.facts, classification) == FieldAccess::ReadWrite
 }
 
+/// The classifications of document the user may attach: they may change the case, and could
+/// see a document of that classification.
+pub fn attachable(context: &CaseContext<'_>) -> Vec<&'static str> {
+    if !caseward_domain::access::may(context.actor, &context.facts, CaseAction::Update) {
+        return Vec::new();
+    }
+    Classification::ALL
+        .into_iter()
+        .filter(|c| visible(context, *c))
+        .map(Classification::as_str)
+        .collect()
+}
+
 /// The attachments of a case that the user may see.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/attachments", tag = "attachments",
     params(("id" = Uuid, Path, description = "Case id")),
@@ -159,10 +172,13 @@ pub async fn upload_attachment(
     let (kind, classification, name) = upload_description(&params, &headers)?;
     if !visible(&context, classification) {
         return Err(context
-            .refuse(ApiError::Forbidden(format!(
-                "you may not attach a {} document to this case (you could not see it)",
-                classification.as_str()
-            )))
+            .refuse(ApiError::ForbiddenChoice {
+                field: "classification",
+                message: format!(
+                    "you may not attach a {} document to this case (you could not see it)",
+                    classification.as_str()
+                ),
+            })
             .await);
     }
     let max_bytes = state.settings.attachment_max_bytes;
@@ -308,7 +324,7 @@ fn file_refusal(refusal: FileRefusal) -> ApiError {
 /// inline by the browser).
 #[utoipa::path(get, path = "/api/v1/cases/{id}/attachments/{attachment_id}", tag = "attachments",
     params(("id" = Uuid, Path, description = "Case id"), ("attachment_id" = Uuid, Path, description = "Attachment id")),
-    responses((status = 200, description = "The file", content_type = "application/octet-stream"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The file, in the media type it was accepted as (see `attachments.media_types` in the configuration)", content_type = "*/*"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn download_attachment(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

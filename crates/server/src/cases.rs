@@ -95,6 +95,9 @@ pub struct CaseAccessView {
     /// Top-level fields this user may not write, whether or not they hold a value (a withheld
     /// field, or a repeating group with a withheld member).
     pub withheld_fields: Vec<String>,
+    /// The classifications of document this user may attach to the case (those they could
+    /// see themselves); empty when they may not change the case.
+    pub attachable: Vec<&'static str>,
 }
 
 /// A case with the fields the acting user may see.
@@ -147,6 +150,7 @@ impl CaseView {
                     context.case_type,
                     context.case_type.form.fields().map(|(_, f)| f.id.as_str()),
                 ),
+                attachable: crate::attachments::attachable(context),
             },
         }
     }

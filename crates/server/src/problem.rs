@@ -68,6 +68,12 @@ pub enum ApiError {
     /// A survivor's case shared with someone no consent names (an emergency may override).
     #[error("no consent")]
     ConsentRequired,
+    /// A choice in the request (named by `field`) that the user may not make.
+    #[error("forbidden choice")]
+    ForbiddenChoice {
+        field: &'static str,
+        message: String,
+    },
     /// Fields the user may not write (withheld from them).
     #[error("fields withheld")]
     ForbiddenFields(Vec<String>),
@@ -129,7 +135,7 @@ impl ApiError {
                 "unauthenticated",
                 "Wrong username or password",
             ),
-            Self::Forbidden(_) | Self::ForbiddenFields(_) => (
+            Self::Forbidden(_) | Self::ForbiddenFields(_) | Self::ForbiddenChoice { .. } => (
                 StatusCode::FORBIDDEN,
                 "forbidden",
                 "You do not have access to this",
@@ -212,6 +218,14 @@ impl ApiError {
             ),
             Self::BadRequest(detail) => (Some(detail.clone()), Vec::new()),
             Self::Forbidden(detail) => (Some(detail.clone()), Vec::new()),
+            Self::ForbiddenChoice { field, message } => (
+                Some(message.clone()),
+                vec![ProblemField {
+                    field: (*field).into(),
+                    code: "not_allowed".into(),
+                    message: message.clone(),
+                }],
+            ),
             Self::ConsentRequired => (
                 Some(caseward_domain::access::ShareRefusal::NoConsent.to_string()),
                 Vec::new(),

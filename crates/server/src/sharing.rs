@@ -113,7 +113,8 @@ pub struct ShareRequest {
 #[serde(deny_unknown_fields)]
 pub struct FieldGrantRequest {
     pub user_id: Uuid,
-    /// A `restricted` top-level field of the case's form.
+    /// A `restricted` top-level field of the case's form (or a repeating group with restricted
+    /// members), or `attachments` for the case's restricted documents.
     pub field_id: String,
     pub reason: String,
     pub confirm_password: String,

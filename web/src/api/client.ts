@@ -5,6 +5,8 @@ import type {
   Agency,
   AgencyRequest,
   AssignableUser,
+  Attachment,
+  AttachmentList,
   AuditEntry,
   AuditExportQuery,
   AuditPage,
@@ -43,6 +45,7 @@ import type {
   TeamRequest,
   UpdateCaseRequest,
   UpdateUserRequest,
+  UploadAttachmentQuery,
   User,
   UserAdmin,
 } from './types';
@@ -180,7 +183,12 @@ async function toError(response: Response): Promise<ApiError> {
 
 interface RequestOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is, with its own media type as `Content-Type` (an upload); not with `body`. */
+  file?: Blob;
+  /** More request headers (an upload's file name). */
+  headers?: Record<string, string>;
   /** Do not report a 401 to the unauthenticated handler (login, session probe). */
   quiet401?: boolean;
 }
@@ -193,13 +201,18 @@ async function send(path: string, options: RequestOptions = {}, accept = 'applic
     'Accept-Language': language,
     // The audit trail records which client made each access.
     'X-Caseward-Client': 'web',
+    ...options.headers,
   };
   const init: RequestInit = {
     method: options.method ?? 'GET',
     credentials: 'same-origin',
     headers,
   };
-  if (options.body !== undefined) {
+  if (options.file !== undefined) {
+    // A file the browser cannot type is sent as bytes; the server then refuses it (415).
+    headers['Content-Type'] = options.file.type || 'application/octet-stream';
+    init.body = options.file;
+  } else if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(options.body);
   }
@@ -235,9 +248,18 @@ export interface DownloadedFile {
   filename: string;
 }
 
-/** The file name of a `Content-Disposition: attachment; filename="..."`, if any. */
+/** The file name of a `Content-Disposition: attachment; filename="..."`, if any: the exact
+ * name of `filename*=UTF-8''...` (RFC 8187) when given, else the plain one. */
 function attachmentName(response: Response): string | null {
   const header = response.headers.get('Content-Disposition') ?? '';
+  const exact = /filename\*=UTF-8''([^;\s]+)/i.exec(header)?.[1];
+  if (exact) {
+    try {
+      return decodeURIComponent(exact);
+    } catch {
+      // Not valid percent-encoding: fall back to the plain name.
+    }
+  }
   const match = /filename="([^"]+)"/.exec(header) ?? /filename=([^;\s]+)/.exec(header);
   return match?.[1] ?? null;
 }
@@ -405,4 +427,30 @@ export const api = {
   /** `GET /api/v1/cases/{id}/audit`: the case's access log, newest first (the assigned worker
    * and the team's supervisor; 403 for anyone else who reaches the case). */
   caseAudit: (id: string) => request<AuditEntry[]>(`${V1}/cases/${seg(id)}/audit`),
+
+  // A case's documents. Whoever reaches the case may list them; each is seen only by those its
+  // classification allows (as for a field; `attachments` is the field grant that opens the
+  // restricted ones), and `withheld` counts the others.
+
+  /** `GET /api/v1/cases/{id}/attachments`: the documents the user may see, and `withheld`. */
+  attachments: (id: string) => request<AttachmentList>(`${V1}/cases/${seg(id)}/attachments`),
+  /** `POST /api/v1/cases/{id}/attachments`: the file itself as the body (not multipart), its
+   * media type as `Content-Type`, its name percent-encoded in `X-Caseward-File-Name`. 201 with
+   * the document; 422 on `kind`, `classification`, `file_name`, `content_type` (content that
+   * does not start as its type does) or `file` (empty); 415 on `content_type` (a type not
+   * accepted); 413 on `file` (too large); 403 when the user may not change the case, or may not
+   * see a document of that classification. */
+  uploadAttachment: (id: string, file: File, q: UploadAttachmentQuery) =>
+    request<Attachment>(`${V1}/cases/${seg(id)}/attachments${query(q)}`, {
+      method: 'POST',
+      file,
+      headers: { 'X-Caseward-File-Name': encodeURIComponent(file.name) },
+    }),
+  /** The address of a document's content (`GET /api/v1/cases/{id}/attachments/{attachment_id}`,
+   * sent as a download), for a link. */
+  attachmentUrl: (id: string, attachmentId: string) => `${V1}/cases/${seg(id)}/attachments/${seg(attachmentId)}`,
+  /** The document's content, fetched so the request carries the app's headers (the trail
+   * records the client) and a refusal comes back as an `ApiError`; 403 when it is withheld. */
+  downloadAttachment: (id: string, attachment: Pick<Attachment, 'id' | 'name' | 'media_type'>) =>
+    download(`${V1}/cases/${seg(id)}/attachments/${seg(attachment.id)}`, attachment.media_type || '*/*', attachment.name),
 };

@@ -767,6 +767,11 @@ export interface components {
         };
         /** @description What the acting user may do with a case. */
         CaseAccessView: {
+            /**
+             * @description The classifications of document this user may attach to the case (those they could
+             *     see themselves); empty when they may not change the case.
+             */
+            attachable: string[];
             may_grant_fields: boolean;
             may_reassign: boolean;
             may_share: boolean;
@@ -945,7 +950,10 @@ export interface components {
         };
         FieldGrantRequest: {
             confirm_password: string;
-            /** @description A `restricted` top-level field of the case's form. */
+            /**
+             * @description A `restricted` top-level field of the case's form (or a repeating group with restricted
+             *     members), or `attachments` for the case's restricted documents.
+             */
             field_id: string;
             reason: string;
             /** Format: uuid */
@@ -2174,13 +2182,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file */
+            /** @description The file, in the media type it was accepted as (see `attachments.media_types` in the configuration) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": unknown;
+                    "*/*": unknown;
                 };
             };
             401: {

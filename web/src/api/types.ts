@@ -205,6 +205,27 @@ export type Consent = Narrow<Schemas['ConsentView'], { information: ConsentInfor
 export type ConsentRequest = Narrow<Schemas['ConsentRequest'], { information: ConsentInformation }>;
 
 // ---------------------------------------------------------------------------------------------
+// Attachments (a case's documents)
+
+/** A document attached to a case: `kind` (one of the configuration's `attachments.kinds`,
+ * kept a plain string so a kind this app does not name still shows), who may see it, its name,
+ * media type, size in bytes, and who uploaded it when. */
+export type Attachment = Narrow<Schemas['AttachmentView'], { classification: Classification }>;
+
+/** `GET /api/v1/cases/{id}/attachments`: what the user may see, and how many others exist but
+ * are withheld from them. */
+export type AttachmentList = Narrow<Schemas['AttachmentList'], { items: Attachment[] }>;
+
+/** `Config.attachments`: the kinds, the accepted media types and the largest file, in bytes. */
+export type AttachmentRules = Schemas['AttachmentRulesView'];
+
+/** The query of an upload: `kind`, and `classification` (the server's default: `restricted`). */
+export type UploadAttachmentQuery = Narrow<
+  operations['upload_attachment']['parameters']['query'],
+  { classification?: Classification }
+>;
+
+// ---------------------------------------------------------------------------------------------
 // Users, agencies and teams (administration)
 
 /** An agency (an organisation whose staff use the instance) as users and directory entries name
@@ -253,6 +274,9 @@ export type AuditAction =
   | 'case.field_grant.revoke'
   | 'case.reassign'
   | 'case.hand_over'
+  | 'case.attachment.list'
+  | 'case.attachment.upload'
+  | 'case.attachment.download'
   | 'consent.list'
   | 'consent.record'
   | 'consent.withdraw'

@@ -29,6 +29,9 @@ function grantableFields(caseType: CaseType) {
   return caseType.sections.flatMap((s) => s.fields).filter((f) => f.classification === 'restricted');
 }
 
+/** The grant id that opens the case's restricted documents (no field may have this id). */
+const ATTACHMENTS_GRANT = 'attachments';
+
 export function AccessPanel({ config, caseType, item, me }: { config: Config; caseType: CaseType; item: Case; me: User }) {
   const access = item.access;
   const [opened, setOpened] = useState(false);
@@ -58,6 +61,7 @@ export function AccessPanel({ config, caseType, item, me }: { config: Config; ca
   };
 
   const fieldName = (id: string) => {
+    if (id === ATTACHMENTS_GRANT) return t('grant.attachments');
     const field = caseType.sections.flatMap((s) => s.fields).find((f) => f.id === id);
     return field ? label(field.label) : id;
   };
@@ -177,7 +181,8 @@ export function AccessPanel({ config, caseType, item, me }: { config: Config; ca
                 ))}
               </ul>
             )}
-            {access.may_grant_fields && grantableFields(caseType).length > 0 && (
+            {/* The case's restricted documents can always be opened, whatever its form. */}
+            {access.may_grant_fields && (
               <p>
                 <button type="button" class="button secondary" id="grant-open" onClick={() => setDialog({ kind: 'grant' })}>
                   {t('grant.open')}
@@ -470,6 +475,9 @@ function GrantDialog({
               </span>
               <span class="sr-only"> ({t('common.required')})</span>
             </label>
+            <p class="hint" id="grant-field--help">
+              {t('grant.attachmentsHint')}
+            </p>
             {fieldError && (
               <p class="field-error" id="grant-field--error">
                 <span class="sr-only">{t('form.errorPrefix')} </span>
@@ -481,7 +489,7 @@ function GrantDialog({
               required
               value={fieldId}
               aria-invalid={fieldError ? 'true' : undefined}
-              aria-describedby={fieldError ? 'grant-field--error' : undefined}
+              aria-describedby={fieldError ? 'grant-field--help grant-field--error' : 'grant-field--help'}
               onChange={(e) => setFieldId((e.currentTarget as HTMLSelectElement).value)}
             >
               <option value="">{t('common.choose')}</option>
@@ -490,6 +498,7 @@ function GrantDialog({
                   {label(f.label)}
                 </option>
               ))}
+              <option value={ATTACHMENTS_GRANT}>{t('grant.attachments')}</option>
             </select>
           </div>
           <UserPicker

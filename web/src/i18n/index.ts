@@ -142,3 +142,17 @@ export function formatDate(day: string): string {
 export function formatNumber(value: number): string {
   return new Intl.NumberFormat(locale()).format(value);
 }
+
+/** A size in bytes, in the person's locale: bytes (in words), then kilobytes and megabytes of
+ * 1,024 (abbreviated). */
+export function formatBytes(bytes: number): string {
+  const [value, unit] =
+    bytes < 1024 ? [bytes, 'byte'] : bytes < 1024 * 1024 ? [bytes / 1024, 'kilobyte'] : [bytes / (1024 * 1024), 'megabyte'];
+  const unitDisplay = unit === 'byte' ? 'long' : 'short';
+  return new Intl.NumberFormat(locale(), { style: 'unit', unit, unitDisplay, maximumFractionDigits: 1 }).format(value);
+}
+
+/** Words joined as alternatives ("PDF, JPEG or PNG"), in the UI language. */
+export function formatAlternatives(words: string[]): string {
+  return new Intl.ListFormat(locale(), { style: 'long', type: 'disjunction' }).format(words);
+}

@@ -20,7 +20,7 @@ import {
   OutcomeBadge,
   outcomeName,
 } from '../audit';
-import { ErrorNotice, Loading, PageTitle } from '../components';
+import { ErrorNotice, Loading, PageTitle, saveFile } from '../components';
 import { Dialog, DialogForm, focusFirstInvalid, HintAndError, placeErrors, TextField, type FieldErrors } from '../dialog';
 import { formatDate, formatInstant, formatNumber, isolate, t } from '../i18n';
 import { roleName } from '../roles';
@@ -526,19 +526,6 @@ function describeFilters(filters: Filters, personLabel: string): string[] {
   if (filters.from) parts.push(`${t('audit.from')}: ${formatDate(filters.from)}`);
   if (filters.to) parts.push(`${t('audit.to')}: ${formatDate(filters.to)}`);
   return parts;
-}
-
-/** Hand a downloaded file to the browser to save. */
-function saveFile(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 function ExportDialog({

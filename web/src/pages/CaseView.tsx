@@ -11,6 +11,7 @@ import {
 } from '../api';
 import { AccessLog } from '../case/AccessLog';
 import { AccessPanel } from '../case/AccessPanel';
+import { AttachmentsPanel } from '../case/AttachmentsPanel';
 import { ConsentPanel } from '../case/ConsentPanel';
 import { ReassignDialog } from '../case/ReassignDialog';
 import { CaseloadNotice } from '../caseload';
@@ -325,6 +326,8 @@ function CaseEditor({
       {/* Who has access, and consents, are for the assigned worker and the team supervisor. */}
       {access.may_share && <AccessPanel config={config} caseType={caseType} item={item} me={me} />}
       {access.may_share && <ConsentPanel config={config} caseType={caseType} item={item} />}
+      {/* The case's documents: each person sees those their access allows, and how many others exist. */}
+      <AttachmentsPanel key={item.id} config={config} item={item} />
       {/* Who read, changed or was refused the case: for those responsible for it. */}
       {(access.relationship === 'assigned' || access.relationship === 'supervisor') && <AccessLog caseType={caseType} item={item} />}
       <CaseForm

@@ -216,8 +216,22 @@ async fn who_sees_an_attachment(backend: Backend) {
             .status(),
         StatusCode::NOT_FOUND
     );
+    // The case says which classifications each may attach.
+    let attachable = |who: &'static str| {
+        let url = world.app.at(&format!("/api/v1/cases/{}", case.id));
+        let client = world.client(who).clone();
+        async move {
+            let case: Value = client.get(url).send().await.unwrap().json().await.unwrap();
+            case["access"]["attachable"].clone()
+        }
+    };
+    assert_eq!(
+        attachable("worker1").await,
+        json!(["standard", "restricted", "confidential"])
+    );
+    assert_eq!(attachable("supervisor1").await, json!(["standard"]));
     // The supervisor may change the case, but not attach what they could not see.
-    let (status, _) = upload(
+    let (status, refused) = upload(
         &world,
         "supervisor1",
         &case.id,
@@ -228,6 +242,7 @@ async fn who_sees_an_attachment(backend: Backend) {
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(refused["errors"][0]["field"], "classification", "{refused}");
 
     // Shared, then granted "attachments": the restricted one opens; confidential never does.
     let worker1 = world.client("worker1");
