@@ -53,12 +53,17 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory");
+        // A connection to a local file does not go stale, so it is not pinged each time it is
+        // taken from the pool: each ping is a round trip to the connection's worker thread, as
+        // costly as the query it precedes.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(connect.clone())
             .await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))
+            .test_before_acquire(false)
             .connect_with(connect.read_only(false))
             .await?;
         Ok(Self {
