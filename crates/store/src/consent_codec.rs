@@ -30,3 +30,19 @@ pub fn scope_from_columns(scope: &str, fields: &str) -> Result<InformationScope,
         .map(InformationScope::UpTo)
         .ok_or_else(|| StoreError::Corrupt(format!("consent scope {scope}")))
 }
+
+/// A consent's recipient from its three columns: a user, an agency of the instance (its id and
+/// name as it was), or an organisation outside the instance (its name).
+pub fn recipient_from_columns(
+    user: Option<uuid::Uuid>,
+    agency: Option<String>,
+    agency_id: Option<uuid::Uuid>,
+) -> Result<caseward_domain::access::consent::Recipient, StoreError> {
+    use caseward_domain::access::consent::Recipient;
+    match (user, agency, agency_id) {
+        (Some(user), _, _) => Ok(Recipient::User(user)),
+        (None, Some(name), Some(id)) => Ok(Recipient::Agency { id, name }),
+        (None, Some(name), None) => Ok(Recipient::ExternalAgency(name)),
+        (None, None, _) => Err(StoreError::Corrupt("consent without recipient".into())),
+    }
+}

@@ -7,6 +7,7 @@
 //! Architecture invariant: database-specific SQL lives only in its backend's module; nothing
 //! above this crate sees `sqlx`.
 
+mod access_json;
 pub mod attachment_files;
 pub mod audit_verify;
 mod codec;

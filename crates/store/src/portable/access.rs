@@ -3,9 +3,9 @@
 // (`BackendStore`, `DbRow`, `DbPool`, `DbConnection`). Only portable SQL belongs here: `$n`
 // placeholders, `ON CONFLICT`, `RETURNING`, partial unique indexes.
 
-use crate::consent_codec::{scope_from_columns, scope_to_columns};
+use crate::consent_codec::{recipient_from_columns, scope_from_columns, scope_to_columns};
 use crate::{
-    CaseAccess, ConsentRecord, ConsentWithdrawal, FieldGrantRecord, NewFieldGrant, NewShare,
+    ConsentRecord, ConsentWithdrawal, FieldGrantRecord, NewFieldGrant, NewShare,
     NewTeam, Result, Revocation, ShareRecord, StoreError, TeamChanges, TeamRecord, UserRef,
 };
 use caseward_domain::access::consent::{Consent, Recipient};
@@ -280,12 +280,7 @@ fn consent_from_row(row: &DbRow) -> Result<ConsentRecord> {
     let user: Option<Uuid> = row.try_get("recipient_user")?;
     let agency: Option<String> = row.try_get("recipient_agency")?;
     let agency_id: Option<Uuid> = row.try_get("recipient_agency_id")?;
-    let recipient = match (user, agency, agency_id) {
-        (Some(user), _, _) => Recipient::User(user),
-        (None, Some(name), Some(id)) => Recipient::Agency { id, name },
-        (None, Some(name), None) => Recipient::ExternalAgency(name),
-        (None, None, _) => return Err(StoreError::Corrupt("consent without recipient".into())),
-    };
+    let recipient = recipient_from_columns(user, agency, agency_id)?;
     let scope: String = row.try_get("scope")?;
     let scope_fields: String = row.try_get("scope_fields")?;
     Ok(ConsentRecord {
@@ -309,96 +304,6 @@ fn consent_from_row(row: &DbRow) -> Result<ConsentRecord> {
 
 const CONSENT_COLUMNS: &str = "id, case_id, recipient_user, recipient_agency, recipient_agency_id, scope, scope_fields, purpose, given_on,
     guardian_involved, child_assent, recorded_by, recorded_at, withdrawn_at, withdrawn_by, withdraw_reason";
-
-pub(super) async fn case_access(pool: &DbPool, case: Uuid) -> Result<CaseAccess> {
-    // Every read of a case asks for these, so they take three queries: shares and grants
-    // together, consents, and the assigned worker's teams with their people and case types.
-    // The assignment history is read apart, by the one screen that shows it
-    // (`Store::case_assignments`).
-    let granted = sqlx::query(&format!(
-        "SELECT 'share' AS kind, {GRANT_COLUMNS}, g.consent_override_reason, NULL AS field_id
-         FROM case_shares g JOIN users u ON u.id = g.user_id JOIN users b ON b.id = g.granted_by
-         WHERE g.case_id = $1 AND g.revoked_at IS NULL
-         UNION ALL
-         SELECT 'grant' AS kind, {GRANT_COLUMNS}, NULL AS consent_override_reason, g.field_id
-         FROM field_grants g JOIN users u ON u.id = g.user_id JOIN users b ON b.id = g.granted_by
-         WHERE g.case_id = $1 AND g.revoked_at IS NULL
-         ORDER BY granted_at"
-    ))
-    .bind(case)
-    .fetch_all(pool)
-    .await?;
-    let consents = sqlx::query(&format!(
-        "SELECT {CONSENT_COLUMNS} FROM consents WHERE case_id = $1 ORDER BY recorded_at"
-    ))
-    .bind(case)
-    .fetch_all(pool)
-    .await?;
-    let mut shares = Vec::new();
-    let mut field_grants = Vec::new();
-    for row in &granted {
-        let kind: String = row.try_get("kind")?;
-        if kind == "share" {
-            shares.push(share_from_row(row)?);
-        } else {
-            field_grants.push(field_grant_from_row(row)?);
-        }
-    }
-    Ok(CaseAccess {
-        shares,
-        field_grants,
-        consents: consents
-            .iter()
-            .map(consent_from_row)
-            .collect::<Result<_>>()?,
-        assignee_teams: assignee_teams(pool, case).await?,
-    })
-}
-
-/// The teams of a case's assigned worker, each with its supervisor, members and case types,
-/// in one query (a row per member and case type). `NotFound` when there is no such case.
-async fn assignee_teams(pool: &DbPool, case: Uuid) -> Result<Vec<Team>> {
-    let rows = sqlx::query(
-        "SELECT t.id AS team_id, t.name, t.supervisor_id, m.user_id AS member, ct.case_type
-         FROM cases c
-         LEFT JOIN team_members a ON a.user_id = c.assigned_to
-         LEFT JOIN teams t ON t.id = a.team_id
-         LEFT JOIN team_members m ON m.team_id = t.id
-         LEFT JOIN team_case_types ct ON ct.team_id = t.id
-         WHERE c.id = $1",
-    )
-    .bind(case)
-    .fetch_all(pool)
-    .await?;
-    if rows.is_empty() {
-        return Err(StoreError::NotFound);
-    }
-    let mut teams: BTreeMap<TeamId, Team> = BTreeMap::new();
-    for row in &rows {
-        let Some(id): Option<TeamId> = row.try_get("team_id")? else {
-            continue;
-        };
-        let team = match teams.entry(id) {
-            std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
-            std::collections::btree_map::Entry::Vacant(entry) => entry.insert(Team {
-                id,
-                name: row.try_get("name")?,
-                supervisor: row.try_get("supervisor_id")?,
-                members: BTreeSet::new(),
-                case_types: BTreeSet::new(),
-            }),
-        };
-        if let Some(member) = row.try_get::<Option<UserId>, _>("member")? {
-            team.members.insert(member);
-        }
-        if let Some(case_type) = row.try_get::<Option<String>, _>("case_type")? {
-            team.case_types.insert(case_type);
-        }
-    }
-    let mut teams: Vec<Team> = teams.into_values().collect();
-    teams.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(teams)
-}
 
 pub(super) async fn create_share(store: &BackendStore, share: NewShare) -> Result<ShareRecord> {
     let mut tx = store.begin_write().await?;

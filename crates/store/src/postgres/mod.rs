@@ -447,7 +447,7 @@ impl crate::Store for PostgresStore {
     }
 
     async fn case_access(&self, case: uuid::Uuid) -> Result<crate::CaseAccess> {
-        access::case_access(&self.pool, case).await
+        access::case_access_at_once(&self.pool, case).await
     }
 
     async fn create_share(&self, share: crate::NewShare) -> Result<crate::ShareRecord> {

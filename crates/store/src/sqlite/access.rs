@@ -7,3 +7,42 @@ type DbPool = sqlx::SqlitePool;
 type DbConnection = sqlx::SqliteConnection;
 
 include!("../portable/access.rs");
+
+/// SQLite's JSON functions, for the one-query access facts (`access_json`).
+pub(super) struct Json;
+
+impl crate::access_json::JsonSql for Json {
+    fn id(column: &str) -> String {
+        // UUIDs are 16-byte blobs; `hex(NULL)` would be an empty string, not NULL.
+        format!("CASE WHEN {column} IS NULL THEN NULL ELSE lower(hex({column})) END")
+    }
+
+    fn object(pairs: &[(&str, String)]) -> String {
+        let pairs: Vec<String> = pairs.iter().map(|(k, v)| format!("'{k}', {v}")).collect();
+        format!("json_object({})", pairs.join(", "))
+    }
+
+    fn array(object: &str, from: &str, order: Option<&str>) -> String {
+        let order = order.map(|o| format!(" ORDER BY {o}")).unwrap_or_default();
+        format!("SELECT json_group_array({object}{order}) FROM {from}")
+    }
+}
+
+/// A case's access facts in one query (see `access_json`); `NotFound` when there is no such case.
+pub(super) async fn case_access_at_once(
+    pool: &DbPool,
+    case: uuid::Uuid,
+) -> crate::Result<crate::CaseAccess> {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(crate::access_json::case_access_sql::<Json>);
+    let row = sqlx::query(sql)
+        .bind(case)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(crate::StoreError::NotFound)?;
+    crate::access_json::case_access(
+        row.try_get("granted")?,
+        row.try_get("consents")?,
+        row.try_get("teams")?,
+    )
+}

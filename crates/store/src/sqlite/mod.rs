@@ -468,7 +468,7 @@ impl crate::Store for SqliteStore {
     }
 
     async fn case_access(&self, case: uuid::Uuid) -> Result<crate::CaseAccess> {
-        access::case_access(&self.reader, case).await
+        access::case_access_at_once(&self.reader, case).await
     }
 
     async fn create_share(&self, share: crate::NewShare) -> Result<crate::ShareRecord> {
