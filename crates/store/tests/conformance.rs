@@ -727,7 +727,7 @@ async fn shares_and_field_grants_are_granted_once_and_revoked(store: Arc<dyn Sto
         audit: Vec::new(),
         now: at(3, 12),
     };
-    store.create_field_grant(grant.clone()).await.unwrap();
+    let granted = store.create_field_grant(grant.clone()).await.unwrap();
     assert!(matches!(
         store
             .create_field_grant(NewFieldGrant {
@@ -738,8 +738,12 @@ async fn shares_and_field_grants_are_granted_once_and_revoked(store: Arc<dyn Sto
         Err(StoreError::Duplicate("field grant"))
     ));
     let access = store.case_access(id).await.unwrap();
-    assert_eq!(access.shares.len(), 1);
-    assert_eq!(access.field_grants[0].field_id, "safety_plan");
+    assert_eq!(
+        access.shares,
+        [made],
+        "read back whole, times to the stored precision"
+    );
+    assert_eq!(access.field_grants, [granted]);
 
     let revoke = |field: Option<&str>| Revocation {
         case_id: id,
