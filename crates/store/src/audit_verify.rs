@@ -168,26 +168,28 @@ pub async fn verify_chain_against(
     let mut wanted: BTreeMap<i64, Option<[u8; 32]>> =
         checkpoints.iter().map(|c| (c.seq, None)).collect();
     let mut verifier = ChainVerifier::default();
-    let mut after = 0;
+    let mut page = store.audit_entries(0, PAGE).await?;
     let first_break = loop {
-        let page = store.audit_entries(after, PAGE).await?;
         let Some(last) = page.last() else {
             break None;
         };
-        after = last.seq;
-        let mut broken = None;
-        for entry in &page {
-            if let Err(error) = verifier.push(entry) {
-                broken = Some(error);
-                break;
+        // The next page is read while this one is checked: the database (SQLite's worker
+        // thread, or the PostgreSQL server) works alongside the hashing.
+        let next = store.audit_entries(last.seq, PAGE);
+        let check = async {
+            for entry in &page {
+                verifier.push(entry)?;
+                if let Some(slot) = wanted.get_mut(&entry.seq) {
+                    *slot = Some(entry.hash);
+                }
             }
-            if let Some(slot) = wanted.get_mut(&entry.seq) {
-                *slot = Some(entry.hash);
-            }
+            Ok(())
+        };
+        let (next, checked) = futures_util::future::join(next, check).await;
+        if let Err(broken) = checked {
+            break Some(broken);
         }
-        if broken.is_some() {
-            break broken;
-        }
+        page = next?;
     };
     let (verified, head_hash) = verifier.head();
     let first_break = match first_break {
