@@ -25,6 +25,7 @@ export const AUDIT_ACTION_GROUPS: ReadonlyArray<{ group: MessageKey; actions: re
       'case.attachment.list',
       'case.attachment.upload',
       'case.attachment.download',
+      'case.attachment.remove',
       'case.audit.read',
       'case.purge',
     ],

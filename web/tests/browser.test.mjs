@@ -17,11 +17,14 @@
 // worker reads its access log (their own entries, and the outsider refused). Documents: the worker
 // uploads a PDF to a case and downloads the same bytes, an HTML file and a file above the limit
 // are refused at the file input, the team supervisor finds the restricted document withheld, and
-// a colleague given "Attachments (restricted documents)" sees it. A second story, on its own
-// server with the default second-factor policy: a supervisor sets up TOTP at first sign-in
-// (QR code, key, first code, recovery codes), signs in again with a code, replaces the
-// authenticator on the Security page, confirms a share with a code, signs in with a recovery
-// code, and is locked out by repeated wrong codes; the test computes the codes (RFC 6238).
+// a colleague given "Attachments (restricted documents)" sees it; neither that colleague nor
+// the supervisor (who sees a second, standard document) is offered a Remove button, and the
+// worker removes that document with a reason, which the case's access log then lists. A second
+// story, on its own server with the default second-factor policy: a supervisor sets up TOTP at
+// first sign-in (QR code, key, first code, recovery codes), signs in again with a code, replaces
+// the authenticator on the Security page, confirms a share with a code, signs in with a
+// recovery code, and is locked out by repeated wrong codes; the test computes the codes
+// (RFC 6238).
 //
 //   npm run build && npm run test:browser
 //
@@ -1249,6 +1252,123 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
     await openDocuments();
     await page.locator('#attachments-table tbody tr', { hasText: PDF_NAME }).waitFor();
     assert.equal(await page.locator('#attachments-withheld').count(), 0, 'nothing is withheld from them');
+  }, ATTACHMENTS);
+
+  // Removing a document: the assigned worker only, with a reason the trail keeps.
+
+  /** A second small PDF, filed by mistake: the one the worker removes. */
+  const DUPLICATE_NAME = 'Referral letter (duplicate).pdf';
+
+  /** The Remove buttons of the Documents panel. */
+  const removeButtons = () => page.locator('#attachments-panel').getByRole('button', { name: /^Remove/ });
+
+  step('a colleague given the documents sees them, but has no Remove button', async () => {
+    // Worker Two, with the Documents panel open since the step before.
+    await page.locator('#attachments-table tbody tr', { hasText: PDF_NAME }).waitFor();
+    assert.equal(await removeButtons().count(), 0, 'no Remove button for a colleague the case is shared with');
+  }, ATTACHMENTS);
+
+  step('the worker adds a second, standard document; the supervisor sees it but has no Remove button', async () => {
+    await signInAs('worker1', 'My cases');
+    await openDocuments();
+    // The assigned worker is offered a Remove button on each document.
+    await page.locator('#attachments-table tbody tr', { hasText: PDF_NAME }).getByRole('button', { name: `Remove ${PDF_NAME}` }).waitFor();
+    await page.locator('#attachment-file').setInputFiles({ name: DUPLICATE_NAME, mimeType: 'application/pdf', buffer: PDF });
+    await page.locator('#attachment-kind').selectOption('referral_letter');
+    await page.locator('#attachment-classification').selectOption('standard');
+    const uploaded = page.waitForResponse((r) => r.url().includes(`/api/v1/cases/${caseId}/attachments?`) && r.request().method() === 'POST');
+    await page.locator('#attachment-upload').click();
+    assert.equal((await uploaded).status(), 201);
+    await page.locator('#attachments-table tbody tr', { hasText: DUPLICATE_NAME }).waitFor();
+    assert.equal(await removeButtons().count(), 2, 'one Remove button per document');
+
+    await signInAs('super1', 'My cases');
+    await openDocuments();
+    await page.locator('#attachments-table tbody tr', { hasText: DUPLICATE_NAME }).waitFor();
+    assert.equal(await removeButtons().count(), 0, 'no Remove button for the team supervisor');
+    // Sent anyway (a hand-made request), the removal is refused in words.
+    const { items } = await page.evaluate((id) => fetch(`/api/v1/cases/${id}/attachments`).then((r) => r.json()), caseId);
+    const duplicate = items.find((a) => a.name === DUPLICATE_NAME);
+    const refused = await page.evaluate(async ({ id, attachment }) => {
+      const response = await fetch(`/api/v1/cases/${id}/attachments/${attachment}`, {
+        method: 'DELETE',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ reason: 'Not mine to remove.' }),
+      });
+      return response.status;
+    }, { id: caseId, attachment: duplicate.id });
+    assert.equal(refused, 403);
+  }, ATTACHMENTS);
+
+  step('the assigned worker removes a document with a reason; it leaves the list and the access log records it', async () => {
+    await signInAs('worker1', 'My cases');
+    await openDocuments();
+    const row = page.locator('#attachments-table tbody tr', { hasText: DUPLICATE_NAME });
+    await row.getByRole('button', { name: `Remove ${DUPLICATE_NAME}` }).click();
+    const dialog = page.locator('#remove-attachment-dialog');
+    await dialog.waitFor();
+    // The name is isolated (U+2068 … U+2069) from the words around it, as every name in a message.
+    const unisolated = (text) => text.replace(/[\u2066-\u2069]/g, '');
+    assert.equal(unisolated(await dialog.locator('h2').innerText()), `Remove ${DUPLICATE_NAME}`);
+    const text = await dialog.innerText();
+    assert.match(text, /The document and its file are deleted/);
+    assert.match(text, /recorded in the audit trail with your name and the reason/);
+    await expectFocus(page, 'remove-attachment-dialog-reason');
+
+    // No reason: refused at the field, and nothing is sent.
+    let deletes = 0;
+    const count = (request) => {
+      if (request.method() === 'DELETE' && request.url().includes('/attachments/')) deletes += 1;
+    };
+    page.on('request', count);
+    await dialog.locator('button[type=submit]').click();
+    await page.locator('#remove-attachment-dialog-reason--error', { hasText: 'give a reason' }).waitFor();
+    page.off('request', count);
+    assert.equal(deletes, 0, 'a removal without a reason is not sent');
+
+    // A reason above the server's limit: its 422 is shown at the field.
+    await page.locator('#remove-attachment-dialog-reason').fill('x'.repeat(501));
+    const tooLong = page.waitForResponse((r) => r.url().includes(`/api/v1/cases/${caseId}/attachments/`) && r.request().method() === 'DELETE');
+    await dialog.locator('button[type=submit]').click();
+    assert.equal((await tooLong).status(), 422);
+    await page.locator('#remove-attachment-dialog-reason--error', { hasText: 'at most 500 characters' }).waitFor();
+    assert.equal(await page.locator('#remove-attachment-dialog-reason').getAttribute('aria-invalid'), 'true');
+    await screenshot('documents-remove-dialog', { fullPage: false });
+    await assertAccessible('the dialog removing a document');
+
+    const reason = 'Filed twice: the referral letter is already attached.';
+    await page.locator('#remove-attachment-dialog-reason').fill(reason);
+    const removed = page.waitForResponse((r) => r.url().includes(`/api/v1/cases/${caseId}/attachments/`) && r.request().method() === 'DELETE');
+    const relisted = page.waitForResponse((r) => r.url().endsWith(`/api/v1/cases/${caseId}/attachments`) && r.request().method() === 'GET');
+    await dialog.locator('button[type=submit]').click();
+    const answer = await removed;
+    assert.equal(answer.status(), 204);
+    assert.deepEqual(answer.request().postDataJSON(), { reason });
+    await dialog.waitFor({ state: 'detached' });
+    const notice = page.locator('#attachments-notice', { hasText: 'is removed from the case.' });
+    await notice.waitFor();
+    assert.equal(unisolated(await notice.innerText()), `${DUPLICATE_NAME} is removed from the case.`);
+    assert.equal((await relisted).status(), 200);
+    await row.waitFor({ state: 'detached' });
+    await page.locator('#attachments-table tbody tr', { hasText: PDF_NAME }).waitFor();
+    assert.equal(await page.locator('#attachments-table tbody tr').count(), 1, 'the other document stays');
+    await expectFocus(page, 'attachments-notice');
+    // Its content is gone too.
+    const removedId = new URL(answer.url()).pathname.split('/').pop();
+    const gone = await page.evaluate((url) => fetch(url).then((r) => r.status), `/api/v1/cases/${caseId}/attachments/${removedId}`);
+    assert.equal(gone, 404);
+
+    // The case's access log lists the removal.
+    await page.locator('#access-log > summary').click();
+    await page
+      .locator('#access-log-table tbody tr', { hasText: 'Worker One' })
+      .filter({ hasText: 'Remove a document from a case' })
+      .filter({ hasText: 'Allowed' })
+      .first()
+      .waitFor();
+    await page.locator('#attachments-panel').scrollIntoViewIfNeeded();
+    await screenshot('documents-removed', { fullPage: false });
+    await assertAccessible('the documents panel after a removal');
   }, ATTACHMENTS);
 });
 

@@ -37,6 +37,7 @@ import type {
   ReassignRequest,
   ReassignResponse,
   ReasonRequest,
+  RemoveAttachmentRequest,
   RecoveryCodes,
   SecondFactorResult,
   Share,
@@ -453,4 +454,10 @@ export const api = {
    * records the client) and a refusal comes back as an `ApiError`; 403 when it is withheld. */
   downloadAttachment: (id: string, attachment: Pick<Attachment, 'id' | 'name' | 'media_type'>) =>
     download(`${V1}/cases/${seg(id)}/attachments/${seg(attachment.id)}`, attachment.media_type || '*/*', attachment.name),
+  /** `DELETE /api/v1/cases/{id}/attachments/{attachment_id}`: the assigned worker removes a
+   * document with a reason; its record and its file are deleted, and the trail records the
+   * removal with the reason. 204; 403 (in words) for anyone else, 422 on `reason` (empty, or
+   * longer than 500 characters), 404 for a document the case does not have (any more). */
+  removeAttachment: (id: string, attachmentId: string, body: RemoveAttachmentRequest) =>
+    request<void>(`${V1}/cases/${seg(id)}/attachments/${seg(attachmentId)}`, { method: 'DELETE', body }),
 };

@@ -225,6 +225,9 @@ export type UploadAttachmentQuery = Narrow<
   { classification?: Classification }
 >;
 
+/** The body of a document's removal: `{reason}` (required, at most 500 characters). */
+export type RemoveAttachmentRequest = Schemas['RemoveRequest'];
+
 // ---------------------------------------------------------------------------------------------
 // Users, agencies and teams (administration)
 
@@ -277,6 +280,7 @@ export type AuditAction =
   | 'case.attachment.list'
   | 'case.attachment.upload'
   | 'case.attachment.download'
+  | 'case.attachment.remove'
   | 'consent.list'
   | 'consent.record'
   | 'consent.withdraw'

@@ -6,13 +6,15 @@
 // An upload sends the file itself (not a multipart form) with its kind and classification; the
 // configuration's `attachments` gives the kinds, the accepted media types (the file input's
 // `accept`) and the largest size, refused here before anything is sent. A download is fetched,
-// so the request carries the app's headers and a refusal is shown on the page.
+// so the request carries the app's headers and a refusal is shown on the page. The assigned
+// worker may remove a document, with a reason (recorded in the trail), after confirming it.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type Attachment, type AttachmentList, type Case, type Classification, type Config } from '../api';
 import { describeActionError, ErrorNotice, Loading, saveFile } from '../components';
 import { focusFirstInvalid, HintAndError, Required } from '../dialog';
 import { currentLanguage, formatAlternatives, formatBytes, formatDateTime, formatNumber, hasMessage, isolate, t } from '../i18n';
+import { ReasonDialog } from './common';
 
 const MIB = 1024 * 1024;
 
@@ -123,6 +125,18 @@ export function AttachmentsPanel({ config, item }: { config: Config; item: Case 
   const [loading, setLoading] = useState(false);
   const [notice, setNotice] = useState('');
   const [downloadError, setDownloadError] = useState<{ name: string; error: unknown } | null>(null);
+  /** The document whose removal is being confirmed. */
+  const [removing, setRemoving] = useState<Attachment | null>(null);
+  // Only the case's assigned worker removes its documents (the server refuses anyone else).
+  const mayRemove = item.access.relationship === 'assigned';
+  /** After a removal, the keyboard goes to the notice saying so: the button that opened the
+   * dialog leaves with its row. */
+  const focusNotice = useRef(false);
+  useEffect(() => {
+    if (!focusNotice.current || !notice) return;
+    focusNotice.current = false;
+    document.getElementById('attachments-notice')?.focus();
+  }, [notice]);
 
   useEffect(() => {
     if (!opened) return;
@@ -166,7 +180,11 @@ export function AttachmentsPanel({ config, item }: { config: Config; item: Case 
           {t('attachments.intro')}
         </p>
         <div role="status" aria-live="polite">
-          {notice && <p class="notice success" id="attachments-notice">{notice}</p>}
+          {notice && (
+            <p class="notice success" id="attachments-notice" tabIndex={-1}>
+              {notice}
+            </p>
+          )}
         </div>
         {error ? (
           <ErrorNotice error={error} action onRetry={() => setAttempt((n) => n + 1)} />
@@ -192,6 +210,11 @@ export function AttachmentsPanel({ config, item }: { config: Config; item: Case 
                     <th scope="col">{t('attachments.col.size')}</th>
                     <th scope="col">{t('attachments.col.uploadedBy')}</th>
                     <th scope="col">{t('attachments.col.uploadedAt')}</th>
+                    {mayRemove && (
+                      <th scope="col">
+                        <span class="sr-only">{t('attachments.col.actions')}</span>
+                      </th>
+                    )}
                   </tr>
                 </thead>
                 <tbody>
@@ -220,6 +243,24 @@ export function AttachmentsPanel({ config, item }: { config: Config; item: Case 
                       <td data-label={t('attachments.col.uploadedAt')}>
                         <time dateTime={attachment.uploaded_at}>{formatDateTime(attachment.uploaded_at)}</time>
                       </td>
+                      {mayRemove && (
+                        <td data-label={t('attachments.col.actions')} class="nowrap">
+                          <button
+                            type="button"
+                            class="button link danger attachment-remove"
+                            onClick={() => {
+                              setNotice('');
+                              setRemoving(attachment);
+                            }}
+                          >
+                            {t('attachments.remove')}
+                            <span class="sr-only">
+                              {' '}
+                              <bdi>{attachment.name}</bdi>
+                            </span>
+                          </button>
+                        </td>
+                      )}
                     </tr>
                   ))}
                 </tbody>
@@ -269,6 +310,23 @@ export function AttachmentsPanel({ config, item }: { config: Config; item: Case 
           />
         )}
       </div>
+      {removing && (
+        <ReasonDialog
+          id="remove-attachment-dialog"
+          title={t('attachments.removeTitle', { name: isolate(removing.name) })}
+          explanation={t('attachments.removeText')}
+          submitLabel={t('attachments.removeSubmit')}
+          onClose={() => setRemoving(null)}
+          run={async (reason) => {
+            await api.removeAttachment(item.id, removing.id, { reason });
+            setRemoving(null);
+            setDownloadError(null);
+            focusNotice.current = true;
+            setNotice(t('attachments.removed', { name: isolate(removing.name) }));
+            setAttempt((n) => n + 1);
+          }}
+        />
+      )}
     </details>
   );
 }
