@@ -143,8 +143,8 @@ pub async fn reachable_case<'a>(
     if let Err(error) = ensure_may_hold_cases(state, user) {
         return Err(refused(state, user, request, attempt, Some(id), error).await);
     }
-    let case = match state.store.case_by_id(id).await {
-        Ok(Some(case)) => case,
+    let (case, access) = match state.store.case_with_access(id).await {
+        Ok(Some(found)) => found,
         Ok(None) => {
             return Err(refused(state, user, request, attempt, Some(id), ApiError::NotFound).await);
         }
@@ -170,7 +170,6 @@ pub async fn reachable_case<'a>(
                 case.summary.case_type
             ))
         })?;
-    let access = state.store.case_access(id).await?;
     let facts = facts(case_type, &case, &access);
     let actor = state.actor(user);
     if !may(actor, &facts, CaseAction::Read) {

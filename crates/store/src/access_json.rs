@@ -188,6 +188,15 @@ pub(crate) trait JsonSql {
 /// The query (one row per existing case, `$1` the case id) that returns a case's access facts
 /// as three JSON arrays: `granted`, `consents`, `teams`.
 pub(crate) fn case_access_sql<D: JsonSql>() -> String {
+    format!(
+        "SELECT {} FROM cases c WHERE c.id = $1",
+        case_access_columns::<D>()
+    )
+}
+
+/// The three columns of a case's access facts, for a query over `cases c` whose `$1` is the
+/// case id: `granted`, `consents`, `teams`.
+pub(crate) fn case_access_columns<D: JsonSql>() -> String {
     let user = |prefix: &str, column: &str| -> [(String, String); 3] {
         [
             (format!("{prefix}_id"), D::id(&format!("{column}.id"))),
@@ -262,8 +271,7 @@ pub(crate) fn case_access_sql<D: JsonSql>() -> String {
         )
     };
     format!(
-        "SELECT ({granted}) AS granted, ({consents}) AS consents, ({teams}) AS teams
-         FROM cases c WHERE c.id = $1",
+        "({granted}) AS granted, ({consents}) AS consents, ({teams}) AS teams",
         granted = D::array(&object(&granted), granted_from, Some("g.granted_at")),
         consents = D::array(
             &object(&consent_columns),

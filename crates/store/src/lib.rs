@@ -150,6 +150,9 @@ pub trait Store: Send + Sync + 'static {
 
     async fn case_by_id(&self, id: CaseId) -> Result<Option<CaseRecord>>;
 
+    /// A case with its access facts, in one round trip (what every read of a case needs).
+    async fn case_with_access(&self, id: CaseId) -> Result<Option<(CaseRecord, CaseAccess)>>;
+
     /// Replace a case's fields if its version is still `expected_version`; otherwise
     /// `Conflict` (or `NotFound`). Bumps version and change sequence.
     async fn update_case(&self, update: CaseUpdate) -> Result<CaseRecord>;

@@ -744,6 +744,20 @@ async fn shares_and_field_grants_are_granted_once_and_revoked(store: Arc<dyn Sto
         "read back whole, times to the stored precision"
     );
     assert_eq!(access.field_grants, [granted]);
+    let (case, with_case) = store.case_with_access(id).await.unwrap().unwrap();
+    assert_eq!(case, store.case_by_id(id).await.unwrap().unwrap());
+    assert_eq!(
+        (with_case.shares, with_case.field_grants),
+        (access.shares.clone(), access.field_grants.clone()),
+        "one query or two, the same facts"
+    );
+    assert!(
+        store
+            .case_with_access(uuid::Uuid::now_v7())
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     let revoke = |field: Option<&str>| Revocation {
         case_id: id,

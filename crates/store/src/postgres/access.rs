@@ -39,6 +39,11 @@ pub(super) async fn case_access_at_once(
         .fetch_optional(pool)
         .await?
         .ok_or(crate::StoreError::NotFound)?;
+    access_from_row(&row)
+}
+
+/// The access facts from the three columns of `access_json::case_access_columns`.
+pub(super) fn access_from_row(row: &DbRow) -> crate::Result<crate::CaseAccess> {
     crate::access_json::case_access(
         row.try_get("granted")?,
         row.try_get("consents")?,

@@ -140,6 +140,31 @@ pub(super) async fn case_by_id(
     fetch_record(pool, sealing, id).await
 }
 
+/// A case and its access facts in one query: what every read of a case needs.
+pub(super) async fn case_with_access(
+    pool: &PgPool,
+    sealing: &Sealing,
+    id: Uuid,
+) -> Result<Option<(CaseRecord, crate::CaseAccess)>> {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        format!(
+            "SELECT {SUMMARY_COLUMNS}, c.content, k.master_key_id, k.wrapped, {}
+             FROM cases c JOIN users u ON u.id = c.assigned_to LEFT JOIN case_keys k ON k.case_id = c.id
+             WHERE c.id = $1",
+            crate::access_json::case_access_columns::<super::access::Json>()
+        )
+    });
+    let row = sqlx::query(sql).bind(id).fetch_optional(pool).await?;
+    row.map(|row| {
+        Ok((
+            record_from_row(&row, sealing)?,
+            super::access::access_from_row(&row)?,
+        ))
+    })
+    .transpose()
+}
+
 pub(super) async fn update_case(store: &PostgresStore, update: CaseUpdate) -> Result<CaseRecord> {
     let sealing = store.sealing()?;
     let mut tx = store.begin_write().await?;

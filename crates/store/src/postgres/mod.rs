@@ -369,6 +369,13 @@ impl crate::Store for PostgresStore {
         assignments::load_assignments(&self.pool, case).await
     }
 
+    async fn case_with_access(
+        &self,
+        id: uuid::Uuid,
+    ) -> Result<Option<(crate::CaseRecord, crate::CaseAccess)>> {
+        cases::case_with_access(&self.pool, self.sealing()?, id).await
+    }
+
     async fn dimension_counts(
         &self,
         case_type: &str,

@@ -390,6 +390,13 @@ impl crate::Store for SqliteStore {
         assignments::load_assignments(&self.reader, case).await
     }
 
+    async fn case_with_access(
+        &self,
+        id: uuid::Uuid,
+    ) -> Result<Option<(crate::CaseRecord, crate::CaseAccess)>> {
+        cases::case_with_access(&self.reader, self.sealing()?, id).await
+    }
+
     async fn dimension_counts(
         &self,
         case_type: &str,
