@@ -53,6 +53,7 @@ export const AUDIT_ACTION_GROUPS: ReadonlyArray<{ group: MessageKey; actions: re
       'team.member.remove',
       'agency.create',
       'agency.update',
+      'config.load',
     ],
   },
   { group: 'audit.group.audit', actions: ['audit.search', 'audit.export'] },

@@ -61,9 +61,28 @@ pub fn folder_sources(dir: &Path) -> Result<Vec<SourceFile>> {
 
 /// Load and validate the configuration; every problem is listed with file, line and key.
 pub fn load_configuration(dir: Option<&Path>) -> Result<Configuration> {
+    Ok(load_with_fingerprint(dir)?.0)
+}
+
+/// The configuration and its fingerprint: SHA-256 over every file's name and text, so that
+/// any change to the configuration a server runs with shows in the audit trail.
+pub fn load_with_fingerprint(dir: Option<&Path>) -> Result<(Configuration, String)> {
     let sources = match dir {
         Some(dir) => folder_sources(dir)?,
         None => default_sources(),
     };
-    load(&sources).map_err(|errors| anyhow::anyhow!("{errors}"))
+    let config = load(&sources).map_err(|errors| anyhow::anyhow!("{errors}"))?;
+    Ok((config, fingerprint(&sources)))
+}
+
+fn fingerprint(sources: &[SourceFile]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for source in sources {
+        for part in [source.name.as_bytes(), source.text.as_bytes()] {
+            hash.update((part.len() as u64).to_be_bytes());
+            hash.update(part);
+        }
+    }
+    caseward_crypto::audit_chain::hex(&hash.finalize())
 }

@@ -1,10 +1,11 @@
 //! Opening the store and running the server, shared by `serve` and `demo`.
 
-use crate::configuration::load_configuration;
+use crate::configuration::{load_configuration, load_with_fingerprint};
 use crate::settings::Settings;
 use anyhow::{Context, Result, bail};
 use caseward_crypto::{Keyring, PasswordHasher, PasswordParams};
-use caseward_domain::clock::SystemClock;
+use caseward_domain::audit::{AuditAction, AuditEvent};
+use caseward_domain::clock::{Clock, SystemClock};
 use caseward_domain::config::Configuration;
 use caseward_domain::user::Role;
 use caseward_server::{AppState, ServerSettings};
@@ -109,8 +110,22 @@ pub async fn run_server(
     keyring: Arc<Keyring>,
     after_bind: impl FnOnce(&str),
 ) -> Result<()> {
-    let config = Arc::new(load_configuration(settings.config_dir.as_deref())?);
+    let (config, fingerprint) = load_with_fingerprint(settings.config_dir.as_deref())?;
+    let config = Arc::new(config);
     let mfa_required_roles = mfa_required_roles(settings, &config)?;
+    // The trail records which configuration each start runs with; no start without it.
+    let started = AuditEvent {
+        client: "cli".into(),
+        reason: Some(format!(
+            "configuration version {}, SHA-256 {fingerprint}",
+            config.version
+        )),
+        ..AuditEvent::new(None, AuditAction::ConfigurationLoad)
+    };
+    store
+        .append_audit(&[started], SystemClock.now())
+        .await
+        .context("cannot record the start in the audit trail")?;
     let state = AppState::new(
         store,
         config,

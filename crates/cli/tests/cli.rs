@@ -297,6 +297,64 @@ fn second_factor_roles_must_exist_in_the_configuration() {
 }
 
 #[test]
+fn every_start_records_its_configuration_in_the_audit_trail() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_path = dir.path().join("data");
+    let data = data_path.to_str().unwrap();
+    assert!(caseward(&["--data", data, "init"], None).status.success());
+    let start = |config_dir: Option<&Path>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_caseward"));
+        command.args(["--data", data, "serve", "--listen", "127.0.0.1:0"]);
+        if let Some(dir) = config_dir {
+            command.arg("--config-dir").arg(dir);
+        }
+        let mut server = command
+            .env_remove("CASEWARD_DATA")
+            .env_remove("CASEWARD_DATABASE_URL")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let lines = std::io::BufRead::lines(std::io::BufReader::new(server.stdout.take().unwrap()));
+        let listening = lines
+            .map(Result::unwrap)
+            .any(|line| line.starts_with("listening on "));
+        server.kill().unwrap();
+        server.wait().unwrap();
+        assert!(listening, "the server started");
+    };
+    start(None);
+    // The same configuration with one label changed: another fingerprint.
+    let config = dir.path().join("config");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config"),
+        &config,
+    );
+    let instance = config.join("instance.toml");
+    let original = std::fs::read_to_string(&instance).unwrap();
+    std::fs::write(
+        &instance,
+        original.replacen("Case review", "Case review meeting", 1),
+    )
+    .unwrap();
+    start(Some(&config));
+    let reasons = sqlite_texts(
+        &data_path.join("caseward.db"),
+        "SELECT reason FROM audit_entries WHERE action = 'config.load' ORDER BY seq",
+    );
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    for reason in &reasons {
+        assert!(
+            reason.starts_with("configuration version 1, SHA-256 "),
+            "{reason}"
+        );
+    }
+    assert_ne!(reasons[0], reasons[1], "a changed configuration shows");
+    let output = caseward(&["--data", data, "audit", "verify"], None);
+    assert!(output.status.success(), "{}", text(&output));
+}
+
+#[test]
 fn audit_verify_names_the_first_bad_entry() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
@@ -759,6 +817,29 @@ fn a_rotation_killed_midway_resumes_and_every_case_still_opens() {
 
 fn copy_folder(from: &Path, to: &Path) {
     copy_dir(from, to);
+}
+
+/// Run SQL against an instance's SQLite file and return the first column of each row, as text.
+fn sqlite_texts(file: &Path, sql: &str) -> Vec<String> {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(async {
+            use sqlx::{Connection, Row};
+            let mut connection =
+                sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display()))
+                    .await
+                    .unwrap();
+            let texts = sqlx::query(sql)
+                .fetch_all(&mut connection)
+                .await
+                .unwrap()
+                .iter()
+                .map(|row| row.get::<String, _>(0))
+                .collect();
+            connection.close().await.unwrap();
+            texts
+        })
 }
 
 /// Run SQL against an instance's SQLite file and return the first column of each row.

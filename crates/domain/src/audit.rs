@@ -48,6 +48,9 @@ pub enum AuditAction {
     TeamMemberRemove,
     AgencyCreate,
     AgencyUpdate,
+    /// A server started with a configuration (its version and fingerprint in the reason): a
+    /// changed configuration shows as a new fingerprint.
+    ConfigurationLoad,
     // The audit trail itself.
     AuditSearch,
     AuditExport,
@@ -56,7 +59,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 36] = [
+    pub const ALL: [AuditAction; 37] = [
         Self::CaseList,
         Self::CaseRead,
         Self::CaseCreate,
@@ -89,6 +92,7 @@ impl AuditAction {
         Self::TeamMemberRemove,
         Self::AgencyCreate,
         Self::AgencyUpdate,
+        Self::ConfigurationLoad,
         Self::AuditSearch,
         Self::AuditExport,
         Self::CaseAuditRead,
@@ -129,6 +133,7 @@ impl AuditAction {
             Self::TeamMemberRemove => "team.member.remove",
             Self::AgencyCreate => "agency.create",
             Self::AgencyUpdate => "agency.update",
+            Self::ConfigurationLoad => "config.load",
             Self::AuditSearch => "audit.search",
             Self::AuditExport => "audit.export",
             Self::CaseAuditRead => "case.audit.read",

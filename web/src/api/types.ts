@@ -298,6 +298,7 @@ export type AuditAction =
   | 'team.member.remove'
   | 'agency.create'
   | 'agency.update'
+  | 'config.load'
   | 'audit.search'
   | 'audit.export'
   | 'case.audit.read'

@@ -509,6 +509,7 @@ export const ar: Messages = {
   'auditAction.team.member.remove': 'إزالة عضو من فريق',
   'auditAction.agency.create': 'إضافة جهة',
   'auditAction.agency.update': 'إعادة تسمية جهة',
+  'auditAction.config.load': 'بدء الخادم بإعداد',
   'auditAction.audit.search': 'البحث في سجل التدقيق',
   'auditAction.audit.export': 'تصدير سجل التدقيق',
   'auditAction.case.audit.read': 'الاطلاع على سجل الوصول إلى حالة',

@@ -509,6 +509,7 @@ export const en = {
   'auditAction.team.member.remove': 'Remove a team member',
   'auditAction.agency.create': 'Add an agency',
   'auditAction.agency.update': 'Rename an agency',
+  'auditAction.config.load': 'A server starts with a configuration',
   'auditAction.audit.search': 'Search the audit trail',
   'auditAction.audit.export': 'Export the audit trail',
   'auditAction.case.audit.read': "See a case's access log",

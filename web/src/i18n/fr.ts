@@ -509,6 +509,7 @@ export const fr: Messages = {
   'auditAction.team.member.remove': "Retirer un membre d'équipe",
   'auditAction.agency.create': 'Ajouter une agence',
   'auditAction.agency.update': 'Renommer une agence',
+  'auditAction.config.load': 'Démarrage du serveur avec une configuration',
   'auditAction.audit.search': "Consulter le journal d'audit",
   'auditAction.audit.export': "Exporter le journal d'audit",
   'auditAction.case.audit.read': "Voir le journal d'accès d'un dossier",
