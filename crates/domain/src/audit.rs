@@ -145,6 +145,27 @@ impl AuditAction {
         Self::ALL.into_iter().find(|a| a.as_str() == text)
     }
 
+    /// Whether the reason a user gives for this action is part of the case's history (why it
+    /// was shared, granted, reassigned, handed over, overridden, withdrawn or removed), and so
+    /// sealed with the case's key like the case itself. A purge's reason is not: the purge
+    /// destroys that key, and its reason must stay readable.
+    pub fn reason_is_case_content(self) -> bool {
+        matches!(
+            self,
+            Self::CaseCreate
+                | Self::CaseUpdate
+                | Self::CaseShare
+                | Self::CaseShareRevoke
+                | Self::FieldGrant
+                | Self::FieldGrantRevoke
+                | Self::CaseReassign
+                | Self::CaseHandOver
+                | Self::ConsentRecord
+                | Self::ConsentWithdraw
+                | Self::AttachmentRemove
+        )
+    }
+
     /// Whether the action touches case content (and so belongs to a case's access log).
     pub fn is_case_access(self) -> bool {
         self.as_str().starts_with("case.") || self.as_str().starts_with("consent.")

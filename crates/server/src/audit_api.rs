@@ -40,7 +40,12 @@ pub struct AuditEntryView {
     pub subject: Option<Uuid>,
     /// Ids of the fields read or written (for a list: the case ids returned).
     pub fields: Vec<String>,
+    /// The reason given. A reason that is part of a case's history (why it was shared,
+    /// granted, reassigned…) is sealed with the case: shown in the case's own access log,
+    /// withheld here from the auditor (`reason_withheld`).
     pub reason: Option<String>,
+    /// A reason exists but is sealed with its case.
+    pub reason_withheld: bool,
     pub client: String,
     pub request_id: Option<String>,
 }
@@ -60,7 +65,14 @@ fn view(entry: &AuditEntry, people: &BTreeMap<Uuid, UserRef>) -> AuditEntryView 
         case_id: event.case_id,
         subject: event.subject,
         fields: event.fields.clone(),
-        reason: event.reason.clone(),
+        reason: event
+            .reason
+            .clone()
+            .filter(|r| !caseward_store::is_sealed_text(r)),
+        reason_withheld: event
+            .reason
+            .as_deref()
+            .is_some_and(caseward_store::is_sealed_text),
         client: event.client.clone(),
         request_id: event.request_id.clone(),
     }

@@ -186,10 +186,12 @@ pub(crate) trait JsonSql {
 }
 
 /// The query (one row per existing case, `$1` the case id) that returns a case's access facts
-/// as three JSON arrays: `granted`, `consents`, `teams`.
+/// as three JSON arrays, `granted`, `consents`, `teams`, and the case's wrapped data key (which
+/// opens the facts' free texts, `case_texts`).
 pub(crate) fn case_access_sql<D: JsonSql>() -> String {
     format!(
-        "SELECT {} FROM cases c WHERE c.id = $1",
+        "SELECT {}, k.master_key_id, k.wrapped FROM cases c
+         LEFT JOIN case_keys k ON k.case_id = c.id WHERE c.id = $1",
         case_access_columns::<D>()
     )
 }

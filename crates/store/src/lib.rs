@@ -10,6 +10,7 @@
 mod access_json;
 pub mod attachment_files;
 pub mod audit_verify;
+mod case_texts;
 mod codec;
 mod consent_codec;
 mod error;
@@ -22,6 +23,7 @@ pub mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use case_texts::is_sealed as is_sealed_text;
 pub use error::StoreError;
 pub use location::StoreLocation;
 pub use model::*;

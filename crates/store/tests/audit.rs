@@ -9,11 +9,11 @@ use caseward_crypto::audit_chain::{chain_hash, checkpoint_message, hex};
 use caseward_crypto::keyring::Keyring;
 use caseward_domain::audit::{AuditAction, AuditEvent, Outcome};
 use caseward_domain::audit::{AuditCheckpoint, canonical_bytes};
-use caseward_store::Store;
 use caseward_store::audit_verify::{
     ChainBreak, CheckpointBreak, verify_chain, verify_chain_against,
 };
 use caseward_store::testing::{Backend, TestDatabase};
+use caseward_store::{Store, StoreError};
 use chrono::{DateTime, SubsecRound, TimeZone, Utc};
 use rand::SeedableRng;
 use std::sync::Arc;
@@ -31,6 +31,7 @@ on_both!(
     a_checkpoint_catches_a_removed_tail,
     a_forged_checkpoint_is_refused,
     a_large_batch_is_one_chain_read_back_as_written,
+    a_case_reason_never_enters_the_trail_unsealed,
 );
 
 fn at(minute: u32) -> DateTime<Utc> {
@@ -441,4 +442,35 @@ async fn a_large_batch_is_one_chain_read_back_as_written(
     assert!(read == appended, "read back exactly as appended");
     let verified = verify_chain(store.as_ref()).await.unwrap();
     assert_eq!((verified.verified, verified.first_break), (1_201, None));
+}
+
+/// A reason that is part of a case's history is sealed by the writes that record it; the
+/// plain append refuses one rather than write it in clear.
+async fn a_case_reason_never_enters_the_trail_unsealed(_db: &TestDatabase, store: Arc<dyn Store>) {
+    let share = AuditEvent {
+        action: AuditAction::CaseShare,
+        outcome: Outcome::Allowed,
+        reason: Some("the uncle threatened her".into()),
+        ..event(2)
+    };
+    let refused = store
+        .append_audit(std::slice::from_ref(&share), at(1))
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Corrupt(_))),
+        "{refused:?}"
+    );
+    assert_eq!(store.audit_head().await.unwrap().0, 0, "nothing written");
+    // A refusal's reason is the server's own words, and a purge's stays readable.
+    let denied = AuditEvent {
+        outcome: Outcome::Denied,
+        reason: Some("the case's content could not be decrypted".into()),
+        ..share.clone()
+    };
+    let purge = AuditEvent {
+        action: AuditAction::CasePurge,
+        reason: Some("retention period ended".into()),
+        ..share
+    };
+    store.append_audit(&[denied, purge], at(2)).await.unwrap();
 }

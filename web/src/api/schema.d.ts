@@ -736,7 +736,14 @@ export interface components {
             fields: string[];
             /** @description `allowed` or `denied`. */
             outcome: string;
+            /**
+             * @description The reason given. A reason that is part of a case's history (why it was shared,
+             *     granted, reassigned…) is sealed with the case: shown in the case's own access log,
+             *     withheld here from the auditor (`reason_withheld`).
+             */
             reason?: string | null;
+            /** @description A reason exists but is sealed with its case. */
+            reason_withheld: boolean;
             request_id?: string | null;
             /** Format: int64 */
             seq: number;

@@ -447,6 +447,7 @@ export const ar: Messages = {
   'audit.col.case': 'الحالة أو السجل',
   'audit.col.fields': 'الحقول',
   'audit.col.reason': 'السبب',
+  'audit.reasonWithheld': 'مختوم مع الحالة',
   'audit.col.client': 'العميل',
   'audit.shown': 'عدد القيود المعروضة: {n}، الأحدث أولاً.',
   'audit.shownOne': 'قيد واحد معروض.',

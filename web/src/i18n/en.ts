@@ -447,6 +447,7 @@ export const en = {
   'audit.col.case': 'Case or record',
   'audit.col.fields': 'Fields',
   'audit.col.reason': 'Reason',
+  'audit.reasonWithheld': 'sealed with the case',
   'audit.col.client': 'Client',
   'audit.shown': '{n} entries shown, newest first.',
   'audit.shownOne': '1 entry shown.',

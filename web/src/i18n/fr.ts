@@ -447,6 +447,7 @@ export const fr: Messages = {
   'audit.col.case': 'Dossier ou fiche',
   'audit.col.fields': 'Champs',
   'audit.col.reason': 'Motif',
+  'audit.reasonWithheld': 'scellée avec le dossier',
   'audit.col.client': 'Client',
   'audit.shown': "{n} entrées affichées, les plus récentes d'abord.",
   'audit.shownOne': '1 entrée affichée.',

@@ -510,7 +510,15 @@ function AuditRow({
       <td data-label={t('audit.col.fields')}>
         <FieldIds entry={entry} />
       </td>
-      <td data-label={t('audit.col.reason')}>{entry.reason ? <bdi>{entry.reason}</bdi> : <span class="muted">{t('common.none')}</span>}</td>
+      <td data-label={t('audit.col.reason')}>
+        {entry.reason ? (
+          <bdi>{entry.reason}</bdi>
+        ) : entry.reason_withheld ? (
+          <span class="muted">{t('audit.reasonWithheld')}</span>
+        ) : (
+          <span class="muted">{t('common.none')}</span>
+        )}
+      </td>
       <td data-label={t('audit.col.client')}>{clientName(entry.client)}</td>
     </tr>
   );

@@ -36,6 +36,7 @@ async fn only_report_dimensions_are_stored_in_clear(backend: Backend) {
         canaries.extend([name, inside]);
     }
     assert!(canaries.len() > 20, "every text field holds a canary");
+    canaries.extend(history_with_canaries(&mut world).await);
     // The SQLite file and WAL (or every PostgreSQL row) and the attachments folder.
     let raw = world.app.database().raw_contents().await;
     for canary in &canaries {
@@ -90,4 +91,138 @@ async fn only_report_dimensions_are_stored_in_clear(backend: Backend) {
 
 fn canary() -> String {
     format!("CANARY{}", uuid::Uuid::now_v7().simple())
+}
+
+/// A case's history written through the API with a canary in every free text: a share and its
+/// end, a field grant, a consent and its withdrawal, a reassignment. Returns the canaries.
+async fn history_with_canaries(world: &mut World) -> Vec<String> {
+    use serde_json::{Value, json};
+    let config = default_config();
+    let case = world.plant_case("worker1", "general_protection").await;
+    let restricted = config
+        .case_type("general_protection")
+        .unwrap()
+        .form
+        .fields()
+        .find(|(_, f)| {
+            f.classification == caseward_domain::config::Classification::Restricted
+                && !matches!(
+                    f.kind,
+                    caseward_domain::config::FieldKind::RepeatingGroup { .. }
+                )
+        })
+        .map(|(_, f)| f.id.clone())
+        .expect("a restricted field");
+    let worker3 = world.users["worker3"].id;
+    let worker2 = world.users["worker2"].id;
+    let password = crate::support::TestApp::password_of("worker1");
+    let texts: Vec<String> = (0..6).map(|_| canary()).collect();
+    let calls: Vec<(&str, reqwest::Method, String, Value)> = vec![
+        (
+            "worker1",
+            reqwest::Method::POST,
+            format!("/api/v1/cases/{}/shares", case.id),
+            json!({ "user_id": worker3, "reason": texts[0], "confirm_password": password }),
+        ),
+        (
+            "worker1",
+            reqwest::Method::POST,
+            format!("/api/v1/cases/{}/field-grants", case.id),
+            json!({ "user_id": worker3, "field_id": restricted, "reason": texts[1], "confirm_password": password }),
+        ),
+        (
+            "worker1",
+            reqwest::Method::POST,
+            format!("/api/v1/cases/{}/consents", case.id),
+            json!({ "recipient": { "user_id": worker3 }, "information": { "up_to": "restricted" }, "purpose": texts[2], "given_on": "2026-03-01" }),
+        ),
+        (
+            "worker1",
+            reqwest::Method::DELETE,
+            format!("/api/v1/cases/{}/shares/{worker3}", case.id),
+            json!({ "reason": texts[3] }),
+        ),
+        (
+            "supervisor1",
+            reqwest::Method::POST,
+            format!("/api/v1/cases/{}/reassign", case.id),
+            json!({ "user_id": worker2, "reason": texts[4] }),
+        ),
+    ];
+    let mut consent = String::new();
+    for (who, method, path, body) in calls {
+        let response = world
+            .client(who)
+            .request(method, world.app.at(&path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let answer: Value = response.json().await.unwrap_or(Value::Null);
+        assert!(status.is_success(), "{path}: {status} {answer}");
+        if path.ends_with("/consents") {
+            assert_eq!(answer["purpose"], texts[2], "read back opened");
+            consent = answer["id"].as_str().unwrap().to_string();
+        }
+    }
+    let response = world
+        .client("worker2")
+        .post(world.app.at(&format!(
+            "/api/v1/cases/{}/consents/{consent}/withdraw",
+            case.id
+        )))
+        .json(&json!({ "reason": texts[5] }))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "{}",
+        response.text().await.unwrap()
+    );
+    // Every text reads back opened for those who may see it.
+    let access: Value = world
+        .client("worker2")
+        .get(world.app.at(&format!("/api/v1/cases/{}/access", case.id)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let shown = access.to_string();
+    assert!(
+        shown.contains(&texts[4]),
+        "the reassignment's reason: {shown}"
+    );
+    assert!(shown.contains(&texts[1]), "the grant's reason: {shown}");
+    // The trail holds the reasons sealed with the case: its access log (the worker's) shows
+    // them; the auditor's search says a reason exists, and not what it is.
+    let get = |who: &'static str, path: String| {
+        let client = world.client(who).clone();
+        let url = world.app.at(&path);
+        async move {
+            let response = client.get(url).send().await.unwrap();
+            assert!(response.status().is_success());
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    let log = get("worker2", format!("/api/v1/cases/{}/audit", case.id)).await;
+    assert!(
+        log.to_string().contains(&texts[0]),
+        "the share's reason in the case's log"
+    );
+    let trail = get(
+        "auditor1",
+        format!("/api/v1/audit?case_id={}&action=case.share", case.id),
+    )
+    .await;
+    let entries = trail["entries"].as_array().expect("entries");
+    assert!(!entries.is_empty());
+    for entry in entries {
+        assert_eq!(entry["reason"], Value::Null, "{entry}");
+        assert_eq!(entry["reason_withheld"], true, "{entry}");
+    }
+    texts
 }

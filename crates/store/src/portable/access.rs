@@ -3,6 +3,10 @@
 // (`BackendStore`, `DbRow`, `DbPool`, `DbConnection`). Only portable SQL belongs here: `$n`
 // placeholders, `ON CONFLICT`, `RETURNING`, partial unique indexes.
 
+use crate::case_texts::{
+    CONSENT_PURPOSE, CONSENT_WITHDRAWAL, GRANT_REASON, GRANT_REVOCATION, SHARE_OVERRIDE, SHARE_REASON,
+    SHARE_REVOCATION,
+};
 use crate::consent_codec::{recipient_from_columns, scope_from_columns, scope_to_columns};
 use crate::{
     ConsentRecord, ConsentWithdrawal, FieldGrantRecord, NewFieldGrant, NewShare,
@@ -307,15 +311,16 @@ const CONSENT_COLUMNS: &str = "id, case_id, recipient_user, recipient_agency, re
 
 pub(super) async fn create_share(store: &BackendStore, share: NewShare) -> Result<ShareRecord> {
     let mut tx = store.begin_write().await?;
+    let texts = super::case_keys::texts_in(&mut tx, store.sealing()?, share.case_id).await?;
     sqlx::query("INSERT INTO case_shares (id, case_id, user_id, reason, granted_by, granted_at, consent_override_reason)
          VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(share.id)
         .bind(share.case_id)
         .bind(share.user_id)
-        .bind(&share.reason)
+        .bind(texts.seal(SHARE_REASON, share.id, &share.reason))
         .bind(share.granted_by)
         .bind(share.now)
-        .bind(&share.consent_override_reason)
+        .bind(texts.seal_opt(SHARE_OVERRIDE, share.id, share.consent_override_reason.as_deref()))
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::unique(e, "share"))?;
@@ -325,8 +330,12 @@ pub(super) async fn create_share(store: &BackendStore, share: NewShare) -> Resul
     .bind(share.id)
     .fetch_one(&mut *tx)
     .await?;
-    let record = share_from_row(&row)?;
-    super::audit::append_in(&mut tx, &share.audit, share.now).await?;
+    let record = ShareRecord {
+        reason: share.reason.clone(),
+        consent_override_reason: share.consent_override_reason.clone(),
+        ..share_from_row(&row)?
+    };
+    super::audit::append_case_in(&mut tx, store.sealing()?, &share.audit, share.now).await?;
     tx.commit().await?;
     Ok(record)
 }
@@ -336,6 +345,7 @@ pub(super) async fn create_field_grant(
     grant: NewFieldGrant,
 ) -> Result<FieldGrantRecord> {
     let mut tx = store.begin_write().await?;
+    let texts = super::case_keys::texts_in(&mut tx, store.sealing()?, grant.case_id).await?;
     sqlx::query(
         "INSERT INTO field_grants (id, case_id, user_id, field_id, reason, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
@@ -343,7 +353,7 @@ pub(super) async fn create_field_grant(
     .bind(grant.case_id)
     .bind(grant.user_id)
     .bind(&grant.field_id)
-    .bind(&grant.reason)
+    .bind(texts.seal(GRANT_REASON, grant.id, &grant.reason))
     .bind(grant.granted_by)
     .bind(grant.now)
     .execute(&mut *tx)
@@ -355,14 +365,24 @@ pub(super) async fn create_field_grant(
     .bind(grant.id)
     .fetch_one(&mut *tx)
     .await?;
-    let record = field_grant_from_row(&row)?;
-    super::audit::append_in(&mut tx, &grant.audit, grant.now).await?;
+    let record = FieldGrantRecord {
+        reason: grant.reason.clone(),
+        ..field_grant_from_row(&row)?
+    };
+    super::audit::append_case_in(&mut tx, store.sealing()?, &grant.audit, grant.now).await?;
     tx.commit().await?;
     Ok(record)
 }
 
 pub(super) async fn revoke(store: &BackendStore, revocation: Revocation) -> Result<()> {
     let mut tx = store.begin_write().await?;
+    let texts = super::case_keys::texts_in(&mut tx, store.sealing()?, revocation.case_id).await?;
+    // One active share or grant per user: the reason is bound to the user it ended.
+    let kind = match revocation.field_id {
+        None => SHARE_REVOCATION,
+        Some(_) => GRANT_REVOCATION,
+    };
+    let reason = texts.seal(kind, revocation.user_id, &revocation.reason);
     let done = match &revocation.field_id {
         None => {
             sqlx::query(
@@ -371,7 +391,7 @@ pub(super) async fn revoke(store: &BackendStore, revocation: Revocation) -> Resu
             )
             .bind(revocation.now)
             .bind(revocation.by)
-            .bind(&revocation.reason)
+            .bind(&reason)
             .bind(revocation.case_id)
             .bind(revocation.user_id)
             .execute(&mut *tx)
@@ -384,7 +404,7 @@ pub(super) async fn revoke(store: &BackendStore, revocation: Revocation) -> Resu
             )
             .bind(revocation.now)
             .bind(revocation.by)
-            .bind(&revocation.reason)
+            .bind(&reason)
             .bind(revocation.case_id)
             .bind(revocation.user_id)
             .bind(field_id)
@@ -395,7 +415,7 @@ pub(super) async fn revoke(store: &BackendStore, revocation: Revocation) -> Resu
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
-    super::audit::append_in(&mut tx, &revocation.audit, revocation.now).await?;
+    super::audit::append_case_in(&mut tx, store.sealing()?, &revocation.audit, revocation.now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -414,6 +434,7 @@ pub(super) async fn record_consent(
         Recipient::ExternalAgency(name) => (None, Some(name.clone()), None),
     };
     let mut tx = store.begin_write().await?;
+    let texts = super::case_keys::texts_in(&mut tx, store.sealing()?, case).await?;
     sqlx::query(
         "INSERT INTO consents (id, case_id, recipient_user, recipient_agency, scope, scope_fields, purpose, given_on,
                                guardian_involved, child_assent, recorded_by, recorded_at, recipient_agency_id)
@@ -425,7 +446,7 @@ pub(super) async fn record_consent(
     .bind(agency)
     .bind(scope)
     .bind(scope_fields)
-    .bind(&consent.purpose)
+    .bind(texts.seal(CONSENT_PURPOSE, consent.id, &consent.purpose))
     .bind(consent.given_on)
     .bind(consent.guardian_involved)
     .bind(consent.child_assent)
@@ -441,8 +462,9 @@ pub(super) async fn record_consent(
     .bind(consent.id)
     .fetch_one(&mut *tx)
     .await?;
-    let record = consent_from_row(&row)?;
-    super::audit::append_in(&mut tx, audit, now).await?;
+    let mut record = consent_from_row(&row)?;
+    record.consent.purpose = consent.purpose.clone();
+    super::audit::append_case_in(&mut tx, store.sealing()?, audit, now).await?;
     tx.commit().await?;
     Ok(record)
 }
@@ -452,13 +474,14 @@ pub(super) async fn withdraw_consent(
     withdrawal: ConsentWithdrawal,
 ) -> Result<ConsentRecord> {
     let mut tx = store.begin_write().await?;
+    let texts = super::case_keys::texts_in(&mut tx, store.sealing()?, withdrawal.case_id).await?;
     let done = sqlx::query(
         "UPDATE consents SET withdrawn_at = $1, withdrawn_by = $2, withdraw_reason = $3
          WHERE id = $4 AND case_id = $5 AND withdrawn_at IS NULL",
     )
     .bind(withdrawal.now)
     .bind(withdrawal.by)
-    .bind(&withdrawal.reason)
+    .bind(texts.seal(CONSENT_WITHDRAWAL, withdrawal.consent_id, &withdrawal.reason))
     .bind(withdrawal.consent_id)
     .bind(withdrawal.case_id)
     .execute(&mut *tx)
@@ -472,8 +495,10 @@ pub(super) async fn withdraw_consent(
     .bind(withdrawal.consent_id)
     .fetch_one(&mut *tx)
     .await?;
-    let record = consent_from_row(&row)?;
-    super::audit::append_in(&mut tx, &withdrawal.audit, withdrawal.now).await?;
+    let mut record = consent_from_row(&row)?;
+    record.consent.purpose = texts.open(CONSENT_PURPOSE, record.consent.id, &record.consent.purpose)?;
+    record.withdraw_reason = Some(withdrawal.reason.clone());
+    super::audit::append_case_in(&mut tx, store.sealing()?, &withdrawal.audit, withdrawal.now).await?;
     tx.commit().await?;
     Ok(record)
 }

@@ -1,6 +1,7 @@
 // Reassignment, the assignment history and caseloads: portable SQL, included by
 // `sqlite/assignments.rs` and `postgres/assignments.rs` (see `portable/access.rs`).
 
+use crate::case_texts::{ASSIGNMENT_OVERRIDE, ASSIGNMENT_REASON, CaseTexts, SHARE_REVOCATION};
 use crate::{AssignmentRecord, CaseRecord, Result, StoreError, UserRef};
 use caseward_domain::config::Intensity;
 use sqlx::{QueryBuilder, Row};
@@ -11,6 +12,7 @@ pub(super) async fn reassign_case(
     reassignment: crate::Reassignment,
 ) -> Result<CaseRecord> {
     let mut tx = store.begin_write().await?;
+    let texts = super::case_keys::texts_in(&mut tx, store.sealing()?, reassignment.case_id).await?;
     let previous: Option<Uuid> = sqlx::query_scalar("SELECT assigned_to FROM cases WHERE id = $1")
         .bind(reassignment.case_id)
         .fetch_optional(&mut *tx)
@@ -48,7 +50,7 @@ pub(super) async fn reassign_case(
     )
     .bind(reassignment.now)
     .bind(reassignment.by)
-    .bind(&reassignment.reason)
+    .bind(texts.seal(SHARE_REVOCATION, reassignment.to, &reassignment.reason))
     .bind(reassignment.case_id)
     .bind(reassignment.to)
     .execute(&mut *tx)
@@ -63,10 +65,11 @@ pub(super) async fn reassign_case(
             reason: &reassignment.reason,
             caseload_override_reason: reassignment.caseload_override_reason.as_deref(),
             at: reassignment.now,
+            texts: &texts,
         },
     )
     .await?;
-    super::audit::append_in(&mut tx, &reassignment.audit, reassignment.now).await?;
+    super::audit::append_case_in(&mut tx, store.sealing()?, &reassignment.audit, reassignment.now).await?;
     let record = fetch_record(&mut *tx, store.sealing()?, reassignment.case_id)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -109,21 +112,25 @@ pub(super) struct Assignment<'a> {
     pub reason: &'a str,
     pub caseload_override_reason: Option<&'a str>,
     pub at: chrono::DateTime<chrono::Utc>,
+    /// Seals the reasons with the case's data key.
+    pub texts: &'a CaseTexts,
 }
 
 /// Append to a case's assignment history, inside the caller's transaction.
 pub(super) async fn record_assignment(conn: &mut DbConnection, assignment: Assignment<'_>) -> Result<()> {
+    let id = Uuid::now_v7();
+    let texts = assignment.texts;
     sqlx::query(
         "INSERT INTO case_assignments (id, case_id, from_user, to_user, assigned_by, reason, caseload_override_reason, assigned_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(Uuid::now_v7())
+    .bind(id)
     .bind(assignment.case_id)
     .bind(assignment.from)
     .bind(assignment.to)
     .bind(assignment.by)
-    .bind(assignment.reason)
-    .bind(assignment.caseload_override_reason)
+    .bind(texts.seal(ASSIGNMENT_REASON, id, assignment.reason))
+    .bind(texts.seal_opt(ASSIGNMENT_OVERRIDE, id, assignment.caseload_override_reason))
     .bind(assignment.at)
     .execute(&mut *conn)
     .await?;
@@ -143,9 +150,14 @@ fn optional_ref(row: &DbRow, prefix: &str) -> Result<Option<UserRef>> {
 }
 
 /// A case's assignment history, oldest first.
-pub(super) async fn load_assignments(pool: &DbPool, case: Uuid) -> Result<Vec<AssignmentRecord>> {
+pub(super) async fn load_assignments(
+    pool: &DbPool,
+    sealing: &crate::sealing::Sealing,
+    case: Uuid,
+) -> Result<Vec<AssignmentRecord>> {
+    let texts = super::case_keys::texts_in(&mut *pool.acquire().await?, sealing, case).await?;
     let rows = sqlx::query(
-        "SELECT a.reason, a.caseload_override_reason, a.assigned_at,
+        "SELECT a.id, a.reason, a.caseload_override_reason, a.assigned_at,
                 f.id AS f_id, f.username AS f_username, f.display_name AS f_display_name,
                 t.id AS t_id, t.username AS t_username, t.display_name AS t_display_name,
                 b.id AS b_id, b.username AS b_username, b.display_name AS b_display_name
@@ -160,12 +172,16 @@ pub(super) async fn load_assignments(pool: &DbPool, case: Uuid) -> Result<Vec<As
     .await?;
     rows.iter()
         .map(|row| {
+            let id: Uuid = row.try_get("id")?;
+            let reason: String = row.try_get("reason")?;
+            let mut caseload_override_reason = row.try_get("caseload_override_reason")?;
+            texts.open_opt(ASSIGNMENT_OVERRIDE, id, &mut caseload_override_reason)?;
             Ok(AssignmentRecord {
                 from: optional_ref(row, "f")?,
                 to: optional_ref(row, "t")?.ok_or_else(|| StoreError::Corrupt("assignment without assignee".into()))?,
                 by: optional_ref(row, "b")?.ok_or_else(|| StoreError::Corrupt("assignment without author".into()))?,
-                reason: row.try_get("reason")?,
-                caseload_override_reason: row.try_get("caseload_override_reason")?,
+                reason: texts.open(ASSIGNMENT_REASON, id, &reason)?,
+                caseload_override_reason,
                 at: row.try_get("assigned_at")?,
             })
         })

@@ -96,7 +96,7 @@ pub(super) async fn remove(
     if removed == 0 {
         return Ok(false);
     }
-    super::audit::append_in(&mut tx, audit, now).await?;
+    super::audit::append_case_in(&mut tx, store.sealing()?, audit, now).await?;
     tx.commit().await?;
     files.remove(case, id).await?;
     Ok(true)

@@ -49,16 +49,98 @@ fn entry_from_row(row: &DbRow) -> Result<AuditEntry> {
     })
 }
 
-/// Append `events` to the chain inside the caller's transaction, so that they commit (or not)
-/// with the change they record.
 /// Entries per INSERT statement: 14 parameters each, well under both databases' limits.
 const ROWS_PER_INSERT: usize = 500;
 
+/// Append `events` to the chain inside the caller's transaction, so that they commit (or not)
+/// with the change they record. A reason that is case content is refused here: such events
+/// go through [`append_case_in`], which seals it.
 pub(super) async fn append_in(
     conn: &mut DbConnection,
     events: &[AuditEvent],
     now: DateTime<Utc>,
 ) -> Result<Vec<AuditEntry>> {
+    if events.iter().any(sealed_reason) {
+        return Err(StoreError::Corrupt(
+            "a case's reason would enter the trail unsealed".into(),
+        ));
+    }
+    append_sealed_in(conn, events.to_vec(), now).await
+}
+
+/// Append `events` like [`append_in`], each reason that is case content sealed first with its
+/// case's data key (bound to the entry's place in the chain), so that the trail holds it as it
+/// holds the case: readable with the keyring by those who may read the case, gone with a purge.
+pub(super) async fn append_case_in(
+    conn: &mut DbConnection,
+    sealing: &crate::sealing::Sealing,
+    events: &[AuditEvent],
+    now: DateTime<Utc>,
+) -> Result<Vec<AuditEntry>> {
+    let mut sealed = events.to_vec();
+    let mut texts: std::collections::HashMap<Uuid, crate::case_texts::CaseTexts> =
+        std::collections::HashMap::new();
+    for event in &mut sealed {
+        if !sealed_reason(event) {
+            continue;
+        }
+        let (Some(case), Some(reason)) = (event.case_id, &event.reason) else {
+            continue;
+        };
+        if let std::collections::hash_map::Entry::Vacant(slot) = texts.entry(case) {
+            slot.insert(super::case_keys::texts_in(&mut *conn, sealing, case).await?);
+        }
+        // Bound to the event's request: its id is unique to this entry's event.
+        let place = event_place(event);
+        event.reason = Some(texts[&case].seal(crate::case_texts::AUDIT_REASON, place, reason));
+    }
+    append_sealed_in(conn, sealed, now).await
+}
+
+/// Whether an event's reason is sealed with its case: a reason a user gave for a change to the
+/// case (a refusal's reason is the server's own words, such as "could not be decrypted").
+fn sealed_reason(event: &AuditEvent) -> bool {
+    event.reason.is_some()
+        && event.case_id.is_some()
+        && event.outcome == Outcome::Allowed
+        && event.action.reason_is_case_content()
+}
+
+/// Where an audit reason is sealed: the actor and action (the reason opens only for the entry
+/// it was written for, not another entry of the same case).
+fn event_place(event: &AuditEvent) -> Uuid {
+    let actor = event.actor.map(|a| a.as_u128()).unwrap_or_default();
+    let subject = event.subject.map(|s| s.as_u128()).unwrap_or_default();
+    Uuid::from_u128(actor ^ subject.rotate_left(7) ^ u128::from(event.action as u8))
+}
+
+/// Open the sealed reasons of a case's entries (for its access log).
+pub(super) async fn open_case_reasons(
+    pool: &DbPool,
+    sealing: &crate::sealing::Sealing,
+    case: Uuid,
+    entries: &mut [AuditEntry],
+) -> Result<()> {
+    let texts = super::case_keys::texts_in(&mut *pool.acquire().await?, sealing, case).await?;
+    for entry in entries.iter_mut().filter(|e| e.event.case_id == Some(case)) {
+        let place = event_place(&entry.event);
+        if let Some(reason) = &entry.event.reason
+            // A reason that does not open (its case purged) stays sealed; the chain, not this
+            // view, is what proves entries unchanged.
+            && let Ok(opened) = texts.open(crate::case_texts::AUDIT_REASON, place, reason)
+        {
+            entry.event.reason = Some(opened);
+        }
+    }
+    Ok(())
+}
+
+async fn append_sealed_in(
+    conn: &mut DbConnection,
+    events: Vec<AuditEvent>,
+    now: DateTime<Utc>,
+) -> Result<Vec<AuditEntry>> {
+    let events = &events;
     if events.is_empty() {
         return Ok(Vec::new());
     }

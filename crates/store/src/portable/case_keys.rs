@@ -154,6 +154,16 @@ pub(super) async fn replace_tokens(
     Ok(())
 }
 
+/// A case's free texts (`case_texts`), its data key read inside the caller's transaction.
+pub(super) async fn texts_in(
+    conn: &mut DbConnection,
+    sealing: &Sealing,
+    case: Uuid,
+) -> Result<crate::case_texts::CaseTexts> {
+    let wrapped = wrapped_key(conn, case).await?;
+    crate::case_texts::CaseTexts::new(sealing, case, wrapped.as_ref())
+}
+
 /// A case's wrapped data key, inside the caller's transaction.
 pub(super) async fn wrapped_key(conn: &mut DbConnection, case: Uuid) -> Result<Option<WrappedKey>> {
     let row = sqlx::query("SELECT master_key_id, wrapped FROM case_keys WHERE case_id = $1")

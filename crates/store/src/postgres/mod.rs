@@ -257,7 +257,11 @@ impl crate::Store for PostgresStore {
         case: uuid::Uuid,
         limit: u32,
     ) -> Result<Vec<caseward_domain::audit::AuditEntry>> {
-        audit::case_entries(&self.pool, case, limit).await
+        let mut entries = audit::case_entries(&self.pool, case, limit).await?;
+        if let Ok(sealing) = self.sealing() {
+            audit::open_case_reasons(&self.pool, sealing, case, &mut entries).await?;
+        }
+        Ok(entries)
     }
 
     async fn add_audit_checkpoint(
@@ -366,7 +370,7 @@ impl crate::Store for PostgresStore {
     }
 
     async fn case_assignments(&self, case: uuid::Uuid) -> Result<Vec<crate::AssignmentRecord>> {
-        assignments::load_assignments(&self.pool, case).await
+        assignments::load_assignments(&self.pool, self.sealing()?, case).await
     }
 
     async fn case_with_access(
@@ -454,7 +458,7 @@ impl crate::Store for PostgresStore {
     }
 
     async fn case_access(&self, case: uuid::Uuid) -> Result<crate::CaseAccess> {
-        access::case_access_at_once(&self.pool, case).await
+        access::case_access_at_once(&self.pool, self.sealing()?, case).await
     }
 
     async fn create_share(&self, share: crate::NewShare) -> Result<crate::ShareRecord> {

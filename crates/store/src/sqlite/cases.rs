@@ -118,13 +118,14 @@ pub(super) async fn create_case(store: &SqliteStore, case: NewCase) -> Result<Ca
             reason: "case opened",
             caseload_override_reason: case.caseload_override_reason.as_deref(),
             at: case.now,
+            texts: &crate::case_texts::CaseTexts::new(sealing, case.id, Some(&wrapped))?,
         },
     )
     .await?;
     super::case_keys::insert_key(&mut tx, case.id, &wrapped, case.now).await?;
     super::case_keys::replace_tokens(&mut tx, case.id, &case.search_tokens).await?;
     super::dimensions::replace(&mut tx, case.id, &case.dimensions).await?;
-    super::audit::append_in(&mut tx, &case.audit, case.now).await?;
+    super::audit::append_case_in(&mut tx, sealing, &case.audit, case.now).await?;
     let record = fetch_record(&mut *tx, sealing, case.id)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -159,7 +160,7 @@ pub(super) async fn case_with_access(
     row.map(|row| {
         Ok((
             record_from_row(&row, sealing)?,
-            super::access::access_from_row(&row)?,
+            super::access::access_from_row(&row, sealing, id)?,
         ))
     })
     .transpose()
@@ -208,7 +209,7 @@ pub(super) async fn update_case(store: &SqliteStore, update: CaseUpdate) -> Resu
     }
     super::case_keys::replace_tokens(&mut tx, update.id, &update.search_tokens).await?;
     super::dimensions::replace(&mut tx, update.id, &update.dimensions).await?;
-    super::audit::append_in(&mut tx, &update.audit, update.now).await?;
+    super::audit::append_case_in(&mut tx, sealing, &update.audit, update.now).await?;
     let record = fetch_record(&mut *tx, sealing, update.id)
         .await?
         .ok_or(StoreError::NotFound)?;

@@ -278,7 +278,11 @@ impl crate::Store for SqliteStore {
         case: uuid::Uuid,
         limit: u32,
     ) -> Result<Vec<caseward_domain::audit::AuditEntry>> {
-        audit::case_entries(&self.reader, case, limit).await
+        let mut entries = audit::case_entries(&self.reader, case, limit).await?;
+        if let Ok(sealing) = self.sealing() {
+            audit::open_case_reasons(&self.reader, sealing, case, &mut entries).await?;
+        }
+        Ok(entries)
     }
 
     async fn add_audit_checkpoint(
@@ -387,7 +391,7 @@ impl crate::Store for SqliteStore {
     }
 
     async fn case_assignments(&self, case: uuid::Uuid) -> Result<Vec<crate::AssignmentRecord>> {
-        assignments::load_assignments(&self.reader, case).await
+        assignments::load_assignments(&self.reader, self.sealing()?, case).await
     }
 
     async fn case_with_access(
@@ -475,7 +479,7 @@ impl crate::Store for SqliteStore {
     }
 
     async fn case_access(&self, case: uuid::Uuid) -> Result<crate::CaseAccess> {
-        access::case_access_at_once(&self.reader, case).await
+        access::case_access_at_once(&self.reader, self.sealing()?, case).await
     }
 
     async fn create_share(&self, share: crate::NewShare) -> Result<crate::ShareRecord> {
