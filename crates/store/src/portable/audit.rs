@@ -69,7 +69,7 @@ pub(super) async fn append_in(
 }
 
 /// Append `events` like [`append_in`], each reason that is case content sealed first with its
-/// case's data key (bound to the entry's place in the chain), so that the trail holds it as it
+/// case's data key (bound to its case, action and subject), so that the trail holds it as it
 /// holds the case: readable with the keyring by those who may read the case, gone with a purge.
 pub(super) async fn append_case_in(
     conn: &mut DbConnection,
@@ -90,9 +90,8 @@ pub(super) async fn append_case_in(
         if let std::collections::hash_map::Entry::Vacant(slot) = texts.entry(case) {
             slot.insert(super::case_keys::texts_in(&mut *conn, sealing, case).await?);
         }
-        // Bound to the event's request: its id is unique to this entry's event.
-        let place = event_place(event);
-        event.reason = Some(texts[&case].seal(crate::case_texts::AUDIT_REASON, place, reason));
+        let (kind, row) = reason_place(event);
+        event.reason = Some(texts[&case].seal(&kind, row, reason));
     }
     append_sealed_in(conn, sealed, now).await
 }
@@ -106,12 +105,13 @@ fn sealed_reason(event: &AuditEvent) -> bool {
         && event.action.reason_is_case_content()
 }
 
-/// Where an audit reason is sealed: the actor and action (the reason opens only for the entry
-/// it was written for, not another entry of the same case).
-fn event_place(event: &AuditEvent) -> Uuid {
-    let actor = event.actor.map(|a| a.as_u128()).unwrap_or_default();
-    let subject = event.subject.map(|s| s.as_u128()).unwrap_or_default();
-    Uuid::from_u128(actor ^ subject.rotate_left(7) ^ u128::from(event.action as u8))
+/// Where an audit reason is sealed, beyond its case: the action, and the record it was about
+/// (or, for none, who acted). Stable across versions: names and ids, never an enum's order.
+fn reason_place(event: &AuditEvent) -> (String, Uuid) {
+    (
+        format!("{}/{}", crate::case_texts::AUDIT_REASON, event.action.as_str()),
+        event.subject.or(event.actor).unwrap_or(Uuid::nil()),
+    )
 }
 
 /// Open the sealed reasons of a case's entries (for its access log).
@@ -123,11 +123,11 @@ pub(super) async fn open_case_reasons(
 ) -> Result<()> {
     let texts = super::case_keys::texts_in(&mut *pool.acquire().await?, sealing, case).await?;
     for entry in entries.iter_mut().filter(|e| e.event.case_id == Some(case)) {
-        let place = event_place(&entry.event);
+        let (kind, row) = reason_place(&entry.event);
         if let Some(reason) = &entry.event.reason
             // A reason that does not open (its case purged) stays sealed; the chain, not this
             // view, is what proves entries unchanged.
-            && let Ok(opened) = texts.open(crate::case_texts::AUDIT_REASON, place, reason)
+            && let Ok(opened) = texts.open(&kind, row, reason)
         {
             entry.event.reason = Some(opened);
         }
