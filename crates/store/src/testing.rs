@@ -126,8 +126,9 @@ impl TestDatabase {
     }
 
     /// Everything the instance holds on disk, as text a leak can be searched in: the SQLite
-    /// file and its WAL, or every row of every PostgreSQL table (what `pg_dump` would write),
-    /// and every file of the attachments folder.
+    /// file and its WAL, or every row of every PostgreSQL table and a `pg_dump` of the
+    /// database (when the `pg_dump` command is installed), and every file of the attachments
+    /// folder.
     pub async fn raw_contents(&self) -> String {
         let mut out = String::from_utf8_lossy(&files_under(&self.attachments)).into_owned();
         out.push_str(&self.database_contents().await);
@@ -153,7 +154,7 @@ impl TestDatabase {
                 .fetch_all(&mut connection)
                 .await
                 .expect("tables");
-                let mut out = String::new();
+                let mut out = pg_dump(url);
                 for table in tables {
                     let rows: Vec<String> =
                         sqlx::query_scalar(&format!("SELECT t::text FROM \"{table}\" t"))
@@ -263,4 +264,22 @@ fn files_under(dir: &std::path::Path) -> Vec<u8> {
         }
     }
     bytes
+}
+
+/// The database as `pg_dump` writes it (its data, as a backup holds it); empty when the
+/// command is not installed.
+fn pg_dump(url: &str) -> String {
+    match std::process::Command::new("pg_dump")
+        .args(["--data-only", "--no-owner", url])
+        .output()
+    {
+        Ok(output) if output.status.success() => {
+            String::from_utf8_lossy(&output.stdout).into_owned()
+        }
+        Ok(output) => panic!(
+            "pg_dump failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ),
+        Err(_) => String::new(),
+    }
 }

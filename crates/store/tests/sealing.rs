@@ -76,6 +76,16 @@ async fn case_content_is_not_in_the_database(db: &TestDatabase, store: Arc<dyn S
         raw.contains("CP-2026-00001"),
         "the scan sees what is stored in clear"
     );
+    let pg_dump_installed = std::process::Command::new("pg_dump")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if matches!(db.location, caseward_store::StoreLocation::Postgres(_)) && pg_dump_installed {
+        assert!(
+            raw.contains("COPY public.cases"),
+            "the scan holds a pg_dump"
+        );
+    }
     for canary in &canaries {
         assert!(
             !raw.contains(canary.as_str()),
