@@ -26,6 +26,7 @@ export const AUDIT_ACTION_GROUPS: ReadonlyArray<{ group: MessageKey; actions: re
       'case.attachment.upload',
       'case.attachment.download',
       'case.attachment.remove',
+      'case.reindex',
       'case.audit.read',
       'case.purge',
     ],

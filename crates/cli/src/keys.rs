@@ -183,26 +183,12 @@ pub async fn verify(settings: &Settings) -> Result<()> {
     let (store, _) = crate::serve::open_keyed(settings).await?;
     let mut opened = 0u64;
     let mut failed = Vec::new();
-    let mut page = 1;
-    loop {
-        let cases = store
-            .list_cases(&caseward_store::CaseFilter {
-                page,
-                per_page: 500,
-                ..Default::default()
-            })
-            .await?;
-        for case in &cases.items {
-            match store.case_by_id(case.id).await {
-                Ok(Some(_)) => opened += 1,
-                Ok(None) => {}
-                Err(error) => failed.push(format!("{}: {error}", case.case_number)),
-            }
+    for (id, number) in crate::reindex::all_cases(&store).await? {
+        match store.case_by_id(id).await {
+            Ok(Some(_)) => opened += 1,
+            Ok(None) => {}
+            Err(error) => failed.push(format!("{number}: {error}")),
         }
-        if cases.items.is_empty() || u64::from(page) * 500 >= cases.total {
-            break;
-        }
-        page += 1;
     }
     let by_master = store.case_keys_by_master().await?;
     let wraps = if by_master.is_empty() {

@@ -6,6 +6,7 @@ mod commands;
 mod configuration;
 mod demo;
 mod keys;
+mod reindex;
 mod serve;
 mod settings;
 
@@ -149,6 +150,10 @@ enum CaseCommand {
     /// Purge again the journal's cases that a restored backup brought back (`serve` does this
     /// at every start).
     ApplyShreds,
+    /// Bring every case's search tokens and report dimensions up to date with the
+    /// configuration, and seal history texts an older version wrote in clear (after an
+    /// upgrade, or a change to searchable or report-dimension fields).
+    Reindex,
 }
 
 #[derive(Subcommand)]
@@ -261,6 +266,9 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Case(CaseCommand::Purge { id, reason }) => {
             cases::purge(&settings(&cli.global, None)?, &id, &reason).await
+        }
+        Command::Case(CaseCommand::Reindex) => {
+            reindex::reindex(&settings(&cli.global, None)?).await
         }
         Command::Case(CaseCommand::ApplyShreds) => {
             cases::apply_shreds(&settings(&cli.global, None)?).await

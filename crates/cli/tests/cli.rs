@@ -815,6 +815,78 @@ fn a_rotation_killed_midway_resumes_and_every_case_still_opens() {
     assert!(report.contains("1 cases do not open"), "{report}");
 }
 
+#[test]
+fn reindex_brings_cases_up_to_date_and_seals_old_texts() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_path = dir.path().join("data");
+    let data = data_path.to_str().unwrap();
+    assert!(caseward(&["--data", data, "init"], None).status.success());
+    let output = caseward(
+        &[
+            "--data",
+            data,
+            "user",
+            "add",
+            "--username",
+            "worker1",
+            "--display-name",
+            "Worker",
+            "--role",
+            "case_worker",
+            "--password-stdin",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let output = caseward(&["--data", data, "dev", "seed", "--cases", "20"], None);
+    assert!(output.status.success(), "{}", text(&output));
+    // As an older version left them: no report dimensions, no search tokens, reasons in clear.
+    let file = data_path.join("caseward.db");
+    sqlite_ids(&file, "DELETE FROM case_dimensions RETURNING case_id");
+    sqlite_ids(&file, "DELETE FROM case_search_tokens RETURNING case_id");
+    let legacy = sqlite_ids(
+        &file,
+        "UPDATE case_assignments SET reason = 'LEGACY-REASON' WHERE id IN (SELECT id FROM case_assignments LIMIT 3) RETURNING id",
+    );
+    assert_eq!(legacy.len(), 3);
+    let count = |sql: &str| sqlite_texts(&file, sql)[0].parse::<u32>().unwrap();
+    assert_eq!(
+        count("SELECT CAST(COUNT(*) AS TEXT) FROM case_dimensions"),
+        0
+    );
+
+    let output = caseward(&["--data", data, "case", "reindex"], None);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("Reindexed 20 cases; sealed 3 texts"),
+        "{}",
+        text(&output)
+    );
+    assert!(count("SELECT CAST(COUNT(*) AS TEXT) FROM case_dimensions") > 20);
+    assert!(count("SELECT CAST(COUNT(*) AS TEXT) FROM case_search_tokens") > 20);
+    assert_eq!(
+        count("SELECT CAST(COUNT(*) AS TEXT) FROM case_assignments WHERE reason NOT LIKE 'cw1:%'"),
+        0,
+        "every reason sealed"
+    );
+    assert_eq!(
+        count("SELECT CAST(COUNT(*) AS TEXT) FROM audit_entries WHERE action = 'case.reindex'"),
+        1,
+        "the run is recorded"
+    );
+    // Again: nothing left to seal; the cases still open, the trail still verifies.
+    let output = caseward(&["--data", data, "case", "reindex"], None);
+    assert!(
+        text(&output).contains("sealed 0 texts"),
+        "{}",
+        text(&output)
+    );
+    let output = caseward(&["--data", data, "keys", "verify"], None);
+    assert!(output.status.success(), "{}", text(&output));
+    let output = caseward(&["--data", data, "audit", "verify"], None);
+    assert!(output.status.success(), "{}", text(&output));
+}
+
 fn copy_folder(from: &Path, to: &Path) {
     copy_dir(from, to);
 }

@@ -29,6 +29,9 @@ pub enum AuditAction {
     AttachmentUpload,
     AttachmentDownload,
     AttachmentRemove,
+    /// The command line brought cases' search tokens and report dimensions up to date (the
+    /// case ids in `fields`).
+    CaseReindex,
     ConsentList,
     ConsentRecord,
     ConsentWithdraw,
@@ -59,7 +62,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 37] = [
+    pub const ALL: [AuditAction; 38] = [
         Self::CaseList,
         Self::CaseRead,
         Self::CaseCreate,
@@ -75,6 +78,7 @@ impl AuditAction {
         Self::AttachmentUpload,
         Self::AttachmentDownload,
         Self::AttachmentRemove,
+        Self::CaseReindex,
         Self::ConsentList,
         Self::ConsentRecord,
         Self::ConsentWithdraw,
@@ -116,6 +120,7 @@ impl AuditAction {
             Self::AttachmentUpload => "case.attachment.upload",
             Self::AttachmentDownload => "case.attachment.download",
             Self::AttachmentRemove => "case.attachment.remove",
+            Self::CaseReindex => "case.reindex",
             Self::ConsentList => "consent.list",
             Self::ConsentRecord => "consent.record",
             Self::ConsentWithdraw => "consent.withdraw",

@@ -244,6 +244,16 @@ pub trait Store: Send + Sync + 'static {
         id: uuid::Uuid,
     ) -> Result<Option<(AttachmentRecord, attachment_files::AttachmentContent)>>;
 
+    /// Bring a case's stored derivatives up to date with the configuration and this version:
+    /// replace its search tokens and report dimensions, and seal the free texts of its history
+    /// still in clear. Returns how many texts were sealed. `NotFound` for no such case.
+    async fn reindex_case(
+        &self,
+        id: CaseId,
+        tokens: &[SearchToken],
+        dimensions: &[DimensionValue],
+    ) -> Result<u32>;
+
     /// How many cases of a type hold each value of a report dimension (`field`), in value order.
     async fn dimension_counts(&self, case_type: &str, field: &str) -> Result<Vec<DimensionCount>>;
 

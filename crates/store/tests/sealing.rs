@@ -24,6 +24,7 @@ on_both!(
     a_purged_case_is_gone_but_for_its_tombstone,
     a_case_is_found_by_its_words_without_them_being_stored,
     report_dimensions_are_stored_apart_replaced_and_purged,
+    reindexing_seals_texts_an_older_version_left_in_clear,
 );
 
 /// A case whose every value is a unique canary.
@@ -477,4 +478,43 @@ async fn report_dimensions_are_stored_apart_replaced_and_purged(
     for canary in &canaries {
         assert!(!raw.contains(canary.as_str()));
     }
+}
+
+async fn reindexing_seals_texts_an_older_version_left_in_clear(
+    db: &TestDatabase,
+    store: Arc<dyn Store>,
+) {
+    let worker = worker(&store).await;
+    let (id, _) = planted(&store, &worker).await;
+    let opened = store.case_assignments(id).await.unwrap();
+    assert_eq!(opened[0].reason, "case opened", "sealed and opened");
+    db.tamper("UPDATE case_assignments SET reason = 'LEGACY-PLAIN-REASON'")
+        .await;
+    assert_eq!(
+        store.case_assignments(id).await.unwrap()[0].reason,
+        "LEGACY-PLAIN-REASON",
+        "a text in clear reads as it is"
+    );
+    let sealed = store
+        .reindex_case(id, &[], &[dimension("sex", "male")])
+        .await
+        .unwrap();
+    assert_eq!(sealed, 1);
+    assert_eq!(
+        store.case_assignments(id).await.unwrap()[0].reason,
+        "LEGACY-PLAIN-REASON",
+        "sealed, it opens as it was"
+    );
+    assert_eq!(
+        store
+            .dimension_counts("child_protection", "sex")
+            .await
+            .unwrap(),
+        [count("male", 1)]
+    );
+    assert_eq!(store.reindex_case(id, &[], &[]).await.unwrap(), 0, "once");
+    assert!(matches!(
+        store.reindex_case(uuid::Uuid::now_v7(), &[], &[]).await,
+        Err(StoreError::NotFound)
+    ));
 }

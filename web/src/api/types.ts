@@ -281,6 +281,7 @@ export type AuditAction =
   | 'case.attachment.upload'
   | 'case.attachment.download'
   | 'case.attachment.remove'
+  | 'case.reindex'
   | 'consent.list'
   | 'consent.record'
   | 'consent.withdraw'

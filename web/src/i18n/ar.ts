@@ -519,6 +519,7 @@ export const ar: Messages = {
   'auditAction.case.attachment.upload': 'إضافة مستند إلى حالة',
   'auditAction.case.attachment.download': 'تنزيل مستند',
   'auditAction.case.attachment.remove': 'إزالة مستند من حالة',
+  'auditAction.case.reindex': "تحديث فهارس البحث والتقارير للحالات",
 
   'accessLog.title': 'سجل الوصول',
   'accessLog.summary': 'من فتح هذه الحالة أو عدّلها أو رُفض وصوله إليها',

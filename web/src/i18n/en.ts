@@ -519,6 +519,7 @@ export const en = {
   'auditAction.case.attachment.upload': 'Add a document to a case',
   'auditAction.case.attachment.download': 'Download a document',
   'auditAction.case.attachment.remove': 'Remove a document from a case',
+  'auditAction.case.reindex': "Bring cases' search and report indexes up to date",
 
   'accessLog.title': 'Access log',
   'accessLog.summary': 'Who opened, changed or was refused this case',

@@ -519,6 +519,7 @@ export const fr: Messages = {
   'auditAction.case.attachment.upload': 'Ajouter un document à un dossier',
   'auditAction.case.attachment.download': 'Télécharger un document',
   'auditAction.case.attachment.remove': "Supprimer un document d'un dossier",
+  'auditAction.case.reindex': "Mettre à jour les index de recherche et de rapport des dossiers",
 
   'accessLog.title': "Journal d'accès",
   'accessLog.summary': "Qui a ouvert ou modifié ce dossier, ou s'est vu refuser l'accès",

@@ -11,6 +11,7 @@ mod audit;
 mod case_keys;
 mod cases;
 mod dimensions;
+mod reindex;
 mod second_factor;
 mod throttle;
 mod user_admin;
@@ -378,6 +379,15 @@ impl crate::Store for PostgresStore {
         id: uuid::Uuid,
     ) -> Result<Option<(crate::CaseRecord, crate::CaseAccess)>> {
         cases::case_with_access(&self.pool, self.sealing()?, id).await
+    }
+
+    async fn reindex_case(
+        &self,
+        id: uuid::Uuid,
+        tokens: &[crate::SearchToken],
+        dimensions: &[crate::DimensionValue],
+    ) -> Result<u32> {
+        reindex::reindex(self, self.sealing()?, id, tokens, dimensions).await
     }
 
     async fn dimension_counts(

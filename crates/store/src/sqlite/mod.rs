@@ -13,6 +13,7 @@ mod audit;
 mod case_keys;
 mod cases;
 mod dimensions;
+mod reindex;
 mod second_factor;
 mod throttle;
 mod user_admin;
@@ -399,6 +400,15 @@ impl crate::Store for SqliteStore {
         id: uuid::Uuid,
     ) -> Result<Option<(crate::CaseRecord, crate::CaseAccess)>> {
         cases::case_with_access(&self.reader, self.sealing()?, id).await
+    }
+
+    async fn reindex_case(
+        &self,
+        id: uuid::Uuid,
+        tokens: &[crate::SearchToken],
+        dimensions: &[crate::DimensionValue],
+    ) -> Result<u32> {
+        reindex::reindex(self, self.sealing()?, id, tokens, dimensions).await
     }
 
     async fn dimension_counts(

@@ -1,0 +1,5 @@
+//! Bringing a case's stored derivatives up to date: the portable SQL of `portable/reindex.rs`.
+
+type BackendStore = super::PostgresStore;
+
+include!("../portable/reindex.rs");
