@@ -717,28 +717,8 @@ fn keys_rotate_adds_a_master_key_the_instance_then_requires() {
 #[test]
 fn a_rotation_killed_midway_resumes_and_every_case_still_opens() {
     let dir = tempfile::tempdir().unwrap();
-    let data_path = dir.path().join("data");
+    let data_path = seeded_instance(dir.path(), 200);
     let data = data_path.to_str().unwrap();
-    assert!(caseward(&["--data", data, "init"], None).status.success());
-    let output = caseward(
-        &[
-            "--data",
-            data,
-            "user",
-            "add",
-            "--username",
-            "worker1",
-            "--display-name",
-            "Worker",
-            "--role",
-            "case_worker",
-            "--password-stdin",
-        ],
-        Some("a long enough password\n"),
-    );
-    assert!(output.status.success(), "{}", text(&output));
-    let output = caseward(&["--data", data, "dev", "seed", "--cases", "200"], None);
-    assert!(output.status.success(), "{}", text(&output));
 
     // One data key per transaction, each synced: killed as soon as the first is reported,
     // the process is far from done (199 more synced transactions to go).
@@ -818,28 +798,8 @@ fn a_rotation_killed_midway_resumes_and_every_case_still_opens() {
 #[test]
 fn reindex_brings_cases_up_to_date_and_seals_old_texts() {
     let dir = tempfile::tempdir().unwrap();
-    let data_path = dir.path().join("data");
+    let data_path = seeded_instance(dir.path(), 20);
     let data = data_path.to_str().unwrap();
-    assert!(caseward(&["--data", data, "init"], None).status.success());
-    let output = caseward(
-        &[
-            "--data",
-            data,
-            "user",
-            "add",
-            "--username",
-            "worker1",
-            "--display-name",
-            "Worker",
-            "--role",
-            "case_worker",
-            "--password-stdin",
-        ],
-        Some("a long enough password\n"),
-    );
-    assert!(output.status.success(), "{}", text(&output));
-    let output = caseward(&["--data", data, "dev", "seed", "--cases", "20"], None);
-    assert!(output.status.success(), "{}", text(&output));
     // As an older version left them: no report dimensions, no search tokens, reasons in clear.
     let file = data_path.join("caseward.db");
     sqlite_ids(&file, "DELETE FROM case_dimensions RETURNING case_id");
@@ -885,6 +845,34 @@ fn reindex_brings_cases_up_to_date_and_seals_old_texts() {
     assert!(output.status.success(), "{}", text(&output));
     let output = caseward(&["--data", data, "audit", "verify"], None);
     assert!(output.status.success(), "{}", text(&output));
+}
+
+/// A new instance in `dir/data` with one case worker and `cases` synthetic cases.
+fn seeded_instance(dir: &Path, cases: u32) -> std::path::PathBuf {
+    let data_path = dir.join("data");
+    let data = data_path.to_str().unwrap();
+    assert!(caseward(&["--data", data, "init"], None).status.success());
+    let output = caseward(
+        &[
+            "--data",
+            data,
+            "user",
+            "add",
+            "--username",
+            "worker1",
+            "--display-name",
+            "Worker",
+            "--role",
+            "case_worker",
+            "--password-stdin",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let cases = cases.to_string();
+    let output = caseward(&["--data", data, "dev", "seed", "--cases", &cases], None);
+    assert!(output.status.success(), "{}", text(&output));
+    data_path
 }
 
 fn copy_folder(from: &Path, to: &Path) {
@@ -941,28 +929,8 @@ fn sqlite_ids(file: &Path, sql: &str) -> Vec<String> {
 #[test]
 fn a_purged_case_stays_purged_when_an_older_backup_is_restored() {
     let dir = tempfile::tempdir().unwrap();
-    let data_path = dir.path().join("data");
+    let data_path = seeded_instance(dir.path(), 6);
     let data = data_path.to_str().unwrap();
-    assert!(caseward(&["--data", data, "init"], None).status.success());
-    let output = caseward(
-        &[
-            "--data",
-            data,
-            "user",
-            "add",
-            "--username",
-            "worker1",
-            "--display-name",
-            "Worker",
-            "--role",
-            "case_worker",
-            "--password-stdin",
-        ],
-        Some("a long enough password\n"),
-    );
-    assert!(output.status.success(), "{}", text(&output));
-    let output = caseward(&["--data", data, "dev", "seed", "--cases", "6"], None);
-    assert!(output.status.success(), "{}", text(&output));
     let file = data_path.join("caseward.db");
     let before = sqlite_ids(&file, "SELECT id FROM cases ORDER BY id");
     assert!(before.len() >= 2, "{before:?}");

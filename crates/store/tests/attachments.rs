@@ -8,12 +8,12 @@ mod common;
 use caseward_domain::attachment::AttachmentKind;
 use caseward_domain::audit::{AuditAction, AuditEvent};
 use caseward_domain::case::{CaseFields, FieldValue};
-use caseward_domain::config::{Classification, Intensity};
+use caseward_domain::config::Classification;
 use caseward_store::attachment_files::Upload;
 use caseward_store::testing::{Backend, TestDatabase};
-use caseward_store::{AttachmentRecord, NewAttachment, NewCase, Store, StoreError, User};
+use caseward_store::{AttachmentRecord, NewAttachment, Store, StoreError, User};
 use chrono::{TimeZone, Utc};
-use common::worker;
+use common::{new_case, worker};
 use std::sync::Arc;
 
 on_both!(
@@ -25,27 +25,13 @@ on_both!(
 );
 
 async fn case(store: &Arc<dyn Store>, worker: &User) -> uuid::Uuid {
-    let id = uuid::Uuid::now_v7();
+    let fields = CaseFields::from([("child_name".into(), FieldValue::Text("A".into()))]);
     store
-        .create_case(NewCase {
-            id,
-            case_type: "child_protection".into(),
-            case_type_code: "CP".into(),
-            stage: "identification".into(),
-            intensity: Intensity::Medium,
-            assigned_to: worker.id,
-            created_by: worker.id,
-            config_version: 1,
-            fields: CaseFields::from([("child_name".into(), FieldValue::Text("A".into()))]),
-            caseload_override_reason: None,
-            search_tokens: Vec::new(),
-            dimensions: Vec::new(),
-            audit: Vec::new(),
-            now: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
-        })
+        .create_case(new_case(worker, fields))
         .await
-        .unwrap();
-    id
+        .unwrap()
+        .summary
+        .id
 }
 
 fn new_attachment(case: uuid::Uuid, worker: &User, name: &str, max_bytes: u64) -> NewAttachment {

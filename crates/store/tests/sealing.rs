@@ -4,7 +4,7 @@
 #[macro_use]
 mod common;
 
-use common::worker;
+use common::{new_case, worker};
 
 use caseward_domain::case::{CaseFields, FieldValue};
 use caseward_domain::config::Intensity;
@@ -337,26 +337,14 @@ async fn a_case_is_found_by_its_words_without_them_being_stored(
                 restricted: false,
             }),
     );
-    let id = uuid::Uuid::now_v7();
     store
         .create_case(NewCase {
-            id,
-            case_type: "child_protection".into(),
-            case_type_code: "CP".into(),
-            stage: "identification".into(),
-            intensity: Intensity::Medium,
-            assigned_to: worker.id,
-            created_by: worker.id,
-            config_version: 1,
-            fields: CaseFields::from([(
-                "child_name".into(),
-                FieldValue::Text("Amina Kéïta".into()),
-            )]),
-            caseload_override_reason: None,
             search_tokens: tokens,
-            dimensions: Vec::new(),
-            audit: Vec::new(),
             now: Utc::now(),
+            ..new_case(
+                &worker,
+                CaseFields::from([("child_name".into(), FieldValue::Text("Amina Kéïta".into()))]),
+            )
         })
         .await
         .unwrap();

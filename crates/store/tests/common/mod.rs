@@ -45,3 +45,28 @@ pub async fn worker(store: &Arc<dyn Store>) -> User {
         .await
         .unwrap()
 }
+
+/// A child protection case of `worker` with `fields`, to create (no tokens, dimensions or
+/// audit entries; tests set what they need).
+#[allow(dead_code)]
+pub fn new_case(
+    worker: &User,
+    fields: caseward_domain::case::CaseFields,
+) -> caseward_store::NewCase {
+    caseward_store::NewCase {
+        id: uuid::Uuid::now_v7(),
+        case_type: "child_protection".into(),
+        case_type_code: "CP".into(),
+        stage: "identification".into(),
+        intensity: caseward_domain::config::Intensity::Medium,
+        assigned_to: worker.id,
+        created_by: worker.id,
+        config_version: 1,
+        fields,
+        caseload_override_reason: None,
+        search_tokens: Vec::new(),
+        dimensions: Vec::new(),
+        audit: Vec::new(),
+        now: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
+    }
+}
