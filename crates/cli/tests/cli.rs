@@ -879,51 +879,41 @@ fn copy_folder(from: &Path, to: &Path) {
     copy_dir(from, to);
 }
 
-/// Run SQL against an instance's SQLite file and return the first column of each row, as text.
-fn sqlite_texts(file: &Path, sql: &str) -> Vec<String> {
+/// Run SQL against an instance's SQLite file and return the first column of each row, read
+/// by `read`. The connection is closed (and its WAL checkpoint done) before returning, so the
+/// folder can be copied as a backup at once.
+fn sqlite_rows<T>(file: &Path, sql: &str, read: fn(&sqlx::sqlite::SqliteRow) -> T) -> Vec<T> {
     tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap()
         .block_on(async {
-            use sqlx::{Connection, Row};
+            use sqlx::Connection;
             let mut connection =
                 sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display()))
                     .await
                     .unwrap();
-            let texts = sqlx::query(sql)
+            let rows = sqlx::query(sql)
                 .fetch_all(&mut connection)
                 .await
                 .unwrap()
                 .iter()
-                .map(|row| row.get::<String, _>(0))
+                .map(read)
                 .collect();
             connection.close().await.unwrap();
-            texts
+            rows
         })
 }
 
-/// Run SQL against an instance's SQLite file and return the first column of each row.
+/// The first column of each row, as text.
+fn sqlite_texts(file: &Path, sql: &str) -> Vec<String> {
+    sqlite_rows(file, sql, |row| sqlx::Row::get::<String, _>(row, 0))
+}
+
+/// The first column of each row, a UUID.
 fn sqlite_ids(file: &Path, sql: &str) -> Vec<String> {
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap()
-        .block_on(async {
-            use sqlx::{Connection, Row};
-            let mut connection =
-                sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display()))
-                    .await
-                    .unwrap();
-            let ids = sqlx::query(sql)
-                .fetch_all(&mut connection)
-                .await
-                .unwrap()
-                .iter()
-                .map(|row| row.get::<uuid::Uuid, _>(0).to_string())
-                .collect();
-            // Closed (and its WAL checkpoint done) before the folder is copied as a backup.
-            connection.close().await.unwrap();
-            ids
-        })
+    sqlite_rows(file, sql, |row| {
+        sqlx::Row::get::<uuid::Uuid, _>(row, 0).to_string()
+    })
 }
 
 #[test]
