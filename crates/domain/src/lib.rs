@@ -18,3 +18,4 @@ pub mod team;
 pub mod throttle;
 pub mod user;
 pub mod validate;
+pub mod workflow;

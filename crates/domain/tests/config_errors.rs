@@ -240,6 +240,77 @@ fn report_dimensions_are_categories_stored_in_a_declared_form() {
     assert_eq!(error.key, "section[0].field[0].report_as");
 }
 
+/// A case type (child protection: no survivor decisions) with one section and the given
+/// `[[transition]]` tables.
+fn with_transitions(transitions: &str) -> String {
+    format!(
+        "{}\n[[section.field]]\nid = \"decision\"\ntype = \"single_select\"\nlabel = {{ en = \"D\" }}\n\
+         option_list = \"sex\"\nclassification = \"standard\"\n{transitions}",
+        case_type(GOOD_SECTION)
+    )
+}
+
+#[test]
+fn transitions_name_the_type_s_stages_and_the_form_s_fields() {
+    let good = "[[transition]]\nfrom = [\"identification\"]\nto = \"closed\"\nlabel = { en = \"Close\" }\n\
+                reason = true\nrequire = [\"child_name\"]\nrequire_value = { \"decision\" = [\"female\"] }\n";
+    assert_eq!(errors(&with_transitions(good)), []);
+    for (bad, key, words) in [
+        (
+            good.replace("to = \"closed\"", "to = \"archived\""),
+            "transition[0].to",
+            "not one of this case type's stages",
+        ),
+        (
+            good.replace("[\"identification\"]", "[\"nowhere\"]"),
+            "transition[0].from[0]",
+            "not one of this case type's stages",
+        ),
+        (
+            good.replace("[\"identification\"]", "[\"closed\"]"),
+            "transition[0].from[0]",
+            "another stage",
+        ),
+        (
+            good.replace("[\"child_name\"]", "[\"nickname\"]"),
+            "transition[0].require[0]",
+            "not a field of this form",
+        ),
+        (
+            good.replace("\"decision\" =", "\"child_name\" ="),
+            "transition[0].require_value.child_name",
+            "single or multiple choice",
+        ),
+        (
+            good.replace("[\"female\"]", "[\"unknown\"]"),
+            "transition[0].require_value.decision",
+            "not an option",
+        ),
+        (
+            good.replace("reason = true", "survivor_decision = true"),
+            "transition[0].survivor_decision",
+            "(GBV)",
+        ),
+    ] {
+        let error = one_error(&with_transitions(&bad));
+        assert_eq!(error.key, key, "{bad}");
+        assert!(error.problem.contains(words), "{}", error.problem);
+        assert_eq!(
+            error.line,
+            Some(line_of(&with_transitions(&bad), "[[transition]]")),
+            "the table's line"
+        );
+    }
+    let twice = format!("{good}{}", good.replace("reason = true", "reason = false"));
+    let error = one_error(&with_transitions(&twice));
+    assert_eq!(error.key, "transition[1].from");
+    assert!(
+        error.problem.contains("declared already"),
+        "{}",
+        error.problem
+    );
+}
+
 #[test]
 fn the_attachments_grant_id_is_reserved() {
     let error = one_error(&case_type(

@@ -1,36 +1,11 @@
 //! The shipped configuration in `config/` loads without a single error, and holds the three
 //! case types a protection programme expects.
 
-use caseward_domain::config::{Classification, Configuration, FieldKind, SourceFile, load};
-use std::path::{Path, PathBuf};
+use caseward_domain::config::{Classification, FieldKind};
 
-fn collect(dir: &Path, root: &Path, out: &mut Vec<SourceFile>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("config directory")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            collect(&path, root, out);
-        } else if path.extension().is_some_and(|e| e == "toml") {
-            out.push(SourceFile {
-                name: path.strip_prefix(root).unwrap().display().to_string(),
-                text: std::fs::read_to_string(&path).unwrap(),
-            });
-        }
-    }
-}
+mod common;
 
-fn default_config() -> Configuration {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config");
-    let mut files = Vec::new();
-    collect(&root, &root, &mut files);
-    match load(&files) {
-        Ok(config) => config,
-        Err(errors) => panic!("{errors}"),
-    }
-}
+use common::default_config;
 
 #[test]
 fn default_configuration_loads() {

@@ -26,6 +26,33 @@ pub struct ConfigFile {
     pub case_type: Option<Spanned<CaseTypeFile>>,
     #[serde(default)]
     pub section: Vec<Spanned<SectionFile>>,
+    /// The workflow's transitions between the file's case type's stages.
+    #[serde(default)]
+    pub transition: Vec<Spanned<TransitionFile>>,
+}
+
+/// A move of a case from one stage to another, and what it needs.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionFile {
+    /// The stages it leaves from, or `["*"]`: every stage that is not terminal.
+    pub from: Vec<String>,
+    pub to: String,
+    pub label: Text,
+    /// A reason must be given (reopening, transfer).
+    #[serde(default)]
+    pub reason: bool,
+    /// The survivor's own decision (GBV): allowed whatever the plan's completion, and recorded
+    /// as theirs.
+    #[serde(default)]
+    pub survivor_decision: bool,
+    /// Fields that must hold a value (a yes/no field: yes); `group.member` for a member of
+    /// any item of a repeating group.
+    #[serde(default)]
+    pub require: Vec<String>,
+    /// Fields (or `group.member`) that must hold one of the given option ids.
+    #[serde(default)]
+    pub require_value: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

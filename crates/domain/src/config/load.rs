@@ -11,6 +11,7 @@ use toml::Spanned;
 
 mod dimensions;
 mod roles;
+mod transitions;
 
 /// A configuration file's name (as it should appear in messages) and its text.
 #[derive(Debug, Clone)]
@@ -212,13 +213,22 @@ impl Loader<'_> {
                     .map(|(i, s)| (index, i, s)),
             );
             match file.case_type {
-                Some(case_type) => case_type_files.push((index, case_type, file.section)),
+                Some(case_type) => {
+                    case_type_files.push((index, case_type, file.section, file.transition))
+                }
                 None => {
                     if let Some(section) = file.section.first() {
                         self.error(
                             origin(index, section.span()),
                             "section[0]",
                             "sections need a [case_type] in the same file",
+                        );
+                    }
+                    if let Some(transition) = file.transition.first() {
+                        self.error(
+                            origin(index, transition.span()),
+                            "transition[0]",
+                            "transitions need a [case_type] in the same file",
                         );
                     }
                 }
@@ -315,7 +325,7 @@ impl Loader<'_> {
         let mut type_codes = Registry::new("case type code");
         let mut case_types = Vec::new();
         let declared_case_types = case_type_files.len();
-        for (file, item, sections) in case_type_files {
+        for (file, item, sections, transitions) in case_type_files {
             let at = origin(file, item.span());
             let item = item.into_inner();
             let id_ok = type_ids.claim(self, &item.id, at, "case_type.id");
@@ -326,7 +336,7 @@ impl Loader<'_> {
                 stages: &stages,
                 option_lists: &option_lists,
             };
-            if let Some(case_type) = self.case_type(at, item, sections, &scope)
+            if let Some(case_type) = self.case_type(at, item, sections, transitions, &scope)
                 && id_ok
                 && code_ok
             {
@@ -532,6 +542,7 @@ impl Loader<'_> {
         at: Origin,
         item: file::CaseTypeFile,
         sections: Vec<Spanned<file::SectionFile>>,
+        transitions: Vec<Spanned<file::TransitionFile>>,
         scope: &Scope,
     ) -> Option<CaseType> {
         let errors_before = self.errors.len();
@@ -656,6 +667,10 @@ impl Loader<'_> {
             self.error(at, "section", "a case type needs at least one form section");
         }
 
+        let form = Form {
+            sections: form_sections,
+        };
+        let transitions = self.transitions(transitions, &item.stages, &form, domain, scope);
         if self.errors.len() > errors_before {
             return None;
         }
@@ -669,9 +684,8 @@ impl Loader<'_> {
             maximum_caseload: item.maximum_caseload,
             review_frequency_days: item.review_frequency_days,
             stages: item.stages,
-            form: Form {
-                sections: form_sections,
-            },
+            form,
+            transitions,
         })
     }
 

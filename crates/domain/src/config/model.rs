@@ -196,6 +196,43 @@ pub struct CaseType {
     /// Stage ids available to this case type, the first being where a new case starts.
     pub stages: Vec<String>,
     pub form: Form,
+    /// The moves between stages the workflow allows, with their guards.
+    pub transitions: Vec<Transition>,
+}
+
+/// A move of a case between two stages, and what it needs (`workflow::check_transition`).
+#[derive(Debug, Clone)]
+pub struct Transition {
+    /// The stages it leaves from (`*` in the file: every stage of the type that is not
+    /// terminal, `to` excepted).
+    pub from: Vec<String>,
+    pub to: String,
+    pub label: Translations,
+    /// A reason must be given.
+    pub reason: bool,
+    /// The survivor's decision: allowed whatever the plan's completion (the stage being left
+    /// need not be complete), and recorded as theirs.
+    pub survivor_decision: bool,
+    /// Values that must be present (a yes/no: yes).
+    pub require: Vec<FieldPath>,
+    /// Values that must be one of these option ids.
+    pub require_value: Vec<(FieldPath, Vec<String>)>,
+}
+
+/// A top-level field, or a member of a repeating group's items (`group.member`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldPath {
+    pub field: String,
+    pub member: Option<String>,
+}
+
+impl std::fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.member {
+            Some(member) => write!(f, "{}.{member}", self.field),
+            None => f.write_str(&self.field),
+        }
+    }
 }
 
 impl CaseType {
