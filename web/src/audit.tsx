@@ -22,6 +22,7 @@ export const AUDIT_ACTION_GROUPS: ReadonlyArray<{ group: MessageKey; actions: re
       'case.field_grant.revoke',
       'case.reassign',
       'case.hand_over',
+      'case.transition',
       'case.attachment.list',
       'case.attachment.upload',
       'case.attachment.download',

@@ -25,6 +25,8 @@ pub enum AuditAction {
     FieldGrantRevoke,
     CaseReassign,
     CaseHandOver,
+    /// A move to another stage of the workflow.
+    CaseTransition,
     AttachmentList,
     AttachmentUpload,
     AttachmentDownload,
@@ -62,7 +64,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 38] = [
+    pub const ALL: [AuditAction; 39] = [
         Self::CaseList,
         Self::CaseRead,
         Self::CaseCreate,
@@ -74,6 +76,7 @@ impl AuditAction {
         Self::FieldGrantRevoke,
         Self::CaseReassign,
         Self::CaseHandOver,
+        Self::CaseTransition,
         Self::AttachmentList,
         Self::AttachmentUpload,
         Self::AttachmentDownload,
@@ -116,6 +119,7 @@ impl AuditAction {
             Self::FieldGrantRevoke => "case.field_grant.revoke",
             Self::CaseReassign => "case.reassign",
             Self::CaseHandOver => "case.hand_over",
+            Self::CaseTransition => "case.transition",
             Self::AttachmentList => "case.attachment.list",
             Self::AttachmentUpload => "case.attachment.upload",
             Self::AttachmentDownload => "case.attachment.download",
@@ -165,6 +169,7 @@ impl AuditAction {
                 | Self::FieldGrantRevoke
                 | Self::CaseReassign
                 | Self::CaseHandOver
+                | Self::CaseTransition
                 | Self::ConsentRecord
                 | Self::ConsentWithdraw
                 | Self::AttachmentRemove

@@ -98,6 +98,9 @@ pub struct CaseAccessView {
     /// The classifications of document this user may attach to the case (those they could
     /// see themselves); empty when they may not change the case.
     pub attachable: Vec<&'static str>,
+    /// The stages this user may move the case to from where it is (each move's guards are
+    /// checked when it is asked for).
+    pub transitions: Vec<crate::transitions::TransitionOption>,
 }
 
 /// A case with the fields the acting user may see.
@@ -151,6 +154,7 @@ impl CaseView {
                     context.case_type.form.fields().map(|(_, f)| f.id.as_str()),
                 ),
                 attachable: crate::attachments::attachable(context),
+                transitions: crate::transitions::options(context),
             },
         }
     }

@@ -27,6 +27,7 @@ mod search;
 mod session;
 mod sharing;
 mod state;
+mod transitions;
 mod values;
 
 pub use assets::web_app_embedded;
@@ -87,6 +88,10 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(sharing::assignable))
         .routes(routes!(sharing::reassign))
         .routes(routes!(handover::hand_over))
+        .routes(routes!(
+            transitions::case_transitions,
+            transitions::transition_case
+        ))
         .routes(routes!(
             attachments::list_attachments,
             attachments::upload_attachment

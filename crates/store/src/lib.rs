@@ -254,6 +254,13 @@ pub trait Store: Send + Sync + 'static {
         dimensions: &[DimensionValue],
     ) -> Result<u32>;
 
+    /// Move a case to another stage, with its history row and audit entries, if it is still at
+    /// the version (and stage) the move was judged at (`Conflict` otherwise).
+    async fn transition_case(&self, change: CaseTransition) -> Result<CaseRecord>;
+
+    /// A case's moves between stages, oldest first.
+    async fn case_transitions(&self, case: CaseId) -> Result<Vec<TransitionRecord>>;
+
     /// How many cases of a type hold each value of a report dimension (`field`), in value order.
     async fn dimension_counts(&self, case_type: &str, field: &str) -> Result<Vec<DimensionCount>>;
 

@@ -178,6 +178,36 @@ pub struct AttachmentRecord {
     pub uploaded_at: DateTime<Utc>,
 }
 
+/// A move of a case to another stage, judged already by the workflow (`domain::workflow`).
+#[derive(Debug, Clone)]
+pub struct CaseTransition {
+    pub id: uuid::Uuid,
+    pub case_id: CaseId,
+    /// The version the move was judged at: the case must still be at it (and so at `from`).
+    pub expected_version: i64,
+    pub from: String,
+    pub to: String,
+    pub by: UserId,
+    /// Sealed with the case's data key.
+    pub reason: Option<String>,
+    pub survivor_decision: bool,
+    /// Audit entries that commit with the move, or not at all.
+    pub audit: Vec<AuditEvent>,
+    pub now: DateTime<Utc>,
+}
+
+/// One move in a case's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransitionRecord {
+    pub id: uuid::Uuid,
+    pub from: String,
+    pub to: String,
+    pub by: UserRef,
+    pub at: DateTime<Utc>,
+    pub reason: Option<String>,
+    pub survivor_decision: bool,
+}
+
 /// How many cases hold one value of a report dimension.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DimensionCount {

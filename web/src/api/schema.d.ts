@@ -471,6 +471,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The case's moves between stages, oldest first: who, when, why, and whether it was the
+         *     survivor's decision.
+         */
+        get: operations["case_transitions"];
+        put?: never;
+        /**
+         * Move a case to another stage. Every guard of the move is checked here: a refused move
+         *     answers 422 listing each unmet guard (`to`, `reason`, `survivor_decision`, or
+         *     `fields.<id>` for the case's own fields) in words.
+         */
+        post: operations["transition_case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/config": {
         parameters: {
             query?: never;
@@ -785,6 +810,11 @@ export interface components {
             may_update: boolean;
             /** @description `assigned`, `shared` or `supervisor`. */
             relationship: string;
+            /**
+             * @description The stages this user may move the case to from where it is (each move's guards are
+             *     checked when it is asked for).
+             */
+            transitions: components["schemas"]["TransitionOption"][];
             /**
              * @description Top-level fields this user may not write, whether or not they hold a value (a withheld
              *     field, or a repeating group with a withheld member).
@@ -1253,6 +1283,41 @@ export interface components {
             supervisor?: null | components["schemas"]["UserRefView"];
             /** Format: int64 */
             version: number;
+        };
+        /** @description A stage the case may move to from where it is, and what the move asks for. */
+        TransitionOption: {
+            /** @description The move in words, by language. */
+            label: Record<string, unknown>;
+            /** @description A reason must be given. */
+            reason: boolean;
+            /** @description The move is a GBV survivor's own decision, recorded as theirs. */
+            survivor_decision: boolean;
+            to: string;
+        };
+        TransitionRequestBody: {
+            /** @description Why (needed by some moves: reopening, transfer); sealed with the case. */
+            reason?: string | null;
+            /** @description The move is the GBV survivor's own decision. */
+            survivor_decision?: boolean;
+            /** @description The stage to move to. */
+            to: string;
+            /**
+             * Format: int64
+             * @description The case's version the move is based on (409 if it has changed since).
+             */
+            version: number;
+        };
+        /** @description One move in the case's history. */
+        TransitionView: {
+            /** Format: date-time */
+            at: string;
+            by: components["schemas"]["UserRefView"];
+            from: string;
+            /** Format: uuid */
+            id: string;
+            reason?: string | null;
+            survivor_decision: boolean;
+            to: string;
         };
         UpdateCaseRequest: {
             /** @description Only the fields that change; `null` clears a field. */
@@ -2770,6 +2835,110 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    case_transitions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransitionView"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    transition_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransitionRequestBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -277,6 +277,7 @@ export type AuditAction =
   | 'case.field_grant.revoke'
   | 'case.reassign'
   | 'case.hand_over'
+  | 'case.transition'
   | 'case.attachment.list'
   | 'case.attachment.upload'
   | 'case.attachment.download'

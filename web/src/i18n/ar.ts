@@ -493,6 +493,7 @@ export const ar: Messages = {
   'auditAction.case.field_grant.revoke': 'سحب الوصول إلى حقل مقيّد',
   'auditAction.case.reassign': 'إعادة إسناد حالة',
   'auditAction.case.hand_over': 'تسليم حالة',
+  'auditAction.case.transition': 'نقل حالة إلى مرحلة أخرى',
   'auditAction.consent.list': 'الاطلاع على الموافقات',
   'auditAction.consent.record': 'تسجيل موافقة',
   'auditAction.consent.withdraw': 'سحب موافقة',

@@ -493,6 +493,7 @@ export const en = {
   'auditAction.case.field_grant.revoke': 'Remove access to a restricted field',
   'auditAction.case.reassign': 'Reassign a case',
   'auditAction.case.hand_over': 'Hand a case over',
+  'auditAction.case.transition': 'Move a case to another stage',
   'auditAction.consent.list': 'See consents',
   'auditAction.consent.record': 'Record a consent',
   'auditAction.consent.withdraw': 'Withdraw a consent',

@@ -493,6 +493,7 @@ export const fr: Messages = {
   'auditAction.case.field_grant.revoke': "Retirer l'accès à un champ restreint",
   'auditAction.case.reassign': 'Réattribuer un dossier',
   'auditAction.case.hand_over': 'Transférer un dossier',
+  'auditAction.case.transition': 'Faire passer un dossier à une autre étape',
   'auditAction.consent.list': 'Voir les consentements',
   'auditAction.consent.record': 'Enregistrer un consentement',
   'auditAction.consent.withdraw': 'Retirer un consentement',

@@ -441,6 +441,31 @@ async fn every_call_leaves_the_entries_the_table_says(backend: Backend) {
             None,
             None,
         ),
+        // The workflow, on the second case (untouched so far: version 1).
+        call(
+            "move a case to its next stage",
+            "worker1",
+            Method::POST,
+            "/api/v1/cases/{case2}/transitions",
+            Some(json!({ "to": "assessment", "version": 1 })),
+            Some((CaseTransition, Allowed)),
+        ),
+        call(
+            "move a case one does not reach",
+            "worker2",
+            Method::POST,
+            "/api/v1/cases/{case2}/transitions",
+            Some(json!({ "to": "care_plan", "version": 2 })),
+            Some((CaseTransition, Denied)),
+        ),
+        call(
+            "a case's moves",
+            "worker1",
+            Method::GET,
+            "/api/v1/cases/{case2}/transitions",
+            None,
+            Some((CaseAccessRead, Allowed)),
+        ),
         // A second case, handed over.
         call(
             "share the second case",

@@ -17,4 +17,5 @@ mod mfa;
 mod roles;
 mod search;
 mod throttle;
+mod transitions;
 mod world;

@@ -87,6 +87,7 @@ pub(super) async fn purge(
         "case_search_tokens",
         "case_dimensions",
         "attachments",
+        "case_transitions",
         "case_shares",
         "field_grants",
         "consents",

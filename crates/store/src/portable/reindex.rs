@@ -4,6 +4,7 @@
 use crate::case_texts::{
     ASSIGNMENT_OVERRIDE, ASSIGNMENT_REASON, CONSENT_PURPOSE, CONSENT_WITHDRAWAL, CaseTexts,
     GRANT_REASON, GRANT_REVOCATION, SHARE_OVERRIDE, SHARE_REASON, SHARE_REVOCATION,
+    TRANSITION_REASON,
 };
 use crate::sealing::Sealing;
 use crate::{DimensionValue, Result, SearchToken};
@@ -22,6 +23,7 @@ const TEXT_COLUMNS: &[(&str, &str, &str, &str)] = &[
     ("consents", "withdraw_reason", CONSENT_WITHDRAWAL, "id"),
     ("case_assignments", "reason", ASSIGNMENT_REASON, "id"),
     ("case_assignments", "caseload_override_reason", ASSIGNMENT_OVERRIDE, "id"),
+    ("case_transitions", "reason", TRANSITION_REASON, "id"),
 ];
 
 /// Replace a case's search tokens and report dimensions, and seal the free texts of its

@@ -14,6 +14,7 @@ mod dimensions;
 mod reindex;
 mod second_factor;
 mod throttle;
+mod transitions;
 mod user_admin;
 mod users;
 
@@ -388,6 +389,14 @@ impl crate::Store for PostgresStore {
         dimensions: &[crate::DimensionValue],
     ) -> Result<u32> {
         reindex::reindex(self, self.sealing()?, id, tokens, dimensions).await
+    }
+
+    async fn transition_case(&self, change: crate::CaseTransition) -> Result<crate::CaseRecord> {
+        transitions::transition(self, change).await
+    }
+
+    async fn case_transitions(&self, case: uuid::Uuid) -> Result<Vec<crate::TransitionRecord>> {
+        transitions::history(&self.pool, self.sealing()?, case).await
     }
 
     async fn dimension_counts(

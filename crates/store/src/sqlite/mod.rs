@@ -16,6 +16,7 @@ mod dimensions;
 mod reindex;
 mod second_factor;
 mod throttle;
+mod transitions;
 mod user_admin;
 mod users;
 
@@ -409,6 +410,14 @@ impl crate::Store for SqliteStore {
         dimensions: &[crate::DimensionValue],
     ) -> Result<u32> {
         reindex::reindex(self, self.sealing()?, id, tokens, dimensions).await
+    }
+
+    async fn transition_case(&self, change: crate::CaseTransition) -> Result<crate::CaseRecord> {
+        transitions::transition(self, change).await
+    }
+
+    async fn case_transitions(&self, case: uuid::Uuid) -> Result<Vec<crate::TransitionRecord>> {
+        transitions::history(&self.reader, self.sealing()?, case).await
     }
 
     async fn dimension_counts(

@@ -1,0 +1,222 @@
+//! Moving cases through their workflow over HTTP: the seed's Figure 2 for a child protection
+//! case to closure and reopening, every unmet guard listed, a GBV survivor's pause, stale and
+//! unreachable moves refused, the history, and the trail.
+
+use crate::world::World;
+use caseward_store::testing::Backend;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+on_both_backends!(
+    a_case_moves_through_its_workflow,
+    a_survivor_pauses_her_case_and_moves_are_refused_precisely
+);
+
+async fn read(world: &World, who: &str, case: &str) -> Value {
+    world
+        .client(who)
+        .get(world.app.at(&format!("/api/v1/cases/{case}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn post(world: &World, who: &str, path: &str, body: Value) -> (StatusCode, Value) {
+    let response = world
+        .client(who)
+        .post(world.app.at(path))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Move `case` to `to` with `extra` in the body; the answer.
+async fn go(world: &World, case: &str, to: &str, extra: Value) -> (StatusCode, Value) {
+    let version = read(world, "worker1", case).await["version"].clone();
+    let mut body = json!({ "to": to, "version": version });
+    if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+        body.extend(extra.clone());
+    }
+    post(
+        world,
+        "worker1",
+        &format!("/api/v1/cases/{case}/transitions"),
+        body,
+    )
+    .await
+}
+
+fn fields_of(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|e| {
+            e.iter()
+                .map(|e| e["field"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn a_case_moves_through_its_workflow(backend: Backend) {
+    let mut world = World::new(backend).await;
+    let case = world.plant_case("worker1", "child_protection").await.id;
+    let offered: Vec<String> = read(&world, "worker1", &case).await["access"]["transitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["to"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(offered, ["assessment", "closed"]);
+    for to in ["assessment", "care_plan", "implementation", "case_review"] {
+        let (status, moved) = go(&world, &case, to, json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{to}: {moved}");
+        assert_eq!(moved["stage"], to);
+    }
+    // Closing needs the closure recorded first.
+    let (status, refused) = go(&world, &case, "closed", json!({})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(
+        fields_of(&refused),
+        ["fields.closure_reason", "fields.closure_date"]
+    );
+    let version = read(&world, "worker1", &case).await["version"].clone();
+    let response = world
+        .client("worker1")
+        .patch(world.app.at(&format!("/api/v1/cases/{case}")))
+        .json(&json!({ "version": version, "fields": { "closure_reason": "objectives_met", "closure_date": "2026-03-09" } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "{}",
+        response.text().await.unwrap()
+    );
+    let (status, closed) = go(&world, &case, "closed", json!({})).await;
+    assert_eq!(
+        (status, closed["stage"].as_str()),
+        (StatusCode::OK, Some("closed")),
+        "{closed}"
+    );
+    // Reopening needs a reason, sealed with the case.
+    let (status, refused) = go(&world, &case, "reopened", json!({})).await;
+    assert_eq!(
+        (status, fields_of(&refused)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["reason".to_string()])
+    );
+    let reason = format!("CANARY{}", uuid::Uuid::now_v7().simple());
+    let (status, _) = go(&world, &case, "reopened", json!({ "reason": reason })).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let history: Value = world
+        .client("supervisor1")
+        .get(world.app.at(&format!("/api/v1/cases/{case}/transitions")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let moves: Vec<(&str, &str)> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["from"].as_str().unwrap(), m["to"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        moves,
+        [
+            ("identification", "assessment"),
+            ("assessment", "care_plan"),
+            ("care_plan", "implementation"),
+            ("implementation", "case_review"),
+            ("case_review", "closed"),
+            ("closed", "reopened"),
+        ]
+    );
+    assert_eq!(
+        history[5]["reason"],
+        reason.as_str(),
+        "opened for those who read the case"
+    );
+    assert_eq!(history[0]["by"]["username"], "worker1");
+    // Each move is in the trail; the reason is not in the database in clear.
+    let id = uuid::Uuid::parse_str(&case).unwrap();
+    let trail = world.app.store.case_audit(id, 50).await.unwrap();
+    let moved = trail
+        .iter()
+        .filter(|e| e.event.action.as_str() == "case.transition")
+        .count();
+    assert_eq!(moved, 6);
+    let raw = world.app.database().raw_contents().await;
+    assert!(!raw.contains(&reason), "a move's reason is stored in clear");
+}
+
+async fn a_survivor_pauses_her_case_and_moves_are_refused_precisely(backend: Backend) {
+    let mut world = World::new(backend).await;
+    let case = world.plant_case("worker1", "gbv").await.id;
+    // A pause is her decision, recorded as hers, whatever the forms hold.
+    let (status, refused) = go(&world, &case, "paused", json!({})).await;
+    assert_eq!(
+        (status, fields_of(&refused)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["survivor_decision".to_string()]
+        )
+    );
+    let (status, paused) = go(
+        &world,
+        &case,
+        "paused",
+        json!({ "survivor_decision": true }),
+    )
+    .await;
+    assert_eq!(
+        (status, paused["stage"].as_str()),
+        (StatusCode::OK, Some("paused")),
+        "{paused}"
+    );
+    // A move the workflow does not have; a stale version; someone who cannot reach the case.
+    let (status, refused) = go(&world, &case, "case_review", json!({})).await;
+    assert_eq!(
+        (status, fields_of(&refused)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["to".to_string()])
+    );
+    let (status, _) = post(
+        &world,
+        "worker1",
+        &format!("/api/v1/cases/{case}/transitions"),
+        json!({ "to": "implementation", "version": 1, "survivor_decision": true }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = post(
+        &world,
+        "worker2",
+        &format!("/api/v1/cases/{case}/transitions"),
+        json!({ "to": "implementation", "version": 2, "survivor_decision": true }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // An unknown key in the body is refused, naming it.
+    let (status, _) = post(
+        &world,
+        "worker1",
+        &format!("/api/v1/cases/{case}/transitions"),
+        json!({ "to": "implementation", "version": 2, "stage": "closed" }),
+    )
+    .await;
+    assert!(status.is_client_error());
+    assert_eq!(
+        read(&world, "worker1", &case).await["stage"],
+        "paused",
+        "nothing moved"
+    );
+}
