@@ -139,6 +139,7 @@ const ATTACHMENTS = ACCESS.skip
   : serverHasPaths(['/api/v1/cases/{id}/attachments', '/api/v1/cases/{id}/attachments/{attachment_id}'])
     ? {}
     : { skip: 'server has no attachments yet' };
+const WORKFLOW = serverHasPaths(['/api/v1/cases/{id}/transitions']) ? {} : { skip: 'server has no workflow transitions yet' };
 
 // ---------------------------------------------------------------------------------------------
 // The server
@@ -1370,6 +1371,121 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
     await screenshot('documents-removed', { fullPage: false });
     await assertAccessible('the documents panel after a removal');
   }, ATTACHMENTS);
+
+  // -------------------------------------------------------------------------------------------
+  // Workflow (docs/API.md, "Workflow"): moving a case from stage to stage, and its history
+
+  const stageName = (id) => config.stages.find((s) => s.id === id).label.en;
+  const fieldName = (id) => caseType.sections.flatMap((s) => s.fields).find((f) => f.id === id).label.en;
+  const transitionsPosted = (id) => (r) => r.url().endsWith(`/api/v1/cases/${id}/transitions`) && r.request().method() === 'POST';
+
+  /** Open a case of Worker One's, signed in as them. */
+  const openAsWorker = async (id) => {
+    if (!/Worker One/.test(await page.locator('.topbar').innerText().catch(() => ''))) await signInAs('worker1', 'My cases');
+    await page.goto(`${origin}/#/cases/${id}`);
+    await page.locator('#case-number').waitFor();
+    await page.locator('#moves').waitFor();
+  };
+
+  step('a move whose guards are unmet is refused, and the dialog lists every one of them', async () => {
+    await openAsWorker(caseId);
+    assert.equal((await page.locator('#case-stage').innerText()).trim(), stageName('identification'));
+    // The moves offered from identification, each by its label.
+    await page.locator('#moves').getByRole('button', { name: 'Start the assessment' }).waitFor();
+    await page.locator('#move-closed').click();
+    const dialog = page.locator('#move-dialog');
+    await dialog.waitFor();
+    assert.match(await dialog.locator('h2').innerText(), new RegExp(stageName('closed')));
+
+    // The reason this move needs is asked for before anything is sent.
+    let posts = 0;
+    const count = (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/transitions')) posts += 1;
+    };
+    page.on('request', count);
+    await dialog.locator('button[type=submit]').click();
+    await page.locator('#move-reason--error', { hasText: 'give a reason' }).waitFor();
+    page.off('request', count);
+    assert.equal(posts, 0, 'a move without its reason is not sent');
+
+    // With a reason, the server refuses: the closure fields are empty. Each guard is listed, the
+    // fields named by their labels.
+    await page.locator('#move-reason').fill('The family moved away.');
+    const refused = page.waitForResponse(transitionsPosted(caseId));
+    await dialog.locator('button[type=submit]').click();
+    const answer = await refused;
+    assert.equal(answer.status(), 422);
+    const guards = (await answer.json()).errors;
+    assert.ok(guards.length >= 2, `several guards: ${JSON.stringify(guards)}`);
+    const items = page.locator('#move-guards li');
+    await items.first().waitFor();
+    assert.equal(await items.count(), guards.length, 'every unmet guard is listed');
+    const listed = (await page.locator('#move-guards').innerText()).replace(/[\u2066-\u2069]/g, '');
+    for (const id of ['closure_reason', 'closure_date']) {
+      assert.ok(guards.some((g) => g.field === `fields.${id}`), `the server names ${id}`);
+      assert.ok(listed.includes(fieldName(id)), `the list names "${fieldName(id)}": ${listed}`);
+    }
+    assert.match(listed, /must be filled in/, "in the server's words");
+    await screenshot('move-refused', { fullPage: false });
+    await assertAccessible('the move dialog listing unmet guards');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal((await page.locator('#case-stage').innerText()).trim(), stageName('identification'), 'the case has not moved');
+  }, WORKFLOW);
+
+  step('the worker moves the case to assessment and its stage history lists the move', async () => {
+    const before = Number(await page.locator('#case-version').innerText());
+    await page.locator('#moves').getByRole('button', { name: 'Start the assessment' }).click();
+    const dialog = page.locator('#move-dialog');
+    await dialog.waitFor();
+    assert.equal(await page.locator('#move-reason').count(), 0, 'this move asks for no reason');
+    const moved = page.waitForResponse(transitionsPosted(caseId));
+    await dialog.locator('button[type=submit]').click();
+    const answer = await moved;
+    assert.equal(answer.status(), 200, `the move is accepted: ${await answer.text()}`);
+    assert.deepEqual(answer.request().postDataJSON(), { to: 'assessment', version: before });
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator('#case-stage', { hasText: stageName('assessment') }).waitFor();
+    await page.locator('.status-line .notice.success', { hasText: `The case moved to ${stageName('assessment')}.` }).waitFor();
+    assert.ok(Number(await page.locator('#case-version').innerText()) > before, 'the version goes up');
+    // The moves offered now are those from assessment.
+    await page.locator('#move-care_plan').waitFor();
+    assert.equal(await page.locator('#move-assessment').count(), 0);
+
+    const history = page.waitForResponse((r) => r.url().endsWith(`/api/v1/cases/${caseId}/transitions`) && r.request().method() === 'GET');
+    await page.locator('#stage-history > summary').click();
+    assert.equal((await history).status(), 200);
+    const move = page.locator('#stage-history-list li');
+    await move.first().waitFor();
+    assert.equal(await move.count(), 1);
+    const text = await move.first().innerText();
+    assert.match(text, new RegExp(`${stageName('identification')}[\\s\\S]*${stageName('assessment')}`));
+    assert.match(text, /Worker One/);
+    assert.equal(await move.first().locator('.survivor-badge').count(), 0);
+    await screenshot('stage-history', { fullPage: false });
+    await assertAccessible('the case page after a move, with its stage history');
+  }, WORKFLOW);
+
+  step("a survivor's own decision is confirmed in the dialog and badged in the history", async () => {
+    await openAsWorker(gbvCase.id);
+    const option = page.locator('#move-paused');
+    await option.click();
+    const dialog = page.locator('#move-dialog');
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /recorded as the survivor's own decision/);
+    await dialog.locator('button[type=submit]').click();
+    await page.locator('#move-survivor--error').waitFor();
+    await page.locator('#move-dialog').getByLabel("This is the survivor's own decision").check();
+    const moved = page.waitForResponse(transitionsPosted(gbvCase.id));
+    await dialog.locator('button[type=submit]').click();
+    const answer = await moved;
+    assert.equal(answer.status(), 200, `the move is accepted: ${await answer.text()}`);
+    assert.equal(answer.request().postDataJSON().survivor_decision, true);
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator('#case-stage', { hasText: stageName('paused') }).waitFor();
+    await page.locator('#stage-history > summary').click();
+    await page.locator('#stage-history-list li .survivor-badge', { hasText: "Survivor's decision" }).waitFor();
+  }, WORKFLOW.skip ? WORKFLOW : ACCESS);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -44,6 +44,8 @@ import type {
   ShareRequest,
   Team,
   TeamRequest,
+  Transition,
+  TransitionRequest,
   UpdateCaseRequest,
   UpdateUserRequest,
   UploadAttachmentQuery,
@@ -344,6 +346,14 @@ export const api = {
   /** `PATCH /api/v1/cases/{id}`: only the changed fields; 409 when `version` is stale. */
   updateCase: (id: string, body: UpdateCaseRequest) =>
     request<Case>(`${V1}/cases/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
+
+  /** `POST /api/v1/cases/{id}/transitions`: the case at its new stage. 422 lists every unmet
+   * guard (`errors[]`, code `guard`, on `to`, `reason`, `survivor_decision`, `fields` or
+   * `fields.<id>`); 409 when `version` is stale. */
+  transitionCase: (id: string, body: TransitionRequest) =>
+    request<Case>(`${V1}/cases/${seg(id)}/transitions`, { method: 'POST', body }),
+  /** `GET /api/v1/cases/{id}/transitions`: the case's moves, oldest first (reading is audited). */
+  caseTransitions: (id: string) => request<Transition[]>(`${V1}/cases/${seg(id)}/transitions`),
 
   // Access control (docs/API.md, "Access control endpoints"). A case the user may not reach
   // is 404; an action their relationship does not allow is 403 with a `detail` in words.

@@ -119,8 +119,15 @@ export type CaseSummary = Schemas['CaseSummaryView'];
 
 export type CaseRelationship = 'assigned' | 'shared' | 'supervisor';
 
+/** A move the user may ask for from the case's stage: `label` by language; `reason` when the
+ * move needs one, `survivor_decision` when it is a GBV survivor's own decision. */
+export type TransitionOption = Narrow<Schemas['TransitionOption'], { label: Translations }>;
+
 /** `Case.access`: how the signed-in user stands to the case and what they may do with it. */
-export type CaseAccess = Narrow<Schemas['CaseAccessView'], { relationship: CaseRelationship }>;
+export type CaseAccess = Narrow<
+  Schemas['CaseAccessView'],
+  { relationship: CaseRelationship; transitions: TransitionOption[] }
+>;
 
 /** A case as the signed-in user may see it: `fields` holds only what they may see, and
  * `restricted` the paths of values that exist but are withheld (`contacts[0].phone`). */
@@ -135,6 +142,15 @@ export type CasePage = Schemas['CasePage'];
 export type CreateCaseRequest = Narrow<Schemas['CreateCaseRequest'], { fields?: CaseFields }>;
 
 export type UpdateCaseRequest = Narrow<Schemas['UpdateCaseRequest'], { fields: FieldChanges }>;
+
+// ---------------------------------------------------------------------------------------------
+// Workflow (docs/API.md, "Workflow")
+
+/** `POST /api/v1/cases/{id}/transitions`: the stage to move to and the case's `version`. */
+export type TransitionRequest = Schemas['TransitionRequestBody'];
+
+/** One move of the case's history (`GET /api/v1/cases/{id}/transitions`), oldest first. */
+export type Transition = Schemas['TransitionView'];
 
 // ---------------------------------------------------------------------------------------------
 // Caseloads, sharing, field grants, reassignment

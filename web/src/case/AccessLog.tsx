@@ -14,7 +14,7 @@ const STEP = 25;
 
 /** A field path of an entry (`family_members[0].age`, `date_of_birth`) in words, from the
  * configuration: the field's label, and a group member's after it; the id when unknown. */
-function fieldLabel(caseType: CaseType, path: string): string {
+export function fieldLabel(caseType: CaseType, path: string): string {
   const [top = path, ...rest] = path.split(/[.[\]]+/).filter((part) => part && !/^\d+$/.test(part));
   const field: Field | undefined = caseType.sections.flatMap((s) => s.fields).find((f) => f.id === top);
   if (!field) return path;

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import {
   api,
@@ -14,6 +15,7 @@ import { AccessPanel } from '../case/AccessPanel';
 import { AttachmentsPanel } from '../case/AttachmentsPanel';
 import { ConsentPanel } from '../case/ConsentPanel';
 import { ReassignDialog } from '../case/ReassignDialog';
+import { MoveControl, StageHistory } from '../case/Workflow';
 import { CaseloadNotice } from '../caseload';
 import { describeActionError, ErrorNotice, Loading, PageTitle } from '../components';
 import { CaseForm } from '../form/CaseForm';
@@ -108,7 +110,7 @@ function Crumbs() {
   );
 }
 
-function CaseHeader({ config, item }: { config: Config; item: Case }) {
+function CaseHeader({ config, item, children }: { config: Config; item: Case; children?: ComponentChildren }) {
   return (
     <div class="case-head card">
       <dl class="facts">
@@ -123,7 +125,7 @@ function CaseHeader({ config, item }: { config: Config; item: Case }) {
         <div>
           <dt>{t('case.stage')}</dt>
           <dd>
-            <span class="badge">{stageLabel(config, item.stage)}</span>
+            <span class="badge" id="case-stage">{stageLabel(config, item.stage)}</span>
           </dd>
         </div>
         <div>
@@ -149,6 +151,7 @@ function CaseHeader({ config, item }: { config: Config; item: Case }) {
           </dd>
         </div>
       </dl>
+      {children}
     </div>
   );
 }
@@ -289,7 +292,28 @@ function CaseEditor({
           </button>
         )}
       </div>
-      <CaseHeader config={config} item={item} />
+      <CaseHeader config={config} item={item}>
+        <MoveControl
+          config={config}
+          caseType={caseType}
+          item={item}
+          confirmLeave={() => !dirty || window.confirm(t('move.unsaved'))}
+          onMoved={(moved) => {
+            adopt(moved);
+            setConflict(false);
+            setProblems([]);
+            setFailure(null);
+            setStatus(t('move.done', { stage: stageLabel(config, moved.stage) }));
+          }}
+          onReload={async () => {
+            const fresh = await api.getCase(item.id);
+            adopt(fresh);
+            setConflict(false);
+            setProblems([]);
+            setStatus('');
+          }}
+        />
+      </CaseHeader>
       <div class="status-line" role="status" aria-live="polite">
         {status && <p class="notice success">{status}</p>}
       </div>
@@ -328,6 +352,8 @@ function CaseEditor({
       {access.may_share && <ConsentPanel config={config} caseType={caseType} item={item} />}
       {/* The case's documents: each person sees those their access allows, and how many others exist. */}
       <AttachmentsPanel key={item.id} config={config} item={item} />
+      {/* The case's moves through its workflow: for whoever reaches the case. */}
+      <StageHistory config={config} item={item} />
       {/* Who read, changed or was refused the case: for those responsible for it. */}
       {(access.relationship === 'assigned' || access.relationship === 'supervisor') && <AccessLog caseType={caseType} item={item} />}
       <CaseForm
