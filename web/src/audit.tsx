@@ -23,6 +23,8 @@ export const AUDIT_ACTION_GROUPS: ReadonlyArray<{ group: MessageKey; actions: re
       'case.reassign',
       'case.hand_over',
       'case.transition',
+      'case.note.list',
+      'case.note.create',
       'case.attachment.list',
       'case.attachment.upload',
       'case.attachment.download',

@@ -27,6 +27,8 @@ pub enum AuditAction {
     CaseHandOver,
     /// A move to another stage of the workflow.
     CaseTransition,
+    NoteList,
+    NoteCreate,
     AttachmentList,
     AttachmentUpload,
     AttachmentDownload,
@@ -64,7 +66,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 39] = [
+    pub const ALL: [AuditAction; 41] = [
         Self::CaseList,
         Self::CaseRead,
         Self::CaseCreate,
@@ -77,6 +79,8 @@ impl AuditAction {
         Self::CaseReassign,
         Self::CaseHandOver,
         Self::CaseTransition,
+        Self::NoteList,
+        Self::NoteCreate,
         Self::AttachmentList,
         Self::AttachmentUpload,
         Self::AttachmentDownload,
@@ -120,6 +124,8 @@ impl AuditAction {
             Self::CaseReassign => "case.reassign",
             Self::CaseHandOver => "case.hand_over",
             Self::CaseTransition => "case.transition",
+            Self::NoteList => "case.note.list",
+            Self::NoteCreate => "case.note.create",
             Self::AttachmentList => "case.attachment.list",
             Self::AttachmentUpload => "case.attachment.upload",
             Self::AttachmentDownload => "case.attachment.download",

@@ -13,6 +13,7 @@ pub mod clock;
 pub mod config;
 pub mod dimensions;
 pub mod i18n;
+pub mod note;
 pub mod synthetic;
 pub mod team;
 pub mod throttle;

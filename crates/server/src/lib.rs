@@ -20,6 +20,7 @@ mod extract;
 mod handover;
 mod health;
 mod mfa;
+mod notes;
 mod problem;
 mod projection_json;
 mod reauth;
@@ -88,6 +89,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(sharing::assignable))
         .routes(routes!(sharing::reassign))
         .routes(routes!(handover::hand_over))
+        .routes(routes!(notes::list_notes, notes::create_note))
         .routes(routes!(
             transitions::case_transitions,
             transitions::transition_case

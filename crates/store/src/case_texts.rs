@@ -123,6 +123,7 @@ pub const CONSENT_WITHDRAWAL: &str = "consent.withdraw_reason";
 pub const ASSIGNMENT_REASON: &str = "assignment.reason";
 pub const AUDIT_REASON: &str = "audit.reason";
 pub const TRANSITION_REASON: &str = "transition.reason";
+pub const NOTE_BODY: &str = "note.body";
 pub const ASSIGNMENT_OVERRIDE: &str = "assignment.caseload_override_reason";
 
 #[cfg(test)]

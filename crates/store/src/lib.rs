@@ -254,6 +254,13 @@ pub trait Store: Send + Sync + 'static {
         dimensions: &[DimensionValue],
     ) -> Result<u32>;
 
+    /// Add a note to a case (its body sealed), with its audit entries. `NotFound` when the
+    /// case is gone.
+    async fn add_note(&self, note: NewNote) -> Result<NoteRecord>;
+
+    /// A case's notes, oldest first, their bodies opened.
+    async fn case_notes(&self, case: CaseId) -> Result<Vec<NoteRecord>>;
+
     /// Move a case to another stage, with its history row and audit entries, if it is still at
     /// the version (and stage) the move was judged at (`Conflict` otherwise).
     async fn transition_case(&self, change: CaseTransition) -> Result<CaseRecord>;

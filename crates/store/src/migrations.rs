@@ -23,6 +23,6 @@ macro_rules! migrations {
 
 // File names are `NNNN_name.sql`; the literal numbers below keep their leading zeros.
 #[allow(clippy::zero_prefixed_literal)]
-pub const SQLITE: &[Migration] = migrations!("sqlite": 0001 "initial", 0002 "access", 0003 "authentication", 0004 "assignments", 0005 "pending_second_factor", 0006 "consent_override", 0007 "agencies", 0008 "audit", 0009 "checkpoints", 0010 "case_keys", 0011 "purges", 0012 "application_role", 0013 "search_tokens", 0014 "dimensions", 0015 "attachments", 0016 "transitions");
+pub const SQLITE: &[Migration] = migrations!("sqlite": 0001 "initial", 0002 "access", 0003 "authentication", 0004 "assignments", 0005 "pending_second_factor", 0006 "consent_override", 0007 "agencies", 0008 "audit", 0009 "checkpoints", 0010 "case_keys", 0011 "purges", 0012 "application_role", 0013 "search_tokens", 0014 "dimensions", 0015 "attachments", 0016 "transitions", 0017 "notes");
 #[allow(clippy::zero_prefixed_literal)]
-pub const POSTGRES: &[Migration] = migrations!("postgres": 0001 "initial", 0002 "access", 0003 "authentication", 0004 "assignments", 0005 "pending_second_factor", 0006 "consent_override", 0007 "agencies", 0008 "audit", 0009 "checkpoints", 0010 "case_keys", 0011 "purges", 0012 "application_role", 0013 "search_tokens", 0014 "dimensions", 0015 "attachments", 0016 "transitions");
+pub const POSTGRES: &[Migration] = migrations!("postgres": 0001 "initial", 0002 "access", 0003 "authentication", 0004 "assignments", 0005 "pending_second_factor", 0006 "consent_override", 0007 "agencies", 0008 "audit", 0009 "checkpoints", 0010 "case_keys", 0011 "purges", 0012 "application_role", 0013 "search_tokens", 0014 "dimensions", 0015 "attachments", 0016 "transitions", 0017 "notes");

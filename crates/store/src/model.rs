@@ -178,6 +178,34 @@ pub struct AttachmentRecord {
     pub uploaded_at: DateTime<Utc>,
 }
 
+/// A note to add to a case (written once; its body sealed with the case's data key).
+#[derive(Debug, Clone)]
+pub struct NewNote {
+    pub id: uuid::Uuid,
+    pub case_id: CaseId,
+    /// The kind of contact or event (`domain::note::NoteKind`).
+    pub kind: String,
+    /// Seen only by the case's assigned worker.
+    pub confidential: bool,
+    pub body: String,
+    pub written_by: UserId,
+    /// Audit entries that commit with the note, or not at all.
+    pub audit: Vec<AuditEvent>,
+    pub now: DateTime<Utc>,
+}
+
+/// A case's note, its body opened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoteRecord {
+    pub id: uuid::Uuid,
+    pub case_id: CaseId,
+    pub kind: String,
+    pub confidential: bool,
+    pub body: String,
+    pub written_by: UserRef,
+    pub written_at: DateTime<Utc>,
+}
+
 /// A move of a case to another stage, judged already by the workflow (`domain::workflow`).
 #[derive(Debug, Clone)]
 pub struct CaseTransition {

@@ -25,6 +25,7 @@ on_both!(
     a_case_is_found_by_its_words_without_them_being_stored,
     report_dimensions_are_stored_apart_replaced_and_purged,
     reindexing_seals_texts_an_older_version_left_in_clear,
+    a_note_is_sealed_and_goes_with_a_purge,
 );
 
 /// A case whose every value is a unique canary.
@@ -505,4 +506,52 @@ async fn reindexing_seals_texts_an_older_version_left_in_clear(
         store.reindex_case(uuid::Uuid::now_v7(), &[], &[]).await,
         Err(StoreError::NotFound)
     ));
+}
+
+async fn a_note_is_sealed_and_goes_with_a_purge(db: &TestDatabase, store: Arc<dyn Store>) {
+    let worker = worker(&store).await;
+    let (id, _) = planted(&store, &worker).await;
+    let body = format!("CANARY{}", uuid::Uuid::now_v7().simple());
+    let note = store
+        .add_note(caseward_store::NewNote {
+            id: uuid::Uuid::now_v7(),
+            case_id: id,
+            kind: "home_visit".into(),
+            confidential: true,
+            body: body.clone(),
+            written_by: worker.id,
+            audit: Vec::new(),
+            now: Utc.with_ymd_and_hms(2026, 3, 4, 9, 0, 0).unwrap(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (note.body.as_str(), note.confidential),
+        (body.as_str(), true)
+    );
+    assert_eq!(store.case_notes(id).await.unwrap(), [note]);
+    assert!(
+        !db.raw_contents().await.contains(&body),
+        "a note's body is stored in clear"
+    );
+    let gone = store
+        .add_note(caseward_store::NewNote {
+            id: uuid::Uuid::now_v7(),
+            case_id: uuid::Uuid::now_v7(),
+            kind: "other".into(),
+            confidential: false,
+            body: "x".into(),
+            written_by: worker.id,
+            audit: Vec::new(),
+            now: Utc::now(),
+        })
+        .await;
+    assert!(matches!(gone, Err(StoreError::NotFound)), "{gone:?}");
+    assert!(
+        store
+            .purge_case(id, "retention", &[], Utc::now())
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.case_notes(id).await.unwrap(), []);
 }

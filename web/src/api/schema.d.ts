@@ -420,6 +420,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The case's notes the user may see, oldest first. */
+        get: operations["list_notes"];
+        put?: never;
+        /**
+         * Write a note on a case (who may change the case; a confidential note only its assigned
+         *     worker). Notes are not edited afterwards: a correction is another note.
+         */
+        post: operations["create_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}/reassign": {
         parameters: {
             query?: never;
@@ -1115,6 +1136,30 @@ export interface components {
             password: string;
             role: string;
             username: string;
+        };
+        /** @description The notes the user may see, and how many others are withheld from them. */
+        NoteList: {
+            items: components["schemas"]["NoteView"][];
+            /** Format: int32 */
+            withheld: number;
+        };
+        NoteRequest: {
+            body: string;
+            /** @description Seen by the assigned worker alone (only they may write one). */
+            confidential?: boolean;
+            kind: string;
+        };
+        NoteView: {
+            body: string;
+            /** @description Seen by the assigned worker alone. */
+            confidential: boolean;
+            /** Format: uuid */
+            id: string;
+            /** @description `home_visit`, `office_visit`, `phone_call`, `meeting`, `service_delivery` or `other`. */
+            kind: string;
+            /** Format: date-time */
+            written_at: string;
+            written_by: components["schemas"]["UserRefView"];
         };
         OptionListView: {
             id: string;
@@ -2669,6 +2714,102 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_notes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoteList"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoteView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

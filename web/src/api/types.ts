@@ -294,6 +294,8 @@ export type AuditAction =
   | 'case.reassign'
   | 'case.hand_over'
   | 'case.transition'
+  | 'case.note.list'
+  | 'case.note.create'
   | 'case.attachment.list'
   | 'case.attachment.upload'
   | 'case.attachment.download'

@@ -494,6 +494,8 @@ export const ar: Messages = {
   'auditAction.case.reassign': 'إعادة إسناد حالة',
   'auditAction.case.hand_over': 'تسليم حالة',
   'auditAction.case.transition': 'نقل حالة إلى مرحلة أخرى',
+  'auditAction.case.note.list': "قراءة ملاحظات حالة",
+  'auditAction.case.note.create': "كتابة ملاحظة على حالة",
   'auditAction.consent.list': 'الاطلاع على الموافقات',
   'auditAction.consent.record': 'تسجيل موافقة',
   'auditAction.consent.withdraw': 'سحب موافقة',

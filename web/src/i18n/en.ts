@@ -494,6 +494,8 @@ export const en = {
   'auditAction.case.reassign': 'Reassign a case',
   'auditAction.case.hand_over': 'Hand a case over',
   'auditAction.case.transition': 'Move a case to another stage',
+  'auditAction.case.note.list': "Read a case's notes",
+  'auditAction.case.note.create': "Write a note on a case",
   'auditAction.consent.list': 'See consents',
   'auditAction.consent.record': 'Record a consent',
   'auditAction.consent.withdraw': 'Withdraw a consent',

@@ -494,6 +494,8 @@ export const fr: Messages = {
   'auditAction.case.reassign': 'Réattribuer un dossier',
   'auditAction.case.hand_over': 'Transférer un dossier',
   'auditAction.case.transition': 'Faire passer un dossier à une autre étape',
+  'auditAction.case.note.list': "Lire les notes d'un dossier",
+  'auditAction.case.note.create': "Écrire une note sur un dossier",
   'auditAction.consent.list': 'Voir les consentements',
   'auditAction.consent.record': 'Enregistrer un consentement',
   'auditAction.consent.withdraw': 'Retirer un consentement',

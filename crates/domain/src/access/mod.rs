@@ -167,6 +167,17 @@ fn access_for(
 /// The grant id that opens a case's restricted attachments (no field may take this id).
 pub const ATTACHMENTS_GRANT: &str = "attachments";
 
+/// Access to one of a case's notes: a confidential note is the assigned worker's alone; any
+/// other, everyone's who reads the case.
+pub fn note_access(actor: Actor, facts: &CaseFacts, confidential: bool) -> FieldAccess {
+    let classification = if confidential {
+        Classification::Confidential
+    } else {
+        Classification::Standard
+    };
+    access_for(actor, facts, "notes", "notes", classification)
+}
+
 /// Access to one of a case's attachments, of `classification`: like a field's, with the
 /// grant and consent on [`ATTACHMENTS_GRANT`].
 pub fn attachment_access(

@@ -441,6 +441,30 @@ async fn every_call_leaves_the_entries_the_table_says(backend: Backend) {
             None,
             None,
         ),
+        call(
+            "write a note",
+            "worker1",
+            Method::POST,
+            "/api/v1/cases/{case2}/notes",
+            Some(json!({ "kind": "home_visit", "body": "visited the family" })),
+            Some((NoteCreate, Allowed)),
+        ),
+        call(
+            "write a note on a case one does not reach",
+            "worker2",
+            Method::POST,
+            "/api/v1/cases/{case2}/notes",
+            Some(json!({ "kind": "home_visit", "body": "x" })),
+            Some((NoteCreate, Denied)),
+        ),
+        call(
+            "the notes",
+            "worker1",
+            Method::GET,
+            "/api/v1/cases/{case2}/notes",
+            None,
+            Some((NoteList, Allowed)),
+        ),
         // The workflow, on the second case (untouched so far: version 1).
         call(
             "move a case to its next stage",

@@ -14,6 +14,7 @@ mod canary;
 mod cases;
 mod handover;
 mod mfa;
+mod notes;
 mod roles;
 mod search;
 mod throttle;

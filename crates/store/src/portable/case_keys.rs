@@ -88,6 +88,7 @@ pub(super) async fn purge(
         "case_dimensions",
         "attachments",
         "case_transitions",
+        "case_notes",
         "case_shares",
         "field_grants",
         "consents",

@@ -4,7 +4,7 @@
 use crate::case_texts::{
     ASSIGNMENT_OVERRIDE, ASSIGNMENT_REASON, CONSENT_PURPOSE, CONSENT_WITHDRAWAL, CaseTexts,
     GRANT_REASON, GRANT_REVOCATION, SHARE_OVERRIDE, SHARE_REASON, SHARE_REVOCATION,
-    TRANSITION_REASON,
+    NOTE_BODY, TRANSITION_REASON,
 };
 use crate::sealing::Sealing;
 use crate::{DimensionValue, Result, SearchToken};
@@ -24,6 +24,7 @@ const TEXT_COLUMNS: &[(&str, &str, &str, &str)] = &[
     ("case_assignments", "reason", ASSIGNMENT_REASON, "id"),
     ("case_assignments", "caseload_override_reason", ASSIGNMENT_OVERRIDE, "id"),
     ("case_transitions", "reason", TRANSITION_REASON, "id"),
+    ("case_notes", "body", NOTE_BODY, "id"),
 ];
 
 /// Replace a case's search tokens and report dimensions, and seal the free texts of its

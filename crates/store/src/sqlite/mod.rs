@@ -13,6 +13,7 @@ mod audit;
 mod case_keys;
 mod cases;
 mod dimensions;
+mod notes;
 mod reindex;
 mod second_factor;
 mod throttle;
@@ -410,6 +411,14 @@ impl crate::Store for SqliteStore {
         dimensions: &[crate::DimensionValue],
     ) -> Result<u32> {
         reindex::reindex(self, self.sealing()?, id, tokens, dimensions).await
+    }
+
+    async fn add_note(&self, note: crate::NewNote) -> Result<crate::NoteRecord> {
+        notes::add(self, note).await
+    }
+
+    async fn case_notes(&self, case: uuid::Uuid) -> Result<Vec<crate::NoteRecord>> {
+        notes::list(&self.reader, self.sealing()?, case).await
     }
 
     async fn transition_case(&self, change: crate::CaseTransition) -> Result<crate::CaseRecord> {
