@@ -66,14 +66,8 @@ async fn upload(
 }
 
 async fn list(world: &World, who: &str, case: &str) -> (StatusCode, Value) {
-    let response = world
-        .client(who)
-        .get(world.app.at(&format!("/api/v1/cases/{case}/attachments")))
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
+    let path = format!("/api/v1/cases/{case}/attachments");
+    world.call(who, reqwest::Method::GET, &path, None).await
 }
 
 async fn download(world: &World, who: &str, case: &str, id: &str) -> reqwest::Response {

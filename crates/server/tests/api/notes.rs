@@ -9,26 +9,15 @@ use serde_json::{Value, json};
 on_both_backends!(notes_are_sealed_and_a_confidential_one_stays_with_the_worker);
 
 async fn post(world: &World, who: &str, case: &str, body: Value) -> (StatusCode, Value) {
-    let response = world
-        .client(who)
-        .post(world.app.at(&format!("/api/v1/cases/{case}/notes")))
-        .json(&body)
-        .send()
+    let path = format!("/api/v1/cases/{case}/notes");
+    world
+        .call(who, reqwest::Method::POST, &path, Some(body))
         .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 async fn list(world: &World, who: &str, case: &str) -> (StatusCode, Value) {
-    let response = world
-        .client(who)
-        .get(world.app.at(&format!("/api/v1/cases/{case}/notes")))
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
+    let path = format!("/api/v1/cases/{case}/notes");
+    world.call(who, reqwest::Method::GET, &path, None).await
 }
 
 fn fields_of(problem: &Value) -> Vec<&str> {

@@ -26,15 +26,9 @@ async fn read(world: &World, who: &str, case: &str) -> Value {
 }
 
 async fn post(world: &World, who: &str, path: &str, body: Value) -> (StatusCode, Value) {
-    let response = world
-        .client(who)
-        .post(world.app.at(path))
-        .json(&body)
-        .send()
+    world
+        .call(who, reqwest::Method::POST, path, Some(body))
         .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 /// Move `case` to `to` with `extra` in the body; the answer.

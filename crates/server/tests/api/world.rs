@@ -124,6 +124,24 @@ impl World {
         &self.clients[name]
     }
 
+    /// `who` sends `body` (JSON, if any) to `path`; the status and the JSON answer (null when
+    /// there is none).
+    pub async fn call(
+        &self,
+        who: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (reqwest::StatusCode, Value) {
+        let mut request = self.client(who).request(method, self.app.at(path));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
     /// Open a case of `case_type` as `owner` with realistic values, every text value replaced
     /// by a unique canary.
     pub async fn plant_case(&mut self, owner: &str, case_type: &str) -> PlantedCase {
