@@ -94,8 +94,7 @@ impl CaseTexts {
         Ok(())
     }
 
-    /// Open every text of a case's access facts in place.
-    pub fn open_access(&self, access: &mut CaseAccess) -> Result<()> {
+    fn open_access(&self, access: &mut CaseAccess) -> Result<()> {
         for share in &mut access.shares {
             share.reason = self.open(SHARE_REASON, share.id, &share.reason)?;
             self.open_opt(SHARE_OVERRIDE, share.id, &mut share.consent_override_reason)?;
@@ -110,6 +109,31 @@ impl CaseTexts {
         }
         Ok(())
     }
+}
+
+/// Open every text of a case's access facts in place. The case's data key (`wrapped`) is
+/// unwrapped only when one of them is sealed: a read of a case not shared, granted or
+/// consented to pays nothing here.
+pub fn open_access(
+    sealing: &Sealing,
+    case: CaseId,
+    wrapped: Option<&WrappedKey>,
+    access: &mut CaseAccess,
+) -> Result<()> {
+    let sealed = |text: Option<&str>| text.is_some_and(is_sealed);
+    let any_sealed = access
+        .shares
+        .iter()
+        .any(|s| sealed(Some(&s.reason)) || sealed(s.consent_override_reason.as_deref()))
+        || access.field_grants.iter().any(|g| sealed(Some(&g.reason)))
+        || access
+            .consents
+            .iter()
+            .any(|c| sealed(Some(&c.consent.purpose)) || sealed(c.withdraw_reason.as_deref()));
+    if !any_sealed {
+        return Ok(());
+    }
+    CaseTexts::new(sealing, case, wrapped)?.open_access(access)
 }
 
 /// The kinds of text (part of each text's place).
