@@ -29,6 +29,13 @@ pub enum AuditAction {
     CaseTransition,
     NoteList,
     NoteCreate,
+    CarePlanList,
+    /// A new version of a case's care plan (its status in `fields`).
+    CarePlanSave,
+    /// A supervisor's decision on a care plan version (`approved` or `returned` in `fields`).
+    CarePlanDecide,
+    /// A supervisor's queue of care plans waiting for a decision (the case ids in `fields`).
+    ApprovalQueue,
     AttachmentList,
     AttachmentUpload,
     AttachmentDownload,
@@ -66,7 +73,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 41] = [
+    pub const ALL: [AuditAction; 45] = [
         Self::CaseList,
         Self::CaseRead,
         Self::CaseCreate,
@@ -81,6 +88,10 @@ impl AuditAction {
         Self::CaseTransition,
         Self::NoteList,
         Self::NoteCreate,
+        Self::CarePlanList,
+        Self::CarePlanSave,
+        Self::CarePlanDecide,
+        Self::ApprovalQueue,
         Self::AttachmentList,
         Self::AttachmentUpload,
         Self::AttachmentDownload,
@@ -126,6 +137,10 @@ impl AuditAction {
             Self::CaseTransition => "case.transition",
             Self::NoteList => "case.note.list",
             Self::NoteCreate => "case.note.create",
+            Self::CarePlanList => "case.care_plan.list",
+            Self::CarePlanSave => "case.care_plan.save",
+            Self::CarePlanDecide => "case.care_plan.decide",
+            Self::ApprovalQueue => "case.approval_queue",
             Self::AttachmentList => "case.attachment.list",
             Self::AttachmentUpload => "case.attachment.upload",
             Self::AttachmentDownload => "case.attachment.download",

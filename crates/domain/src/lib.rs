@@ -8,9 +8,12 @@
 pub mod access;
 pub mod attachment;
 pub mod audit;
+pub mod calendar;
+pub mod care_plan;
 pub mod case;
 pub mod clock;
 pub mod config;
+pub mod deadlines;
 pub mod dimensions;
 pub mod i18n;
 pub mod note;

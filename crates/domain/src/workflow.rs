@@ -4,8 +4,8 @@
 //!
 //! Every transition needs the stage being left to be complete (its mandatory fields), except a
 //! survivor's decision, which the survivor may take whatever the plan's completion. A
-//! transition may further need a reason, values present (`require`), or values among given
-//! options (`require_value`).
+//! transition may further need a reason, values present (`require`), values among given
+//! options (`require_value`), or an approved care plan (`approved_care_plan`).
 
 use crate::case::{CaseFields, FieldValue};
 use crate::config::{CaseType, Configuration, FieldPath, Transition};
@@ -19,6 +19,16 @@ pub struct TransitionRequest<'a> {
     pub reason: Option<&'a str>,
     /// The worker records the move as the survivor's own decision.
     pub survivor_decision: bool,
+    /// What the case's records beyond its fields say: the server reads them, never the
+    /// client.
+    pub records: CaseRecords,
+}
+
+/// The facts of a case's records (care plan, ...) that guards may need.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CaseRecords {
+    /// The newest version of the case's care plan is approved.
+    pub care_plan_approved: bool,
 }
 
 /// A guard a transition request does not meet.
@@ -36,6 +46,8 @@ pub enum Unmet {
     ReasonRequired,
     /// Only the survivor's own decision takes this transition.
     SurvivorDecisionRequired,
+    /// The care plan must be approved by the supervisor first.
+    CarePlanNotApproved,
 }
 
 impl Unmet {
@@ -48,6 +60,7 @@ impl Unmet {
             Self::Missing(path) | Self::NotOneOf(path, _) => format!("fields.{path}"),
             Self::ReasonRequired => "reason".into(),
             Self::SurvivorDecisionRequired => "survivor_decision".into(),
+            Self::CarePlanNotApproved => "care_plan".into(),
         }
     }
 
@@ -72,6 +85,9 @@ impl Unmet {
             Self::ReasonRequired => "give the reason for this move".into(),
             Self::SurvivorDecisionRequired => {
                 "this move is the survivor's own decision: record it as theirs".into()
+            }
+            Self::CarePlanNotApproved => {
+                "the care plan must be approved by the supervisor first".into()
             }
         }
     }
@@ -131,6 +147,9 @@ pub fn check_transition<'c>(
         if !values_at(fields, path).any(|v| holds_one_of(v, options)) {
             unmet.push(Unmet::NotOneOf(path.clone(), options.clone()));
         }
+    }
+    if transition.approved_care_plan && !request.records.care_plan_approved {
+        unmet.push(Unmet::CarePlanNotApproved);
     }
     if transition.reason && request.reason.is_none_or(|r| r.trim().is_empty()) {
         unmet.push(Unmet::ReasonRequired);

@@ -603,3 +603,269 @@ fn only_top_level_short_text_is_searchable() {
     assert_eq!(error.key, "section[1].field[0].searchable");
     assert_eq!(error.line, Some(line_of(&text, "id = \"age\"") - 1));
 }
+
+/// The errors of this instance file beside a good case type.
+fn instance_errors(instance: &str) -> Vec<ConfigError> {
+    let sources = [
+        SourceFile {
+            name: "instance.toml".into(),
+            text: instance.into(),
+        },
+        SourceFile {
+            name: "case_types/cp.toml".into(),
+            text: case_type(GOOD_SECTION),
+        },
+    ];
+    match load(&sources) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.0,
+    }
+}
+
+/// The test instance with a limit on its first stage (`identification`), then `tables`.
+fn with_deadlines(limit: &str, tables: &str) -> String {
+    let identification = "label = { en = \"Identification\", fr = \"Identification\" }\n";
+    format!(
+        "{}\n{tables}",
+        INSTANCE.replacen(identification, &format!("{identification}{limit}"), 1)
+    )
+}
+
+const CALENDAR: &str = "[calendar]\nweekend = [\n  \"friday\",\n  \"saturday\",\n]\n\
+                        holidays = [\n  \"2026-12-25\",\n  \"2027-01-01\",\n]\n";
+
+const DEADLINES: &str = "[deadlines]\nfollow_up_days = 10\napproval_working_days = 1\n\
+                         transfer_acknowledgement_working_days = 4\nescalate_after_working_days = 3\n";
+
+/// The single error of an instance file, checked to be in it at the line of `needle`.
+fn one_instance_error(text: &str, needle: &str) -> ConfigError {
+    let errors = instance_errors(text);
+    assert_eq!(errors.len(), 1, "{text}\n{errors:#?}");
+    let error = errors.into_iter().next().unwrap();
+    assert_eq!(error.file, "instance.toml");
+    assert_eq!(error.line, Some(line_of(text, needle)), "{error}");
+    error
+}
+
+#[test]
+fn the_calendar_and_the_deadlines_load() {
+    let limit = "limit = { emergency_hours = 24, working_days = 3 }\n";
+    let sources = [
+        SourceFile {
+            name: "instance.toml".into(),
+            text: with_deadlines(limit, &format!("{CALENDAR}\n{DEADLINES}")),
+        },
+        SourceFile {
+            name: "case_types/cp.toml".into(),
+            text: case_type(GOOD_SECTION),
+        },
+    ];
+    let config = load(&sources).unwrap_or_else(|e| panic!("{e}"));
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    // Friday and Saturday off, Sunday a working day; Christmas off.
+    assert!(!config.calendar.is_working_day(day(12, 4)));
+    assert!(!config.calendar.is_working_day(day(12, 5)));
+    assert!(config.calendar.is_working_day(day(12, 6)));
+    assert!(!config.calendar.is_working_day(day(12, 25)));
+    let rules = &config.deadline_rules;
+    let limit = rules.stage_limits["identification"];
+    assert_eq!(
+        (limit.emergency_hours, limit.working_days, limit.days),
+        (Some(24), Some(3), None)
+    );
+    assert!(!rules.stage_limits.contains_key("closed"));
+    assert_eq!(
+        (
+            rules.follow_up_days,
+            rules.approval_working_days,
+            rules.transfer_acknowledgement_working_days,
+            rules.escalate_after_working_days
+        ),
+        (10, 1, 4, 3)
+    );
+}
+
+#[test]
+fn without_calendar_or_deadlines_the_defaults_apply() {
+    let sources = [
+        SourceFile {
+            name: "instance.toml".into(),
+            text: INSTANCE.into(),
+        },
+        SourceFile {
+            name: "case_types/cp.toml".into(),
+            text: case_type(GOOD_SECTION),
+        },
+    ];
+    let config = load(&sources).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        config.calendar,
+        caseward_domain::calendar::WorkingCalendar::default()
+    );
+    // No stage declares a limit: none applies; the delays are the defaults.
+    assert!(config.deadline_rules.stage_limits.is_empty());
+    assert_eq!(config.deadline_rules.follow_up_days, 14);
+    assert_eq!(config.deadline_rules.escalate_after_working_days, 2);
+}
+
+#[test]
+fn an_unknown_weekday_is_named_at_its_line() {
+    let text = with_deadlines("", &CALENDAR.replace("\"saturday\"", "\"samedi\""));
+    let error = one_instance_error(&text, "\"samedi\"");
+    assert_eq!(error.key, "calendar.weekend[1]");
+    assert!(error.problem.contains("unknown day \"samedi\""), "{error}");
+    assert!(error.problem.contains("saturday"), "lists the known days");
+    let text = with_deadlines("", &CALENDAR.replace("\"saturday\"", "\"friday\""));
+    let error = instance_errors(&text).remove(0);
+    assert_eq!(error.key, "calendar.weekend[1]");
+    assert!(error.problem.contains("listed twice"), "{error}");
+}
+
+#[test]
+fn a_weekend_of_the_whole_week_is_refused() {
+    let week = "weekend = [\"monday\", \"tuesday\", \"wednesday\", \"thursday\", \"friday\", \"saturday\", \"sunday\"]";
+    let text = with_deadlines("", &format!("[calendar]\n{week}\n"));
+    let error = one_instance_error(&text, "[calendar]");
+    assert_eq!(error.key, "calendar.weekend");
+    assert!(error.problem.contains("whole week"), "{error}");
+}
+
+#[test]
+fn a_malformed_holiday_is_named_at_its_line() {
+    for bad in [
+        "2026-13-01",
+        "2026-02-30",
+        "2026-1-5",
+        "25/12/2026",
+        "christmas",
+    ] {
+        let text = with_deadlines("", &CALENDAR.replace("2027-01-01", bad));
+        let error = one_instance_error(&text, bad);
+        assert_eq!(error.key, "calendar.holidays[1]", "{bad}");
+        assert!(error.problem.contains("YYYY-MM-DD"), "{error}");
+    }
+}
+
+#[test]
+fn a_duplicate_holiday_names_both_places() {
+    let text = with_deadlines("", &CALENDAR.replace("2027-01-01", "2026-12-25"));
+    let second = text.rfind("\"2026-12-25\"").unwrap();
+    let errors = instance_errors(&text);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0].key, "calendar.holidays[1]");
+    assert_eq!(
+        errors[0].line,
+        Some(text[..second].matches('\n').count() + 1)
+    );
+    let first = format!("instance.toml:{}", line_of(&text, "\"2026-12-25\""));
+    assert!(
+        errors[0].problem.contains("duplicate holiday 2026-12-25")
+            && errors[0].problem.contains(&first),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn zero_and_absurd_limits_are_refused() {
+    for (limit, key) in [
+        (
+            "limit = { working_days = 0 }",
+            "stage[0].limit.working_days",
+        ),
+        ("limit = { days = 366 }", "stage[0].limit.days"),
+        (
+            "limit = { emergency_hours = 0, days = 3 }",
+            "stage[0].limit.emergency_hours",
+        ),
+        (
+            "limit = { emergency_hours = 8761 }",
+            "stage[0].limit.emergency_hours",
+        ),
+    ] {
+        let text = with_deadlines(&format!("{limit}\n"), "");
+        let error = one_instance_error(&text, "limit =");
+        assert_eq!(error.key, key, "{limit}");
+        assert!(error.problem.starts_with("must be 1 to"), "{error}");
+    }
+    // The largest are accepted.
+    let text = with_deadlines("limit = { days = 365, emergency_hours = 8760 }\n", "");
+    assert_eq!(instance_errors(&text), []);
+}
+
+#[test]
+fn a_limit_gives_days_or_working_days_not_both_nor_nothing() {
+    let text = with_deadlines("limit = { days = 5, working_days = 5 }\n", "");
+    let error = one_instance_error(&text, "limit =");
+    assert_eq!(error.key, "stage[0].limit");
+    assert!(error.problem.contains("not both"), "{error}");
+    let text = with_deadlines("limit = {}\n", "");
+    let error = one_instance_error(&text, "limit =");
+    assert_eq!(error.key, "stage[0].limit");
+    let text = with_deadlines("limit = { hours = 5 }\n", "");
+    let error = one_instance_error(&text, "hours");
+    assert_eq!(error.key, "(file)");
+}
+
+#[test]
+fn a_terminal_stage_has_no_limit() {
+    let text = INSTANCE.replace(
+        "terminal = true\n",
+        "terminal = true\nlimit = { days = 30 }\n",
+    );
+    let error = one_instance_error(&text, "limit =");
+    assert_eq!(error.key, "stage[1].limit");
+    assert!(error.problem.contains("terminal"), "{error}");
+}
+
+#[test]
+fn zero_and_absurd_delays_are_refused() {
+    for (from, to, key) in [
+        (
+            "follow_up_days = 10",
+            "follow_up_days = 0",
+            "deadlines.follow_up_days",
+        ),
+        (
+            "approval_working_days = 1",
+            "approval_working_days = 400",
+            "deadlines.approval_working_days",
+        ),
+        (
+            "escalate_after_working_days = 3",
+            "escalate_after_working_days = 0",
+            "deadlines.escalate_after_working_days",
+        ),
+    ] {
+        let text = with_deadlines("", &DEADLINES.replace(from, to));
+        let error = one_instance_error(&text, "[deadlines]");
+        assert_eq!(error.key, key);
+    }
+}
+
+#[test]
+fn the_calendar_is_declared_once() {
+    let text = case_type(&format!("{GOOD_SECTION}\n[calendar]\nholidays = []\n"));
+    let sources = [
+        SourceFile {
+            name: "instance.toml".into(),
+            text: with_deadlines("", CALENDAR),
+        },
+        SourceFile {
+            name: "case_types/cp.toml".into(),
+            text: text.clone(),
+        },
+    ];
+    let errors = load(&sources).unwrap_err().0;
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(
+        (errors[0].file.as_str(), errors[0].key.as_str()),
+        ("case_types/cp.toml", "calendar")
+    );
+    assert_eq!(errors[0].line, Some(line_of(&text, "[calendar]")));
+    assert!(
+        errors[0].problem.contains("instance.toml:"),
+        "{}",
+        errors[0]
+    );
+}

@@ -24,6 +24,22 @@ fn default_configuration_loads() {
 }
 
 #[test]
+fn the_shipped_calendar_and_identification_limit_are_loaded() {
+    let config = default_config();
+    let christmas = chrono::NaiveDate::from_ymd_opt(2026, 12, 25).unwrap();
+    assert!(!config.calendar.is_working_day(christmas));
+    assert_eq!(config.calendar.holidays().count(), 2);
+    let identification = config.deadline_rules.stage_limits["identification"];
+    assert_eq!(identification.emergency_hours, Some(48));
+    assert_eq!(identification.working_days, Some(5));
+    assert_eq!(
+        config.deadline_rules.stage_limits["assessment"].working_days,
+        Some(5)
+    );
+    assert_eq!(config.deadline_rules.follow_up_days, 14);
+}
+
+#[test]
 fn every_label_is_translated() {
     let config = default_config();
     for case_type in &config.case_types {

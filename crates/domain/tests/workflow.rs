@@ -8,7 +8,9 @@ use caseward_domain::case::{CaseFields, FieldValue};
 use caseward_domain::config::{CaseType, Configuration};
 use caseward_domain::synthetic::synthetic_case;
 use caseward_domain::validate::validate_case;
-use caseward_domain::workflow::{TransitionRequest, Unmet, check_transition, transitions_from};
+use caseward_domain::workflow::{
+    CaseRecords, TransitionRequest, Unmet, check_transition, transitions_from,
+};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use common::default_config;
 use proptest::prelude::*;
@@ -24,9 +26,13 @@ fn full_case(config: &Configuration, case_type: &CaseType, seed: u64) -> CaseFie
     synthetic_case(config, case_type, &mut rng, now()).fields
 }
 
+/// A request to move to `to`, on a case whose care plan is approved.
 fn go<'a>(to: &'a str) -> TransitionRequest<'a> {
     TransitionRequest {
         to,
+        records: CaseRecords {
+            care_plan_approved: true,
+        },
         ..Default::default()
     }
 }
@@ -248,7 +254,7 @@ proptest! {
     fn no_request_moves_a_case_past_an_unmet_guard(
         type_index in 0usize..3,
         dropped in proptest::collection::vec(any::<prop::sample::Index>(), 0..6),
-        steps in proptest::collection::vec((any::<prop::sample::Index>(), any::<bool>(), any::<bool>()), 1..12),
+        steps in proptest::collection::vec((any::<prop::sample::Index>(), any::<bool>(), any::<bool>(), any::<bool>()), 1..12),
     ) {
         let config = default_config();
         let case_type = &config.case_types[type_index % config.case_types.len()];
@@ -260,16 +266,18 @@ proptest! {
             }
         }
         let mut stage = case_type.initial_stage().to_string();
-        for (target, with_reason, survivor) in steps {
+        for (target, with_reason, survivor, approved) in steps {
             let to = &case_type.stages[target.index(case_type.stages.len())];
             let request = TransitionRequest {
                 to,
                 reason: with_reason.then_some("a reason"),
                 survivor_decision: survivor,
+                records: CaseRecords { care_plan_approved: approved },
             };
             if let Ok(taken) = check_transition(&config, case_type, &stage, &fields, request, now()) {
                 prop_assert!(taken.from.contains(&stage) && taken.to == *to);
                 prop_assert!(!taken.reason || with_reason);
+                prop_assert!(!taken.approved_care_plan || approved);
                 if taken.survivor_decision {
                     prop_assert!(survivor);
                 } else {
@@ -281,5 +289,34 @@ proptest! {
                 stage = to.clone();
             }
         }
+    }
+}
+
+#[test]
+fn implementation_needs_an_approved_care_plan() {
+    let config = default_config();
+    for case_type in &config.case_types {
+        let fields = closable(&config, case_type);
+        let unapproved = TransitionRequest {
+            records: CaseRecords::default(),
+            ..go("implementation")
+        };
+        let unmet = check_transition(&config, case_type, "care_plan", &fields, unapproved, now())
+            .unwrap_err();
+        assert_eq!(unmet, [Unmet::CarePlanNotApproved], "{}", case_type.id);
+        assert_eq!(unmet[0].field(), "care_plan");
+        assert!(
+            check_transition(
+                &config,
+                case_type,
+                "care_plan",
+                &fields,
+                go("implementation"),
+                now()
+            )
+            .is_ok(),
+            "{}",
+            case_type.id
+        );
     }
 }

@@ -86,6 +86,7 @@ impl CaseContext<'_> {
                 CaseAction::Reassign => "reassign this case",
                 CaseAction::GrantFieldAccess => "grant access to this case's fields",
                 CaseAction::HandOver => "hand this case over",
+                CaseAction::DecideCarePlan => "decide on this case's care plan",
             };
             Err(self
                 .refuse(ApiError::Forbidden(format!("you may not {what}")))

@@ -274,6 +274,7 @@ pub async fn list_cases(
         name_tokens,
         page,
         per_page,
+        ..CaseFilter::default()
     };
     let found = state.store.list_cases(&filter).await?;
     // Which cases a list or search returned is itself an access to them.

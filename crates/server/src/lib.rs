@@ -11,6 +11,7 @@ mod attachments;
 mod audit;
 mod audit_api;
 mod auth;
+mod care_plans;
 mod case_context;
 mod caseload;
 mod cases;
@@ -90,6 +91,12 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(sharing::reassign))
         .routes(routes!(handover::hand_over))
         .routes(routes!(notes::list_notes, notes::create_note))
+        .routes(routes!(
+            care_plans::list_care_plans,
+            care_plans::save_care_plan
+        ))
+        .routes(routes!(care_plans::decide_care_plan))
+        .routes(routes!(care_plans::approval_queue))
         .routes(routes!(
             transitions::case_transitions,
             transitions::transition_case

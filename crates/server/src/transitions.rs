@@ -13,9 +13,12 @@ use axum::Json;
 use axum::extract::{Path, State};
 use caseward_domain::access::{CaseAction, may};
 use caseward_domain::audit::{AuditAction, AuditEvent};
+use caseward_domain::care_plan::CarePlanStatus;
 use caseward_domain::case::new_record_id;
 use caseward_domain::validate::FieldError;
-use caseward_domain::workflow::{TransitionRequest, check_transition, transitions_from};
+use caseward_domain::workflow::{
+    CaseRecords, TransitionRequest, check_transition, transitions_from,
+};
 use caseward_store::{CaseTransition, TransitionRecord};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -131,6 +134,13 @@ pub async fn transition_case(
     }
     let now = state.clock.now();
     let from = context.case.summary.stage.clone();
+    let records = CaseRecords {
+        care_plan_approved: state
+            .store
+            .care_plan_status(context.case.summary.id)
+            .await?
+            == Some(CarePlanStatus::Approved),
+    };
     let taken = check_transition(
         &state.config,
         context.case_type,
@@ -140,6 +150,7 @@ pub async fn transition_case(
             to: &request.to,
             reason,
             survivor_decision: request.survivor_decision,
+            records,
         },
         now,
     )

@@ -148,6 +148,8 @@ pub const ASSIGNMENT_REASON: &str = "assignment.reason";
 pub const AUDIT_REASON: &str = "audit.reason";
 pub const TRANSITION_REASON: &str = "transition.reason";
 pub const NOTE_BODY: &str = "note.body";
+pub const CARE_PLAN_CONTENT: &str = "care_plan.content";
+pub const CARE_PLAN_COMMENT: &str = "care_plan.comment";
 pub const ASSIGNMENT_OVERRIDE: &str = "assignment.caseload_override_reason";
 
 #[cfg(test)]

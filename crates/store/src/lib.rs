@@ -10,6 +10,7 @@
 mod access_json;
 pub mod attachment_files;
 pub mod audit_verify;
+mod care_plans;
 mod case_texts;
 mod codec;
 mod consent_codec;
@@ -23,6 +24,7 @@ pub mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use care_plans::{CarePlanDecision, CarePlanRecord, NewCarePlanVersion};
 pub use case_texts::is_sealed as is_sealed_text;
 pub use error::StoreError;
 pub use location::StoreLocation;
@@ -260,6 +262,24 @@ pub trait Store: Send + Sync + 'static {
 
     /// A case's notes, oldest first, their bodies opened.
     async fn case_notes(&self, case: CaseId) -> Result<Vec<NoteRecord>>;
+
+    /// Add a version of a case's care plan (its content sealed), with its audit entries.
+    /// `Conflict` when another version was written since the one it was judged against;
+    /// `NotFound` when the case does not exist.
+    async fn add_care_plan_version(&self, plan: NewCarePlanVersion) -> Result<CarePlanRecord>;
+
+    /// Record a decision on the newest version, if it still waits for one (`Conflict`
+    /// otherwise), with its audit entries.
+    async fn decide_care_plan(&self, decision: CarePlanDecision) -> Result<CarePlanRecord>;
+
+    /// A case's care plan versions, oldest first, opened.
+    async fn care_plans(&self, case: CaseId) -> Result<Vec<CarePlanRecord>>;
+
+    /// The status of a case's newest care plan version, if it has one.
+    async fn care_plan_status(
+        &self,
+        case: CaseId,
+    ) -> Result<Option<caseward_domain::care_plan::CarePlanStatus>>;
 
     /// Move a case to another stage, with its history row and audit entries, if it is still at
     /// the version (and stage) the move was judged at (`Conflict` otherwise).

@@ -310,6 +310,11 @@ pub struct CaseFilter {
     pub assigned_to: Option<UserId>,
     pub case_type: Option<String>,
     pub stage: Option<String>,
+    /// Only the cases assigned to a member of a team this user supervises that handles the
+    /// case's type (the cases whose care plans they decide on).
+    pub supervised_by: Option<UserId>,
+    /// Only the cases whose newest care plan version has this status.
+    pub care_plan_status: Option<caseward_domain::care_plan::CarePlanStatus>,
     /// Matches case numbers that start with this text (an exact number included).
     pub case_number_prefix: Option<String>,
     /// Or: cases holding every one of these blind-index tokens (a restricted field's token

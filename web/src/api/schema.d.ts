@@ -39,6 +39,26 @@ export interface paths {
         patch: operations["rename_agency"];
         trace?: never;
     };
+    "/api/v1/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The cases of the teams this user supervises whose newest care plan waits for a decision,
+         *     oldest update first.
+         */
+        get: operations["approval_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -320,6 +340,44 @@ export interface paths {
         get: operations["case_audit"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/care-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The case's care plan versions. */
+        get: operations["list_care_plans"];
+        put?: never;
+        /** Save a new version of the case's care plan, as a draft or submitted for approval. */
+        post: operations["save_care_plan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/care-plans/{version}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or return the newest version of the plan, if it was submitted (a supervisor of the
+         *     case's team, never the plan's author).
+         */
+        post: operations["decide_care_plan"];
         delete?: never;
         options?: never;
         head?: never;
@@ -704,6 +762,12 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        /** @description The cases whose newest care plan waits for this supervisor's decision. */
+        ApprovalQueue: {
+            items: components["schemas"]["CaseSummaryView"][];
+            /** Format: int64 */
+            total: number;
+        };
         /** @description A team member a case may be reassigned to, with their current caseload. */
         AssignableView: {
             /**
@@ -809,6 +873,62 @@ export interface components {
         };
         BTreeMap: {
             [key: string]: string;
+        };
+        CarePlanDecisionRequest: {
+            /** @description What to change (required to return a plan). */
+            comment?: string;
+            /** @description `approve` or `return`. */
+            decision: string;
+        };
+        /** @description A case's care plan versions and what the user may do with them. */
+        CarePlanList: {
+            /** @description The option list interventions take their type from. */
+            intervention_types: string;
+            /** @description The user may approve or return a submitted version (a supervisor of the case's team). */
+            may_decide: boolean;
+            /** @description The user may save a new version. */
+            may_write: boolean;
+            /** @description Oldest first; the last is the plan in force. */
+            versions: components["schemas"]["CarePlanView"][];
+        };
+        CarePlanRequest: {
+            /**
+             * Format: int64
+             * @description The newest version the edit started from (0 for the first plan): if another was saved
+             *     since, the answer is 409.
+             */
+            based_on: number;
+            interventions?: components["schemas"]["InterventionBody"][];
+            narrative?: string;
+            /**
+             * @description Submit for the supervisor's approval (a submitted plan must be complete). A version
+             *     that changes only the statuses of an approved plan stays approved.
+             */
+            submit?: boolean;
+        };
+        /** @description One version of the plan. */
+        CarePlanView: {
+            /** @description The supervisor's comment on the decision. */
+            comment?: string | null;
+            /** Format: date-time */
+            decided_at?: string | null;
+            decided_by?: null | components["schemas"]["UserRefView"];
+            /** Format: uuid */
+            id: string;
+            interventions: components["schemas"]["InterventionBody"][];
+            narrative: string;
+            /** @description Every intervention has an objective and a target date (a quality metric). */
+            objectives_and_timelines: boolean;
+            /** @description `draft`, `submitted`, `approved` or `returned`. */
+            status: string;
+            /**
+             * Format: int64
+             * @description 1 for the first version, one more for each.
+             */
+            version: number;
+            /** Format: date-time */
+            written_at: string;
+            written_by: components["schemas"]["UserRefView"];
         };
         /** @description Who has access to a case beyond its assigned worker, and who held it before. */
         CaseAccessList: {
@@ -1094,6 +1214,20 @@ export interface components {
             fields?: string[] | null;
             /** @description `standard` or `restricted`. */
             up_to?: string | null;
+        };
+        InterventionBody: {
+            objective?: string;
+            /** @description The person or agency responsible. */
+            responsible?: string;
+            /** @description `planned` (the default), `in_progress`, `completed`, `delayed` or `declined`. */
+            status?: string | null;
+            /** Format: date */
+            target_date?: string | null;
+            /**
+             * @description An option of the case type's intervention list (`intervention_types` in the
+             *     configuration's case type).
+             */
+            type: string;
         };
         LabelledView: {
             id: string;
@@ -1549,6 +1683,41 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approval_queue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalQueue"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2422,6 +2591,202 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_care_plans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CarePlanList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    save_care_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CarePlanRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CarePlanView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decide_care_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+                /** @description The version decided on */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CarePlanDecisionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CarePlanView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -105,6 +105,8 @@ pub enum CaseAction {
     /// Hand the case over to a user it is shared with, who becomes its assigned worker
     /// ("share to own").
     HandOver,
+    /// Approve or return a submitted care plan.
+    DecideCarePlan,
 }
 
 /// Whether `actor` may perform `action` on the case described by `facts`.
@@ -118,6 +120,7 @@ pub fn may(actor: Actor, facts: &CaseFacts, action: CaseAction) -> bool {
         CaseAction::Read | CaseAction::Update => rel.assigned || rel.shared || team_oversight,
         CaseAction::Share => rel.assigned || team_oversight,
         CaseAction::Reassign => rel.supervises && actor.can(Permission::ReassignWithinTeam),
+        CaseAction::DecideCarePlan => rel.supervises && actor.can(Permission::ApproveCarePlans),
         CaseAction::GrantFieldAccess | CaseAction::HandOver => rel.assigned,
     }
 }

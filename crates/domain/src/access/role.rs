@@ -36,10 +36,12 @@ pub enum Permission {
     OperateSystem,
     /// Search and export the audit trail (who accessed what, never a value).
     ReadAuditTrail,
+    /// Approve or return the care plans of cases of a team one supervises.
+    ApproveCarePlans,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Self::HoldCases,
         Self::ViewTeamCases,
         Self::ReassignWithinTeam,
@@ -51,6 +53,7 @@ impl Permission {
         Self::ManageTeams,
         Self::OperateSystem,
         Self::ReadAuditTrail,
+        Self::ApproveCarePlans,
     ];
 
     /// The permission's name in configuration files and the API.
@@ -67,6 +70,7 @@ impl Permission {
             Self::ManageTeams => "manage_teams",
             Self::OperateSystem => "operate_system",
             Self::ReadAuditTrail => "read_audit_trail",
+            Self::ApproveCarePlans => "approve_care_plans",
         }
     }
 
@@ -131,7 +135,8 @@ pub const CASE_WORK: PermissionSet = PermissionSet(
     1 << Permission::HoldCases as u16
         | 1 << Permission::ViewTeamCases as u16
         | 1 << Permission::ReassignWithinTeam as u16
-        | 1 << Permission::OverrideCaseload as u16,
+        | 1 << Permission::OverrideCaseload as u16
+        | 1 << Permission::ApproveCarePlans as u16,
 );
 
 /// Permissions over accounts, teams, configuration, the system and the audit trail. Whoever
@@ -166,6 +171,7 @@ fn built_in_permissions(role: &Role) -> Option<PermissionSet> {
             ReassignWithinTeam,
             OverrideCaseload,
             ViewTeamWorkload,
+            ApproveCarePlans,
         ]
     } else if *role == Role::PROGRAMME_MANAGER {
         &[ViewAggregateReports, ConfigureWorkflow, ManageUsers]
@@ -218,6 +224,7 @@ pub fn check_definition(permissions: PermissionSet) -> Result<(), RoleDefinition
         (ViewTeamCases, HoldCases),
         (ReassignWithinTeam, ViewTeamCases),
         (OverrideCaseload, HoldCases),
+        (ApproveCarePlans, ViewTeamCases),
     ] {
         if permissions.contains(permission) && !permissions.contains(needs) {
             return Err(RoleDefinitionError::Needs { permission, needs });

@@ -668,3 +668,20 @@ proptest! {
 }
 
 use crate::config::FieldKind;
+
+#[test]
+fn only_the_team_supervisor_decides_care_plans() {
+    let facts = facts();
+    assert!(may(actor(S1), &facts, CaseAction::DecideCarePlan));
+    for who in [W1, W2, W3, S2, M1, A1] {
+        assert!(
+            !may(actor(who), &facts, CaseAction::DecideCarePlan),
+            "user {who}"
+        );
+    }
+    // A custom role with team oversight but without the approval permission does not decide.
+    let mut overseer = actor(S1);
+    overseer.permissions = PermissionSet::of(&[Permission::HoldCases, Permission::ViewTeamCases]);
+    assert!(may(overseer, &facts, CaseAction::Read));
+    assert!(!may(overseer, &facts, CaseAction::DecideCarePlan));
+}

@@ -13,6 +13,10 @@ pub type Text = BTreeMap<String, String>;
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     pub instance: Option<Spanned<InstanceFile>>,
+    /// The working-day calendar deadlines count in (default: Saturday and Sunday off).
+    pub calendar: Option<Spanned<CalendarFile>>,
+    /// The timeline rules' delays (default: the seed's).
+    pub deadlines: Option<Spanned<DeadlinesFile>>,
     #[serde(default)]
     pub stage: Vec<Spanned<StageFile>>,
     #[serde(default)]
@@ -53,6 +57,9 @@ pub struct TransitionFile {
     /// Fields (or `group.member`) that must hold one of the given option ids.
     #[serde(default)]
     pub require_value: BTreeMap<String, Vec<String>>,
+    /// The newest version of the care plan must be approved by the supervisor.
+    #[serde(default)]
+    pub approved_care_plan: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,6 +81,40 @@ pub struct StageFile {
     pub label: Text,
     #[serde(default)]
     pub terminal: bool,
+    /// How long a case may stay in this stage; none: as long as it takes.
+    pub limit: Option<Spanned<StageLimitFile>>,
+}
+
+/// `limit = { emergency_hours = 48, working_days = 5 }` on a stage.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageLimitFile {
+    pub working_days: Option<u32>,
+    /// Calendar days; not with `working_days`.
+    pub days: Option<u32>,
+    /// Clock hours for an emergency case (other cases: `working_days` or `days`).
+    pub emergency_hours: Option<u32>,
+}
+
+/// `[calendar]`: the days on which no work is done.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarFile {
+    /// Lower-case English day names, e.g. `["saturday", "sunday"]`.
+    pub weekend: Option<Vec<Spanned<String>>>,
+    /// ISO dates, e.g. `["2026-12-25"]`.
+    #[serde(default)]
+    pub holidays: Vec<Spanned<String>>,
+}
+
+/// `[deadlines]`: the delays of the timeline rules; each defaults to the seed's.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlinesFile {
+    pub follow_up_days: Option<u32>,
+    pub approval_working_days: Option<u32>,
+    pub transfer_acknowledgement_working_days: Option<u32>,
+    pub escalate_after_working_days: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -130,6 +171,9 @@ pub struct CaseTypeFile {
     pub maximum_caseload: u32,
     pub review_frequency_days: u32,
     pub stages: Vec<String>,
+    /// The option list a care plan's interventions take their type from (none: no
+    /// structured care plan).
+    pub intervention_types: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use toml::Spanned;
 
+mod calendar;
 mod dimensions;
 mod roles;
 mod transitions;
@@ -167,8 +168,12 @@ impl Loader<'_> {
         let mut location_files = Vec::new();
         let mut role_files = Vec::new();
         let mut case_type_files = Vec::new();
+        let mut calendar = None;
+        let mut deadlines = None;
 
         for (index, file) in parsed {
+            self.single(&mut calendar, index, file.calendar, "calendar");
+            self.single(&mut deadlines, index, file.deadlines, "deadlines");
             if let Some(item) = file.instance {
                 let at = origin(index, item.span());
                 if let Some((first, _)) = &instance {
@@ -241,12 +246,16 @@ impl Loader<'_> {
 
         let mut stage_ids = Registry::new("stage");
         let mut stages = Vec::new();
+        let mut stage_limits = BTreeMap::new();
         for (file, i, item) in stage_files {
             let at = origin(file, item.span());
             let item = item.into_inner();
             let key = format!("stage[{i}]");
             self.check_id(at, &format!("{key}.id"), &item.id);
             if stage_ids.claim(self, &item.id, at, &format!("{key}.id")) {
+                if let Some(limit) = self.stage_limit(file, &key, &item) {
+                    stage_limits.insert(item.id.clone(), limit);
+                }
                 let label = self.text(at, &format!("{key}.label"), item.label, &languages, true);
                 stages.push(Stage {
                     id: item.id,
@@ -318,6 +327,8 @@ impl Loader<'_> {
             }
         }
 
+        let calendar = self.calendar(calendar);
+        let deadline_rules = self.deadline_rules(deadlines, stage_limits);
         let locations = self.locations(location_files, &languages);
         let roles = self.roles(role_files, &languages);
 
@@ -361,6 +372,8 @@ impl Loader<'_> {
             case_types,
             roles,
             age_bands,
+            calendar,
+            deadline_rules,
         })
     }
 
@@ -670,7 +683,24 @@ impl Loader<'_> {
         let form = Form {
             sections: form_sections,
         };
-        let transitions = self.transitions(transitions, &item.stages, &form, domain, scope);
+        if let Some(list) = &item.intervention_types
+            && !scope.option_lists.contains_key(list)
+        {
+            self.error(
+                at,
+                "case_type.intervention_types",
+                format!("unknown option list \"{list}\""),
+            );
+        }
+        let has_care_plan = item.intervention_types.is_some();
+        let transitions = self.transitions(
+            transitions,
+            &item.stages,
+            &form,
+            domain,
+            has_care_plan,
+            scope,
+        );
         if self.errors.len() > errors_before {
             return None;
         }
@@ -686,6 +716,7 @@ impl Loader<'_> {
             stages: item.stages,
             form,
             transitions,
+            intervention_types: item.intervention_types,
         })
     }
 

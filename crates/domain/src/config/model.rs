@@ -2,6 +2,8 @@
 //! checked by the loader, so code that reads it may rely on the references resolving.
 
 use crate::access::role::Roles;
+use crate::calendar::WorkingCalendar;
+use crate::deadlines::DeadlineRules;
 use crate::i18n::Translations;
 use regex::Regex;
 use std::collections::BTreeMap;
@@ -21,6 +23,10 @@ pub struct Configuration {
     pub roles: Roles,
     /// The age groups that report dimensions store instead of an age or a date of birth.
     pub age_bands: AgeBands,
+    /// The working days deadlines count in (`[calendar]`).
+    pub calendar: WorkingCalendar,
+    /// The timeline rules (`[deadlines]`, and `limit` on stages).
+    pub deadline_rules: DeadlineRules,
 }
 
 impl Configuration {
@@ -198,6 +204,9 @@ pub struct CaseType {
     pub form: Form,
     /// The moves between stages the workflow allows, with their guards.
     pub transitions: Vec<Transition>,
+    /// The option list a care plan's interventions take their type from; `None`: the type
+    /// keeps no structured care plan.
+    pub intervention_types: Option<String>,
 }
 
 /// A move of a case between two stages, and what it needs (`workflow::check_transition`).
@@ -217,6 +226,8 @@ pub struct Transition {
     pub require: Vec<FieldPath>,
     /// Values that must be one of these option ids.
     pub require_value: Vec<(FieldPath, Vec<String>)>,
+    /// The newest version of the case's care plan must be approved by the supervisor.
+    pub approved_care_plan: bool,
 }
 
 /// A top-level field, or a member of a repeating group's items (`group.member`).

@@ -11,6 +11,7 @@ mod audit;
 mod audit_table;
 mod authorization;
 mod canary;
+mod care_plans;
 mod cases;
 mod handover;
 mod mfa;

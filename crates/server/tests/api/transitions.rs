@@ -69,6 +69,9 @@ async fn a_case_moves_through_its_workflow(backend: Backend) {
         .collect();
     assert_eq!(offered, ["assessment", "closed"]);
     for to in ["assessment", "care_plan", "implementation", "case_review"] {
+        if to == "implementation" {
+            crate::care_plans::approved_plan(&world, &case).await;
+        }
         let (status, moved) = go(&world, &case, to, json!({})).await;
         assert_eq!(status, StatusCode::OK, "{to}: {moved}");
         assert_eq!(moved["stage"], to);
@@ -251,6 +254,13 @@ async fn random_requests_never_move_a_case_past_an_unmet_guard(backend: Backend)
                     .unwrap();
                 continue;
             }
+            if rng.gen_bool(0.15) {
+                // Have the plan approved (a guard the walk may need later).
+                crate::care_plans::approved_plan(&world, &case).await;
+                continue;
+            }
+            let plan_approved = world.app.store.care_plan_status(id).await.unwrap()
+                == Some(caseward_domain::care_plan::CarePlanStatus::Approved);
             let to = case_type.stages[rng.gen_range(0..case_type.stages.len())].clone();
             let with_reason = rng.gen_bool(0.5);
             let survivor = rng.gen_bool(0.5);
@@ -285,6 +295,10 @@ async fn random_requests_never_move_a_case_past_an_unmet_guard(backend: Backend)
             assert!(
                 !taken.reason || with_reason,
                 "{stage} -> {to} without its reason"
+            );
+            assert!(
+                !taken.approved_care_plan || plan_approved,
+                "{stage} -> {to} without an approved care plan"
             );
             if taken.survivor_decision {
                 assert!(survivor, "{stage} -> {to} is the survivor's decision");

@@ -89,6 +89,7 @@ pub(super) async fn purge(
         "attachments",
         "case_transitions",
         "case_notes",
+        "care_plans",
         "case_shares",
         "field_grants",
         "consents",

@@ -227,16 +227,8 @@ fn push_filter<'a>(query: &mut QueryBuilder<'a, Postgres>, filter: &'a CaseFilte
             .push_bind(reach.user)
             .push(")");
         if reach.include_team_cases {
-            query
-                .push(
-                    " OR EXISTS (SELECT 1 FROM team_members m JOIN teams t ON t.id = m.team_id
-                       WHERE m.user_id = c.assigned_to AND t.supervisor_id = ",
-                )
-                .push_bind(reach.user)
-                .push(
-                    " AND (NOT EXISTS (SELECT 1 FROM team_case_types x WHERE x.team_id = t.id)
-                            OR EXISTS (SELECT 1 FROM team_case_types x WHERE x.team_id = t.id AND x.case_type = c.case_type)))",
-                );
+            query.push(" OR ");
+            push_supervised_by(query, reach.user);
         }
         query.push(")");
     }
@@ -249,7 +241,34 @@ fn push_filter<'a>(query: &mut QueryBuilder<'a, Postgres>, filter: &'a CaseFilte
     if let Some(stage) = &filter.stage {
         query.push(" AND c.stage = ").push_bind(stage);
     }
+    if let Some(supervisor) = filter.supervised_by {
+        query.push(" AND ");
+        push_supervised_by(query, supervisor);
+    }
+    if let Some(status) = filter.care_plan_status {
+        query
+            .push(
+                " AND (SELECT p.status FROM care_plans p WHERE p.case_id = c.id
+                   ORDER BY p.version DESC LIMIT 1) = ",
+            )
+            .push_bind(status.as_str());
+    }
     super::case_keys::push_search(query, filter);
+}
+
+/// The case's assigned worker is a member of a team `supervisor` supervises that handles the
+/// case's type.
+fn push_supervised_by(query: &mut QueryBuilder<'_, Postgres>, supervisor: uuid::Uuid) {
+    query
+        .push(
+            "EXISTS (SELECT 1 FROM team_members m JOIN teams t ON t.id = m.team_id
+               WHERE m.user_id = c.assigned_to AND t.supervisor_id = ",
+        )
+        .push_bind(supervisor)
+        .push(
+            " AND (NOT EXISTS (SELECT 1 FROM team_case_types x WHERE x.team_id = t.id)
+                    OR EXISTS (SELECT 1 FROM team_case_types x WHERE x.team_id = t.id AND x.case_type = c.case_type)))",
+        );
 }
 
 pub(super) async fn list_cases(pool: &PgPool, filter: &CaseFilter) -> Result<Page<CaseSummary>> {

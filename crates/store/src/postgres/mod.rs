@@ -8,6 +8,7 @@ mod agencies;
 mod assignments;
 mod attachments;
 mod audit;
+mod care_plans;
 mod case_keys;
 mod cases;
 mod dimensions;
@@ -398,6 +399,31 @@ impl crate::Store for PostgresStore {
 
     async fn case_notes(&self, case: uuid::Uuid) -> Result<Vec<crate::NoteRecord>> {
         notes::list(&self.pool, self.sealing()?, case).await
+    }
+
+    async fn add_care_plan_version(
+        &self,
+        plan: crate::NewCarePlanVersion,
+    ) -> Result<crate::CarePlanRecord> {
+        care_plans::add(self, plan).await
+    }
+
+    async fn decide_care_plan(
+        &self,
+        decision: crate::CarePlanDecision,
+    ) -> Result<crate::CarePlanRecord> {
+        care_plans::decide(self, decision).await
+    }
+
+    async fn care_plans(&self, case: uuid::Uuid) -> Result<Vec<crate::CarePlanRecord>> {
+        care_plans::list(&self.pool, self.sealing()?, case).await
+    }
+
+    async fn care_plan_status(
+        &self,
+        case: uuid::Uuid,
+    ) -> Result<Option<caseward_domain::care_plan::CarePlanStatus>> {
+        care_plans::newest_status(&self.pool, case).await
     }
 
     async fn transition_case(&self, change: crate::CaseTransition) -> Result<crate::CaseRecord> {

@@ -14,6 +14,7 @@ impl Loader<'_> {
         stages: &[String],
         form: &Form,
         domain: Option<CaseDomain>,
+        has_care_plan: bool,
         scope: &Scope,
     ) -> Vec<Transition> {
         let mut transitions: Vec<Transition> = Vec::new();
@@ -71,6 +72,13 @@ impl Loader<'_> {
                     at,
                     format!("{key}.survivor_decision"),
                     "only a case type whose survivors control their case (GBV) has survivor decisions",
+                );
+            }
+            if item.approved_care_plan && !has_care_plan {
+                self.error(
+                    at,
+                    format!("{key}.approved_care_plan"),
+                    "this case type keeps no care plan: set case_type.intervention_types first",
                 );
             }
             let mut require = Vec::new();
@@ -135,6 +143,7 @@ impl Loader<'_> {
                 survivor_decision: item.survivor_decision,
                 require,
                 require_value,
+                approved_care_plan: item.approved_care_plan,
             });
         }
         transitions
