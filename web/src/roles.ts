@@ -3,7 +3,7 @@
 // built-in ones. The server decides every request; this only keeps the UI from offering pages
 // and actions a person cannot use (docs/API.md: whoever works with cases holds `hold_cases`;
 // `manage_users`, `manage_teams` and `read_audit_trail` are administration, which never comes
-// with case work).
+// with case work; `approve_care_plans` adds the Approvals page).
 //
 // Also how roles and permissions are named for people: built-in roles and permissions by the
 // UI's own strings, custom roles by their configured label.
@@ -27,6 +27,7 @@ const PERMISSIONS: readonly Permission[] = [
   'manage_teams',
   'operate_system',
   'read_audit_trail',
+  'approve_care_plans',
 ];
 
 export function isBuiltInRole(role: string): role is BuiltInRole {
@@ -58,6 +59,11 @@ export function managesTeams(who: HasPermissions): boolean {
 /** Auditors search and export the audit trail (who did what, never a value). */
 export function readsAuditTrail(who: HasPermissions): boolean {
   return can(who, 'read_audit_trail');
+}
+
+/** Supervisors approve or return the care plans of their teams' cases (the Approvals page). */
+export function approvesCarePlans(who: HasPermissions): boolean {
+  return can(who, 'approve_care_plans');
 }
 
 /** Account and system permissions: the server refuses (403) to give a role holding one the

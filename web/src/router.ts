@@ -5,6 +5,8 @@
 //   #/cases/new                           choose a case type
 //   #/cases/new/<case_type>               the new-case form
 //   #/cases/<id>                          one case
+//   #/approvals                           care plans waiting for a decision (roles with
+//                                         approve_care_plans)
 //   #/admin/users                         users (roles with manage_users)
 //   #/admin/agencies                      agencies (roles with manage_users)
 //   #/admin/teams                         teams (roles with manage_teams)
@@ -19,6 +21,7 @@ export type Route =
   | { name: 'list'; params: URLSearchParams }
   | { name: 'new'; caseType: string | null }
   | { name: 'case'; id: string }
+  | { name: 'approvals' }
   | { name: 'users' }
   | { name: 'agencies' }
   | { name: 'teams' }
@@ -31,6 +34,7 @@ export function parseRoute(hash: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'cases' && parts[1] === 'new') return { name: 'new', caseType: parts[2] ?? null };
   if (parts[0] === 'cases' && parts[1]) return { name: 'case', id: parts[1] };
+  if (parts[0] === 'approvals') return { name: 'approvals' };
   if (parts[0] === 'admin' && parts[1] === 'users') return { name: 'users' };
   if (parts[0] === 'admin' && parts[1] === 'agencies') return { name: 'agencies' };
   if (parts[0] === 'admin' && parts[1] === 'teams') return { name: 'teams' };
@@ -49,6 +53,8 @@ export function href(route: Route): string {
       return route.caseType ? `#/cases/new/${encodeURIComponent(route.caseType)}` : '#/cases/new';
     case 'case':
       return `#/cases/${encodeURIComponent(route.id)}`;
+    case 'approvals':
+      return '#/approvals';
     case 'users':
       return '#/admin/users';
     case 'agencies':

@@ -1,6 +1,7 @@
 // Messages carried from one page to the next: a case just created is shown without fetching it
 // again, with a message saying so (and the creator's caseload when it is above the
-// recommended); after a case is handed over, the case list says to whom (and their caseload).
+// recommended); after a case is handed over, the case list says to whom (and their caseload); a
+// case opened from the Approvals page shows its care plan at once.
 
 import type { Case, CaseloadOutcome } from './api';
 
@@ -27,5 +28,18 @@ export function rememberListNotice(message: string, caseload: CaseloadOutcome | 
 export function takeListNotice(): { message: string; caseload: CaseloadOutcome | null; name: string } | null {
   const found = listNotice;
   listNotice = null;
+  return found;
+}
+
+let carePlanReview: string | null = null;
+
+/** The case a supervisor opens from the Approvals page: its care plan panel opens by itself. */
+export function rememberCarePlanReview(caseId: string): void {
+  carePlanReview = caseId;
+}
+
+export function takeCarePlanReview(caseId: string): boolean {
+  const found = carePlanReview === caseId;
+  if (found) carePlanReview = null;
   return found;
 }

@@ -41,9 +41,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -55,6 +56,7 @@ const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const WEB = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = resolve(WEB, process.env.CASEWARD_BIN ?? '../target/debug/caseward');
+const DIST = join(WEB, 'dist');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = resolve(WEB, '../test-artifacts/browser');
 const PASSWORD = 'correct horse battery staple 42';
@@ -207,11 +209,85 @@ async function stopProcess(child) {
   clearTimeout(timer);
 }
 
-/** The web app must be served by the binary itself, at `/`, same-origin with the API. */
+/** Where the browser opens the app: the binary itself when it serves the web app this checkout
+ * builds (`dist/index.html`, with its hashed asset names, is the same), else a front on another
+ * port that serves `dist/` and passes everything else to the binary. Same-origin with the API
+ * either way; the front keeps the server's own headers (its Content-Security-Policy above all)
+ * on the files it serves. A binary built before `dist/` existed, or from an older `dist/`, can
+ * so be tested with the app as it is now. */
 async function appOrigin(apiOrigin) {
-  const page = await fetch(apiOrigin + '/').then((r) => (r.ok ? r.text() : ''));
-  assert.ok(page.includes('id="app"'), 'the caseward binary does not serve the web app: run `npm run build` before building it');
-  return { origin: apiOrigin, close: async () => {} };
+  const served = await fetch(apiOrigin + '/').then((r) => (r.ok ? r.text() : ''));
+  const built = existsSync(join(DIST, 'index.html')) ? readFileSync(join(DIST, 'index.html'), 'utf8') : null;
+  if (served.includes('id="app"') && (built === null || served === built)) return { origin: apiOrigin, close: async () => {} };
+  assert.ok(built !== null, 'the caseward binary does not serve the web app and dist/ is missing: run `npm run build`');
+  console.log('# the binary does not serve the web app of dist/: serving dist/ in front of it');
+  return distFront(apiOrigin);
+}
+
+const MEDIA_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+/** A file of `dist/` for a path, as the binary picks one: the file itself, else `index.html`. */
+function distFile(pathname) {
+  let relative = '';
+  try {
+    relative = decodeURIComponent(pathname).replace(/^\/+/, '');
+  } catch {
+    // Not valid percent-encoding: the app's page.
+  }
+  const candidate = resolve(DIST, relative);
+  const inside = candidate.startsWith(DIST + '/') && existsSync(candidate) && statSync(candidate).isFile();
+  const file = inside ? candidate : join(DIST, 'index.html');
+  return { body: readFileSync(file), type: MEDIA_TYPES[extname(file)] ?? 'application/octet-stream' };
+}
+
+/** Serve `dist/` on a free port, passing the API (and every request's headers and body) to the
+ * binary; a page or asset gets the headers the binary gave the same request. */
+async function distFront(apiOrigin) {
+  const upstream = new URL(apiOrigin);
+  const front = createServer((request, response) => {
+    const { pathname } = new URL(request.url ?? '/', 'http://front');
+    const isApp = (request.method === 'GET' || request.method === 'HEAD') && !/^\/(api\/|healthz$|readyz$)/.test(pathname);
+    const forward = httpRequest(
+      { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers: request.headers },
+      (answer) => {
+        if (!isApp) {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+          return;
+        }
+        answer.resume();
+        const { body, type } = distFile(pathname);
+        const headers = { ...answer.headers };
+        for (const name of ['content-type', 'content-length', 'content-encoding', 'cache-control', 'transfer-encoding']) delete headers[name];
+        response.writeHead(200, { ...headers, 'content-type': type, 'content-length': body.length, 'cache-control': 'no-cache' });
+        response.end(request.method === 'HEAD' ? undefined : body);
+      },
+    );
+    forward.on('error', () => {
+      if (!response.headersSent) response.writeHead(502);
+      response.end();
+    });
+    request.pipe(forward);
+  });
+  front.listen(0, '127.0.0.1');
+  await once(front, 'listening');
+  const { port } = front.address();
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: async () => {
+      front.closeAllConnections();
+      await new Promise((done) => front.close(() => done()));
+    },
+  };
 }
 
 /** A signed-in API session outside the browser, for what the story sets up rather than shows. */
@@ -1567,6 +1643,7 @@ const arabicIndic = (code) => code.replace(/\d/g, (d) => String.fromCharCode(0x0
 describe('two-step sign-in in the browser', { timeout: 300_000 }, () => {
   let dataDir;
   let server;
+  let site; // where the app is served (see appOrigin)
   let origin;
   let browser;
   let page;
@@ -1615,7 +1692,8 @@ describe('two-step sign-in in the browser', { timeout: 300_000 }, () => {
     await addUser(dataDir, SUPERVISOR);
     await addUser(dataDir, WORKER);
     server = startServer(dataDir, { defaultMfaPolicy: true });
-    origin = (await appOrigin(await server.ready)).origin;
+    site = await appOrigin(await server.ready);
+    origin = site.origin;
     browser = await launchBrowser();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
     page = await context.newPage();
@@ -1625,6 +1703,7 @@ describe('two-step sign-in in the browser', { timeout: 300_000 }, () => {
 
   after(async () => {
     await browser?.close().catch(() => {});
+    await site?.close().catch(() => {});
     await stopProcess(server?.child);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });

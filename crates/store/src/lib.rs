@@ -23,12 +23,14 @@ pub mod sealing;
 pub mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod work;
 
 pub use care_plans::{CarePlanDecision, CarePlanRecord, NewCarePlanVersion};
 pub use case_texts::is_sealed as is_sealed_text;
 pub use error::StoreError;
 pub use location::StoreLocation;
 pub use model::*;
+pub use work::{AlertRecord, CaseTimelineFacts, Job, JobRecord, NewAlert, NewJob, TimelineFilter};
 
 use async_trait::async_trait;
 use caseward_domain::access::consent::Consent;
@@ -280,6 +282,69 @@ pub trait Store: Send + Sync + 'static {
         &self,
         case: CaseId,
     ) -> Result<Option<caseward_domain::care_plan::CarePlanStatus>>;
+
+    // --- background work, alerts, timelines ---
+
+    /// Queue a job; `false` when its `singleton` already has one pending.
+    async fn schedule_job(&self, job: NewJob) -> Result<bool>;
+
+    /// Claim up to `limit` due jobs for `node` until `now + lease`, skipping those another node
+    /// holds: a job is claimed by one node at a time.
+    async fn claim_jobs(
+        &self,
+        node: &str,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<Job>>;
+
+    /// Mark a claimed job done and queue `next` with it; `false` (and nothing queued) when the
+    /// node's lease ran out and another node took the job.
+    async fn finish_job(
+        &self,
+        id: uuid::Uuid,
+        node: &str,
+        now: DateTime<Utc>,
+        next: Option<NewJob>,
+    ) -> Result<bool>;
+
+    /// Give a claimed job back after a failure, to run again at `retry_at`.
+    async fn fail_job(
+        &self,
+        id: uuid::Uuid,
+        node: &str,
+        error: &str,
+        retry_at: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// The jobs of a kind, done or not, oldest first.
+    async fn jobs(&self, kind: &str) -> Result<Vec<JobRecord>>;
+
+    /// Record the alerts not recorded yet (one per case, recipient, kind, level and due time),
+    /// each new one with its job; how many were new.
+    async fn raise_alerts(&self, alerts: Vec<NewAlert>, now: DateTime<Utc>) -> Result<u32>;
+
+    /// A user's alerts, newest first.
+    async fn alerts_for(&self, user: UserId, limit: u32) -> Result<Vec<AlertRecord>>;
+
+    async fn alert(&self, id: uuid::Uuid) -> Result<Option<AlertRecord>>;
+
+    /// Mark one of `user`'s alerts read; `NotFound` if it is not theirs.
+    async fn mark_alert_read(&self, user: UserId, id: uuid::Uuid, now: DateTime<Utc>)
+    -> Result<()>;
+
+    /// Set or remove the address a user's alerts are emailed to.
+    async fn set_notification_email(
+        &self,
+        user: UserId,
+        email: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
+    async fn notification_email(&self, user: UserId) -> Result<Option<String>>;
+
+    /// The timeline facts of the cases the filter selects, oldest first.
+    async fn case_timelines(&self, filter: &TimelineFilter) -> Result<Vec<CaseTimelineFacts>>;
 
     /// Move a case to another stage, with its history row and audit entries, if it is still at
     /// the version (and stage) the move was judged at (`Conflict` otherwise).

@@ -4,6 +4,7 @@
 import type {
   Agency,
   AgencyRequest,
+  ApprovalQueue,
   AssignableUser,
   Attachment,
   AttachmentList,
@@ -13,6 +14,10 @@ import type {
   AuditQuery,
   Case,
   CaseAccessList,
+  CarePlan,
+  CarePlanDecisionRequest,
+  CarePlanList,
+  CarePlanRequest,
   CaseListQuery,
   CasePage,
   CodeRequest,
@@ -33,6 +38,9 @@ import type {
   Health,
   LoginRequest,
   LoginResponse,
+  Note,
+  NoteList,
+  NoteRequest,
   Problem,
   ReassignRequest,
   ReassignResponse,
@@ -354,6 +362,34 @@ export const api = {
     request<Case>(`${V1}/cases/${seg(id)}/transitions`, { method: 'POST', body }),
   /** `GET /api/v1/cases/{id}/transitions`: the case's moves, oldest first (reading is audited). */
   caseTransitions: (id: string) => request<Transition[]>(`${V1}/cases/${seg(id)}/transitions`),
+
+  // Care plans: versions of the plan, each saved whole; the case's team supervisor approves or
+  // returns the newest when it is submitted, and moving the case on from the care plan stage
+  // needs an approved plan (a 422 guard on `care_plan`).
+
+  /** `GET /api/v1/cases/{id}/care-plans`: every version, oldest first, with `intervention_types`
+   * (an option list of the configuration), `may_write` and `may_decide`. */
+  carePlans: (id: string) => request<CarePlanList>(`${V1}/cases/${seg(id)}/care-plans`),
+  /** `POST /api/v1/cases/{id}/care-plans`: 201 with the new version (a draft, submitted when
+   * `submit`; one that changes only intervention statuses of an approved plan stays approved).
+   * 409 when `based_on` is not the newest version; 422 on `narrative`, `interventions` or
+   * `interventions[i].<member>`. */
+  saveCarePlan: (id: string, body: CarePlanRequest) =>
+    request<CarePlan>(`${V1}/cases/${seg(id)}/care-plans`, { method: 'POST', body }),
+  /** `POST /api/v1/cases/{id}/care-plans/{version}/decision`: 200 with the version approved or
+   * returned; 422 on `comment` (a return needs one); 403 on `version` when it is not the newest
+   * submitted version or the supervisor wrote it. */
+  decideCarePlan: (id: string, version: number, body: CarePlanDecisionRequest) =>
+    request<CarePlan>(`${V1}/cases/${seg(id)}/care-plans/${seg(String(version))}/decision`, { method: 'POST', body }),
+  /** `GET /api/v1/approvals` (`approve_care_plans`): the cases of the teams the user supervises
+   * whose newest care plan waits for a decision, oldest update first. */
+  approvals: () => request<ApprovalQueue>(`${V1}/approvals`),
+
+  /** `GET /api/v1/cases/{id}/notes`: the notes the user may see, oldest first, and `withheld`. */
+  notes: (id: string) => request<NoteList>(`${V1}/cases/${seg(id)}/notes`),
+  /** `POST /api/v1/cases/{id}/notes`: 201 with the note; 422 on `kind` or `body`; 403 on
+   * `confidential` for anyone but the assigned worker. */
+  writeNote: (id: string, body: NoteRequest) => request<Note>(`${V1}/cases/${seg(id)}/notes`, { method: 'POST', body }),
 
   // Access control (docs/API.md, "Access control endpoints"). A case the user may not reach
   // is 404; an action their relationship does not allow is 403 with a `detail` in words.

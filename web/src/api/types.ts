@@ -7,8 +7,9 @@
 // - the JSON values of a case's fields (docs/API.md, "Field values"), which the document
 //   declares as a free-form object;
 // - closed sets of strings the app relies on (field types, classifications, location levels,
-//   permissions, a login's next step, case relationships, caseload statuses, consent scopes),
-//   which the document types as plain `string`.
+//   permissions, a login's next step, case relationships, caseload statuses, consent scopes,
+//   care plan and intervention statuses, note kinds), which the document types as plain
+//   `string`.
 //
 // Each of those replaces one member of a generated type through `Narrow`, which only accepts a
 // replacement that fits the generated member: a change of the document that breaks one fails
@@ -51,7 +52,8 @@ export type Permission =
   | 'manage_users'
   | 'manage_teams'
   | 'operate_system'
-  | 'read_audit_trail';
+  | 'read_audit_trail'
+  | 'approve_care_plans';
 
 /** The signed-in person: `role` is any role id, `permissions` what it allows. */
 export type User = Narrow<Schemas['UserView'], { permissions: Permission[] }>;
@@ -151,6 +153,54 @@ export type TransitionRequest = Schemas['TransitionRequestBody'];
 
 /** One move of the case's history (`GET /api/v1/cases/{id}/transitions`), oldest first. */
 export type Transition = Schemas['TransitionView'];
+
+// ---------------------------------------------------------------------------------------------
+// Care plans (versioned; the newest is the plan in force) and the supervisor's approvals
+
+/** `draft`, `submitted` (waiting for the supervisor), `approved` or `returned` (with a comment). */
+export type CarePlanStatus = 'draft' | 'submitted' | 'approved' | 'returned';
+
+/** How far an intervention has come; `planned` when none is given. */
+export type InterventionStatus = 'planned' | 'in_progress' | 'completed' | 'delayed' | 'declined';
+
+/** One intervention: `type` an option of the list `CarePlanList.intervention_types` names, the
+ * objective, who is responsible, a target date (YYYY-MM-DD) and its status. */
+export type Intervention = Narrow<Schemas['InterventionBody'], { status?: InterventionStatus | null }>;
+
+/** One version of a case's care plan: who wrote it, and who decided on it with what comment. */
+export type CarePlan = Narrow<Schemas['CarePlanView'], { status: CarePlanStatus; interventions: Intervention[] }>;
+
+/** `GET /api/v1/cases/{id}/care-plans`: every version, oldest first (the last is in force), the
+ * option list of intervention types, and whether the user may write a version or decide on one. */
+export type CarePlanList = Narrow<Schemas['CarePlanList'], { versions: CarePlan[] }>;
+
+/** A new version: `based_on` the newest version the edit started from (0 for the first plan);
+ * `submit` asks for the supervisor's approval. */
+export type CarePlanRequest = Narrow<Schemas['CarePlanRequest'], { interventions?: Intervention[] }>;
+
+export type CarePlanDecision = 'approve' | 'return';
+
+/** The supervisor's decision on the newest, submitted version (`comment` required to return). */
+export type CarePlanDecisionRequest = Narrow<Schemas['CarePlanDecisionRequest'], { decision: CarePlanDecision }>;
+
+/** `GET /api/v1/approvals`: the cases whose newest care plan waits for this supervisor. */
+export type ApprovalQueue = Schemas['ApprovalQueue'];
+
+// ---------------------------------------------------------------------------------------------
+// Notes (visits, calls, meetings; never edited: a correction is another note)
+
+export type NoteKind = 'home_visit' | 'office_visit' | 'phone_call' | 'meeting' | 'service_delivery' | 'other';
+
+/** A note on a case: `kind` kept a plain string, so a kind this app does not name still shows;
+ * a `confidential` one is seen by the assigned worker alone. */
+export type Note = Schemas['NoteView'];
+
+/** `GET /api/v1/cases/{id}/notes`: the notes the user may see, oldest first, and how many others
+ * are withheld from them. */
+export type NoteList = Schemas['NoteList'];
+
+/** `POST /api/v1/cases/{id}/notes`: the body is at most 10,000 characters. */
+export type NoteRequest = Narrow<Schemas['NoteRequest'], { kind: NoteKind }>;
 
 // ---------------------------------------------------------------------------------------------
 // Caseloads, sharing, field grants, reassignment
@@ -296,6 +346,10 @@ export type AuditAction =
   | 'case.transition'
   | 'case.note.list'
   | 'case.note.create'
+  | 'case.care_plan.list'
+  | 'case.care_plan.save'
+  | 'case.care_plan.decide'
+  | 'case.approval_queue'
   | 'case.attachment.list'
   | 'case.attachment.upload'
   | 'case.attachment.download'

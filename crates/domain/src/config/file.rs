@@ -83,6 +83,13 @@ pub struct StageFile {
     pub terminal: bool,
     /// How long a case may stay in this stage; none: as long as it takes.
     pub limit: Option<Spanned<StageLimitFile>>,
+    /// Contacts are expected at the follow-up interval while a case is in this stage.
+    #[serde(default)]
+    pub follow_up: bool,
+    /// The case type's periodic review falls due while a case is in this stage, counted from
+    /// when it entered it.
+    #[serde(default)]
+    pub review: bool,
 }
 
 /// `limit = { emergency_hours = 48, working_days = 5 }` on a stage.
@@ -174,6 +181,9 @@ pub struct CaseTypeFile {
     /// The option list a care plan's interventions take their type from (none: no
     /// structured care plan).
     pub intervention_types: Option<String>,
+    /// A yes/no report dimension that marks emergency cases (their stage limits are in clock
+    /// hours).
+    pub emergency_field: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

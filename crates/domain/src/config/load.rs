@@ -257,10 +257,19 @@ impl Loader<'_> {
                     stage_limits.insert(item.id.clone(), limit);
                 }
                 let label = self.text(at, &format!("{key}.label"), item.label, &languages, true);
+                if item.terminal && (item.follow_up || item.review) {
+                    self.error(
+                        at,
+                        format!("{key}.follow_up"),
+                        "a terminal stage has no follow-up or review",
+                    );
+                }
                 stages.push(Stage {
                     id: item.id,
                     label,
                     terminal: item.terminal,
+                    follow_up: item.follow_up,
+                    review: item.review,
                 });
             }
         }
@@ -692,6 +701,21 @@ impl Loader<'_> {
                 format!("unknown option list \"{list}\""),
             );
         }
+        if let Some(id) = &item.emergency_field {
+            let field = form.field(id);
+            let is_yes_no_dimension = field.is_some_and(|f| {
+                matches!(f.kind, FieldKind::YesNo) && f.report_dimension.is_some()
+            });
+            if !is_yes_no_dimension {
+                self.error(
+                    at,
+                    "case_type.emergency_field",
+                    format!(
+                        "\"{id}\" is not a yes/no field of this form with report_dimension = true"
+                    ),
+                );
+            }
+        }
         let has_care_plan = item.intervention_types.is_some();
         let transitions = self.transitions(
             transitions,
@@ -717,6 +741,7 @@ impl Loader<'_> {
             form,
             transitions,
             intervention_types: item.intervention_types,
+            emergency_field: item.emergency_field,
         })
     }
 

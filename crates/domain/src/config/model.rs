@@ -57,6 +57,11 @@ pub struct Stage {
     pub label: Translations,
     /// A stage in which active case management has ended (closed, transferred).
     pub terminal: bool,
+    /// Contacts are expected at the follow-up interval while a case is in this stage.
+    pub follow_up: bool,
+    /// The case type's periodic review falls due while a case is in this stage, counted from
+    /// when it entered it.
+    pub review: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -207,6 +212,8 @@ pub struct CaseType {
     /// The option list a care plan's interventions take their type from; `None`: the type
     /// keeps no structured care plan.
     pub intervention_types: Option<String>,
+    /// The yes/no report dimension that marks emergency cases.
+    pub emergency_field: Option<String>,
 }
 
 /// A move of a case between two stages, and what it needs (`workflow::check_transition`).

@@ -90,6 +90,7 @@ pub(super) async fn purge(
         "case_transitions",
         "case_notes",
         "care_plans",
+        "alerts",
         "case_shares",
         "field_grants",
         "consents",

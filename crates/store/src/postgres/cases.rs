@@ -258,7 +258,7 @@ fn push_filter<'a>(query: &mut QueryBuilder<'a, Postgres>, filter: &'a CaseFilte
 
 /// The case's assigned worker is a member of a team `supervisor` supervises that handles the
 /// case's type.
-fn push_supervised_by(query: &mut QueryBuilder<'_, Postgres>, supervisor: uuid::Uuid) {
+pub(super) fn push_supervised_by(query: &mut QueryBuilder<'_, Postgres>, supervisor: uuid::Uuid) {
     query
         .push(
             "EXISTS (SELECT 1 FROM team_members m JOIN teams t ON t.id = m.team_id

@@ -21,9 +21,11 @@ mod throttle;
 mod transitions;
 mod user_admin;
 mod users;
+mod work;
 
 use crate::migrations::{Migration, SQLITE};
 use crate::{MigrationReport, OpenOptions, Result, StoreError};
+use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
@@ -445,6 +447,85 @@ impl crate::Store for SqliteStore {
         case: uuid::Uuid,
     ) -> Result<Option<caseward_domain::care_plan::CarePlanStatus>> {
         care_plans::newest_status(&self.reader, case).await
+    }
+
+    async fn schedule_job(&self, job: crate::NewJob) -> Result<bool> {
+        work::schedule(self, job).await
+    }
+
+    async fn claim_jobs(
+        &self,
+        node: &str,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        limit: u32,
+    ) -> Result<Vec<crate::Job>> {
+        work::claim(self, node, now, lease, limit).await
+    }
+
+    async fn finish_job(
+        &self,
+        id: uuid::Uuid,
+        node: &str,
+        now: DateTime<Utc>,
+        next: Option<crate::NewJob>,
+    ) -> Result<bool> {
+        work::finish(self, id, node, now, next).await
+    }
+
+    async fn fail_job(
+        &self,
+        id: uuid::Uuid,
+        node: &str,
+        error: &str,
+        retry_at: DateTime<Utc>,
+    ) -> Result<()> {
+        work::fail(self, id, node, error, retry_at).await
+    }
+
+    async fn jobs(&self, kind: &str) -> Result<Vec<crate::JobRecord>> {
+        work::jobs(&self.reader, kind).await
+    }
+
+    async fn raise_alerts(&self, alerts: Vec<crate::NewAlert>, now: DateTime<Utc>) -> Result<u32> {
+        work::raise_alerts(self, alerts, now).await
+    }
+
+    async fn alerts_for(&self, user: uuid::Uuid, limit: u32) -> Result<Vec<crate::AlertRecord>> {
+        work::alerts_for(&self.reader, user, limit).await
+    }
+
+    async fn alert(&self, id: uuid::Uuid) -> Result<Option<crate::AlertRecord>> {
+        work::alert(&self.reader, id).await
+    }
+
+    async fn mark_alert_read(
+        &self,
+        user: uuid::Uuid,
+        id: uuid::Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        work::mark_read(self, user, id, now).await
+    }
+
+    async fn set_notification_email(
+        &self,
+        user: uuid::Uuid,
+        email: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        work::set_email(self, user, email, now).await
+    }
+
+    async fn notification_email(&self, user: uuid::Uuid) -> Result<Option<String>> {
+        work::email(&self.reader, user).await
+    }
+
+    async fn case_timelines(
+        &self,
+        filter: &crate::TimelineFilter,
+    ) -> Result<Vec<crate::CaseTimelineFacts>> {
+        work::timelines(&self.reader, filter).await
     }
 
     async fn transition_case(&self, change: crate::CaseTransition) -> Result<crate::CaseRecord> {
