@@ -9,6 +9,7 @@ import {
   setLanguage,
   t,
 } from './i18n';
+import { ApprovalsPage } from './pages/Approvals';
 import { AuditPage } from './pages/Audit';
 import { CaseListPage } from './pages/CaseList';
 import { CaseViewPage } from './pages/CaseView';
@@ -19,7 +20,7 @@ import { SecurityPage } from './pages/Security';
 import { AgenciesPage } from './pages/admin/Agencies';
 import { TeamsPage } from './pages/admin/Teams';
 import { UsersPage } from './pages/admin/Users';
-import { homeRoute, isCaseRoute, managesTeams, managesUsers, readsAuditTrail, worksWithCases } from './roles';
+import { approvesCarePlans, homeRoute, isCaseRoute, managesTeams, managesUsers, readsAuditTrail, worksWithCases } from './roles';
 import { href, navigate, setLeaveGuard, useRoute } from './router';
 import { setMe } from './me';
 import { UserMenu } from './UserMenu';
@@ -132,6 +133,8 @@ export function App() {
     main = <ErrorNotice error={configError} onRetry={loadConfig} />;
   } else if (!config) {
     main = <Loading />;
+  } else if (route.name === 'approvals') {
+    main = approvesCarePlans(session.user) ? <ApprovalsPage config={config} /> : <NoAccessPage home={homeRoute(session.user)} />;
   } else if (route.name === 'new') {
     main = <NewCasePage config={config} caseTypeId={route.caseType} me={session.user} />;
   } else if (route.name === 'case') {
@@ -155,11 +158,16 @@ export function App() {
             <span class="brand-mark" aria-hidden="true" />
             {t('app.name')}
           </a>
-          {user && (worksWithCases(user) || managesUsers(user) || managesTeams(user) || readsAuditTrail(user)) && (
+          {user && (worksWithCases(user) || approvesCarePlans(user) || managesUsers(user) || managesTeams(user) || readsAuditTrail(user)) && (
             <nav aria-label={t('nav.main')} class="topnav">
               {worksWithCases(user) && (
                 <a href={href({ name: 'list', params: new URLSearchParams() })} aria-current={route.name === 'list' ? 'page' : undefined}>
                   {t('nav.myCases')}
+                </a>
+              )}
+              {approvesCarePlans(user) && (
+                <a href={href({ name: 'approvals' })} aria-current={route.name === 'approvals' ? 'page' : undefined}>
+                  {t('nav.approvals')}
                 </a>
               )}
               {managesUsers(user) && (

@@ -19,7 +19,13 @@
 // are refused at the file input, the team supervisor finds the restricted document withheld, and
 // a colleague given "Attachments (restricted documents)" sees it; neither that colleague nor
 // the supervisor (who sees a second, standard document) is offered a Remove button, and the
-// worker removes that document with a reason, which the case's access log then lists. A second
+// worker removes that document with a reason, which the case's access log then lists. Care plans:
+// the worker moves the case to the care plan stage and is refused the move on to implementation
+// (the plan is not approved), writes a plan with one intervention (an empty one is refused at its
+// inputs first) and submits it; the team supervisor finds the case on the Approvals page, opens
+// it with its plan shown, finds that returning it needs a comment, and approves it, leaving the
+// queue empty; the worker then moves the case on. Notes: the worker writes a note and a
+// confidential one, and the supervisor sees the first and that one is withheld. A second
 // story, on its own server with the default second-factor policy: a supervisor sets up TOTP at
 // first sign-in (QR code, key, first code, recovery codes), signs in again with a code, replaces
 // the authenticator on the Security page, confirms a share with a code, signs in with a
@@ -142,6 +148,14 @@ const ATTACHMENTS = ACCESS.skip
     ? {}
     : { skip: 'server has no attachments yet' };
 const WORKFLOW = serverHasPaths(['/api/v1/cases/{id}/transitions']) ? {} : { skip: 'server has no workflow transitions yet' };
+const CARE_PLANS = WORKFLOW.skip
+  ? WORKFLOW
+  : ACCESS.skip
+    ? ACCESS
+    : serverHasPaths(['/api/v1/cases/{id}/care-plans', '/api/v1/cases/{id}/care-plans/{version}/decision', '/api/v1/approvals'])
+      ? {}
+      : { skip: 'server has no care plans yet' };
+const NOTES = ACCESS.skip ? ACCESS : serverHasPaths(['/api/v1/cases/{id}/notes']) ? {} : { skip: 'server has no notes yet' };
 
 // ---------------------------------------------------------------------------------------------
 // The server
@@ -1562,6 +1576,243 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
     await page.locator('#stage-history > summary').click();
     await page.locator('#stage-history-list li .survivor-badge', { hasText: "Survivor's decision" }).waitFor();
   }, WORKFLOW.skip ? WORKFLOW : ACCESS);
+
+  // -------------------------------------------------------------------------------------------
+  // Care plans: the worker writes one, the team supervisor approves it from the Approvals page,
+  // and only then does the case move on to implementation
+
+  const carePlansRead = (id) => (r) => r.url().endsWith(`/api/v1/cases/${id}/care-plans`) && r.request().method() === 'GET';
+  const carePlanPosted = (id) => (r) => r.url().endsWith(`/api/v1/cases/${id}/care-plans`) && r.request().method() === 'POST';
+  const carePlanDecided = (id) => (r) => r.url().includes(`/api/v1/cases/${id}/care-plans/`) && r.url().endsWith('/decision');
+  const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+  step('moving on from the care plan stage is refused until the supervisor approves the plan', async () => {
+    await openAsWorker(caseId);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    assert.equal(await nav.getByRole('link', { name: 'Approvals' }).count(), 0, 'no Approvals page for a case worker');
+    // The case is at assessment (the workflow steps above): on to the care plan stage.
+    const dialog = page.locator('#move-dialog');
+    await page.locator('#move-care_plan').click();
+    await dialog.waitFor();
+    const moved = page.waitForResponse(transitionsPosted(caseId));
+    await dialog.locator('button[type=submit]').click();
+    assert.equal((await moved).status(), 200);
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator('#case-stage', { hasText: stageName('care_plan') }).waitFor();
+
+    await page.locator('#move-implementation').click();
+    await dialog.waitFor();
+    const refused = page.waitForResponse(transitionsPosted(caseId));
+    await dialog.locator('button[type=submit]').click();
+    const answer = await refused;
+    assert.equal(answer.status(), 422);
+    const guards = (await answer.json()).errors;
+    assert.ok(guards.some((g) => g.field === 'care_plan'), `the server names the care plan: ${JSON.stringify(guards)}`);
+    const guard = page.locator('#move-guards li[data-field="care_plan"]');
+    await guard.waitFor();
+    assert.match(await guard.innerText(), /the care plan must be approved by the supervisor first/);
+    await page.locator('#move-care-plan-hint', { hasText: 'Care plan panel' }).waitFor();
+    await screenshot('move-refused-care-plan', { fullPage: false });
+    await assertAccessible('the move dialog refusing a move without an approved care plan');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal((await page.locator('#case-stage').innerText()).trim(), stageName('care_plan'), 'the case has not moved');
+  }, CARE_PLANS);
+
+  step('the worker writes a care plan with one intervention and submits it for approval', async () => {
+    const read = page.waitForResponse(carePlansRead(caseId));
+    await page.locator('#care-plan-panel > summary').click();
+    assert.equal((await read).status(), 200);
+    await page.locator('#care-plan-empty').waitFor();
+    await page.locator('#care-plan-edit').click();
+    await page.locator('#care-plan-form').waitFor();
+
+    // An empty plan cannot be submitted: each problem at its input, in the server's words.
+    let posted = page.waitForResponse(carePlanPosted(caseId));
+    await page.locator('#care-plan-submit').click();
+    let answer = await posted;
+    assert.equal(answer.status(), 422);
+    const problems = (await answer.json()).errors;
+    assert.ok(problems.some((p) => p.field === 'narrative'), `the server names the narrative: ${JSON.stringify(problems)}`);
+    const narrativeError = page.locator('#care-plan-narrative--error');
+    await narrativeError.waitFor();
+    assert.match(await narrativeError.innerText(), new RegExp(escapeRegExp(problems.find((p) => p.field === 'narrative').message)));
+    await page.locator('#care-plan-errors').waitFor();
+    await expectFocus(page, 'care-plan-narrative');
+
+    await page.locator('#care-plan-narrative').fill('Amina stays safe at home with her aunt and is back in school by the end of term.');
+    await page.locator('#care-plan-add').click();
+    await expectFocus(page, 'care-plan-0-type');
+    await page.locator('#care-plan-0-type').selectOption({ index: 1 });
+    const type = (await page.locator('#care-plan-0-type option:checked').innerText()).trim();
+    await page.locator('#care-plan-0-objective').fill('Enrolled and attending school every week');
+    await page.locator('#care-plan-0-responsible').fill('Education officer');
+    await page.locator('#care-plan-0-target_date').fill(daysFromToday(60));
+    await screenshot('care-plan-form');
+    await assertAccessible('the care plan form');
+
+    posted = page.waitForResponse(carePlanPosted(caseId));
+    await page.locator('#care-plan-submit').click();
+    answer = await posted;
+    assert.equal(answer.status(), 201, `the plan is saved: ${await answer.text()}`);
+    const sent = answer.request().postDataJSON();
+    assert.equal(sent.submit, true);
+    assert.equal(sent.based_on, 0, 'the refused attempt saved nothing');
+    assert.equal(sent.interventions.length, 1);
+    assert.equal(sent.interventions[0].status, 'planned');
+    const saved = await answer.json();
+    assert.equal(saved.status, 'submitted');
+    await page.locator('#care-plan-notice', { hasText: `Version ${saved.version} of the care plan is submitted for approval.` }).waitFor();
+    await expectFocus(page, 'care-plan-notice');
+    assert.equal((await page.locator('#care-plan-status').innerText()).trim(), 'Waiting for approval');
+    const rows = page.locator('#care-plan-interventions-table tbody tr');
+    assert.equal(await rows.count(), 1);
+    assert.match(
+      await rows.first().innerText(),
+      new RegExp(`${escapeRegExp(type)}[\\s\\S]*Enrolled and attending school every week[\\s\\S]*Education officer[\\s\\S]*Planned`),
+    );
+    await page.locator('#care-plan-waiting', { hasText: "waits for the team supervisor's approval" }).waitFor();
+    await screenshot('care-plan-submitted');
+    await assertAccessible('the care plan panel with a submitted plan');
+  }, CARE_PLANS);
+
+  step('the supervisor finds the case on the Approvals page, opens it and approves the plan', async () => {
+    await signInAs('super1', 'My cases');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    const queue = page.waitForResponse((r) => r.url().endsWith('/api/v1/approvals'));
+    await nav.getByRole('link', { name: 'Approvals' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Care plans to approve' }).waitFor();
+    assert.equal((await queue).status(), 200);
+    const row = page.locator('#approvals-table tbody tr', { hasText: caseNumber });
+    await row.waitFor();
+    const text = await row.innerText();
+    assert.match(text, /Worker One/);
+    assert.ok(text.includes(stageName('care_plan')), `the row names the stage: ${text}`);
+    await screenshot('approvals');
+    await assertAccessible('the Approvals page');
+
+    // Opened from the queue, the case shows its plan at once.
+    const read = page.waitForResponse(carePlansRead(caseId));
+    await row.getByRole('link', { name: caseNumber }).click();
+    await page.locator('#case-number').waitFor();
+    assert.equal((await read).status(), 200);
+    assert.equal(await page.locator('#care-plan-panel').getAttribute('open'), '', 'the care plan panel is open');
+    await page.locator('#care-plan-waiting', { hasText: 'This version waits for your decision.' }).waitFor();
+
+    // Returning the plan needs a comment, asked for before anything is sent.
+    await page.locator('#care-plan-return').click();
+    const dialog = page.locator('#care-plan-return-dialog');
+    await dialog.waitFor();
+    let posts = 0;
+    const count = (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/decision')) posts += 1;
+    };
+    page.on('request', count);
+    await dialog.locator('button[type=submit]').click();
+    await page.locator('#care-plan-return-comment--error', { hasText: 'say what should change' }).waitFor();
+    page.off('request', count);
+    assert.equal(posts, 0, 'a return without its comment is not sent');
+    await assertAccessible('the dialog returning a care plan');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    const decided = page.waitForResponse(carePlanDecided(caseId));
+    await page.locator('#care-plan-approve').click();
+    const answer = await decided;
+    assert.equal(answer.status(), 200, `the plan is approved: ${await answer.text()}`);
+    assert.deepEqual(answer.request().postDataJSON(), { decision: 'approve' });
+    await page.locator('#care-plan-notice', { hasText: 'of the care plan is approved.' }).waitFor();
+    await page.locator('#care-plan-status', { hasText: 'Approved' }).waitFor();
+    assert.match(await page.locator('.care-plan-current').innerText(), /Approved by[\s\S]*Supervisor One/);
+    assert.equal(await page.locator('#care-plan-approve, #care-plan-return').count(), 0, 'nothing left to decide');
+    await screenshot('care-plan-approved');
+    await assertAccessible('the care plan panel after the approval');
+
+    // Nothing waits for the supervisor any more.
+    await nav.getByRole('link', { name: 'Approvals' }).click();
+    await page.locator('#approvals-empty', { hasText: 'No care plan is waiting for your decision.' }).waitFor();
+  }, CARE_PLANS);
+
+  step('with the plan approved, the worker moves the case on to implementation', async () => {
+    await openAsWorker(caseId);
+    assert.equal((await page.locator('#case-stage').innerText()).trim(), stageName('care_plan'));
+    await page.locator('#move-implementation').click();
+    const dialog = page.locator('#move-dialog');
+    await dialog.waitFor();
+    const moved = page.waitForResponse(transitionsPosted(caseId));
+    await dialog.locator('button[type=submit]').click();
+    const answer = await moved;
+    assert.equal(answer.status(), 200, `the move is accepted: ${await answer.text()}`);
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator('#case-stage', { hasText: stageName('implementation') }).waitFor();
+    await page.locator('.status-line .notice.success', { hasText: `The case moved to ${stageName('implementation')}.` }).waitFor();
+  }, CARE_PLANS);
+
+  // -------------------------------------------------------------------------------------------
+  // Notes: visits and calls, a confidential one for the worker alone
+
+  const notesRead = (id) => (r) => r.url().endsWith(`/api/v1/cases/${id}/notes`) && r.request().method() === 'GET';
+  const notePosted = (id) => (r) => r.url().endsWith(`/api/v1/cases/${id}/notes`) && r.request().method() === 'POST';
+
+  step('the worker writes a note and a confidential one; the supervisor learns only that one is withheld', async () => {
+    await openAsWorker(caseId);
+    const read = page.waitForResponse(notesRead(caseId));
+    await page.locator('#notes-panel > summary').click();
+    assert.equal((await read).status(), 200);
+    await page.locator('#notes-empty').waitFor();
+
+    // Nothing is sent without a kind and a text.
+    let posts = 0;
+    const count = (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/notes')) posts += 1;
+    };
+    page.on('request', count);
+    await page.locator('#note-submit').click();
+    await page.locator('#note-kind--error', { hasText: 'choose the kind of note' }).waitFor();
+    await page.locator('#note-body--error', { hasText: 'write the note' }).waitFor();
+    page.off('request', count);
+    assert.equal(posts, 0, 'an empty note is not sent');
+    await expectFocus(page, 'note-kind');
+
+    const body = 'Home visit with the aunt.\nThe school uniform was delivered; Amina starts on Monday.';
+    await page.locator('#note-kind').selectOption('home_visit');
+    await page.locator('#note-body').fill(body);
+    let posted = page.waitForResponse(notePosted(caseId));
+    await page.locator('#note-submit').click();
+    let answer = await posted;
+    assert.equal(answer.status(), 201, `the note is written: ${await answer.text()}`);
+    assert.deepEqual(answer.request().postDataJSON(), { kind: 'home_visit', body, confidential: false });
+    await page.locator('#notes-notice', { hasText: 'The note is added to the case.' }).waitFor();
+    const notes = page.locator('#note-list > li');
+    await notes.first().waitFor();
+    assert.match(await notes.first().innerText(), /Home visit[\s\S]*Worker One[\s\S]*Amina starts on Monday/);
+    assert.equal(await page.locator('#note-kind').inputValue(), '', 'the form is empty again');
+
+    await page.locator('#note-kind').selectOption('phone_call');
+    await page.locator('#note-body').fill('The aunt called: she fears the father may come back.');
+    await page.locator('#note-confidential').check();
+    posted = page.waitForResponse(notePosted(caseId));
+    await page.locator('#note-submit').click();
+    answer = await posted;
+    assert.equal(answer.status(), 201);
+    assert.equal(answer.request().postDataJSON().confidential, true);
+    await notes.nth(1).locator('.note-confidential', { hasText: 'Confidential' }).waitFor();
+    assert.match(await notes.nth(1).innerText(), /Phone call/);
+    await page.locator('#notes-panel').scrollIntoViewIfNeeded();
+    await screenshot('notes', { fullPage: false });
+    await assertAccessible('the notes panel');
+
+    // The supervisor reads the first note; the confidential one is withheld, and said to be.
+    await signInAs('super1', 'My cases');
+    await page.goto(`${origin}/#/cases/${caseId}`);
+    await page.locator('#case-number').waitFor();
+    await page.locator('#notes-panel > summary').click();
+    await page.locator('#notes-withheld', { hasText: '1 note is withheld from you.' }).waitFor();
+    assert.equal(await notes.count(), 1);
+    assert.match(await notes.first().innerText(), /Home visit/);
+    assert.equal(await page.locator('#note-confidential').count(), 0, 'only the assigned worker is offered a confidential note');
+    await assertAccessible('the notes panel seen by the supervisor');
+  }, NOTES);
 });
 
 // ---------------------------------------------------------------------------------------------

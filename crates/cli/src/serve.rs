@@ -142,9 +142,28 @@ pub async fn run_server(
             secure_cookies: settings.secure_cookies,
             mfa_required_roles,
             attachment_max_bytes: settings.attachment_max_bytes,
+            smtp: settings
+                .smtp
+                .as_ref()
+                .map(|(url, from)| caseward_server::mailer::SmtpSettings {
+                    url: url.clone(),
+                    from: from.clone(),
+                    public_url: settings.public_url.clone(),
+                }),
+            node_name: settings
+                .node_name
+                .clone()
+                .unwrap_or_else(|| ServerSettings::default().node_name),
+            job_poll_interval: std::time::Duration::from_millis(settings.job_poll_ms),
+            deadline_sweep_interval: chrono::Duration::seconds(
+                i64::try_from(settings.deadline_sweep_seconds).unwrap_or(i64::MAX / 1000),
+            ),
             ..ServerSettings::default()
         },
     );
+    if let Some(smtp) = &state.settings.smtp {
+        caseward_server::mailer::Mailer::new(smtp).context("alert emails")?;
+    }
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;

@@ -37,6 +37,21 @@ pub struct Layer {
     pub attachments: Option<PathBuf>,
     /// The largest attachment accepted, in MiB (default 25).
     pub attachment_max_mib: Option<u32>,
+    /// Where alert emails go out: `smtp://host:25`, `smtp://user:password@host:587?tls=required`
+    /// (STARTTLS) or `smtps://user:password@host:465`. Better in the environment
+    /// (`CASEWARD_SMTP_URL`) than on a command line, as it may hold a password.
+    pub smtp_url: Option<String>,
+    /// The sender of alert emails, e.g. `Caseward <caseward@example.org>`.
+    pub smtp_from: Option<String>,
+    /// The web app's public address, for links in alert emails.
+    pub public_url: Option<String>,
+    /// This node's name in the job queue (default: a random one per start).
+    pub node_name: Option<String>,
+    /// How often a node looks for background work when there was none, in milliseconds
+    /// (default 5000).
+    pub job_poll_ms: Option<u64>,
+    /// How often the deadline rules are checked, in seconds (default 900).
+    pub deadline_sweep_seconds: Option<u64>,
 }
 
 impl Layer {
@@ -58,6 +73,12 @@ impl Layer {
             keyring: other.keyring.or(self.keyring),
             attachments: other.attachments.or(self.attachments),
             attachment_max_mib: other.attachment_max_mib.or(self.attachment_max_mib),
+            smtp_url: other.smtp_url.or(self.smtp_url),
+            smtp_from: other.smtp_from.or(self.smtp_from),
+            public_url: other.public_url.or(self.public_url),
+            node_name: other.node_name.or(self.node_name),
+            job_poll_ms: other.job_poll_ms.or(self.job_poll_ms),
+            deadline_sweep_seconds: other.deadline_sweep_seconds.or(self.deadline_sweep_seconds),
         }
     }
 
@@ -106,6 +127,17 @@ impl Layer {
                         Some(value.parse().map_err(|_| bad("not a whole number"))?)
                 }
                 "log" => layer.log = Some(value),
+                "smtp_url" => layer.smtp_url = Some(value),
+                "smtp_from" => layer.smtp_from = Some(value),
+                "public_url" => layer.public_url = Some(value),
+                "node_name" => layer.node_name = Some(value),
+                "job_poll_ms" => {
+                    layer.job_poll_ms = Some(value.parse().map_err(|_| bad("not a whole number"))?)
+                }
+                "deadline_sweep_seconds" => {
+                    layer.deadline_sweep_seconds =
+                        Some(value.parse().map_err(|_| bad("not a whole number"))?)
+                }
                 "session_idle_minutes" => {
                     layer.session_idle_minutes =
                         Some(value.parse().map_err(|_| bad("not a whole number"))?)
@@ -170,6 +202,12 @@ pub struct Settings {
     pub attachments: Option<PathBuf>,
     /// The largest attachment accepted, in bytes.
     pub attachment_max_bytes: u64,
+    /// Alert emails: the SMTP URL (may hold a password: never printed) and the sender.
+    pub smtp: Option<(caseward_server::mailer::SmtpUrl, String)>,
+    pub public_url: Option<String>,
+    pub node_name: Option<String>,
+    pub job_poll_ms: u64,
+    pub deadline_sweep_seconds: u64,
 }
 
 impl Settings {
@@ -208,6 +246,16 @@ impl Settings {
             keyring: layer.keyring,
             attachments: layer.attachments,
             attachment_max_bytes: u64::from(layer.attachment_max_mib.unwrap_or(25)) * 1024 * 1024,
+            smtp: match (layer.smtp_url, layer.smtp_from) {
+                (None, None) => None,
+                (Some(url), Some(from)) => Some((caseward_server::mailer::SmtpUrl::new(url), from)),
+                (Some(_), None) => bail!("smtp_from: required with smtp_url (the sender)"),
+                (None, Some(_)) => bail!("smtp_url: required with smtp_from"),
+            },
+            public_url: layer.public_url,
+            node_name: layer.node_name,
+            job_poll_ms: layer.job_poll_ms.unwrap_or(5000),
+            deadline_sweep_seconds: layer.deadline_sweep_seconds.unwrap_or(900),
             mfa_required_roles: match layer.mfa_required_roles {
                 None => None,
                 Some(names) => Some(
@@ -233,6 +281,9 @@ impl Settings {
                 "attachments: required with a PostgreSQL database (--attachments DIR or \
                  CASEWARD_ATTACHMENTS): a folder every server node shares"
             );
+        }
+        if settings.job_poll_ms == 0 || settings.deadline_sweep_seconds == 0 {
+            bail!("job_poll_ms and deadline_sweep_seconds: must be at least 1");
         }
         if settings.attachment_max_bytes == 0 {
             bail!("attachment_max_mib: must be at least 1");
@@ -310,6 +361,19 @@ impl Settings {
                     roles.iter().map(|r| r.as_str()).collect::<Vec<_>>()
                 ),
             },
+        ) + &format!(
+            "# smtp_url: {} (never printed)\n{}job_poll_ms = {}\ndeadline_sweep_seconds = {}\n",
+            if self.smtp.is_some() {
+                "set"
+            } else {
+                "not set"
+            },
+            self.smtp
+                .as_ref()
+                .map(|(_, from)| format!("smtp_from = {from:?}\n"))
+                .unwrap_or_default(),
+            self.job_poll_ms,
+            self.deadline_sweep_seconds,
         )
     }
 }

@@ -62,6 +62,8 @@ pub enum AuditAction {
     TeamMemberRemove,
     AgencyCreate,
     AgencyUpdate,
+    /// A user set or removed the address their alerts are emailed to.
+    NotificationSettings,
     /// A server started with a configuration (its version and fingerprint in the reason): a
     /// changed configuration shows as a new fingerprint.
     ConfigurationLoad,
@@ -73,7 +75,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 45] = [
+    pub const ALL: [AuditAction; 46] = [
         Self::CaseList,
         Self::CaseRead,
         Self::CaseCreate,
@@ -114,6 +116,7 @@ impl AuditAction {
         Self::TeamMemberRemove,
         Self::AgencyCreate,
         Self::AgencyUpdate,
+        Self::NotificationSettings,
         Self::ConfigurationLoad,
         Self::AuditSearch,
         Self::AuditExport,
@@ -163,6 +166,7 @@ impl AuditAction {
             Self::TeamMemberRemove => "team.member.remove",
             Self::AgencyCreate => "agency.create",
             Self::AgencyUpdate => "agency.update",
+            Self::NotificationSettings => "user.notifications",
             Self::ConfigurationLoad => "config.load",
             Self::AuditSearch => "audit.search",
             Self::AuditExport => "audit.export",

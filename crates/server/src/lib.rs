@@ -6,6 +6,7 @@
 
 mod admin;
 mod agencies;
+mod alerts;
 mod assets;
 mod attachments;
 mod audit;
@@ -17,9 +18,12 @@ mod caseload;
 mod cases;
 mod config_api;
 mod consents;
+mod deadline_sweep;
 mod extract;
 mod handover;
 mod health;
+pub mod jobs;
+pub mod mailer;
 mod mfa;
 mod notes;
 mod problem;
@@ -28,6 +32,8 @@ mod reauth;
 mod search;
 mod session;
 mod sharing;
+#[cfg(feature = "testing")]
+pub mod smtp_receiver;
 mod state;
 mod transitions;
 mod values;
@@ -97,6 +103,12 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         ))
         .routes(routes!(care_plans::decide_care_plan))
         .routes(routes!(care_plans::approval_queue))
+        .routes(routes!(alerts::list_alerts))
+        .routes(routes!(alerts::read_alert))
+        .routes(routes!(
+            alerts::notification_settings,
+            alerts::change_notification_settings
+        ))
         .routes(routes!(
             transitions::case_transitions,
             transitions::transition_case
@@ -176,11 +188,18 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let checkpoints = tokio::spawn(audit::sign_checkpoints(state.clone()));
+    let background = state
+        .settings
+        .background_jobs
+        .then(|| tokio::spawn(jobs::run(state.clone())));
     // The peer address is needed for per-address login throttling.
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await;
     checkpoints.abort();
+    if let Some(background) = background {
+        background.abort();
+    }
     served
 }

@@ -32,6 +32,17 @@ pub struct ServerSettings {
     pub audit_checkpoint_interval: std::time::Duration,
     /// Largest attachment accepted, in bytes.
     pub attachment_max_bytes: u64,
+    /// Run background work (deadline sweeps, alert emails) from the job queue; tests that
+    /// drive it with their own clock turn it off and call `jobs::run_due`.
+    pub background_jobs: bool,
+    /// This node's name in the job queue (who claimed and finished a job).
+    pub node_name: String,
+    /// How often the node looks for due jobs when there were none.
+    pub job_poll_interval: std::time::Duration,
+    /// How often the deadline rules are checked.
+    pub deadline_sweep_interval: chrono::Duration,
+    /// Where alert emails go out; none: alerts stay in the web app.
+    pub smtp: Option<crate::mailer::SmtpSettings>,
 }
 
 impl Default for ServerSettings {
@@ -50,6 +61,11 @@ impl Default for ServerSettings {
             ],
             mfa_issuer: "Caseward".into(),
             audit_checkpoint_interval: std::time::Duration::from_secs(60),
+            background_jobs: true,
+            node_name: format!("node-{}", uuid::Uuid::now_v7().simple()),
+            job_poll_interval: std::time::Duration::from_secs(5),
+            deadline_sweep_interval: chrono::Duration::minutes(15),
+            smtp: None,
         }
     }
 }

@@ -2,7 +2,8 @@
 // (`Case.access.transitions`), each confirmed in a dialog (POST /cases/{id}/transitions), and the
 // case's history of moves (GET /cases/{id}/transitions), a disclosure loaded when first opened
 // (reading it is recorded). A refused move lists every unmet guard in the server's words, with
-// field ids in words from the configuration.
+// field ids in words from the configuration (and, for a care plan not yet approved, where to
+// submit it).
 
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Case, type CaseType, type Config, type FieldProblem, type Transition, type TransitionOption } from '../api';
@@ -178,6 +179,12 @@ function MoveDialog({
                 </li>
               ))}
             </ul>
+            {/* An unapproved care plan: where to get it approved. */}
+            {guards.some((g) => g.field === 'care_plan') && (
+              <p class="move-hint" id="move-care-plan-hint">
+                {t('move.carePlanHint')}
+              </p>
+            )}
           </div>
         )}
         {conflict && (

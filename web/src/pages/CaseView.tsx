@@ -13,7 +13,9 @@ import {
 import { AccessLog } from '../case/AccessLog';
 import { AccessPanel } from '../case/AccessPanel';
 import { AttachmentsPanel } from '../case/AttachmentsPanel';
+import { CarePlanPanel } from '../case/CarePlanPanel';
 import { ConsentPanel } from '../case/ConsentPanel';
+import { NotesPanel } from '../case/NotesPanel';
 import { ReassignDialog } from '../case/ReassignDialog';
 import { MoveControl, StageHistory } from '../case/Workflow';
 import { CaseloadNotice } from '../caseload';
@@ -277,6 +279,19 @@ function CaseEditor({
     }
   };
 
+  /** The case as it is now, after something beside its form changed (a care plan saved or
+   * decided on: the moves it offers may differ). Unsaved changes in the form stay; a case that
+   * changed meanwhile is taken whole only when there are none (else saving them meets the 409). */
+  const refresh = async () => {
+    try {
+      const fresh = await api.getCase(item.id);
+      if (fresh.version === item.version) setItem(fresh);
+      else if (!dirty) adopt(fresh);
+    } catch {
+      // The panel that asked has already said what it did; the case stays as shown.
+    }
+  };
+
   return (
     <>
       <Crumbs />
@@ -352,6 +367,10 @@ function CaseEditor({
       {access.may_share && <ConsentPanel config={config} caseType={caseType} item={item} />}
       {/* The case's documents: each person sees those their access allows, and how many others exist. */}
       <AttachmentsPanel key={item.id} config={config} item={item} />
+      {/* Visits, calls and meetings: each person sees those they may, and how many others exist. */}
+      <NotesPanel item={item} />
+      {/* The care plan, which the case needs approved to move on to implementation. */}
+      <CarePlanPanel config={config} item={item} onChanged={() => void refresh()} />
       {/* The case's moves through its workflow: for whoever reaches the case. */}
       <StageHistory config={config} item={item} />
       {/* Who read, changed or was refused the case: for those responsible for it. */}

@@ -525,6 +525,30 @@ async fn every_call_leaves_the_entries_the_table_says(backend: Backend) {
             Some(json!({ "decision": "approve" })),
             Some((CarePlanDecide, Allowed)),
         ),
+        call(
+            "set one's alert address",
+            "worker1",
+            Method::PUT,
+            "/api/v1/me/notifications",
+            Some(json!({ "email": "worker1@example.org" })),
+            Some((NotificationSettings, Allowed)),
+        ),
+        call(
+            "one's notification settings",
+            "worker1",
+            Method::GET,
+            "/api/v1/me/notifications",
+            None,
+            None,
+        ),
+        call(
+            "one's alerts",
+            "worker1",
+            Method::GET,
+            "/api/v1/alerts",
+            None,
+            None,
+        ),
         // The workflow, on the second case (untouched so far: version 1).
         call(
             "move a case to its next stage",

@@ -87,6 +87,8 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     hasher: PasswordHasher,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    /// The server's shared state (for tests that run background work themselves).
+    pub state: AppState,
     _database: TestDatabase,
 }
 
@@ -117,12 +119,16 @@ impl TestApp {
             database.keyring(),
             clock.clone(),
             hasher.clone(),
-            settings,
+            ServerSettings {
+                // Tests drive background work themselves (`jobs::run_due`), on their clock.
+                background_jobs: false,
+                ..settings
+            },
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(caseward_server::serve(listener, state, async {
+        tokio::spawn(caseward_server::serve(listener, state.clone(), async {
             let _ = rx.await;
         }));
         Self {
@@ -131,6 +137,7 @@ impl TestApp {
             store,
             hasher,
             shutdown: Some(tx),
+            state,
             _database: database,
         }
     }

@@ -1,0 +1,202 @@
+//! Two `caseward serve` processes on one PostgreSQL database share the background work: every
+//! passed deadline's alert is recorded once and emailed once, through a real local SMTP
+//! receiver, however many sweeps both nodes run.
+
+use caseward_server::smtp_receiver::SmtpReceiver;
+use caseward_store::testing::{Backend, TestDatabase};
+use sqlx::Connection;
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const CASES: usize = 24;
+
+fn caseward(args: &[&str], common: &[&str], stdin: Option<&str>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_caseward"))
+        .args(common)
+        .args(args)
+        .env("CASEWARD_ARGON2_MEMORY_KIB", "8192")
+        .env("CASEWARD_ARGON2_ITERATIONS", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "caseward {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// A serve node; killed on drop.
+struct Node(Child);
+
+impl Node {
+    fn start(common: &[&str], name: &str, smtp: &str) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_caseward"))
+            .args(common)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("CASEWARD_NODE_NAME", name)
+            .env("CASEWARD_SMTP_URL", smtp)
+            .env("CASEWARD_SMTP_FROM", "Caseward <caseward@example.org>")
+            .env("CASEWARD_JOB_POLL_MS", "20")
+            .env("CASEWARD_DEADLINE_SWEEP_SECONDS", "1")
+            .env("CASEWARD_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let listening = lines.any(|line| line.unwrap().starts_with("listening on "));
+        assert!(listening, "node {name} started");
+        Self(child)
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_run_each_job_once() {
+    let db = TestDatabase::new(Backend::Postgres).await;
+    let caseward_store::StoreLocation::Postgres(url) = db.location.clone() else {
+        unreachable!("a PostgreSQL test database")
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let keyring = dir.path().join("caseward.keyring");
+    let attachments = dir.path().join("attachments");
+    let common = [
+        "--database",
+        url.as_str(),
+        "--keyring",
+        keyring.to_str().unwrap(),
+        "--attachments",
+        attachments.to_str().unwrap(),
+    ];
+    caseward(&["init"], &common, None);
+    caseward(
+        &[
+            "user",
+            "add",
+            "--username",
+            "worker1",
+            "--display-name",
+            "Worker",
+            "--role",
+            "case_worker",
+            "--password-stdin",
+        ],
+        &common,
+        Some("a long enough password\n"),
+    );
+    caseward(
+        &["dev", "seed", "--cases", &CASES.to_string()],
+        &common,
+        None,
+    );
+    // The cases were opened six weeks ago, so deadlines of their stages passed; the worker wants
+    // alerts by email.
+    let mut connection = sqlx::PgConnection::connect(&url).await.unwrap();
+    sqlx::query("UPDATE cases SET created_at = created_at - INTERVAL '45 days'")
+        .execute(&mut connection)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO notification_emails (user_id, email, updated_at)
+         SELECT id, 'worker1@example.org', now() FROM users WHERE username = 'worker1'",
+    )
+    .execute(&mut connection)
+    .await
+    .unwrap();
+
+    let receiver = SmtpReceiver::start().await.unwrap();
+    let nodes = [
+        Node::start(&common, "node-a", &receiver.url()),
+        Node::start(&common, "node-b", &receiver.url()),
+    ];
+    // The first email means the first sweep committed its alerts (all at once).
+    receiver.wait_for(1, Duration::from_secs(90)).await;
+    let alerts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM alerts")
+        .fetch_one(&mut connection)
+        .await
+        .unwrap();
+    let expected = usize::try_from(alerts).unwrap();
+    assert!(expected >= 1);
+    let received = receiver.wait_for(expected, Duration::from_secs(60)).await;
+    assert_eq!(received.len(), expected, "an email per alert");
+    assert!(received.iter().all(|m| m.to == ["worker1@example.org"]));
+    // Both nodes keep sweeping every second: wait for a message that must not come.
+    let later = receiver
+        .wait_for(expected + 1, Duration::from_secs(4))
+        .await;
+    assert_eq!(later.len(), expected, "no email twice");
+    let sweeps: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM jobs WHERE kind = 'deadline_sweep' AND done_at IS NOT NULL",
+    )
+    .fetch_one(&mut connection)
+    .await
+    .unwrap();
+    assert!(
+        sweeps >= 3,
+        "the nodes swept again meanwhile ({sweeps} sweeps)"
+    );
+    drop(nodes);
+    let alerts_now: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM alerts")
+        .fetch_one(&mut connection)
+        .await
+        .unwrap();
+    assert_eq!(alerts_now, alerts, "later sweeps recorded nothing twice");
+    let rows: Vec<(String, Option<String>, i32)> = sqlx::query_as(
+        "SELECT kind, done_by, attempts FROM jobs WHERE done_at IS NOT NULL ORDER BY run_at",
+    )
+    .fetch_all(&mut connection)
+    .await
+    .unwrap();
+    let mut by_node: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for (kind, node, _) in &rows {
+        *by_node
+            .entry((kind.clone(), node.clone().unwrap()))
+            .or_default() += 1;
+    }
+    let emails: usize = by_node
+        .iter()
+        .filter(|((kind, _), _)| kind == "alert_email")
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(emails, expected, "each email job done once: {by_node:?}");
+    assert!(
+        by_node
+            .keys()
+            .all(|(_, node)| node == "node-a" || node == "node-b"),
+        "{by_node:?}"
+    );
+    assert!(
+        rows.iter().all(|(_, _, attempts)| *attempts == 0),
+        "no job failed"
+    );
+    let pending: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM jobs WHERE done_at IS NULL AND kind = 'deadline_sweep'",
+    )
+    .fetch_one(&mut connection)
+    .await
+    .unwrap();
+    assert_eq!(pending, 1, "one sweep queued for whichever node comes next");
+    eprintln!("jobs done by node: {by_node:?}");
+    let _ = connection.close().await;
+}

@@ -1,0 +1,135 @@
+//! The deadline sweep: every open case's timeline against the instance's rules
+//! (`domain::deadlines`), each passed deadline recorded as an alert for the case's worker and,
+//! escalated, for the supervisors of the worker's teams. An approval waiting too long alerts
+//! the supervisors, who owe it. Alerts are recorded once however often the sweep runs; a new
+//! alert to someone with a notification address queues its email in the same transaction.
+
+use crate::jobs::ALERT_EMAIL;
+use crate::problem::ApiResult;
+use crate::state::AppState;
+use caseward_domain::config::Configuration;
+use caseward_domain::deadlines::{CaseTimeline, DeadlineKind, Level, passed};
+use caseward_domain::team::Team;
+use caseward_domain::user::UserId;
+use caseward_store::{CaseTimelineFacts, NewAlert, NewJob, TimelineFilter};
+use chrono::{DateTime, Utc};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The filter that reads every open case's timeline (`supervised_by` narrows it).
+pub fn open_cases(config: &Configuration, supervised_by: Option<UserId>) -> TimelineFilter {
+    TimelineFilter {
+        exclude_stages: config
+            .stages
+            .iter()
+            .filter(|s| s.terminal)
+            .map(|s| s.id.clone())
+            .collect(),
+        emergency_fields: config
+            .case_types
+            .iter()
+            .filter_map(|t| t.emergency_field.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+        supervised_by,
+    }
+}
+
+/// A case's timeline as the rules see it: follow-up runs in a follow-up stage from the later
+/// of its entry and the last contact; the review clock from the entry into a review stage.
+pub fn timeline(config: &Configuration, facts: &CaseTimelineFacts) -> CaseTimeline {
+    let stage = config.stage(&facts.stage);
+    let follow_up = stage.is_some_and(|s| s.follow_up);
+    let review = stage.is_some_and(|s| s.review);
+    CaseTimeline {
+        stage: facts.stage.clone(),
+        stage_since: facts.stage_since,
+        emergency: facts.emergency,
+        terminal: stage.is_some_and(|s| s.terminal),
+        follow_up_interval_days: None,
+        follow_up_since: follow_up.then(|| {
+            facts
+                .last_contact
+                .map_or(facts.stage_since, |c| c.max(facts.stage_since))
+        }),
+        review_since: review.then_some(facts.stage_since),
+        review_frequency_days: config
+            .case_type(&facts.case_type)
+            .map(|t| t.review_frequency_days),
+        approval_requested: facts.approval_requested,
+        transfer_requested: None,
+    }
+}
+
+/// Check every open case at `now`; how many alerts were new.
+pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> ApiResult<u32> {
+    let config = &state.config;
+    let cases = state
+        .store
+        .case_timelines(&open_cases(config, None))
+        .await?;
+    let mut teams: BTreeMap<UserId, Vec<Team>> = BTreeMap::new();
+    let mut emails: BTreeMap<UserId, bool> = BTreeMap::new();
+    let mut alerts = Vec::new();
+    for facts in &cases {
+        let due = passed(
+            &timeline(config, facts),
+            &config.deadline_rules,
+            &config.calendar,
+            now,
+        );
+        if due.is_empty() {
+            continue;
+        }
+        if let std::collections::btree_map::Entry::Vacant(entry) = teams.entry(facts.assigned_to) {
+            entry.insert(state.store.teams_of(facts.assigned_to).await?);
+        }
+        let supervisors: BTreeSet<UserId> = teams[&facts.assigned_to]
+            .iter()
+            .filter(|t| t.handles(&facts.case_type))
+            .filter_map(|t| t.supervisor)
+            .collect();
+        for (deadline, level) in due {
+            // Every level reached is recorded, so that a late sweep still alerts the worker.
+            let levels: &[Level] = match level {
+                Level::Alert => &[Level::Alert],
+                Level::Escalation => &[Level::Alert, Level::Escalation],
+            };
+            for &level in levels {
+                let recipients: Vec<UserId> =
+                    if level == Level::Alert && deadline.kind != DeadlineKind::ApprovalPending {
+                        vec![facts.assigned_to]
+                    } else {
+                        supervisors.iter().copied().collect()
+                    };
+                for recipient in recipients {
+                    if let std::collections::btree_map::Entry::Vacant(entry) =
+                        emails.entry(recipient)
+                    {
+                        entry.insert(state.store.notification_email(recipient).await?.is_some());
+                    }
+                    let id = caseward_domain::case::new_record_id();
+                    alerts.push(NewAlert {
+                        id,
+                        case_id: facts.id,
+                        recipient,
+                        kind: deadline.kind.id().into(),
+                        stage: deadline.stage.clone(),
+                        level: level.as_str().into(),
+                        due: deadline.due,
+                        job: (state.settings.smtp.is_some() && emails[&recipient]).then(|| {
+                            NewJob {
+                                id: caseward_domain::case::new_record_id(),
+                                kind: ALERT_EMAIL.into(),
+                                singleton: None,
+                                payload: serde_json::json!({ "alert": id }).to_string(),
+                                run_at: now,
+                            }
+                        }),
+                    });
+                }
+            }
+        }
+    }
+    Ok(state.store.raise_alerts(alerts, now).await?)
+}
