@@ -64,6 +64,8 @@ pub enum AuditAction {
     AgencyUpdate,
     /// A user set or removed the address their alerts are emailed to.
     NotificationSettings,
+    /// A supervisor read the dashboard of their teams (workload and quality, no case content).
+    DashboardRead,
     /// A server started with a configuration (its version and fingerprint in the reason): a
     /// changed configuration shows as a new fingerprint.
     ConfigurationLoad,
@@ -75,7 +77,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 46] = [
+    pub const ALL: [AuditAction; 47] = [
         Self::CaseList,
         Self::CaseRead,
         Self::CaseCreate,
@@ -117,6 +119,7 @@ impl AuditAction {
         Self::AgencyCreate,
         Self::AgencyUpdate,
         Self::NotificationSettings,
+        Self::DashboardRead,
         Self::ConfigurationLoad,
         Self::AuditSearch,
         Self::AuditExport,
@@ -167,6 +170,7 @@ impl AuditAction {
             Self::AgencyCreate => "agency.create",
             Self::AgencyUpdate => "agency.update",
             Self::NotificationSettings => "user.notifications",
+            Self::DashboardRead => "team.dashboard",
             Self::ConfigurationLoad => "config.load",
             Self::AuditSearch => "audit.search",
             Self::AuditExport => "audit.export",

@@ -17,6 +17,7 @@ pub mod deadlines;
 pub mod dimensions;
 pub mod i18n;
 pub mod note;
+pub mod quality;
 pub mod synthetic;
 pub mod team;
 pub mod throttle;

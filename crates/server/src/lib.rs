@@ -18,6 +18,7 @@ mod caseload;
 mod cases;
 mod config_api;
 mod consents;
+mod dashboard;
 mod deadline_sweep;
 mod extract;
 mod handover;
@@ -103,6 +104,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         ))
         .routes(routes!(care_plans::decide_care_plan))
         .routes(routes!(care_plans::approval_queue))
+        .routes(routes!(dashboard::dashboard))
         .routes(routes!(alerts::list_alerts))
         .routes(routes!(alerts::read_alert))
         .routes(routes!(

@@ -346,6 +346,15 @@ pub trait Store: Send + Sync + 'static {
     /// The timeline facts of the cases the filter selects, oldest first.
     async fn case_timelines(&self, filter: &TimelineFilter) -> Result<Vec<CaseTimelineFacts>>;
 
+    /// The history of the cases of the teams `supervisor` supervises, for the quality
+    /// metrics: openings, contacts and closure reasons whenever, moves and care plan versions
+    /// since `since`.
+    async fn team_history(
+        &self,
+        supervisor: UserId,
+        since: DateTime<Utc>,
+    ) -> Result<caseward_domain::quality::TeamHistory>;
+
     /// Move a case to another stage, with its history row and audit entries, if it is still at
     /// the version (and stage) the move was judged at (`Conflict` otherwise).
     async fn transition_case(&self, change: CaseTransition) -> Result<CaseRecord>;

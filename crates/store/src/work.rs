@@ -94,6 +94,8 @@ pub struct CaseTimelineFacts {
     pub case_type: String,
     pub stage: String,
     pub assigned_to: UserId,
+    /// Weighs the case in its worker's caseload.
+    pub intensity: caseward_domain::config::Intensity,
     pub opened_at: DateTime<Utc>,
     /// When the case entered its stage (its opening, if it never moved).
     pub stage_since: DateTime<Utc>,

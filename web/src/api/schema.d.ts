@@ -629,6 +629,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The dashboard over the teams the user supervises. */
+        get: operations["dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/directory": {
         parameters: {
             query?: never;
@@ -817,6 +834,28 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        /** @description Deadlines passed now, by kind, over the team's open cases. */
+        AlertCounts: {
+            /**
+             * Format: int32
+             * @description Care plans waiting for a decision (however long).
+             */
+            care_plans_pending: number;
+            /**
+             * Format: int32
+             * @description Deadlines past their escalation.
+             */
+            escalated: number;
+            /** Format: int32 */
+            follow_ups_overdue: number;
+            /** Format: int32 */
+            reviews_due: number;
+            /**
+             * @description Cases beyond their stage's limit, by stage (an assessment over 5 working days, a case
+             *     too long in identification).
+             */
+            stages_overdue: components["schemas"]["StageCount"][];
+        };
         AlertList: {
             /** @description Newest first. */
             items: components["schemas"]["AlertView"][];
@@ -915,6 +954,17 @@ export interface components {
             /** Format: date-time */
             uploaded_at: string;
             uploaded_by: components["schemas"]["UserRefView"];
+        };
+        /** @description A case with deadlines passed. */
+        AttentionCase: {
+            /** Format: uuid */
+            case_id: string;
+            case_number: string;
+            escalated: boolean;
+            /** @description The kinds of deadline passed (`domain::deadlines` ids). */
+            kinds: string[];
+            stage: string;
+            worker: components["schemas"]["UserRefView"];
         };
         /** @description One audit entry. */
         AuditEntryView: {
@@ -1085,6 +1135,25 @@ export interface components {
              */
             version: number;
         };
+        CaseTypeLoad: {
+            /**
+             * Format: int32
+             * @description Open cases of the type.
+             */
+            active: number;
+            case_type: string;
+            /**
+             * Format: double
+             * @description Intensity-weighted load (a low case weighs 0.5, a high one 1.5).
+             */
+            load: number;
+            /** Format: int32 */
+            maximum: number;
+            /** Format: int32 */
+            recommended: number;
+            /** @description `within`, `above_recommended` or `above_maximum`. */
+            status: string;
+        };
         CaseTypeView: {
             code: string;
             /** Format: int32 */
@@ -1190,6 +1259,15 @@ export interface components {
         /** @description A newly opened case, with the caseload it leaves its worker. */
         CreatedCaseView: components["schemas"]["CaseView"] & {
             caseload: components["schemas"]["CaseloadView"];
+        };
+        Dashboard: {
+            alerts: components["schemas"]["AlertCounts"];
+            attention: components["schemas"]["AttentionCase"][];
+            /** @description Oldest month first. */
+            metrics: components["schemas"]["MonthMetricsView"][];
+            /** @description Open cases by stage, in the configuration's order. */
+            stages: components["schemas"]["StageCount"][];
+            workers: components["schemas"]["WorkerLoad"][];
         };
         /** @description A user who can hold cases, for share dialogs. */
         DirectoryEntry: {
@@ -1342,6 +1420,35 @@ export interface components {
              */
             next?: string | null;
             user: components["schemas"]["UserView"];
+        };
+        MetricShare: {
+            /** Format: int32 */
+            met: number;
+            /** Format: int32 */
+            of: number;
+            /**
+             * Format: double
+             * @description `met / of`, null when there was nothing to count.
+             */
+            ratio?: number | null;
+        };
+        MonthMetricsView: {
+            /** Format: int32 */
+            assessments_completed: number;
+            /** Format: double */
+            average_days_to_assessment?: number | null;
+            closures_with_outcome: components["schemas"]["MetricShare"];
+            follow_ups_within_interval: components["schemas"]["MetricShare"];
+            /** @description `YYYY-MM`. */
+            month: string;
+            plans_with_objectives_and_timelines: components["schemas"]["MetricShare"];
+            /**
+             * Format: double
+             * @description Reopenings per closure in the month.
+             */
+            reopen_rate?: number | null;
+            /** Format: int32 */
+            reopenings: number;
         };
         NewUserRequest: {
             /**
@@ -1516,6 +1623,11 @@ export interface components {
             reason: string;
             user: components["schemas"]["UserRefView"];
         };
+        StageCount: {
+            /** Format: int32 */
+            cases: number;
+            stage: string;
+        };
         StageView: {
             id: string;
             label: components["schemas"]["BTreeMap"];
@@ -1650,6 +1762,19 @@ export interface components {
              */
             role: string;
             username: string;
+        };
+        WorkerLoad: {
+            /** @description Above a case type's recommended caseload. */
+            above_target: boolean;
+            /** Format: int32 */
+            active: number;
+            by_case_type: components["schemas"]["CaseTypeLoad"][];
+            /**
+             * Format: int32
+             * @description Opened in the last 30 days.
+             */
+            new: number;
+            worker: components["schemas"]["UserRefView"];
         };
     };
     responses: never;
@@ -3635,6 +3760,41 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -26,6 +26,35 @@ impl Caseload {
     pub fn cases(self) -> f64 {
         f64::from(self.half_cases) / 2.0
     }
+
+    /// How the load stands against the limits (the supervisor's dashboard).
+    pub fn against(self, limits: CaseloadLimits) -> LoadStatus {
+        if self.half_cases > limits.maximum * 2 {
+            LoadStatus::AboveMaximum
+        } else if self.half_cases > limits.recommended * 2 {
+            LoadStatus::AboveRecommended
+        } else {
+            LoadStatus::Within
+        }
+    }
+}
+
+/// A current load against the limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadStatus {
+    Within,
+    AboveRecommended,
+    AboveMaximum,
+}
+
+impl LoadStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Within => "within",
+            Self::AboveRecommended => "above_recommended",
+            Self::AboveMaximum => "above_maximum",
+        }
+    }
 }
 
 /// Limits in cases: the stricter of the case type's and the worker's own, when set.
@@ -72,6 +101,19 @@ pub fn check(current: Caseload, intensity: Intensity, limits: CaseloadLimits) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_load_stands_against_its_limits() {
+        let limits = CaseloadLimits {
+            recommended: 1,
+            maximum: 2,
+        };
+        let medium = |n| Caseload::of(std::iter::repeat_n(Intensity::Medium, n));
+        assert_eq!(medium(1).against(limits), LoadStatus::Within);
+        assert_eq!(medium(2).against(limits), LoadStatus::AboveRecommended);
+        assert_eq!(medium(3).against(limits), LoadStatus::AboveMaximum);
+        assert_eq!(LoadStatus::AboveMaximum.as_str(), "above_maximum");
+    }
 
     const LIMITS: CaseloadLimits = CaseloadLimits {
         recommended: 2,

@@ -13,6 +13,7 @@ mod authorization;
 mod canary;
 mod care_plans;
 mod cases;
+mod dashboard;
 mod deadlines;
 mod handover;
 mod mfa;

@@ -297,7 +297,7 @@ pub(super) async fn timelines(
     filter: &TimelineFilter,
 ) -> Result<Vec<CaseTimelineFacts>> {
     let mut query = QueryBuilder::<Db>::new(
-        "SELECT c.id, c.case_number, c.case_type, c.stage, c.assigned_to, c.created_at,
+        "SELECT c.id, c.case_number, c.case_type, c.stage, c.assigned_to, CAST(c.intensity AS BIGINT) AS intensity, c.created_at,
                 (SELECT MAX(t.moved_at) FROM case_transitions t
                   WHERE t.case_id = c.id AND t.to_stage = c.stage) AS stage_since,
                 (SELECT MAX(n.written_at) FROM case_notes n
@@ -334,12 +334,15 @@ pub(super) async fn timelines(
         .map(|row| {
             let opened_at: DateTime<Utc> = row.try_get("created_at")?;
             let stage_since: Option<DateTime<Utc>> = row.try_get("stage_since")?;
+            let intensity: i64 = row.try_get("intensity")?;
             Ok(CaseTimelineFacts {
                 id: row.try_get("id")?,
                 case_number: row.try_get("case_number")?,
                 case_type: row.try_get("case_type")?,
                 stage: row.try_get("stage")?,
                 assigned_to: row.try_get("assigned_to")?,
+                intensity: caseward_domain::config::Intensity::from_level(intensity)
+                    .ok_or_else(|| StoreError::Corrupt("intensity".into()))?,
                 opened_at,
                 stage_since: stage_since.unwrap_or(opened_at),
                 emergency: row.try_get("emergency")?,

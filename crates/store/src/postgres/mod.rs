@@ -15,6 +15,7 @@ mod dimensions;
 mod notes;
 mod reindex;
 mod second_factor;
+mod supervision;
 mod throttle;
 mod transitions;
 mod user_admin;
@@ -505,6 +506,14 @@ impl crate::Store for PostgresStore {
         filter: &crate::TimelineFilter,
     ) -> Result<Vec<crate::CaseTimelineFacts>> {
         work::timelines(&self.pool, filter).await
+    }
+
+    async fn team_history(
+        &self,
+        supervisor: uuid::Uuid,
+        since: DateTime<Utc>,
+    ) -> Result<caseward_domain::quality::TeamHistory> {
+        supervision::team_history(&self.pool, supervisor, since).await
     }
 
     async fn transition_case(&self, change: crate::CaseTransition) -> Result<crate::CaseRecord> {

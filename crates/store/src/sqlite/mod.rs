@@ -17,6 +17,7 @@ mod dimensions;
 mod notes;
 mod reindex;
 mod second_factor;
+mod supervision;
 mod throttle;
 mod transitions;
 mod user_admin;
@@ -526,6 +527,14 @@ impl crate::Store for SqliteStore {
         filter: &crate::TimelineFilter,
     ) -> Result<Vec<crate::CaseTimelineFacts>> {
         work::timelines(&self.reader, filter).await
+    }
+
+    async fn team_history(
+        &self,
+        supervisor: uuid::Uuid,
+        since: DateTime<Utc>,
+    ) -> Result<caseward_domain::quality::TeamHistory> {
+        supervision::team_history(&self.reader, supervisor, since).await
     }
 
     async fn transition_case(&self, change: crate::CaseTransition) -> Result<crate::CaseRecord> {
