@@ -36,6 +36,15 @@ pub enum AuditAction {
     CarePlanDecide,
     /// A supervisor's queue of care plans waiting for a decision (the case ids in `fields`).
     ApprovalQueue,
+    /// A sample of a team's cases offered for quality review (the case ids in `fields`).
+    ReviewSample,
+    QualityReviewList,
+    QualityReviewCreate,
+    /// A case marked for discussion, or the mark taken away (`marked`/`unmarked` in `fields`).
+    DiscussionMark,
+    SupervisionNoteCreate,
+    /// A supervisor's or a worker's supervision records read (the note ids in `fields`).
+    SupervisionRead,
     AttachmentList,
     AttachmentUpload,
     AttachmentDownload,
@@ -77,7 +86,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 47] = [
+    pub const ALL: [AuditAction; 53] = [
         Self::CaseList,
         Self::CaseRead,
         Self::CaseCreate,
@@ -96,6 +105,12 @@ impl AuditAction {
         Self::CarePlanSave,
         Self::CarePlanDecide,
         Self::ApprovalQueue,
+        Self::ReviewSample,
+        Self::QualityReviewList,
+        Self::QualityReviewCreate,
+        Self::DiscussionMark,
+        Self::SupervisionNoteCreate,
+        Self::SupervisionRead,
         Self::AttachmentList,
         Self::AttachmentUpload,
         Self::AttachmentDownload,
@@ -147,6 +162,12 @@ impl AuditAction {
             Self::CarePlanSave => "case.care_plan.save",
             Self::CarePlanDecide => "case.care_plan.decide",
             Self::ApprovalQueue => "case.approval_queue",
+            Self::ReviewSample => "case.review_sample",
+            Self::QualityReviewList => "case.quality_review.list",
+            Self::QualityReviewCreate => "case.quality_review.create",
+            Self::DiscussionMark => "case.discussion_mark",
+            Self::SupervisionNoteCreate => "case.supervision_note.create",
+            Self::SupervisionRead => "case.supervision.read",
             Self::AttachmentList => "case.attachment.list",
             Self::AttachmentUpload => "case.attachment.upload",
             Self::AttachmentDownload => "case.attachment.download",

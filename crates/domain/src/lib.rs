@@ -18,6 +18,7 @@ pub mod dimensions;
 pub mod i18n;
 pub mod note;
 pub mod quality;
+pub mod sampling;
 pub mod synthetic;
 pub mod team;
 pub mod throttle;

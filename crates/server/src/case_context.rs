@@ -87,6 +87,7 @@ impl CaseContext<'_> {
                 CaseAction::GrantFieldAccess => "grant access to this case's fields",
                 CaseAction::HandOver => "hand this case over",
                 CaseAction::DecideCarePlan => "decide on this case's care plan",
+                CaseAction::Supervise => "supervise this case's work",
             };
             Err(self
                 .refuse(ApiError::Forbidden(format!("you may not {what}")))

@@ -36,6 +36,7 @@ mod sharing;
 #[cfg(feature = "testing")]
 pub mod smtp_receiver;
 mod state;
+mod supervision;
 mod transitions;
 mod values;
 
@@ -105,6 +106,14 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(care_plans::decide_care_plan))
         .routes(routes!(care_plans::approval_queue))
         .routes(routes!(dashboard::dashboard))
+        .routes(routes!(supervision::review_sample))
+        .routes(routes!(
+            supervision::list_quality_reviews,
+            supervision::create_quality_review
+        ))
+        .routes(routes!(supervision::mark_for_discussion))
+        .routes(routes!(supervision::create_supervision_note))
+        .routes(routes!(supervision::supervision))
         .routes(routes!(alerts::list_alerts))
         .routes(routes!(alerts::read_alert))
         .routes(routes!(

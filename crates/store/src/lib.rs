@@ -19,6 +19,7 @@ mod location;
 pub mod migrations;
 mod model;
 pub mod postgres;
+mod quality_records;
 pub mod sealing;
 pub mod sqlite;
 #[cfg(feature = "testing")]
@@ -30,6 +31,10 @@ pub use case_texts::is_sealed as is_sealed_text;
 pub use error::StoreError;
 pub use location::StoreLocation;
 pub use model::*;
+pub use quality_records::{
+    DiscussionMark, NewQualityReview, NewSupervisionNote, QualityReviewRecord, SupervisionFilter,
+    SupervisionNoteRecord,
+};
 pub use work::{AlertRecord, CaseTimelineFacts, Job, JobRecord, NewAlert, NewJob, TimelineFilter};
 
 use async_trait::async_trait;
@@ -354,6 +359,37 @@ pub trait Store: Send + Sync + 'static {
         supervisor: UserId,
         since: DateTime<Utc>,
     ) -> Result<caseward_domain::quality::TeamHistory>;
+
+    // --- quality assurance and supervision ---
+
+    /// Record a supervisor's review of a case (findings sealed), with its audit entries.
+    async fn add_quality_review(&self, review: NewQualityReview) -> Result<QualityReviewRecord>;
+
+    /// A case's quality reviews, oldest first, opened.
+    async fn quality_reviews(&self, case: CaseId) -> Result<Vec<QualityReviewRecord>>;
+
+    /// Record a supervision note (sealed with the case's key), with its audit entries.
+    async fn add_supervision_note(&self, note: NewSupervisionNote)
+    -> Result<SupervisionNoteRecord>;
+
+    /// Supervision notes, newest first, opened.
+    async fn supervision_notes(
+        &self,
+        filter: SupervisionFilter,
+    ) -> Result<Vec<SupervisionNoteRecord>>;
+
+    /// Mark a case for discussion by `supervisor`, or take the mark away, with audit entries.
+    async fn set_discussion_mark(
+        &self,
+        case: CaseId,
+        supervisor: UserId,
+        marked: bool,
+        audit: &[AuditEvent],
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// Cases marked for discussion, oldest mark first.
+    async fn discussion_marks(&self, filter: SupervisionFilter) -> Result<Vec<DiscussionMark>>;
 
     /// Move a case to another stage, with its history row and audit entries, if it is still at
     /// the version (and stage) the move was judged at (`Conflict` otherwise).

@@ -107,6 +107,9 @@ pub enum CaseAction {
     HandOver,
     /// Approve or return a submitted care plan.
     DecideCarePlan,
+    /// Review the case's documentation for quality assurance, mark it for discussion, and
+    /// keep supervision notes about it (the supervisor of the worker's team).
+    Supervise,
 }
 
 /// Whether `actor` may perform `action` on the case described by `facts`.
@@ -121,6 +124,7 @@ pub fn may(actor: Actor, facts: &CaseFacts, action: CaseAction) -> bool {
         CaseAction::Share => rel.assigned || team_oversight,
         CaseAction::Reassign => rel.supervises && actor.can(Permission::ReassignWithinTeam),
         CaseAction::DecideCarePlan => rel.supervises && actor.can(Permission::ApproveCarePlans),
+        CaseAction::Supervise => team_oversight,
         CaseAction::GrantFieldAccess | CaseAction::HandOver => rel.assigned,
     }
 }

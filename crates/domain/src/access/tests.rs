@@ -684,4 +684,12 @@ fn only_the_team_supervisor_decides_care_plans() {
     overseer.permissions = PermissionSet::of(&[Permission::HoldCases, Permission::ViewTeamCases]);
     assert!(may(overseer, &facts, CaseAction::Read));
     assert!(!may(overseer, &facts, CaseAction::DecideCarePlan));
+    // Supervision (quality reviews, discussion, supervision notes) is team oversight.
+    assert!(may(overseer, &facts, CaseAction::Supervise));
+    for who in [W1, W2, S2, M1, A1] {
+        assert!(
+            !may(actor(who), &facts, CaseAction::Supervise),
+            "user {who}"
+        );
+    }
 }

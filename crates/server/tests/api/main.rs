@@ -20,6 +20,7 @@ mod mfa;
 mod notes;
 mod roles;
 mod search;
+mod supervision;
 mod throttle;
 mod transitions;
 mod world;

@@ -15,6 +15,7 @@ mod case_keys;
 mod cases;
 mod dimensions;
 mod notes;
+mod quality;
 mod reindex;
 mod second_factor;
 mod supervision;
@@ -535,6 +536,49 @@ impl crate::Store for SqliteStore {
         since: DateTime<Utc>,
     ) -> Result<caseward_domain::quality::TeamHistory> {
         supervision::team_history(&self.reader, supervisor, since).await
+    }
+
+    async fn add_quality_review(
+        &self,
+        review: crate::NewQualityReview,
+    ) -> Result<crate::QualityReviewRecord> {
+        quality::add_review(self, review).await
+    }
+
+    async fn quality_reviews(&self, case: uuid::Uuid) -> Result<Vec<crate::QualityReviewRecord>> {
+        quality::reviews(&self.reader, self.sealing()?, case).await
+    }
+
+    async fn add_supervision_note(
+        &self,
+        note: crate::NewSupervisionNote,
+    ) -> Result<crate::SupervisionNoteRecord> {
+        quality::add_note(self, note).await
+    }
+
+    async fn supervision_notes(
+        &self,
+        filter: crate::SupervisionFilter,
+    ) -> Result<Vec<crate::SupervisionNoteRecord>> {
+        quality::notes(&self.reader, self.sealing()?, filter).await
+    }
+
+    async fn set_discussion_mark(
+        &self,
+        case: uuid::Uuid,
+        supervisor: uuid::Uuid,
+        marked: bool,
+        audit: &[caseward_domain::audit::AuditEvent],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        quality::set_mark(self, case, supervisor, marked, audit, now).await
+    }
+
+    async fn discussion_marks(
+        &self,
+        filter: crate::SupervisionFilter,
+    ) -> Result<Vec<crate::DiscussionMark>> {
+        quality::marks(&self.reader, filter).await
     }
 
     async fn transition_case(&self, change: crate::CaseTransition) -> Result<crate::CaseRecord> {

@@ -1,0 +1,9 @@
+//! Quality reviews, supervision notes and discussion marks: the portable SQL of
+//! `portable/quality.rs`.
+
+type BackendStore = super::PostgresStore;
+type DbPool = sqlx::PgPool;
+type DbConnection = sqlx::PgConnection;
+type DbRow = sqlx::postgres::PgRow;
+
+include!("../portable/quality.rs");

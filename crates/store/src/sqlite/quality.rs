@@ -1,0 +1,9 @@
+//! Quality reviews, supervision notes and discussion marks: the portable SQL of
+//! `portable/quality.rs`.
+
+type BackendStore = super::SqliteStore;
+type DbPool = sqlx::SqlitePool;
+type DbConnection = sqlx::SqliteConnection;
+type DbRow = sqlx::sqlite::SqliteRow;
+
+include!("../portable/quality.rs");
