@@ -453,6 +453,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{id}/discussion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Mark a case for discussion with its worker, or take the mark away. */
+        put: operations["mark_for_discussion"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}/field-grants": {
         parameters: {
             query?: never;
@@ -533,6 +550,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{id}/quality-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A case's quality reviews (its supervisors and its worker). */
+        get: operations["list_quality_reviews"];
+        put?: never;
+        /** Record a review of the case's documentation (the supervisor of its worker's team). */
+        post: operations["create_quality_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}/reassign": {
         parameters: {
             query?: never;
@@ -579,6 +614,26 @@ export interface paths {
         post?: never;
         /** End a share. */
         delete: operations["revoke_share"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/supervision-notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Write a supervision note about a case, for its worker and oneself (the supervisor of the
+         *     worker's team); it is not part of the case's record.
+         */
+        post: operations["create_supervision_note"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -677,6 +732,43 @@ export interface paths {
          *     address changed by someone else would send them elsewhere).
          */
         put: operations["change_notification_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/sample": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A sample of the supervisor's teams' cases to review. */
+        get: operations["review_sample"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The user's supervision records: as a supervisor, theirs with their workers; as a worker,
+         *     those about them.
+         */
+        get: operations["supervision"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1277,6 +1369,18 @@ export interface components {
             id: string;
             username: string;
         };
+        DiscussionMarkView: {
+            /** Format: uuid */
+            case_id: string;
+            case_number: string;
+            /** Format: date-time */
+            marked_at: string;
+            worker: components["schemas"]["UserRefView"];
+        };
+        DiscussionRequest: {
+            /** @description Mark the case for the next supervision session with its worker, or take the mark away. */
+            marked: boolean;
+        };
         EnrolRequest: {
             /** @description The user's password; needed to replace a second factor from a full session. */
             confirm_password?: string | null;
@@ -1529,6 +1633,34 @@ export interface components {
             /** @description A message a case worker understands. */
             message: string;
         };
+        QualityReviewList: {
+            items: components["schemas"]["QualityReviewView"][];
+            /** @description The user marked the case for discussion. */
+            marked_for_discussion: boolean;
+            /** @description The user may review the case (and mark it, and write supervision notes about it). */
+            may_supervise: boolean;
+        };
+        QualityReviewRequest: {
+            /**
+             * @description `random`, `newly_closed`, `high_intensity`, `long_duration` or `chosen` (picked by
+             *     the supervisor).
+             */
+            criterion: string;
+            findings: string;
+            rating: string;
+        };
+        QualityReviewView: {
+            /** @description How the case came to be reviewed. */
+            criterion: string;
+            findings: string;
+            /** Format: uuid */
+            id: string;
+            /** @description `meets`, `partly_meets` or `does_not_meet`. */
+            rating: string;
+            /** Format: date-time */
+            reviewed_at: string;
+            reviewer: components["schemas"]["UserRefView"];
+        };
         ReassignRequest: {
             /** @description Needed above the new worker's maximum caseload. */
             override_reason?: string | null;
@@ -1569,6 +1701,11 @@ export interface components {
         RemoveRequest: {
             /** @description Why the document is removed (filed on the wrong case, a duplicate); recorded. */
             reason: string;
+        };
+        ReviewSample: {
+            criterion: string;
+            /** @description A few of each worker's cases, workers together; the same all day. */
+            items: components["schemas"]["CaseSummaryView"][];
         };
         RevokeRequest: {
             /** @description Why access ends; recorded. */
@@ -1636,6 +1773,31 @@ export interface components {
         Status: {
             /** @description `ok` or `ready`. */
             status: string;
+        };
+        /** @description The supervision records between the user and their supervisor or their workers. */
+        Supervision: {
+            /**
+             * @description Cases marked for discussion: the user's marks (as a supervisor), and the marks on the
+             *     user's own cases (as a worker).
+             */
+            marked: components["schemas"]["DiscussionMarkView"][];
+            /** @description Notes the user wrote or that were written for them, newest first. */
+            notes: components["schemas"]["SupervisionNoteView"][];
+        };
+        SupervisionNoteRequest: {
+            body: string;
+        };
+        SupervisionNoteView: {
+            body: string;
+            /** Format: uuid */
+            case_id: string;
+            case_number: string;
+            /** Format: uuid */
+            id: string;
+            supervisor: components["schemas"]["UserRefView"];
+            worker: components["schemas"]["UserRefView"];
+            /** Format: date-time */
+            written_at: string;
         };
         TeamRefView: {
             /** Format: uuid */
@@ -3216,6 +3378,54 @@ export interface operations {
             };
         };
     };
+    mark_for_discussion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiscussionRequest"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     grant_field: {
         parameters: {
             query?: never;
@@ -3480,6 +3690,110 @@ export interface operations {
             };
         };
     };
+    list_quality_reviews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QualityReviewList"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_quality_review: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QualityReviewRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QualityReviewView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     reassign: {
         parameters: {
             query?: never;
@@ -3629,6 +3943,64 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_supervision_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SupervisionNoteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionNoteView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3896,6 +4268,100 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    review_sample: {
+        parameters: {
+            query?: {
+                /** @description `random` (the default), `newly_closed`, `high_intensity` or `long_duration`. */
+                criterion?: string;
+                /** @description Cases per worker, 1 to 10 (default 2). */
+                per_worker?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewSample"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    supervision: {
+        parameters: {
+            query?: {
+                /** @description A supervisor's records with one of their workers only. */
+                worker?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Supervision"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
