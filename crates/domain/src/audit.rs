@@ -36,6 +36,9 @@ pub enum AuditAction {
     CarePlanDecide,
     /// A supervisor's queue of care plans waiting for a decision (the case ids in `fields`).
     ApprovalQueue,
+    PanelDecisionList,
+    /// An inter-agency panel's decision recorded (the stage it is about in `fields`).
+    PanelDecisionRecord,
     /// A sample of a team's cases offered for quality review (the case ids in `fields`).
     ReviewSample,
     QualityReviewList,
@@ -86,7 +89,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 53] = [
+    pub const ALL: [AuditAction; 55] = [
         Self::CaseList,
         Self::CaseRead,
         Self::CaseCreate,
@@ -105,6 +108,8 @@ impl AuditAction {
         Self::CarePlanSave,
         Self::CarePlanDecide,
         Self::ApprovalQueue,
+        Self::PanelDecisionList,
+        Self::PanelDecisionRecord,
         Self::ReviewSample,
         Self::QualityReviewList,
         Self::QualityReviewCreate,
@@ -162,6 +167,8 @@ impl AuditAction {
             Self::CarePlanSave => "case.care_plan.save",
             Self::CarePlanDecide => "case.care_plan.decide",
             Self::ApprovalQueue => "case.approval_queue",
+            Self::PanelDecisionList => "case.panel_decision.list",
+            Self::PanelDecisionRecord => "case.panel_decision.record",
             Self::ReviewSample => "case.review_sample",
             Self::QualityReviewList => "case.quality_review.list",
             Self::QualityReviewCreate => "case.quality_review.create",

@@ -5,7 +5,8 @@
 //! Every transition needs the stage being left to be complete (its mandatory fields), except a
 //! survivor's decision, which the survivor may take whatever the plan's completion. A
 //! transition may further need a reason, values present (`require`), values among given
-//! options (`require_value`), or an approved care plan (`approved_care_plan`).
+//! options (`require_value`), an approved care plan (`approved_care_plan`), or an
+//! inter-agency panel's endorsement (`panel_review`).
 
 use crate::case::{CaseFields, FieldValue};
 use crate::config::{CaseType, Configuration, FieldPath, Transition};
@@ -29,6 +30,8 @@ pub struct TransitionRequest<'a> {
 pub struct CaseRecords {
     /// The newest version of the case's care plan is approved.
     pub care_plan_approved: bool,
+    /// An inter-agency panel endorsed the requested move since the case entered its stage.
+    pub panel_endorsed: bool,
 }
 
 /// A guard a transition request does not meet.
@@ -48,6 +51,8 @@ pub enum Unmet {
     SurvivorDecisionRequired,
     /// The care plan must be approved by the supervisor first.
     CarePlanNotApproved,
+    /// An inter-agency panel must endorse the move first (a recorded decision).
+    PanelDecisionRequired,
 }
 
 impl Unmet {
@@ -61,6 +66,7 @@ impl Unmet {
             Self::ReasonRequired => "reason".into(),
             Self::SurvivorDecisionRequired => "survivor_decision".into(),
             Self::CarePlanNotApproved => "care_plan".into(),
+            Self::PanelDecisionRequired => "panel_decision".into(),
         }
     }
 
@@ -88,6 +94,9 @@ impl Unmet {
             }
             Self::CarePlanNotApproved => {
                 "the care plan must be approved by the supervisor first".into()
+            }
+            Self::PanelDecisionRequired => {
+                "the inter-agency panel must endorse this move first: record its decision".into()
             }
         }
     }
@@ -150,6 +159,9 @@ pub fn check_transition<'c>(
     }
     if transition.approved_care_plan && !request.records.care_plan_approved {
         unmet.push(Unmet::CarePlanNotApproved);
+    }
+    if transition.panel_review && !request.records.panel_endorsed {
+        unmet.push(Unmet::PanelDecisionRequired);
     }
     if transition.reason && request.reason.is_none_or(|r| r.trim().is_empty()) {
         unmet.push(Unmet::ReasonRequired);

@@ -32,6 +32,7 @@ fn go<'a>(to: &'a str) -> TransitionRequest<'a> {
         to,
         records: CaseRecords {
             care_plan_approved: true,
+            panel_endorsed: true,
         },
         ..Default::default()
     }
@@ -254,7 +255,7 @@ proptest! {
     fn no_request_moves_a_case_past_an_unmet_guard(
         type_index in 0usize..3,
         dropped in proptest::collection::vec(any::<prop::sample::Index>(), 0..6),
-        steps in proptest::collection::vec((any::<prop::sample::Index>(), any::<bool>(), any::<bool>(), any::<bool>()), 1..12),
+        steps in proptest::collection::vec((any::<prop::sample::Index>(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()), 1..12),
     ) {
         let config = default_config();
         let case_type = &config.case_types[type_index % config.case_types.len()];
@@ -266,18 +267,19 @@ proptest! {
             }
         }
         let mut stage = case_type.initial_stage().to_string();
-        for (target, with_reason, survivor, approved) in steps {
+        for (target, with_reason, survivor, approved, endorsed) in steps {
             let to = &case_type.stages[target.index(case_type.stages.len())];
             let request = TransitionRequest {
                 to,
                 reason: with_reason.then_some("a reason"),
                 survivor_decision: survivor,
-                records: CaseRecords { care_plan_approved: approved },
+                records: CaseRecords { care_plan_approved: approved, panel_endorsed: endorsed },
             };
             if let Ok(taken) = check_transition(&config, case_type, &stage, &fields, request, now()) {
                 prop_assert!(taken.from.contains(&stage) && taken.to == *to);
                 prop_assert!(!taken.reason || with_reason);
                 prop_assert!(!taken.approved_care_plan || approved);
+                prop_assert!(!taken.panel_review || endorsed);
                 if taken.survivor_decision {
                     prop_assert!(survivor);
                 } else {
@@ -319,4 +321,28 @@ fn implementation_needs_an_approved_care_plan() {
             case_type.id
         );
     }
+}
+
+#[test]
+fn a_childs_transfer_needs_the_panels_endorsement() {
+    let config = default_config();
+    let case_type = config.case_type("child_protection").unwrap();
+    let fields = closable(&config, case_type);
+    let request = TransitionRequest {
+        reason: Some("moving to another region"),
+        records: CaseRecords {
+            care_plan_approved: true,
+            panel_endorsed: false,
+        },
+        ..go("transferred")
+    };
+    let unmet =
+        check_transition(&config, case_type, "case_review", &fields, request, now()).unwrap_err();
+    assert_eq!(unmet, [Unmet::PanelDecisionRequired]);
+    assert_eq!(unmet[0].field(), "panel_decision");
+    let endorsed = TransitionRequest {
+        reason: Some("moving to another region"),
+        ..go("transferred")
+    };
+    assert!(check_transition(&config, case_type, "case_review", &fields, endorsed, now()).is_ok());
 }

@@ -27,6 +27,7 @@ pub mod jobs;
 pub mod mailer;
 mod mfa;
 mod notes;
+mod panel;
 mod problem;
 mod projection_json;
 mod reauth;
@@ -105,6 +106,10 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         ))
         .routes(routes!(care_plans::decide_care_plan))
         .routes(routes!(care_plans::approval_queue))
+        .routes(routes!(
+            panel::list_panel_decisions,
+            panel::record_panel_decision
+        ))
         .routes(routes!(dashboard::dashboard))
         .routes(routes!(supervision::review_sample))
         .routes(routes!(

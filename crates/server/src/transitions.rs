@@ -134,12 +134,17 @@ pub async fn transition_case(
     }
     let now = state.clock.now();
     let from = context.case.summary.stage.clone();
+    let needs_panel = transitions_from(context.case_type, &from)
+        .iter()
+        .any(|t| t.to == request.to && t.panel_review);
     let records = CaseRecords {
         care_plan_approved: state
             .store
             .care_plan_status(context.case.summary.id)
             .await?
             == Some(CarePlanStatus::Approved),
+        panel_endorsed: needs_panel
+            && crate::panel::endorsed(&state, &context, &request.to).await?,
     };
     let taken = check_transition(
         &state.config,

@@ -152,6 +152,7 @@ pub const CARE_PLAN_CONTENT: &str = "care_plan.content";
 pub const CARE_PLAN_COMMENT: &str = "care_plan.comment";
 pub const QUALITY_FINDINGS: &str = "quality_review.findings";
 pub const SUPERVISION_NOTE: &str = "supervision_note.body";
+pub const PANEL_NOTES: &str = "panel_decision.notes";
 pub const ASSIGNMENT_OVERRIDE: &str = "assignment.caseload_override_reason";
 
 #[cfg(test)]

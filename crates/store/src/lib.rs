@@ -32,8 +32,8 @@ pub use error::StoreError;
 pub use location::StoreLocation;
 pub use model::*;
 pub use quality_records::{
-    DiscussionMark, NewQualityReview, NewSupervisionNote, QualityReviewRecord, SupervisionFilter,
-    SupervisionNoteRecord,
+    DiscussionMark, NewPanelDecision, NewQualityReview, NewSupervisionNote, PanelDecisionRecord,
+    QualityReviewRecord, SupervisionFilter, SupervisionNoteRecord,
 };
 pub use work::{AlertRecord, CaseTimelineFacts, Job, JobRecord, NewAlert, NewJob, TimelineFilter};
 
@@ -361,6 +361,13 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<caseward_domain::quality::TeamHistory>;
 
     // --- quality assurance and supervision ---
+
+    /// Record an inter-agency panel's decision on a case's move (notes sealed), with its audit
+    /// entries.
+    async fn add_panel_decision(&self, decision: NewPanelDecision) -> Result<PanelDecisionRecord>;
+
+    /// A case's panel decisions, oldest first, opened.
+    async fn panel_decisions(&self, case: CaseId) -> Result<Vec<PanelDecisionRecord>>;
 
     /// Record a supervisor's review of a case (findings sealed), with its audit entries.
     async fn add_quality_review(&self, review: NewQualityReview) -> Result<QualityReviewRecord>;

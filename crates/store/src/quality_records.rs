@@ -80,3 +80,30 @@ pub struct SupervisionFilter {
     pub supervisor: Option<UserId>,
     pub worker: Option<UserId>,
 }
+
+/// An inter-agency panel's decision on a case's move to a stage.
+#[derive(Debug, Clone)]
+pub struct NewPanelDecision {
+    pub id: uuid::Uuid,
+    pub case_id: CaseId,
+    pub to_stage: String,
+    pub endorsed: bool,
+    pub decided_on: chrono::NaiveDate,
+    /// Who sat and what they said; sealed with the case's data key.
+    pub notes: String,
+    pub recorded_by: UserId,
+    pub audit: Vec<AuditEvent>,
+    pub now: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PanelDecisionRecord {
+    pub id: uuid::Uuid,
+    pub case_id: CaseId,
+    pub to_stage: String,
+    pub endorsed: bool,
+    pub decided_on: chrono::NaiveDate,
+    pub notes: String,
+    pub recorded_by: UserRef,
+    pub recorded_at: DateTime<Utc>,
+}

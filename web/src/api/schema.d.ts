@@ -550,6 +550,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{id}/panel-decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The case's panel decisions. */
+        get: operations["list_panel_decisions"];
+        put?: never;
+        /** Record an inter-agency panel's decision about the case's next move. */
+        post: operations["record_panel_decision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}/quality-reviews": {
         parameters: {
             query?: never;
@@ -1602,6 +1620,31 @@ export interface components {
             id: string;
             label: components["schemas"]["BTreeMap"];
             options: components["schemas"]["LabelledView"][];
+        };
+        PanelDecisionRequest: {
+            /** Format: date */
+            decided_on: string;
+            endorsed: boolean;
+            /** @description Who sat and what they said. */
+            notes: string;
+            /** @description A stage the case may move to from where it is, by a move that needs the panel. */
+            to: string;
+        };
+        PanelDecisionView: {
+            /**
+             * Format: date
+             * @description The day the panel sat.
+             */
+            decided_on: string;
+            endorsed: boolean;
+            /** Format: uuid */
+            id: string;
+            notes: string;
+            /** Format: date-time */
+            recorded_at: string;
+            recorded_by: components["schemas"]["UserRefView"];
+            /** @description The stage the decision is about moving to. */
+            to: string;
         };
         /** @description An RFC 9457 problem document. */
         Problem: {
@@ -3654,6 +3697,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NoteView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_panel_decisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelDecisionView"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_panel_decision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PanelDecisionRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelDecisionView"];
                 };
             };
             401: {

@@ -60,6 +60,9 @@ pub struct TransitionFile {
     /// The newest version of the care plan must be approved by the supervisor.
     #[serde(default)]
     pub approved_care_plan: bool,
+    /// An inter-agency panel must endorse the move (a recorded decision).
+    #[serde(default)]
+    pub panel_review: bool,
 }
 
 #[derive(Debug, Deserialize)]

@@ -235,6 +235,9 @@ pub struct Transition {
     pub require_value: Vec<(FieldPath, Vec<String>)>,
     /// The newest version of the case's care plan must be approved by the supervisor.
     pub approved_care_plan: bool,
+    /// An inter-agency panel must endorse the move (a recorded decision, since the case
+    /// entered the stage it leaves).
+    pub panel_review: bool,
 }
 
 /// A top-level field, or a member of a repeating group's items (`group.member`).

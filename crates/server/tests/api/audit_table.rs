@@ -549,6 +549,22 @@ async fn every_call_leaves_the_entries_the_table_says(backend: Backend) {
             None,
             None,
         ),
+        call(
+            "a case's panel decisions",
+            "worker1",
+            Method::GET,
+            "/api/v1/cases/{case2}/panel-decisions",
+            None,
+            Some((PanelDecisionList, Allowed)),
+        ),
+        call(
+            "record a panel decision on a case one does not reach",
+            "worker2",
+            Method::POST,
+            "/api/v1/cases/{case2}/panel-decisions",
+            Some(json!({ "to": "transferred", "endorsed": true, "decided_on": "2026-03-01", "notes": "x" })),
+            Some((PanelDecisionRecord, Denied)),
+        ),
         // Supervision, on the second case.
         call(
             "the supervisor's dashboard",

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 on_both_backends!(
     a_case_moves_through_its_workflow,
+    a_childs_transfer_waits_for_the_panel,
     a_survivor_pauses_her_case_and_moves_are_refused_precisely,
     random_requests_never_move_a_case_past_an_unmet_guard
 );
@@ -300,6 +301,10 @@ async fn random_requests_never_move_a_case_past_an_unmet_guard(backend: Backend)
                 !taken.approved_care_plan || plan_approved,
                 "{stage} -> {to} without an approved care plan"
             );
+            assert!(
+                !taken.panel_review,
+                "{stage} -> {to} without the panel's endorsement (none is recorded in the walk)"
+            );
             if taken.survivor_decision {
                 assert!(survivor, "{stage} -> {to} is the survivor's decision");
             } else {
@@ -329,4 +334,90 @@ async fn random_requests_never_move_a_case_past_an_unmet_guard(backend: Backend)
         accepted >= 5 && refused >= 5,
         "the walk tried both ({accepted} moves, {refused} refusals)"
     );
+}
+
+async fn a_childs_transfer_waits_for_the_panel(backend: Backend) {
+    let mut world = World::new(backend).await;
+    let case = world.plant_case("worker1", "child_protection").await.id;
+    for to in ["assessment", "care_plan", "implementation", "case_review"] {
+        if to == "implementation" {
+            crate::care_plans::approved_plan(&world, &case).await;
+        }
+        assert_eq!(
+            go(&world, &case, to, json!({})).await.0,
+            StatusCode::OK,
+            "{to}"
+        );
+    }
+    let transfer = json!({ "reason": "the family moves to another region" });
+    let (status, refused) = go(&world, &case, "transferred", transfer.clone()).await;
+    assert_eq!(
+        (status, fields_of(&refused)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["panel_decision".to_string()]
+        )
+    );
+    let panel = format!("/api/v1/cases/{case}/panel-decisions");
+    let decision = |to: &str, endorsed: bool, on: &str| json!({ "to": to, "endorsed": endorsed, "decided_on": on, "notes": "panel of 10 March: UNICEF, the district office, the receiving agency" });
+    // Bad decisions are refused, naming the field; nothing is written.
+    let (status, problem) = post(
+        &world,
+        "worker1",
+        &panel,
+        decision("closed", true, "2027-01-01"),
+    )
+    .await;
+    assert_eq!(
+        (status, fields_of(&problem)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["to".to_string(), "decided_on".to_string()]
+        )
+    );
+    let (status, _) = post(
+        &world,
+        "worker2",
+        &panel,
+        decision("transferred", true, "2026-03-10"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Not endorsed: the move waits; endorsed: it is made.
+    let (status, _) = post(
+        &world,
+        "worker1",
+        &panel,
+        decision("transferred", false, "2026-03-10"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(
+        go(&world, &case, "transferred", transfer.clone()).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let (status, recorded) = post(
+        &world,
+        "worker1",
+        &panel,
+        decision("transferred", true, "2026-03-10"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{recorded}");
+    let (status, moved) = go(&world, &case, "transferred", transfer).await;
+    assert_eq!(
+        (status, moved["stage"].as_str()),
+        (StatusCode::OK, Some("transferred")),
+        "{moved}"
+    );
+    let (_, listed) = world
+        .call("supervisor1", reqwest::Method::GET, &panel, None)
+        .await;
+    let endorsed: Vec<bool> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["endorsed"].as_bool().unwrap())
+        .collect();
+    assert_eq!(endorsed, [false, true]);
 }

@@ -94,6 +94,7 @@ pub(super) async fn purge(
         "quality_reviews",
         "supervision_notes",
         "discussion_marks",
+        "panel_decisions",
         "case_shares",
         "field_grants",
         "consents",

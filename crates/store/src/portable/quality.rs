@@ -2,10 +2,10 @@
 // `sqlite/quality.rs` and `postgres/quality.rs` (see `portable/access.rs`). Texts are sealed
 // with the case's data key, each bound to its kind and row; audit entries commit with them.
 
-use crate::case_texts::{QUALITY_FINDINGS, SUPERVISION_NOTE};
+use crate::case_texts::{PANEL_NOTES, QUALITY_FINDINGS, SUPERVISION_NOTE};
 use crate::{
-    DiscussionMark, NewQualityReview, NewSupervisionNote, QualityReviewRecord, Result,
-    StoreError, SupervisionFilter, SupervisionNoteRecord, UserRef,
+    DiscussionMark, NewPanelDecision, NewQualityReview, NewSupervisionNote, PanelDecisionRecord,
+    QualityReviewRecord, Result, StoreError, SupervisionFilter, SupervisionNoteRecord, UserRef,
 };
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -230,6 +230,78 @@ pub(super) async fn marks(pool: &DbPool, filter: SupervisionFilter) -> Result<Ve
                 supervisor: row.try_get("supervisor")?,
                 worker: user(row, "w")?,
                 marked_at: row.try_get("marked_at")?,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn add_panel_decision(
+    store: &BackendStore,
+    decision: NewPanelDecision,
+) -> Result<PanelDecisionRecord> {
+    let sealing = store.sealing()?;
+    let mut tx = store.begin_write().await?;
+    let texts = super::case_keys::texts_in(&mut tx, sealing, decision.case_id).await?;
+    sqlx::query(
+        "INSERT INTO panel_decisions (id, case_id, to_stage, endorsed, decided_on, notes, recorded_by, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(decision.id)
+    .bind(decision.case_id)
+    .bind(&decision.to_stage)
+    .bind(decision.endorsed)
+    .bind(decision.decided_on)
+    .bind(texts.seal(PANEL_NOTES, decision.id, &decision.notes))
+    .bind(decision.recorded_by)
+    .bind(decision.now)
+    .execute(&mut *tx)
+    .await
+    .map_err(not_found_on_foreign_key)?;
+    super::audit::append_case_in(&mut tx, sealing, &decision.audit, decision.now).await?;
+    let mut decisions = read_panel(&mut tx, &texts, decision.case_id, Some(decision.id)).await?;
+    tx.commit().await?;
+    decisions.pop().ok_or(StoreError::NotFound)
+}
+
+pub(super) async fn panel_decisions(
+    pool: &DbPool,
+    sealing: &crate::sealing::Sealing,
+    case: Uuid,
+) -> Result<Vec<PanelDecisionRecord>> {
+    let mut conn = pool.acquire().await?;
+    let texts = super::case_keys::texts_in(&mut conn, sealing, case).await?;
+    read_panel(&mut conn, &texts, case, None).await
+}
+
+async fn read_panel(
+    conn: &mut DbConnection,
+    texts: &crate::case_texts::CaseTexts,
+    case: Uuid,
+    only: Option<Uuid>,
+) -> Result<Vec<PanelDecisionRecord>> {
+    let rows = sqlx::query(
+        "SELECT p.id, p.to_stage, p.endorsed, p.decided_on, p.notes, p.recorded_at,
+                u.id AS r_id, u.username AS r_username, u.display_name AS r_display_name
+         FROM panel_decisions p JOIN users u ON u.id = p.recorded_by
+         WHERE p.case_id = $1 AND ($2 IS NULL OR p.id = $2) ORDER BY p.recorded_at, p.id",
+    )
+    .bind(case)
+    .bind(only)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let id: Uuid = row.try_get("id")?;
+            let notes: String = row.try_get("notes")?;
+            Ok(PanelDecisionRecord {
+                id,
+                case_id: case,
+                to_stage: row.try_get("to_stage")?,
+                endorsed: row.try_get("endorsed")?,
+                decided_on: row.try_get("decided_on")?,
+                notes: texts.open(PANEL_NOTES, id, &notes)?,
+                recorded_by: user(row, "r")?,
+                recorded_at: row.try_get("recorded_at")?,
             })
         })
         .collect()

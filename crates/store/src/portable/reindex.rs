@@ -2,7 +2,7 @@
 // `sqlite/reindex.rs` and `postgres/reindex.rs` (see `portable/access.rs`).
 
 use crate::case_texts::{
-    ASSIGNMENT_OVERRIDE, CARE_PLAN_COMMENT, CARE_PLAN_CONTENT, QUALITY_FINDINGS, SUPERVISION_NOTE, ASSIGNMENT_REASON, CONSENT_PURPOSE, CONSENT_WITHDRAWAL, CaseTexts,
+    ASSIGNMENT_OVERRIDE, CARE_PLAN_COMMENT, CARE_PLAN_CONTENT, PANEL_NOTES, QUALITY_FINDINGS, SUPERVISION_NOTE, ASSIGNMENT_REASON, CONSENT_PURPOSE, CONSENT_WITHDRAWAL, CaseTexts,
     GRANT_REASON, GRANT_REVOCATION, SHARE_OVERRIDE, SHARE_REASON, SHARE_REVOCATION,
     NOTE_BODY, TRANSITION_REASON,
 };
@@ -29,6 +29,7 @@ const TEXT_COLUMNS: &[(&str, &str, &str, &str)] = &[
     ("care_plans", "comment", CARE_PLAN_COMMENT, "id"),
     ("quality_reviews", "findings", QUALITY_FINDINGS, "id"),
     ("supervision_notes", "body", SUPERVISION_NOTE, "id"),
+    ("panel_decisions", "notes", PANEL_NOTES, "id"),
 ];
 
 /// Replace a case's search tokens and report dimensions, and seal the free texts of its

@@ -517,6 +517,17 @@ impl crate::Store for PostgresStore {
         supervision::team_history(&self.pool, supervisor, since).await
     }
 
+    async fn add_panel_decision(
+        &self,
+        decision: crate::NewPanelDecision,
+    ) -> Result<crate::PanelDecisionRecord> {
+        quality::add_panel_decision(self, decision).await
+    }
+
+    async fn panel_decisions(&self, case: uuid::Uuid) -> Result<Vec<crate::PanelDecisionRecord>> {
+        quality::panel_decisions(&self.pool, self.sealing()?, case).await
+    }
+
     async fn add_quality_review(
         &self,
         review: crate::NewQualityReview,

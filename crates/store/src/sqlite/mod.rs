@@ -538,6 +538,17 @@ impl crate::Store for SqliteStore {
         supervision::team_history(&self.reader, supervisor, since).await
     }
 
+    async fn add_panel_decision(
+        &self,
+        decision: crate::NewPanelDecision,
+    ) -> Result<crate::PanelDecisionRecord> {
+        quality::add_panel_decision(self, decision).await
+    }
+
+    async fn panel_decisions(&self, case: uuid::Uuid) -> Result<Vec<crate::PanelDecisionRecord>> {
+        quality::panel_decisions(&self.reader, self.sealing()?, case).await
+    }
+
     async fn add_quality_review(
         &self,
         review: crate::NewQualityReview,

@@ -81,6 +81,13 @@ impl Loader<'_> {
                     "this case type keeps no care plan: set case_type.intervention_types first",
                 );
             }
+            if item.panel_review && item.survivor_decision {
+                self.error(
+                    at,
+                    format!("{key}.panel_review"),
+                    "a survivor's decision is theirs alone: it needs no panel",
+                );
+            }
             let mut require = Vec::new();
             for (j, path) in item.require.iter().enumerate() {
                 if let Some(path) = self.field_path(at, &format!("{key}.require[{j}]"), path, form)
@@ -144,6 +151,7 @@ impl Loader<'_> {
                 require,
                 require_value,
                 approved_care_plan: item.approved_care_plan,
+                panel_review: item.panel_review,
             });
         }
         transitions
