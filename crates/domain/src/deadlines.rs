@@ -110,6 +110,9 @@ pub struct CaseTimeline {
     pub follow_up_interval_days: Option<u32>,
     /// The last recorded contact, or when follow-up started; `None`: no follow-up runs.
     pub follow_up_since: Option<DateTime<Utc>>,
+    /// The next contact as the last one planned it: when set, the follow-up is due then
+    /// instead of after the interval.
+    pub follow_up_planned: Option<DateTime<Utc>>,
     /// The last review, or when the review clock started (the case entered its first stage
     /// after the care plan); `None`: no review is due yet.
     pub review_since: Option<DateTime<Utc>>,
@@ -215,7 +218,10 @@ pub fn deadlines(
         let interval = timeline
             .follow_up_interval_days
             .unwrap_or(rules.follow_up_days);
-        run(DeadlineKind::FollowUpOverdue, after_days(since, interval));
+        let due = timeline
+            .follow_up_planned
+            .unwrap_or_else(|| after_days(since, interval));
+        run(DeadlineKind::FollowUpOverdue, due);
     }
     if let (Some(since), Some(every)) = (timeline.review_since, timeline.review_frequency_days) {
         run(DeadlineKind::ReviewDue, after_days(since, every));

@@ -41,6 +41,7 @@ fn case_at(stage: &str, since: DateTime<Utc>) -> CaseTimeline {
         terminal: false,
         follow_up_interval_days: None,
         follow_up_since: None,
+        follow_up_planned: None,
         review_since: None,
         review_frequency_days: None,
         approval_requested: None,
@@ -201,6 +202,13 @@ fn a_follow_up_without_contact_is_overdue_after_its_interval_in_days() {
     // A newer contact restarts the clock.
     case.follow_up_since = Some(at(2026, 12, 9, 12, 0));
     assert_eq!(level(&case, &calendar, kind, at(2026, 12, 10, 12, 0)), None);
+    // A contact planned for a date: due when that day is over, whatever the interval.
+    case.follow_up_planned = Some(at(2026, 12, 12, 0, 0));
+    assert_eq!(
+        level(&case, &calendar, kind, at(2026, 12, 11, 23, 59)),
+        None
+    );
+    alerts_at(&case, &calendar, kind, at(2026, 12, 12, 0, 0));
 }
 
 #[test]
@@ -277,6 +285,7 @@ fn every_clock_runs_at_once_and_none_in_a_terminal_stage() {
         terminal: false,
         follow_up_interval_days: Some(3),
         follow_up_since: Some(since),
+        follow_up_planned: None,
         review_since: Some(since),
         review_frequency_days: Some(30),
         approval_requested: Some(since),

@@ -52,6 +52,15 @@ pub fn timeline(config: &Configuration, facts: &CaseTimelineFacts) -> CaseTimeli
                 .last_contact
                 .map_or(facts.stage_since, |c| c.max(facts.stage_since))
         }),
+        // A planned date is due when that day is over.
+        follow_up_planned: follow_up
+            .then(|| {
+                facts
+                    .planned_contact
+                    .and_then(|d| d.succ_opt())
+                    .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+            })
+            .flatten(),
         review_since: review.then_some(facts.stage_since),
         review_frequency_days: config
             .case_type(&facts.case_type)

@@ -18,7 +18,7 @@ use caseward_domain::case::new_record_id;
 use caseward_domain::note::{MAX_NOTE_CHARS, NoteKind};
 use caseward_domain::validate::FieldError;
 use caseward_store::{NewNote, NoteRecord};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -31,6 +31,8 @@ pub struct NoteView {
     /// Seen by the assigned worker alone.
     pub confidential: bool,
     pub body: String,
+    /// When the next contact is planned: the follow-up is due that day.
+    pub next_contact_on: Option<NaiveDate>,
     pub written_by: UserRefView,
     pub written_at: DateTime<Utc>,
 }
@@ -42,6 +44,7 @@ impl From<&NoteRecord> for NoteView {
             kind: note.kind.clone(),
             confidential: note.confidential,
             body: note.body.clone(),
+            next_contact_on: note.next_contact_on,
             written_by: UserRefView::from(&note.written_by),
             written_at: note.written_at,
         }
@@ -63,6 +66,10 @@ pub struct NoteRequest {
     /// Seen by the assigned worker alone (only they may write one).
     #[serde(default)]
     pub confidential: bool,
+    /// When the next contact is planned (today or later, within a year): the follow-up is
+    /// then due that day instead of after the interval.
+    #[serde(default)]
+    pub next_contact_on: Option<NaiveDate>,
 }
 
 fn visible(context: &CaseContext<'_>, confidential: bool) -> bool {
@@ -142,6 +149,16 @@ pub async fn create_note(
             format!("a note holds at most {MAX_NOTE_CHARS} characters"),
         ));
     }
+    let today = state.clock.now().date_naive();
+    if let Some(planned) = request.next_contact_on
+        && (planned < today || planned > today + chrono::Days::new(366))
+    {
+        errors.push(FieldError::new(
+            "next_contact_on",
+            "out_of_range",
+            "plan the next contact from today to a year ahead",
+        ));
+    }
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
@@ -166,6 +183,7 @@ pub async fn create_note(
             kind: request.kind.clone(),
             confidential: request.confidential,
             body: body.to_string(),
+            next_contact_on: request.next_contact_on,
             written_by: user.id,
             audit: vec![event],
             now: state.clock.now(),

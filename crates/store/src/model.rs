@@ -188,6 +188,8 @@ pub struct NewNote {
     /// Seen only by the case's assigned worker.
     pub confidential: bool,
     pub body: String,
+    /// When the next contact is planned, if the note says.
+    pub next_contact_on: Option<chrono::NaiveDate>,
     pub written_by: UserId,
     /// Audit entries that commit with the note, or not at all.
     pub audit: Vec<AuditEvent>,
@@ -202,6 +204,7 @@ pub struct NoteRecord {
     pub kind: String,
     pub confidential: bool,
     pub body: String,
+    pub next_contact_on: Option<chrono::NaiveDate>,
     pub written_by: UserRef,
     pub written_at: DateTime<Utc>,
 }

@@ -102,6 +102,8 @@ pub struct CaseTimelineFacts {
     pub emergency: bool,
     /// The newest note recording a contact (any kind but `other`).
     pub last_contact: Option<DateTime<Utc>>,
+    /// The next contact as that note planned it.
+    pub planned_contact: Option<chrono::NaiveDate>,
     /// When the newest care plan version was submitted, if it still waits for a decision.
     pub approval_requested: Option<DateTime<Utc>>,
 }

@@ -283,6 +283,7 @@ async fn timelines_come_from_the_cases_history(_db: &TestDatabase, store: Arc<dy
                 kind: kind.into(),
                 confidential: false,
                 body: "x".into(),
+                next_contact_on: None,
                 written_by: worker.id,
                 audit: Vec::new(),
                 now: at(hour),

@@ -1596,6 +1596,12 @@ export interface components {
             /** @description Seen by the assigned worker alone (only they may write one). */
             confidential?: boolean;
             kind: string;
+            /**
+             * Format: date
+             * @description When the next contact is planned (today or later, within a year): the follow-up is
+             *     then due that day instead of after the interval.
+             */
+            next_contact_on?: string | null;
         };
         NoteView: {
             body: string;
@@ -1605,6 +1611,11 @@ export interface components {
             id: string;
             /** @description `home_visit`, `office_visit`, `phone_call`, `meeting`, `service_delivery` or `other`. */
             kind: string;
+            /**
+             * Format: date
+             * @description When the next contact is planned: the follow-up is due that day.
+             */
+            next_contact_on?: string | null;
             /** Format: date-time */
             written_at: string;
             written_by: components["schemas"]["UserRefView"];

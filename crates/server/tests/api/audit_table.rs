@@ -562,7 +562,9 @@ async fn every_call_leaves_the_entries_the_table_says(backend: Backend) {
             "worker2",
             Method::POST,
             "/api/v1/cases/{case2}/panel-decisions",
-            Some(json!({ "to": "transferred", "endorsed": true, "decided_on": "2026-03-01", "notes": "x" })),
+            Some(
+                json!({ "to": "transferred", "endorsed": true, "decided_on": "2026-03-01", "notes": "x" }),
+            ),
             Some((PanelDecisionRecord, Denied)),
         ),
         // Supervision, on the second case.

@@ -237,20 +237,50 @@ async fn follow_ups_reviews_and_approvals_fall_due(backend: Backend) {
         list.into_iter().filter(|a| a.1 == kind).count()
     };
     sweep_at(&world, at(2026, 3, 29, 9, 0), None).await;
+    let notes = format!("/api/v1/cases/{id}/notes");
+    let (status, problem) = world
+        .call(
+            "worker1",
+            Method::POST,
+            &notes,
+            Some(
+                json!({ "kind": "home_visit", "body": "visited", "next_contact_on": "2026-03-01" }),
+            ),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a planned contact in the past"
+    );
+    assert_eq!(problem["errors"][0]["field"], "next_contact_on");
     let (status, _) = world
         .call(
             "worker1",
             Method::POST,
-            &format!("/api/v1/cases/{id}/notes"),
-            Some(json!({ "kind": "home_visit", "body": "visited" })),
+            &notes,
+            Some(
+                json!({ "kind": "home_visit", "body": "visited", "next_contact_on": "2026-04-05" }),
+            ),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
-    // Without the visit the follow-up would be overdue on 2 April; with it, on 12 April.
+    // Without the visit the follow-up would be overdue on 2 April; with it, the next contact
+    // is planned for 5 April: overdue once that day is over, before the 14 days.
     sweep_at(&world, at(2026, 4, 2, 9, 0), None).await;
     assert_eq!(
         kinds(alerts(&world, "worker1").await, "follow_up_overdue"),
         0
+    );
+    sweep_at(&world, at(2026, 4, 5, 23, 59), None).await;
+    assert_eq!(
+        kinds(alerts(&world, "worker1").await, "follow_up_overdue"),
+        0
+    );
+    sweep_at(&world, at(2026, 4, 6, 0, 0), None).await;
+    assert_eq!(
+        kinds(alerts(&world, "worker1").await, "follow_up_overdue"),
+        1
     );
     sweep_at(&world, at(2026, 4, 12, 9, 0), None).await;
     assert_eq!(

@@ -12,8 +12,8 @@ pub(super) async fn add(store: &BackendStore, note: NewNote) -> Result<NoteRecor
     let mut tx = store.begin_write().await?;
     let texts = super::case_keys::texts_in(&mut tx, sealing, note.case_id).await?;
     sqlx::query(
-        "INSERT INTO case_notes (id, case_id, kind, confidential, body, written_by, written_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO case_notes (id, case_id, kind, confidential, body, written_by, written_at, next_contact_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(note.id)
     .bind(note.case_id)
@@ -22,6 +22,7 @@ pub(super) async fn add(store: &BackendStore, note: NewNote) -> Result<NoteRecor
     .bind(texts.seal(NOTE_BODY, note.id, &note.body))
     .bind(note.written_by)
     .bind(note.now)
+    .bind(note.next_contact_on)
     .execute(&mut *tx)
     .await
     .map_err(|e| match &e {
@@ -52,7 +53,7 @@ async fn read(
     only: Option<Uuid>,
 ) -> Result<Vec<NoteRecord>> {
     let rows = sqlx::query(
-        "SELECT n.id, n.kind, n.confidential, n.body, n.written_at,
+        "SELECT n.id, n.kind, n.confidential, n.body, n.written_at, n.next_contact_on,
                 u.id AS by_id, u.username AS by_username, u.display_name AS by_display_name
          FROM case_notes n JOIN users u ON u.id = n.written_by
          WHERE n.case_id = $1 AND ($2 IS NULL OR n.id = $2) ORDER BY n.written_at, n.id",
@@ -71,6 +72,7 @@ async fn read(
                 kind: row.try_get("kind")?,
                 confidential: row.try_get("confidential")?,
                 body: texts.open(NOTE_BODY, id, &body)?,
+                next_contact_on: row.try_get("next_contact_on")?,
                 written_by: UserRef {
                     id: row.try_get("by_id")?,
                     username: row.try_get("by_username")?,

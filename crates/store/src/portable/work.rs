@@ -302,6 +302,9 @@ pub(super) async fn timelines(
                   WHERE t.case_id = c.id AND t.to_stage = c.stage) AS stage_since,
                 (SELECT MAX(n.written_at) FROM case_notes n
                   WHERE n.case_id = c.id AND n.kind <> 'other') AS last_contact,
+                (SELECT n.next_contact_on FROM case_notes n
+                  WHERE n.case_id = c.id AND n.kind <> 'other'
+                  ORDER BY n.written_at DESC, n.id DESC LIMIT 1) AS planned_contact,
                 (SELECT CASE WHEN p.status = 'submitted' THEN p.written_at END FROM care_plans p
                   WHERE p.case_id = c.id ORDER BY p.version DESC LIMIT 1) AS approval_requested,
                 EXISTS (SELECT 1 FROM case_dimensions d
@@ -347,6 +350,7 @@ pub(super) async fn timelines(
                 stage_since: stage_since.unwrap_or(opened_at),
                 emergency: row.try_get("emergency")?,
                 last_contact: row.try_get("last_contact")?,
+                planned_contact: row.try_get("planned_contact")?,
                 approval_requested: row.try_get("approval_requested")?,
             })
         })
