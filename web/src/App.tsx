@@ -5,14 +5,17 @@ import {
   adoptConfigLanguages,
   applyDirection,
   currentLanguage,
+  formatNumber,
   pickableLanguages,
   setLanguage,
   t,
 } from './i18n';
+import { AlertsPage } from './pages/Alerts';
 import { ApprovalsPage } from './pages/Approvals';
 import { AuditPage } from './pages/Audit';
 import { CaseListPage } from './pages/CaseList';
 import { CaseViewPage } from './pages/CaseView';
+import { DashboardPage } from './pages/Dashboard';
 import { LoginPage } from './pages/Login';
 import { NewCasePage } from './pages/NewCase';
 import { NoAccessPage } from './pages/Problem';
@@ -20,7 +23,16 @@ import { SecurityPage } from './pages/Security';
 import { AgenciesPage } from './pages/admin/Agencies';
 import { TeamsPage } from './pages/admin/Teams';
 import { UsersPage } from './pages/admin/Users';
-import { approvesCarePlans, homeRoute, isCaseRoute, managesTeams, managesUsers, readsAuditTrail, worksWithCases } from './roles';
+import {
+  approvesCarePlans,
+  homeRoute,
+  isCaseRoute,
+  managesTeams,
+  managesUsers,
+  readsAuditTrail,
+  seesTeamWorkload,
+  worksWithCases,
+} from './roles';
 import { href, navigate, setLeaveGuard, useRoute } from './router';
 import { setMe } from './me';
 import { UserMenu } from './UserMenu';
@@ -35,6 +47,8 @@ export function App() {
   const [config, setConfig] = useState<Config | null>(null);
   const [configError, setConfigError] = useState<unknown>(null);
   const [language, setLanguageState] = useState(currentLanguage());
+  /** The signed-in person's unread alerts, for the header; null until known. */
+  const [unread, setUnread] = useState<number | null>(null);
   const route = useRoute();
 
   useEffect(() => {
@@ -79,6 +93,7 @@ export function App() {
     }
     setLeaveGuard(null);
     setConfig(null);
+    setUnread(null);
     setSession({ state: 'signed-out', notice: null });
     // Whoever signs in next starts from their own start page, not from this person's page.
     navigate({ name: 'list', params: new URLSearchParams() }, true);
@@ -94,6 +109,28 @@ export function App() {
   useEffect(() => {
     if (redirect && user) navigate(homeRoute(user), true);
   }, [redirect, homeKey]);
+
+  // The header's count of unread alerts, asked again on each move to another page (the Alerts
+  // page reports its own). A failure leaves the count as it was: the page says more.
+  const routeKey = href(route);
+  const userId = user?.id ?? null;
+  useEffect(() => {
+    if (!userId) {
+      setUnread(null);
+      return;
+    }
+    if (route.name === 'alerts') return;
+    let live = true;
+    api
+      .alerts()
+      .then((answer) => live && setUnread(answer.unread))
+      .catch(() => {
+        // The count stays as it was; the Alerts page says what went wrong.
+      });
+    return () => {
+      live = false;
+    };
+  }, [userId, routeKey]);
 
   let main;
   if (session.state === 'checking') {
@@ -135,6 +172,14 @@ export function App() {
     main = <Loading />;
   } else if (route.name === 'approvals') {
     main = approvesCarePlans(session.user) ? <ApprovalsPage config={config} /> : <NoAccessPage home={homeRoute(session.user)} />;
+  } else if (route.name === 'dashboard') {
+    main = seesTeamWorkload(session.user) ? (
+      <DashboardPage config={config} me={session.user} />
+    ) : (
+      <NoAccessPage home={homeRoute(session.user)} />
+    );
+  } else if (route.name === 'alerts') {
+    main = <AlertsPage config={config} onUnread={setUnread} />;
   } else if (route.name === 'new') {
     main = <NewCasePage config={config} caseTypeId={route.caseType} me={session.user} />;
   } else if (route.name === 'case') {
@@ -144,6 +189,15 @@ export function App() {
   }
 
   const home = user ? homeRoute(user) : null;
+  // A role with none of these has only Alerts and Security, both outside the navigation.
+  const offersPages =
+    user &&
+    (worksWithCases(user) ||
+      seesTeamWorkload(user) ||
+      approvesCarePlans(user) ||
+      managesUsers(user) ||
+      managesTeams(user) ||
+      readsAuditTrail(user));
   return (
     <>
       <a class="skip-link" href="#main" onClick={(e) => {
@@ -158,11 +212,16 @@ export function App() {
             <span class="brand-mark" aria-hidden="true" />
             {t('app.name')}
           </a>
-          {user && (worksWithCases(user) || approvesCarePlans(user) || managesUsers(user) || managesTeams(user) || readsAuditTrail(user)) && (
+          {user && offersPages && (
             <nav aria-label={t('nav.main')} class="topnav">
               {worksWithCases(user) && (
                 <a href={href({ name: 'list', params: new URLSearchParams() })} aria-current={route.name === 'list' ? 'page' : undefined}>
                   {t('nav.myCases')}
+                </a>
+              )}
+              {seesTeamWorkload(user) && (
+                <a href={href({ name: 'dashboard' })} aria-current={route.name === 'dashboard' ? 'page' : undefined}>
+                  {t('nav.dashboard')}
                 </a>
               )}
               {approvesCarePlans(user) && (
@@ -203,6 +262,7 @@ export function App() {
                 ))}
               </select>
             </div>
+            {user && <AlertsLink unread={unread} current={route.name === 'alerts'} />}
             {user && <UserMenu user={user} route={route} onSignOut={signOut} />}
           </div>
         </div>
@@ -211,5 +271,29 @@ export function App() {
         {main}
       </main>
     </>
+  );
+}
+
+/** The header's way to the Alerts page, for everyone signed in: a bell, the word, and the
+ * number of unread alerts (said in words to screen readers). */
+function AlertsLink({ unread, current }: { unread: number | null; current: boolean }) {
+  return (
+    <a
+      class={`alerts-link${unread ? ' has-unread' : ''}`}
+      id="alerts-link"
+      href={href({ name: 'alerts' })}
+      aria-current={current ? 'page' : undefined}
+    >
+      <svg class="bell" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+        <path d="M12 3a6 6 0 0 0-6 6v3.6L4.3 15.4A1 1 0 0 0 5.2 17h13.6a1 1 0 0 0 .9-1.6L18 12.6V9a6 6 0 0 0-6-6Zm-2.5 15.5a2.5 2.5 0 0 0 5 0Z" />
+      </svg>
+      <span class="alerts-word">{t('nav.alerts')}</span>
+      {unread ? (
+        <span class="alerts-count" id="alerts-count-badge">
+          <span aria-hidden="true">{formatNumber(unread)}</span>
+          <span class="sr-only"> {unread === 1 ? t('nav.alertsUnreadOne') : t('nav.alertsUnread', { n: formatNumber(unread) })}</span>
+        </span>
+      ) : null}
+    </a>
   );
 }

@@ -29,6 +29,7 @@ export const AUDIT_ACTION_GROUPS: ReadonlyArray<{ group: MessageKey; actions: re
       'case.care_plan.save',
       'case.care_plan.decide',
       'case.approval_queue',
+      'team.dashboard',
       'case.attachment.list',
       'case.attachment.upload',
       'case.attachment.download',
@@ -55,6 +56,7 @@ export const AUDIT_ACTION_GROUPS: ReadonlyArray<{ group: MessageKey; actions: re
     actions: [
       'user.create',
       'user.update',
+      'user.notifications',
       'team.create',
       'team.update',
       'team.member.add',

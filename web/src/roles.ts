@@ -3,7 +3,8 @@
 // built-in ones. The server decides every request; this only keeps the UI from offering pages
 // and actions a person cannot use (docs/API.md: whoever works with cases holds `hold_cases`;
 // `manage_users`, `manage_teams` and `read_audit_trail` are administration, which never comes
-// with case work; `approve_care_plans` adds the Approvals page).
+// with case work; `approve_care_plans` adds the Approvals page, `view_team_workload` the team
+// Dashboard).
 //
 // Also how roles and permissions are named for people: built-in roles and permissions by the
 // UI's own strings, custom roles by their configured label.
@@ -66,6 +67,12 @@ export function approvesCarePlans(who: HasPermissions): boolean {
   return can(who, 'approve_care_plans');
 }
 
+/** Supervisors (and roles like them) see their teams' workload, deadlines and quality on the
+ * Dashboard page. */
+export function seesTeamWorkload(who: HasPermissions): boolean {
+  return can(who, 'view_team_workload');
+}
+
 /** Account and system permissions: the server refuses (403) to give a role holding one the
  * acting person lacks. */
 const ADMINISTRATION: readonly Permission[] = ['manage_users', 'manage_teams', 'operate_system'];
@@ -76,13 +83,14 @@ export function mayConfer(actor: HasPermissions, role: HasPermissions): boolean 
 }
 
 /** Where a person starts: their cases, else the users page, else the teams page, else the audit
- * trail, else (a role with none of those, such as one for aggregate reports only) their
- * Security page. */
+ * trail, else the team dashboard, else (a role with none of those, such as one for aggregate
+ * reports only) their Security page. */
 export function homeRoute(who: HasPermissions): Route {
   if (worksWithCases(who)) return { name: 'list', params: new URLSearchParams() };
   if (managesUsers(who)) return { name: 'users' };
   if (managesTeams(who)) return { name: 'teams' };
   if (readsAuditTrail(who)) return { name: 'audit', params: new URLSearchParams() };
+  if (seesTeamWorkload(who)) return { name: 'dashboard' };
   return { name: 'security' };
 }
 

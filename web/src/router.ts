@@ -7,6 +7,9 @@
 //   #/cases/<id>                          one case
 //   #/approvals                           care plans waiting for a decision (roles with
 //                                         approve_care_plans)
+//   #/dashboard                           the team dashboard (roles with view_team_workload)
+//   #/alerts                              the person's alerts and where they are emailed
+//                                         (everyone; alert emails link here)
 //   #/admin/users                         users (roles with manage_users)
 //   #/admin/agencies                      agencies (roles with manage_users)
 //   #/admin/teams                         teams (roles with manage_teams)
@@ -22,6 +25,8 @@ export type Route =
   | { name: 'new'; caseType: string | null }
   | { name: 'case'; id: string }
   | { name: 'approvals' }
+  | { name: 'dashboard' }
+  | { name: 'alerts' }
   | { name: 'users' }
   | { name: 'agencies' }
   | { name: 'teams' }
@@ -35,6 +40,8 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'cases' && parts[1] === 'new') return { name: 'new', caseType: parts[2] ?? null };
   if (parts[0] === 'cases' && parts[1]) return { name: 'case', id: parts[1] };
   if (parts[0] === 'approvals') return { name: 'approvals' };
+  if (parts[0] === 'dashboard') return { name: 'dashboard' };
+  if (parts[0] === 'alerts') return { name: 'alerts' };
   if (parts[0] === 'admin' && parts[1] === 'users') return { name: 'users' };
   if (parts[0] === 'admin' && parts[1] === 'agencies') return { name: 'agencies' };
   if (parts[0] === 'admin' && parts[1] === 'teams') return { name: 'teams' };
@@ -55,6 +62,10 @@ export function href(route: Route): string {
       return `#/cases/${encodeURIComponent(route.id)}`;
     case 'approvals':
       return '#/approvals';
+    case 'dashboard':
+      return '#/dashboard';
+    case 'alerts':
+      return '#/alerts';
     case 'users':
       return '#/admin/users';
     case 'agencies':

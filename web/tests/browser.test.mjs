@@ -24,8 +24,14 @@
 // (the plan is not approved), writes a plan with one intervention (an empty one is refused at its
 // inputs first) and submits it; the team supervisor finds the case on the Approvals page, opens
 // it with its plan shown, finds that returning it needs a comment, and approves it, leaving the
-// queue empty; the worker then moves the case on. Notes: the worker writes a note and a
-// confidential one, and the supervisor sees the first and that one is withheld. A second
+// queue empty; the worker then moves the case on. The dashboard: before the approval, the
+// supervisor's Dashboard counts the care plan pending (a case worker has none), with the team's
+// workload, the cases by stage and the month's quality figures, on a phone and in Arabic too;
+// after it, none pending. Notes: the worker writes a note and a confidential one, and the
+// supervisor sees the first and that one is withheld. Alerts: the worker finds none, sets the
+// address alerts are emailed to (a bad one refused at the field), then, with the alert list
+// answered by the test, sees unread alerts counted in the header and reads them; the audit
+// trail names the dashboard readings and the address change. A second
 // story, on its own server with the default second-factor policy: a supervisor sets up TOTP at
 // first sign-in (QR code, key, first code, recovery codes), signs in again with a code, replaces
 // the authenticator on the Security page, confirms a share with a code, signs in with a
@@ -156,6 +162,13 @@ const CARE_PLANS = WORKFLOW.skip
       ? {}
       : { skip: 'server has no care plans yet' };
 const NOTES = ACCESS.skip ? ACCESS : serverHasPaths(['/api/v1/cases/{id}/notes']) ? {} : { skip: 'server has no notes yet' };
+const DASHBOARD = CARE_PLANS.skip ? CARE_PLANS : serverHasPaths(['/api/v1/dashboard']) ? {} : { skip: 'server has no dashboard yet' };
+const ALERTS = ACCESS.skip
+  ? ACCESS
+  : serverHasPaths(['/api/v1/alerts', '/api/v1/alerts/{id}/read', '/api/v1/me/notifications'])
+    ? {}
+    : { skip: 'server has no alerts yet' };
+const ALERTS_AUDIT = AUDIT.skip ? AUDIT : DASHBOARD.skip ? DASHBOARD : ALERTS;
 
 // ---------------------------------------------------------------------------------------------
 // The server
@@ -1676,6 +1689,89 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
     await assertAccessible('the care plan panel with a submitted plan');
   }, CARE_PLANS);
 
+  // -------------------------------------------------------------------------------------------
+  // The team dashboard (the seed's Figure 4): workload, deadlines, cases by stage, quality
+
+  const dashboardRead = (r) => r.url().endsWith('/api/v1/dashboard') && r.request().method() === 'GET';
+  const noSideways = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+  step("the team supervisor's dashboard counts the care plan pending approval; a case worker has no dashboard", async () => {
+    // Still Worker One, after submitting the plan: no Dashboard in the navigation, and its
+    // address is refused.
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'My cases' }).waitFor();
+    assert.equal(await nav.getByRole('link', { name: 'Dashboard' }).count(), 0, 'no Dashboard for a case worker');
+    await page.goto(`${origin}/#/dashboard`);
+    await page.getByRole('heading', { level: 1, name: 'You do not have access' }).waitFor();
+
+    await signInAs('super1', 'My cases');
+    const read = page.waitForResponse(dashboardRead);
+    await nav.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Team dashboard' }).waitFor();
+    const answer = await read;
+    assert.equal(answer.status(), 200, `the dashboard is read: ${await answer.text()}`);
+    const board = await answer.json();
+    assert.equal(board.alerts.care_plans_pending, 1);
+
+    // Alerts: the plan waiting for approval, linking to the Approvals page.
+    const pending = page.locator('#dashboard-pending');
+    assert.match(await pending.innerText(), /Care plans pending approval\s*1/);
+    assert.equal(await pending.getByRole('link', { name: 'Care plans pending approval' }).getAttribute('href'), '#/approvals');
+    // No deadline has passed yet in this story: no case needs attention.
+    if (board.attention.length === 0) await page.locator('#attention-empty').waitFor();
+    else assert.equal(await page.locator('#attention-table tbody tr').count(), board.attention.length);
+
+    // Workload: each member of North team, their active and new cases and where they stand.
+    for (const worker of board.workers) {
+      const row = page.locator('#workload-table tbody tr', { hasText: worker.worker.display_name });
+      const text = await row.innerText();
+      assert.match(text, new RegExp(`\\b${worker.active}\\b[\\s\\S]*\\b${worker.new}\\b`), `${worker.worker.display_name}: active and new cases`);
+      assert.match(text, worker.above_target ? /Above target/ : /Within target/);
+      assert.equal(await row.locator('svg.hbar[role=img]').count(), worker.by_case_type.length, 'a bar per case type held');
+    }
+    const one = board.workers.find((w) => w.worker.username === 'worker1');
+    assert.ok(one && one.active >= 2, `Worker One's open cases are counted: ${JSON.stringify(one)}`);
+    assert.ok(board.workers.some((w) => w.worker.username === 'worker2'), 'Worker Two is listed');
+
+    // Cases by stage: the case waiting for its plan's approval is at the care plan stage.
+    const atCarePlan = board.stages.find((s) => s.stage === 'care_plan');
+    assert.ok(atCarePlan && atCarePlan.cases >= 1);
+    const stageRow = page.locator('#stage-row-care_plan');
+    assert.match(await stageRow.innerText(), new RegExp(`${escapeRegExp(stageName('care_plan'))}\\s*${atCarePlan.cases}`));
+    assert.match(
+      (await stageRow.locator('svg[role=img]').getAttribute('aria-label')) ?? '',
+      new RegExp(`^${atCarePlan.cases} of \\d+ open cases$`),
+    );
+
+    // Quality: the plan submitted this month has objectives and a timeline for each intervention.
+    assert.equal(board.metrics.length, 6);
+    const latest = board.metrics[board.metrics.length - 1];
+    assert.deepEqual(latest.plans_with_objectives_and_timelines, { of: 1, met: 1, ratio: 1 });
+    assert.match(await page.locator('#metric-plans-latest').innerText(), /100\s?%[\s\S]*1 of 1/);
+    assert.equal(await page.locator('#metrics figure').count(), 5);
+    assert.equal(await page.locator('#metric-plans .metric-months li').count(), 6);
+    // A month with nothing to count says so.
+    if (board.metrics[0].closures_with_outcome.ratio === null) {
+      assert.equal((await page.locator('#metric-closures .metric-months li .metric-value').first().innerText()).trim(), '—');
+    }
+    await screenshot('dashboard');
+    await assertAccessible('the team dashboard');
+
+    // On a phone, in Arabic too, nothing scrolls sideways.
+    await page.setViewportSize({ width: 360, height: 740 });
+    assert.ok(await noSideways(), 'the dashboard does not scroll sideways on a phone');
+    await screenshot('dashboard-phone');
+    await page.locator('#language').selectOption('ar');
+    await page.waitForFunction(() => document.documentElement.dir === 'rtl');
+    await page.getByRole('heading', { level: 1, name: 'لوحة متابعة الفريق' }).waitFor();
+    assert.ok(await noSideways(), 'the dashboard does not scroll sideways on a phone, in Arabic');
+    await screenshot('dashboard-phone-arabic');
+    await assertAccessible('the team dashboard in Arabic on a phone');
+    await page.locator('#language').selectOption('en');
+    await page.waitForFunction(() => document.documentElement.dir === 'ltr');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }, DASHBOARD);
+
   step('the supervisor finds the case on the Approvals page, opens it and approves the plan', async () => {
     await signInAs('super1', 'My cases');
     const nav = page.getByRole('navigation', { name: 'Main' });
@@ -1732,6 +1828,24 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
     await nav.getByRole('link', { name: 'Approvals' }).click();
     await page.locator('#approvals-empty', { hasText: 'No care plan is waiting for your decision.' }).waitFor();
   }, CARE_PLANS);
+
+  step('once the plan is approved, the dashboard counts no care plan pending', async () => {
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    let read = page.waitForResponse(dashboardRead);
+    await nav.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Team dashboard' }).waitFor();
+    assert.equal((await read).status(), 200);
+    await page.locator('#dashboard-pending', { hasText: /Care plans pending approval\s*0/ }).waitFor();
+    // The reload asks the server again and says when the figures are from.
+    read = page.waitForResponse(dashboardRead);
+    await page.locator('#dashboard-reload').click();
+    const again = await read;
+    assert.equal(again.status(), 200);
+    assert.equal((await again.json()).alerts.care_plans_pending, 0);
+    await page.locator('#dashboard-as-of', { hasText: 'Figures as of' }).waitFor();
+    await page.locator('#dashboard-pending', { hasText: /Care plans pending approval\s*0/ }).waitFor();
+    await screenshot('dashboard-after-approval');
+  }, DASHBOARD);
 
   step('with the plan approved, the worker moves the case on to implementation', async () => {
     await openAsWorker(caseId);
@@ -1813,6 +1927,169 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
     assert.equal(await page.locator('#note-confidential').count(), 0, 'only the assigned worker is offered a confidential note');
     await assertAccessible('the notes panel seen by the supervisor');
   }, NOTES);
+
+  // -------------------------------------------------------------------------------------------
+  // Alerts: deadlines passed on one's cases, and where they are emailed
+
+  const alertsListed = (r) => r.url().endsWith('/api/v1/alerts') && r.request().method() === 'GET';
+  const settingsRead = (r) => r.url().endsWith('/api/v1/me/notifications') && r.request().method() === 'GET';
+  const settingsPut = (r) => r.url().endsWith('/api/v1/me/notifications') && r.request().method() === 'PUT';
+
+  step('the worker opens Alerts, has none, and sets where alerts are emailed (a bad address refused at the field)', async () => {
+    await signInAs('worker1', 'My cases');
+    const listed = page.waitForResponse(alertsListed);
+    const settings = page.waitForResponse(settingsRead);
+    await page.locator('#alerts-link').click();
+    await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor();
+    assert.equal(await page.locator('#alerts-link').getAttribute('aria-current'), 'page');
+    // No deadline has passed in this story (every case moved within its limits today).
+    const list = await (await listed).json();
+    assert.deepEqual(list, { items: [], unread: 0 });
+    await page.locator('#alerts-empty', { hasText: 'You have no alerts' }).waitFor();
+    assert.equal(await page.locator('#alerts-count-badge').count(), 0, 'no unread count in the header');
+    const current = await (await settings).json();
+    assert.equal(current.email ?? null, null, 'no address yet');
+    await page.locator('#notifications-status', { hasText: 'No address is saved' }).waitFor();
+    if (!current.email_available) {
+      // The test's server sends no email: the page says alerts stay in the web app.
+      await page.locator('#notifications-unavailable', { hasText: 'your alerts stay here, in the web app' }).waitFor();
+    }
+    await screenshot('alerts-empty');
+    await assertAccessible('the Alerts page');
+
+    // Something that is not an address: the server's refusal, at the field.
+    const input = page.locator('#notification-email');
+    await input.fill('worker one at example');
+    let put = page.waitForResponse(settingsPut);
+    await page.locator('#notifications-save').click();
+    let answer = await put;
+    assert.equal(answer.status(), 422);
+    assert.deepEqual(answer.request().postDataJSON(), { email: 'worker one at example' });
+    assert.ok((await answer.json()).errors.some((e) => e.field === 'email'), 'the server names the email field');
+    await page.locator('#notification-email--error', { hasText: 'not an email address' }).waitFor();
+    assert.equal(await input.getAttribute('aria-invalid'), 'true');
+    assert.match((await input.getAttribute('aria-describedby')) ?? '', /notification-email--error/);
+    await expectFocus(page, 'notification-email');
+    await screenshot('alerts-email-refused');
+    await assertAccessible('the notification form refusing an address');
+
+    // A good one is saved, and kept.
+    await input.fill('worker1@example.org');
+    put = page.waitForResponse(settingsPut);
+    await page.locator('#notifications-save').click();
+    answer = await put;
+    assert.equal(answer.status(), 200, `the address is saved: ${await answer.text()}`);
+    assert.deepEqual(answer.request().postDataJSON(), { email: 'worker1@example.org' });
+    assert.equal((await answer.json()).email, 'worker1@example.org');
+    await page.locator('#notifications-notice', { hasText: 'worker1@example.org' }).waitFor();
+    await page.locator('#notification-email--error').waitFor({ state: 'detached' });
+    assert.equal(await input.getAttribute('aria-invalid'), null);
+    await page.locator('#notifications-remove').waitFor();
+    const again = page.waitForResponse(settingsRead);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor();
+    assert.equal((await (await again).json()).email, 'worker1@example.org');
+    await page.locator('#notifications-status', { hasText: 'worker1@example.org' }).waitFor();
+    assert.equal(await input.inputValue(), 'worker1@example.org');
+    await screenshot('alerts-email-saved');
+    await assertAccessible('the Alerts page with an address saved');
+
+    // On a phone, in Arabic too, nothing scrolls sideways.
+    await page.setViewportSize({ width: 360, height: 740 });
+    assert.ok(await noSideways(), 'the Alerts page does not scroll sideways on a phone');
+    await page.locator('#language').selectOption('ar');
+    await page.waitForFunction(() => document.documentElement.dir === 'rtl');
+    await page.getByRole('heading', { level: 1, name: 'التنبيهات' }).waitFor();
+    assert.ok(await noSideways(), 'the Alerts page does not scroll sideways on a phone, in Arabic');
+    await screenshot('alerts-phone-arabic');
+    await assertAccessible('the Alerts page in Arabic on a phone');
+    await page.locator('#language').selectOption('en');
+    await page.waitForFunction(() => document.documentElement.dir === 'ltr');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }, ALERTS);
+
+  step('unread alerts are counted in the header and marked in words; Mark read and opening the case read them', async () => {
+    // No deadline passes while this story runs (the server's clock is the real one), so the
+    // test answers the alert list itself, with two alerts on Worker One's first case, and
+    // records the reads the page sends.
+    const hour = 3_600_000;
+    const alerts = [
+      { id: '01900000-0000-7000-8000-000000000001', kind: 'follow_up_overdue', stage: null, level: 'escalation', due: new Date(Date.now() - 2 * hour).toISOString() },
+      { id: '01900000-0000-7000-8000-000000000002', kind: 'stage_too_long', stage: 'assessment', level: 'alert', due: new Date(Date.now() - 30 * hour).toISOString() },
+    ].map((a) => ({ ...a, case_id: caseId, case_number: caseNumber, created_at: a.due, read: false }));
+    const reads = [];
+    await page.route('**/api/v1/alerts', (route) =>
+      route.fulfill({ json: { items: alerts, unread: alerts.filter((a) => !a.read).length } }),
+    );
+    await page.route('**/api/v1/alerts/*/read', (route) => {
+      const id = new URL(route.request().url()).pathname.split('/').at(-2);
+      reads.push(id);
+      const alert = alerts.find((a) => a.id === id);
+      if (alert) alert.read = true;
+      return route.fulfill({ status: alert ? 204 : 404 });
+    });
+    try {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My cases' }).click();
+      await page.getByRole('heading', { level: 1, name: 'My cases' }).waitFor();
+      // The header's link says how many are unread, in words for screen readers.
+      const badge = page.locator('#alerts-count-badge [aria-hidden=true]');
+      await page.getByRole('link', { name: 'Alerts 2 unread', exact: true }).waitFor();
+      assert.equal((await badge.innerText()).trim(), '2');
+
+      await page.locator('#alerts-link').click();
+      const rows = page.locator('#alerts-table tbody tr');
+      await rows.nth(1).waitFor();
+      await page.locator('#alerts-unread', { hasText: '2 alerts are unread.' }).waitFor();
+      const [escalation, overdue] = [rows.nth(0), rows.nth(1)];
+      assert.match(await escalation.innerText(), new RegExp(`${caseNumber}[\\s\\S]*Follow-up overdue[\\s\\S]*Escalation[\\s\\S]*Unread`));
+      assert.match(await overdue.innerText(), new RegExp(`${caseNumber}[\\s\\S]*Too long at its stage[\\s\\S]*${escapeRegExp(stageName('assessment'))}[\\s\\S]*Case worker[\\s\\S]*Unread`));
+      await screenshot('alerts-unread');
+      await assertAccessible('the Alerts page with unread alerts');
+
+      // "Mark read" reads one: the row says so, the header counts one.
+      await overdue.getByRole('button', { name: /^Mark read/ }).click();
+      await page.locator('#alerts-notice', { hasText: 'is marked read.' }).waitFor();
+      assert.deepEqual(reads, [alerts[1].id]);
+      await overdue.locator('.alert-state', { hasText: 'Read' }).waitFor();
+      assert.equal(await overdue.getByRole('button').count(), 0);
+      await page.locator('#alerts-unread', { hasText: '1 alert is unread.' }).waitFor();
+      await page.getByRole('link', { name: 'Alerts 1 unread', exact: true }).waitFor();
+      await expectFocus(page, `alert-case-${alerts[1].id}`);
+
+      // On a phone the alerts are cards, and nothing scrolls sideways.
+      await page.setViewportSize({ width: 360, height: 740 });
+      assert.ok(await noSideways(), 'the alerts do not scroll sideways on a phone');
+      await screenshot('alerts-phone');
+      await page.setViewportSize({ width: 1280, height: 900 });
+
+      // Opening the case from the other alert reads it too; the header then counts none.
+      const read = page.waitForResponse((r) => r.url().endsWith(`/api/v1/alerts/${alerts[0].id}/read`) && r.request().method() === 'POST');
+      await escalation.getByRole('link', { name: caseNumber }).click();
+      await read;
+      await page.locator('#case-number', { hasText: caseNumber }).waitFor();
+      await page.waitForFunction(() => !document.getElementById('alerts-count-badge'));
+      assert.deepEqual(reads, [alerts[1].id, alerts[0].id]);
+    } finally {
+      await page.unroute('**/api/v1/alerts/*/read');
+      await page.unroute('**/api/v1/alerts');
+    }
+  }, ALERTS);
+
+  step('the audit trail names the dashboard readings and the address change in words', async () => {
+    await signInAs('auditor1', 'Audit trail');
+    for (const [action, name, who] of [
+      ['team.dashboard', "Read a team's dashboard", 'Supervisor One'],
+      ['user.notifications', 'Change where alerts are emailed', 'Worker One'],
+    ]) {
+      await page.locator('#audit-action').selectOption({ label: name });
+      const searched = page.waitForResponse((r) => r.url().includes('/api/v1/audit?') && r.url().includes(`action=${action}`));
+      await page.locator('#audit-filters button[type=submit]').click();
+      assert.equal((await searched).status(), 200);
+      const row = page.locator('#audit-table tbody tr', { hasText: who }).filter({ hasText: name }).first();
+      await row.waitFor();
+      assert.match(await row.innerText(), /Allowed/);
+    }
+  }, ALERTS_AUDIT);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 import type {
   Agency,
   AgencyRequest,
+  AlertList,
   ApprovalQueue,
   AssignableUser,
   Attachment,
@@ -27,6 +28,7 @@ import type {
   CreateCaseRequest,
   CreatedCase,
   CreateUserRequest,
+  Dashboard,
   DirectoryEntry,
   Enrolment,
   EnrolRequest,
@@ -41,6 +43,8 @@ import type {
   Note,
   NoteList,
   NoteRequest,
+  NotificationSettings,
+  NotificationSettingsRequest,
   Problem,
   ReassignRequest,
   ReassignResponse,
@@ -384,6 +388,25 @@ export const api = {
   /** `GET /api/v1/approvals` (`approve_care_plans`): the cases of the teams the user supervises
    * whose newest care plan waits for a decision, oldest update first. */
   approvals: () => request<ApprovalQueue>(`${V1}/approvals`),
+
+  // Deadlines: alerts to the case's worker (escalations to the supervisor), emailed where the
+  // user gives an address and the instance sends email; the supervisor's dashboard.
+
+  /** `GET /api/v1/dashboard` (`view_team_workload`; 403 otherwise): over the teams the user
+   * supervises, each worker's caseload, the deadlines passed, the cases needing attention, the
+   * open cases by stage and six months of quality metrics. Reading it is recorded. */
+  dashboard: () => request<Dashboard>(`${V1}/dashboard`),
+  /** `GET /api/v1/alerts`: the user's alerts, newest first, and how many are unread. */
+  alerts: () => request<AlertList>(`${V1}/alerts`),
+  /** `POST /api/v1/alerts/{id}/read`: 204; 404 for an alert that is not the user's. */
+  readAlert: (id: string) => request<void>(`${V1}/alerts/${seg(id)}/read`, { method: 'POST' }),
+  /** `GET /api/v1/me/notifications`: where the user's alerts are emailed, and whether the
+   * instance sends email. */
+  notificationSettings: () => request<NotificationSettings>(`${V1}/me/notifications`),
+  /** `PUT /api/v1/me/notifications`: the address (null or empty: none); 422 on `email` for
+   * something that is not an address. Recorded in the trail. */
+  changeNotificationSettings: (body: NotificationSettingsRequest) =>
+    request<NotificationSettings>(`${V1}/me/notifications`, { method: 'PUT', body }),
 
   /** `GET /api/v1/cases/{id}/notes`: the notes the user may see, oldest first, and `withheld`. */
   notes: (id: string) => request<NoteList>(`${V1}/cases/${seg(id)}/notes`),

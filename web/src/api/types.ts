@@ -8,8 +8,8 @@
 //   declares as a free-form object;
 // - closed sets of strings the app relies on (field types, classifications, location levels,
 //   permissions, a login's next step, case relationships, caseload statuses, consent scopes,
-//   care plan and intervention statuses, note kinds), which the document types as plain
-//   `string`.
+//   care plan and intervention statuses, note kinds, workload statuses, alert levels), which
+//   the document types as plain `string`.
 //
 // Each of those replaces one member of a generated type through `Narrow`, which only accepts a
 // replacement that fits the generated member: a change of the document that breaks one fails
@@ -187,6 +187,61 @@ export type CarePlanDecisionRequest = Narrow<Schemas['CarePlanDecisionRequest'],
 export type ApprovalQueue = Schemas['ApprovalQueue'];
 
 // ---------------------------------------------------------------------------------------------
+// Deadlines and alerts; the supervisor's dashboard (the seed's Figure 4)
+
+/** The kinds of deadline the server tracks. An alert's `kind` (and an attention case's `kinds`)
+ * stays a plain string: a server newer than the app may add kinds this list lacks. */
+export type DeadlineKind = 'stage_too_long' | 'follow_up_overdue' | 'review_due' | 'approval_pending' | 'transfer_unacknowledged';
+
+/** `alert` (to the case's worker) or `escalation` (to the supervisor, once a deadline stays
+ * passed). */
+export type AlertLevel = 'alert' | 'escalation';
+
+/** One of the user's alerts: the case's number, the deadline passed (`kind`, and for
+ * `stage_too_long` the `stage`), when it passed (`due`), and whether the user has read it. */
+export type Alert = Narrow<Schemas['AlertView'], { level: AlertLevel }>;
+
+/** `GET /api/v1/alerts`: newest first, and how many are unread. */
+export type AlertList = Narrow<Schemas['AlertList'], { items: Alert[] }>;
+
+/** Where the user's alerts are emailed (`email`, null for none) and whether the instance sends
+ * email at all (`email_available`, read only). */
+export type NotificationSettings = Schemas['NotificationSettings'];
+
+/** `PUT /api/v1/me/notifications`: the address, or null to stop emails. */
+export type NotificationSettingsRequest = Pick<NotificationSettings, 'email'>;
+
+/** A worker's load of one case type against its targets. */
+export type WorkloadStatus = 'within' | 'above_recommended' | 'above_maximum';
+
+/** One case type of a worker's caseload: open cases, the intensity-weighted load, the case
+ * type's recommended and maximum caseloads and where the load stands. */
+export type CaseTypeLoad = Narrow<Schemas['CaseTypeLoad'], { status: WorkloadStatus }>;
+
+/** A team member: active cases, those opened in the last 30 days, the load by case type, and
+ * whether any is above its recommended caseload. */
+export type WorkerLoad = Narrow<Schemas['WorkerLoad'], { by_case_type: CaseTypeLoad[] }>;
+
+/** Deadlines passed now over the team's open cases, by kind. */
+export type AlertCounts = Schemas['AlertCounts'];
+
+/** A stage and how many cases are at it. */
+export type StageCount = Schemas['StageCount'];
+
+/** A case with deadlines passed: its number, worker, stage, the kinds passed, and whether one
+ * has escalated. */
+export type AttentionCase = Schemas['AttentionCase'];
+
+/** How many of how many (`ratio` null when there was nothing to count). */
+export type MetricShare = Schemas['MetricShare'];
+
+/** One month's quality metrics (`month` is `YYYY-MM`). */
+export type MonthMetrics = Schemas['MonthMetricsView'];
+
+/** `GET /api/v1/dashboard` (`view_team_workload`): over the teams the user supervises. */
+export type Dashboard = Narrow<Schemas['Dashboard'], { workers: WorkerLoad[] }>;
+
+// ---------------------------------------------------------------------------------------------
 // Notes (visits, calls, meetings; never edited: a correction is another note)
 
 export type NoteKind = 'home_visit' | 'office_visit' | 'phone_call' | 'meeting' | 'service_delivery' | 'other';
@@ -350,6 +405,7 @@ export type AuditAction =
   | 'case.care_plan.save'
   | 'case.care_plan.decide'
   | 'case.approval_queue'
+  | 'team.dashboard'
   | 'case.attachment.list'
   | 'case.attachment.upload'
   | 'case.attachment.download'
@@ -366,6 +422,7 @@ export type AuditAction =
   | 'auth.logout'
   | 'user.create'
   | 'user.update'
+  | 'user.notifications'
   | 'team.create'
   | 'team.update'
   | 'team.member.add'

@@ -143,6 +143,26 @@ export function formatNumber(value: number): string {
   return new Intl.NumberFormat(locale()).format(value);
 }
 
+/** A number with at most `digits` decimals (a weighted caseload, days on average). */
+export function formatDecimal(value: number, digits = 1): string {
+  return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(value);
+}
+
+/** A fraction (0.87) as a percentage in the person's locale ("87%", "87 %"), whole. */
+export function formatPercent(ratio: number): string {
+  return new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 0 }).format(ratio);
+}
+
+/** A month (`YYYY-MM`) in words: `short` ("Jun"), or `long` with its year ("June 2026"). */
+export function formatMonth(month: string, style: 'short' | 'long'): string {
+  const match = /^(\d{4})-(\d{2})$/.exec(month);
+  if (!match) return month;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1));
+  const options: Intl.DateTimeFormatOptions =
+    style === 'short' ? { month: 'short', timeZone: 'UTC' } : { month: 'long', year: 'numeric', timeZone: 'UTC' };
+  return new Intl.DateTimeFormat(locale(), options).format(date);
+}
+
 /** A size in bytes, in the person's locale: bytes (in words), then kilobytes and megabytes of
  * 1,024 (abbreviated). */
 export function formatBytes(bytes: number): string {
