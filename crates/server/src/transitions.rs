@@ -36,6 +36,10 @@ pub struct TransitionOption {
     pub reason: bool,
     /// The move is a GBV survivor's own decision, recorded as theirs.
     pub survivor_decision: bool,
+    /// The care plan must be approved first.
+    pub approved_care_plan: bool,
+    /// An inter-agency panel must endorse the move first (a recorded panel decision).
+    pub panel_review: bool,
 }
 
 /// The moves the user may make from the case's stage (none without the right to change it).
@@ -54,6 +58,8 @@ pub fn options(context: &CaseContext<'_>) -> Vec<TransitionOption> {
                 .collect(),
             reason: t.reason,
             survivor_decision: t.survivor_decision,
+            approved_care_plan: t.approved_care_plan,
+            panel_review: t.panel_review,
         })
         .collect()
 }

@@ -1885,8 +1885,12 @@ export interface components {
         };
         /** @description A stage the case may move to from where it is, and what the move asks for. */
         TransitionOption: {
+            /** @description The care plan must be approved first. */
+            approved_care_plan: boolean;
             /** @description The move in words, by language. */
             label: Record<string, unknown>;
+            /** @description An inter-agency panel must endorse the move first (a recorded panel decision). */
+            panel_review: boolean;
             /** @description A reason must be given. */
             reason: boolean;
             /** @description The move is a GBV survivor's own decision, recorded as theirs. */
