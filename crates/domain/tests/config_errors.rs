@@ -869,3 +869,47 @@ fn the_calendar_is_declared_once() {
         errors[0]
     );
 }
+
+#[test]
+fn care_plans_panels_and_emergencies_name_what_they_need() {
+    let close = "[[transition]]\nfrom = [\"identification\"]\nto = \"closed\"\nlabel = { en = \"Close\" }\n";
+    // A guard on an approved care plan needs the type to keep care plans.
+    let text = with_transitions(&format!("{close}approved_care_plan = true\n"));
+    let error = one_error(&text);
+    assert_eq!(error.key, "transition[0].approved_care_plan");
+    assert!(error.problem.contains("intervention_types"), "{error}");
+    let text = with_transitions(&format!("{close}approved_care_plan = true\n"))
+        .replace("stages = [", "intervention_types = \"sex\"\nstages = [");
+    assert_eq!(errors(&text), []);
+    // The intervention list must exist.
+    let text = case_type(GOOD_SECTION).replace(
+        "stages = [",
+        "intervention_types = \"services\"\nstages = [",
+    );
+    let error = one_error(&text);
+    assert_eq!(error.key, "case_type.intervention_types");
+    assert_eq!(error.line, Some(line_of(&text, "[case_type]")));
+    // The emergency field must be a yes/no report dimension of the form.
+    for field in ["child_name", "emergency"] {
+        let text = case_type(GOOD_SECTION).replace(
+            "stages = [",
+            &format!("emergency_field = \"{field}\"\nstages = ["),
+        );
+        let error = one_error(&text);
+        assert_eq!(error.key, "case_type.emergency_field", "{field}");
+        assert!(error.problem.contains("yes/no"), "{error}");
+    }
+    let emergency = "\n[[section.field]]\nid = \"emergency\"\ntype = \"yes_no\"\nlabel = { en = \"E\" }\n\
+                     classification = \"standard\"\nreport_dimension = true\n";
+    let text = format!("{}{emergency}", case_type(GOOD_SECTION))
+        .replace("stages = [", "emergency_field = \"emergency\"\nstages = [");
+    assert_eq!(errors(&text), []);
+}
+
+#[test]
+fn a_terminal_stage_has_no_follow_up_or_review() {
+    let text = INSTANCE.replace("terminal = true\n", "terminal = true\nfollow_up = true\n");
+    let error = one_instance_error(&text, "[[stage]]\nid = \"closed\"");
+    assert_eq!(error.key, "stage[1].follow_up");
+    assert!(error.problem.contains("terminal"), "{error}");
+}
