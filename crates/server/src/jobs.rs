@@ -19,8 +19,9 @@ pub const ALERT_EMAIL: &str = "alert_email";
 
 /// How long a claimed job stays a node's before another may take it.
 const LEASE_MINUTES: i64 = 5;
-/// Jobs claimed at once.
-const BATCH: u32 = 20;
+/// Jobs claimed at once: one, so that the lease covers the job's own time only (a batch
+/// waiting behind a slow SMTP server could outlive its lease and be taken again).
+const BATCH: u32 = 1;
 
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
@@ -64,43 +65,44 @@ pub async fn sweep_now(state: &AppState) -> Result<u32, JobError> {
     Ok(sweep(state, state.clock.now()).await?)
 }
 
-/// Claim and do the jobs due now; how many were done. Tests call this with a manual clock.
+/// Claim and do the jobs due now, one at a time, until none is left; how many were done.
+/// Tests call this with a manual clock.
 pub async fn run_due(state: &AppState, mailer: Option<&Mailer>) -> Result<u32, JobError> {
     let node = &state.settings.node_name;
-    let now = state.clock.now();
-    let claimed = state
-        .store
-        .claim_jobs(node, now, Duration::minutes(LEASE_MINUTES), BATCH)
-        .await?;
     let mut done = 0;
-    for job in claimed {
-        match perform(state, mailer, &job).await {
-            Ok(next) => {
-                if state
-                    .store
-                    .finish_job(job.id, node, state.clock.now(), next)
-                    .await?
-                {
-                    done += 1;
+    loop {
+        let now = state.clock.now();
+        let claimed = state
+            .store
+            .claim_jobs(node, now, Duration::minutes(LEASE_MINUTES), BATCH)
+            .await?;
+        if claimed.is_empty() {
+            return Ok(done);
+        }
+        for job in claimed {
+            match perform(state, mailer, &job).await {
+                Ok(next) => {
+                    if state
+                        .store
+                        .finish_job(job.id, node, state.clock.now(), next)
+                        .await?
+                    {
+                        done += 1;
+                    }
                 }
-            }
-            Err(error) => {
-                // 1, 2, 4 ... minutes, at most a day.
-                let delay = Duration::minutes(1_i64 << job.attempts.clamp(0, 10));
-                tracing::warn!(kind = %job.kind, attempts = job.attempts + 1, %error, "job failed");
-                state
-                    .store
-                    .fail_job(
-                        job.id,
-                        node,
-                        &error.to_string(),
-                        state.clock.now() + delay.min(Duration::days(1)),
-                    )
-                    .await?;
+                Err(error) => {
+                    // 1, 2, 4 ... minutes, then every 1,024 minutes (about 17 hours): a failed
+                    // job waits, so the loop moves on.
+                    let delay = Duration::minutes(1_i64 << job.attempts.clamp(0, 10));
+                    tracing::warn!(kind = %job.kind, attempts = job.attempts + 1, %error, "job failed");
+                    state
+                        .store
+                        .fail_job(job.id, node, &error.to_string(), state.clock.now() + delay)
+                        .await?;
+                }
             }
         }
     }
-    Ok(done)
 }
 
 /// Do one job; the job to queue when it is done.
@@ -184,10 +186,8 @@ pub async fn run(state: AppState) {
         tracing::error!(%error, "cannot queue the deadline sweep");
     }
     loop {
-        match run_due(&state, mailer.as_ref()).await {
-            Ok(done) if done > 0 => continue,
-            Ok(_) => {}
-            Err(error) => tracing::error!(%error, "background work failed"),
+        if let Err(error) = run_due(&state, mailer.as_ref()).await {
+            tracing::error!(%error, "background work failed");
         }
         tokio::time::sleep(state.settings.job_poll_interval).await;
     }

@@ -2,7 +2,7 @@
 //! implementation until the team's supervisor approves it from the queue, a progress update
 //! stays approved, and every refusal names what is wrong.
 
-use crate::world::World;
+use crate::world::{World, fields_of, go};
 use caseward_store::testing::Backend;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -11,17 +11,6 @@ on_both_backends!(
     a_submitted_plan_is_approved_from_the_queue_and_the_case_moves_on,
     plans_are_refused_precisely
 );
-
-fn fields_of(problem: &Value) -> Vec<String> {
-    problem["errors"]
-        .as_array()
-        .map(|e| {
-            e.iter()
-                .map(|e| e["field"].as_str().unwrap().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 /// A complete plan, based on version `based_on`.
 pub fn complete_plan(based_on: i64, submit: bool) -> Value {
@@ -35,26 +24,6 @@ pub fn complete_plan(based_on: i64, submit: bool) -> Value {
             { "type": "mental_health_psychosocial", "objective": "Weekly sessions", "responsible": "Partner NGO" }
         ]
     })
-}
-
-/// Move `case` (at `worker1`) to `to`; the status and answer.
-async fn go(world: &World, case: &str, to: &str) -> (StatusCode, Value) {
-    let (_, read) = world
-        .call(
-            "worker1",
-            Method::GET,
-            &format!("/api/v1/cases/{case}"),
-            None,
-        )
-        .await;
-    world
-        .call(
-            "worker1",
-            Method::POST,
-            &format!("/api/v1/cases/{case}/transitions"),
-            Some(json!({ "to": to, "version": read["version"] })),
-        )
-        .await
 }
 
 /// Submit a complete plan as worker1 and have supervisor1 approve it.
@@ -100,10 +69,14 @@ async fn a_submitted_plan_is_approved_from_the_queue_and_the_case_moves_on(backe
     let case = world.plant_case("worker1", "child_protection").await.id;
     let plans = format!("/api/v1/cases/{case}/care-plans");
     for to in ["assessment", "care_plan"] {
-        assert_eq!(go(&world, &case, to).await.0, StatusCode::OK, "{to}");
+        assert_eq!(
+            go(&world, &case, to, json!({})).await.0,
+            StatusCode::OK,
+            "{to}"
+        );
     }
     // Without an approved plan the implementation does not start.
-    let (status, refused) = go(&world, &case, "implementation").await;
+    let (status, refused) = go(&world, &case, "implementation", json!({})).await;
     assert_eq!(
         (status, fields_of(&refused)),
         (StatusCode::UNPROCESSABLE_ENTITY, vec!["care_plan".into()])
@@ -236,7 +209,7 @@ async fn a_submitted_plan_is_approved_from_the_queue_and_the_case_moves_on(backe
     assert_eq!(queue["total"], 0);
 
     // Now the case moves on.
-    let (status, moved) = go(&world, &case, "implementation").await;
+    let (status, moved) = go(&world, &case, "implementation", json!({})).await;
     assert_eq!(
         (status, moved["stage"].as_str()),
         (StatusCode::OK, Some("implementation")),

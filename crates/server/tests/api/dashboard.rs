@@ -2,7 +2,7 @@
 //! stage, the deadlines passed (moved by the clock), a care plan approval that changes it, the
 //! quality metrics of the month, and nobody else reads it.
 
-use crate::world::World;
+use crate::world::{World, moved};
 use caseward_store::testing::Backend;
 use chrono::{TimeZone, Utc};
 use reqwest::{Method, StatusCode};
@@ -16,30 +16,6 @@ async fn dashboard(world: &World) -> Value {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body
-}
-
-async fn go(world: &World, case: &str, to: &str, extra: Value) {
-    let (_, read) = world
-        .call(
-            "worker1",
-            Method::GET,
-            &format!("/api/v1/cases/{case}"),
-            None,
-        )
-        .await;
-    let mut body = json!({ "to": to, "version": read["version"] });
-    body.as_object_mut()
-        .unwrap()
-        .extend(extra.as_object().unwrap().clone());
-    let (status, moved) = world
-        .call(
-            "worker1",
-            Method::POST,
-            &format!("/api/v1/cases/{case}/transitions"),
-            Some(body),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{to}: {moved}");
 }
 
 fn stage_count(board: &Value, stage: &str) -> u64 {
@@ -103,12 +79,12 @@ async fn the_dashboard_follows_the_teams_work(backend: Backend) {
     );
 
     // The first case goes through assessment and waits for its plan's approval.
-    go(&world, &first, "assessment", json!({})).await;
+    moved(&world, &first, "assessment", json!({})).await;
     world
         .app
         .clock
         .set(Utc.with_ymd_and_hms(2026, 3, 13, 9, 0, 0).unwrap());
-    go(&world, &first, "care_plan", json!({})).await;
+    moved(&world, &first, "care_plan", json!({})).await;
     let plans = format!("/api/v1/cases/{first}/care-plans");
     let (status, _) = world
         .call(
@@ -172,14 +148,14 @@ async fn the_dashboard_follows_the_teams_work(backend: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    go(
+    moved(
         &world,
         &second,
         "closed",
         json!({ "reason": "opened twice" }),
     )
     .await;
-    go(
+    moved(
         &world,
         &second,
         "reopened",

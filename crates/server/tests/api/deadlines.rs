@@ -4,7 +4,7 @@
 //! approval; escalation to the supervisor; alerts read; and emails through a real local SMTP
 //! receiver, sent once and naming no case.
 
-use crate::world::World;
+use crate::world::{World, moved};
 use caseward_server::jobs;
 use caseward_server::mailer::{Mailer, SmtpSettings, SmtpUrl};
 use caseward_server::smtp_receiver::SmtpReceiver;
@@ -81,26 +81,6 @@ async fn case(world: &mut World, emergency: bool) -> (String, String) {
         .await;
     assert_eq!(status, StatusCode::OK, "{updated}");
     (id, updated["case_number"].as_str().unwrap().to_string())
-}
-
-async fn go(world: &World, case: &str, to: &str) {
-    let (_, read) = world
-        .call(
-            "worker1",
-            Method::GET,
-            &format!("/api/v1/cases/{case}"),
-            None,
-        )
-        .await;
-    let (status, moved) = world
-        .call(
-            "worker1",
-            Method::POST,
-            &format!("/api/v1/cases/{case}/transitions"),
-            Some(json!({ "to": to, "version": read["version"] })),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{to}: {moved}");
 }
 
 async fn identification_counts_working_days_or_emergency_hours(backend: Backend) {
@@ -189,7 +169,7 @@ async fn a_weekend_and_a_holiday_push_a_deadline_back(backend: Backend) {
 async fn follow_ups_reviews_and_approvals_fall_due(backend: Backend) {
     let mut world = World::with_settings(backend, settings()).await;
     let (id, number) = case(&mut world, false).await;
-    go(&world, &id, "assessment").await;
+    moved(&world, &id, "assessment", json!({})).await;
     // An assessment beyond 5 working days is flagged: from Tuesday 10 to Tuesday 17 March.
     sweep_at(&world, at(2026, 3, 17, 8, 0), None).await;
     assert!(
@@ -203,7 +183,7 @@ async fn follow_ups_reviews_and_approvals_fall_due(backend: Backend) {
         alerts(&world, "worker1").await,
         [alert(&number, "stage_too_long", "alert")]
     );
-    go(&world, &id, "care_plan").await;
+    moved(&world, &id, "care_plan", json!({})).await;
     // A plan submitted on Tuesday 17 waits 2 working days for the supervisor.
     let plans = format!("/api/v1/cases/{id}/care-plans");
     let (status, _) = world
@@ -232,7 +212,7 @@ async fn follow_ups_reviews_and_approvals_fall_due(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::OK);
     // Implementation from Thursday 19 March 09:00: a contact every 14 days, a review every 30.
-    go(&world, &id, "implementation").await;
+    moved(&world, &id, "implementation", json!({})).await;
     let kinds = |list: Vec<(String, String, String)>, kind: &str| {
         list.into_iter().filter(|a| a.1 == kind).count()
     };

@@ -2,7 +2,7 @@
 //! case to closure and reopening, every unmet guard listed, a GBV survivor's pause, stale and
 //! unreachable moves refused, the history, and the trail.
 
-use crate::world::World;
+use crate::world::{World, fields_of, go};
 use caseward_store::testing::Backend;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -30,33 +30,6 @@ async fn post(world: &World, who: &str, path: &str, body: Value) -> (StatusCode,
     world
         .call(who, reqwest::Method::POST, path, Some(body))
         .await
-}
-
-/// Move `case` to `to` with `extra` in the body; the answer.
-async fn go(world: &World, case: &str, to: &str, extra: Value) -> (StatusCode, Value) {
-    let version = read(world, "worker1", case).await["version"].clone();
-    let mut body = json!({ "to": to, "version": version });
-    if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
-        body.extend(extra.clone());
-    }
-    post(
-        world,
-        "worker1",
-        &format!("/api/v1/cases/{case}/transitions"),
-        body,
-    )
-    .await
-}
-
-fn fields_of(problem: &Value) -> Vec<String> {
-    problem["errors"]
-        .as_array()
-        .map(|e| {
-            e.iter()
-                .map(|e| e["field"].as_str().unwrap().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 async fn a_case_moves_through_its_workflow(backend: Backend) {

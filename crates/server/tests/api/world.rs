@@ -232,3 +232,46 @@ fn to_json(value: &FieldValue) -> Value {
         ),
     }
 }
+
+/// worker1 moves `case` to `to` at its current version, with `extra` in the request body; the
+/// status and answer.
+pub async fn go(world: &World, case: &str, to: &str, extra: Value) -> (reqwest::StatusCode, Value) {
+    let (_, read) = world
+        .call(
+            "worker1",
+            reqwest::Method::GET,
+            &format!("/api/v1/cases/{case}"),
+            None,
+        )
+        .await;
+    let mut body = serde_json::json!({ "to": to, "version": read["version"] });
+    if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+        body.extend(extra.clone());
+    }
+    world
+        .call(
+            "worker1",
+            reqwest::Method::POST,
+            &format!("/api/v1/cases/{case}/transitions"),
+            Some(body),
+        )
+        .await
+}
+
+/// [`go`], which must succeed.
+pub async fn moved(world: &World, case: &str, to: &str, extra: Value) {
+    let (status, answer) = go(world, case, to, extra).await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{to}: {answer}");
+}
+
+/// The fields a problem's errors name, in order.
+pub fn fields_of(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|e| {
+            e.iter()
+                .map(|e| e["field"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
