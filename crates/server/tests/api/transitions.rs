@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 on_both_backends!(
     a_case_moves_through_its_workflow,
+    a_general_protection_case_closes_as_referral_only,
     a_childs_transfer_waits_for_the_panel,
     a_survivor_pauses_her_case_and_moves_are_refused_precisely,
     random_requests_never_move_a_case_past_an_unmet_guard
@@ -190,6 +191,43 @@ async fn a_survivor_pauses_her_case_and_moves_are_refused_precisely(backend: Bac
         read(&world, "worker1", &case).await["stage"],
         "paused",
         "nothing moved"
+    );
+    // She closes her case early, whatever the plan: her decision, with the closure recorded.
+    let path = format!("/api/v1/cases/{case}");
+    let version = read(&world, "worker1", &case).await["version"].clone();
+    let (status, _) = world
+        .call(
+            "worker1",
+            reqwest::Method::PATCH,
+            &path,
+            Some(json!({ "version": version, "fields": { "closure_reason": "survivor_decision", "closure_date": "2026-03-10" } })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, closed) = go(
+        &world,
+        &case,
+        "closed",
+        json!({ "survivor_decision": true }),
+    )
+    .await;
+    assert_eq!(
+        (status, closed["stage"].as_str()),
+        (StatusCode::OK, Some("closed")),
+        "{closed}"
+    );
+    let (_, history) = world
+        .call(
+            "worker1",
+            reqwest::Method::GET,
+            &format!("{path}/transitions"),
+            None,
+        )
+        .await;
+    let last = history.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["to"].as_str(), last["survivor_decision"].as_bool()),
+        (Some("closed"), Some(true))
     );
 }
 
@@ -393,4 +431,62 @@ async fn a_childs_transfer_waits_for_the_panel(backend: Backend) {
         .map(|d| d["endorsed"].as_bool().unwrap())
         .collect();
     assert_eq!(endorsed, [false, true]);
+}
+
+async fn a_general_protection_case_closes_as_referral_only(backend: Backend) {
+    let mut world = World::new(backend).await;
+    let case = world.plant_case("worker1", "general_protection").await.id;
+    for to in ["assessment", "referral_only"] {
+        assert_eq!(
+            go(&world, &case, to, json!({})).await.0,
+            StatusCode::OK,
+            "{to}"
+        );
+    }
+    // Not before the referral is confirmed and the closure recorded.
+    let path = format!("/api/v1/cases/{case}");
+    let (_, read) = world
+        .call("worker1", reqwest::Method::GET, &path, None)
+        .await;
+    let (status, patched) = world
+        .call(
+            "worker1",
+            reqwest::Method::PATCH,
+            &path,
+            Some(json!({ "version": read["version"], "fields": {
+                "referrals": [{ "service_type": "health", "status": "referred" }],
+                "closure_reason": null, "closure_date": null } })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{patched}");
+    let (status, refused) = go(&world, &case, "closed", json!({})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        fields_of(&refused),
+        [
+            "fields.closure_reason",
+            "fields.closure_date",
+            "fields.referrals.status"
+        ]
+    );
+    let (_, read) = world
+        .call("worker1", reqwest::Method::GET, &path, None)
+        .await;
+    let (status, updated) = world
+        .call(
+            "worker1",
+            reqwest::Method::PATCH,
+            &path,
+            Some(json!({ "version": read["version"], "fields": {
+                "referrals": [{ "service_type": "health", "status": "accepted" }],
+                "closure_reason": "referral_completed", "closure_date": "2026-03-10" } })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    let (status, closed) = go(&world, &case, "closed", json!({})).await;
+    assert_eq!(
+        (status, closed["stage"].as_str()),
+        (StatusCode::OK, Some("closed")),
+        "{closed}"
+    );
 }
