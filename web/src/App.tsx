@@ -20,6 +20,7 @@ import { LoginPage } from './pages/Login';
 import { NewCasePage } from './pages/NewCase';
 import { NoAccessPage } from './pages/Problem';
 import { SecurityPage } from './pages/Security';
+import { SupervisionPage } from './pages/Supervision';
 import { AgenciesPage } from './pages/admin/Agencies';
 import { TeamsPage } from './pages/admin/Teams';
 import { UsersPage } from './pages/admin/Users';
@@ -178,6 +179,12 @@ export function App() {
     ) : (
       <NoAccessPage home={homeRoute(session.user)} />
     );
+  } else if (route.name === 'supervision') {
+    main = worksWithCases(session.user) ? (
+      <SupervisionPage config={config} me={session.user} params={route.params} />
+    ) : (
+      <NoAccessPage home={homeRoute(session.user)} />
+    );
   } else if (route.name === 'alerts') {
     main = <AlertsPage config={config} onUnread={setUnread} />;
   } else if (route.name === 'new') {
@@ -222,6 +229,11 @@ export function App() {
               {seesTeamWorkload(user) && (
                 <a href={href({ name: 'dashboard' })} aria-current={route.name === 'dashboard' ? 'page' : undefined}>
                   {t('nav.dashboard')}
+                </a>
+              )}
+              {worksWithCases(user) && (
+                <a href={href({ name: 'supervision', params: new URLSearchParams() })} aria-current={route.name === 'supervision' ? 'page' : undefined}>
+                  {t('nav.supervision')}
                 </a>
               )}
               {approvesCarePlans(user) && (

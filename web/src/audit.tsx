@@ -23,6 +23,8 @@ export const AUDIT_ACTION_GROUPS: ReadonlyArray<{ group: MessageKey; actions: re
       'case.reassign',
       'case.hand_over',
       'case.transition',
+      'case.panel_decision.list',
+      'case.panel_decision.record',
       'case.note.list',
       'case.note.create',
       'case.care_plan.list',
@@ -37,6 +39,17 @@ export const AUDIT_ACTION_GROUPS: ReadonlyArray<{ group: MessageKey; actions: re
       'case.reindex',
       'case.audit.read',
       'case.purge',
+    ],
+  },
+  {
+    group: 'audit.group.supervision',
+    actions: [
+      'case.review_sample',
+      'case.quality_review.list',
+      'case.quality_review.create',
+      'case.discussion_mark',
+      'case.supervision_note.create',
+      'case.supervision.read',
     ],
   },
   { group: 'audit.group.consent', actions: ['consent.list', 'consent.record', 'consent.withdraw'] },
@@ -117,11 +130,13 @@ export function isCaseId(text: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
 }
 
-/** What an entry's `fields` count, in words: the case ids a case list returned, the
- * documents a list of a case's attachments showed, else field ids. */
+/** What an entry's `fields` count, in words: the case ids a case list or a review sample
+ * returned, the documents a list of a case's attachments showed, the reviews or supervision notes
+ * a reading showed, else field ids. */
 function idCount(entry: AuditEntry, n: string): string {
-  if (entry.action === 'case.list') return t('audit.caseCount', { n });
+  if (entry.action === 'case.list' || entry.action === 'case.review_sample') return t('audit.caseCount', { n });
   if (entry.action.startsWith('case.attachment.')) return t('audit.documentCount', { n });
+  if (entry.action === 'case.quality_review.list' || entry.action === 'case.supervision.read') return t('audit.recordCount', { n });
   return t('audit.fieldCount', { n });
 }
 

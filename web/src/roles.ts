@@ -4,7 +4,8 @@
 // and actions a person cannot use (docs/API.md: whoever works with cases holds `hold_cases`;
 // `manage_users`, `manage_teams` and `read_audit_trail` are administration, which never comes
 // with case work; `approve_care_plans` adds the Approvals page, `view_team_workload` the team
-// Dashboard).
+// Dashboard; whoever holds cases has the Supervision page, where `view_team_cases` adds the
+// review sample).
 //
 // Also how roles and permissions are named for people: built-in roles and permissions by the
 // UI's own strings, custom roles by their configured label.
@@ -65,6 +66,12 @@ export function readsAuditTrail(who: HasPermissions): boolean {
 /** Supervisors approve or return the care plans of their teams' cases (the Approvals page). */
 export function approvesCarePlans(who: HasPermissions): boolean {
   return can(who, 'approve_care_plans');
+}
+
+/** Supervisors (and roles like them) see their teams' cases: they draw samples of them to
+ * review on the Supervision page. */
+export function reviewsTeamCases(who: HasPermissions): boolean {
+  return can(who, 'view_team_cases');
 }
 
 /** Supervisors (and roles like them) see their teams' workload, deadlines and quality on the

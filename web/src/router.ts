@@ -8,6 +8,11 @@
 //   #/approvals                           care plans waiting for a decision (roles with
 //                                         approve_care_plans)
 //   #/dashboard                           the team dashboard (roles with view_team_workload)
+//   #/supervision?criterion=&per_worker=&worker=
+//                                         supervision (roles with hold_cases): a review sample
+//                                         drawn by criterion and cases per worker (roles with
+//                                         view_team_cases), cases marked for discussion and
+//                                         supervision notes, narrowed to one worker's
 //   #/alerts                              the person's alerts and where they are emailed
 //                                         (everyone; alert emails link here)
 //   #/admin/users                         users (roles with manage_users)
@@ -26,6 +31,7 @@ export type Route =
   | { name: 'case'; id: string }
   | { name: 'approvals' }
   | { name: 'dashboard' }
+  | { name: 'supervision'; params: URLSearchParams }
   | { name: 'alerts' }
   | { name: 'users' }
   | { name: 'agencies' }
@@ -41,6 +47,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'cases' && parts[1]) return { name: 'case', id: parts[1] };
   if (parts[0] === 'approvals') return { name: 'approvals' };
   if (parts[0] === 'dashboard') return { name: 'dashboard' };
+  if (parts[0] === 'supervision') return { name: 'supervision', params: new URLSearchParams(search) };
   if (parts[0] === 'alerts') return { name: 'alerts' };
   if (parts[0] === 'admin' && parts[1] === 'users') return { name: 'users' };
   if (parts[0] === 'admin' && parts[1] === 'agencies') return { name: 'agencies' };
@@ -64,6 +71,10 @@ export function href(route: Route): string {
       return '#/approvals';
     case 'dashboard':
       return '#/dashboard';
+    case 'supervision': {
+      const search = route.params.toString();
+      return `#/supervision${search ? `?${search}` : ''}`;
+    }
     case 'alerts':
       return '#/alerts';
     case 'users':

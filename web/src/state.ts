@@ -1,9 +1,10 @@
 // Messages carried from one page to the next: a case just created is shown without fetching it
 // again, with a message saying so (and the creator's caseload when it is above the
 // recommended); after a case is handed over, the case list says to whom (and their caseload); a
-// case opened from the Approvals page shows its care plan at once.
+// case opened from the Approvals page shows its care plan at once, one opened from a review
+// sample its quality review; the moves a case was refused for want of a panel's decision.
 
-import type { Case, CaseloadOutcome } from './api';
+import type { Case, CaseloadOutcome, SampleCriterion } from './api';
 
 let remembered: { item: Case; message: string; caseload: CaseloadOutcome | null } | null = null;
 
@@ -42,4 +43,19 @@ export function takeCarePlanReview(caseId: string): boolean {
   const found = carePlanReview === caseId;
   if (found) carePlanReview = null;
   return found;
+}
+
+let reviewSample: { caseId: string; criterion: SampleCriterion } | null = null;
+
+/** The case a supervisor opens from a review sample: its quality review panel opens by itself,
+ * with the sample's criterion as the review's. */
+export function rememberReviewSample(caseId: string, criterion: SampleCriterion): void {
+  reviewSample = { caseId, criterion };
+}
+
+export function takeReviewSample(caseId: string): SampleCriterion | null {
+  if (!reviewSample || reviewSample.caseId !== caseId) return null;
+  const { criterion } = reviewSample;
+  reviewSample = null;
+  return criterion;
 }

@@ -31,7 +31,15 @@
 // supervisor sees the first and that one is withheld. Alerts: the worker finds none, sets the
 // address alerts are emailed to (a bad one refused at the field), then, with the alert list
 // answered by the test, sees unread alerts counted in the header and reads them; the audit
-// trail names the dashboard readings and the address change. A second
+// trail names the dashboard readings and the address change. Supervision: the supervisor draws
+// a random review sample on the Supervision page (a size out of range refused at its input),
+// opens the case from it, records a quality review (a missing rating and findings refused at the
+// fields first), marks the case for discussion and writes a supervision note labelled as outside
+// the case record; the worker finds the mark and the note on their Supervision page and not
+// among the case's notes, and writes a note planning the next contact (a day beyond a year
+// refused at the field); the transfer of the case is refused until the worker records the
+// inter-agency panel's endorsement, reached from the refusal; the audit trail names each in
+// words. A second
 // story, on its own server with the default second-factor policy: a supervisor sets up TOTP at
 // first sign-in (QR code, key, first code, recovery codes), signs in again with a code, replaces
 // the authenticator on the Security page, confirms a share with a code, signs in with a
@@ -169,6 +177,42 @@ const ALERTS = ACCESS.skip
     ? {}
     : { skip: 'server has no alerts yet' };
 const ALERTS_AUDIT = AUDIT.skip ? AUDIT : DASHBOARD.skip ? DASHBOARD : ALERTS;
+
+/** Whether a schema of the server's OpenAPI document has a member. */
+function serverHasMember(schema, member) {
+  if (!existsSync(BIN)) return false;
+  const result = spawnSync(BIN, ['openapi'], { encoding: 'utf8' });
+  if (result.status !== 0) return false;
+  try {
+    const properties = JSON.parse(result.stdout).components?.schemas?.[schema]?.properties;
+    return Boolean(properties && member in properties);
+  } catch {
+    return false;
+  }
+}
+const SUPERVISION = ACCESS.skip
+  ? ACCESS
+  : serverHasPaths([
+        '/api/v1/reviews/sample',
+        '/api/v1/supervision',
+        '/api/v1/cases/{id}/quality-reviews',
+        '/api/v1/cases/{id}/discussion',
+        '/api/v1/cases/{id}/supervision-notes',
+      ])
+    ? {}
+    : { skip: 'server has no review samples, quality reviews or supervision notes yet' };
+const SUPERVISION_NOTES = NOTES.skip ? NOTES : SUPERVISION;
+const NEXT_CONTACT = NOTES.skip
+  ? NOTES
+  : serverHasMember('NoteRequest', 'next_contact_on')
+    ? {}
+    : { skip: 'server does not take a planned next contact on notes yet' };
+const PANELS = CARE_PLANS.skip
+  ? CARE_PLANS
+  : serverHasPaths(['/api/v1/cases/{id}/panel-decisions'])
+    ? {}
+    : { skip: 'server has no panel decisions yet' };
+const SUPERVISION_AUDIT = AUDIT.skip ? AUDIT : SUPERVISION;
 
 // ---------------------------------------------------------------------------------------------
 // The server
@@ -2090,6 +2134,403 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
       assert.match(await row.innerText(), /Allowed/);
     }
   }, ALERTS_AUDIT);
+
+  // -------------------------------------------------------------------------------------------
+  // Supervision: a review sample, a quality review, the mark for discussion and a supervision
+  // note (never part of the case record); a note planning the next contact; a move the
+  // inter-agency panel must endorse first
+
+  const plain = (text) => text.replace(/[\u2066-\u2069]/g, '');
+  const sampleRead = (r) => r.url().includes('/api/v1/reviews/sample') && r.request().method() === 'GET';
+  const reviewsRead = (id) => (r) => r.url().endsWith(`/api/v1/cases/${id}/quality-reviews`) && r.request().method() === 'GET';
+  const reviewPosted = (id) => (r) => r.url().endsWith(`/api/v1/cases/${id}/quality-reviews`) && r.request().method() === 'POST';
+  const discussionPut = (id) => (r) => r.url().endsWith(`/api/v1/cases/${id}/discussion`) && r.request().method() === 'PUT';
+  const supervisionNotePosted = (id) => (r) =>
+    r.url().endsWith(`/api/v1/cases/${id}/supervision-notes`) && r.request().method() === 'POST';
+  const supervisionRead = (r) => r.url().includes('/api/v1/supervision') && r.request().method() === 'GET';
+  const FINDINGS = 'Visits are recorded promptly; the assessment should say who was consulted.';
+  const SUPERVISION_NOTE = 'Let us talk about how the aunt copes; consider respite care before the holidays.';
+
+  step('the supervisor draws a random review sample on the Supervision page and opens the case from it', async () => {
+    await signInAs('super1', 'My cases');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Supervision' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Supervision' }).waitFor();
+    assert.equal(await nav.getByRole('link', { name: 'Supervision' }).getAttribute('aria-current'), 'page');
+    // Nothing is drawn until asked for.
+    await page.locator('#sample-none').waitFor();
+    await page.locator('#marked-mine-empty', { hasText: 'You have marked no case for discussion.' }).waitFor();
+
+    // A size out of range is refused at its input, without a request.
+    let draws = 0;
+    const count = (request) => {
+      if (request.url().includes('/api/v1/reviews/sample')) draws += 1;
+    };
+    page.on('request', count);
+    await page.locator('#sample-criterion').selectOption('random');
+    await page.locator('#sample-per-worker').fill('11');
+    await page.locator('#sample-draw').click();
+    await page.locator('#sample-per-worker--error', { hasText: 'from 1 to 10' }).waitFor();
+    page.off('request', count);
+    assert.equal(draws, 0, 'a sample of a size out of range is not asked for');
+    await expectFocus(page, 'sample-per-worker');
+
+    // Ten per worker: every open case of Worker One's, the story's first case among them.
+    await page.locator('#sample-per-worker').fill('10');
+    const drawn = page.waitForResponse(sampleRead);
+    await page.locator('#sample-draw').click();
+    const answer = await drawn;
+    assert.equal(answer.status(), 200, `the sample is drawn: ${await answer.text()}`);
+    const asked = new URL(answer.url()).searchParams;
+    assert.equal(asked.get('criterion'), 'random');
+    assert.equal(asked.get('per_worker'), '10');
+    const sample = await answer.json();
+    assert.equal(sample.criterion, 'random');
+    assert.ok(sample.items.some((c) => c.id === caseId), `the case is in the sample: ${JSON.stringify(sample.items.map((c) => c.case_number))}`);
+    assert.ok(sample.items.every((c) => ['worker1', 'worker2'].includes(c.assigned_to.username)), "only North team's cases");
+    await page.waitForFunction(() => location.hash === '#/supervision?criterion=random&per_worker=10');
+    const n = sample.items.length;
+    await page.locator('#sample-count', { hasText: n === 1 ? '1 case sampled (At random).' : `${n} cases sampled (At random).` }).waitFor();
+    // The cases by worker, each worker a heading over their cases.
+    for (const name of new Set(sample.items.map((c) => c.assigned_to.display_name))) {
+      const group = page.locator('.sample-group', { has: page.getByRole('heading', { level: 3, name }) });
+      const theirs = sample.items.filter((c) => c.assigned_to.display_name === name);
+      assert.equal(await group.locator('tbody tr').count(), theirs.length, `${name}'s cases`);
+      for (const c of theirs) await group.getByRole('link', { name: c.case_number }).waitFor();
+    }
+    await screenshot('supervision-sample');
+    await assertAccessible('the Supervision page with a review sample');
+
+    // On a phone, in Arabic too, nothing scrolls sideways.
+    await page.setViewportSize({ width: 360, height: 740 });
+    assert.ok(await noSideways(), 'the Supervision page does not scroll sideways on a phone');
+    await page.locator('#language').selectOption('ar');
+    await page.waitForFunction(() => document.documentElement.dir === 'rtl');
+    await page.getByRole('heading', { level: 1, name: 'الإشراف' }).waitFor();
+    assert.ok(await noSideways(), 'the Supervision page does not scroll sideways on a phone, in Arabic');
+    await screenshot('supervision-sample-phone-arabic');
+    await assertAccessible('the Supervision page in Arabic on a phone');
+    await page.locator('#language').selectOption('en');
+    await page.waitForFunction(() => document.documentElement.dir === 'ltr');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Opened from the sample, the case shows its quality review at once, with the sample's criterion.
+    const read = page.waitForResponse(reviewsRead(caseId));
+    await page.locator('#sample-results').getByRole('link', { name: caseNumber }).click();
+    await page.locator('#case-number', { hasText: caseNumber }).waitFor();
+    assert.equal((await read).status(), 200);
+    assert.equal(await page.locator('#quality-review-panel').getAttribute('open'), '', 'the quality review panel is open');
+    await page.locator('#review-empty').waitFor();
+    assert.equal(await page.locator('#review-criterion').inputValue(), 'random');
+  }, SUPERVISION);
+
+  step('the supervisor records a quality review (rating and findings asked for first), marks the case and writes a supervision note', async () => {
+    // Nothing is sent without a rating and findings.
+    let posts = 0;
+    const count = (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/quality-reviews')) posts += 1;
+    };
+    page.on('request', count);
+    await page.locator('#review-submit').click();
+    await page.locator('#review-rating--error', { hasText: 'choose a rating' }).waitFor();
+    await page.locator('#review-findings--error', { hasText: 'write the findings' }).waitFor();
+    page.off('request', count);
+    assert.equal(posts, 0, 'a review without a rating and findings is not sent');
+    assert.equal(await page.locator('#review-findings').getAttribute('aria-invalid'), 'true');
+    assert.match((await page.locator('#review-rating').getAttribute('aria-describedby')) ?? '', /review-rating--error/);
+    await expectFocus(page, 'review-rating-meets');
+    await screenshot('quality-review-refused', { fullPage: false });
+    await assertAccessible('the quality review form refusing an empty review');
+
+    await page.getByLabel('Partly meets the standard').check();
+    await page.locator('#review-findings').fill(FINDINGS);
+    let posted = page.waitForResponse(reviewPosted(caseId));
+    await page.locator('#review-submit').click();
+    let answer = await posted;
+    assert.equal(answer.status(), 201, `the review is recorded: ${await answer.text()}`);
+    assert.deepEqual(answer.request().postDataJSON(), { criterion: 'random', rating: 'partly_meets', findings: FINDINGS });
+    await page.locator('#review-notice', { hasText: 'The review is recorded.' }).waitFor();
+    await expectFocus(page, 'review-notice');
+    const review = page.locator('#review-list > li');
+    await review.first().waitFor();
+    assert.match(plain(await review.first().innerText()), /Partly meets the standard[\s\S]*Picked: At random[\s\S]*Supervisor One[\s\S]*who was consulted/);
+
+    // The mark for discussion with the worker: set, and said so.
+    await page.locator('#discussion-state', { hasText: /is not marked for discussion with \u2068?Worker One/ }).waitFor();
+    const put = page.waitForResponse(discussionPut(caseId));
+    await page.getByRole('button', { name: 'Mark for discussion' }).click();
+    answer = await put;
+    assert.equal(answer.status(), 204);
+    assert.deepEqual(answer.request().postDataJSON(), { marked: true });
+    await page.getByRole('button', { name: 'Remove the mark' }).waitFor();
+    assert.match(plain(await page.locator('#discussion-state').innerText()), /You marked this case for discussion at your next supervision session with Worker One/);
+
+    // A supervision note, labelled as seen by the two of them only and not part of the case record.
+    const label = 'Supervision note — seen by you and Worker One only, not part of the case record';
+    assert.match(plain(await page.locator('label[for=supervision-note-body]').innerText()), new RegExp(escapeRegExp(label)));
+    await page.locator('#case-supervision-empty').waitFor();
+    posts = 0;
+    const countNotes = (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/supervision-notes')) posts += 1;
+    };
+    page.on('request', countNotes);
+    await page.locator('#supervision-note-submit').click();
+    await page.locator('#supervision-note-body--error', { hasText: 'write the note' }).waitFor();
+    page.off('request', countNotes);
+    assert.equal(posts, 0, 'an empty supervision note is not sent');
+    await page.locator('#supervision-note-body').fill(SUPERVISION_NOTE);
+    posted = page.waitForResponse(supervisionNotePosted(caseId));
+    await page.locator('#supervision-note-submit').click();
+    answer = await posted;
+    assert.equal(answer.status(), 201, `the supervision note is written: ${await answer.text()}`);
+    assert.deepEqual(answer.request().postDataJSON(), { body: SUPERVISION_NOTE });
+    await page.locator('#supervision-note-notice', { hasText: 'The supervision note is saved for' }).waitFor();
+    const note = page.locator('#case-supervision-list > li');
+    await note.first().waitFor();
+    const noteText = plain(await note.first().innerText());
+    assert.ok(noteText.includes(label), `the note is labelled: ${noteText}`);
+    assert.ok(noteText.includes(SUPERVISION_NOTE));
+    await page.locator('#quality-review-panel').scrollIntoViewIfNeeded();
+    await screenshot('quality-review', { fullPage: false });
+    await assertAccessible('the quality review panel of the supervisor');
+
+    // On a phone, in Arabic too, nothing scrolls sideways.
+    await page.setViewportSize({ width: 360, height: 740 });
+    assert.ok(await noSideways(), 'the quality review panel does not scroll sideways on a phone');
+    await page.locator('#language').selectOption('ar');
+    await page.waitForFunction(() => document.documentElement.dir === 'rtl');
+    await page.locator('#quality-review-panel .panel-title', { hasText: 'مراجعة الجودة' }).waitFor();
+    assert.ok(await noSideways(), 'the quality review panel does not scroll sideways on a phone, in Arabic');
+    await page.locator('#quality-review-panel').scrollIntoViewIfNeeded();
+    await screenshot('quality-review-phone-arabic', { fullPage: false });
+    await assertAccessible('the quality review panel in Arabic on a phone');
+    await page.locator('#language').selectOption('en');
+    await page.waitForFunction(() => document.documentElement.dir === 'ltr');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // The supervision page lists the mark and the note, for Worker One.
+    const read = page.waitForResponse(supervisionRead);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Supervision' }).click();
+    assert.equal((await read).status(), 200);
+    await page.locator('#marked-mine-table tbody tr', { hasText: caseNumber }).filter({ hasText: 'Worker One' }).waitFor();
+    await page.locator('#notes-mine-list > li', { hasText: SUPERVISION_NOTE }).filter({ hasText: /For \u2068?Worker One/ }).waitFor();
+    // Narrowed to Worker One's records, by the server.
+    const narrowed = page.waitForResponse((r) => supervisionRead(r) && r.url().includes('worker='));
+    await page.locator('#supervision-worker').selectOption({ label: 'Worker One' });
+    await page.locator('#supervision-worker-show').click();
+    const filtered = await narrowed;
+    assert.equal(filtered.status(), 200);
+    const one = (await filtered.json()).notes[0]?.worker;
+    assert.equal(one?.username, 'worker1');
+    assert.equal(new URL(filtered.url()).searchParams.get('worker'), one.id);
+    await page.waitForFunction((id) => location.hash === `#/supervision?worker=${id}`, one.id);
+    await page.locator('#notes-mine-list > li', { hasText: SUPERVISION_NOTE }).waitFor();
+    await page.locator('#marked-mine-table tbody tr', { hasText: caseNumber }).waitFor();
+    await screenshot('supervision-supervisor-filtered');
+    await assertAccessible('the Supervision page narrowed to one worker');
+  }, SUPERVISION);
+
+  step('the worker finds the mark and the note on their Supervision page, and not among the case notes', async () => {
+    await signInAs('worker1', 'My cases');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    const read = page.waitForResponse(supervisionRead);
+    await nav.getByRole('link', { name: 'Supervision' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Supervision' }).waitFor();
+    assert.equal((await read).status(), 200);
+    assert.equal(await page.locator('#review-sample, #supervision-worker').count(), 0, 'no review sample for a case worker');
+    await page.locator('#marked-for-you-table tbody tr', { hasText: caseNumber }).waitFor();
+    const note = page.locator('#notes-for-you-list > li', { hasText: SUPERVISION_NOTE });
+    await note.waitFor();
+    assert.match(plain(await note.innerText()), new RegExp(`${escapeRegExp(caseNumber)}[\\s\\S]*From Supervisor One`));
+    await page.locator('#supervision-private', { hasText: 'not part of any case record' }).waitFor();
+    await screenshot('supervision-worker');
+    await assertAccessible('the Supervision page of a case worker');
+    await page.setViewportSize({ width: 360, height: 740 });
+    assert.ok(await noSideways(), "the worker's Supervision page does not scroll sideways on a phone");
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // The case: its review is there to read, with nothing to record; the supervision note is not
+    // among its notes.
+    await note.getByRole('link', { name: caseNumber }).click();
+    await page.locator('#case-number', { hasText: caseNumber }).waitFor();
+    const reviews = page.waitForResponse(reviewsRead(caseId));
+    await page.locator('#quality-review-panel > summary').click();
+    assert.equal((await reviews).status(), 200);
+    await page.locator('#review-list > li', { hasText: FINDINGS }).waitFor();
+    assert.equal(await page.locator('#review-form, #discussion-toggle, #supervision-note-form').count(), 0, 'nothing to record for the worker');
+    const notes = page.waitForResponse(notesRead(caseId));
+    await page.locator('#notes-panel > summary').click();
+    assert.equal((await notes).status(), 200);
+    await page.locator('#note-list > li').first().waitFor();
+    const listed = await page.locator('#notes-panel').innerText();
+    assert.ok(!listed.includes(SUPERVISION_NOTE), 'the supervision note is not among the case notes');
+    assert.ok(!listed.includes('Supervision note'), 'nothing in the notes is a supervision note');
+  }, SUPERVISION_NOTES);
+
+  step('the worker writes a note planning the next contact (a day beyond a year refused at the field) and sees the day listed', async () => {
+    await openAsWorker(caseId);
+    const notes = page.locator('#note-list > li');
+    if ((await page.locator('#notes-panel').getAttribute('open')) === null) {
+      const read = page.waitForResponse(notesRead(caseId));
+      await page.locator('#notes-panel > summary').click();
+      assert.equal((await read).status(), 200);
+    }
+    await notes.first().waitFor();
+    const before = await notes.count();
+    const body = 'Called the aunt: the next home visit is agreed for the week after next.';
+    await page.locator('#note-kind').selectOption('phone_call');
+    await page.locator('#note-body').fill(body);
+    // Beyond a year: the server's refusal, at the date.
+    const input = page.locator('#note-next-contact');
+    await input.fill(daysFromToday(400));
+    let posted = page.waitForResponse(notePosted(caseId));
+    await page.locator('#note-submit').click();
+    let answer = await posted;
+    assert.equal(answer.status(), 422);
+    assert.ok((await answer.json()).errors.some((e) => e.field === 'next_contact_on'), 'the server names the date');
+    await page.locator('#note-next-contact--error').waitFor();
+    assert.equal(await input.getAttribute('aria-invalid'), 'true');
+    await expectFocus(page, 'note-next-contact');
+    await assertAccessible('the note form refusing a next contact too far ahead');
+
+    const planned = daysFromToday(14);
+    await input.fill(planned);
+    posted = page.waitForResponse(notePosted(caseId));
+    await page.locator('#note-submit').click();
+    answer = await posted;
+    assert.equal(answer.status(), 201, `the note is written: ${await answer.text()}`);
+    assert.deepEqual(answer.request().postDataJSON(), { kind: 'phone_call', body, confidential: false, next_contact_on: planned });
+    assert.equal((await answer.json()).next_contact_on, planned);
+    await page.locator('#notes-notice', { hasText: 'The note is added to the case.' }).waitFor();
+    await notes.nth(before).waitFor();
+    const added = notes.nth(before);
+    assert.match(await added.innerText(), /Phone call[\s\S]*next home visit[\s\S]*Next contact planned on/);
+    const day = added.locator(`.note-next time[datetime="${planned}"]`);
+    const shown = await page.evaluate((d) => new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${d}T00:00:00Z`)), planned);
+    assert.equal((await day.innerText()).trim(), shown);
+    assert.equal(await input.inputValue(), '', 'the form is empty again');
+    await page.locator('#notes-panel').scrollIntoViewIfNeeded();
+    await screenshot('note-next-contact', { fullPage: false });
+    await assertAccessible('the notes panel with a planned next contact');
+  }, NEXT_CONTACT);
+
+  step('a transfer needs the panel: refused with its message, the worker records an endorsing decision, and the move is made', async () => {
+    await openAsWorker(caseId);
+    const dialog = page.locator('#move-dialog');
+    // The case is at implementation (the care plan steps): on to the case review.
+    assert.equal((await page.locator('#case-stage').innerText()).trim(), stageName('implementation'));
+    await page.locator('#move-case_review').click();
+    await dialog.waitFor();
+    let moved = page.waitForResponse(transitionsPosted(caseId));
+    await dialog.locator('button[type=submit]').click();
+    assert.equal((await moved).status(), 200);
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator('#case-stage', { hasText: stageName('case_review') }).waitFor();
+
+    // The transfer is refused for want of the panel's endorsement, in the server's words.
+    const reason = 'The family moves to the south; the partner organisation there takes the case.';
+    await page.locator('#move-transferred').click();
+    await dialog.waitFor();
+    await page.locator('#move-reason').fill(reason);
+    moved = page.waitForResponse(transitionsPosted(caseId));
+    await dialog.locator('button[type=submit]').click();
+    let answer = await moved;
+    assert.equal(answer.status(), 422);
+    const guards = (await answer.json()).errors;
+    const guard = guards.find((g) => g.field === 'panel_decision');
+    assert.ok(guard, `the server names the panel decision: ${JSON.stringify(guards)}`);
+    const listed = page.locator('#move-guards li[data-field="panel_decision"]');
+    await listed.waitFor();
+    assert.equal((await listed.innerText()).trim(), guard.message);
+    assert.match(guard.message, /panel/);
+    await page.locator('#move-panel-hint', { hasText: "inter-agency panel's endorsement" }).waitFor();
+    await screenshot('move-refused-panel', { fullPage: false });
+    await assertAccessible('the move dialog refusing a move the panel must endorse');
+
+    // From the refusal to the panel's form, with the move chosen.
+    const read = page.waitForResponse((r) => r.url().endsWith(`/api/v1/cases/${caseId}/panel-decisions`) && r.request().method() === 'GET');
+    await page.locator('#move-panel-record').click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal((await read).status(), 200);
+    assert.equal(await page.locator('#panel-decisions').getAttribute('open'), '', 'the panel decisions are open');
+    await page.locator('#panel-empty').waitFor();
+    await expectFocus(page, 'panel-to');
+    assert.equal(await page.locator('#panel-to').inputValue(), 'transferred');
+    assert.equal(await page.locator('#panel-decided-on').inputValue(), daysFromToday(0), 'the day defaults to today');
+
+    // Nothing is sent without the decision and the notes.
+    let posts = 0;
+    const count = (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/panel-decisions')) posts += 1;
+    };
+    page.on('request', count);
+    await page.locator('#panel-submit').click();
+    await page.locator('#panel-endorsed--error', { hasText: 'choose what the panel decided' }).waitFor();
+    await page.locator('#panel-notes--error', { hasText: 'say who sat and what they decided' }).waitFor();
+    page.off('request', count);
+    assert.equal(posts, 0, 'a decision without its outcome and notes is not sent');
+    await assertAccessible('the panel decision form refusing an empty decision');
+
+    const notes = 'Panel of the child protection working group: UNICEF, the district social welfare office and us. Transfer endorsed.';
+    await page.getByLabel('The panel endorsed the move').check();
+    await page.locator('#panel-notes').fill(notes);
+    const posted = page.waitForResponse((r) => r.url().endsWith(`/api/v1/cases/${caseId}/panel-decisions`) && r.request().method() === 'POST');
+    await page.locator('#panel-submit').click();
+    answer = await posted;
+    assert.equal(answer.status(), 201, `the decision is recorded: ${await answer.text()}`);
+    assert.deepEqual(answer.request().postDataJSON(), { to: 'transferred', endorsed: true, decided_on: daysFromToday(0), notes });
+    await page.locator('#panel-notice', { hasText: 'the panel endorsed the move to' }).waitFor();
+    const decision = page.locator('#panel-list > li');
+    await decision.first().waitFor();
+    assert.match(plain(await decision.first().innerText()), new RegExp(`Move to ${escapeRegExp(stageName('transferred'))}[\\s\\S]*Endorsed[\\s\\S]*Worker One[\\s\\S]*Transfer endorsed`));
+    await page.locator('#panel-decisions').scrollIntoViewIfNeeded();
+    await screenshot('panel-decision', { fullPage: false });
+    await assertAccessible('the panel decisions with an endorsement');
+
+    // On a phone, in Arabic too, nothing scrolls sideways.
+    await page.setViewportSize({ width: 360, height: 740 });
+    assert.ok(await noSideways(), 'the panel decisions does not scroll sideways on a phone');
+    await page.locator('#language').selectOption('ar');
+    await page.waitForFunction(() => document.documentElement.dir === 'rtl');
+    await page.locator('#panel-decisions .panel-title', { hasText: 'قرارات اللجنة' }).waitFor();
+    assert.ok(await noSideways(), 'the panel decisions does not scroll sideways on a phone, in Arabic');
+    await page.locator('#panel-decisions').scrollIntoViewIfNeeded();
+    await screenshot('panel-decision-phone-arabic', { fullPage: false });
+    await assertAccessible('the panel decisions in Arabic on a phone');
+    await page.locator('#language').selectOption('en');
+    await page.waitForFunction(() => document.documentElement.dir === 'ltr');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Now the transfer is made.
+    await page.locator('#move-transferred').click();
+    await dialog.waitFor();
+    await page.locator('#move-reason').fill(reason);
+    moved = page.waitForResponse(transitionsPosted(caseId));
+    await dialog.locator('button[type=submit]').click();
+    answer = await moved;
+    assert.equal(answer.status(), 200, `the transfer is made: ${await answer.text()}`);
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator('#case-stage', { hasText: stageName('transferred') }).waitFor();
+    await page.locator('.status-line .notice.success', { hasText: `The case moved to ${stageName('transferred')}.` }).waitFor();
+  }, PANELS);
+
+  step('the audit trail names the quality review, the supervision note and the panel decision in words', async () => {
+    await signInAs('auditor1', 'Audit trail');
+    for (const [action, name, who] of [
+      ['case.review_sample', 'Draw a sample of cases to review', 'Supervisor One'],
+      ['case.quality_review.create', 'Record a quality review', 'Supervisor One'],
+      ['case.supervision_note.create', 'Write a supervision note', 'Supervisor One'],
+      ...(PANELS.skip ? [] : [['case.panel_decision.record', "Record a panel's decision", 'Worker One']]),
+    ]) {
+      await page.locator('#audit-action').selectOption({ label: name });
+      const searched = page.waitForResponse((r) => r.url().includes('/api/v1/audit?') && r.url().includes(`action=${action}`));
+      await page.locator('#audit-filters button[type=submit]').click();
+      assert.equal((await searched).status(), 200);
+      const row = page.locator('#audit-table tbody tr', { hasText: who }).filter({ hasText: name }).first();
+      await row.waitFor();
+      assert.match(await row.innerText(), /Allowed/);
+    }
+  }, SUPERVISION_AUDIT);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ import type {
   CreateUserRequest,
   Dashboard,
   DirectoryEntry,
+  DiscussionRequest,
   Enrolment,
   EnrolRequest,
   FieldGrant,
@@ -45,15 +46,26 @@ import type {
   NoteRequest,
   NotificationSettings,
   NotificationSettingsRequest,
+  PanelDecision,
+  PanelDecisionRequest,
   Problem,
+  QualityReview,
+  QualityReviewList,
+  QualityReviewRequest,
   ReassignRequest,
   ReassignResponse,
   ReasonRequest,
   RemoveAttachmentRequest,
   RecoveryCodes,
+  ReviewSample,
+  ReviewSampleQuery,
   SecondFactorResult,
   Share,
   ShareRequest,
+  Supervision,
+  SupervisionNote,
+  SupervisionNoteRequest,
+  SupervisionQuery,
   Team,
   TeamRequest,
   Transition,
@@ -413,6 +425,45 @@ export const api = {
   /** `POST /api/v1/cases/{id}/notes`: 201 with the note; 422 on `kind` or `body`; 403 on
    * `confidential` for anyone but the assigned worker. */
   writeNote: (id: string, body: NoteRequest) => request<Note>(`${V1}/cases/${seg(id)}/notes`, { method: 'POST', body }),
+
+  // Supervision (docs/API.md, "Supervision"): review samples, quality reviews, discussion marks
+  // and supervision notes. Supervision notes are between a supervisor and a worker: never part
+  // of the case's record, nor among its notes.
+
+  /** `GET /api/v1/reviews/sample` (`view_team_cases`; 403 otherwise): up to `per_worker` of each
+   * worker's cases that meet the criterion, the same all day; 400 for another criterion or
+   * `per_worker`. */
+  reviewSample: (q: ReviewSampleQuery) => request<ReviewSample>(`${V1}/reviews/sample${query(q)}`),
+  /** `GET /api/v1/cases/{id}/quality-reviews`: the case's worker and its team supervisor (403
+   * for anyone else who reaches the case). */
+  qualityReviews: (id: string) => request<QualityReviewList>(`${V1}/cases/${seg(id)}/quality-reviews`),
+  /** `POST /api/v1/cases/{id}/quality-reviews`: 201 with the review; 422 on `criterion`,
+   * `rating`, `findings`; 403 for anyone but the team supervisor. */
+  writeQualityReview: (id: string, body: QualityReviewRequest) =>
+    request<QualityReview>(`${V1}/cases/${seg(id)}/quality-reviews`, { method: 'POST', body }),
+  /** `PUT /api/v1/cases/{id}/discussion`: 204; the team supervisor marks the case for discussion
+   * with its worker, or takes the mark away. */
+  markForDiscussion: (id: string, body: DiscussionRequest) =>
+    request<void>(`${V1}/cases/${seg(id)}/discussion`, { method: 'PUT', body }),
+  /** `POST /api/v1/cases/{id}/supervision-notes`: 201 with the note, for the case's worker; 422
+   * on `body`; 403 for anyone but the team supervisor. */
+  writeSupervisionNote: (id: string, body: SupervisionNoteRequest) =>
+    request<SupervisionNote>(`${V1}/cases/${seg(id)}/supervision-notes`, { method: 'POST', body }),
+  /** `GET /api/v1/supervision`: the user's marks and supervision notes (`worker`: only those
+   * with that worker, as their supervisor); 400 for a `worker` that is not a user id. */
+  supervision: (q: SupervisionQuery = {}) => request<Supervision>(`${V1}/supervision${query(q)}`),
+
+  // Panel decisions (docs/API.md, "Panel decisions"): a move declaring `panel_review` is refused
+  // (422, `panel_decision`) until the newest decision about it since the case entered its stage
+  // endorses it.
+
+  /** `GET /api/v1/cases/{id}/panel-decisions`: oldest first (whoever reaches the case). */
+  panelDecisions: (id: string) => request<PanelDecision[]>(`${V1}/cases/${seg(id)}/panel-decisions`),
+  /** `POST /api/v1/cases/{id}/panel-decisions`: 201 with the decision; 422 on `to` (no move
+   * from the case's stage to it needs a panel), `decided_on` (in the future), `notes`; 403 for
+   * anyone who may not change the case. */
+  recordPanelDecision: (id: string, body: PanelDecisionRequest) =>
+    request<PanelDecision>(`${V1}/cases/${seg(id)}/panel-decisions`, { method: 'POST', body }),
 
   // Access control (docs/API.md, "Access control endpoints"). A case the user may not reach
   // is 404; an action their relationship does not allow is 403 with a `detail` in words.

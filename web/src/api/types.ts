@@ -8,8 +8,8 @@
 //   declares as a free-form object;
 // - closed sets of strings the app relies on (field types, classifications, location levels,
 //   permissions, a login's next step, case relationships, caseload statuses, consent scopes,
-//   care plan and intervention statuses, note kinds, workload statuses, alert levels), which
-//   the document types as plain `string`.
+//   care plan and intervention statuses, note kinds, workload statuses, alert levels, review
+//   criteria and ratings), which the document types as plain `string`.
 //
 // Each of those replaces one member of a generated type through `Narrow`, which only accepts a
 // replacement that fits the generated member: a change of the document that breaks one fails
@@ -254,8 +254,76 @@ export type Note = Schemas['NoteView'];
  * are withheld from them. */
 export type NoteList = Schemas['NoteList'];
 
-/** `POST /api/v1/cases/{id}/notes`: the body is at most 10,000 characters. */
+/** `POST /api/v1/cases/{id}/notes`: the body is at most 10,000 characters; `next_contact_on`
+ * (YYYY-MM-DD, today to a year ahead) when the next contact is planned. */
 export type NoteRequest = Narrow<Schemas['NoteRequest'], { kind: NoteKind }>;
+
+// ---------------------------------------------------------------------------------------------
+// Supervision: review samples, quality reviews, discussion marks, supervision notes
+
+/** How a sample of cases to review is drawn: any open case, cases closed in the last 30 days,
+ * open high-intensity cases, cases open for over 180 days. */
+export type SampleCriterion = 'random' | 'newly_closed' | 'high_intensity' | 'long_duration';
+
+/** How a case came to be reviewed: by a sampling criterion, or `chosen` by the supervisor. A
+ * review's `criterion` stays a plain string: a server newer than the app may add some. */
+export type ReviewCriterion = SampleCriterion | 'chosen';
+
+/** How far the case's documentation meets the standard. Kept a plain string in a review. */
+export type QualityRating = 'meets' | 'partly_meets' | 'does_not_meet';
+
+/** The query of `GET /api/v1/reviews/sample`: the criterion and `per_worker` (1 to 10). */
+export type ReviewSampleQuery = Narrow<
+  NonNullable<operations['review_sample']['parameters']['query']>,
+  { criterion?: SampleCriterion }
+>;
+
+/** `GET /api/v1/reviews/sample`: a few of each worker's cases, workers together, the same all
+ * day. */
+export type ReviewSample = Schemas['ReviewSample'];
+
+/** One review of a case's documentation: who, when, how the case was picked, the rating and
+ * the findings. */
+export type QualityReview = Schemas['QualityReviewView'];
+
+/** `GET /api/v1/cases/{id}/quality-reviews`: the reviews, oldest first; whether the user may
+ * review the case (and mark it, and write supervision notes about it), and their own mark. */
+export type QualityReviewList = Schemas['QualityReviewList'];
+
+export type QualityReviewRequest = Narrow<
+  Schemas['QualityReviewRequest'],
+  { criterion: ReviewCriterion; rating: QualityRating }
+>;
+
+/** `PUT /api/v1/cases/{id}/discussion`: `{marked}`. */
+export type DiscussionRequest = Schemas['DiscussionRequest'];
+
+/** A case marked for discussion between a supervisor and its worker. */
+export type DiscussionMark = Schemas['DiscussionMarkView'];
+
+/** A note between a supervisor and a worker about a case: not part of the case's record. */
+export type SupervisionNote = Schemas['SupervisionNoteView'];
+
+/** `POST /api/v1/cases/{id}/supervision-notes`: the body is at most 5,000 characters. */
+export type SupervisionNoteRequest = Schemas['SupervisionNoteRequest'];
+
+/** `GET /api/v1/supervision`: the marks and notes between the user and their workers (as a
+ * supervisor) or their supervisor (as a worker), notes newest first. */
+export type Supervision = Schemas['Supervision'];
+
+/** The query of `GET /api/v1/supervision`: `worker`, a user id, for one worker's records. */
+export type SupervisionQuery = NonNullable<operations['supervision']['parameters']['query']>;
+
+// ---------------------------------------------------------------------------------------------
+// Panel decisions (an inter-agency panel endorsing a move that needs it)
+
+/** What a panel decided about moving the case to `to`, on `decided_on` (YYYY-MM-DD), and who
+ * recorded it. */
+export type PanelDecision = Schemas['PanelDecisionView'];
+
+/** `POST /api/v1/cases/{id}/panel-decisions`: `decided_on` not in the future, `notes` required
+ * (at most 5,000 characters). */
+export type PanelDecisionRequest = Schemas['PanelDecisionRequest'];
 
 // ---------------------------------------------------------------------------------------------
 // Caseloads, sharing, field grants, reassignment
@@ -433,7 +501,15 @@ export type AuditAction =
   | 'audit.search'
   | 'audit.export'
   | 'case.audit.read'
-  | 'case.purge';
+  | 'case.purge'
+  | 'case.review_sample'
+  | 'case.quality_review.list'
+  | 'case.quality_review.create'
+  | 'case.discussion_mark'
+  | 'case.supervision_note.create'
+  | 'case.supervision.read'
+  | 'case.panel_decision.list'
+  | 'case.panel_decision.record';
 
 export type AuditOutcome = 'allowed' | 'denied';
 

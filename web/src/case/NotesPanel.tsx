@@ -1,20 +1,29 @@
 // The case page's "Notes" panel: home and office visits, phone calls, meetings and services
 // delivered, oldest first, each with its kind, author and time; how many notes are withheld from
-// the person (a confidential note is its assigned worker's alone); and, for whoever may change
-// the case, a form to write one. A disclosure that loads when first opened, like the other
-// panels: reading the notes is recorded in the audit trail. Notes are never edited: a correction
-// is another note.
+// the person (a confidential note is its assigned worker's alone), and when the next contact is
+// planned where a note says; and, for whoever may change the case, a form to write one, with the
+// day of the next contact if planned (today to a year ahead: the follow-up is then due that day).
+// A disclosure that loads when first opened, like the other panels: reading the notes is
+// recorded in the audit trail. Notes are never edited: a correction is another note. Supervision
+// notes are never here: they are not part of the case's record.
 
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Case, type NoteKind, type NoteList } from '../api';
 import { describeActionError, ErrorNotice, Loading } from '../components';
 import { focusFirstInvalid, HintAndError, Required, type FieldErrors } from '../dialog';
-import { formatDateTime, formatNumber, hasMessage, isolate, t } from '../i18n';
+import { todayLocal } from '../form/model';
+import { formatDate, formatDateTime, formatNumber, hasMessage, isolate, t } from '../i18n';
 
 const KINDS: readonly NoteKind[] = ['home_visit', 'office_visit', 'phone_call', 'meeting', 'service_delivery', 'other'];
 
 /** The longest note the server takes, in characters. */
 const MAX_BODY = 10_000;
+
+/** A year from today as YYYY-MM-DD in local time: the latest next contact the server takes. */
+function inAYear(): string {
+  const today = todayLocal();
+  return `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`;
+}
 
 /** A kind of note in words; one this app does not name, as the server sent it. */
 function kindName(kind: string): string {
@@ -27,6 +36,7 @@ const CONTROL: Record<string, string> = {
   kind: 'note-kind',
   body: 'note-body',
   confidential: 'note-confidential',
+  next_contact_on: 'note-next-contact',
 };
 
 export function NotesPanel({ item }: { item: Case }) {
@@ -95,6 +105,12 @@ export function NotesPanel({ item }: { item: Case }) {
                     <p class="note-body" dir="auto">
                       {note.body}
                     </p>
+                    {note.next_contact_on && (
+                      <p class="note-next">
+                        {t('notes.nextContactOn')}{' '}
+                        <time dateTime={note.next_contact_on}>{formatDate(note.next_contact_on)}</time>
+                      </p>
+                    )}
                   </li>
                 ))}
               </ol>
@@ -142,6 +158,7 @@ function NoteForm({ item, onStart, onWritten }: { item: Case; onStart: () => voi
   const [kind, setKind] = useState('');
   const [body, setBody] = useState('');
   const [confidential, setConfidential] = useState(false);
+  const [nextContact, setNextContact] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -160,13 +177,20 @@ function NoteForm({ item, onStart, onWritten }: { item: Case; onStart: () => voi
     onStart();
     setBusy(true);
     try {
-      await api.writeNote(item.id, { kind: kind as NoteKind, body, confidential: mayConfide && confidential });
+      await api.writeNote(item.id, {
+        kind: kind as NoteKind,
+        body,
+        confidential: mayConfide && confidential,
+        ...(nextContact ? { next_contact_on: nextContact } : {}),
+      });
       setKind('');
       setBody('');
       setConfidential(false);
+      setNextContact('');
       onWritten();
     } catch (caught) {
-      // 422 on `kind` or `body`, 403 on `confidential`: each at its control, in the server's words.
+      // 422 on `kind`, `body` or `next_contact_on`, 403 on `confidential`: each at its control, in
+      // the server's words.
       const placed: FieldErrors = {};
       if (caught instanceof ApiError && (caught.status === 422 || caught.status === 403)) {
         for (const problem of caught.errors) {
@@ -189,6 +213,7 @@ function NoteForm({ item, onStart, onWritten }: { item: Case; onStart: () => voi
   const kindError = errors['note-kind'];
   const bodyError = errors['note-body'];
   const confidentialError = errors['note-confidential'];
+  const nextError = errors['note-next-contact'];
 
   return (
     <form
@@ -250,6 +275,24 @@ function NoteForm({ item, onStart, onWritten }: { item: Case; onStart: () => voi
           onInput={(e) => {
             setBody((e.currentTarget as HTMLTextAreaElement).value);
             clear('note-body');
+          }}
+        />
+      </div>
+      <div class={`field${nextError ? ' invalid' : ''}`}>
+        <label for="note-next-contact">{t('notes.nextContact')}</label>
+        <HintAndError id="note-next-contact" hint={t('notes.nextContactHint')} error={nextError} />
+        <input
+          type="date"
+          id="note-next-contact"
+          class="narrow"
+          min={todayLocal()}
+          max={inAYear()}
+          value={nextContact}
+          aria-invalid={nextError ? 'true' : undefined}
+          aria-describedby={`note-next-contact--help${nextError ? ' note-next-contact--error' : ''}`}
+          onInput={(e) => {
+            setNextContact((e.currentTarget as HTMLInputElement).value);
+            clear('note-next-contact');
           }}
         />
       </div>

@@ -3,7 +3,7 @@
 // case's history of moves (GET /cases/{id}/transitions), a disclosure loaded when first opened
 // (reading it is recorded). A refused move lists every unmet guard in the server's words, with
 // field ids in words from the configuration (and, for a care plan not yet approved, where to
-// submit it).
+// submit it; for a move an inter-agency panel must endorse first, a way to record its decision).
 
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Case, type CaseType, type Config, type FieldProblem, type Transition, type TransitionOption } from '../api';
@@ -21,6 +21,8 @@ export function MoveControl({
   confirmLeave,
   onMoved,
   onReload,
+  onPanelRefused,
+  onPanelDecision,
 }: {
   config: Config;
   caseType: CaseType;
@@ -29,6 +31,10 @@ export function MoveControl({
   confirmLeave: () => boolean;
   onMoved: (moved: Case, option: TransitionOption) => void;
   onReload: () => Promise<void>;
+  /** A move was refused for want of a panel's decision (now remembered for the case's stage). */
+  onPanelRefused: (to: string) => void;
+  /** The person chose to record the panel's decision about a refused move. */
+  onPanelDecision: (to: string) => void;
 }) {
   const [moving, setMoving] = useState<TransitionOption | null>(null);
   const options = item.access.transitions ?? [];
@@ -65,6 +71,11 @@ export function MoveControl({
             await onReload();
             setMoving(null);
           }}
+          onPanelRefused={onPanelRefused}
+          onPanelDecision={() => {
+            setMoving(null);
+            onPanelDecision(moving.to);
+          }}
         />
       )}
     </div>
@@ -96,6 +107,8 @@ function MoveDialog({
   onClose,
   onMoved,
   onReload,
+  onPanelRefused,
+  onPanelDecision,
 }: {
   config: Config;
   caseType: CaseType;
@@ -104,6 +117,8 @@ function MoveDialog({
   onClose: () => void;
   onMoved: (moved: Case) => void;
   onReload: () => Promise<void>;
+  onPanelRefused: (to: string) => void;
+  onPanelDecision: () => void;
 }) {
   const [reason, setReason] = useState('');
   const [survivor, setSurvivor] = useState(false);
@@ -142,6 +157,7 @@ function MoveDialog({
         setGuards(caught.errors);
         const onReason = caught.errors.filter((e) => e.field === 'reason').map((e) => e.message);
         if (onReason.length) setErrors({ 'move-reason': onReason.join('; ') });
+        if (caught.errors.some((e) => e.field === 'panel_decision')) onPanelRefused(option.to);
         requestAnimationFrame(() => document.getElementById('move-guards')?.focus());
       } else if (caught instanceof ApiError && caught.status === 409) {
         setConflict(true);
@@ -184,6 +200,19 @@ function MoveDialog({
               <p class="move-hint" id="move-care-plan-hint">
                 {t('move.carePlanHint')}
               </p>
+            )}
+            {/* A move the inter-agency panel must endorse: record its decision, then move. */}
+            {guards.some((g) => g.field === 'panel_decision') && (
+              <>
+                <p class="move-hint" id="move-panel-hint">
+                  {t('move.panelHint')}
+                </p>
+                <p class="button-row">
+                  <button type="button" class="button secondary" id="move-panel-record" onClick={onPanelDecision}>
+                    {t('move.panelRecord')}
+                  </button>
+                </p>
+              </>
             )}
           </div>
         )}

@@ -16,6 +16,8 @@ import { AttachmentsPanel } from '../case/AttachmentsPanel';
 import { CarePlanPanel } from '../case/CarePlanPanel';
 import { ConsentPanel } from '../case/ConsentPanel';
 import { NotesPanel } from '../case/NotesPanel';
+import { PanelDecisionsPanel, type PanelRequest } from '../case/PanelDecisions';
+import { QualityReviewPanel } from '../case/QualityReviewPanel';
 import { ReassignDialog } from '../case/ReassignDialog';
 import { MoveControl, StageHistory } from '../case/Workflow';
 import { CaseloadNotice } from '../caseload';
@@ -178,6 +180,10 @@ function CaseEditor({
   const [item, setItem] = useState(initial);
   const [caseload, setCaseload] = useState<CaseloadShown | null>(initialCaseload);
   const [reassigning, setReassigning] = useState(false);
+  // The Move dialog's way to the panel decisions: a refusal for want of one (the panel's form
+  // then offers that move), and the person's choice to record it now.
+  const [panelRequest, setPanelRequest] = useState<PanelRequest | null>(null);
+  const [, setPanelRefusals] = useState(0);
   const access = item.access;
   const withheld = useMemo(() => withheldFor(item.restricted, item.access.relationship), [item]);
   const readOnly = !access.may_update;
@@ -327,6 +333,8 @@ function CaseEditor({
             setProblems([]);
             setStatus('');
           }}
+          onPanelRefused={() => setPanelRefusals((n) => n + 1)}
+          onPanelDecision={(to) => setPanelRequest((r) => ({ to, n: (r?.n ?? 0) + 1 }))}
         />
       </CaseHeader>
       <div class="status-line" role="status" aria-live="polite">
@@ -371,8 +379,13 @@ function CaseEditor({
       <NotesPanel item={item} />
       {/* The care plan, which the case needs approved to move on to implementation. */}
       <CarePlanPanel config={config} item={item} onChanged={() => void refresh()} />
+      {/* What an inter-agency panel decided about the case's moves, and recording a decision. */}
+      <PanelDecisionsPanel config={config} item={item} request={panelRequest} />
       {/* The case's moves through its workflow: for whoever reaches the case. */}
       <StageHistory config={config} item={item} />
+      {/* Reviews of the case's documentation, the mark for discussion and supervision notes: for
+          the case's worker and its team supervisor. */}
+      {(access.relationship === 'assigned' || access.relationship === 'supervisor') && <QualityReviewPanel item={item} />}
       {/* Who read, changed or was refused the case: for those responsible for it. */}
       {(access.relationship === 'assigned' || access.relationship === 'supervisor') && <AccessLog caseType={caseType} item={item} />}
       <CaseForm
