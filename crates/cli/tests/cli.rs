@@ -1,33 +1,11 @@
 //! The `caseward` binary as an operator meets it: messages that name the file, line and key,
 //! and nothing written on bad input.
 
-use std::io::Write;
+mod common;
+
+use common::caseward;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-
-fn caseward(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_caseward"))
-        .args(args)
-        .env_remove("CASEWARD_DATA")
-        .env_remove("CASEWARD_DATABASE_URL")
-        .env("CASEWARD_ARGON2_MEMORY_KIB", "8192")
-        .env("CASEWARD_ARGON2_ITERATIONS", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
-}
 
 /// Run a command that must stop by itself (a server that refuses to start), with a guard
 /// against a regression that would serve forever; the guard is not a wait for an event.

@@ -2,37 +2,21 @@
 //! passed deadline's alert is recorded once and emailed once, through a real local SMTP
 //! receiver, however many sweeps both nodes run.
 
+mod common;
+
 use caseward_server::smtp_receiver::SmtpReceiver;
 use caseward_store::testing::{Backend, TestDatabase};
 use sqlx::Connection;
 use std::collections::BTreeMap;
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 const CASES: usize = 24;
 
-fn caseward(args: &[&str], common: &[&str], stdin: Option<&str>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_caseward"))
-        .args(common)
-        .args(args)
-        .env("CASEWARD_ARGON2_MEMORY_KIB", "8192")
-        .env("CASEWARD_ARGON2_ITERATIONS", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    }
-    drop(child.stdin.take());
-    let output = child.wait_with_output().unwrap();
+/// `caseward` with the instance's options, which must succeed.
+fn caseward_on(args: &[&str], instance: &[&str], stdin: Option<&str>) {
+    let output = common::caseward(&[instance, args].concat(), stdin);
     assert!(
         output.status.success(),
         "caseward {args:?}: {}",
@@ -44,9 +28,9 @@ fn caseward(args: &[&str], common: &[&str], stdin: Option<&str>) {
 struct Node(Child);
 
 impl Node {
-    fn start(common: &[&str], name: &str, smtp: &str) -> Self {
+    fn start(instance: &[&str], name: &str, smtp: &str) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_caseward"))
-            .args(common)
+            .args(instance)
             .args(["serve", "--listen", "127.0.0.1:0"])
             .env("CASEWARD_NODE_NAME", name)
             .env("CASEWARD_SMTP_URL", smtp)
@@ -81,7 +65,7 @@ async fn two_nodes_run_each_job_once() {
     let dir = tempfile::tempdir().unwrap();
     let keyring = dir.path().join("caseward.keyring");
     let attachments = dir.path().join("attachments");
-    let common = [
+    let instance = [
         "--database",
         url.as_str(),
         "--keyring",
@@ -89,8 +73,8 @@ async fn two_nodes_run_each_job_once() {
         "--attachments",
         attachments.to_str().unwrap(),
     ];
-    caseward(&["init"], &common, None);
-    caseward(
+    caseward_on(&["init"], &instance, None);
+    caseward_on(
         &[
             "user",
             "add",
@@ -102,12 +86,12 @@ async fn two_nodes_run_each_job_once() {
             "case_worker",
             "--password-stdin",
         ],
-        &common,
+        &instance,
         Some("a long enough password\n"),
     );
-    caseward(
+    caseward_on(
         &["dev", "seed", "--cases", &CASES.to_string()],
-        &common,
+        &instance,
         None,
     );
     // The cases were opened six weeks ago, so deadlines of their stages passed; the worker wants
@@ -127,8 +111,8 @@ async fn two_nodes_run_each_job_once() {
 
     let receiver = SmtpReceiver::start().await.unwrap();
     let nodes = [
-        Node::start(&common, "node-a", &receiver.url()),
-        Node::start(&common, "node-b", &receiver.url()),
+        Node::start(&instance, "node-a", &receiver.url()),
+        Node::start(&instance, "node-b", &receiver.url()),
     ];
     // The first email means the first sweep committed its alerts (all at once).
     receiver.wait_for(1, Duration::from_secs(90)).await;

@@ -20,7 +20,8 @@ use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
-fn user_ref(row: &DbRow, prefix: &str) -> Result<UserRef> {
+/// A user named by the columns `{prefix}_id`, `{prefix}_username`, `{prefix}_display_name`.
+pub(super) fn user_ref(row: &DbRow, prefix: &str) -> Result<UserRef> {
     Ok(UserRef {
         id: row.try_get(format!("{prefix}_id").as_str())?,
         username: row.try_get(format!("{prefix}_username").as_str())?,

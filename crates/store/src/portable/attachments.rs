@@ -4,7 +4,7 @@
 
 use crate::attachment_files::{AttachmentContent, AttachmentFiles, Upload};
 use crate::sealing::{Sealing, attachment_place, open_value, seal_value};
-use crate::{AttachmentRecord, NewAttachment, Result, StoreError, UserRef};
+use crate::{AttachmentRecord, NewAttachment, Result, StoreError};
 use caseward_crypto::envelope::DataKey;
 use caseward_domain::attachment::AttachmentKind;
 use caseward_domain::config::Classification;
@@ -164,11 +164,7 @@ fn from_row(row: &DbRow, key: &DataKey) -> Result<AttachmentRecord> {
         media_type: row.try_get("media_type")?,
         name: open_value(key, &sealed, &attachment_place(case_id, id, "name"))?,
         size: u64::try_from(size).map_err(|_| StoreError::Corrupt("attachment size".into()))?,
-        uploaded_by: UserRef {
-            id: row.try_get("by_id")?,
-            username: row.try_get("by_username")?,
-            display_name: row.try_get("by_display_name")?,
-        },
+        uploaded_by: super::access::user_ref(row, "by")?,
         uploaded_at: row.try_get("uploaded_at")?,
     })
 }

@@ -6,7 +6,7 @@
 
 use crate::care_plans::{decode, encode, parse_status};
 use crate::case_texts::{CARE_PLAN_COMMENT, CARE_PLAN_CONTENT};
-use crate::{CarePlanDecision, CarePlanRecord, NewCarePlanVersion, Result, StoreError, UserRef};
+use crate::{CarePlanDecision, CarePlanRecord, NewCarePlanVersion, Result, StoreError};
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -155,20 +155,11 @@ async fn read(
                 version: row.try_get("version")?,
                 status: parse_status(&status)?,
                 content: decode(&texts.open(CARE_PLAN_CONTENT, id, &content)?)?,
-                written_by: UserRef {
-                    id: row.try_get("w_id")?,
-                    username: row.try_get("w_username")?,
-                    display_name: row.try_get("w_display_name")?,
-                },
+                written_by: super::access::user_ref(row, "w")?,
                 written_at: row.try_get("written_at")?,
-                decided_by: match decided_by {
-                    Some(id) => Some(UserRef {
-                        id,
-                        username: row.try_get("d_username")?,
-                        display_name: row.try_get("d_display_name")?,
-                    }),
-                    None => None,
-                },
+                decided_by: decided_by
+                    .map(|_| super::access::user_ref(row, "d"))
+                    .transpose()?,
                 decided_at: row.try_get("decided_at")?,
                 comment: comment
                     .map(|c| texts.open(CARE_PLAN_COMMENT, id, &c))

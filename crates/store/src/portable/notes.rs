@@ -3,7 +3,7 @@
 // with its audit entries in the same transaction.
 
 use crate::case_texts::NOTE_BODY;
-use crate::{NewNote, NoteRecord, Result, StoreError, UserRef};
+use crate::{NewNote, NoteRecord, Result, StoreError};
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -73,11 +73,7 @@ async fn read(
                 confidential: row.try_get("confidential")?,
                 body: texts.open(NOTE_BODY, id, &body)?,
                 next_contact_on: row.try_get("next_contact_on")?,
-                written_by: UserRef {
-                    id: row.try_get("by_id")?,
-                    username: row.try_get("by_username")?,
-                    display_name: row.try_get("by_display_name")?,
-                },
+                written_by: super::access::user_ref(row, "by")?,
                 written_at: row.try_get("written_at")?,
             })
         })

@@ -5,7 +5,7 @@
 use crate::case_texts::{PANEL_NOTES, QUALITY_FINDINGS, SUPERVISION_NOTE};
 use crate::{
     DiscussionMark, NewPanelDecision, NewQualityReview, NewSupervisionNote, PanelDecisionRecord,
-    QualityReviewRecord, Result, StoreError, SupervisionFilter, SupervisionNoteRecord, UserRef,
+    QualityReviewRecord, Result, StoreError, SupervisionFilter, SupervisionNoteRecord,
 };
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -16,14 +16,6 @@ fn not_found_on_foreign_key(e: sqlx::Error) -> StoreError {
         sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
         _ => e.into(),
     }
-}
-
-fn user(row: &DbRow, prefix: &str) -> Result<UserRef> {
-    Ok(UserRef {
-        id: row.try_get(format!("{prefix}_id").as_str())?,
-        username: row.try_get(format!("{prefix}_username").as_str())?,
-        display_name: row.try_get(format!("{prefix}_display_name").as_str())?,
-    })
 }
 
 pub(super) async fn add_review(
@@ -86,7 +78,7 @@ async fn read_reviews(
             Ok(QualityReviewRecord {
                 id,
                 case_id: case,
-                reviewer: user(row, "r")?,
+                reviewer: super::access::user_ref(row, "r")?,
                 criterion: row.try_get("criterion")?,
                 rating: row.try_get("rating")?,
                 findings: texts.open(QUALITY_FINDINGS, id, &findings)?,
@@ -167,8 +159,8 @@ async fn notes_in(
             id,
             case_id,
             case_number: row.try_get("case_number")?,
-            supervisor: user(row, "s")?,
-            worker: user(row, "w")?,
+            supervisor: super::access::user_ref(row, "s")?,
+            worker: super::access::user_ref(row, "w")?,
             body: texts.open(SUPERVISION_NOTE, id, &body)?,
             written_at: row.try_get("written_at")?,
         });
@@ -228,7 +220,7 @@ pub(super) async fn marks(pool: &DbPool, filter: SupervisionFilter) -> Result<Ve
                 case_id: row.try_get("case_id")?,
                 case_number: row.try_get("case_number")?,
                 supervisor: row.try_get("supervisor")?,
-                worker: user(row, "w")?,
+                worker: super::access::user_ref(row, "w")?,
                 marked_at: row.try_get("marked_at")?,
             })
         })
@@ -300,7 +292,7 @@ async fn read_panel(
                 endorsed: row.try_get("endorsed")?,
                 decided_on: row.try_get("decided_on")?,
                 notes: texts.open(PANEL_NOTES, id, &notes)?,
-                recorded_by: user(row, "r")?,
+                recorded_by: super::access::user_ref(row, "r")?,
                 recorded_at: row.try_get("recorded_at")?,
             })
         })

@@ -5,7 +5,7 @@
 // judged at.
 
 use crate::case_texts::TRANSITION_REASON;
-use crate::{CaseRecord, CaseTransition, Result, StoreError, TransitionRecord, UserRef};
+use crate::{CaseRecord, CaseTransition, Result, StoreError, TransitionRecord};
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -89,11 +89,7 @@ pub(super) async fn history(
                 id,
                 from: row.try_get("from_stage")?,
                 to: row.try_get("to_stage")?,
-                by: UserRef {
-                    id: row.try_get("by_id")?,
-                    username: row.try_get("by_username")?,
-                    display_name: row.try_get("by_display_name")?,
-                },
+                by: super::access::user_ref(row, "by")?,
                 at: row.try_get("moved_at")?,
                 reason,
                 survivor_decision: row.try_get("survivor_decision")?,

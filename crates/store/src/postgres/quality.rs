@@ -4,6 +4,5 @@
 type BackendStore = super::PostgresStore;
 type DbPool = sqlx::PgPool;
 type DbConnection = sqlx::PgConnection;
-type DbRow = sqlx::postgres::PgRow;
 
 include!("../portable/quality.rs");

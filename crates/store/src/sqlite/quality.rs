@@ -4,6 +4,5 @@
 type BackendStore = super::SqliteStore;
 type DbPool = sqlx::SqlitePool;
 type DbConnection = sqlx::SqliteConnection;
-type DbRow = sqlx::sqlite::SqliteRow;
 
 include!("../portable/quality.rs");
