@@ -1,7 +1,7 @@
 // Small pieces shared by the pages.
 
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from './api';
 import { formatNumber, t } from './i18n';
 import { usesSecondFactor } from './me';
@@ -65,9 +65,9 @@ export function describeActionError(error: unknown): string {
   return describeError(error);
 }
 
-export function ErrorNotice({ error, onRetry, action }: { error: unknown; onRetry?: () => void; action?: boolean }) {
+export function ErrorNotice({ id, error, onRetry, action }: { id?: string; error: unknown; onRetry?: () => void; action?: boolean }) {
   return (
-    <div class="notice error" role="alert">
+    <div class="notice error" role="alert" id={id}>
       <p>{action ? describeActionError(error) : describeError(error)}</p>
       {onRetry && (
         <button type="button" class="button secondary" onClick={onRetry}>
@@ -85,6 +85,48 @@ export function Loading() {
       {t('common.loading')}
     </p>
   );
+}
+
+/** Reads a list again; while it is being read, says so and does nothing more. */
+export function RefreshButton({ id, busy, onRefresh, children }: { id: string; busy: boolean; onRefresh: () => void; children: ComponentChildren }) {
+  return (
+    <button type="button" class="button secondary" id={id} aria-busy={busy} aria-disabled={busy} onClick={() => !busy && onRefresh()}>
+      {children}
+    </button>
+  );
+}
+
+/** What was just done, in a live region; `focusable` where the keyboard may be put on it. */
+export function SuccessNotice({ id, text, focusable }: { id?: string; text: string; focusable?: boolean }) {
+  return (
+    <div role="status" aria-live="polite">
+      {text && (
+        <p class="notice success" id={id} tabIndex={focusable ? -1 : undefined}>
+          {text}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The text of a `SuccessNotice` with that id. `show(text, true)` also puts the keyboard on it
+ * once shown: for when the control that did it is gone. */
+export function useNotice(id: string): { text: string; show: (text: string, focus?: boolean) => void; clear: () => void } {
+  const [text, setText] = useState('');
+  const focusNext = useRef(false);
+  useEffect(() => {
+    if (!focusNext.current || !text) return;
+    focusNext.current = false;
+    document.getElementById(id)?.focus();
+  }, [text]);
+  return {
+    text,
+    show: (shown, focus) => {
+      if (focus) focusNext.current = true;
+      setText(shown);
+    },
+    clear: () => setText(''),
+  };
 }
 
 /** Hand a downloaded file to the browser to save. */

@@ -158,6 +158,34 @@ export function HintAndError({ id, hint, error }: { id: string; hint?: string | 
   );
 }
 
+/** A control with its label (marked when the control is required), hint and error. */
+function LabelledField({
+  id,
+  label,
+  hint,
+  error,
+  required,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint: string | undefined;
+  error: string | undefined;
+  required: boolean | undefined;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class={`field${error ? ' invalid' : ''}`}>
+      <label for={id}>
+        {label}
+        {required && <Required />}
+      </label>
+      <HintAndError id={id} hint={hint} error={error} />
+      {children}
+    </div>
+  );
+}
+
 /** A labelled text input or text area. */
 export function TextField({
   id,
@@ -172,7 +200,10 @@ export function TextField({
   autoComplete = 'off',
   dir = 'auto',
   narrow,
+  min,
   max,
+  rows = 3,
+  maxLength,
 }: {
   id: string;
   label: string;
@@ -186,7 +217,11 @@ export function TextField({
   autoComplete?: string;
   dir?: 'auto' | 'ltr';
   narrow?: boolean;
+  min?: string;
   max?: string;
+  /** A text area's lines. */
+  rows?: number;
+  maxLength?: number;
 }) {
   const common = {
     id,
@@ -198,24 +233,58 @@ export function TextField({
     onInput: (e: Event) => onInput((e.currentTarget as HTMLInputElement).value),
   };
   return (
-    <div class={`field${error ? ' invalid' : ''}`}>
-      <label for={id}>
-        {label}
-        {required && <Required />}
-      </label>
-      <HintAndError id={id} hint={hint} error={error} />
+    <LabelledField id={id} label={label} hint={hint} error={error} required={required}>
       {multiline ? (
-        <textarea {...common} rows={3} dir={dir} />
+        <textarea {...common} rows={rows} dir={dir} maxLength={maxLength} />
       ) : (
         type === 'password' ? (
           <input {...common} type="password" spellcheck={false} autoComplete={autoComplete} />
         ) : type === 'date' ? (
-          <input {...common} type="date" max={max} />
+          <input {...common} type="date" min={min} max={max} />
         ) : (
           <input {...common} type="text" dir={dir} autoComplete={autoComplete} />
         )
       )}
-    </div>
+    </LabelledField>
+  );
+}
+
+/** A labelled select; its options are the children. */
+export function SelectField({
+  id,
+  label,
+  value,
+  onChange,
+  error,
+  hint,
+  required,
+  class: className,
+  children,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string | undefined;
+  hint?: string | undefined;
+  required?: boolean;
+  class?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <LabelledField id={id} label={label} hint={hint} error={error} required={required}>
+      <select
+        id={id}
+        class={className}
+        required={required}
+        value={value}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(id, Boolean(hint), Boolean(error))}
+        onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}
+      >
+        {children}
+      </select>
+    </LabelledField>
   );
 }
 
@@ -274,6 +343,12 @@ export function placeErrors(
   if (!(caught instanceof ApiError)) return null;
   if (caught.confirmationRefused && passwordId) return { [passwordId]: confirmationRefusedMessage() };
   if (caught.status !== 422 && caught.status !== 400) return null;
+  return problemsAt(caught, byMember);
+}
+
+/** The problems of a refusal at the controls they name (by the request's member name, through
+ * `byMember`), in the server's words; null when it names none of them. */
+export function problemsAt(caught: ApiError, byMember: Record<string, string>): FieldErrors | null {
   const placed: FieldErrors = {};
   for (const problem of caught.errors) {
     const id = byMember[problem.field];

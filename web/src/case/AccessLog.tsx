@@ -3,11 +3,12 @@
 // (GET /cases/{id}/audit). A disclosure that loads when first opened, so the case page stays
 // fast; reading the log is itself recorded. Fields are named, never their values.
 
-import { useEffect, useState } from 'preact/hooks';
-import { api, type AuditEntry, type Case, type CaseType, type Field } from '../api';
+import { useState } from 'preact/hooks';
+import { api, type Case, type CaseType, type Field } from '../api';
 import { actionName, actorName, FieldIds, OutcomeBadge } from '../audit';
-import { ErrorNotice, Loading } from '../components';
+import { RefreshButton } from '../components';
 import { formatInstant, formatNumber, isolate, label, t } from '../i18n';
+import { Disclosure, DisclosureResults, useDisclosure } from './disclosure';
 
 /** Entries shown at first, and added by "Show older entries". */
 const STEP = 25;
@@ -24,31 +25,9 @@ export function fieldLabel(caseType: CaseType, path: string): string {
 }
 
 export function AccessLog({ caseType, item }: { caseType: CaseType; item: Case }) {
-  const [opened, setOpened] = useState(false);
-  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
-  const [loading, setLoading] = useState(false);
   const [shown, setShown] = useState(STEP);
-
-  useEffect(() => {
-    if (!opened) return;
-    let live = true;
-    setError(null);
-    setLoading(true);
-    api
-      .caseAudit(item.id)
-      .then((list) => {
-        if (!live) return;
-        setEntries(list);
-        setShown(STEP);
-      })
-      .catch((e) => live && setError(e))
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [opened, attempt, item.id]);
+  const log = useDisclosure(() => api.caseAudit(item.id), [item.id], { onLoaded: () => setShown(STEP) });
+  const entries = log.data;
 
   const showOlder = () => {
     if (!entries) return;
@@ -61,22 +40,14 @@ export function AccessLog({ caseType, item }: { caseType: CaseType; item: Case }
   const total = entries?.length ?? 0;
 
   return (
-    <details class="card panel" id="access-log" onToggle={(e) => setOpened((e.currentTarget as HTMLDetailsElement).open || opened)}>
-      <summary>
-        <h2 class="panel-title">{t('accessLog.title')}</h2>
-        <span class="summary-meta">{t('accessLog.summary')}</span>
-      </summary>
-      <div class="panel-body">
-        <p class="hint" id="access-log-intro">
-          {t('accessLog.intro')}
-        </p>
-        {error ? (
-          <ErrorNotice error={error} action onRetry={() => setAttempt((n) => n + 1)} />
-        ) : !entries ? (
-          opened && <Loading />
-        ) : (
-          <div class={`results${loading ? ' stale' : ''}`} aria-busy={loading}>
-            {entries.length === 0 ? (
+    <Disclosure id="access-log" state={log} title={t('accessLog.title')} summary={t('accessLog.summary')}>
+      <p class="hint" id="access-log-intro">
+        {t('accessLog.intro')}
+      </p>
+      <DisclosureResults state={log}>
+        {(list) => (
+          <>
+            {list.length === 0 ? (
               <p class="muted" id="access-log-empty">
                 {t('accessLog.none')}
               </p>
@@ -126,20 +97,13 @@ export function AccessLog({ caseType, item }: { caseType: CaseType; item: Case }
                   {t('accessLog.more')}
                 </button>
               )}
-              <button
-                type="button"
-                class="button secondary"
-                id="access-log-refresh"
-                aria-busy={loading}
-                aria-disabled={loading}
-                onClick={() => !loading && setAttempt((n) => n + 1)}
-              >
+              <RefreshButton id="access-log-refresh" busy={log.loading} onRefresh={log.reload}>
                 {t('accessLog.refresh')}
-              </button>
+              </RefreshButton>
             </p>
-          </div>
+          </>
         )}
-      </div>
-    </details>
+      </DisclosureResults>
+    </Disclosure>
   );
 }

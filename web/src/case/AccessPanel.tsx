@@ -4,9 +4,9 @@
 // the person's own password. The assigned worker may also hand the case over to someone it is
 // shared with (HandOverDialog); the case then leaves their list, which the page goes to.
 
-import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type Case, type CaseAccessList, type CaseType, type Config, type FieldGrant, type Share, type User, type UserRef } from '../api';
-import { ErrorNotice, Loading } from '../components';
+import { useState } from 'preact/hooks';
+import { api, ApiError, type Case, type CaseType, type Config, type FieldGrant, type Share, type User, type UserRef } from '../api';
+import { ErrorNotice, Loading, SuccessNotice } from '../components';
 import { ConfirmPasswordField, confirmationMissingMessage, confirmationValue, Dialog, DialogForm, focusFirstInvalid, placeErrors, TextField, type FieldErrors } from '../dialog';
 import { formatDateTime, isolate, label, t } from '../i18n';
 import { survivorControlled } from './access';
@@ -14,6 +14,7 @@ import { personName, UserPicker } from '../UserPicker';
 import { navigate } from '../router';
 import { rememberListNotice } from '../state';
 import { ReasonDialog, useDirectory } from './common';
+import { Disclosure, DisclosureResults, useDisclosure } from './disclosure';
 import { HandOverDialog } from './HandOverDialog';
 
 type Open =
@@ -34,30 +35,15 @@ const ATTACHMENTS_GRANT = 'attachments';
 
 export function AccessPanel({ config, caseType, item, me }: { config: Config; caseType: CaseType; item: Case; me: User }) {
   const access = item.access;
-  const [opened, setOpened] = useState(false);
-  const [data, setData] = useState<CaseAccessList | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
+  const panel = useDisclosure(() => api.caseAccess(item.id), [item.id, item.assigned_to?.id]);
+  const data = panel.data;
   const [dialog, setDialog] = useState<Open>(null);
   const [notice, setNotice] = useState('');
-
-  useEffect(() => {
-    if (!opened) return;
-    let live = true;
-    setError(null);
-    api
-      .caseAccess(item.id)
-      .then((d) => live && setData(d))
-      .catch((e) => live && setError(e));
-    return () => {
-      live = false;
-    };
-  }, [opened, attempt, item.id, item.assigned_to?.id]);
 
   const refresh = (message: string) => {
     setDialog(null);
     setNotice(message);
-    setAttempt((n) => n + 1);
+    panel.reload();
   };
 
   const fieldName = (id: string) => {
@@ -70,20 +56,80 @@ export function AccessPanel({ config, caseType, item, me }: { config: Config; ca
   const assignee = data?.assigned_to ?? item.assigned_to;
 
   return (
-    <details class="card panel" id="access-panel" onToggle={(e) => setOpened((e.currentTarget as HTMLDetailsElement).open || opened)}>
-      <summary>
-        <h2 class="panel-title">{t('access.title')}</h2>
-        <span class="summary-meta">{t('access.summary')}</span>
-      </summary>
-      <div class="panel-body">
-        <div role="status" aria-live="polite">
-          {notice && <p class="notice success">{notice}</p>}
-        </div>
-        {error ? (
-          <ErrorNotice error={error} action onRetry={() => setAttempt((n) => n + 1)} />
-        ) : !data ? (
-          opened && <Loading />
-        ) : (
+    <Disclosure
+      id="access-panel"
+      state={panel}
+      title={t('access.title')}
+      summary={t('access.summary')}
+      outside={
+        <>
+          {dialog?.kind === 'share' && (
+            <ShareDialog
+              item={item}
+              exclude={new Set([...shared, assignee?.id ?? '', me.id])}
+              survivor={survivorControlled(caseType)}
+              onClose={() => setDialog(null)}
+              onDone={(share) => refresh(t(share.consent_override_reason ? 'share.doneOverride' : 'share.done', { name: share.user.display_name }))}
+            />
+          )}
+          {dialog?.kind === 'handover' && data && (
+            <HandOverDialog
+              item={item}
+              shares={data.shares}
+              survivor={survivorControlled(caseType)}
+              me={me}
+              onClose={() => setDialog(null)}
+              onDone={(result) => {
+                // The case is no longer this worker's: say so on their list, where it no longer is.
+                const name = result.assigned_to.display_name;
+                rememberListNotice(t('handover.done', { number: isolate(item.case_number), name }), result.caseload, name);
+                setDialog(null);
+                navigate({ name: 'list', params: new URLSearchParams() });
+              }}
+            />
+          )}
+          {dialog?.kind === 'revoke-share' && (
+            <ReasonDialog
+              id="revoke-share-dialog"
+              title={t('access.revokeShareTitle', { name: dialog.share.user.display_name })}
+              explanation={t('access.revokeShareText')}
+              submitLabel={t('access.revokeSubmit')}
+              onClose={() => setDialog(null)}
+              run={async (reason) => {
+                await api.revokeShare(item.id, dialog.share.user.id, { reason });
+                refresh(t('access.revokedShare', { name: dialog.share.user.display_name }));
+              }}
+            />
+          )}
+          {dialog?.kind === 'grant' && (
+            <GrantDialog
+              config={config}
+              caseType={caseType}
+              item={item}
+              exclude={new Set([assignee?.id ?? ''])}
+              onClose={() => setDialog(null)}
+              onDone={(grant) => refresh(t('grant.done', { name: grant.user.display_name, field: fieldName(grant.field_id) }))}
+            />
+          )}
+          {dialog?.kind === 'revoke-grant' && (
+            <ReasonDialog
+              id="revoke-grant-dialog"
+              title={t('access.revokeGrantTitle', { name: dialog.grant.user.display_name, field: fieldName(dialog.grant.field_id) })}
+              explanation={t('access.revokeGrantText')}
+              submitLabel={t('access.revokeSubmit')}
+              onClose={() => setDialog(null)}
+              run={async (reason) => {
+                await api.revokeFieldGrant(item.id, dialog.grant.user.id, dialog.grant.field_id, { reason });
+                refresh(t('access.revokedGrant', { name: dialog.grant.user.display_name }));
+              }}
+            />
+          )}
+        </>
+      }
+    >
+      <SuccessNotice text={notice} />
+      <DisclosureResults state={panel} plain>
+        {(data) => (
           <>
             <p>
               {t('access.assignedTo')} <strong>{assignee ? personName(assignee) : t('case.unassigned')}</strong>
@@ -191,70 +237,8 @@ export function AccessPanel({ config, caseType, item, me }: { config: Config; ca
             )}
           </>
         )}
-      </div>
-
-      {dialog?.kind === 'share' && (
-        <ShareDialog
-          item={item}
-          exclude={new Set([...shared, assignee?.id ?? '', me.id])}
-          survivor={survivorControlled(caseType)}
-          onClose={() => setDialog(null)}
-          onDone={(share) => refresh(t(share.consent_override_reason ? 'share.doneOverride' : 'share.done', { name: share.user.display_name }))}
-        />
-      )}
-      {dialog?.kind === 'handover' && data && (
-        <HandOverDialog
-          item={item}
-          shares={data.shares}
-          survivor={survivorControlled(caseType)}
-          me={me}
-          onClose={() => setDialog(null)}
-          onDone={(result) => {
-            // The case is no longer this worker's: say so on their list, where it no longer is.
-            const name = result.assigned_to.display_name;
-            rememberListNotice(t('handover.done', { number: isolate(item.case_number), name }), result.caseload, name);
-            setDialog(null);
-            navigate({ name: 'list', params: new URLSearchParams() });
-          }}
-        />
-      )}
-      {dialog?.kind === 'revoke-share' && (
-        <ReasonDialog
-          id="revoke-share-dialog"
-          title={t('access.revokeShareTitle', { name: dialog.share.user.display_name })}
-          explanation={t('access.revokeShareText')}
-          submitLabel={t('access.revokeSubmit')}
-          onClose={() => setDialog(null)}
-          run={async (reason) => {
-            await api.revokeShare(item.id, dialog.share.user.id, { reason });
-            refresh(t('access.revokedShare', { name: dialog.share.user.display_name }));
-          }}
-        />
-      )}
-      {dialog?.kind === 'grant' && (
-        <GrantDialog
-          config={config}
-          caseType={caseType}
-          item={item}
-          exclude={new Set([assignee?.id ?? ''])}
-          onClose={() => setDialog(null)}
-          onDone={(grant) => refresh(t('grant.done', { name: grant.user.display_name, field: fieldName(grant.field_id) }))}
-        />
-      )}
-      {dialog?.kind === 'revoke-grant' && (
-        <ReasonDialog
-          id="revoke-grant-dialog"
-          title={t('access.revokeGrantTitle', { name: dialog.grant.user.display_name, field: fieldName(dialog.grant.field_id) })}
-          explanation={t('access.revokeGrantText')}
-          submitLabel={t('access.revokeSubmit')}
-          onClose={() => setDialog(null)}
-          run={async (reason) => {
-            await api.revokeFieldGrant(item.id, dialog.grant.user.id, dialog.grant.field_id, { reason });
-            refresh(t('access.revokedGrant', { name: dialog.grant.user.display_name }));
-          }}
-        />
-      )}
-    </details>
+      </DisclosureResults>
+    </Disclosure>
   );
 }
 

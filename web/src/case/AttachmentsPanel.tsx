@@ -9,12 +9,14 @@
 // so the request carries the app's headers and a refusal is shown on the page. The assigned
 // worker may remove a document, with a reason (recorded in the trail), after confirming it.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, type Attachment, type AttachmentList, type Case, type Classification, type Config } from '../api';
-import { describeActionError, ErrorNotice, Loading, saveFile } from '../components';
-import { focusFirstInvalid, HintAndError, Required } from '../dialog';
+import { useRef, useState } from 'preact/hooks';
+import { api, ApiError, type Attachment, type Case, type Classification, type Config } from '../api';
+import { describeActionError, RefreshButton, saveFile, SuccessNotice, useNotice } from '../components';
+import { HintAndError, Required, SelectField } from '../dialog';
 import { currentLanguage, formatAlternatives, formatBytes, formatDateTime, formatNumber, hasMessage, isolate, t } from '../i18n';
+import { SubmissionForm, useSubmission } from '../submission';
 import { ReasonDialog } from './common';
+import { Disclosure, DisclosureResults, useDisclosure } from './disclosure';
 
 const MIB = 1024 * 1024;
 
@@ -118,12 +120,7 @@ function placeUploadErrors(classification: Classification, caught: unknown): Upl
 }
 
 export function AttachmentsPanel({ config, item }: { config: Config; item: Case }) {
-  const [opened, setOpened] = useState(false);
-  const [list, setList] = useState<AttachmentList | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
-  const [loading, setLoading] = useState(false);
-  const [notice, setNotice] = useState('');
+  const documents = useDisclosure(() => api.attachments(item.id), [item.id]);
   const [downloadError, setDownloadError] = useState<{ name: string; error: unknown } | null>(null);
   /** The document whose removal is being confirmed. */
   const [removing, setRemoving] = useState<Attachment | null>(null);
@@ -131,27 +128,7 @@ export function AttachmentsPanel({ config, item }: { config: Config; item: Case 
   const mayRemove = item.access.relationship === 'assigned';
   /** After a removal, the keyboard goes to the notice saying so: the button that opened the
    * dialog leaves with its row. */
-  const focusNotice = useRef(false);
-  useEffect(() => {
-    if (!focusNotice.current || !notice) return;
-    focusNotice.current = false;
-    document.getElementById('attachments-notice')?.focus();
-  }, [notice]);
-
-  useEffect(() => {
-    if (!opened) return;
-    let live = true;
-    setError(null);
-    setLoading(true);
-    api
-      .attachments(item.id)
-      .then((answer) => live && setList(answer))
-      .catch((e) => live && setError(e))
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [opened, attempt, item.id]);
+  const notice = useNotice('attachments-notice');
 
   const download = async (event: MouseEvent, attachment: Attachment) => {
     // A click with a modifier (new tab, save link) is the browser's to follow.
@@ -166,32 +143,38 @@ export function AttachmentsPanel({ config, item }: { config: Config; item: Case 
     }
   };
 
-  const items = list?.items ?? [];
-  const withheld = list?.withheld ?? 0;
-
   return (
-    <details class="card panel" id="attachments-panel" onToggle={(e) => setOpened((e.currentTarget as HTMLDetailsElement).open || opened)}>
-      <summary>
-        <h2 class="panel-title">{t('attachments.title')}</h2>
-        <span class="summary-meta">{t('attachments.summary')}</span>
-      </summary>
-      <div class="panel-body">
-        <p class="hint" id="attachments-intro">
-          {t('attachments.intro')}
-        </p>
-        <div role="status" aria-live="polite">
-          {notice && (
-            <p class="notice success" id="attachments-notice" tabIndex={-1}>
-              {notice}
-            </p>
-          )}
-        </div>
-        {error ? (
-          <ErrorNotice error={error} action onRetry={() => setAttempt((n) => n + 1)} />
-        ) : !list ? (
-          opened && <Loading />
-        ) : (
-          <div class={`results${loading ? ' stale' : ''}`} aria-busy={loading}>
+    <Disclosure
+      id="attachments-panel"
+      state={documents}
+      title={t('attachments.title')}
+      summary={t('attachments.summary')}
+      outside={
+        removing && (
+          <ReasonDialog
+            id="remove-attachment-dialog"
+            title={t('attachments.removeTitle', { name: isolate(removing.name) })}
+            explanation={t('attachments.removeText')}
+            submitLabel={t('attachments.removeSubmit')}
+            onClose={() => setRemoving(null)}
+            run={async (reason) => {
+              await api.removeAttachment(item.id, removing.id, { reason });
+              setRemoving(null);
+              setDownloadError(null);
+              notice.show(t('attachments.removed', { name: isolate(removing.name) }), true);
+              documents.reload();
+            }}
+          />
+        )
+      }
+    >
+      <p class="hint" id="attachments-intro">
+        {t('attachments.intro')}
+      </p>
+      <SuccessNotice id="attachments-notice" text={notice.text} focusable />
+      <DisclosureResults state={documents}>
+        {({ items, withheld }) => (
+          <>
             {items.length === 0 ? (
               // With documents withheld, the notice below says that there are some.
               withheld === 0 && (
@@ -249,7 +232,7 @@ export function AttachmentsPanel({ config, item }: { config: Config; item: Case 
                             type="button"
                             class="button link danger attachment-remove"
                             onClick={() => {
-                              setNotice('');
+                              notice.clear();
                               setRemoving(attachment);
                             }}
                           >
@@ -285,49 +268,25 @@ export function AttachmentsPanel({ config, item }: { config: Config; item: Case 
               </div>
             ) : null}
             <p class="button-row">
-              <button
-                type="button"
-                class="button secondary"
-                id="attachments-refresh"
-                aria-busy={loading}
-                aria-disabled={loading}
-                onClick={() => !loading && setAttempt((n) => n + 1)}
-              >
+              <RefreshButton id="attachments-refresh" busy={documents.loading} onRefresh={documents.reload}>
                 {t('attachments.refresh')}
-              </button>
+              </RefreshButton>
             </p>
-          </div>
+          </>
         )}
-        {item.access.attachable.length > 0 && opened && (
-          <UploadForm
-            config={config}
-            item={item}
-            onUploaded={(attachment) => {
-              setNotice(t('attachments.uploaded', { name: isolate(attachment.name) }));
-              setAttempt((n) => n + 1);
-            }}
-            onStart={() => setNotice('')}
-          />
-        )}
-      </div>
-      {removing && (
-        <ReasonDialog
-          id="remove-attachment-dialog"
-          title={t('attachments.removeTitle', { name: isolate(removing.name) })}
-          explanation={t('attachments.removeText')}
-          submitLabel={t('attachments.removeSubmit')}
-          onClose={() => setRemoving(null)}
-          run={async (reason) => {
-            await api.removeAttachment(item.id, removing.id, { reason });
-            setRemoving(null);
-            setDownloadError(null);
-            focusNotice.current = true;
-            setNotice(t('attachments.removed', { name: isolate(removing.name) }));
-            setAttempt((n) => n + 1);
+      </DisclosureResults>
+      {item.access.attachable.length > 0 && documents.opened && (
+        <UploadForm
+          config={config}
+          item={item}
+          onUploaded={(attachment) => {
+            notice.show(t('attachments.uploaded', { name: isolate(attachment.name) }));
+            documents.reload();
           }}
+          onStart={notice.clear}
         />
       )}
-    </details>
+    </Disclosure>
   );
 }
 
@@ -351,74 +310,46 @@ function UploadForm({
   const [classification, setClassification] = useState<Classification>(
     classifications.includes('restricted') ? 'restricted' : (classifications[0] ?? 'standard'),
   );
-  const [problems, setProblems] = useState<UploadProblems>({});
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const form = useSubmission<UploadProblem[]>('attachment-form', (caught) => placeUploadErrors(classification, caught));
 
   const submit = async () => {
-    if (busy) return;
     const missing: UploadProblems = {};
     if (!file) missing['attachment-file'] = [{ code: 'file_required' }];
     // Too large is refused before anything is sent; the server would refuse it too.
     else if (file.size > rules.max_bytes) missing['attachment-file'] = [{ code: 'too_large' }];
     else if (file.size === 0) missing['attachment-file'] = [{ code: 'empty' }];
     if (!kind) missing['attachment-kind'] = [{ code: 'kind_required' }];
-    setProblems(missing);
-    setFailure(null);
-    if (Object.keys(missing).length || !file) {
-      focusFirstInvalid('attachment-form');
-      return;
-    }
+    if (!form.ready(missing) || !file) return;
     onStart();
-    setBusy(true);
-    try {
+    await form.send(async () => {
       const added = await api.uploadAttachment(item.id, file, { kind, classification });
       setFile(null);
       setKind('');
       if (fileInput.current) fileInput.current.value = '';
       onUploaded(added);
-    } catch (caught) {
-      const placed = placeUploadErrors(classification, caught);
-      if (placed) {
-        setProblems(placed);
-        focusFirstInvalid('attachment-form');
-      } else {
-        setFailure(caught);
-      }
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   /** A control's problems in words, or nothing. */
   const errorOf = (id: string): string | undefined => {
-    const messages = [...new Set((problems[id] ?? []).map((p) => uploadMessage(config, p)))];
+    const messages = [...new Set((form.errors[id] ?? []).map((p) => uploadMessage(config, p)))];
     return messages.length ? messages.join('; ') : undefined;
   };
   const fileError = errorOf('attachment-file');
-  const kindError = errorOf('attachment-kind');
-  const classificationError = errorOf('attachment-classification');
-  const describedBy = (id: string, error: string | undefined) => `${id}--help${error ? ` ${id}--error` : ''}`;
-  /** A changed control's problems go; the others stay until the next attempt. */
-  const clear = (id: string) => setProblems(({ [id]: _, ...rest }) => rest);
+  const { clear } = form;
 
   return (
-    <form
+    <SubmissionForm
       id="attachment-form"
       class="attachment-form"
-      noValidate
-      aria-labelledby="attachment-form-title"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
+      title={t('attachments.uploadTitle')}
+      submission={form}
+      errorId="attachment-upload-error"
+      submitId="attachment-upload"
+      submitLabel={t('attachments.upload')}
+      busyLabel={t('attachments.uploading')}
+      onSubmit={submit}
     >
-      <h3 id="attachment-form-title">{t('attachments.uploadTitle')}</h3>
-      {failure ? (
-        <div class="notice error" role="alert" id="attachment-upload-error">
-          <p>{describeActionError(failure)}</p>
-        </div>
-      ) : null}
       <div class={`field${fileError ? ' invalid' : ''}`}>
         <label for="attachment-file">
           {t('attachments.file')}
@@ -436,67 +367,49 @@ function UploadForm({
           required
           accept={rules.media_types.join(',')}
           aria-invalid={fileError ? 'true' : undefined}
-          aria-describedby={describedBy('attachment-file', fileError)}
+          aria-describedby={`attachment-file--help${fileError ? ' attachment-file--error' : ''}`}
           onChange={(e) => {
             setFile((e.currentTarget as HTMLInputElement).files?.[0] ?? null);
             clear('attachment-file');
           }}
         />
       </div>
-      <div class={`field${kindError ? ' invalid' : ''}`}>
-        <label for="attachment-kind">
-          {t('attachments.kind')}
-          <Required />
-        </label>
-        {kindError && <HintAndError id="attachment-kind" error={kindError} />}
-        <select
-          id="attachment-kind"
-          required
-          value={kind}
-          aria-invalid={kindError ? 'true' : undefined}
-          aria-describedby={kindError ? 'attachment-kind--error' : undefined}
-          onChange={(e) => {
-            setKind((e.currentTarget as HTMLSelectElement).value);
-            clear('attachment-kind');
-          }}
-        >
-          <option value="">{t('common.choose')}</option>
-          {rules.kinds.map((k) => (
-            <option key={k} value={k}>
-              {kindName(k)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class={`field${classificationError ? ' invalid' : ''}`}>
-        <label for="attachment-classification">
-          {t('attachments.classification')}
-          <Required />
-        </label>
-        <HintAndError id="attachment-classification" hint={t('attachments.classificationHint')} error={classificationError} />
-        <select
-          id="attachment-classification"
-          required
-          value={classification}
-          aria-invalid={classificationError ? 'true' : undefined}
-          aria-describedby={describedBy('attachment-classification', classificationError)}
-          onChange={(e) => {
-            setClassification((e.currentTarget as HTMLSelectElement).value as Classification);
-            clear('attachment-classification');
-          }}
-        >
-          {classifications.map((c) => (
-            <option key={c} value={c}>
-              {classificationName(c)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <p class="button-row">
-        <button type="submit" class="button primary" id="attachment-upload" aria-disabled={busy} aria-busy={busy}>
-          {busy ? t('attachments.uploading') : t('attachments.upload')}
-        </button>
-      </p>
-    </form>
+      <SelectField
+        id="attachment-kind"
+        label={t('attachments.kind')}
+        required
+        value={kind}
+        onChange={(value) => {
+          setKind(value);
+          clear('attachment-kind');
+        }}
+        error={errorOf('attachment-kind')}
+      >
+        <option value="">{t('common.choose')}</option>
+        {rules.kinds.map((k) => (
+          <option key={k} value={k}>
+            {kindName(k)}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField
+        id="attachment-classification"
+        label={t('attachments.classification')}
+        hint={t('attachments.classificationHint')}
+        required
+        value={classification}
+        onChange={(value) => {
+          setClassification(value as Classification);
+          clear('attachment-classification');
+        }}
+        error={errorOf('attachment-classification')}
+      >
+        {classifications.map((c) => (
+          <option key={c} value={c}>
+            {classificationName(c)}
+          </option>
+        ))}
+      </SelectField>
+    </SubmissionForm>
   );
 }

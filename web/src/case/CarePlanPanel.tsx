@@ -13,23 +13,15 @@
 // only with an approved plan. A disclosure that loads when first opened, like the other panels
 // (reading the plan is recorded), or at once when the case was opened from the Approvals page.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
-import {
-  api,
-  ApiError,
-  type Case,
-  type CarePlan,
-  type CarePlanList,
-  type Config,
-  type FieldProblem,
-  type Intervention,
-  type InterventionStatus,
-} from '../api';
-import { describeActionError, ErrorNotice, Loading } from '../components';
-import { Dialog, DialogForm, focusFirstInvalid, HintAndError, placeErrors, TextField, type FieldErrors } from '../dialog';
+import { useState } from 'preact/hooks';
+import { api, ApiError, type Case, type CarePlan, type Config, type FieldProblem, type Intervention, type InterventionStatus } from '../api';
+import { describeActionError, ErrorNotice, SuccessNotice, useNotice } from '../components';
+import { HintAndError, SelectField, TextField } from '../dialog';
 import { optionsOf } from '../form/model';
 import { formatDate, formatDateTime, hasMessage, isolate, label, t } from '../i18n';
 import { takeCarePlanReview } from '../state';
+import { TextDialog } from './common';
+import { Disclosure, DisclosureResults, useDisclosure } from './disclosure';
 
 const STATUSES: readonly InterventionStatus[] = ['planned', 'in_progress', 'completed', 'delayed', 'declined'];
 
@@ -139,48 +131,23 @@ function sameInterventions(a: Intervention[], b: Intervention[], withStatus: boo
 export function CarePlanPanel({ config, item, onChanged }: { config: Config; item: Case; onChanged: () => void }) {
   // Opened from the Approvals page: the plan is what the supervisor came for.
   const [startOpen] = useState(() => takeCarePlanReview(item.id));
-  const [opened, setOpened] = useState(startOpen);
-  const [plans, setPlans] = useState<CarePlanList | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
-  const [loading, setLoading] = useState(false);
-  const [notice, setNotice] = useState('');
+  const panel = useDisclosure(() => api.carePlans(item.id), [item.id], { startOpen });
+  const { data: plans, loading } = panel;
   const [editing, setEditing] = useState(false);
   const [returning, setReturning] = useState<CarePlan | null>(null);
   const [approving, setApproving] = useState(false);
   const [decisionError, setDecisionError] = useState<unknown>(null);
   /** After a save or a decision, the keyboard goes to the notice saying so: the form or the
    * buttons it came from are gone. */
-  const focusNotice = useRef(false);
-  useEffect(() => {
-    if (!focusNotice.current || !notice) return;
-    focusNotice.current = false;
-    document.getElementById('care-plan-notice')?.focus();
-  }, [notice]);
-
-  useEffect(() => {
-    if (!opened) return;
-    let live = true;
-    setError(null);
-    setLoading(true);
-    api
-      .carePlans(item.id)
-      .then((answer) => live && setPlans(answer))
-      .catch((e) => live && setError(e))
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [opened, attempt, item.id]);
+  const notice = useNotice('care-plan-notice');
 
   /** A new version or a decision: say so, read the plan again, and the case (its moves). */
   const done = (message: string) => {
     setEditing(false);
     setReturning(null);
     setDecisionError(null);
-    focusNotice.current = true;
-    setNotice(message);
-    setAttempt((n) => n + 1);
+    notice.show(message, true);
+    panel.reload();
     onChanged();
   };
 
@@ -194,7 +161,7 @@ export function CarePlanPanel({ config, item, onChanged }: { config: Config; ite
     if (approving || loading || !newest) return;
     setApproving(true);
     setDecisionError(null);
-    setNotice('');
+    notice.clear();
     try {
       const decided = await api.decideCarePlan(item.id, newest.version, { decision: 'approve' });
       done(t('carePlan.approved', { n: decided.version }));
@@ -206,33 +173,29 @@ export function CarePlanPanel({ config, item, onChanged }: { config: Config; ite
   };
 
   return (
-    <details
-      class="card panel"
+    <Disclosure
       id="care-plan-panel"
-      open={startOpen}
-      onToggle={(e) => setOpened((e.currentTarget as HTMLDetailsElement).open || opened)}
+      state={panel}
+      title={t('carePlan.title')}
+      summary={t('carePlan.summary')}
+      outside={
+        returning && (
+          <ReturnDialog
+            caseId={item.id}
+            plan={returning}
+            onClose={() => setReturning(null)}
+            onReturned={(decided) => done(t('carePlan.returned', { n: decided.version }))}
+          />
+        )
+      }
     >
-      <summary>
-        <h2 class="panel-title">{t('carePlan.title')}</h2>
-        <span class="summary-meta">{t('carePlan.summary')}</span>
-      </summary>
-      <div class="panel-body">
-        <p class="hint" id="care-plan-intro">
-          {t('carePlan.intro')}
-        </p>
-        <div role="status" aria-live="polite">
-          {notice && (
-            <p class="notice success" id="care-plan-notice" tabIndex={-1}>
-              {notice}
-            </p>
-          )}
-        </div>
-        {error ? (
-          <ErrorNotice error={error} action onRetry={() => setAttempt((n) => n + 1)} />
-        ) : !plans ? (
-          opened && <Loading />
-        ) : (
-          <div class={`results${loading ? ' stale' : ''}`} aria-busy={loading}>
+      <p class="hint" id="care-plan-intro">
+        {t('carePlan.intro')}
+      </p>
+      <SuccessNotice id="care-plan-notice" text={notice.text} focusable />
+      <DisclosureResults state={panel}>
+        {(list) => (
+          <>
             {!newest ? (
               <p class="muted" id="care-plan-empty">
                 {t('carePlan.none')}
@@ -259,7 +222,7 @@ export function CarePlanPanel({ config, item, onChanged }: { config: Config; ite
                 )}
                 {newest.status === 'submitted' && (
                   <p class="notice info" id="care-plan-waiting">
-                    {plans.may_decide ? t('carePlan.waitingDecide') : t('carePlan.waiting')}
+                    {list.may_decide ? t('carePlan.waitingDecide') : t('carePlan.waiting')}
                   </p>
                 )}
                 <PlanVersion config={config} listId={listId} plan={newest} nested={false} />
@@ -273,7 +236,7 @@ export function CarePlanPanel({ config, item, onChanged }: { config: Config; ite
                   class="button secondary"
                   onClick={() => {
                     setDecisionError(null);
-                    setAttempt((n) => n + 1);
+                    panel.reload();
                   }}
                 >
                   {t('carePlan.reload')}
@@ -290,7 +253,7 @@ export function CarePlanPanel({ config, item, onChanged }: { config: Config; ite
                   class="button secondary"
                   id="care-plan-return"
                   onClick={() => {
-                    setNotice('');
+                    notice.clear();
                     setDecisionError(null);
                     setReturning(newest);
                   }}
@@ -299,7 +262,7 @@ export function CarePlanPanel({ config, item, onChanged }: { config: Config; ite
                 </button>
               </div>
             )}
-            {plans.may_write && !editing && (
+            {list.may_write && !editing && (
               <p class="button-row">
                 <button
                   type="button"
@@ -309,7 +272,7 @@ export function CarePlanPanel({ config, item, onChanged }: { config: Config; ite
                   onClick={() => {
                     // An edit starts from the newest version: not before it has been read.
                     if (loading) return;
-                    setNotice('');
+                    notice.clear();
                     setEditing(true);
                   }}
                 >
@@ -317,7 +280,7 @@ export function CarePlanPanel({ config, item, onChanged }: { config: Config; ite
                 </button>
               </p>
             )}
-            {plans.may_write && editing && (
+            {list.may_write && editing && (
               <PlanForm
                 config={config}
                 listId={listId}
@@ -326,7 +289,7 @@ export function CarePlanPanel({ config, item, onChanged }: { config: Config; ite
                 onCancel={() => setEditing(false)}
                 onReload={() => {
                   setEditing(false);
-                  setAttempt((n) => n + 1);
+                  panel.reload();
                 }}
                 onSaved={(saved) =>
                   done(
@@ -355,18 +318,10 @@ export function CarePlanPanel({ config, item, onChanged }: { config: Config; ite
                 </ol>
               </details>
             )}
-          </div>
+          </>
         )}
-      </div>
-      {returning && (
-        <ReturnDialog
-          caseId={item.id}
-          plan={returning}
-          onClose={() => setReturning(null)}
-          onReturned={(decided) => done(t('carePlan.returned', { n: decided.version }))}
-        />
-      )}
-    </details>
+      </DisclosureResults>
+    </Disclosure>
   );
 }
 
@@ -571,10 +526,7 @@ function PlanForm({
     onCancel();
   };
 
-  const narrativeError = errorOf('care-plan-narrative');
   const listError = errorOf('care-plan-interventions');
-  const describedBy = (id: string, hint: boolean, error: string | undefined) =>
-    [hint ? `${id}--help` : '', error ? `${id}--error` : ''].filter(Boolean).join(' ') || undefined;
 
   return (
     <form
@@ -633,43 +585,34 @@ function PlanForm({
           </button>
         </div>
       )}
-      {failure ? (
-        <div class="notice error" role="alert" id="care-plan-save-error">
-          <p>{describeActionError(failure)}</p>
-        </div>
-      ) : null}
-      <div class={`field${narrativeError ? ' invalid' : ''}`}>
-        <label for="care-plan-narrative">{t('carePlan.narrative')}</label>
-        <HintAndError id="care-plan-narrative" hint={t('carePlan.narrativeHint')} error={narrativeError} />
-        <textarea
-          id="care-plan-narrative"
-          rows={5}
-          dir="auto"
-          value={narrative}
-          aria-invalid={narrativeError ? 'true' : undefined}
-          aria-describedby={describedBy('care-plan-narrative', true, narrativeError)}
-          onInput={(e) => {
-            setStatus('');
-            clear('care-plan-narrative');
-            setNarrative((e.currentTarget as HTMLTextAreaElement).value);
-          }}
-        />
-      </div>
+      {failure ? <ErrorNotice id="care-plan-save-error" error={failure} action /> : null}
+      <TextField
+        id="care-plan-narrative"
+        label={t('carePlan.narrative')}
+        hint={t('carePlan.narrativeHint')}
+        multiline
+        rows={5}
+        value={narrative}
+        onInput={(value) => {
+          setStatus('');
+          clear('care-plan-narrative');
+          setNarrative(value);
+        }}
+        error={errorOf('care-plan-narrative')}
+      />
       <h4 id="care-plan-rows-title">{t('carePlan.interventions')}</h4>
       {rows.length === 0 && <p class="muted">{t('carePlan.noInterventions')}</p>}
       <ol class="entries care-plan-rows" aria-labelledby="care-plan-rows-title">
         {rows.map((row, index) => {
           const headingId = `care-plan-${index}-title`;
-          const field = (member: Member, hint?: string) => {
-            const id = controlId(index, member);
-            const error = errorOf(id);
-            return { id, error, hint, describedBy: describedBy(id, Boolean(hint), error) };
-          };
-          const type = field('type');
-          const objective = field('objective', t('carePlan.objectiveHint'));
-          const responsible = field('responsible', t('carePlan.responsibleHint'));
-          const date = field('target_date');
-          const state = field('status');
+          /** The props every control of the row takes, for one member. */
+          const field = (member: Member) => ({
+            id: controlId(index, member),
+            label: memberLabel(member),
+            value: row[member],
+            error: errorOf(controlId(index, member)),
+          });
+          const set = (member: Member) => (value: string) => change(row.key, index, member, value);
           return (
             <li class="entry" key={row.key} id={`care-plan-row-${index}`} aria-labelledby={headingId}>
               <div class="entry-head">
@@ -679,75 +622,25 @@ function PlanForm({
                 </button>
               </div>
               <div class="care-plan-fields">
-                <div class={`field${type.error ? ' invalid' : ''}`}>
-                  <label for={type.id}>{t('carePlan.type')}</label>
-                  <HintAndError id={type.id} error={type.error} />
-                  <select
-                    id={type.id}
-                    value={row.type}
-                    aria-invalid={type.error ? 'true' : undefined}
-                    aria-describedby={type.describedBy}
-                    onChange={(e) => change(row.key, index, 'type', (e.currentTarget as HTMLSelectElement).value)}
-                  >
-                    <option value="">{t('common.choose')}</option>
-                    {options.map((o) => (
-                      <option key={o.id} value={o.id}>
-                        {label(o.label)}
-                      </option>
-                    ))}
-                    {row.type && !options.some((o) => o.id === row.type) && <option value={row.type}>{row.type}</option>}
-                  </select>
-                </div>
-                {[objective, responsible].map((f, i) => {
-                  const member: Member = i === 0 ? 'objective' : 'responsible';
-                  return (
-                    <div class={`field${f.error ? ' invalid' : ''}`} key={member}>
-                      <label for={f.id}>{memberLabel(member)}</label>
-                      <HintAndError id={f.id} hint={f.hint} error={f.error} />
-                      <input
-                        type="text"
-                        id={f.id}
-                        dir="auto"
-                        autoComplete="off"
-                        value={row[member]}
-                        aria-invalid={f.error ? 'true' : undefined}
-                        aria-describedby={f.describedBy}
-                        onInput={(e) => change(row.key, index, member, (e.currentTarget as HTMLInputElement).value)}
-                      />
-                    </div>
-                  );
-                })}
-                <div class={`field${date.error ? ' invalid' : ''}`}>
-                  <label for={date.id}>{t('carePlan.targetDate')}</label>
-                  <HintAndError id={date.id} error={date.error} />
-                  <input
-                    type="date"
-                    id={date.id}
-                    class="narrow"
-                    value={row.target_date}
-                    aria-invalid={date.error ? 'true' : undefined}
-                    aria-describedby={date.describedBy}
-                    onInput={(e) => change(row.key, index, 'target_date', (e.currentTarget as HTMLInputElement).value)}
-                  />
-                </div>
-                <div class={`field${state.error ? ' invalid' : ''}`}>
-                  <label for={state.id}>{t('carePlan.status')}</label>
-                  <HintAndError id={state.id} error={state.error} />
-                  <select
-                    id={state.id}
-                    class="narrow"
-                    value={row.status}
-                    aria-invalid={state.error ? 'true' : undefined}
-                    aria-describedby={state.describedBy}
-                    onChange={(e) => change(row.key, index, 'status', (e.currentTarget as HTMLSelectElement).value)}
-                  >
-                    {STATUSES.map((s) => (
-                      <option key={s} value={s}>
-                        {interventionStatusName(s)}
-                      </option>
-                    ))}
-                  </select>
-                </div>
+                <SelectField {...field('type')} onChange={set('type')}>
+                  <option value="">{t('common.choose')}</option>
+                  {options.map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {label(o.label)}
+                    </option>
+                  ))}
+                  {row.type && !options.some((o) => o.id === row.type) && <option value={row.type}>{row.type}</option>}
+                </SelectField>
+                <TextField {...field('objective')} hint={t('carePlan.objectiveHint')} onInput={set('objective')} />
+                <TextField {...field('responsible')} hint={t('carePlan.responsibleHint')} onInput={set('responsible')} />
+                <TextField {...field('target_date')} type="date" narrow onInput={set('target_date')} />
+                <SelectField {...field('status')} class="narrow" onChange={set('status')}>
+                  {STATUSES.map((s) => (
+                    <option key={s} value={s}>
+                      {interventionStatusName(s)}
+                    </option>
+                  ))}
+                </SelectField>
               </div>
             </li>
           );
@@ -803,49 +696,22 @@ function ReturnDialog({
   onClose: () => void;
   onReturned: (decided: CarePlan) => void;
 }) {
-  const id = 'care-plan-return-dialog';
-  const commentId = 'care-plan-return-comment';
-  const [comment, setComment] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async () => {
-    if (!comment.trim()) {
-      setErrors({ [commentId]: t('carePlan.commentRequired') });
-      focusFirstInvalid(id);
-      return;
-    }
-    setBusy(true);
-    setErrors({});
-    setFailure(null);
-    try {
-      onReturned(await api.decideCarePlan(caseId, plan.version, { decision: 'return', comment: comment.trim() }));
-    } catch (caught) {
-      const placedErrors = placeErrors(caught, { comment: commentId });
-      if (placedErrors) {
-        setErrors(placedErrors);
-        focusFirstInvalid(id);
-      } else setFailure(caught);
-      setBusy(false);
-    }
+  const text = {
+    id: 'care-plan-return-comment',
+    member: 'comment',
+    label: t('carePlan.commentLabel'),
+    hint: t('carePlan.commentHint'),
+    required: t('carePlan.commentRequired'),
   };
-
   return (
-    <Dialog id={id} title={t('carePlan.returnTitle', { n: plan.version })} onClose={onClose}>
-      <DialogForm onSubmit={submit} onCancel={onClose} busy={busy} error={failure} submitLabel={t('carePlan.returnSubmit')}>
-        <p>{t('carePlan.returnText')}</p>
-        <TextField
-          id={commentId}
-          label={t('carePlan.commentLabel')}
-          hint={t('carePlan.commentHint')}
-          multiline
-          required
-          value={comment}
-          onInput={setComment}
-          error={errors[commentId]}
-        />
-      </DialogForm>
-    </Dialog>
+    <TextDialog
+      id="care-plan-return-dialog"
+      title={t('carePlan.returnTitle', { n: plan.version })}
+      explanation={t('carePlan.returnText')}
+      text={text}
+      submitLabel={t('carePlan.returnSubmit')}
+      onClose={onClose}
+      run={async (comment) => onReturned(await api.decideCarePlan(caseId, plan.version, { decision: 'return', comment }))}
+    />
   );
 }

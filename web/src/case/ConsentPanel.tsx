@@ -5,7 +5,7 @@
 // of this instance, an agency of this instance (covering whoever works for it) or another
 // organisation by name.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import {
   api,
   type Agency,
@@ -18,13 +18,15 @@ import {
   type ConsentRequest,
   type UserRef,
 } from '../api';
-import { ErrorNotice, Loading } from '../components';
+import { ErrorNotice, Loading, SuccessNotice } from '../components';
 import { Dialog, DialogForm, focusFirstInvalid, HintAndError, placeErrors, Required, TextField, type FieldErrors } from '../dialog';
 import { todayLocal } from '../form/model';
 import { formatDate, formatDateTime, label, t } from '../i18n';
 import { UserPicker } from '../UserPicker';
 import { childCase, survivorControlled } from './access';
+import { useLoad } from '../load';
 import { ReasonDialog, useDirectory } from './common';
+import { Disclosure, DisclosureResults, useDisclosure } from './disclosure';
 
 /** Names of people by id, from the directory (a consent names people by id). */
 type Names = Map<string, string>;
@@ -65,158 +67,144 @@ function yesNo(value: boolean | null | undefined): string {
 export function ConsentPanel({ config, caseType, item }: { config: Config; caseType: CaseType; item: Case }) {
   const mayRecord = item.access.may_grant_fields;
   const child = childCase(caseType);
-  const [opened, setOpened] = useState(false);
-  const directory = useDirectory(opened);
+  const panel = useDisclosure(() => api.consents(item.id), [item.id]);
+  const consents = panel.data;
+  const directory = useDirectory(panel.opened);
   const names: Names = new Map((directory.users ?? []).map((u) => [u.id, u.display_name]));
-  const [consents, setConsents] = useState<Consent[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
   const [recording, setRecording] = useState(false);
   const [withdrawing, setWithdrawing] = useState<Consent | null>(null);
   const [notice, setNotice] = useState('');
   const labels = fieldLabels(caseType);
 
-  useEffect(() => {
-    if (!opened) return;
-    let live = true;
-    setError(null);
-    api
-      .consents(item.id)
-      .then((list) => live && setConsents(list))
-      .catch((e) => live && setError(e));
-    return () => {
-      live = false;
-    };
-  }, [opened, attempt, item.id]);
-
   const refresh = (message: string) => {
     setRecording(false);
     setWithdrawing(null);
     setNotice(message);
-    setAttempt((n) => n + 1);
+    panel.reload();
   };
 
   const active = (consents ?? []).filter((c) => !c.withdrawn_at);
   const withdrawn = (consents ?? []).filter((c) => c.withdrawn_at);
 
   return (
-    <details class="card panel" id="consent-panel" onToggle={(e) => setOpened((e.currentTarget as HTMLDetailsElement).open || opened)}>
-      <summary>
-        <h2 class="panel-title">{t('consent.title')}</h2>
-        <span class="summary-meta">{survivorControlled(caseType) ? t('consent.summarySurvivor') : t('consent.summary')}</span>
-      </summary>
-      <div class="panel-body">
-        {survivorControlled(caseType) && <p class="notice info consent-survivor">{t('consent.survivorControls')}</p>}
-        <div role="status" aria-live="polite">
-          {notice && <p class="notice success">{notice}</p>}
-        </div>
-        {error ? (
-          <ErrorNotice error={error} action onRetry={() => setAttempt((n) => n + 1)} />
-        ) : !consents ? (
-          opened && <Loading />
-        ) : consents.length === 0 ? (
-          <p class="muted">{t('consent.none')}</p>
-        ) : (
-          <ul class="consent-list" id="consent-list">
-            {[...active, ...withdrawn].map((consent) => (
-              <li key={consent.id} class={`consent-item${consent.withdrawn_at ? ' withdrawn' : ''}`}>
-                <div class="consent-head">
-                  <strong>
-                    <bdi>{recipientName(consent, names)}</bdi>
-                  </strong>
-                  {recipientKind(consent) && <span class="muted"> · {recipientKind(consent)}</span>}{' '}
-                  <span class={`badge ${consent.withdrawn_at ? 'badge-muted' : 'badge-ok'}`}>
-                    {consent.withdrawn_at ? t('consent.withdrawn') : t('consent.active')}
-                  </span>
-                </div>
-                <dl class="ro-list compact">
-                  <div class="ro-row">
-                    <dt>{t('consent.information')}</dt>
-                    <dd>{informationText(consent.information, labels)}</dd>
+    <Disclosure
+      id="consent-panel"
+      state={panel}
+      title={t('consent.title')}
+      summary={survivorControlled(caseType) ? t('consent.summarySurvivor') : t('consent.summary')}
+      outside={
+        <>
+          {recording && (
+            <ConsentDialog
+              config={config}
+              caseType={caseType}
+              item={item}
+              onClose={() => setRecording(false)}
+              onDone={() => refresh(t('consent.recorded'))}
+            />
+          )}
+          {withdrawing && (
+            <ReasonDialog
+              id="withdraw-consent-dialog"
+              title={t('consent.withdrawTitle', { name: recipientName(withdrawing, names) })}
+              explanation={t('consent.withdrawText')}
+              submitLabel={t('consent.withdrawSubmit')}
+              onClose={() => setWithdrawing(null)}
+              run={async (reason) => {
+                await api.withdrawConsent(item.id, withdrawing.id, { reason });
+                refresh(t('consent.withdrawnDone'));
+              }}
+            />
+          )}
+        </>
+      }
+    >
+      {survivorControlled(caseType) && <p class="notice info consent-survivor">{t('consent.survivorControls')}</p>}
+      <SuccessNotice text={notice} />
+      <DisclosureResults state={panel} plain>
+        {(list) =>
+          list.length === 0 ? (
+            <p class="muted">{t('consent.none')}</p>
+          ) : (
+            <ul class="consent-list" id="consent-list">
+              {[...active, ...withdrawn].map((consent) => (
+                <li key={consent.id} class={`consent-item${consent.withdrawn_at ? ' withdrawn' : ''}`}>
+                  <div class="consent-head">
+                    <strong>
+                      <bdi>{recipientName(consent, names)}</bdi>
+                    </strong>
+                    {recipientKind(consent) && <span class="muted"> · {recipientKind(consent)}</span>}{' '}
+                    <span class={`badge ${consent.withdrawn_at ? 'badge-muted' : 'badge-ok'}`}>
+                      {consent.withdrawn_at ? t('consent.withdrawn') : t('consent.active')}
+                    </span>
                   </div>
-                  <div class="ro-row">
-                    <dt>{t('consent.purpose')}</dt>
-                    <dd>
-                      <bdi>{consent.purpose}</bdi>
-                    </dd>
-                  </div>
-                  <div class="ro-row">
-                    <dt>{t('consent.givenOn')}</dt>
-                    <dd>{formatDate(consent.given_on)}</dd>
-                  </div>
-                  <div class="ro-row">
-                    <dt>{t('consent.recordedBy')}</dt>
-                    <dd>
-                      {personName(names, consent.recorded_by)} · {formatDateTime(consent.recorded_at)}
-                    </dd>
-                  </div>
-                  {child && (
-                    <>
-                      <div class="ro-row">
-                        <dt>{t('consent.guardian')}</dt>
-                        <dd>{yesNo(consent.guardian_involved)}</dd>
-                      </div>
-                      <div class="ro-row">
-                        <dt>{t('consent.assent')}</dt>
-                        <dd>{yesNo(consent.child_assent)}</dd>
-                      </div>
-                    </>
-                  )}
-                  {consent.withdrawn_at && (
+                  <dl class="ro-list compact">
                     <div class="ro-row">
-                      <dt>{t('consent.withdrawnOn')}</dt>
+                      <dt>{t('consent.information')}</dt>
+                      <dd>{informationText(consent.information, labels)}</dd>
+                    </div>
+                    <div class="ro-row">
+                      <dt>{t('consent.purpose')}</dt>
                       <dd>
-                        {formatDateTime(consent.withdrawn_at)}
-                        {consent.withdraw_reason ? (
-                          <>
-                            {' — '}
-                            <bdi>{consent.withdraw_reason}</bdi>
-                          </>
-                        ) : null}
+                        <bdi>{consent.purpose}</bdi>
                       </dd>
                     </div>
+                    <div class="ro-row">
+                      <dt>{t('consent.givenOn')}</dt>
+                      <dd>{formatDate(consent.given_on)}</dd>
+                    </div>
+                    <div class="ro-row">
+                      <dt>{t('consent.recordedBy')}</dt>
+                      <dd>
+                        {personName(names, consent.recorded_by)} · {formatDateTime(consent.recorded_at)}
+                      </dd>
+                    </div>
+                    {child && (
+                      <>
+                        <div class="ro-row">
+                          <dt>{t('consent.guardian')}</dt>
+                          <dd>{yesNo(consent.guardian_involved)}</dd>
+                        </div>
+                        <div class="ro-row">
+                          <dt>{t('consent.assent')}</dt>
+                          <dd>{yesNo(consent.child_assent)}</dd>
+                        </div>
+                      </>
+                    )}
+                    {consent.withdrawn_at && (
+                      <div class="ro-row">
+                        <dt>{t('consent.withdrawnOn')}</dt>
+                        <dd>
+                          {formatDateTime(consent.withdrawn_at)}
+                          {consent.withdraw_reason ? (
+                            <>
+                              {' — '}
+                              <bdi>{consent.withdraw_reason}</bdi>
+                            </>
+                          ) : null}
+                        </dd>
+                      </div>
+                    )}
+                  </dl>
+                  {mayRecord && !consent.withdrawn_at && (
+                    <button type="button" class="button link danger" onClick={() => setWithdrawing(consent)}>
+                      {t('consent.withdraw', { name: recipientName(consent, names) })}
+                    </button>
                   )}
-                </dl>
-                {mayRecord && !consent.withdrawn_at && (
-                  <button type="button" class="button link danger" onClick={() => setWithdrawing(consent)}>
-                    {t('consent.withdraw', { name: recipientName(consent, names) })}
-                  </button>
-                )}
-              </li>
-            ))}
-          </ul>
-        )}
-        {mayRecord && consents && (
-          <p>
-            <button type="button" class="button secondary" id="consent-open" onClick={() => setRecording(true)}>
-              {t('consent.record')}
-            </button>
-          </p>
-        )}
-      </div>
-      {recording && (
-        <ConsentDialog
-          config={config}
-          caseType={caseType}
-          item={item}
-          onClose={() => setRecording(false)}
-          onDone={() => refresh(t('consent.recorded'))}
-        />
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </DisclosureResults>
+      {mayRecord && consents && (
+        <p>
+          <button type="button" class="button secondary" id="consent-open" onClick={() => setRecording(true)}>
+            {t('consent.record')}
+          </button>
+        </p>
       )}
-      {withdrawing && (
-        <ReasonDialog
-          id="withdraw-consent-dialog"
-          title={t('consent.withdrawTitle', { name: recipientName(withdrawing, names) })}
-          explanation={t('consent.withdrawText')}
-          submitLabel={t('consent.withdrawSubmit')}
-          onClose={() => setWithdrawing(null)}
-          run={async (reason) => {
-            await api.withdrawConsent(item.id, withdrawing.id, { reason });
-            refresh(t('consent.withdrawnDone'));
-          }}
-        />
-      )}
-    </details>
+    </Disclosure>
   );
 }
 
@@ -227,21 +215,8 @@ type RecipientKind = 'user' | 'our-agency' | 'other';
 
 /** The agencies of this instance (`GET /api/v1/agencies`), by name, loaded when the dialog opens. */
 function useAgencies(): { agencies: Agency[] | null; error: unknown; retry: () => void } {
-  const [agencies, setAgencies] = useState<Agency[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    let live = true;
-    setError(null);
-    api
-      .agencies()
-      .then((list) => live && setAgencies([...list].sort((a, b) => a.name.localeCompare(b.name))))
-      .catch((e) => live && setError(e));
-    return () => {
-      live = false;
-    };
-  }, [attempt]);
-  return { agencies, error, retry: () => setAttempt((n) => n + 1) };
+  const agencies = useLoad(() => api.agencies().then((list) => [...list].sort((a, b) => a.name.localeCompare(b.name))), []);
+  return { agencies: agencies.data, error: agencies.error, retry: agencies.reload };
 }
 
 function ConsentDialog({

@@ -8,22 +8,17 @@
 // panel), and each is labelled so. A disclosure that loads when first opened, like the other panels
 // (reading the reviews is recorded), or at once when the case was opened from a review sample.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
-import {
-  api,
-  ApiError,
-  type Case,
-  type QualityRating,
-  type QualityReviewList,
-  type ReviewCriterion,
-  type SupervisionNote,
-} from '../api';
-import { describeActionError, ErrorNotice, Loading } from '../components';
-import { focusFirstInvalid, HintAndError, placeErrors, Required, type FieldErrors } from '../dialog';
+import { useState } from 'preact/hooks';
+import { api, ApiError, type Case, type QualityRating, type ReviewCriterion } from '../api';
+import { ErrorNotice, Loading, RefreshButton, SuccessNotice, useNotice } from '../components';
+import { HintAndError, placeErrors, Required, SelectField, TextField, type FieldErrors } from '../dialog';
 import { formatDateTime, formatNumber, isolate, t } from '../i18n';
+import { useLoad } from '../load';
 import { href } from '../router';
 import { takeReviewSample } from '../state';
+import { SubmissionForm, useSubmission } from '../submission';
 import { criterionName, RATINGS, ratingName, REVIEW_CRITERIA } from '../supervision';
+import { Disclosure, DisclosureResults, useDisclosure } from './disclosure';
 
 /** The longest findings, and the longest supervision note, the server takes, in characters. */
 const MAX_TEXT = 5_000;
@@ -31,81 +26,39 @@ const MAX_TEXT = 5_000;
 export function QualityReviewPanel({ item }: { item: Case }) {
   // Opened from a review sample: the review is what the supervisor came for.
   const [sampled] = useState(() => takeReviewSample(item.id));
-  const [opened, setOpened] = useState(sampled !== null);
-  const [list, setList] = useState<QualityReviewList | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [refused, setRefused] = useState(false);
-  const [attempt, setAttempt] = useState(0);
-  const [loading, setLoading] = useState(false);
-  const [notice, setNotice] = useState('');
+  const reviews = useDisclosure(() => api.qualityReviews(item.id), [item.id], {
+    startOpen: sampled !== null,
+    onError: (e) => {
+      // Neither the case's worker nor its team supervisor: the reviews are not theirs to read.
+      if (!(e instanceof ApiError && e.status === 403)) return false;
+      setRefused(true);
+      return true;
+    },
+  });
   /** After a review is recorded, the keyboard goes to the notice saying so. */
-  const focusNotice = useRef(false);
-  useEffect(() => {
-    if (!focusNotice.current || !notice) return;
-    focusNotice.current = false;
-    document.getElementById('review-notice')?.focus();
-  }, [notice]);
-
-  useEffect(() => {
-    if (!opened) return;
-    let live = true;
-    setError(null);
-    setLoading(true);
-    api
-      .qualityReviews(item.id)
-      .then((answer) => live && setList(answer))
-      .catch((e) => {
-        if (!live) return;
-        // Neither the case's worker nor its team supervisor: the reviews are not theirs to read.
-        if (e instanceof ApiError && e.status === 403) setRefused(true);
-        else setError(e);
-      })
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [opened, attempt, item.id]);
+  const notice = useNotice('review-notice');
 
   if (refused) return null;
 
-  const items = list?.items ?? [];
   const worker = item.assigned_to?.display_name ?? '';
 
   return (
-    <details
-      class="card panel"
-      id="quality-review-panel"
-      open={sampled !== null}
-      onToggle={(e) => setOpened((e.currentTarget as HTMLDetailsElement).open || opened)}
-    >
-      <summary>
-        <h2 class="panel-title">{t('review.title')}</h2>
-        <span class="summary-meta">{t('review.summary')}</span>
-      </summary>
-      <div class="panel-body">
-        <p class="hint" id="review-intro">
-          {t('review.intro')}
-        </p>
-        <div role="status" aria-live="polite">
-          {notice && (
-            <p class="notice success" id="review-notice" tabIndex={-1}>
-              {notice}
-            </p>
-          )}
-        </div>
-        {error ? (
-          <ErrorNotice error={error} action onRetry={() => setAttempt((n) => n + 1)} />
-        ) : !list ? (
-          opened && <Loading />
-        ) : (
-          <div class={`results${loading ? ' stale' : ''}`} aria-busy={loading}>
-            {items.length === 0 ? (
+    <Disclosure id="quality-review-panel" state={reviews} title={t('review.title')} summary={t('review.summary')}>
+      <p class="hint" id="review-intro">
+        {t('review.intro')}
+      </p>
+      <SuccessNotice id="review-notice" text={notice.text} focusable />
+      <DisclosureResults state={reviews}>
+        {(list) => (
+          <>
+            {list.items.length === 0 ? (
               <p class="muted" id="review-empty">
                 {t('review.none')}
               </p>
             ) : (
               <ol class="note-list" id="review-list" aria-label={t('review.listLabel', { number: isolate(item.case_number) })}>
-                {items.map((review) => (
+                {list.items.map((review) => (
                   <li key={review.id} id={`review-${review.id}`} class={`note-item review-item rating-${review.rating}`}>
                     <p class="note-head">
                       <strong class={`badge review-rating rating-${review.rating}`}>{ratingName(review.rating)}</strong>
@@ -122,34 +75,26 @@ export function QualityReviewPanel({ item }: { item: Case }) {
               </ol>
             )}
             <p class="button-row">
-              <button
-                type="button"
-                class="button secondary"
-                id="review-refresh"
-                aria-busy={loading}
-                aria-disabled={loading}
-                onClick={() => !loading && setAttempt((n) => n + 1)}
-              >
+              <RefreshButton id="review-refresh" busy={reviews.loading} onRefresh={reviews.reload}>
                 {t('review.refresh')}
-              </button>
+              </RefreshButton>
             </p>
             {list.may_supervise ? (
               <>
                 <ReviewForm
                   caseId={item.id}
                   initial={sampled ?? 'chosen'}
-                  onStart={() => setNotice('')}
+                  onStart={notice.clear}
                   onWritten={() => {
-                    focusNotice.current = true;
-                    setNotice(t('review.added'));
-                    setAttempt((n) => n + 1);
+                    notice.show(t('review.added'), true);
+                    reviews.reload();
                   }}
                 />
                 <Discussion
                   caseId={item.id}
                   worker={worker}
                   marked={list.marked_for_discussion}
-                  onChanged={(marked) => setList({ ...list, marked_for_discussion: marked })}
+                  onChanged={(marked) => reviews.setData({ ...list, marked_for_discussion: marked })}
                 />
                 {item.assigned_to && <SupervisionNotes item={item} workerId={item.assigned_to.id} worker={worker} />}
               </>
@@ -159,10 +104,10 @@ export function QualityReviewPanel({ item }: { item: Case }) {
                 <a href={href({ name: 'supervision', params: new URLSearchParams() })}>{t('review.workerLink')}</a>
               </p>
             )}
-          </div>
+          </>
         )}
-      </div>
-    </details>
+      </DisclosureResults>
+    </Disclosure>
   );
 }
 
@@ -187,84 +132,55 @@ function ReviewForm({
   const [criterion, setCriterion] = useState<ReviewCriterion>(initial);
   const [rating, setRating] = useState<QualityRating | ''>('');
   const [findings, setFindings] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const form = useSubmission('review-form', (caught) => placeErrors(caught, REVIEW_CONTROL));
 
   const submit = async () => {
-    if (busy) return;
     const local: FieldErrors = {};
     if (!rating) local['review-rating'] = t('review.ratingRequired');
     if (!findings.trim()) local['review-findings'] = t('review.findingsRequired');
-    setErrors(local);
-    setFailure(null);
-    if (!rating || Object.keys(local).length) {
-      focusFirstInvalid('review-form');
-      return;
-    }
+    if (!form.ready(local) || !rating) return;
     onStart();
-    setBusy(true);
-    try {
+    await form.send(async () => {
       await api.writeQualityReview(caseId, { criterion, rating, findings: findings.trim() });
       setRating('');
       setFindings('');
       setCriterion('chosen');
       onWritten();
-    } catch (caught) {
-      const placed = placeErrors(caught, REVIEW_CONTROL);
-      if (placed) {
-        setErrors(placed);
-        focusFirstInvalid('review-form');
-      } else {
-        setFailure(caught);
-      }
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
-  const clear = (id: string) => setErrors(({ [id]: _, ...rest }) => rest);
-  const criterionError = errors['review-criterion'];
+  const { errors, clear } = form;
   const ratingError = errors['review-rating'];
-  const findingsError = errors['review-findings'];
 
   return (
-    <form
+    <SubmissionForm
       id="review-form"
       class="note-form"
-      noValidate
-      aria-labelledby="review-form-title"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
+      title={t('review.formTitle')}
+      submission={form}
+      errorId="review-error"
+      submitId="review-submit"
+      submitLabel={t('review.submit')}
+      busyLabel={t('review.submitting')}
+      onSubmit={submit}
     >
-      <h3 id="review-form-title">{t('review.formTitle')}</h3>
-      {failure ? (
-        <div class="notice error" role="alert" id="review-error">
-          <p>{describeActionError(failure)}</p>
-        </div>
-      ) : null}
-      <div class={`field${criterionError ? ' invalid' : ''}`}>
-        <label for="review-criterion">{t('review.criterion')}</label>
-        <HintAndError id="review-criterion" hint={t('review.criterionHint')} error={criterionError} />
-        <select
-          id="review-criterion"
-          value={criterion}
-          aria-invalid={criterionError ? 'true' : undefined}
-          aria-describedby={`review-criterion--help${criterionError ? ' review-criterion--error' : ''}`}
-          onChange={(e) => {
-            setCriterion((e.currentTarget as HTMLSelectElement).value as ReviewCriterion);
-            clear('review-criterion');
-          }}
-        >
-          {REVIEW_CRITERIA.map((c) => (
-            <option key={c} value={c}>
-              {criterionName(c)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        id="review-criterion"
+        label={t('review.criterion')}
+        hint={t('review.criterionHint')}
+        value={criterion}
+        onChange={(value) => {
+          setCriterion(value as ReviewCriterion);
+          clear('review-criterion');
+        }}
+        error={errors['review-criterion']}
+      >
+        {REVIEW_CRITERIA.map((c) => (
+          <option key={c} value={c}>
+            {criterionName(c)}
+          </option>
+        ))}
+      </SelectField>
       <fieldset
         class={`field group${ratingError ? ' invalid' : ''}`}
         id="review-rating"
@@ -295,33 +211,22 @@ function ReviewForm({
           ))}
         </div>
       </fieldset>
-      <div class={`field${findingsError ? ' invalid' : ''}`}>
-        <label for="review-findings">
-          {t('review.findings')}
-          <Required />
-        </label>
-        <HintAndError id="review-findings" hint={t('review.findingsHint', { max: formatNumber(MAX_TEXT) })} error={findingsError} />
-        <textarea
-          id="review-findings"
-          rows={5}
-          dir="auto"
-          required
-          maxLength={MAX_TEXT}
-          value={findings}
-          aria-invalid={findingsError ? 'true' : undefined}
-          aria-describedby={`review-findings--help${findingsError ? ' review-findings--error' : ''}`}
-          onInput={(e) => {
-            setFindings((e.currentTarget as HTMLTextAreaElement).value);
-            clear('review-findings');
-          }}
-        />
-      </div>
-      <p class="button-row">
-        <button type="submit" class="button primary" id="review-submit" aria-disabled={busy} aria-busy={busy}>
-          {busy ? t('review.submitting') : t('review.submit')}
-        </button>
-      </p>
-    </form>
+      <TextField
+        id="review-findings"
+        label={t('review.findings')}
+        hint={t('review.findingsHint', { max: formatNumber(MAX_TEXT) })}
+        multiline
+        rows={5}
+        maxLength={MAX_TEXT}
+        required
+        value={findings}
+        onInput={(value) => {
+          setFindings(value);
+          clear('review-findings');
+        }}
+        error={errors['review-findings']}
+      />
+    </SubmissionForm>
   );
 }
 
@@ -363,18 +268,8 @@ function Discussion({
       <p id="discussion-state">
         {marked ? t('discussion.marked', { name: isolate(worker) }) : t('discussion.notMarked', { name: isolate(worker) })}
       </p>
-      <div role="status" aria-live="polite">
-        {notice && (
-          <p class="notice success" id="discussion-notice">
-            {notice}
-          </p>
-        )}
-      </div>
-      {failure ? (
-        <div class="notice error" role="alert" id="discussion-error">
-          <p>{describeActionError(failure)}</p>
-        </div>
-      ) : null}
+      <SuccessNotice id="discussion-notice" text={notice} />
+      {failure ? <ErrorNotice id="discussion-error" error={failure} action /> : null}
       <p class="button-row">
         <button
           type="button"
@@ -395,58 +290,26 @@ function Discussion({
 /** The supervision notes about this case between its supervisor and its worker (from
  * `GET /api/v1/supervision?worker=`), and a form to write one; never part of the case's record. */
 function SupervisionNotes({ item, workerId, worker }: { item: Case; workerId: string; worker: string }) {
-  const [notes, setNotes] = useState<SupervisionNote[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
+  const notes = useLoad(
+    () => api.supervision({ worker: workerId }).then((answer) => answer.notes.filter((n) => n.case_id === item.id)),
+    [item.id, workerId],
+  );
   const [body, setBody] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState('');
-
-  useEffect(() => {
-    let live = true;
-    setError(null);
-    api
-      .supervision({ worker: workerId })
-      .then((answer) => live && setNotes(answer.notes.filter((n) => n.case_id === item.id)))
-      .catch((e) => live && setError(e));
-    return () => {
-      live = false;
-    };
-  }, [attempt, item.id, workerId]);
+  const form = useSubmission('supervision-note-form', (caught) => placeErrors(caught, { body: 'supervision-note-body' }));
 
   const submit = async () => {
-    if (busy) return;
-    if (!body.trim()) {
-      setErrors({ 'supervision-note-body': t('supervisionNote.bodyRequired') });
-      focusFirstInvalid('supervision-note-form');
-      return;
-    }
-    setErrors({});
-    setFailure(null);
+    if (!form.ready(body.trim() ? {} : { 'supervision-note-body': t('supervisionNote.bodyRequired') })) return;
     setNotice('');
-    setBusy(true);
-    try {
+    await form.send(async () => {
       await api.writeSupervisionNote(item.id, { body: body.trim() });
       setBody('');
       setNotice(t('supervisionNote.added', { name: isolate(worker) }));
-      setAttempt((n) => n + 1);
-    } catch (caught) {
-      const placed = placeErrors(caught, { body: 'supervision-note-body' });
-      if (placed) {
-        setErrors(placed);
-        focusFirstInvalid('supervision-note-form');
-      } else {
-        setFailure(caught);
-      }
-    } finally {
-      setBusy(false);
-    }
+      notes.reload();
+    });
   };
 
   const labelText = t('supervisionNote.label', { name: isolate(worker) });
-  const bodyError = errors['supervision-note-body'];
 
   return (
     <section class="review-section supervision-notes" id="case-supervision-notes" aria-labelledby="case-supervision-title">
@@ -454,24 +317,18 @@ function SupervisionNotes({ item, workerId, worker }: { item: Case; workerId: st
       <p class="notice warning" id="case-supervision-private">
         {t('supervisionNote.private', { name: isolate(worker) })}
       </p>
-      <div role="status" aria-live="polite">
-        {notice && (
-          <p class="notice success" id="supervision-note-notice">
-            {notice}
-          </p>
-        )}
-      </div>
-      {error ? (
-        <ErrorNotice error={error} action onRetry={() => setAttempt((n) => n + 1)} />
-      ) : !notes ? (
+      <SuccessNotice id="supervision-note-notice" text={notice} />
+      {notes.error ? (
+        <ErrorNotice error={notes.error} action onRetry={notes.reload} />
+      ) : !notes.data ? (
         <Loading />
-      ) : notes.length === 0 ? (
+      ) : notes.data.length === 0 ? (
         <p class="muted" id="case-supervision-empty">
           {t('supervisionNote.none')}
         </p>
       ) : (
         <ol class="note-list" id="case-supervision-list" aria-label={t('supervisionNote.listLabel', { number: isolate(item.case_number) })}>
-          {notes.map((note) => (
+          {notes.data.map((note) => (
             <li key={note.id} id={`supervision-note-${note.id}`} class="note-item supervision-note">
               <p class="note-head">
                 <strong class="supervision-note-label">{labelText}</strong>
@@ -484,49 +341,34 @@ function SupervisionNotes({ item, workerId, worker }: { item: Case; workerId: st
           ))}
         </ol>
       )}
-      <form
+      <SubmissionForm
         id="supervision-note-form"
         class="note-form"
-        noValidate
-        aria-labelledby="supervision-note-form-title"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
+        heading="h4"
+        title={t('supervisionNote.formTitle')}
+        submission={form}
+        errorId="supervision-note-error"
+        submitId="supervision-note-submit"
+        submitLabel={t('supervisionNote.submit')}
+        busyLabel={t('supervisionNote.submitting')}
+        onSubmit={submit}
       >
-        <h4 id="supervision-note-form-title">{t('supervisionNote.formTitle')}</h4>
-        {failure ? (
-          <div class="notice error" role="alert" id="supervision-note-error">
-            <p>{describeActionError(failure)}</p>
-          </div>
-        ) : null}
-        <div class={`field${bodyError ? ' invalid' : ''}`}>
-          <label for="supervision-note-body">
-            {labelText}
-            <Required />
-          </label>
-          <HintAndError id="supervision-note-body" hint={t('supervisionNote.bodyHint', { max: formatNumber(MAX_TEXT) })} error={bodyError} />
-          <textarea
-            id="supervision-note-body"
-            rows={4}
-            dir="auto"
-            required
-            maxLength={MAX_TEXT}
-            value={body}
-            aria-invalid={bodyError ? 'true' : undefined}
-            aria-describedby={`supervision-note-body--help${bodyError ? ' supervision-note-body--error' : ''}`}
-            onInput={(e) => {
-              setBody((e.currentTarget as HTMLTextAreaElement).value);
-              setErrors({});
-            }}
-          />
-        </div>
-        <p class="button-row">
-          <button type="submit" class="button primary" id="supervision-note-submit" aria-disabled={busy} aria-busy={busy}>
-            {busy ? t('supervisionNote.submitting') : t('supervisionNote.submit')}
-          </button>
-        </p>
-      </form>
+        <TextField
+          id="supervision-note-body"
+          label={labelText}
+          hint={t('supervisionNote.bodyHint', { max: formatNumber(MAX_TEXT) })}
+          multiline
+          rows={4}
+          maxLength={MAX_TEXT}
+          required
+          value={body}
+          onInput={(value) => {
+            setBody(value);
+            form.clear('supervision-note-body');
+          }}
+          error={form.errors['supervision-note-body']}
+        />
+      </SubmissionForm>
     </section>
   );
 }

@@ -2,12 +2,13 @@
 // member comes with their caseload; above the maximum the server refuses with 409
 // `caseload-exceeded` and its figures, and the supervisor may override with a reason.
 
-import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type AssignableUser, type Case, type ReassignResponse } from '../api';
+import { useState } from 'preact/hooks';
+import { api, ApiError, type Case, type ReassignResponse } from '../api';
 import { CaseloadBar } from '../caseload';
 import { ErrorNotice, Loading } from '../components';
 import { Dialog, DialogForm, focusFirstInvalid, placeErrors, TextField, type FieldErrors } from '../dialog';
 import { isolate, t } from '../i18n';
+import { useLoad } from '../load';
 
 export function ReassignDialog({
   item,
@@ -18,9 +19,8 @@ export function ReassignDialog({
   onClose: () => void;
   onDone: (result: ReassignResponse, name: string) => void;
 }) {
-  const [people, setPeople] = useState<AssignableUser[] | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
+  const assignable = useLoad(() => api.assignable(item.id), [item.id]);
+  const { data: people, error: loadError } = assignable;
   const [chosen, setChosen] = useState<string>('');
   const [reason, setReason] = useState('');
   const [override, setOverride] = useState('');
@@ -29,18 +29,6 @@ export function ReassignDialog({
   const [errors, setErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    let live = true;
-    setLoadError(null);
-    api
-      .assignable(item.id)
-      .then((list) => live && setPeople(list))
-      .catch((e) => live && setLoadError(e));
-    return () => {
-      live = false;
-    };
-  }, [attempt, item.id]);
 
   const current = item.assigned_to?.id;
   const person = people?.find((p) => p.user.id === chosen) ?? null;
@@ -86,7 +74,7 @@ export function ReassignDialog({
   return (
     <Dialog id="reassign-dialog" title={t('reassign.title', { number: isolate(item.case_number) })} onClose={onClose} wide>
       {loadError ? (
-        <ErrorNotice error={loadError} action onRetry={() => setAttempt((n) => n + 1)} />
+        <ErrorNotice error={loadError} action onRetry={assignable.reload} />
       ) : !people ? (
         <Loading />
       ) : (

@@ -5,13 +5,13 @@
 // field ids in words from the configuration (and, for a care plan not yet approved, where to
 // submit it; for a move an inter-agency panel must endorse first, a way to record its decision).
 
-import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type Case, type CaseType, type Config, type FieldProblem, type Transition, type TransitionOption } from '../api';
-import { ErrorNotice, Loading } from '../components';
+import { useState } from 'preact/hooks';
+import { api, ApiError, type Case, type CaseType, type Config, type FieldProblem, type TransitionOption } from '../api';
 import { Dialog, DialogForm, focusFirstInvalid, HintAndError, Required, TextField, type FieldErrors } from '../dialog';
 import { formatDateTime, isolate, label, t } from '../i18n';
 import { stageLabel } from '../labels';
 import { fieldLabel } from './AccessLog';
+import { Disclosure, DisclosureResults, useDisclosure } from './disclosure';
 
 /** The move buttons, next to the stage; nothing when the user may not move the case. */
 export function MoveControl({
@@ -269,67 +269,45 @@ function MoveDialog({
 
 /** The case's moves, oldest first: from → to, who, when, why, and a survivor's own decision. */
 export function StageHistory({ config, item }: { config: Config; item: Case }) {
-  const [opened, setOpened] = useState(false);
-  const [moves, setMoves] = useState<Transition[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    if (!opened) return;
-    let live = true;
-    setError(null);
-    api
-      .caseTransitions(item.id)
-      .then((list) => live && setMoves(list))
-      .catch((e) => live && setError(e));
-    return () => {
-      live = false;
-    };
-    // A move changes the stage: read the history again if it is open.
-  }, [opened, attempt, item.id, item.stage]);
+  // A move changes the stage: read the history again if it is open.
+  const history = useDisclosure(() => api.caseTransitions(item.id), [item.id, item.stage]);
 
   return (
-    <details class="card panel" id="stage-history" onToggle={(e) => setOpened((e.currentTarget as HTMLDetailsElement).open || opened)}>
-      <summary>
-        <h2 class="panel-title">{t('history.title')}</h2>
-        <span class="summary-meta">{t('history.summary')}</span>
-      </summary>
-      <div class="panel-body">
-        {error ? (
-          <ErrorNotice error={error} action onRetry={() => setAttempt((n) => n + 1)} />
-        ) : !moves ? (
-          opened && <Loading />
-        ) : moves.length === 0 ? (
-          <p class="muted" id="stage-history-empty">
-            {t('history.none')}
-          </p>
-        ) : (
-          <ol class="stage-history" id="stage-history-list">
-            {moves.map((move) => (
-              <li key={move.id} class="move-item">
-                <p class="move-stages">
-                  <span class="badge">{stageLabel(config, move.from)}</span>
-                  <span aria-hidden="true" class="arrow-forward">
-                    {' → '}
-                  </span>
-                  <span class="sr-only"> {t('history.to')} </span>
-                  <span class="badge">{stageLabel(config, move.to)}</span>
-                  {move.survivor_decision && <span class="badge badge-ok survivor-badge">{t('history.survivorDecision')}</span>}
-                </p>
-                <p class="muted">
-                  {t('history.byAt', { name: isolate(move.by.display_name), at: formatDateTime(move.at) })}
-                </p>
-                {move.reason && (
-                  <p class="move-reason">
-                    <span class="muted">{t('history.reason')} </span>
-                    <bdi>{move.reason}</bdi>
+    <Disclosure id="stage-history" state={history} title={t('history.title')} summary={t('history.summary')}>
+      <DisclosureResults state={history} plain>
+        {(moves) =>
+          moves.length === 0 ? (
+            <p class="muted" id="stage-history-empty">
+              {t('history.none')}
+            </p>
+          ) : (
+            <ol class="stage-history" id="stage-history-list">
+              {moves.map((move) => (
+                <li key={move.id} class="move-item">
+                  <p class="move-stages">
+                    <span class="badge">{stageLabel(config, move.from)}</span>
+                    <span aria-hidden="true" class="arrow-forward">
+                      {' → '}
+                    </span>
+                    <span class="sr-only"> {t('history.to')} </span>
+                    <span class="badge">{stageLabel(config, move.to)}</span>
+                    {move.survivor_decision && <span class="badge badge-ok survivor-badge">{t('history.survivorDecision')}</span>}
                   </p>
-                )}
-              </li>
-            ))}
-          </ol>
-        )}
-      </div>
-    </details>
+                  <p class="muted">
+                    {t('history.byAt', { name: isolate(move.by.display_name), at: formatDateTime(move.at) })}
+                  </p>
+                  {move.reason && (
+                    <p class="move-reason">
+                      <span class="muted">{t('history.reason')} </span>
+                      <bdi>{move.reason}</bdi>
+                    </p>
+                  )}
+                </li>
+              ))}
+            </ol>
+          )
+        }
+      </DisclosureResults>
+    </Disclosure>
   );
 }

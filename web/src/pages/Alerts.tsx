@@ -6,48 +6,29 @@
 // alerts are emailed: an address to set or remove, and whether this instance sends email at
 // all (when it does not, alerts stay in the web app).
 
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, type Alert, type AlertList, type Config, type NotificationSettings } from '../api';
-import { describeActionError, ErrorNotice, Loading, PageTitle } from '../components';
+import { useRef, useState } from 'preact/hooks';
+import { api, ApiError, type Alert, type Config } from '../api';
+import { CaseNumberCell } from '../caseTable';
+import { ErrorNotice, Loading, PageTitle, RefreshButton, SuccessNotice } from '../components';
 import { alertLevelName, deadlineKindName } from '../deadlines';
 import { HintAndError } from '../dialog';
 import { formatDateTime, formatNumber, isolate, t } from '../i18n';
 import { stageLabel } from '../labels';
-import { href } from '../router';
+import { useLoad } from '../load';
 
 export function AlertsPage({ config, onUnread }: { config: Config; onUnread: (unread: number) => void }) {
-  const [list, setList] = useState<AlertList | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
-  const [attempt, setAttempt] = useState(0);
+  const alerts = useLoad(() => api.alerts(), [], { onLoaded: (answer) => onUnread(answer.unread) });
+  const { data: list, error, loading } = alerts;
   const [notice, setNotice] = useState('');
   const [failure, setFailure] = useState<unknown>(null);
   const [marking, setMarking] = useState<string | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    setError(null);
-    api
-      .alerts()
-      .then((answer) => {
-        if (!live) return;
-        setList(answer);
-        onUnread(answer.unread);
-      })
-      .catch((e) => live && setError(e))
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [attempt]);
 
   /** The alert read here at once (the header's count too), whatever the server's answer. */
   const markLocally = (alert: Alert) => {
     if (!list) return;
     const items = list.items.map((a) => (a.id === alert.id ? { ...a, read: true } : a));
     const unread = items.filter((a) => !a.read).length;
-    setList({ items, unread });
+    alerts.setData({ items, unread });
     onUnread(unread);
   };
 
@@ -88,20 +69,10 @@ export function AlertsPage({ config, onUnread }: { config: Config; onUnread: (un
       <p class="muted" id="alerts-intro">
         {t('alerts.intro')}
       </p>
-      <div role="status" aria-live="polite">
-        {notice && (
-          <p class="notice success" id="alerts-notice">
-            {notice}
-          </p>
-        )}
-      </div>
-      {failure ? (
-        <div class="notice error" role="alert" id="alerts-error">
-          <p>{describeActionError(failure)}</p>
-        </div>
-      ) : null}
+      <SuccessNotice id="alerts-notice" text={notice} />
+      {failure ? <ErrorNotice id="alerts-error" error={failure} action /> : null}
       {error ? (
-        <ErrorNotice error={error} onRetry={() => setAttempt((n) => n + 1)} />
+        <ErrorNotice error={error} onRetry={alerts.reload} />
       ) : loading && !list ? (
         <Loading />
       ) : items.length === 0 ? (
@@ -132,17 +103,7 @@ export function AlertsPage({ config, onUnread }: { config: Config; onUnread: (un
             <tbody>
               {items.map((a) => (
                 <tr key={a.id} class={a.read ? 'alert-read' : 'alert-unread'} id={`alert-${a.id}`}>
-                  <th scope="row" data-label={t('list.col.number')}>
-                    <a
-                      class="case-link"
-                      id={`alert-case-${a.id}`}
-                      href={href({ name: 'case', id: a.case_id })}
-                      dir="ltr"
-                      onClick={() => opened(a)}
-                    >
-                      {a.case_number}
-                    </a>
-                  </th>
+                  <CaseNumberCell id={a.case_id} number={a.case_number} linkId={`alert-case-${a.id}`} onOpen={() => opened(a)} />
                   <td data-label={t('alerts.col.kind')}>{a.read ? deadlineKindName(a.kind) : <strong>{deadlineKindName(a.kind)}</strong>}</td>
                   <td data-label={t('list.col.stage')}>{a.stage ? <span class="badge">{stageLabel(config, a.stage)}</span> : t('common.none')}</td>
                   <td data-label={t('alerts.col.level')}>
@@ -179,16 +140,9 @@ export function AlertsPage({ config, onUnread }: { config: Config; onUnread: (un
       )}
       {!error && list && (
         <p class="button-row">
-          <button
-            type="button"
-            class="button secondary"
-            id="alerts-refresh"
-            aria-busy={loading}
-            aria-disabled={loading}
-            onClick={() => !loading && setAttempt((n) => n + 1)}
-          >
+          <RefreshButton id="alerts-refresh" busy={loading} onRefresh={alerts.reload}>
             {t('alerts.refresh')}
-          </button>
+          </RefreshButton>
         </p>
       )}
       <NotificationForm />
@@ -200,31 +154,14 @@ export function AlertsPage({ config, onUnread }: { config: Config; onUnread: (un
  * email. The server decides what an address is; its refusal is shown at the input. */
 function NotificationForm() {
   const id = 'notification-email';
-  const [settings, setSettings] = useState<NotificationSettings | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
   const [email, setEmail] = useState('');
+  const loaded = useLoad(() => api.notificationSettings(), [], { onLoaded: (answer) => setEmail(answer.email ?? '') });
+  const { data: settings, error: loadError } = loaded;
   const [error, setError] = useState<string | undefined>(undefined);
   const [failure, setFailure] = useState<unknown>(null);
   const [notice, setNotice] = useState('');
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
-
-  useEffect(() => {
-    let live = true;
-    setLoadError(null);
-    api
-      .notificationSettings()
-      .then((answer) => {
-        if (!live) return;
-        setSettings(answer);
-        setEmail(answer.email ?? '');
-      })
-      .catch((e) => live && setLoadError(e));
-    return () => {
-      live = false;
-    };
-  }, [attempt]);
 
   const save = async (address: string | null) => {
     if (busy) return;
@@ -234,7 +171,7 @@ function NotificationForm() {
     setNotice('');
     try {
       const saved = await api.changeNotificationSettings({ email: address });
-      setSettings(saved);
+      loaded.setData(saved);
       setEmail(saved.email ?? '');
       setNotice(
         saved.email
@@ -261,7 +198,7 @@ function NotificationForm() {
     <section class="card narrow-card notification-settings" aria-labelledby="notifications-title" id="notifications">
       <h2 id="notifications-title">{t('notifications.title')}</h2>
       {loadError ? (
-        <ErrorNotice error={loadError} onRetry={() => setAttempt((n) => n + 1)} />
+        <ErrorNotice error={loadError} onRetry={loaded.reload} />
       ) : !settings ? (
         <Loading />
       ) : (
@@ -278,18 +215,8 @@ function NotificationForm() {
                 : t('notifications.statusKept', { email: isolate(saved) })
               : t('notifications.statusNone')}
           </p>
-          <div role="status" aria-live="polite">
-            {notice && (
-              <p class="notice success" id="notifications-notice">
-                {notice}
-              </p>
-            )}
-          </div>
-          {failure ? (
-            <div class="notice error" role="alert" id="notifications-error">
-              <p>{describeActionError(failure)}</p>
-            </div>
-          ) : null}
+          <SuccessNotice id="notifications-notice" text={notice} />
+          {failure ? <ErrorNotice id="notifications-error" error={failure} action /> : null}
           <form
             id="notifications-form"
             noValidate

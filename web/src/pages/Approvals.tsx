@@ -2,33 +2,16 @@
 // supervises whose newest care plan waits for their decision, the longest waiting first. A case
 // opened from here shows its care plan at once, to approve or return.
 
-import { useEffect, useState } from 'preact/hooks';
-import { api, type ApprovalQueue, type Config } from '../api';
-import { ErrorNotice, Loading, PageTitle } from '../components';
-import { formatDateTime, formatNumber, t } from '../i18n';
-import { stageLabel, typeName } from '../labels';
-import { href } from '../router';
+import { api, type Config } from '../api';
+import { CaseTable } from '../caseTable';
+import { ErrorNotice, Loading, PageTitle, RefreshButton } from '../components';
+import { formatNumber, t } from '../i18n';
+import { useLoad } from '../load';
 import { rememberCarePlanReview } from '../state';
 
 export function ApprovalsPage({ config }: { config: Config }) {
-  const [queue, setQueue] = useState<ApprovalQueue | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    setError(null);
-    api
-      .approvals()
-      .then((answer) => live && setQueue(answer))
-      .catch((e) => live && setError(e))
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [attempt]);
+  const approvals = useLoad(() => api.approvals(), []);
+  const { data: queue, error, loading } = approvals;
 
   const items = queue?.items ?? [];
   const total = queue?.total ?? items.length;
@@ -42,7 +25,7 @@ export function ApprovalsPage({ config }: { config: Config }) {
         {t('approvals.intro')}
       </p>
       {error ? (
-        <ErrorNotice error={error} onRetry={() => setAttempt((n) => n + 1)} />
+        <ErrorNotice error={error} onRetry={approvals.reload} />
       ) : loading && !queue ? (
         <Loading />
       ) : items.length === 0 ? (
@@ -54,53 +37,21 @@ export function ApprovalsPage({ config }: { config: Config }) {
           <p class="muted count" role="status">
             {total === 1 ? t('approvals.countOne') : t('approvals.count', { n: formatNumber(total) })}
           </p>
-          <table class="cases" id="approvals-table">
-            <caption class="sr-only">{t('approvals.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('list.col.number')}</th>
-                <th scope="col">{t('list.col.type')}</th>
-                <th scope="col">{t('list.col.stage')}</th>
-                <th scope="col">{t('list.col.assigned')}</th>
-                <th scope="col">{t('list.col.updated')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((c) => (
-                <tr key={c.id}>
-                  <th scope="row" data-label={t('list.col.number')}>
-                    <a class="case-link" href={href({ name: 'case', id: c.id })} dir="ltr" onClick={() => rememberCarePlanReview(c.id)}>
-                      {c.case_number}
-                    </a>
-                  </th>
-                  <td data-label={t('list.col.type')}>{typeName(config, c.case_type)}</td>
-                  <td data-label={t('list.col.stage')}>
-                    <span class="badge">{stageLabel(config, c.stage)}</span>
-                  </td>
-                  <td data-label={t('list.col.assigned')}>
-                    <bdi>{c.assigned_to.display_name}</bdi>
-                  </td>
-                  <td data-label={t('list.col.updated')}>
-                    <time dateTime={c.updated_at}>{formatDateTime(c.updated_at)}</time>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <CaseTable
+            config={config}
+            cases={items}
+            columns={['type', 'stage', 'assigned', 'updated']}
+            id="approvals-table"
+            caption={t('approvals.caption')}
+            onOpen={(c) => rememberCarePlanReview(c.id)}
+          />
         </div>
       )}
       {!error && queue && (
         <p class="button-row">
-          <button
-            type="button"
-            class="button secondary"
-            id="approvals-refresh"
-            aria-busy={loading}
-            aria-disabled={loading}
-            onClick={() => !loading && setAttempt((n) => n + 1)}
-          >
+          <RefreshButton id="approvals-refresh" busy={loading} onRefresh={approvals.reload}>
             {t('approvals.refresh')}
-          </button>
+          </RefreshButton>
         </p>
       )}
     </>

@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, type CasePage, type Config } from '../api';
+import { api, type Config } from '../api';
 import { CaseloadNotice } from '../caseload';
+import { CaseTable } from '../caseTable';
 import { ErrorNotice, Loading, PageTitle } from '../components';
-import { formatDateTime, label, t } from '../i18n';
+import { label, t } from '../i18n';
 import { href, navigate } from '../router';
-import { intensityLabel, stageLabel, typeName } from '../labels';
+import { stageLabel } from '../labels';
+import { useLoad } from '../load';
 import { takeListNotice } from '../state';
 
 const PER_PAGE = 25;
@@ -15,29 +17,16 @@ export function CaseListPage({ config, params }: { config: Config; params: URLSe
   const stage = params.get('stage') ?? '';
   const page = Math.max(1, Number(params.get('page') ?? '1') || 1);
 
-  const [result, setResult] = useState<CasePage | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
+  const cases = useLoad(
+    () => api.listCases({ q: q || undefined, case_type: caseType || undefined, stage: stage || undefined, page, per_page: PER_PAGE }),
+    [q, caseType, stage, page],
+  );
+  const { data: result, error, loading } = cases;
   const [search, setSearch] = useState(q);
-  const [attempt, setAttempt] = useState(0);
   // A message from the page before (a case handed over), shown once.
   const [notice] = useState(takeListNotice);
 
   useEffect(() => setSearch(q), [q]);
-
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    setError(null);
-    api
-      .listCases({ q: q || undefined, case_type: caseType || undefined, stage: stage || undefined, page, per_page: PER_PAGE })
-      .then((r) => live && setResult(r))
-      .catch((e) => live && setError(e))
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [q, caseType, stage, page, attempt]);
 
   const go = (changes: Record<string, string>) => {
     const next = new URLSearchParams(params);
@@ -156,7 +145,7 @@ export function CaseListPage({ config, params }: { config: Config; params: URLSe
       </form>
 
       {error ? (
-        <ErrorNotice error={error} onRetry={() => setAttempt((n) => n + 1)} />
+        <ErrorNotice error={error} onRetry={cases.reload} />
       ) : loading && !result ? (
         <Loading />
       ) : items.length === 0 ? (
@@ -168,43 +157,12 @@ export function CaseListPage({ config, params }: { config: Config; params: URLSe
               {total === 1 ? t('list.countOne') : t('list.count', { total })}
             </p>
           )}
-          <table class="cases">
-            <caption class="sr-only">{t('list.caption', { page })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('list.col.number')}</th>
-                <th scope="col">{t('list.col.type')}</th>
-                <th scope="col">{t('list.col.stage')}</th>
-                <th scope="col">{t('list.col.intensity')}</th>
-                <th scope="col">{t('list.col.assigned')}</th>
-                <th scope="col">{t('list.col.updated')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((c) => (
-                <tr key={c.id}>
-                  <th scope="row" data-label={t('list.col.number')}>
-                    <a class="case-link" href={href({ name: 'case', id: c.id })} dir="ltr">
-                      {c.case_number}
-                    </a>
-                  </th>
-                  <td data-label={t('list.col.type')}>{typeName(config, c.case_type)}</td>
-                  <td data-label={t('list.col.stage')}>
-                    <span class="badge">{stageLabel(config, c.stage)}</span>
-                  </td>
-                  <td data-label={t('list.col.intensity')}>
-                    <span class={`intensity i${String(c.intensity)}`}>{intensityLabel(c.intensity)}</span>
-                  </td>
-                  <td data-label={t('list.col.assigned')}>
-                    <bdi>{c.assigned_to.display_name}</bdi>
-                  </td>
-                  <td data-label={t('list.col.updated')}>
-                    <time dateTime={c.updated_at}>{formatDateTime(c.updated_at)}</time>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <CaseTable
+            config={config}
+            cases={items}
+            columns={['type', 'stage', 'intensity', 'assigned', 'updated']}
+            caption={t('list.caption', { page })}
+          />
           {(page > 1 || hasNext) && (
             <nav class="pager" aria-label={t('list.paging')}>
               <button type="button" class="button secondary" disabled={page <= 1} onClick={() => turnPage(page - 1)}>

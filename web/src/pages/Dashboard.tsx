@@ -7,73 +7,47 @@
 // months. Charts are small SVG images named by their figures, which are also written out. Counts
 // and case numbers only; the server records each reading of the dashboard.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import {
   api,
   type AlertCounts,
   type AttentionCase,
   type Config,
-  type Dashboard,
   type MonthMetrics,
   type StageCount,
   type User,
   type WorkerLoad,
 } from '../api';
 import { Columns, HBar } from '../charts';
-import { ErrorNotice, Loading, PageTitle } from '../components';
+import { CaseNumberCell } from '../caseTable';
+import { ErrorNotice, Loading, PageTitle, RefreshButton } from '../components';
 import { deadlineKindName } from '../deadlines';
 import { formatDateTime, formatDecimal, formatMonth, formatNumber, formatPercent, t, type MessageKey } from '../i18n';
 import { stageLabel, typeName } from '../labels';
+import { useLoad } from '../load';
 import { approvesCarePlans } from '../roles';
 import { href } from '../router';
 
 export function DashboardPage({ config, me }: { config: Config; me: User }) {
-  const [board, setBoard] = useState<Dashboard | null>(null);
   const [loadedAt, setLoadedAt] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    setError(null);
-    api
-      .dashboard()
-      .then((answer) => {
-        if (!live) return;
-        setBoard(answer);
-        setLoadedAt(new Date().toISOString());
-      })
-      .catch((e) => live && setError(e))
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [attempt]);
+  const dashboard = useLoad(() => api.dashboard(), [], { onLoaded: () => setLoadedAt(new Date().toISOString()) });
+  const { data: board, error, loading } = dashboard;
 
   return (
     <>
       <div class="page-head">
         <PageTitle text={t('dashboard.title')} />
         {!error && board && (
-          <button
-            type="button"
-            class="button secondary"
-            id="dashboard-reload"
-            aria-busy={loading}
-            aria-disabled={loading}
-            onClick={() => !loading && setAttempt((n) => n + 1)}
-          >
+          <RefreshButton id="dashboard-reload" busy={loading} onRefresh={dashboard.reload}>
             {t('dashboard.reload')}
-          </button>
+          </RefreshButton>
         )}
       </div>
       <p class="muted" id="dashboard-intro">
         {t('dashboard.intro')}
       </p>
       {error ? (
-        <ErrorNotice error={error} onRetry={() => setAttempt((n) => n + 1)} />
+        <ErrorNotice error={error} onRetry={dashboard.reload} />
       ) : loading && !board ? (
         <Loading />
       ) : board ? (
@@ -263,11 +237,7 @@ function Alerts({
           <tbody>
             {attention.map((c) => (
               <tr key={c.case_id} class={c.escalated ? 'escalated' : undefined}>
-                <th scope="row" data-label={t('list.col.number')}>
-                  <a class="case-link" href={href({ name: 'case', id: c.case_id })} dir="ltr">
-                    {c.case_number}
-                  </a>
-                </th>
+                <CaseNumberCell id={c.case_id} number={c.case_number} />
                 <td data-label={t('list.col.assigned')}>
                   <bdi>{workerName(c.worker)}</bdi>
                 </td>

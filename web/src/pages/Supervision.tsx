@@ -18,16 +18,16 @@ import {
   type DiscussionMark,
   type ReviewSample,
   type SampleCriterion,
-  type Supervision,
   type SupervisionNote,
   type User,
   type UserRef,
 } from '../api';
-import { ErrorNotice, Loading, PageTitle } from '../components';
-import { focusFirstInvalid, HintAndError, type FieldErrors } from '../dialog';
+import { CaseNumberCell, CaseTable } from '../caseTable';
+import { ErrorNotice, Loading, PageTitle, RefreshButton } from '../components';
+import { focusFirstInvalid, HintAndError, SelectField, type FieldErrors } from '../dialog';
 import { parseNumber } from '../form/model';
 import { formatDateTime, formatNumber, isolate, t } from '../i18n';
-import { intensityLabel, stageLabel, typeName } from '../labels';
+import { useLoad } from '../load';
 import { reviewsTeamCases } from '../roles';
 import { href, navigate } from '../router';
 import { rememberReviewSample } from '../state';
@@ -194,7 +194,6 @@ function SampleSection({
   const drawn = sample && isSampleCriterion(sample.criterion) ? sample.criterion : wanted.criterion;
   const count = sample?.items.length ?? 0;
   const perWorkerError = errors['sample-per-worker'];
-  const criterionError = errors['sample-criterion'];
 
   return (
     <section class="card supervision-section" id="review-sample" aria-labelledby="review-sample-title">
@@ -210,27 +209,23 @@ function SampleSection({
           draw();
         }}
       >
-        <div class={`field${criterionError ? ' invalid' : ''}`}>
-          <label for="sample-criterion">{t('sample.criterion')}</label>
-          <HintAndError id="sample-criterion" hint={t(`sample.criterionHint.${criterion}`)} error={criterionError} />
-          <select
-            id="sample-criterion"
-            value={criterion}
-            aria-invalid={criterionError ? 'true' : undefined}
-            aria-describedby={`sample-criterion--help${criterionError ? ' sample-criterion--error' : ''}`}
-            onChange={(e) => {
-              const value = (e.currentTarget as HTMLSelectElement).value;
-              if (isSampleCriterion(value)) setCriterion(value);
-              setErrors({});
-            }}
-          >
-            {SAMPLE_CRITERIA.map((c) => (
-              <option key={c} value={c}>
-                {criterionName(c)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="sample-criterion"
+          label={t('sample.criterion')}
+          hint={t(`sample.criterionHint.${criterion}`)}
+          value={criterion}
+          onChange={(value) => {
+            if (isSampleCriterion(value)) setCriterion(value);
+            setErrors({});
+          }}
+          error={errors['sample-criterion']}
+        >
+          {SAMPLE_CRITERIA.map((c) => (
+            <option key={c} value={c}>
+              {criterionName(c)}
+            </option>
+          ))}
+        </SelectField>
         <div class={`field sample-size${perWorkerError ? ' invalid' : ''}`}>
           <label for="sample-per-worker">{t('sample.perWorker')}</label>
           <HintAndError id="sample-per-worker" hint={t('sample.perWorkerHint', { max: formatNumber(MAX_PER_WORKER) })} error={perWorkerError} />
@@ -281,39 +276,14 @@ function SampleSection({
                     {group.cases.length === 1 ? t('sample.casesOne') : t('sample.cases', { n: formatNumber(group.cases.length) })}
                   </span>
                 </h3>
-                <table class="cases sample-table">
-                  <caption class="sr-only">{t('sample.caption', { name: isolate(personName(group.worker)) })}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('list.col.number')}</th>
-                      <th scope="col">{t('list.col.type')}</th>
-                      <th scope="col">{t('list.col.stage')}</th>
-                      <th scope="col">{t('case.intensity')}</th>
-                      <th scope="col">{t('list.col.updated')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {group.cases.map((c) => (
-                      <tr key={c.id}>
-                        <th scope="row" data-label={t('list.col.number')}>
-                          <a class="case-link" href={href({ name: 'case', id: c.id })} dir="ltr" onClick={() => rememberReviewSample(c.id, drawn)}>
-                            {c.case_number}
-                          </a>
-                        </th>
-                        <td data-label={t('list.col.type')}>{typeName(config, c.case_type)}</td>
-                        <td data-label={t('list.col.stage')}>
-                          <span class="badge">{stageLabel(config, c.stage)}</span>
-                        </td>
-                        <td data-label={t('case.intensity')}>
-                          <span class={`intensity i${String(c.intensity)}`}>{intensityLabel(c.intensity)}</span>
-                        </td>
-                        <td data-label={t('list.col.updated')}>
-                          <time dateTime={c.updated_at}>{formatDateTime(c.updated_at)}</time>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <CaseTable
+                  config={config}
+                  cases={group.cases}
+                  columns={['type', 'stage', 'intensity', 'updated']}
+                  class="cases sample-table"
+                  caption={t('sample.caption', { name: isolate(personName(group.worker)) })}
+                  onOpen={(c) => rememberReviewSample(c.id, drawn)}
+                />
               </section>
             ))
           )}
@@ -345,34 +315,16 @@ function Records({
   onWorker: (worker: string) => void;
   onWorkers: (people: UserRef[]) => void;
 }) {
-  const [records, setRecords] = useState<Supervision | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
-  const [attempt, setAttempt] = useState(0);
-  const [worker, setWorker] = useState(wanted.worker);
   const filter = supervises ? wanted.worker : '';
+  const loaded = useLoad(() => api.supervision(filter ? { worker: filter } : {}), [filter], {
+    onLoaded: (answer) => onWorkers([...answer.marked.map((m) => m.worker), ...answer.notes.map((n) => n.worker)]),
+  });
+  const { data: records, error, loading } = loaded;
+  const [worker, setWorker] = useState(wanted.worker);
 
   useEffect(() => setWorker(wanted.worker), [wanted.worker]);
 
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    setError(null);
-    api
-      .supervision(filter ? { worker: filter } : {})
-      .then((answer) => {
-        if (!live) return;
-        setRecords(answer);
-        onWorkers([...answer.marked.map((m) => m.worker), ...answer.notes.map((n) => n.worker)]);
-      })
-      .catch((e) => live && setError(e))
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [filter, attempt]);
-
-  if (error) return <ErrorNotice error={error} onRetry={() => setAttempt((n) => n + 1)} />;
+  if (error) return <ErrorNotice error={error} onRetry={loaded.reload} />;
   if (!records) return <Loading />;
 
   // As a supervisor: the marks and notes with one's workers; as a worker: those about oneself.
@@ -453,16 +405,9 @@ function Records({
         </>
       )}
       <p class="button-row">
-        <button
-          type="button"
-          class="button secondary"
-          id="supervision-refresh"
-          aria-busy={loading}
-          aria-disabled={loading}
-          onClick={() => !loading && setAttempt((n) => n + 1)}
-        >
+        <RefreshButton id="supervision-refresh" busy={loading} onRefresh={loaded.reload}>
           {t('supervision.refresh')}
-        </button>
+        </RefreshButton>
       </p>
     </div>
   );
@@ -500,11 +445,7 @@ function Marks({
           <tbody>
             {marks.map((m) => (
               <tr key={m.case_id}>
-                <th scope="row" data-label={t('list.col.number')}>
-                  <a class="case-link" href={href({ name: 'case', id: m.case_id })} dir="ltr">
-                    {m.case_number}
-                  </a>
-                </th>
+                <CaseNumberCell id={m.case_id} number={m.case_number} />
                 {withWorker && (
                   <td data-label={t('list.col.assigned')}>
                     <bdi>{personName(m.worker)}</bdi>
