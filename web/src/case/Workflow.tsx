@@ -31,7 +31,7 @@ export function MoveControl({
   confirmLeave: () => boolean;
   onMoved: (moved: Case, option: TransitionOption) => void;
   onReload: () => Promise<void>;
-  /** A move was refused for want of a panel's decision (now remembered for the case's stage). */
+  /** A move was refused for want of a panel's decision: the panel decisions panel opens with it. */
   onPanelRefused: (to: string) => void;
   /** The person chose to record the panel's decision about a refused move. */
   onPanelDecision: (to: string) => void;
