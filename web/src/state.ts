@@ -2,7 +2,7 @@
 // again, with a message saying so (and the creator's caseload when it is above the
 // recommended); after a case is handed over, the case list says to whom (and their caseload); a
 // case opened from the Approvals page shows its care plan at once, one opened from a review
-// sample its quality review; the moves a case was refused for want of a panel's decision.
+// sample its quality review.
 
 import type { Case, CaseloadOutcome, SampleCriterion } from './api';
 
