@@ -307,6 +307,13 @@ impl IntoResponse for ApiError {
             } => Some(*retry_after_seconds),
             _ => None,
         };
+        // A body refused before it was read whole (too large, not of its type) is not read
+        // on: the connection cannot carry another request, and the client is told so rather
+        // than finding out on its next request.
+        let unread_body = matches!(
+            self,
+            Self::PayloadTooLarge | Self::FileTooLarge { .. } | Self::UnsupportedFileType(_)
+        );
         let problem = self.to_problem();
         let status =
             StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -320,6 +327,11 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+        }
+        if unread_body {
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         response
     }

@@ -463,6 +463,14 @@ async fn bad_uploads_are_refused_precisely_and_keep_nothing(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // The rest of the body is not read: the client is told not to reuse the connection.
+    assert_eq!(
+        response
+            .headers()
+            .get("connection")
+            .and_then(|v| v.to_str().ok()),
+        Some("close")
+    );
     // Exactly the limit fits.
     let (status, _) = upload(
         &world,
