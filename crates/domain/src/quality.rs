@@ -39,6 +39,8 @@ pub struct PlanVersion {
 pub struct TeamHistory {
     /// When each case was opened.
     pub opened: BTreeMap<Uuid, DateTime<Utc>>,
+    /// Each case's type.
+    pub case_types: BTreeMap<Uuid, String>,
     pub moves: Vec<Move>,
     /// Contacts recorded (notes of a contact kind), any order.
     pub contacts: Vec<(Uuid, DateTime<Utc>)>,
@@ -54,6 +56,8 @@ pub struct MetricStages<'a> {
     pub terminal: &'a BTreeSet<String>,
     /// The follow-up interval, in days.
     pub follow_up_days: u32,
+    /// Case types with an interval of their own.
+    pub follow_up_days_by_type: BTreeMap<String, u32>,
 }
 
 /// A share: how many of how many.
@@ -180,12 +184,20 @@ pub fn monthly_metrics(
     }
     let mut contacts = history.contacts.clone();
     contacts.sort();
-    let interval = Duration::days(i64::from(stages.follow_up_days));
+    let interval = |case: &Uuid| {
+        let days = history
+            .case_types
+            .get(case)
+            .and_then(|t| stages.follow_up_days_by_type.get(t))
+            .copied()
+            .unwrap_or(stages.follow_up_days);
+        Duration::days(i64::from(days))
+    };
     let mut previous: BTreeMap<Uuid, DateTime<Utc>> = history.opened.clone();
     for (case, at) in contacts {
         let on_time = previous
             .get(&case)
-            .is_none_or(|last| at - *last <= interval);
+            .is_none_or(|last| at - *last <= interval(&case));
         previous.insert(case, at);
         if let Some(month) = by_month.get_mut(&month_of(at)) {
             month.follow_ups_within_interval.count(on_time);
@@ -228,6 +240,7 @@ mod tests {
             assessment: "assessment",
             terminal: &terminal,
             follow_up_days: 14,
+            follow_up_days_by_type: BTreeMap::new(),
         };
         let history = TeamHistory {
             opened: [(id(1), day(3, 1)), (id(2), day(3, 20))].into(),
@@ -264,6 +277,7 @@ mod tests {
                 },
             ],
             closure_documented: [id(1)].into(),
+            ..TeamHistory::default()
         };
         let metrics = monthly_metrics(&history, &stages, day(4, 30), 2);
         let (march, april) = (&metrics[0], &metrics[1]);
@@ -286,12 +300,36 @@ mod tests {
     }
 
     #[test]
+    fn a_case_type_s_own_interval_judges_its_contacts() {
+        let terminal = BTreeSet::new();
+        let stages = MetricStages {
+            assessment: "assessment",
+            terminal: &terminal,
+            follow_up_days: 14,
+            follow_up_days_by_type: [("general_protection".to_string(), 30)].into(),
+        };
+        let history = TeamHistory {
+            opened: [(id(1), day(3, 1)), (id(2), day(3, 1))].into(),
+            case_types: [
+                (id(1), "general_protection".to_string()),
+                (id(2), "child_protection".to_string()),
+            ]
+            .into(),
+            contacts: vec![(id(1), day(3, 21)), (id(2), day(3, 21))],
+            ..TeamHistory::default()
+        };
+        let march = &monthly_metrics(&history, &stages, day(3, 31), 1)[0];
+        assert_eq!(march.follow_ups_within_interval, Share { of: 2, met: 1 });
+    }
+
+    #[test]
     fn events_outside_the_months_are_left_out() {
         let terminal = BTreeSet::new();
         let stages = MetricStages {
             assessment: "assessment",
             terminal: &terminal,
             follow_up_days: 14,
+            follow_up_days_by_type: BTreeMap::new(),
         };
         let history = TeamHistory {
             opened: [(id(1), day(1, 1))].into(),

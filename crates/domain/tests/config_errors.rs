@@ -913,3 +913,18 @@ fn a_terminal_stage_has_no_follow_up_or_review() {
     assert_eq!(error.key, "stage[1].follow_up");
     assert!(error.problem.contains("terminal"), "{error}");
 }
+
+#[test]
+fn a_case_type_s_follow_up_interval_is_between_1_and_365_days() {
+    for days in [0, 366] {
+        let text = case_type(GOOD_SECTION).replace(
+            "stages = [",
+            &format!("follow_up_days = {days}\nstages = ["),
+        );
+        let error = one_error(&text);
+        assert_eq!(error.key, "case_type.follow_up_days", "{days}");
+        assert_eq!(error.line, Some(line_of(&text, "[case_type]")));
+    }
+    let text = case_type(GOOD_SECTION).replace("stages = [", "follow_up_days = 30\nstages = [");
+    assert_eq!(errors(&text), []);
+}

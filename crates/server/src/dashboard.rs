@@ -333,6 +333,11 @@ pub async fn dashboard(
             assessment: ASSESSMENT_STAGE,
             terminal: &terminal,
             follow_up_days: config.deadline_rules.follow_up_days,
+            follow_up_days_by_type: config
+                .case_types
+                .iter()
+                .filter_map(|t| t.follow_up_days.map(|d| (t.id.clone(), d)))
+                .collect(),
         },
         now,
         MONTHS,

@@ -46,7 +46,9 @@ pub fn timeline(config: &Configuration, facts: &CaseTimelineFacts) -> CaseTimeli
         stage_since: facts.stage_since,
         emergency: facts.emergency,
         terminal: stage.is_some_and(|s| s.terminal),
-        follow_up_interval_days: None,
+        follow_up_interval_days: config
+            .case_type(&facts.case_type)
+            .and_then(|t| t.follow_up_days),
         follow_up_since: follow_up.then(|| {
             facts
                 .last_contact

@@ -187,6 +187,8 @@ pub struct CaseTypeFile {
     /// A yes/no report dimension that marks emergency cases (their stage limits are in clock
     /// hours).
     pub emergency_field: Option<String>,
+    /// Days between follow-up contacts for this type (default: the instance's).
+    pub follow_up_days: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]

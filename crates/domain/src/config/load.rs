@@ -612,6 +612,9 @@ impl Loader<'_> {
         if item.review_frequency_days == 0 {
             self.error(at, "case_type.review_frequency_days", "must be at least 1");
         }
+        if item.follow_up_days.is_some_and(|d| !(1..=365).contains(&d)) {
+            self.error(at, "case_type.follow_up_days", "must be between 1 and 365");
+        }
         if item.stages.is_empty() {
             self.error(
                 at,
@@ -742,6 +745,7 @@ impl Loader<'_> {
             transitions,
             intervention_types: item.intervention_types,
             emergency_field: item.emergency_field,
+            follow_up_days: item.follow_up_days,
         })
     }
 

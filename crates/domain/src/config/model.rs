@@ -214,6 +214,9 @@ pub struct CaseType {
     pub intervention_types: Option<String>,
     /// The yes/no report dimension that marks emergency cases.
     pub emergency_field: Option<String>,
+    /// Days between follow-up contacts for this type; `None`: the instance's
+    /// (`[deadlines] follow_up_days`).
+    pub follow_up_days: Option<u32>,
 }
 
 /// A move of a case between two stages, and what it needs (`workflow::check_transition`).

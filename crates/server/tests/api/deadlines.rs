@@ -17,6 +17,7 @@ on_both_backends!(
     identification_counts_working_days_or_emergency_hours,
     a_weekend_and_a_holiday_push_a_deadline_back,
     follow_ups_reviews_and_approvals_fall_due,
+    a_case_type_may_set_its_own_follow_up_interval,
     alerts_are_emailed_once_and_name_no_case,
 );
 
@@ -377,4 +378,31 @@ async fn alerts_are_emailed_once_and_name_no_case(backend: Backend) {
             .count(),
         2
     );
+}
+
+async fn a_case_type_may_set_its_own_follow_up_interval(backend: Backend) {
+    let mut world = World::with_settings(backend, settings()).await;
+    // General protection expects a contact every 30 days, not the instance's 14.
+    let id = world.plant_case("worker1", "general_protection").await.id;
+    for to in ["assessment", "care_plan"] {
+        moved(&world, &id, to, json!({})).await;
+    }
+    crate::care_plans::approved_plan(&world, &id).await;
+    moved(&world, &id, "implementation", json!({})).await;
+    let follow_ups = |list: Vec<(String, String, String)>| {
+        list.into_iter()
+            .filter(|a| a.1 == "follow_up_overdue")
+            .count()
+    };
+    // In implementation from Tuesday 10 March 09:00.
+    sweep_at(&world, at(2026, 3, 25, 9, 0), None).await;
+    assert_eq!(
+        follow_ups(alerts(&world, "worker1").await),
+        0,
+        "14 days are not its interval"
+    );
+    sweep_at(&world, at(2026, 4, 9, 8, 59), None).await;
+    assert_eq!(follow_ups(alerts(&world, "worker1").await), 0);
+    sweep_at(&world, at(2026, 4, 9, 9, 0), None).await;
+    assert_eq!(follow_ups(alerts(&world, "worker1").await), 1);
 }

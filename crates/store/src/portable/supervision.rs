@@ -27,14 +27,14 @@ pub(super) async fn team_history(
     since: DateTime<Utc>,
 ) -> Result<TeamHistory> {
     let mut history = TeamHistory::default();
-    for row in supervised("c.id, c.created_at", "cases c", supervisor, "")
+    for row in supervised("c.id, c.case_type, c.created_at", "cases c", supervisor, "")
         .build()
         .fetch_all(pool)
         .await?
     {
-        history
-            .opened
-            .insert(row.try_get("id")?, row.try_get("created_at")?);
+        let id: Uuid = row.try_get("id")?;
+        history.opened.insert(id, row.try_get("created_at")?);
+        history.case_types.insert(id, row.try_get("case_type")?);
     }
     let mut moves = supervised(
         "t.case_id, t.from_stage, t.to_stage, t.moved_at",
