@@ -28,13 +28,7 @@ pub async fn current_load(
     worker: Uuid,
     case_type: &CaseType,
 ) -> ApiResult<Caseload> {
-    let terminal: Vec<String> = state
-        .config
-        .stages
-        .iter()
-        .filter(|s| s.terminal)
-        .map(|s| s.id.clone())
-        .collect();
+    let terminal: Vec<String> = state.config.terminal_stages();
     Ok(Caseload::of(
         state
             .store

@@ -321,12 +321,7 @@ pub async fn dashboard(
     // Quality, month by month.
     let since = now - Duration::days(31 * i64::from(MONTHS));
     let history = state.store.team_history(user.id, since).await?;
-    let terminal: BTreeSet<String> = config
-        .stages
-        .iter()
-        .filter(|s| s.terminal)
-        .map(|s| s.id.clone())
-        .collect();
+    let terminal: BTreeSet<String> = config.terminal_stages();
     let metrics = monthly_metrics(
         &history,
         &MetricStages {

@@ -18,12 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The filter that reads every open case's timeline (`supervised_by` narrows it).
 pub fn open_cases(config: &Configuration, supervised_by: Option<UserId>) -> TimelineFilter {
     TimelineFilter {
-        exclude_stages: config
-            .stages
-            .iter()
-            .filter(|s| s.terminal)
-            .map(|s| s.id.clone())
-            .collect(),
+        exclude_stages: config.terminal_stages(),
         emergency_fields: config
             .case_types
             .iter()

@@ -140,15 +140,20 @@ pub async fn transition_case(
     }
     let now = state.clock.now();
     let from = context.case.summary.stage.clone();
-    let needs_panel = transitions_from(context.case_type, &from)
-        .iter()
-        .any(|t| t.to == request.to && t.panel_review);
+    // The records a guard of a move to the target reads, only when one does.
+    let guards = transitions_from(context.case_type, &from)
+        .into_iter()
+        .filter(|t| t.to == request.to);
+    let (needs_plan, needs_panel) = guards.fold((false, false), |(plan, panel), t| {
+        (plan || t.approved_care_plan, panel || t.panel_review)
+    });
     let records = CaseRecords {
-        care_plan_approved: state
-            .store
-            .care_plan_status(context.case.summary.id)
-            .await?
-            == Some(CarePlanStatus::Approved),
+        care_plan_approved: needs_plan
+            && state
+                .store
+                .care_plan_status(context.case.summary.id)
+                .await?
+                == Some(CarePlanStatus::Approved),
         panel_endorsed: needs_panel
             && crate::panel::endorsed(&state, &context, &request.to).await?,
     };

@@ -126,7 +126,7 @@ async fn versions_are_numbered_and_decided_once(db: &TestDatabase, store: Arc<dy
             "{again:?}"
         );
     }
-    let submitted = store
+    store
         .add_care_plan_version(version(
             case,
             2,
@@ -167,7 +167,6 @@ async fn versions_are_numbered_and_decided_once(db: &TestDatabase, store: Arc<dy
     assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
     let listed = store.care_plans(case).await.unwrap();
     assert_eq!(listed, [first, approved]);
-    let _ = submitted;
     let raw = db.raw_contents().await;
     assert!(
         !raw.contains(&objective),

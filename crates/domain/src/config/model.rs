@@ -38,6 +38,15 @@ impl Configuration {
         self.stages.iter().find(|s| s.id == id)
     }
 
+    /// The ids of the stages in which case management has ended (closed, transferred).
+    pub fn terminal_stages<B: FromIterator<String>>(&self) -> B {
+        self.stages
+            .iter()
+            .filter(|s| s.terminal)
+            .map(|s| s.id.clone())
+            .collect()
+    }
+
     pub fn location(&self, code: &str) -> Option<&Location> {
         self.locations.iter().find(|l| l.code == code)
     }
