@@ -81,6 +81,13 @@ pub enum AuditAction {
     /// A server started with a configuration (its version and fingerprint in the reason): a
     /// changed configuration shows as a new fingerprint.
     ConfigurationLoad,
+    /// A new configuration version (its number in `subject`-less `reason`, the changed
+    /// entities' names in `fields`).
+    ConfigurationChange,
+    /// Cases' clear-text data (report dimensions, search tokens) recomputed after a field's
+    /// classification, dimension or search flag changed (the case type and version in the
+    /// reason, the case ids in `fields`).
+    ConfigurationMigrate,
     // The audit trail itself.
     AuditSearch,
     AuditExport,
@@ -89,7 +96,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 55] = [
+    pub const ALL: [AuditAction; 57] = [
         Self::CaseList,
         Self::CaseRead,
         Self::CaseCreate,
@@ -141,6 +148,8 @@ impl AuditAction {
         Self::NotificationSettings,
         Self::DashboardRead,
         Self::ConfigurationLoad,
+        Self::ConfigurationChange,
+        Self::ConfigurationMigrate,
         Self::AuditSearch,
         Self::AuditExport,
         Self::CaseAuditRead,
@@ -200,6 +209,8 @@ impl AuditAction {
             Self::NotificationSettings => "user.notifications",
             Self::DashboardRead => "team.dashboard",
             Self::ConfigurationLoad => "config.load",
+            Self::ConfigurationChange => "config.change",
+            Self::ConfigurationMigrate => "config.migrate",
             Self::AuditSearch => "audit.search",
             Self::AuditExport => "audit.export",
             Self::CaseAuditRead => "case.audit.read",

@@ -274,3 +274,96 @@ fn check_group_item(
         );
     }
 }
+
+/// New entries into what is retired: a retired field given a value it did not hold, an option
+/// chosen that is no longer offered. Values a case already holds stay as they are (`before`);
+/// clearing a value is always allowed.
+pub fn retired_writes(
+    config: &Configuration,
+    case_type: &CaseType,
+    set: &CaseFields,
+    before: &CaseFields,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for (id, value) in set {
+        let Some(field) = case_type.form.field(id) else {
+            continue;
+        };
+        let old = before.get(id);
+        if old == Some(value) {
+            continue;
+        }
+        if let (FieldValue::Group(items), FieldKind::RepeatingGroup { fields, .. }) =
+            (value, &field.kind)
+        {
+            let old_items: &[GroupItem] = match old {
+                Some(FieldValue::Group(old)) => old,
+                _ => &[],
+            };
+            for (i, item) in items.iter().enumerate() {
+                if old_items.contains(item) {
+                    continue;
+                }
+                for member in fields {
+                    if let Some(value) = item.get(&member.id) {
+                        retired_entry(
+                            config,
+                            member,
+                            value,
+                            None,
+                            &format!("{id}[{i}].{}", member.id),
+                            &mut errors,
+                        );
+                    }
+                }
+            }
+        }
+        retired_entry(config, field, value, old, id, &mut errors);
+    }
+    errors
+}
+
+fn retired_entry(
+    config: &Configuration,
+    field: &Field,
+    value: &FieldValue,
+    old: Option<&FieldValue>,
+    path: &str,
+    errors: &mut Vec<FieldError>,
+) {
+    if field.retired {
+        errors.push(FieldError::new(
+            path,
+            "retired_field",
+            "this field is retired: it keeps the values recorded but takes no new one",
+        ));
+        return;
+    }
+    let list = match &field.kind {
+        FieldKind::SingleSelect { option_list } | FieldKind::MultiSelect { option_list, .. } => {
+            config.option_lists.get(option_list)
+        }
+        _ => None,
+    };
+    let Some(list) = list else { return };
+    let held = |id: &str| match old {
+        Some(FieldValue::Choice(o)) => o == id,
+        Some(FieldValue::Choices(o)) => o.iter().any(|c| c == id),
+        _ => false,
+    };
+    let chosen: Vec<&String> = match value {
+        FieldValue::Choice(id) => vec![id],
+        FieldValue::Choices(ids) => ids.iter().collect(),
+        _ => Vec::new(),
+    };
+    for id in chosen {
+        let retired = list.options.iter().any(|o| &o.id == id && o.retired);
+        if retired && !held(id) {
+            errors.push(FieldError::new(
+                path,
+                "retired_option",
+                format!("the option \"{id}\" is retired: it is no longer offered"),
+            ));
+        }
+    }
+}

@@ -13,6 +13,7 @@ pub mod audit_verify;
 mod care_plans;
 mod case_texts;
 mod codec;
+mod config_versions;
 mod consent_codec;
 mod error;
 mod location;
@@ -28,6 +29,9 @@ mod work;
 
 pub use care_plans::{CarePlanDecision, CarePlanRecord, NewCarePlanVersion};
 pub use case_texts::is_sealed as is_sealed_text;
+pub use config_versions::{
+    ConfigSource, ConfigVersionRecord, ConfigVersionSummary, NewConfigVersion,
+};
 pub use error::StoreError;
 pub use location::StoreLocation;
 pub use model::*;
@@ -63,6 +67,24 @@ pub trait Store: Send + Sync + 'static {
 
     /// The migrations applied so far, by number.
     async fn applied_migrations(&self) -> Result<Vec<u32>>;
+
+    // --- configuration versions ---
+
+    /// Add a configuration version after `new.previous` (the newest the change was judged
+    /// against), with its audit entries; `Conflict` when another version came first.
+    async fn add_config_version(&self, new: NewConfigVersion) -> Result<ConfigVersionSummary>;
+
+    /// Every configuration version without its files, newest first.
+    async fn config_versions(&self) -> Result<Vec<ConfigVersionSummary>>;
+
+    /// One version with its files; `None` asks for the newest. `None` when there is none.
+    async fn config_version(&self, version: Option<u32>) -> Result<Option<ConfigVersionRecord>>;
+
+    /// The newest configuration version's number (cheap: every node polls it).
+    async fn newest_config_version(&self) -> Result<Option<u32>>;
+
+    /// How many cases each case type has at each stage: `(case type, stage, count)`.
+    async fn case_usage(&self) -> Result<Vec<(String, String, u64)>>;
 
     // --- users and sessions ---
 

@@ -68,7 +68,9 @@ pub struct TransitionFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InstanceFile {
-    pub version: u32,
+    /// The version number to start from when an instance is first configured from these files
+    /// (default 1); afterwards the instance numbers its configuration versions itself.
+    pub version: Option<u32>,
     pub default_language: String,
     pub languages: Vec<String>,
     #[serde(default)]
@@ -142,6 +144,9 @@ pub struct OptionListFile {
 pub struct OptionFile {
     pub id: String,
     pub label: Text,
+    /// Offered no longer for new entries; values already recorded keep it.
+    #[serde(default)]
+    pub retired: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -223,6 +228,10 @@ pub struct FieldFile {
     /// never holds the words).
     #[serde(default)]
     pub searchable: bool,
+    /// Hidden from new entry; the values already recorded are kept and readable. A field is
+    /// retired rather than deleted while cases exist that may hold it.
+    #[serde(default)]
+    pub retired: bool,
     pub min_length: Option<u32>,
     pub max_length: Option<u32>,
     pub pattern: Option<String>,

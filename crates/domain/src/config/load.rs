@@ -310,6 +310,7 @@ impl Loader<'_> {
                     options.push(OptionItem {
                         id: option.id,
                         label,
+                        retired: option.retired,
                     });
                 }
             }
@@ -372,7 +373,7 @@ impl Loader<'_> {
         }
 
         Some(Configuration {
-            version: instance.version,
+            version: instance.version.unwrap_or(1),
             languages,
             stages,
             option_lists,
@@ -788,6 +789,13 @@ impl Loader<'_> {
             );
         }
         let report_dimension = self.report_dimension(at, key, &f, classification);
+        if f.retired && f.required {
+            self.error(
+                at,
+                format!("{key}.required"),
+                "a retired field takes no new value, so it cannot be required",
+            );
+        }
         if f.id == crate::access::ATTACHMENTS_GRANT {
             self.error(
                 at,
@@ -1010,6 +1018,7 @@ impl Loader<'_> {
             classification: classification?,
             report_dimension,
             searchable: f.searchable,
+            retired: f.retired,
             kind,
         })
     }

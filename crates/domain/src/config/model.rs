@@ -90,6 +90,8 @@ impl OptionList {
 pub struct OptionItem {
     pub id: String,
     pub label: Translations,
+    /// Offered no longer for new entries; recorded values keep it.
+    pub retired: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -349,6 +351,8 @@ pub struct Field {
     pub report_dimension: Option<ReportAs>,
     /// Cases can be found by this field's words (keyed blind index; short text, top level).
     pub searchable: bool,
+    /// Hidden from new entry (it takes no new value); recorded values are kept and readable.
+    pub retired: bool,
     pub kind: FieldKind,
 }
 

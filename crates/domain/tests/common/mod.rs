@@ -21,11 +21,18 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<SourceFile>) {
     }
 }
 
-/// The configuration in `config/`, loaded as the binary loads it.
-pub fn default_config() -> Configuration {
+/// The files of `config/`, named by their path inside it.
+#[allow(dead_code)] // not every test binary uses it
+pub fn default_sources() -> Vec<SourceFile> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config");
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
+    files
+}
+
+/// The configuration in `config/`, loaded as the binary loads it.
+pub fn default_config() -> Configuration {
+    let files = default_sources();
     match load(&files) {
         Ok(config) => config,
         Err(errors) => panic!("{errors}"),

@@ -13,6 +13,7 @@ mod audit;
 mod care_plans;
 mod case_keys;
 mod cases;
+mod config_versions;
 mod dimensions;
 mod notes;
 mod quality;
@@ -420,6 +421,32 @@ impl crate::Store for SqliteStore {
 
     async fn add_note(&self, note: crate::NewNote) -> Result<crate::NoteRecord> {
         notes::add(self, note).await
+    }
+
+    async fn add_config_version(
+        &self,
+        new: crate::NewConfigVersion,
+    ) -> Result<crate::ConfigVersionSummary> {
+        config_versions::add(self, new).await
+    }
+
+    async fn config_versions(&self) -> Result<Vec<crate::ConfigVersionSummary>> {
+        config_versions::list(&self.reader).await
+    }
+
+    async fn config_version(
+        &self,
+        version: Option<u32>,
+    ) -> Result<Option<crate::ConfigVersionRecord>> {
+        config_versions::get(&self.reader, version).await
+    }
+
+    async fn newest_config_version(&self) -> Result<Option<u32>> {
+        config_versions::newest(&self.reader).await
+    }
+
+    async fn case_usage(&self) -> Result<Vec<(String, String, u64)>> {
+        config_versions::usage(&self.reader).await
     }
 
     async fn case_notes(&self, case: uuid::Uuid) -> Result<Vec<crate::NoteRecord>> {

@@ -1,0 +1,14 @@
+-- 0023 configuration versions: every change to case types, forms, option lists, workflows and
+-- roles is a new numbered version holding the whole configuration's files (TOML, no case
+-- content), who made it, when, from where, and its readable changes. The newest version is
+-- the one every node applies; cases record the version they were written with.
+CREATE TABLE config_versions (
+    version INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    author BLOB REFERENCES users (id),
+    source TEXT NOT NULL,
+    restored_from INTEGER,
+    fingerprint TEXT NOT NULL,
+    files TEXT NOT NULL,
+    changes TEXT NOT NULL
+) STRICT;
