@@ -77,6 +77,8 @@ export const AUDIT_ACTION_GROUPS: ReadonlyArray<{ group: MessageKey; actions: re
       'agency.create',
       'agency.update',
       'config.load',
+      'config.change',
+      'config.migrate',
     ],
   },
   { group: 'audit.group.audit', actions: ['audit.search', 'audit.export'] },

@@ -138,8 +138,8 @@ pub async fn apply_shreds(settings: &Settings) -> Result<()> {
 
 /// `caseward dev seed --cases N`: synthetic cases for the instance's case workers.
 pub async fn seed(settings: &Settings, cases: u32) -> Result<()> {
-    let config = crate::configuration::load_configuration(settings.config_dir.as_deref())?;
     let (store, keyring) = open_keyed(settings).await?;
+    let config = crate::configuration::active_configuration(settings, store.as_ref()).await?;
     let users = store.list_users().await?;
     let workers: Vec<&caseward_store::User> = users
         .iter()

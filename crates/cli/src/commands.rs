@@ -1,6 +1,6 @@
 //! The operator commands: init, migrate, user add, config validate.
 
-use crate::configuration::{default_sources, folder_sources, load_configuration};
+use crate::configuration::{active_configuration, default_sources, folder_sources};
 use crate::serve::{open_store, password_hasher};
 use crate::settings::Settings;
 use anyhow::{Context, Result, bail};
@@ -86,7 +86,8 @@ pub async fn add_user(
     if display_name.is_empty() || display_name.chars().count() > 120 {
         bail!("--display-name: between 1 and 120 characters");
     }
-    let roles = load_configuration(settings.config_dir.as_deref())?.roles;
+    let store = open_store(settings, false).await?;
+    let roles = active_configuration(settings, store.as_ref()).await?.roles;
     let Some(role) = Role::parse(role).filter(|r| roles.get(r).is_some()) else {
         let known: Vec<_> = roles.iter().map(|d| d.role.as_str()).collect();
         bail!(
@@ -101,7 +102,6 @@ pub async fn add_user(
     {
         bail!("password: this password is too common or too easy to guess");
     }
-    let store = open_store(settings, false).await?;
     let hasher = password_hasher(settings)?;
     let hash = tokio::task::spawn_blocking(move || hasher.hash(&password)).await??;
     let id = uuid::Uuid::now_v7();

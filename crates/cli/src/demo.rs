@@ -3,7 +3,7 @@
 //! Reuses the instance if it exists: users that exist are left as they are and cases are only
 //! created in an instance that has none.
 
-use crate::configuration::load_configuration;
+use crate::configuration::active_configuration;
 use crate::serve::{open_keyed, open_store, password_hasher, run_server, start_logging};
 use crate::settings::Settings;
 use anyhow::{Result, bail};
@@ -44,8 +44,8 @@ pub async fn demo(settings: &Settings, password: Password, cases: u32, mfa: bool
     if let Err(error) = check_new_password(password.char_count()) {
         bail!("--demo-password: {error}");
     }
-    let config = load_configuration(settings.config_dir.as_deref())?;
     let plain = open_store(settings, true).await?;
+    let config = active_configuration(settings, plain.as_ref()).await?;
     if plain.keyring_checks().await?.is_empty() && !settings.keyring_path().exists() {
         crate::keys::create(settings, &plain).await?;
         println!(

@@ -3,6 +3,7 @@
 mod audit;
 mod cases;
 mod commands;
+mod config_files;
 mod configuration;
 mod demo;
 mod keys;
@@ -192,6 +193,22 @@ enum ConfigCommand {
     },
     /// Print the effective settings (defaults, file, environment, flags), secrets redacted.
     Show,
+    /// Write the configuration in force (or an earlier version) into a new folder, in the
+    /// format of `config/`.
+    Export {
+        dir: PathBuf,
+        /// The version to export (default: the newest).
+        #[arg(long)]
+        version: Option<u32>,
+    },
+    /// Make a folder the newest configuration version, after checking it whole and against
+    /// the cases recorded; prints its changes and every problem.
+    Import {
+        dir: PathBuf,
+        /// Print the changes and every problem; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 fn settings(global: &GlobalArgs, listen: Option<SocketAddr>) -> Result<Settings> {
@@ -254,6 +271,12 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Config(ConfigCommand::Validate { dir }) => {
             commands::validate_config(dir.as_deref().or(cli.global.config_dir.as_deref()))
+        }
+        Command::Config(ConfigCommand::Export { dir, version }) => {
+            config_files::export(&settings(&cli.global, None)?, &dir, version).await
+        }
+        Command::Config(ConfigCommand::Import { dir, dry_run }) => {
+            config_files::import(&settings(&cli.global, None)?, &dir, dry_run).await
         }
         Command::Audit(AuditCommand::Verify { against }) => {
             audit::verify(&settings(&cli.global, None)?, against.as_deref()).await

@@ -35,8 +35,8 @@ pub async fn all_cases(store: &Arc<dyn Store>) -> Result<Vec<(uuid::Uuid, String
 }
 
 pub async fn reindex(settings: &Settings) -> Result<()> {
-    let config = crate::configuration::load_configuration(settings.config_dir.as_deref())?;
     let (store, keyring) = open_keyed(settings).await?;
+    let config = crate::configuration::active_configuration(settings, store.as_ref()).await?;
     let cases = all_cases(&store).await?;
     let (mut done, mut sealed) = (0usize, 0u32);
     for batch in cases.chunks(500) {

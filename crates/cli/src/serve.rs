@@ -1,6 +1,6 @@
 //! Opening the store and running the server, shared by `serve` and `demo`.
 
-use crate::configuration::{load_configuration, load_with_fingerprint};
+use crate::configuration::active_configuration;
 use crate::settings::Settings;
 use anyhow::{Context, Result, bail};
 use caseward_crypto::{Keyring, PasswordHasher, PasswordParams};
@@ -110,8 +110,12 @@ pub async fn run_server(
     keyring: Arc<Keyring>,
     after_bind: impl FnOnce(&str),
 ) -> Result<()> {
-    let (config, fingerprint) = load_with_fingerprint(settings.config_dir.as_deref())?;
-    let config = Arc::new(config);
+    let config = Arc::new(active_configuration(settings, store.as_ref()).await?);
+    let fingerprint = store
+        .config_version(Some(config.version))
+        .await?
+        .map(|v| v.summary.fingerprint)
+        .unwrap_or_default();
     let mfa_required_roles = mfa_required_roles(settings, &config)?;
     // The trail records which configuration each start runs with; no start without it.
     let started = AuditEvent {
@@ -179,10 +183,10 @@ pub async fn run_server(
 
 pub async fn serve(settings: &Settings) -> Result<()> {
     init_logging(&settings.log);
-    // Fail at start, not at the first request, if the configuration is broken.
-    let config = load_configuration(settings.config_dir.as_deref())?;
-    mfa_required_roles(settings, &config)?;
     let (store, keyring) = open_keyed(settings).await?;
+    // Fail at start, not at the first request, if the configuration is broken.
+    let config = active_configuration(settings, store.as_ref()).await?;
+    mfa_required_roles(settings, &config)?;
     tracing::info!(backend = store.backend(), "store open");
     let purged = crate::cases::apply_journal(settings, &store).await?;
     if purged > 0 {

@@ -280,12 +280,9 @@ fn every_start_records_its_configuration_in_the_audit_trail() {
     let data_path = dir.path().join("data");
     let data = data_path.to_str().unwrap();
     assert!(caseward(&["--data", data, "init"], None).status.success());
-    let start = |config_dir: Option<&Path>| {
+    let start = || {
         let mut command = Command::new(env!("CARGO_BIN_EXE_caseward"));
         command.args(["--data", data, "serve", "--listen", "127.0.0.1:0"]);
-        if let Some(dir) = config_dir {
-            command.arg("--config-dir").arg(dir);
-        }
         let mut server = command
             .env_remove("CASEWARD_DATA")
             .env_remove("CASEWARD_DATABASE_URL")
@@ -301,8 +298,8 @@ fn every_start_records_its_configuration_in_the_audit_trail() {
         server.wait().unwrap();
         assert!(listening, "the server started");
     };
-    start(None);
-    // The same configuration with one label changed: another fingerprint.
+    start();
+    // The same configuration with one label changed, imported: version 2, another fingerprint.
     let config = dir.path().join("config");
     copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config"),
@@ -315,19 +312,32 @@ fn every_start_records_its_configuration_in_the_audit_trail() {
         original.replacen("Case review", "Case review meeting", 1),
     )
     .unwrap();
-    start(Some(&config));
+    let imported = caseward(
+        &["--data", data, "config", "import", config.to_str().unwrap()],
+        None,
+    );
+    assert!(imported.status.success(), "{}", text(&imported));
+    start();
     let reasons = sqlite_texts(
         &data_path.join("caseward.db"),
         "SELECT reason FROM audit_entries WHERE action = 'config.load' ORDER BY seq",
     );
     assert_eq!(reasons.len(), 2, "{reasons:?}");
-    for reason in &reasons {
-        assert!(
-            reason.starts_with("configuration version 1, SHA-256 "),
-            "{reason}"
-        );
-    }
-    assert_ne!(reasons[0], reasons[1], "a changed configuration shows");
+    assert!(
+        reasons[0].starts_with("configuration version 1, SHA-256 "),
+        "{}",
+        reasons[0]
+    );
+    assert!(
+        reasons[1].starts_with("configuration version 2, SHA-256 "),
+        "{}",
+        reasons[1]
+    );
+    assert_ne!(
+        reasons[0][30..],
+        reasons[1][30..],
+        "a changed configuration shows"
+    );
     let output = caseward(&["--data", data, "audit", "verify"], None);
     assert!(output.status.success(), "{}", text(&output));
 }

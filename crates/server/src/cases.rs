@@ -21,7 +21,7 @@ use caseward_domain::audit::{AuditAction, AuditEvent};
 use caseward_domain::case::new_record_id;
 use caseward_domain::config::Intensity;
 use caseward_domain::dimensions::report_dimensions;
-use caseward_domain::validate::{FieldError, validate_case};
+use caseward_domain::validate::{FieldError, retired_writes, validate_case};
 use caseward_store::{CaseFilter, CaseSummary, CaseUpdate, NewCase, Reach, UserRef};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -334,6 +334,10 @@ pub async fn create_case(
     let fields = parse_fields(case_type, &request.fields, false)
         .map_err(ApiError::Validation)?
         .set;
+    let retired = retired_writes(&state.config, case_type, &fields, &Default::default());
+    if !retired.is_empty() {
+        return Err(ApiError::Validation(retired));
+    }
     let now = state.clock.now();
     let stage = case_type.initial_stage();
     let errors = validate_case(&state.config, case_type, stage, &fields, now);
@@ -478,6 +482,10 @@ pub async fn update_case(
     let forbidden = forbidden_writes(context.actor, &context.facts, case_type, touched);
     if !forbidden.is_empty() {
         return Err(ApiError::ForbiddenFields(forbidden));
+    }
+    let retired = retired_writes(&state.config, case_type, &changes.set, &case.fields);
+    if !retired.is_empty() {
+        return Err(ApiError::Validation(retired));
     }
     let event = AuditEvent {
         fields: changes

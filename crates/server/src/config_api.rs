@@ -92,7 +92,16 @@ pub struct LabelledView {
 pub struct OptionListView {
     pub id: String,
     pub label: Text,
-    pub options: Vec<LabelledView>,
+    pub options: Vec<ListOptionView>,
+}
+
+/// One option of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListOptionView {
+    pub id: String,
+    pub label: Text,
+    /// No longer offered for new entries; values already recorded keep it.
+    pub retired: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -141,6 +150,8 @@ pub struct FieldView {
     /// `standard`, `restricted` or `confidential`.
     pub classification: String,
     pub report_dimension: bool,
+    /// Hidden from new entry: it takes no new value; values recorded stay readable.
+    pub retired: bool,
     /// How a report dimension is stored in plaintext: `value`, `month`, `year` or `age_group`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report_as: Option<&'static str>,
@@ -184,6 +195,7 @@ impl From<&Field> for FieldView {
             required: field.required,
             classification: field.classification.as_str().into(),
             report_dimension: field.report_dimension.is_some(),
+            retired: field.retired,
             report_as: field.report_dimension.map(|r| r.as_str()),
             min_length: None,
             max_length: None,
@@ -275,9 +287,10 @@ impl From<&Configuration> for ConfigView {
                     options: list
                         .options
                         .iter()
-                        .map(|o| LabelledView {
+                        .map(|o| ListOptionView {
                             id: o.id.clone(),
                             label: text(&o.label),
+                            retired: o.retired,
                         })
                         .collect(),
                 })

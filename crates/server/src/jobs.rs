@@ -80,7 +80,8 @@ pub async fn run_due(state: &AppState, mailer: Option<&Mailer>) -> Result<u32, J
             return Ok(done);
         }
         for job in claimed {
-            match perform(state, mailer, &job).await {
+            // Each job under the newest configuration this node knows.
+            match perform(&state.current(), mailer, &job).await {
                 Ok(next) => {
                     if state
                         .store
@@ -125,6 +126,9 @@ async fn perform(
         ALERT_EMAIL => {
             email_alert(state, mailer, job).await?;
             Ok(None)
+        }
+        crate::config_migration::CONFIG_MIGRATION => {
+            crate::config_migration::perform(state, job).await
         }
         other => {
             tracing::warn!(kind = other, "unknown job kind; marked done");
@@ -186,6 +190,10 @@ pub async fn run(state: AppState) {
         tracing::error!(%error, "cannot queue the deadline sweep");
     }
     loop {
+        // A version another node (or the command line) committed comes into force here.
+        if let Err(error) = crate::config_versions::refresh(&state).await {
+            tracing::error!(%error, "cannot take up the newest configuration version");
+        }
         if let Err(error) = run_due(&state, mailer.as_ref()).await {
             tracing::error!(%error, "background work failed");
         }

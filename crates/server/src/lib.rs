@@ -17,6 +17,9 @@ mod case_context;
 mod caseload;
 mod cases;
 mod config_api;
+mod config_history;
+pub mod config_migration;
+pub mod config_versions;
 mod consents;
 mod dashboard;
 mod deadline_sweep;
@@ -78,7 +81,7 @@ use utoipa_axum::routes;
 struct ApiDoc;
 
 /// The API's routes and their OpenAPI description, built in one place.
-fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+fn api() -> (Router<state::SharedState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
@@ -89,6 +92,12 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(mfa::enrol))
         .routes(routes!(mfa::confirm_enrolment))
         .routes(routes!(config_api::get_config))
+        .routes(routes!(
+            config_history::list_versions,
+            config_history::propose_version
+        ))
+        .routes(routes!(config_history::get_version))
+        .routes(routes!(config_history::restore_version))
         .routes(routes!(cases::list_cases, cases::create_case))
         .routes(routes!(cases::get_case, cases::update_case))
         .routes(routes!(sharing::case_access))
@@ -173,7 +182,7 @@ pub fn app(state: AppState) -> Router {
         get(move || async move { ([(header::CONTENT_TYPE, "application/json")], spec_json) }),
     )
     .fallback(assets::serve_asset)
-    .with_state(state)
+    .with_state(state::SharedState(state))
     .layer(DefaultBodyLimit::max(body_limit))
     .layer(SetResponseHeaderLayer::overriding(
         header::CONTENT_SECURITY_POLICY,

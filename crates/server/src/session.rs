@@ -4,7 +4,7 @@
 use crate::extract::cookie;
 use crate::problem::ApiError;
 use crate::state::AppState;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use caseward_crypto::SessionToken;
 use caseward_store::{SessionStage, User};
@@ -25,10 +25,14 @@ pub struct LoginSession {
     pub token_digest: [u8; 32],
 }
 
-impl FromRequestParts<AppState> for LoginSession {
+impl<S: Send + Sync> FromRequestParts<S> for LoginSession
+where
+    AppState: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let state = &AppState::from_ref(state);
         let token = cookie(parts, SESSION_COOKIE)
             .and_then(SessionToken::parse)
             .ok_or(ApiError::Unauthenticated)?;
@@ -50,10 +54,13 @@ impl FromRequestParts<AppState> for LoginSession {
     }
 }
 
-impl FromRequestParts<AppState> for CurrentUser {
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser
+where
+    AppState: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let session = LoginSession::from_request_parts(parts, state).await?;
         if session.stage != SessionStage::Full {
             return Err(ApiError::Unauthenticated);

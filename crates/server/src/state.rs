@@ -6,7 +6,7 @@ use caseward_domain::access::{Actor, Permission, PermissionSet};
 use caseward_domain::clock::Clock;
 use caseward_domain::config::Configuration;
 use caseward_store::{Store, User};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use crate::audit::AuditWriter;
 use crate::config_api::ConfigView;
@@ -70,14 +70,39 @@ impl Default for ServerSettings {
     }
 }
 
+/// A configuration in force and its API form, serialised once.
+struct Snapshot {
+    config: Arc<Configuration>,
+    json: axum::body::Bytes,
+}
+
+impl Snapshot {
+    fn of(config: Configuration, settings: &ServerSettings) -> Self {
+        let mut view = ConfigView::from(&config);
+        view.attachments.max_bytes = settings.attachment_max_bytes;
+        let json = serde_json::to_vec(&view)
+            .expect("the configuration view always serialises")
+            .into();
+        Self {
+            config: Arc::new(config),
+            json,
+        }
+    }
+}
+
+/// What every handler sees: the shared parts, and the configuration in force when the request
+/// began (one version for the whole request, even while a new one is installed).
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    /// The configuration in force when this request (or job) began.
     pub config: Arc<Configuration>,
     /// The instance's keys (from the keyring file, never the database).
     pub keyring: Arc<Keyring>,
-    /// The configuration as the API shows it, serialised once.
+    /// `config` as the API shows it, serialised once per version.
     pub config_json: axum::body::Bytes,
+    /// The newest configuration this node knows; `current` takes a request's snapshot.
+    live: Arc<RwLock<Arc<Snapshot>>>,
     pub clock: Arc<dyn Clock>,
     pub hasher: Arc<PasswordHasher>,
     pub settings: Arc<ServerSettings>,
@@ -94,21 +119,37 @@ impl AppState {
         hasher: PasswordHasher,
         settings: ServerSettings,
     ) -> Self {
-        let mut view = ConfigView::from(config.as_ref());
-        view.attachments.max_bytes = settings.attachment_max_bytes;
-        let config_json = serde_json::to_vec(&view)
-            .expect("the configuration view always serialises")
-            .into();
+        let snapshot = Arc::new(Snapshot::of(Arc::unwrap_or_clone(config), &settings));
         let audit = AuditWriter::start(store.clone(), clock.clone());
         Self {
             audit,
             store,
-            config,
+            config: snapshot.config.clone(),
+            config_json: snapshot.json.clone(),
+            live: Arc::new(RwLock::new(snapshot)),
             keyring,
-            config_json,
             clock,
             hasher: Arc::new(hasher),
             settings: Arc::new(settings),
+        }
+    }
+
+    /// This state with the newest configuration installed on this node.
+    pub fn current(&self) -> AppState {
+        let snapshot = self.live.read().unwrap_or_else(|e| e.into_inner()).clone();
+        AppState {
+            config: snapshot.config.clone(),
+            config_json: snapshot.json.clone(),
+            ..self.clone()
+        }
+    }
+
+    /// Put a configuration in force on this node: requests that begin from now on use it.
+    /// An older version than the one in force is ignored (another request installed newer).
+    pub fn install(&self, config: Configuration) {
+        let mut live = self.live.write().unwrap_or_else(|e| e.into_inner());
+        if config.version >= live.config.version {
+            *live = Arc::new(Snapshot::of(config, &self.settings));
         }
     }
 
@@ -129,5 +170,15 @@ impl AppState {
             permissions: self.permissions(user),
             agency: user.agency,
         }
+    }
+}
+
+/// The router's state: every extraction of [`AppState`] takes the newest configuration.
+#[derive(Clone)]
+pub struct SharedState(pub AppState);
+
+impl axum::extract::FromRef<SharedState> for AppState {
+    fn from_ref(shared: &SharedState) -> AppState {
+        shared.0.current()
     }
 }

@@ -702,6 +702,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/config/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The configuration's versions, newest first. */
+        get: operations["list_versions"];
+        put?: never;
+        /**
+         * Propose a whole configuration as the next version: every file loads, references resolve,
+         *     and nothing existing cases may hold disappears. `dry_run` answers 200 with the changes and
+         *     every error; otherwise 201 with the new version, in force at once, or 422 with every error.
+         */
+        post: operations["propose_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/config/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version with its files (the `config/` format: `caseward config import` takes them). */
+        get: operations["get_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/config/versions/{version}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make an earlier version the newest again (as a new version: history is never rewritten).
+         *     Refused like any change when it would take away what existing cases may hold.
+         */
+        post: operations["restore_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dashboard": {
         parameters: {
             query?: never;
@@ -1313,6 +1372,39 @@ export interface components {
             /** @description A 6-digit code from the authenticator app, or a recovery code. */
             code: string;
         };
+        /** @description One file of a configuration, named by its path inside the folder. */
+        ConfigFileView: {
+            /** @description e.g. `case_types/gbv.toml`. */
+            name: string;
+            text: string;
+        };
+        /** @description A version and its files. */
+        ConfigVersionFilesView: components["schemas"]["ConfigVersionView"] & {
+            files: components["schemas"]["ConfigFileView"][];
+        };
+        /** @description A configuration version without its files. */
+        ConfigVersionView: {
+            author?: null | components["schemas"]["UserRefView"];
+            /**
+             * @description The changes from the previous version, one line each: the entity (``case type `gbv` ›
+             *     section `safety` › field `shelter` ``), then `added`, `removed` or the key changed with
+             *     its value before and after.
+             */
+            changes: string[];
+            /** Format: date-time */
+            created_at: string;
+            /** @description SHA-256 of the files, as the audit trail records it. */
+            fingerprint: string;
+            /**
+             * Format: int32
+             * @description For a restoration: the version restored.
+             */
+            restored_from?: number | null;
+            /** @description `initial`, `import` (command line), `edit` (API) or `restore`. */
+            source: string;
+            /** Format: int32 */
+            version: number;
+        };
         ConfigView: {
             /** @description What a case's attachments may be. */
             attachments: components["schemas"]["AttachmentRulesView"];
@@ -1399,6 +1491,18 @@ export interface components {
             /** @description Mark the case for the next supervision session with its worker, or take the mark away. */
             marked: boolean;
         };
+        /** @description What a proposed version would change, and why it cannot be applied if it cannot. */
+        DryRunView: {
+            /** Format: int32 */
+            based_on: number;
+            changes: string[];
+            /** @description Every problem: `file:line: key` and what is wrong, or what existing cases forbid. */
+            errors: components["schemas"]["ProblemField"][];
+            /** @description Case types whose stored clear-text data would be recomputed. */
+            migrations: string[];
+            /** @description It could be applied as it is. */
+            valid: boolean;
+        };
         EnrolRequest: {
             /** @description The user's password; needed to replace a second factor from a full session. */
             confirm_password?: string | null;
@@ -1461,6 +1565,8 @@ export interface components {
             report_as?: string | null;
             report_dimension: boolean;
             required: boolean;
+            /** @description Hidden from new entry: it takes no new value; values recorded stay readable. */
+            retired: boolean;
             /**
              * @description `short_text`, `long_text`, `number`, `date`, `date_time`, `yes_no`, `single_select`,
              *     `multi_select`, `location` or `repeating_group`.
@@ -1522,6 +1628,13 @@ export interface components {
             available: string[];
             default: string;
             right_to_left: string[];
+        };
+        /** @description One option of a list. */
+        ListOptionView: {
+            id: string;
+            label: components["schemas"]["BTreeMap"];
+            /** @description No longer offered for new entries; values already recorded keep it. */
+            retired: boolean;
         };
         LocationView: {
             code: string;
@@ -1630,7 +1743,7 @@ export interface components {
         OptionListView: {
             id: string;
             label: components["schemas"]["BTreeMap"];
-            options: components["schemas"]["LabelledView"][];
+            options: components["schemas"]["ListOptionView"][];
         };
         PanelDecisionRequest: {
             /** Format: date */
@@ -1686,6 +1799,17 @@ export interface components {
             field: string;
             /** @description A message a case worker understands. */
             message: string;
+        };
+        /** @description A whole configuration proposed as the next version. */
+        ProposeVersionRequest: {
+            /**
+             * Format: int32
+             * @description The newest version the proposal was made from: another version since is a conflict.
+             */
+            based_on: number;
+            /** @description Judge only: the changes and every error, nothing stored. */
+            dry_run?: boolean;
+            files: components["schemas"]["ConfigFileView"][];
         };
         QualityReviewList: {
             items: components["schemas"]["QualityReviewView"][];
@@ -1755,6 +1879,12 @@ export interface components {
         RemoveRequest: {
             /** @description Why the document is removed (filed on the wrong case, a duplicate); recorded. */
             reason: string;
+        };
+        /** @description An earlier version made the newest again. */
+        RestoreVersionRequest: {
+            /** Format: int32 */
+            based_on: number;
+            dry_run?: boolean;
         };
         ReviewSample: {
             criterion: string;
@@ -4286,6 +4416,190 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigVersionView"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    propose_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposeVersionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DryRunView"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigVersionView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigVersionFilesView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    restore_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RestoreVersionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DryRunView"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigVersionView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -498,6 +498,8 @@ export type AuditAction =
   | 'agency.create'
   | 'agency.update'
   | 'config.load'
+  | 'config.change'
+  | 'config.migrate'
   | 'audit.search'
   | 'audit.export'
   | 'case.audit.read'

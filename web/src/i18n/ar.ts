@@ -528,6 +528,8 @@ export const ar: Messages = {
   'auditAction.agency.create': 'إضافة جهة',
   'auditAction.agency.update': 'إعادة تسمية جهة',
   'auditAction.config.load': 'بدء الخادم بإعداد',
+  'auditAction.config.change': 'إصدار جديد من الإعداد',
+  'auditAction.config.migrate': 'إعادة حساب البيانات المخزنة بعد تغيير الإعداد',
   'auditAction.audit.search': 'البحث في سجل التدقيق',
   'auditAction.audit.export': 'تصدير سجل التدقيق',
   'auditAction.case.audit.read': 'الاطلاع على سجل الوصول إلى حالة',

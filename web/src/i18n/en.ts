@@ -528,6 +528,8 @@ export const en = {
   'auditAction.agency.create': 'Add an agency',
   'auditAction.agency.update': 'Rename an agency',
   'auditAction.config.load': 'A server starts with a configuration',
+  'auditAction.config.change': 'A new configuration version',
+  'auditAction.config.migrate': 'Stored data recomputed after a configuration change',
   'auditAction.audit.search': 'Search the audit trail',
   'auditAction.audit.export': 'Export the audit trail',
   'auditAction.case.audit.read': "See a case's access log",

@@ -528,6 +528,8 @@ export const fr: Messages = {
   'auditAction.agency.create': 'Ajouter une agence',
   'auditAction.agency.update': 'Renommer une agence',
   'auditAction.config.load': 'Démarrage du serveur avec une configuration',
+  'auditAction.config.change': 'Nouvelle version de la configuration',
+  'auditAction.config.migrate': 'Données enregistrées recalculées après un changement de configuration',
   'auditAction.audit.search': "Consulter le journal d'audit",
   'auditAction.audit.export': "Exporter le journal d'audit",
   'auditAction.case.audit.read': "Voir le journal d'accès d'un dossier",

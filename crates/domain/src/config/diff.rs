@@ -44,11 +44,21 @@ impl fmt::Display for Change {
     }
 }
 
-/// The changes from `before` to `after`, in the order of the entities' names. A file that is
-/// not valid TOML contributes nothing (the loader reports it).
+/// The changes from `before` to `after`, in the order of the entities' names. A file of
+/// `after` that is not valid TOML counts as unchanged (the loader reports it).
 pub fn diff(before: &[SourceFile], after: &[SourceFile]) -> Vec<Change> {
     let old = entities(before);
-    let new = entities(after);
+    let readable: Vec<SourceFile> = after
+        .iter()
+        .filter_map(|file| {
+            if file.text.parse::<Table>().is_ok() {
+                Some(file.clone())
+            } else {
+                before.iter().find(|b| b.name == file.name).cloned()
+            }
+        })
+        .collect();
+    let new = entities(&readable);
     let mut changes = Vec::new();
     let mut names: Vec<&String> = old.keys().chain(new.keys()).collect();
     names.sort();

@@ -13,6 +13,7 @@ mod authorization;
 mod canary;
 mod care_plans;
 mod cases;
+mod config_versions;
 mod dashboard;
 mod deadlines;
 mod handover;

@@ -12,8 +12,8 @@ use chrono::{TimeZone, Utc};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The repository's default configuration, read from `config/`.
-pub fn default_config() -> Configuration {
+/// The repository's default configuration's files, named by their path inside `config/`.
+pub fn default_sources() -> Vec<SourceFile> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -30,14 +30,19 @@ pub fn default_config() -> Configuration {
         &mut paths,
     );
     paths.sort();
-    let sources: Vec<SourceFile> = paths
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config");
+    paths
         .iter()
         .map(|p| SourceFile {
-            name: p.display().to_string(),
+            name: p.strip_prefix(&root).unwrap().display().to_string(),
             text: std::fs::read_to_string(p).unwrap(),
         })
-        .collect();
-    load(&sources).unwrap_or_else(|e| panic!("{e}"))
+        .collect()
+}
+
+/// The repository's default configuration, read from `config/`.
+pub fn default_config() -> Configuration {
+    load(&default_sources()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Everything the servers of this test binary logged, at debug level and above.
@@ -113,9 +118,17 @@ impl TestApp {
             Utc.with_ymd_and_hms(2026, 3, 10, 9, 0, 0).unwrap(),
         ));
         let hasher = PasswordHasher::new(PasswordParams::insecure_for_tests()).unwrap();
+        // The instance's first configuration version: the repository's `config/`.
+        let (config, _) = caseward_server::config_versions::activate(
+            store.as_ref(),
+            default_sources(),
+            caseward_domain::clock::Clock::now(clock.as_ref()),
+        )
+        .await
+        .unwrap();
         let state = AppState::new(
             store.clone(),
-            Arc::new(default_config()),
+            Arc::new(config),
             database.keyring(),
             clock.clone(),
             hasher.clone(),
