@@ -122,7 +122,7 @@ pub fn synthetic_case(
         if !section_reached {
             continue;
         }
-        for field in &section.fields {
+        for field in section.fields.iter().filter(|f| !f.retired) {
             if field.required || rng.gen_bool(0.85) {
                 fields.insert(
                     field.id.clone(),
@@ -173,6 +173,15 @@ impl Person {
             },
         }
     }
+}
+
+/// The options of a list still offered (not retired).
+fn offered<'a>(config: &'a Configuration, list: &str) -> Vec<&'a crate::config::OptionItem> {
+    config.option_lists[list]
+        .options
+        .iter()
+        .filter(|o| !o.retired)
+        .collect()
 }
 
 fn value_for(
@@ -239,7 +248,7 @@ fn value_for(
         }
         FieldKind::YesNo => FieldValue::YesNo(rng.gen_bool(0.5)),
         FieldKind::SingleSelect { option_list } => {
-            let options = &config.option_lists[option_list].options;
+            let options = offered(config, option_list);
             FieldValue::Choice(
                 options
                     .choose(rng)
@@ -251,7 +260,7 @@ fn value_for(
             option_list,
             max_choices,
         } => {
-            let options = &config.option_lists[option_list].options;
+            let options = offered(config, option_list);
             let most = max_choices
                 .unwrap_or(3)
                 .min(3)

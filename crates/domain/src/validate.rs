@@ -42,9 +42,14 @@ pub fn validate_case(
             ));
         }
     }
+    let top_level: Vec<&Field> = case_type.form.fields().map(|(_, f)| f).collect();
     for section in &case_type.form.sections {
         let required_now = section.stage.as_deref().is_none_or(|s| s == stage);
         for field in &section.fields {
+            if !is_shown(field, &top_level, fields) {
+                not_asked(field, fields.get(&field.id), &field.id, &mut errors);
+                continue;
+            }
             check_field(
                 config,
                 field,
@@ -261,8 +266,13 @@ fn check_group_item(
             ));
         }
     }
+    let siblings: Vec<&Field> = members.iter().collect();
     for member in members {
         let member_path = format!("{path}.{}", member.id);
+        if !is_shown(member, &siblings, item) {
+            not_asked(member, item.get(&member.id), &member_path, errors);
+            continue;
+        }
         check_field(
             config,
             member,
@@ -272,6 +282,47 @@ fn check_group_item(
             now,
             errors,
         );
+    }
+}
+
+/// Whether a field is asked, given the values among which its skip logic looks (the form's
+/// top-level fields, or a group item's members): its condition holds, and the field it depends
+/// on is itself asked. The loader has made sure that chains end.
+pub fn is_shown<'a>(field: &Field, among: &[&'a Field], values: &CaseFields) -> bool {
+    let mut current = field;
+    for _ in 0..=among.len() {
+        let Some(condition) = &current.show_when else {
+            return true;
+        };
+        let holds = match values.get(&condition.field) {
+            Some(FieldValue::YesNo(yes)) => condition
+                .values
+                .iter()
+                .any(|v| v == if *yes { "yes" } else { "no" }),
+            Some(FieldValue::Choice(id)) => condition.values.contains(id),
+            Some(FieldValue::Choices(ids)) => ids.iter().any(|id| condition.values.contains(id)),
+            _ => false,
+        };
+        if !holds {
+            return false;
+        }
+        match among.iter().find(|f| f.id == condition.field) {
+            Some(next) => current = next,
+            None => return false,
+        }
+    }
+    false
+}
+
+/// A field its skip logic leaves out takes no value (nor is it required).
+fn not_asked(field: &Field, value: Option<&FieldValue>, path: &str, errors: &mut Vec<FieldError>) {
+    if value.is_some_and(|v| !is_empty(v)) {
+        let on = field.show_when.as_ref().map_or("", |c| c.field.as_str());
+        errors.push(FieldError::new(
+            path,
+            "not_asked",
+            format!("this question is asked only for some answers to \"{on}\": leave it empty"),
+        ));
     }
 }
 

@@ -95,6 +95,13 @@ pub struct OptionListView {
     pub options: Vec<ListOptionView>,
 }
 
+/// `field` holds one of `values` (option ids, or `yes` / `no` for a yes/no field).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShowWhenView {
+    pub field: String,
+    pub values: Vec<String>,
+}
+
 /// One option of a list.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ListOptionView {
@@ -152,6 +159,10 @@ pub struct FieldView {
     pub report_dimension: bool,
     /// Hidden from new entry: it takes no new value; values recorded stay readable.
     pub retired: bool,
+    /// Skip logic: ask the field only when another (top level, or a sibling member in a
+    /// repeating group) holds one of these answers; otherwise it takes no value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_when: Option<ShowWhenView>,
     /// How a report dimension is stored in plaintext: `value`, `month`, `year` or `age_group`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report_as: Option<&'static str>,
@@ -196,6 +207,10 @@ impl From<&Field> for FieldView {
             classification: field.classification.as_str().into(),
             report_dimension: field.report_dimension.is_some(),
             retired: field.retired,
+            show_when: field.show_when.as_ref().map(|c| ShowWhenView {
+                field: c.field.clone(),
+                values: c.values.clone(),
+            }),
             report_as: field.report_dimension.map(|r| r.as_str()),
             min_length: None,
             max_length: None,

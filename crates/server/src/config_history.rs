@@ -262,6 +262,87 @@ pub async fn propose_version(
     .await
 }
 
+/// The newest version's entities as the editors work on them: each stage, option list,
+/// case type, section, field and transition as the files write it, in JSON.
+#[utoipa::path(get, path = "/api/v1/config/entities", tag = "config",
+    responses((status = 200, body = crate::config_edit::ConfigEntitiesView), (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_entities(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
+) -> ApiResult<Json<crate::config_edit::ConfigEntitiesView>> {
+    require_configurer(&state, &user, &origin).await?;
+    let newest = config_versions::newest(state.store.as_ref()).await?;
+    Ok(Json(crate::config_edit::entities(
+        newest.summary.version,
+        &newest.files,
+    )))
+}
+
+/// Changes to the newest version, entity by entity (the web app's editors).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeConfigurationRequest {
+    pub based_on: u32,
+    pub changes: Vec<crate::config_edit::ConfigChange>,
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// Apply changes to the newest version's entities — put (add or replace) or remove a stage,
+/// option list, case type, section, field, the transitions, … — and judge the result whole,
+/// as `POST /config/versions` does: `dry_run` answers 200 with the changes and every error;
+/// otherwise 201 with the new version, or 422 with every error (a change that cannot apply is
+/// named `changes[i]`).
+#[utoipa::path(post, path = "/api/v1/config/changes", tag = "config", request_body = ChangeConfigurationRequest,
+    responses((status = 200, body = DryRunView), (status = 201, body = ConfigVersionView),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn change_configuration(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    origin: RequestInfo,
+    ApiJson(request): ApiJson<ChangeConfigurationRequest>,
+) -> ApiResult<Response> {
+    require_configurer(&state, &user, &origin).await?;
+    if request.changes.is_empty() || request.changes.len() > 500 {
+        return Err(ApiError::Validation(vec![
+            caseward_domain::validate::FieldError::new(
+                "changes",
+                "out_of_range",
+                "between 1 and 500 changes",
+            ),
+        ]));
+    }
+    let base = base(&state, request.based_on).await?;
+    let files = match crate::config_edit::apply(&base.files, &request.changes) {
+        Ok(files) => files,
+        Err(errors) if request.dry_run => {
+            return Ok(Json(DryRunView {
+                based_on: base.summary.version,
+                valid: false,
+                changes: Vec::new(),
+                errors: errors.into_iter().map(Into::into).collect(),
+                migrations: Vec::new(),
+            })
+            .into_response());
+        }
+        Err(errors) => return Err(ApiError::Validation(errors)),
+    };
+    let proposal = config_versions::propose(state.store.as_ref(), base, files).await?;
+    settle(
+        &state,
+        &user,
+        &origin,
+        proposal,
+        request.dry_run,
+        ConfigSource::Edit,
+        None,
+    )
+    .await
+}
+
 /// Make an earlier version the newest again (as a new version: history is never rewritten).
 /// Refused like any change when it would take away what existing cases may hold.
 #[utoipa::path(post, path = "/api/v1/config/versions/{version}/restore", tag = "config", request_body = RestoreVersionRequest,

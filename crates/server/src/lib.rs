@@ -17,6 +17,7 @@ mod case_context;
 mod caseload;
 mod cases;
 mod config_api;
+mod config_edit;
 mod config_history;
 pub mod config_migration;
 pub mod config_versions;
@@ -97,6 +98,8 @@ fn api() -> (Router<state::SharedState>, utoipa::openapi::OpenApi) {
             config_history::propose_version
         ))
         .routes(routes!(config_history::get_version))
+        .routes(routes!(config_history::change_configuration))
+        .routes(routes!(config_history::get_entities))
         .routes(routes!(config_history::restore_version))
         .routes(routes!(cases::list_cases, cases::create_case))
         .routes(routes!(cases::get_case, cases::update_case))

@@ -702,6 +702,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/config/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply changes to the newest version's entities — put (add or replace) or remove a stage,
+         *     option list, case type, section, field, the transitions, … — and judge the result whole,
+         *     as `POST /config/versions` does: `dry_run` answers 200 with the changes and every error;
+         *     otherwise 201 with the new version, or 422 with every error (a change that cannot apply is
+         *     named `changes[i]`).
+         */
+        post: operations["change_configuration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/config/entities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The newest version's entities as the editors work on them: each stage, option list,
+         *     case type, section, field and transition as the files write it, in JSON.
+         */
+        get: operations["get_entities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/config/versions": {
         parameters: {
             query?: never;
@@ -1304,6 +1347,12 @@ export interface components {
              */
             version: number;
         };
+        /** @description A case type's own attributes, its sections (each with its `field` list) and transitions. */
+        CaseTypeEntitiesView: {
+            case_type: Record<string, unknown>;
+            sections: Record<string, unknown>[];
+            transitions: Record<string, unknown>[];
+        };
         CaseTypeLoad: {
             /**
              * Format: int32
@@ -1368,9 +1417,101 @@ export interface components {
             /** @description `within`, `above_recommended` or `above_maximum_overridden`. */
             status: string;
         };
+        /** @description Changes to the newest version, entity by entity (the web app's editors). */
+        ChangeConfigurationRequest: {
+            /** Format: int32 */
+            based_on: number;
+            changes: components["schemas"]["ConfigChange"][];
+            dry_run?: boolean;
+        };
         CodeRequest: {
             /** @description A 6-digit code from the authenticator app, or a recovery code. */
             code: string;
+        };
+        /** @description One change. */
+        ConfigChange: {
+            after?: string | null;
+            entity: components["schemas"]["ConfigEntity"];
+            /** @enum {string} */
+            op: "put";
+            value: Record<string, unknown>;
+        } | {
+            entity: components["schemas"]["ConfigEntity"];
+            /** @enum {string} */
+            op: "remove";
+        };
+        /**
+         * @description The entities of a configuration as the editors work on them: each one's table as the
+         *     files write it, in JSON (the values `ConfigChange::Put` takes).
+         */
+        ConfigEntitiesView: {
+            calendar?: Record<string, unknown> | null;
+            case_types: components["schemas"]["CaseTypeEntitiesView"][];
+            closure_reasons: Record<string, unknown>[];
+            deadlines?: Record<string, unknown> | null;
+            instance: Record<string, unknown>;
+            locations: Record<string, unknown>[];
+            /** @description Each with its `option` list. */
+            option_lists: Record<string, unknown>[];
+            roles: Record<string, unknown>[];
+            stages: Record<string, unknown>[];
+            /**
+             * Format: int32
+             * @description The version these are from (a change is based on it).
+             */
+            version: number;
+        };
+        /** @description Which entity a change is about. */
+        ConfigEntity: {
+            /** @enum {string} */
+            kind: "instance";
+        } | {
+            /** @enum {string} */
+            kind: "calendar";
+        } | {
+            /** @enum {string} */
+            kind: "deadlines";
+        } | {
+            id: string;
+            /** @enum {string} */
+            kind: "stage";
+        } | {
+            id: string;
+            /** @enum {string} */
+            kind: "option_list";
+        } | {
+            id: string;
+            /** @enum {string} */
+            kind: "closure_reason";
+        } | {
+            code: string;
+            /** @enum {string} */
+            kind: "location";
+        } | {
+            id: string;
+            /** @enum {string} */
+            kind: "role";
+        } | {
+            id: string;
+            /** @enum {string} */
+            kind: "case_type";
+        } | {
+            case_type: string;
+            id: string;
+            /** @enum {string} */
+            kind: "section";
+        } | {
+            case_type: string;
+            id: string;
+            /** @enum {string} */
+            kind: "field";
+            section: string;
+        } | {
+            case_type: string;
+            from: string[];
+            /** @enum {string} */
+            kind: "transition";
+            to: string;
         };
         /** @description One file of a configuration, named by its path inside the folder. */
         ConfigFileView: {
@@ -1567,6 +1708,7 @@ export interface components {
             required: boolean;
             /** @description Hidden from new entry: it takes no new value; values recorded stay readable. */
             retired: boolean;
+            show_when?: null | components["schemas"]["ShowWhenView"];
             /**
              * @description `short_text`, `long_text`, `number`, `date`, `date_time`, `yes_no`, `single_select`,
              *     `multi_select`, `location` or `repeating_group`.
@@ -1943,6 +2085,11 @@ export interface components {
             granted_by: components["schemas"]["UserRefView"];
             reason: string;
             user: components["schemas"]["UserRefView"];
+        };
+        /** @description `field` holds one of `values` (option ids, or `yes` / `no` for a yes/no field). */
+        ShowWhenView: {
+            field: string;
+            values: string[];
         };
         StageCount: {
             /** Format: int32 */
@@ -4416,6 +4563,88 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_configuration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeConfigurationRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DryRunView"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigVersionView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_entities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigEntitiesView"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -196,6 +196,15 @@ pub struct CaseTypeFile {
     pub follow_up_days: Option<u32>,
 }
 
+/// `show_when = { field = "has_disability", values = ["yes"] }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShowWhenFile {
+    pub field: String,
+    /// Option ids of a select field, or `yes` / `no` for a yes/no field.
+    pub values: Vec<String>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SectionFile {
@@ -232,6 +241,9 @@ pub struct FieldFile {
     /// retired rather than deleted while cases exist that may hold it.
     #[serde(default)]
     pub retired: bool,
+    /// Skip logic: ask this field only when another field of the form (a sibling member,
+    /// inside a repeating group) holds one of the given answers.
+    pub show_when: Option<ShowWhenFile>,
     pub min_length: Option<u32>,
     pub max_length: Option<u32>,
     pub pattern: Option<String>,

@@ -645,6 +645,7 @@ impl Loader<'_> {
         let mut section_ids = Registry::new("section");
         let mut field_ids = Registry::new("field");
         let mut form_sections = Vec::new();
+        let mut places = Vec::new();
         let section_count = sections.len();
         for (i, section) in sections.into_iter().enumerate() {
             let section_at = origin(scope.file, section.span());
@@ -678,7 +679,9 @@ impl Loader<'_> {
             let mut fields = Vec::new();
             for (j, field) in section.field.into_iter().enumerate() {
                 let key = format!("{key}.field[{j}]");
+                let field_at = origin(scope.file, field.span());
                 if let Some(field) = self.field(field, &key, &mut field_ids, scope, true) {
+                    places.push((field_at, key));
                     fields.push(field);
                 }
             }
@@ -696,6 +699,8 @@ impl Loader<'_> {
         let form = Form {
             sections: form_sections,
         };
+        let top_level: Vec<Field> = form.fields().map(|(_, f)| f.clone()).collect();
+        self.check_skip_logic(&top_level, &places, scope, "outside repeating groups");
         if let Some(list) = &item.intervention_types
             && !scope.option_lists.contains_key(list)
         {
@@ -983,7 +988,9 @@ impl Loader<'_> {
                 }
                 let mut member_ids = Registry::new("field");
                 let mut fields = Vec::new();
+                let mut places = Vec::new();
                 for (j, member) in f.field.into_iter().enumerate() {
+                    let member_at = origin(scope.file, member.span());
                     if let Some(member) = self.field(
                         member,
                         &format!("{key}.field[{j}]"),
@@ -996,9 +1003,11 @@ impl Loader<'_> {
                         {
                             self.error(at, format!("{key}.field[{j}].classification"), "a field in a repeating group cannot be less protected than its group");
                         }
+                        places.push((member_at, format!("{key}.field[{j}]")));
                         fields.push(member);
                     }
                 }
+                self.check_skip_logic(&fields, &places, scope, "of the same repeating group");
                 FieldKind::RepeatingGroup {
                     fields,
                     min_items,
@@ -1019,7 +1028,106 @@ impl Loader<'_> {
             report_dimension,
             searchable: f.searchable,
             retired: f.retired,
+            show_when: f.show_when.map(|s| ShowWhen {
+                field: s.field,
+                values: s.values,
+            }),
             kind,
         })
+    }
+}
+
+impl Loader<'_> {
+    /// Skip logic among `fields` (a form's top-level fields, or a group's members; `places`
+    /// gives each one's origin and key): every condition names another of them that can hold
+    /// the values given, and no chain of conditions comes back to where it started.
+    fn check_skip_logic(
+        &mut self,
+        fields: &[Field],
+        places: &[(Origin, String)],
+        scope: &Scope,
+        within: &str,
+    ) {
+        for (field, (at, key)) in fields.iter().zip(places) {
+            let Some(condition) = &field.show_when else {
+                continue;
+            };
+            let key = format!("{key}.show_when");
+            let Some(other) = fields.iter().find(|f| f.id == condition.field) else {
+                self.error(
+                    *at,
+                    format!("{key}.field"),
+                    format!(
+                        "skip logic points at a missing field \"{}\" (it may depend on a field \
+                         {within})",
+                        condition.field
+                    ),
+                );
+                continue;
+            };
+            if other.id == field.id {
+                self.error(
+                    *at,
+                    format!("{key}.field"),
+                    "a field cannot depend on itself",
+                );
+                continue;
+            }
+            if condition.values.is_empty() {
+                self.error(*at, format!("{key}.values"), "give at least one value");
+            }
+            let allowed: Option<Vec<String>> = match &other.kind {
+                FieldKind::YesNo => Some(vec!["yes".into(), "no".into()]),
+                FieldKind::SingleSelect { option_list }
+                | FieldKind::MultiSelect { option_list, .. } => Some(
+                    scope
+                        .option_lists
+                        .get(option_list)
+                        .map(|l| l.options.iter().map(|o| o.id.clone()).collect())
+                        .unwrap_or_default(),
+                ),
+                _ => None,
+            };
+            let Some(allowed) = allowed else {
+                self.error(
+                    *at,
+                    format!("{key}.field"),
+                    format!(
+                        "\"{}\" is a {} field: skip logic depends on a yes/no or select field",
+                        other.id,
+                        other.kind.type_name()
+                    ),
+                );
+                continue;
+            };
+            for (i, value) in condition.values.iter().enumerate() {
+                if !allowed.contains(value) {
+                    self.error(
+                        *at,
+                        format!("{key}.values[{i}]"),
+                        format!("\"{value}\" is not an answer \"{}\" can hold", other.id),
+                    );
+                }
+            }
+            // Follow the chain: it must end.
+            let mut seen = vec![field.id.as_str()];
+            let mut next = Some(condition.field.as_str());
+            while let Some(id) = next {
+                if seen.contains(&id) {
+                    self.error(
+                        *at,
+                        format!("{key}.field"),
+                        format!("the skip logic of \"{}\" loops back to it", field.id),
+                    );
+                    break;
+                }
+                seen.push(id);
+                next = fields
+                    .iter()
+                    .find(|f| f.id == id)
+                    .and_then(|f| f.show_when.as_ref())
+                    .map(|c| c.field.as_str());
+            }
+        }
     }
 }

@@ -353,7 +353,18 @@ pub struct Field {
     pub searchable: bool,
     /// Hidden from new entry (it takes no new value); recorded values are kept and readable.
     pub retired: bool,
+    /// Skip logic: the field is asked only when this condition holds.
+    pub show_when: Option<ShowWhen>,
     pub kind: FieldKind,
+}
+
+/// Ask a field only when another one (top level, or a sibling member inside a repeating
+/// group) holds one of `values`: option ids, or `yes` / `no`. The loader has checked that the
+/// other field exists, can hold these values, and that no chain of conditions loops.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShowWhen {
+    pub field: String,
+    pub values: Vec<String>,
 }
 
 /// A compiled regular expression that keeps its source text.

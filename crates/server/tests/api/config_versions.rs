@@ -4,7 +4,7 @@
 //! are refused whole with every problem named; an earlier version is restored as a new one;
 //! a classification change hides a field at once and migrates its clear-text data.
 
-use crate::world::World;
+use crate::world::{World, moved};
 use caseward_domain::audit::AuditAction;
 use caseward_store::testing::Backend;
 use reqwest::Method;
@@ -15,6 +15,7 @@ on_both_backends!(
     bad_proposals_are_refused_whole_with_every_problem,
     what_cases_may_hold_is_retired_not_deleted,
     a_classification_change_hides_and_migrates_at_once,
+    entity_changes_add_a_field_and_a_stage_that_cases_then_use,
 );
 
 const GBV: &str = "case_types/gbv.toml";
@@ -399,4 +400,111 @@ async fn a_classification_change_hides_and_migrates_at_once(backend: Backend) {
         .find(|e| e.event.action == AuditAction::ConfigurationMigrate)
         .expect("the migration is in the audit trail");
     assert_eq!(migrated.event.fields, vec![id.clone()]);
+}
+
+async fn change(world: &World, based_on: u32, changes: Value, dry_run: bool) -> (u16, Value) {
+    let (status, body) = world
+        .call(
+            "manager1",
+            Method::POST,
+            "/api/v1/config/changes",
+            Some(json!({ "based_on": based_on, "changes": changes, "dry_run": dry_run })),
+        )
+        .await;
+    (status.as_u16(), body)
+}
+
+async fn entity_changes_add_a_field_and_a_stage_that_cases_then_use(backend: Backend) {
+    let mut world = World::new(backend).await;
+    let (status, entities) = world
+        .call("manager1", Method::GET, "/api/v1/config/entities", None)
+        .await;
+    assert_eq!(status, 200, "{entities}");
+    assert_eq!(entities["version"], 1);
+    let (status, _) = world
+        .call("worker1", Method::GET, "/api/v1/config/entities", None)
+        .await;
+    assert_eq!(status, 403);
+    let mut gbv = entities["case_types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["case_type"]["id"] == "gbv")
+        .unwrap()["case_type"]
+        .clone();
+    let stages = gbv["stages"].as_array_mut().unwrap();
+    let at = stages.iter().position(|s| s == "assessment").unwrap();
+    stages.insert(at + 1, json!("safety_planning"));
+    let label =
+        |en: &str| json!({ "en": en, "fr": format!("{en} (fr)"), "ar": format!("{en} (ar)") });
+    let changes = json!([
+        { "op": "put", "after": "assessment", "entity": { "kind": "stage", "id": "safety_planning" },
+          "value": { "id": "safety_planning", "label": label("Safety planning"), "follow_up": true } },
+        { "op": "put", "entity": { "kind": "case_type", "id": "gbv" }, "value": gbv },
+        { "op": "put", "after": "survivor_code",
+          "entity": { "kind": "field", "case_type": "gbv", "section": "identification", "id": "referred_by" },
+          "value": { "id": "referred_by", "type": "short_text", "label": label("Referred by"), "classification": "standard" } },
+        { "op": "put", "entity": { "kind": "transition", "case_type": "gbv", "from": ["assessment"], "to": "safety_planning" },
+          "value": { "from": ["assessment"], "to": "safety_planning", "label": label("Plan for safety") } },
+        { "op": "put", "entity": { "kind": "transition", "case_type": "gbv", "from": ["safety_planning"], "to": "care_plan" },
+          "value": { "from": ["safety_planning"], "to": "care_plan", "label": label("Develop a care plan") } },
+    ]);
+    let (status, dry) = change(&world, 1, changes.clone(), true).await;
+    assert_eq!(status, 200, "{dry}");
+    assert_eq!(dry["valid"], true, "{dry}");
+    let listed = dry["changes"].to_string();
+    for expected in [
+        "stage `safety_planning`: added",
+        "case type `gbv` › section `identification` › field `referred_by`: added",
+        "case type `gbv` › transition `safety_planning → care_plan`: added",
+    ] {
+        assert!(listed.contains(expected), "{expected}: {listed}");
+    }
+    let (status, created) = change(&world, 1, changes, false).await;
+    assert_eq!(status, 201, "{created}");
+    // The stored files kept their comments: the change edited them in place.
+    let (_, files) = newest(&world).await;
+    let gbv_file = files.iter().find(|f| f["name"] == GBV).unwrap()["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        gbv_file.starts_with("# Gender-based violence case management"),
+        "{gbv_file}"
+    );
+    // worker1 fills the new field, and the case goes through the new stage.
+    let id = gbv_case(&mut world, json!({ "referred_by": "A women's centre" })).await;
+    moved(&world, &id, "assessment", json!({})).await;
+    moved(&world, &id, "safety_planning", json!({})).await;
+    moved(&world, &id, "care_plan", json!({})).await;
+    let (_, read) = world
+        .call("worker1", Method::GET, &format!("/api/v1/cases/{id}"), None)
+        .await;
+    assert_eq!(read["fields"]["referred_by"], "A women's centre");
+    assert_eq!(read["stage"], "care_plan");
+    // Bad changes: named by index or by what they break, nothing applied.
+    for (bad, expected) in [
+        (
+            json!([{ "op": "remove", "entity": { "kind": "field", "case_type": "gbv", "section": "identification", "id": "nothing" } }]),
+            "changes[0]",
+        ),
+        (
+            json!([{ "op": "put", "entity": { "kind": "field", "case_type": "gbv", "section": "identification", "id": "safe_to_call" },
+                     "value": { "id": "safe_to_call", "type": "yes_no", "label": label("Safe to call"), "classification": "standard",
+                                "show_when": { "field": "no_such_field", "values": ["yes"] } } }]),
+            "skip logic points at a missing field",
+        ),
+        (
+            json!([{ "op": "remove", "entity": { "kind": "option_list", "id": "marital_status" } }]),
+            "unknown option list",
+        ),
+    ] {
+        let (status, body) = change(&world, 2, bad, false).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(
+            problems(&body).iter().any(|p| p.contains(expected)),
+            "{expected}: {body}"
+        );
+    }
+    assert_eq!(newest(&world).await.0, 2);
 }
