@@ -288,7 +288,7 @@ fn check_group_item(
 /// Whether a field is asked, given the values among which its skip logic looks (the form's
 /// top-level fields, or a group item's members): its condition holds, and the field it depends
 /// on is itself asked. The loader has made sure that chains end.
-pub fn is_shown<'a>(field: &Field, among: &[&'a Field], values: &CaseFields) -> bool {
+pub fn is_shown(field: &Field, among: &[&Field], values: &CaseFields) -> bool {
     let mut current = field;
     for _ in 0..=among.len() {
         let Some(condition) = &current.show_when else {
