@@ -48,34 +48,114 @@ pub async fn import(settings: &Settings, dir: &Path, dry_run: bool) -> Result<()
     let store = open_store(settings, false).await?;
     active_configuration(settings, store.as_ref()).await?;
     let base = config_versions::newest(store.as_ref()).await?;
-    let from = base.summary.version;
     let proposal = config_versions::propose(store.as_ref(), base, files).await?;
+    settle(
+        store.as_ref(),
+        &dir.display().to_string(),
+        proposal,
+        dry_run,
+    )
+    .await
+}
+
+/// Import an XLSForm workbook as `case_type`'s form (a new case type needs `code`).
+pub async fn import_xlsform(
+    settings: &Settings,
+    file: &Path,
+    case_type: &str,
+    classification: &str,
+    code: Option<&str>,
+    dry_run: bool,
+) -> Result<()> {
+    let Some(classification) = caseward_domain::config::Classification::parse(classification)
+    else {
+        bail!("--classification: \"{classification}\" is not standard, restricted or confidential");
+    };
+    let bytes = std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?;
+    let workbook = caseward_server::xlsform::read_workbook(&bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let store = open_store(settings, false).await?;
+    let config = active_configuration(settings, store.as_ref()).await?;
+    let options = caseward_domain::xlsform::XlsFormOptions {
+        case_type: case_type.into(),
+        languages: config.languages.available.clone(),
+        classification,
+    };
+    let form = caseward_domain::xlsform::convert(&workbook, &options).map_err(|problems| {
+        let lines: Vec<String> = problems
+            .iter()
+            .map(|p| format!("  {}: {p}", file.display()))
+            .collect();
+        anyhow::anyhow!(
+            "the workbook cannot be imported ({} problem{}), nothing was imported:\n{}",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" },
+            lines.join("\n")
+        )
+    })?;
+    for skipped in &form.skipped {
+        println!("Left out: {}: {skipped}", file.display());
+    }
+    let edits = caseward_server::xlsform::changes(&config, &form, case_type, code)
+        .map_err(|errors| anyhow::anyhow!("{}", lines_of(&errors).join("\n")))?;
+    let base = config_versions::newest(store.as_ref()).await?;
+    let files = caseward_server::config_edit::apply(&base.files, &edits)
+        .map_err(|errors| anyhow::anyhow!("{}", lines_of(&errors).join("\n")))?;
+    let proposal = config_versions::propose(store.as_ref(), base, files).await?;
+    settle(
+        store.as_ref(),
+        &file.display().to_string(),
+        proposal,
+        dry_run,
+    )
+    .await
+}
+
+fn lines_of(errors: &[caseward_domain::validate::FieldError]) -> Vec<String> {
+    errors
+        .iter()
+        .map(|e| format!("  {}: {}", e.field, e.message))
+        .collect()
+}
+
+/// Print a proposal's changes and problems; store it unless `dry_run` or a problem.
+async fn settle(
+    store: &dyn caseward_store::Store,
+    from: &str,
+    proposal: config_versions::Proposal,
+    dry_run: bool,
+) -> Result<()> {
+    let version = proposal.base.summary.version;
     if proposal.changes.is_empty() {
-        println!("{}: nothing changes from version {from}.", dir.display());
+        println!("{from}: nothing changes from version {version}.");
     } else {
-        println!("Changes from version {from} ({}):", proposal.changes.len());
+        println!(
+            "Changes from version {version} ({}):",
+            proposal.changes.len()
+        );
         for change in &proposal.changes {
             println!("  {change}");
         }
     }
-    if let Err(errors) = &proposal.verdict {
-        let lines: Vec<String> = errors
-            .iter()
-            .map(|e| format!("  {}/{}: {}", dir.display(), e.field, e.message))
-            .collect();
-        bail!(
-            "the configuration in {} has {} problem{}, nothing was imported:\n{}",
-            dir.display(),
-            errors.len(),
-            if errors.len() == 1 { "" } else { "s" },
-            lines.join("\n")
-        );
-    }
-    if let Ok(judged) = &proposal.verdict {
-        for case_type in &judged.evolution.reindex {
-            println!(
-                "  The stored clear-text data of {case_type} cases will be recomputed (a background job)."
+    match &proposal.verdict {
+        Err(errors) => {
+            let lines: Vec<String> = errors
+                .iter()
+                .map(|e| format!("  {from}/{}: {}", e.field, e.message))
+                .collect();
+            bail!(
+                "the configuration from {from} has {} problem{}, nothing was imported:\n{}",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" },
+                lines.join("\n")
             );
+        }
+        Ok(judged) => {
+            for case_type in &judged.evolution.reindex {
+                println!(
+                    "  The stored clear-text data of {case_type} cases will be recomputed (a background job)."
+                );
+            }
         }
     }
     if dry_run {
@@ -86,7 +166,7 @@ pub async fn import(settings: &Settings, dir: &Path, dry_run: bool) -> Result<()
         return Ok(());
     }
     let (summary, _) = config_versions::record(
-        store.as_ref(),
+        store,
         SystemClock.now(),
         proposal,
         Provenance {
@@ -102,8 +182,7 @@ pub async fn import(settings: &Settings, dir: &Path, dry_run: bool) -> Result<()
     .await
     .context("cannot store the new version (another may have been stored meanwhile: run again)")?;
     println!(
-        "Imported {} as configuration version {}; running servers put it in force within their job poll interval.",
-        dir.display(),
+        "Imported {from} as configuration version {}; running servers put it in force within their job poll interval.",
         summary.version
     );
     Ok(())

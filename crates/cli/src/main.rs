@@ -209,6 +209,24 @@ enum ConfigCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Make an XLSForm workbook (.xlsx: survey, choices, settings) a case type's form; what
+    /// does not map is listed by sheet, row and column and left out.
+    Xlsform {
+        file: PathBuf,
+        /// The case type whose form it becomes (made if it does not exist).
+        #[arg(long)]
+        case_type: String,
+        /// The classification of questions whose row does not give one: standard, restricted
+        /// or confidential.
+        #[arg(long)]
+        classification: String,
+        /// The code of a new case type (2 to 5 upper-case letters).
+        #[arg(long)]
+        code: Option<String>,
+        /// Print the changes, the problems and what is left out; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 fn settings(global: &GlobalArgs, listen: Option<SocketAddr>) -> Result<Settings> {
@@ -277,6 +295,23 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Config(ConfigCommand::Import { dir, dry_run }) => {
             config_files::import(&settings(&cli.global, None)?, &dir, dry_run).await
+        }
+        Command::Config(ConfigCommand::Xlsform {
+            file,
+            case_type,
+            classification,
+            code,
+            dry_run,
+        }) => {
+            config_files::import_xlsform(
+                &settings(&cli.global, None)?,
+                &file,
+                &case_type,
+                &classification,
+                code.as_deref(),
+                dry_run,
+            )
+            .await
         }
         Command::Audit(AuditCommand::Verify { against }) => {
             audit::verify(&settings(&cli.global, None)?, against.as_deref()).await

@@ -205,3 +205,87 @@ fn a_dry_run_and_a_bad_folder_change_nothing() {
             .contains("\"Case review\""),
     );
 }
+
+fn rows(rows: &[&[&str]]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+#[test]
+fn an_xlsform_workbook_becomes_a_form_and_a_broken_one_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = instance(dir.path(), "data");
+    let write = |name: &str, question: &str| {
+        let survey = rows(&[
+            &[
+                "type",
+                "name",
+                "label::English (en)",
+                "label::Français (fr)",
+            ],
+            &["begin group", "visit", "Visit", "Visite"],
+            &["text", question, "Who was met", "Personne rencontrée"],
+            &["audio", "recording", "Recording", "Enregistrement"],
+            &["end group", "", "", ""],
+        ]);
+        let path = dir.path().join(name);
+        std::fs::write(
+            &path,
+            caseward_server::xlsx_writer::workbook(&[("survey", survey)]),
+        )
+        .unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let good = write("visit.xlsx", "met");
+    let args = |file: &str, dry: bool| {
+        let mut args = vec![
+            "--data",
+            &data,
+            "config",
+            "xlsform",
+            "--case-type",
+            "home_visit",
+            "--classification",
+            "restricted",
+            "--code",
+            "HOME",
+        ];
+        args.push(if dry { "--dry-run" } else { "--" });
+        args.push(file);
+        args.iter().map(|a| a.to_string()).collect::<Vec<_>>()
+    };
+    let call = |args: Vec<String>| {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        caseward(&refs, None)
+    };
+    let dry = call(args(&good, true));
+    let said = text(&dry);
+    assert!(dry.status.success(), "{said}");
+    assert!(
+        said.contains("survey row 4, column type: \"audio\" has no Caseward field type"),
+        "{said}"
+    );
+    assert!(said.contains("case type `home_visit`: added"), "{said}");
+    assert!(
+        said.contains("some texts have no ar translation: the en text is used"),
+        "{said}"
+    );
+    assert!(said.contains("Dry run: nothing was imported."), "{said}");
+    let done = call(args(&good, false));
+    assert!(done.status.success(), "{}", text(&done));
+    assert!(
+        text(&done).contains("as configuration version 2"),
+        "{}",
+        text(&done)
+    );
+    let broken = write("broken.xlsx", "Met");
+    let refused = call(args(&broken, false));
+    assert!(!refused.status.success());
+    let said = text(&refused);
+    assert!(
+        said.contains("broken.xlsx: survey row 3, column name: \"Met\" is not a Caseward id"),
+        "{said}"
+    );
+    assert!(said.contains("nothing was imported"), "{said}");
+}

@@ -25,3 +25,4 @@ pub mod throttle;
 pub mod user;
 pub mod validate;
 pub mod workflow;
+pub mod xlsform;

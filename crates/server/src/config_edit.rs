@@ -150,7 +150,7 @@ pub fn entities(version: u32, files: &[SourceFile]) -> ConfigEntitiesView {
     view
 }
 
-fn json_of(value: &toml::Value) -> Value {
+pub(crate) fn json_of(value: &toml::Value) -> Value {
     match value {
         toml::Value::String(s) => Value::String(s.clone()),
         toml::Value::Integer(i) => Value::from(*i),

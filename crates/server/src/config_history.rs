@@ -175,7 +175,10 @@ pub async fn get_version(
 }
 
 /// The newest version, checked against what the request was based on.
-async fn base(state: &AppState, based_on: u32) -> ApiResult<caseward_store::ConfigVersionRecord> {
+pub(crate) async fn base(
+    state: &AppState,
+    based_on: u32,
+) -> ApiResult<caseward_store::ConfigVersionRecord> {
     let newest = config_versions::newest(state.store.as_ref()).await?;
     if newest.summary.version != based_on {
         return Err(ApiError::Conflict {
@@ -186,8 +189,23 @@ async fn base(state: &AppState, based_on: u32) -> ApiResult<caseward_store::Conf
     Ok(newest)
 }
 
+/// A proposal tried, or committed as a new version.
+pub(crate) enum Settled {
+    Tried(DryRunView),
+    Made(DryRunView, ConfigVersionView),
+}
+
+impl IntoResponse for Settled {
+    fn into_response(self) -> Response {
+        match self {
+            Settled::Tried(view) => Json(view).into_response(),
+            Settled::Made(_, version) => (StatusCode::CREATED, Json(version)).into_response(),
+        }
+    }
+}
+
 /// Answer a dry run, or commit the proposal.
-async fn settle(
+pub(crate) async fn settle(
     state: &AppState,
     user: &User,
     origin: &RequestInfo,
@@ -195,23 +213,23 @@ async fn settle(
     dry_run: bool,
     source: ConfigSource,
     restored_from: Option<u32>,
-) -> ApiResult<Response> {
+) -> ApiResult<Settled> {
+    let (errors, migrations) = match &proposal.verdict {
+        Ok(judged) => (
+            Vec::new(),
+            judged.evolution.reindex.iter().cloned().collect(),
+        ),
+        Err(errors) => (errors.iter().cloned().map(Into::into).collect(), Vec::new()),
+    };
+    let tried = DryRunView {
+        based_on: proposal.base.summary.version,
+        valid: proposal.verdict.is_ok(),
+        changes: proposal.changes.clone(),
+        errors,
+        migrations,
+    };
     if dry_run {
-        let (errors, migrations) = match &proposal.verdict {
-            Ok(judged) => (
-                Vec::new(),
-                judged.evolution.reindex.iter().cloned().collect(),
-            ),
-            Err(errors) => (errors.iter().cloned().map(Into::into).collect(), Vec::new()),
-        };
-        return Ok(Json(DryRunView {
-            based_on: proposal.base.summary.version,
-            valid: proposal.verdict.is_ok(),
-            changes: proposal.changes,
-            errors,
-            migrations,
-        })
-        .into_response());
+        return Ok(Settled::Tried(tried));
     }
     if proposal.changes.is_empty() && proposal.verdict.is_ok() && source != ConfigSource::Restore {
         return Err(ApiError::BadRequest(
@@ -229,7 +247,7 @@ async fn settle(
         },
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(ConfigVersionView::from(summary))).into_response())
+    Ok(Settled::Made(tried, summary.into()))
 }
 
 /// Propose a whole configuration as the next version: every file loads, references resolve,
@@ -260,6 +278,7 @@ pub async fn propose_version(
         None,
     )
     .await
+    .map(IntoResponse::into_response)
 }
 
 /// The newest version's entities as the editors work on them: each stage, option list,
@@ -341,6 +360,7 @@ pub async fn change_configuration(
         None,
     )
     .await
+    .map(IntoResponse::into_response)
 }
 
 /// Make an earlier version the newest again (as a new version: history is never rewritten).
@@ -377,4 +397,5 @@ pub async fn restore_version(
         Some(version),
     )
     .await
+    .map(IntoResponse::into_response)
 }

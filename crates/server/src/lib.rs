@@ -17,7 +17,7 @@ mod case_context;
 mod caseload;
 mod cases;
 mod config_api;
-mod config_edit;
+pub mod config_edit;
 mod config_history;
 pub mod config_migration;
 pub mod config_versions;
@@ -44,6 +44,9 @@ mod state;
 mod supervision;
 mod transitions;
 mod values;
+pub mod xlsform;
+#[cfg(feature = "testing")]
+pub mod xlsx_writer;
 
 pub use assets::web_app_embedded;
 pub use problem::{ApiError, Problem};
@@ -100,6 +103,7 @@ fn api() -> (Router<state::SharedState>, utoipa::openapi::OpenApi) {
         .routes(routes!(config_history::get_version))
         .routes(routes!(config_history::change_configuration))
         .routes(routes!(config_history::get_entities))
+        .routes(routes!(xlsform::import_xlsform))
         .routes(routes!(config_history::restore_version))
         .routes(routes!(cases::list_cases, cases::create_case))
         .routes(routes!(cases::get_case, cases::update_case))

@@ -804,6 +804,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/config/xlsform": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import an XLSForm workbook (the request body, an .xlsx file) as a case type's form: its
+         *     sections are replaced by the workbook's groups and questions, its option lists added. Like
+         *     every change, judged whole: `dry_run` answers 200 with the changes, every error and what
+         *     was left out; otherwise 201 with the new version, or 422 with every problem (a workbook
+         *     problem named by sheet, row and column).
+         */
+        post: operations["import_xlsform"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dashboard": {
         parameters: {
             query?: never;
@@ -2272,6 +2295,12 @@ export interface components {
              */
             new: number;
             worker: components["schemas"]["UserRefView"];
+        };
+        /** @description What an import would change or changed, and what of the workbook was left out. */
+        XlsFormView: components["schemas"]["DryRunView"] & {
+            /** @description Constructs of the workbook that do not map, by sheet, row and column, and left out. */
+            skipped: string[];
+            version?: null | components["schemas"]["ConfigVersionView"];
         };
     };
     responses: never;
@@ -4813,6 +4842,75 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_xlsform: {
+        parameters: {
+            query: {
+                /** @description The case type whose form the workbook becomes (a new one is made if it does not exist). */
+                case_type: string;
+                /**
+                 * @description The classification of every question whose row has no `classification` column value:
+                 *     `standard`, `restricted` or `confidential` — always chosen, never defaulted.
+                 */
+                classification: string;
+                /** @description The newest version the import is based on. */
+                based_on: number;
+                /** @description The code of a new case type (2 to 5 upper-case letters). */
+                code?: string;
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The workbook */
+        requestBody: {
+            content: {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XlsFormView"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XlsFormView"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

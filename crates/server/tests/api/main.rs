@@ -25,3 +25,4 @@ mod supervision;
 mod throttle;
 mod transitions;
 mod world;
+mod xlsform;
