@@ -110,7 +110,9 @@ pub fn load(sources: &[SourceFile]) -> Result<Configuration, ConfigErrors> {
     }
 }
 
-fn is_snake_case(id: &str) -> bool {
+/// An id as the configuration writes them: lower-case letters, digits and `_`, a letter
+/// first, no `__` or trailing `_`, at most 64.
+pub(crate) fn is_snake_case(id: &str) -> bool {
     let mut chars = id.chars();
     matches!(chars.next(), Some('a'..='z'))
         && id

@@ -12,5 +12,6 @@ mod model;
 pub use diff::{Change, ChangeKind, diff};
 pub use error::{ConfigError, ConfigErrors};
 pub use evolution::{Evolution, Usage, check_evolution};
+pub(crate) use load::is_snake_case;
 pub use load::{SourceFile, load};
 pub use model::*;

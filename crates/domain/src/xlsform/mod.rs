@@ -103,16 +103,7 @@ fn language_of(header: &str, base: &str, default: &str) -> Option<Option<String>
     Some(is_code.then_some(code))
 }
 
-fn is_id(text: &str) -> bool {
-    let mut chars = text.chars();
-    matches!(chars.next(), Some('a'..='z'))
-        && text
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        && !text.ends_with('_')
-        && !text.contains("__")
-        && text.len() <= 64
-}
+use crate::config::is_snake_case as is_id;
 
 /// A sheet's rows with its header: cells by lower-cased column name.
 struct Sheet<'a> {
