@@ -1,6 +1,7 @@
 //! Two `caseward serve` processes on one PostgreSQL database share the background work: every
 //! passed deadline's alert is recorded once and emailed once, through a real local SMTP
-//! receiver, however many sweeps both nodes run.
+//! receiver, however many sweeps both nodes run; a configuration version imported while they
+//! run comes into force on both without a restart.
 
 mod common;
 
@@ -24,8 +25,8 @@ fn caseward_on(args: &[&str], instance: &[&str], stdin: Option<&str>) {
     );
 }
 
-/// A serve node; killed on drop.
-struct Node(Child);
+/// A serve node and its address; killed on drop.
+struct Node(Child, String);
 
 impl Node {
     fn start(instance: &[&str], name: &str, smtp: &str) -> Self {
@@ -43,9 +44,14 @@ impl Node {
             .spawn()
             .unwrap();
         let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-        let listening = lines.any(|line| line.unwrap().starts_with("listening on "));
-        assert!(listening, "node {name} started");
-        Self(child)
+        let url = lines
+            .find_map(|line| {
+                line.unwrap()
+                    .strip_prefix("listening on ")
+                    .map(str::to_string)
+            })
+            .unwrap_or_else(|| panic!("node {name} started"));
+        Self(child, url)
     }
 }
 
@@ -183,4 +189,105 @@ async fn two_nodes_run_each_job_once() {
     assert_eq!(pending, 1, "one sweep queued for whichever node comes next");
     eprintln!("jobs done by node: {by_node:?}");
     let _ = connection.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_version_imported_comes_into_force_on_every_node() {
+    let db = TestDatabase::new(Backend::Postgres).await;
+    let caseward_store::StoreLocation::Postgres(url) = db.location.clone() else {
+        unreachable!("a PostgreSQL test database")
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let keyring = dir.path().join("caseward.keyring");
+    let attachments = dir.path().join("attachments");
+    let instance = [
+        "--database",
+        url.as_str(),
+        "--keyring",
+        keyring.to_str().unwrap(),
+        "--attachments",
+        attachments.to_str().unwrap(),
+    ];
+    caseward_on(&["init"], &instance, None);
+    caseward_on(
+        &[
+            "user",
+            "add",
+            "--username",
+            "worker1",
+            "--display-name",
+            "Worker",
+            "--role",
+            "case_worker",
+            "--password-stdin",
+        ],
+        &instance,
+        Some("a long enough password\n"),
+    );
+    let nodes = [
+        Node::start(&instance, "node-a", "smtp://127.0.0.1:9"),
+        Node::start(&instance, "node-b", "smtp://127.0.0.1:9"),
+    ];
+    let version_on = |node: &Node| {
+        let base = node.1.clone();
+        async move {
+            let client = reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap();
+            let login = client
+                .post(format!("{base}/api/v1/auth/login"))
+                .json(&serde_json::json!({ "username": "worker1", "password": "a long enough password" }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(login.status(), 200);
+            let config: serde_json::Value = client
+                .get(format!("{base}/api/v1/config"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            config["version"].as_u64().unwrap()
+        }
+    };
+    for node in &nodes {
+        assert_eq!(version_on(node).await, 1);
+    }
+    let folder = dir.path().join("config");
+    caseward_on(
+        &["config", "export", folder.to_str().unwrap()],
+        &instance,
+        None,
+    );
+    let gbv = folder.join("case_types/gbv.toml");
+    let text = std::fs::read_to_string(&gbv).unwrap();
+    std::fs::write(
+        &gbv,
+        text.replacen(
+            "review_frequency_days = 30",
+            "review_frequency_days = 21",
+            1,
+        ),
+    )
+    .unwrap();
+    caseward_on(
+        &["config", "import", folder.to_str().unwrap()],
+        &instance,
+        None,
+    );
+    // Each node polls every 20 ms: ask until it answers with the new version (bounded).
+    for node in &nodes {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while version_on(node).await != 2 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{} took up version 2",
+                node.1
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
 }
