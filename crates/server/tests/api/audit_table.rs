@@ -410,6 +410,52 @@ async fn every_call_leaves_the_entries_the_table_says(backend: Backend) {
             None,
         ),
         call(
+            "the configuration's versions",
+            "manager1",
+            Method::GET,
+            "/api/v1/config/versions",
+            None,
+            None,
+        ),
+        call(
+            "the configuration's entities",
+            "manager1",
+            Method::GET,
+            "/api/v1/config/entities",
+            None,
+            None,
+        ),
+        call(
+            "a configuration change tried",
+            "manager1",
+            Method::POST,
+            "/api/v1/config/changes",
+            Some(json!({ "based_on": 1, "dry_run": true, "changes": [
+                { "op": "put", "entity": { "kind": "closure_reason", "id": "moved_away" },
+                  "value": { "id": "moved_away", "label": { "en": "Moved away", "fr": "A déménagé", "ar": "انتقل" } } }
+            ] })),
+            None,
+        ),
+        call(
+            "a configuration change",
+            "manager1",
+            Method::POST,
+            "/api/v1/config/changes",
+            Some(json!({ "based_on": 1, "changes": [
+                { "op": "put", "entity": { "kind": "closure_reason", "id": "moved_away" },
+                  "value": { "id": "moved_away", "label": { "en": "Moved away", "fr": "A déménagé", "ar": "انتقل" } } }
+            ] })),
+            Some((AuditAction::ConfigurationChange, Outcome::Allowed)),
+        ),
+        call(
+            "the configuration's versions, by a case worker",
+            "worker1",
+            Method::GET,
+            "/api/v1/config/versions",
+            None,
+            Some((AuditAction::ConfigurationChange, Outcome::Denied)),
+        ),
+        call(
             "the directory",
             "worker1",
             Method::GET,
