@@ -66,6 +66,7 @@ pub async fn import_xlsform(
     classification: &str,
     code: Option<&str>,
     dry_run: bool,
+    accept_left_out: bool,
 ) -> Result<()> {
     let Some(classification) = caseward_domain::config::Classification::parse(classification)
     else {
@@ -95,6 +96,19 @@ pub async fn import_xlsform(
     })?;
     for skipped in &form.skipped {
         println!("Left out: {}: {skipped}", file.display());
+    }
+    for notice in &form.notices {
+        println!("Filled in: {}: {notice}", file.display());
+    }
+    if !dry_run && !accept_left_out && !form.skipped.is_empty() {
+        bail!(
+            "{} construct{} of {} do{} not map (listed above), nothing was imported: \
+             --accept-left-out imports the rest",
+            form.skipped.len(),
+            if form.skipped.len() == 1 { "" } else { "s" },
+            file.display(),
+            if form.skipped.len() == 1 { "es" } else { "" }
+        );
     }
     let edits = caseward_server::xlsform::changes(&config, &form, case_type, code)
         .map_err(|errors| anyhow::anyhow!("{}", lines_of(&errors).join("\n")))?;

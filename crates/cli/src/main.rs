@@ -226,6 +226,10 @@ enum ConfigCommand {
         /// Print the changes, the problems and what is left out; change nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Import what maps although some constructs do not (they are listed); without it,
+        /// any such construct refuses the import.
+        #[arg(long)]
+        accept_left_out: bool,
     },
 }
 
@@ -302,6 +306,7 @@ async fn run(cli: Cli) -> Result<()> {
             classification,
             code,
             dry_run,
+            accept_left_out,
         }) => {
             config_files::import_xlsform(
                 &settings(&cli.global, None)?,
@@ -310,6 +315,7 @@ async fn run(cli: Cli) -> Result<()> {
                 &classification,
                 code.as_deref(),
                 dry_run,
+                accept_left_out,
             )
             .await
         }

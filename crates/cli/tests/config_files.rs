@@ -272,7 +272,17 @@ fn an_xlsform_workbook_becomes_a_form_and_a_broken_one_is_named() {
         "{said}"
     );
     assert!(said.contains("Dry run: nothing was imported."), "{said}");
-    let done = call(args(&good, false));
+    let refused = call(args(&good, false));
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused).contains("1 construct of ")
+            && text(&refused).contains("--accept-left-out imports the rest"),
+        "{}",
+        text(&refused)
+    );
+    let mut accepting = args(&good, false);
+    accepting.insert(accepting.len() - 2, "--accept-left-out".into());
+    let done = call(accepting);
     assert!(done.status.success(), "{}", text(&done));
     assert!(
         text(&done).contains("as configuration version 2"),

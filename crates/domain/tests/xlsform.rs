@@ -408,8 +408,18 @@ fn a_multi_language_form_maps_to_sections_fields_and_lists() {
         );
     }
     assert!(
-        skipped.iter().any(|s| s.contains("no fr translation")),
+        !skipped.iter().any(|s| s.contains("translation")),
         "{skipped:#?}"
+    );
+    assert_eq!(
+        form.notices
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        vec![
+            "survey: some texts have no ar translation: the en text is used",
+            "survey: some texts have no fr translation: the en text is used"
+        ]
     );
 }
 

@@ -191,6 +191,10 @@ pub struct XlsFormParams {
     pub code: Option<String>,
     #[serde(default)]
     pub dry_run: bool,
+    /// Import what maps although the workbook has constructs that do not (listed in
+    /// `skipped`); without it, any such construct refuses the import.
+    #[serde(default)]
+    pub accept_left_out: bool,
 }
 
 /// What an import would change or changed, and what of the workbook was left out.
@@ -200,6 +204,8 @@ pub struct XlsFormView {
     pub outcome: crate::config_history::DryRunView,
     /// Constructs of the workbook that do not map, by sheet, row and column, and left out.
     pub skipped: Vec<String>,
+    /// Texts filled in: a language of the instance the workbook has no translation for.
+    pub notices: Vec<String>,
     /// The version made (not for a dry run).
     pub version: Option<crate::config_history::ConfigVersionView>,
 }
@@ -207,8 +213,9 @@ pub struct XlsFormView {
 /// Import an XLSForm workbook (the request body, an .xlsx file) as a case type's form: its
 /// sections are replaced by the workbook's groups and questions, its option lists added. Like
 /// every change, judged whole: `dry_run` answers 200 with the changes, every error and what
-/// was left out; otherwise 201 with the new version, or 422 with every problem (a workbook
-/// problem named by sheet, row and column).
+/// would be left out; otherwise 201 with the new version, or 422 with every problem (a
+/// workbook problem named by sheet, row and column) — including every construct that does not
+/// map (`not_mapped`), unless `accept_left_out` says to import the rest.
 #[utoipa::path(post, path = "/api/v1/config/xlsform", tag = "config", params(XlsFormParams),
     request_body(content = Vec<u8>, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     responses((status = 200, body = XlsFormView), (status = 201, body = XlsFormView),
@@ -247,6 +254,14 @@ pub async fn import_xlsform(
     let form = caseward_domain::xlsform::convert(&workbook, &options)
         .map_err(|problems| ApiError::Validation(problem_fields(&problems)))?;
     let skipped: Vec<String> = form.skipped.iter().map(ToString::to_string).collect();
+    let notices: Vec<String> = form.notices.iter().map(ToString::to_string).collect();
+    if !params.dry_run && !params.accept_left_out && !form.skipped.is_empty() {
+        let mut errors = problem_fields(&form.skipped);
+        for error in &mut errors {
+            error.code = "not_mapped";
+        }
+        return Err(ApiError::Validation(errors));
+    }
     let edits = changes(&config, &form, &params.case_type, params.code.as_deref())
         .map_err(ApiError::Validation)?;
     let files = crate::config_edit::apply(&base.files, &edits).map_err(ApiError::Validation)?;
@@ -265,6 +280,7 @@ pub async fn import_xlsform(
         Settled::Tried(outcome) => axum::Json(XlsFormView {
             outcome,
             skipped,
+            notices,
             version: None,
         })
         .into_response(),
@@ -273,6 +289,7 @@ pub async fn import_xlsform(
             axum::Json(XlsFormView {
                 outcome,
                 skipped,
+                notices,
                 version: Some(version),
             }),
         )

@@ -817,8 +817,9 @@ export interface paths {
          * Import an XLSForm workbook (the request body, an .xlsx file) as a case type's form: its
          *     sections are replaced by the workbook's groups and questions, its option lists added. Like
          *     every change, judged whole: `dry_run` answers 200 with the changes, every error and what
-         *     was left out; otherwise 201 with the new version, or 422 with every problem (a workbook
-         *     problem named by sheet, row and column).
+         *     would be left out; otherwise 201 with the new version, or 422 with every problem (a
+         *     workbook problem named by sheet, row and column) — including every construct that does not
+         *     map (`not_mapped`), unless `accept_left_out` says to import the rest.
          */
         post: operations["import_xlsform"];
         delete?: never;
@@ -2298,6 +2299,8 @@ export interface components {
         };
         /** @description What an import would change or changed, and what of the workbook was left out. */
         XlsFormView: components["schemas"]["DryRunView"] & {
+            /** @description Texts filled in: a language of the instance the workbook has no translation for. */
+            notices: string[];
             /** @description Constructs of the workbook that do not map, by sheet, row and column, and left out. */
             skipped: string[];
             version?: null | components["schemas"]["ConfigVersionView"];
@@ -4882,6 +4885,11 @@ export interface operations {
                 /** @description The code of a new case type (2 to 5 upper-case letters). */
                 code?: string;
                 dry_run?: boolean;
+                /**
+                 * @description Import what maps although the workbook has constructs that do not (listed in
+                 *     `skipped`); without it, any such construct refuses the import.
+                 */
+                accept_left_out?: boolean;
             };
             header?: never;
             path?: never;

@@ -66,8 +66,10 @@ pub struct XlsForm {
     pub sections: Vec<Table>,
     /// `[[option_list]]` tables, each with its `option` list.
     pub option_lists: Vec<Table>,
-    /// What was left out, or filled in, and why.
+    /// Constructs that do not map, left out.
     pub skipped: Vec<XlsFormProblem>,
+    /// What was filled in: a text missing in one of the instance's languages.
+    pub notices: Vec<XlsFormProblem>,
 }
 
 /// Convert a workbook; `Err` holds every reason it cannot be a form.
@@ -490,15 +492,15 @@ impl Converter<'_> {
         }
         self.close_section(&mut form, &mut section, &mut fields);
         for language in std::mem::take(&mut self.fallbacks) {
-            self.skip(
-                "survey",
-                None,
-                None,
-                format!(
+            form.notices.push(XlsFormProblem {
+                sheet: "survey".into(),
+                row: None,
+                column: None,
+                problem: format!(
                     "some texts have no {language} translation: the {} text is used",
                     self.default_language
                 ),
-            );
+            });
         }
         for (list, options) in lists {
             if used_lists.contains(&list) {

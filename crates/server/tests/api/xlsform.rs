@@ -146,6 +146,8 @@ async fn import(world: &World, who: &str, query: &str, body: Vec<u8>) -> (u16, V
 }
 
 const NEW: &str = "case_type=household_visit&classification=restricted&code=HV&based_on=1";
+const ACCEPTING: &str =
+    "case_type=household_visit&classification=restricted&code=HV&based_on=1&accept_left_out=true";
 
 async fn a_workbook_becomes_a_case_type_form(backend: Backend) {
     let world = World::new(backend).await;
@@ -175,7 +177,28 @@ async fn a_workbook_becomes_a_case_type_form(backend: Backend) {
         skipped.contains("survey row 8, column type: \\\"geopoint\\\""),
         "{skipped}"
     );
-    let (status, made) = import(&world, "manager1", NEW, household("child_name")).await;
+    // What does not map refuses the import, unless the manager accepts leaving it out.
+    let (status, refused) = import(&world, "manager1", NEW, household("child_name")).await;
+    assert_eq!(status, 422, "{refused}");
+    let fields: Vec<&str> = refused["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        vec!["survey row 2, column type", "survey row 8, column type"],
+        "{refused}"
+    );
+    assert_eq!(refused["errors"][0]["code"], "not_mapped");
+    let (status, made) = import(
+        &world,
+        "manager1",
+        &format!("{NEW}&accept_left_out=true"),
+        household("child_name"),
+    )
+    .await;
     assert_eq!(status, 201, "{made}");
     assert_eq!(made["version"]["version"], 2);
     let (_, config) = world
@@ -227,7 +250,7 @@ async fn a_workbook_becomes_a_case_type_form(backend: Backend) {
     let (status, refused) = import(
         &world,
         "manager1",
-        "case_type=household_visit&classification=restricted&based_on=2",
+        "case_type=household_visit&classification=restricted&based_on=2&accept_left_out=true",
         household("given_name"),
     )
     .await;
@@ -243,20 +266,28 @@ async fn a_workbook_becomes_a_case_type_form(backend: Backend) {
 async fn bad_workbooks_change_nothing(backend: Backend) {
     let world = World::new(backend).await;
     for (query, body, expected) in [
-        (NEW.to_string(), b"not a workbook".to_vec(), "workbook"),
         (
-            NEW.to_string(),
+            ACCEPTING.to_string(),
+            b"not a workbook".to_vec(),
+            "workbook",
+        ),
+        (
+            ACCEPTING.to_string(),
             household("Child-Name"),
             "survey row 4, column name",
         ),
         (
-            NEW.replace("restricted", "secret"),
+            ACCEPTING.replace("restricted", "secret"),
             household("child_name"),
             "classification",
         ),
-        (NEW.replace("&code=HV", ""), household("child_name"), "code"),
         (
-            NEW.replace("based_on=1", "based_on=7"),
+            ACCEPTING.replace("&code=HV", ""),
+            household("child_name"),
+            "code",
+        ),
+        (
+            ACCEPTING.replace("based_on=1", "based_on=7"),
             household("child_name"),
             "",
         ),
