@@ -62,6 +62,22 @@ pub async fn activate(
     if let Some(record) = store.config_version(None).await? {
         return Ok((configuration_of(&record)?, record.summary));
     }
+    let names = check_names(&seed);
+    if !names.is_empty() {
+        let errors = names
+            .into_iter()
+            .map(|e| caseward_domain::config::ConfigError {
+                file: "(configuration folder)".into(),
+                line: None,
+                key: e.field,
+                problem: e.message,
+            })
+            .collect();
+        return Err(ActivateError::Invalid {
+            version: 1,
+            errors: ConfigErrors(errors),
+        });
+    }
     let config = load(&seed).map_err(|errors| ActivateError::Invalid { version: 1, errors })?;
     let first = NewConfigVersion {
         version: config.version,
@@ -134,13 +150,17 @@ fn check_names(files: &[SourceFile]) -> Vec<FieldError> {
             errors.push(FieldError::new(
                 format!("files[{i}].name"),
                 "invalid",
-                "a relative path of lower-case words (a-z, 0-9, _ and -) separated by /, ending in .toml",
+                format!(
+                    "\"{}\" is not a relative path of lower-case words (a-z, 0-9, _ and -) \
+                     separated by /, ending in .toml",
+                    file.name
+                ),
             ));
         } else if !seen.insert(file.name.as_str()) {
             errors.push(FieldError::new(
                 format!("files[{i}].name"),
                 "duplicate",
-                "another file has this name",
+                format!("\"{}\" is named twice", file.name),
             ));
         }
         if file.text.len() > MAX_FILE_BYTES {
