@@ -22,10 +22,12 @@ import { NoAccessPage } from './pages/Problem';
 import { SecurityPage } from './pages/Security';
 import { SupervisionPage } from './pages/Supervision';
 import { AgenciesPage } from './pages/admin/Agencies';
+import { ConfigurationLoader } from './pages/ConfigurationLoader';
 import { TeamsPage } from './pages/admin/Teams';
 import { UsersPage } from './pages/admin/Users';
 import {
   approvesCarePlans,
+  configuresWorkflow,
   homeRoute,
   isCaseRoute,
   managesTeams,
@@ -79,6 +81,15 @@ export function App() {
   useEffect(() => {
     if (session.state === 'signed-in' && !config) loadConfig();
   }, [session.state]);
+
+  /** After a configuration change: the new version, in force at once for every form. A failure
+   * leaves the version the app had (the next start reads the new one). */
+  const reloadConfig = async () => {
+    const fresh = await api.config();
+    adoptConfigLanguages(fresh);
+    applyDirection();
+    setConfig(fresh);
+  };
 
   const changeLanguage = (lang: string) => {
     setLanguage(lang);
@@ -185,6 +196,12 @@ export function App() {
     ) : (
       <NoAccessPage home={homeRoute(session.user)} />
     );
+  } else if (route.name === 'configuration') {
+    main = configuresWorkflow(session.user) ? (
+      <ConfigurationLoader config={config} part={route.part} params={route.params} onConfigChanged={reloadConfig} />
+    ) : (
+      <NoAccessPage home={homeRoute(session.user)} />
+    );
   } else if (route.name === 'alerts') {
     main = <AlertsPage config={config} onUnread={setUnread} />;
   } else if (route.name === 'new') {
@@ -204,7 +221,8 @@ export function App() {
       approvesCarePlans(user) ||
       managesUsers(user) ||
       managesTeams(user) ||
-      readsAuditTrail(user));
+      readsAuditTrail(user) ||
+      configuresWorkflow(user));
   return (
     <>
       <a class="skip-link" href="#main" onClick={(e) => {
@@ -259,6 +277,14 @@ export function App() {
               {readsAuditTrail(user) && (
                 <a href={href({ name: 'audit', params: new URLSearchParams() })} aria-current={route.name === 'audit' ? 'page' : undefined}>
                   {t('nav.audit')}
+                </a>
+              )}
+              {configuresWorkflow(user) && (
+                <a
+                  href={href({ name: 'configuration', part: 'case-types', params: new URLSearchParams() })}
+                  aria-current={route.name === 'configuration' ? 'page' : undefined}
+                >
+                  {t('nav.configuration')}
                 </a>
               )}
             </nav>

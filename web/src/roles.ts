@@ -80,6 +80,12 @@ export function seesTeamWorkload(who: HasPermissions): boolean {
   return can(who, 'view_team_workload');
 }
 
+/** Programme managers (and roles like them) change the configuration: case types and their
+ * forms, stages and transitions, option lists, calendar, deadlines and custom roles. */
+export function configuresWorkflow(who: HasPermissions): boolean {
+  return can(who, 'configure_workflow');
+}
+
 /** Account and system permissions: the server refuses (403) to give a role holding one the
  * acting person lacks. */
 const ADMINISTRATION: readonly Permission[] = ['manage_users', 'manage_teams', 'operate_system'];
@@ -90,14 +96,15 @@ export function mayConfer(actor: HasPermissions, role: HasPermissions): boolean 
 }
 
 /** Where a person starts: their cases, else the users page, else the teams page, else the audit
- * trail, else the team dashboard, else (a role with none of those, such as one for aggregate
- * reports only) their Security page. */
+ * trail, else the team dashboard, else the configuration, else (a role with none of those, such
+ * as one for aggregate reports only) their Security page. */
 export function homeRoute(who: HasPermissions): Route {
   if (worksWithCases(who)) return { name: 'list', params: new URLSearchParams() };
   if (managesUsers(who)) return { name: 'users' };
   if (managesTeams(who)) return { name: 'teams' };
   if (readsAuditTrail(who)) return { name: 'audit', params: new URLSearchParams() };
   if (seesTeamWorkload(who)) return { name: 'dashboard' };
+  if (configuresWorkflow(who)) return { name: 'configuration', part: 'case-types', params: new URLSearchParams() };
   return { name: 'security' };
 }
 

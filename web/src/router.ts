@@ -22,6 +22,10 @@
 //                                         the audit trail (roles with read_audit_trail);
 //                                         from and to are days (YYYY-MM-DD), in local time
 //   #/security                            the signed-in person's second factor (everyone)
+//   #/configuration/<part>?case_type=     the configuration editors (roles with
+//                                         configure_workflow): case-types, workflow, lists,
+//                                         calendar, roles, history; case_type picks the case
+//                                         type the case-types and workflow parts show
 
 import { useEffect, useState } from 'preact/hooks';
 
@@ -37,7 +41,16 @@ export type Route =
   | { name: 'agencies' }
   | { name: 'teams' }
   | { name: 'audit'; params: URLSearchParams }
-  | { name: 'security' };
+  | { name: 'security' }
+  | { name: 'configuration'; part: ConfigPart; params: URLSearchParams };
+
+/** The parts of the configuration editors, in the order they are offered. */
+export const CONFIG_PARTS = ['case-types', 'workflow', 'lists', 'calendar', 'roles', 'history'] as const;
+export type ConfigPart = (typeof CONFIG_PARTS)[number];
+
+function configPart(text: string | undefined): ConfigPart {
+  return (CONFIG_PARTS as readonly string[]).includes(text ?? '') ? (text as ConfigPart) : 'case-types';
+}
 
 export function parseRoute(hash: string): Route {
   const text = hash.replace(/^#/, '');
@@ -54,6 +67,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'admin' && parts[1] === 'teams') return { name: 'teams' };
   if (parts[0] === 'audit') return { name: 'audit', params: new URLSearchParams(search) };
   if (parts[0] === 'security') return { name: 'security' };
+  if (parts[0] === 'configuration') return { name: 'configuration', part: configPart(parts[1]), params: new URLSearchParams(search) };
   return { name: 'list', params: new URLSearchParams(search) };
 }
 
@@ -89,6 +103,10 @@ export function href(route: Route): string {
     }
     case 'security':
       return '#/security';
+    case 'configuration': {
+      const search = route.params.toString();
+      return `#/configuration/${route.part}${search ? `?${search}` : ''}`;
+    }
   }
 }
 

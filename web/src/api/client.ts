@@ -76,6 +76,7 @@ import type {
   User,
   UserAdmin,
 } from './types';
+import type { ConfigChange, ConfigEntities, ConfigVersion, ConfigVersionFiles, DryRun } from './entities';
 
 const PROBLEM_PREFIX = 'urn:caseward:problem:';
 
@@ -350,6 +351,31 @@ export const api = {
 
   /** `GET /api/v1/config`: case types, forms, stages, option lists, locations. */
   config: () => request<Config>(`${V1}/config`),
+
+  // Configuration editors (`configure_workflow`; 403 for anyone else). A change or a
+  // restoration is based on the version it was made from: 409 when another version was made
+  // since; `dry_run` answers 200 with what it would change and every error, and stores nothing.
+
+  /** `GET /api/v1/config/entities`: the newest version's entities, as the files write them. */
+  configEntities: () => request<ConfigEntities>(`${V1}/config/entities`),
+  /** `POST /api/v1/config/changes` with `dry_run`: the change lines and every error. */
+  checkConfigChanges: (basedOn: number, changes: ConfigChange[]) =>
+    request<DryRun>(`${V1}/config/changes`, { method: 'POST', body: { based_on: basedOn, changes, dry_run: true } }),
+  /** `POST /api/v1/config/changes`: 201 with the new version, in force at once; 422 with every
+   * error; 409 when stale. */
+  applyConfigChanges: (basedOn: number, changes: ConfigChange[]) =>
+    request<ConfigVersion>(`${V1}/config/changes`, { method: 'POST', body: { based_on: basedOn, changes, dry_run: false } }),
+  /** `GET /api/v1/config/versions`: the history, newest first. */
+  configVersions: () => request<ConfigVersion[]>(`${V1}/config/versions`),
+  /** `GET /api/v1/config/versions/{n}`: one version with its files. */
+  configVersion: (version: number) => request<ConfigVersionFiles>(`${V1}/config/versions/${version}`),
+  /** `POST /api/v1/config/versions/{n}/restore` with `dry_run`: what making it the newest again
+   * would change, and every error. */
+  checkConfigRestore: (version: number, basedOn: number) =>
+    request<DryRun>(`${V1}/config/versions/${version}/restore`, { method: 'POST', body: { based_on: basedOn, dry_run: true } }),
+  /** `POST /api/v1/config/versions/{n}/restore`: 201 with the new version (a copy of version n). */
+  restoreConfigVersion: (version: number, basedOn: number) =>
+    request<ConfigVersion>(`${V1}/config/versions/${version}/restore`, { method: 'POST', body: { based_on: basedOn, dry_run: false } }),
 
   /** `GET /api/v1/cases`: the cases the user may see, one page at a time. */
   listCases: (params: CaseListQuery = {}) =>

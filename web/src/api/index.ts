@@ -1,2 +1,3 @@
 export { api, ApiError, setApiLanguage, setUnauthenticatedHandler } from './client';
 export type * from './types';
+export type * from './entities';
