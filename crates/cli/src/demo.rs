@@ -8,14 +8,9 @@ use crate::serve::{open_keyed, open_store, password_hasher, run_server, start_lo
 use crate::settings::Settings;
 use anyhow::{Result, bail};
 use caseward_crypto::Password;
-use caseward_domain::audit::{AuditAction, AuditEvent};
 use caseward_domain::clock::{Clock, SystemClock};
-use caseward_domain::synthetic::synthetic_case;
 use caseward_domain::user::{Role, check_new_password};
-use caseward_domain::validate::validate_case;
-use caseward_store::{CaseFilter, NewAgency, NewCase, NewTeam, NewUser, Store, User, UserChanges};
-use chrono::Duration;
-use rand::{Rng, SeedableRng};
+use caseward_store::{CaseFilter, NewAgency, NewTeam, NewUser, Store, User, UserChanges};
 use std::sync::Arc;
 
 /// The demo users: username, display name, role.
@@ -202,62 +197,28 @@ async fn ensure_users(
 }
 
 /// Create `count` cases spread over the case types and the workers, opened over the last
-/// ten months.
+/// ten months (the same cases for every demo instance).
 pub(crate) async fn seed_cases(
     config: &caseward_domain::config::Configuration,
-    keyring: &caseward_crypto::Keyring,
+    keyring: &Arc<caseward_crypto::Keyring>,
     store: &Arc<dyn Store>,
     workers: &[&User],
     count: u32,
 ) -> Result<u32> {
-    if workers.is_empty() {
-        return Ok(0);
-    }
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(DEMO_SEED);
-    let today = SystemClock.now();
-    let mut made = 0;
-    for index in 0..count {
-        let case_type = &config.case_types[index as usize % config.case_types.len()];
-        let worker = workers[(index as usize / config.case_types.len()) % workers.len()];
-        let opened = today - Duration::minutes(rng.gen_range(60..300 * 24 * 60));
-        let case = synthetic_case(config, case_type, &mut rng, opened);
-        if !validate_case(config, case_type, &case.stage, &case.fields, opened).is_empty() {
-            continue;
-        }
-        let id = uuid::Uuid::now_v7();
-        let event = AuditEvent {
-            case_id: Some(id),
-            fields: case.fields.keys().cloned().collect(),
-            reason: Some("synthetic demo case".into()),
-            client: "cli".into(),
-            ..AuditEvent::new(None, AuditAction::CaseCreate)
-        };
-        let search_tokens = caseward_server::search_tokens(keyring, case_type, &case.fields);
-        let dimensions = caseward_domain::dimensions::report_dimensions(
-            config,
-            case_type,
-            &case.fields,
-            opened.date_naive(),
-        );
-        store
-            .create_case(NewCase {
-                id,
-                case_type: case_type.id.clone(),
-                case_type_code: case_type.code.clone(),
-                stage: case.stage,
-                intensity: case.intensity,
-                assigned_to: worker.id,
-                created_by: worker.id,
-                config_version: config.version,
-                fields: case.fields,
-                caseload_override_reason: None,
-                search_tokens,
-                dimensions,
-                audit: vec![event],
-                now: opened,
-            })
-            .await?;
-        made += 1;
-    }
-    Ok(made)
+    let plan = crate::seed::SeedPlan {
+        cases: count,
+        batch: 100,
+        seed: DEMO_SEED,
+        progress: false,
+    };
+    let report = crate::seed::seed_cases(
+        Arc::new(config.clone()),
+        keyring.clone(),
+        store,
+        workers.iter().map(|w| w.id).collect(),
+        plan,
+        SystemClock.now(),
+    )
+    .await?;
+    Ok(report.made)
 }

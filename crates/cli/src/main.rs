@@ -8,6 +8,7 @@ mod configuration;
 mod demo;
 mod keys;
 mod reindex;
+mod seed;
 mod serve;
 mod settings;
 
@@ -159,10 +160,17 @@ enum CaseCommand {
 
 #[derive(Subcommand)]
 enum DevCommand {
-    /// Add synthetic cases for the instance's case workers.
+    /// Add synthetic cases for the instance's case workers, in batches, and report the rate
+    /// against the database's raw batched insert rate measured in the same run.
     Seed {
         #[arg(long, default_value_t = 100)]
         cases: u32,
+        /// Cases a transaction.
+        #[arg(long, default_value_t = 500)]
+        batch: u32,
+        /// The random seed: the same seed makes the same cases.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
     },
 }
 
@@ -337,8 +345,8 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Case(CaseCommand::ApplyShreds) => {
             cases::apply_shreds(&settings(&cli.global, None)?).await
         }
-        Command::Dev(DevCommand::Seed { cases }) => {
-            cases::seed(&settings(&cli.global, None)?, cases).await
+        Command::Dev(DevCommand::Seed { cases, batch, seed }) => {
+            cases::seed(&settings(&cli.global, None)?, cases, batch, seed).await
         }
         Command::Keys(KeysCommand::Init) => keys::init(&settings(&cli.global, None)?).await,
         Command::Keys(KeysCommand::Rotate { batch }) => {

@@ -80,6 +80,16 @@ pub trait Store: Send + Sync + 'static {
     /// One version with its files; `None` asks for the newest. `None` when there is none.
     async fn config_version(&self, version: Option<u32>) -> Result<Option<ConfigVersionRecord>>;
 
+    /// Create many cases in one transaction, each as `create_case` writes it (number, key,
+    /// assignment, search tokens, dimensions, audit entries), none read back: all or none.
+    /// For synthetic data and bulk loads; how many were created.
+    async fn import_cases(&self, cases: Vec<NewCase>) -> Result<u32>;
+
+    /// The time this database takes to insert `rows` rows of random bytes (about a sealed
+    /// case's size) into a scratch table, `batch` rows a transaction: the raw batched insert
+    /// rate a bulk load is compared with. Needs the right to create a table.
+    async fn measure_batched_inserts(&self, rows: u32, batch: u32) -> Result<std::time::Duration>;
+
     /// The newest configuration version's number (cheap: every node polls it).
     async fn newest_config_version(&self) -> Result<Option<u32>>;
 

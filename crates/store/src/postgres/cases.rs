@@ -74,8 +74,37 @@ where
 
 pub(super) async fn create_case(store: &PostgresStore, case: NewCase) -> Result<CaseRecord> {
     let sealing = store.sealing()?;
-    let (wrapped, sealed) = sealing.seal_new(case.id, case.config_version, &case.fields);
     let mut tx = store.begin_write().await?;
+    let id = case.id;
+    insert_case_in(&mut tx, sealing, case).await?;
+    let record = fetch_record(&mut *tx, sealing, id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    tx.commit().await?;
+    Ok(record)
+}
+
+/// Many cases in one transaction, each as `create_case` writes it, none read back.
+pub(super) async fn import_cases(store: &PostgresStore, cases: Vec<NewCase>) -> Result<u32> {
+    let sealing = store.sealing()?;
+    let mut tx = store.begin_write().await?;
+    let mut count = 0;
+    for case in cases {
+        insert_case_in(&mut tx, sealing, case).await?;
+        count += 1;
+    }
+    tx.commit().await?;
+    Ok(count)
+}
+
+/// Insert a case with its number, key, assignment, search tokens, dimensions and audit
+/// entries, inside the caller's transaction.
+async fn insert_case_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    sealing: &Sealing,
+    case: NewCase,
+) -> Result<()> {
+    let (wrapped, sealed) = sealing.seal_new(case.id, case.config_version, &case.fields);
     let year = case.now.year();
     let sequence: i32 = sqlx::query_scalar(
         "INSERT INTO case_number_counters (case_type_code, year, last_value) VALUES ($1, $2, 1)
@@ -84,10 +113,10 @@ pub(super) async fn create_case(store: &PostgresStore, case: NewCase) -> Result<
     )
     .bind(&case.case_type_code)
     .bind(year)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     let case_number = format!("{}-{year}-{sequence:05}", case.case_type_code);
-    let change_seq = next_change_seq(&mut tx).await?;
+    let change_seq = next_change_seq(tx).await?;
     sqlx::query(
         "INSERT INTO cases (id, case_number, case_type, stage, intensity, assigned_to, created_by, config_version,
                             content, version, change_seq, created_at, updated_at)
@@ -105,11 +134,11 @@ pub(super) async fn create_case(store: &PostgresStore, case: NewCase) -> Result<
     .bind(change_seq)
     .bind(case.now)
     .bind(case.now)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await
     .map_err(|e| StoreError::unique(e, "case id"))?;
     super::assignments::record_assignment(
-        &mut tx,
+        tx,
         super::assignments::Assignment {
             case_id: case.id,
             from: None,
@@ -122,15 +151,11 @@ pub(super) async fn create_case(store: &PostgresStore, case: NewCase) -> Result<
         },
     )
     .await?;
-    super::case_keys::insert_key(&mut tx, case.id, &wrapped, case.now).await?;
-    super::case_keys::replace_tokens(&mut tx, case.id, &case.search_tokens).await?;
-    super::dimensions::replace(&mut tx, case.id, &case.dimensions).await?;
-    super::audit::append_case_in(&mut tx, sealing, &case.audit, case.now).await?;
-    let record = fetch_record(&mut *tx, sealing, case.id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    tx.commit().await?;
-    Ok(record)
+    super::case_keys::insert_key(tx, case.id, &wrapped, case.now).await?;
+    super::case_keys::replace_tokens(tx, case.id, &case.search_tokens).await?;
+    super::dimensions::replace(tx, case.id, &case.dimensions).await?;
+    super::audit::append_case_in(tx, sealing, &case.audit, case.now).await?;
+    Ok(())
 }
 
 pub(super) async fn case_by_id(

@@ -8,6 +8,7 @@ mod agencies;
 mod assignments;
 mod attachments;
 mod audit;
+mod baseline;
 mod care_plans;
 mod case_keys;
 mod cases;
@@ -418,6 +419,14 @@ impl crate::Store for PostgresStore {
         version: Option<u32>,
     ) -> Result<Option<crate::ConfigVersionRecord>> {
         config_versions::get(&self.pool, version).await
+    }
+
+    async fn import_cases(&self, cases: Vec<crate::NewCase>) -> Result<u32> {
+        cases::import_cases(self, cases).await
+    }
+
+    async fn measure_batched_inserts(&self, rows: u32, batch: u32) -> Result<std::time::Duration> {
+        baseline::measure(&self.pool, rows, batch.max(1)).await
     }
 
     async fn newest_config_version(&self) -> Result<Option<u32>> {

@@ -1,0 +1,157 @@
+//! Synthetic cases in bulk: realistic values from the configuration (`domain::synthetic`),
+//! validated like any case, spread over the case types and the workers, opened over the last
+//! ten months — the same cases for the same seed. One thread makes batches while the store
+//! writes the previous one, each batch in one transaction (`Store::import_cases`), every case
+//! with its search tokens, report dimensions and audit entry.
+
+use anyhow::Result;
+use caseward_crypto::Keyring;
+use caseward_domain::audit::{AuditAction, AuditEvent};
+use caseward_domain::config::Configuration;
+use caseward_domain::synthetic::synthetic_case;
+use caseward_domain::user::UserId;
+use caseward_domain::validate::validate_case;
+use caseward_store::{NewCase, Store};
+use chrono::{DateTime, Duration, Utc};
+use rand::{Rng, SeedableRng};
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// What to make.
+#[derive(Debug, Clone, Copy)]
+pub struct SeedPlan {
+    pub cases: u32,
+    /// Cases a transaction.
+    pub batch: u32,
+    /// The random seed: the same seed, the same cases (relative to `today`).
+    pub seed: u64,
+    /// Print a progress line to standard error as batches are written.
+    pub progress: bool,
+}
+
+/// What was made, and how fast.
+#[derive(Debug, Clone, Copy)]
+pub struct SeedReport {
+    pub made: u32,
+    pub elapsed: std::time::Duration,
+}
+
+impl SeedReport {
+    pub fn per_second(&self) -> f64 {
+        f64::from(self.made) / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+/// One case, ready for the store, or `None` when the synthetic values do not validate.
+fn make_case(
+    config: &Configuration,
+    keyring: &Keyring,
+    rng: &mut rand_chacha::ChaCha8Rng,
+    index: u32,
+    workers: &[UserId],
+    today: DateTime<Utc>,
+) -> Option<NewCase> {
+    let case_type = &config.case_types[index as usize % config.case_types.len()];
+    let worker = workers[(index as usize / config.case_types.len()) % workers.len()];
+    let opened = today - Duration::minutes(rng.gen_range(60..300 * 24 * 60));
+    let case = synthetic_case(config, case_type, rng, opened);
+    if !validate_case(config, case_type, &case.stage, &case.fields, opened).is_empty() {
+        return None;
+    }
+    // A UUIDv7 of the opening time and seeded bytes: the same seed gives the same ids.
+    let id = uuid::Builder::from_unix_timestamp_millis(
+        opened.timestamp_millis() as u64,
+        &rng.r#gen::<[u8; 10]>(),
+    )
+    .into_uuid();
+    let event = AuditEvent {
+        case_id: Some(id),
+        fields: case.fields.keys().cloned().collect(),
+        reason: Some("synthetic case".into()),
+        client: "cli".into(),
+        ..AuditEvent::new(None, AuditAction::CaseCreate)
+    };
+    let search_tokens = caseward_server::search_tokens(keyring, case_type, &case.fields);
+    let dimensions = caseward_domain::dimensions::report_dimensions(
+        config,
+        case_type,
+        &case.fields,
+        opened.date_naive(),
+    );
+    Some(NewCase {
+        id,
+        case_type: case_type.id.clone(),
+        case_type_code: case_type.code.clone(),
+        stage: case.stage,
+        intensity: case.intensity,
+        assigned_to: worker,
+        created_by: worker,
+        config_version: config.version,
+        fields: case.fields,
+        caseload_override_reason: None,
+        search_tokens,
+        dimensions,
+        audit: vec![event],
+        now: opened,
+    })
+}
+
+/// Make and write the plan's cases for `workers`.
+pub async fn seed_cases(
+    config: Arc<Configuration>,
+    keyring: Arc<Keyring>,
+    store: &Arc<dyn Store>,
+    workers: Vec<UserId>,
+    plan: SeedPlan,
+    today: DateTime<Utc>,
+) -> Result<SeedReport> {
+    let started = Instant::now();
+    if workers.is_empty() || plan.cases == 0 || config.case_types.is_empty() {
+        return Ok(SeedReport {
+            made: 0,
+            elapsed: started.elapsed(),
+        });
+    }
+    let batch = plan.batch.max(1);
+    let (sender, mut batches) = tokio::sync::mpsc::channel::<Vec<NewCase>>(2);
+    let maker = tokio::task::spawn_blocking(move || {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(plan.seed);
+        let mut next = Vec::with_capacity(batch as usize);
+        for index in 0..plan.cases {
+            if let Some(case) = make_case(&config, &keyring, &mut rng, index, &workers, today) {
+                next.push(case);
+            }
+            if next.len() == batch as usize {
+                let full = std::mem::replace(&mut next, Vec::with_capacity(batch as usize));
+                if sender.blocking_send(full).is_err() {
+                    return;
+                }
+            }
+        }
+        if !next.is_empty() {
+            let _ = sender.blocking_send(next);
+        }
+    });
+    let mut made = 0u32;
+    while let Some(cases) = batches.recv().await {
+        made += store.import_cases(cases).await?;
+        if plan.progress {
+            let rate = f64::from(made) / started.elapsed().as_secs_f64().max(1e-9);
+            eprint!(
+                "\r{made:>10} of {} cases ({:>3.0} %), {rate:>8.0} a second",
+                plan.cases,
+                100.0 * f64::from(made) / f64::from(plan.cases)
+            );
+            let _ = std::io::stderr().flush();
+        }
+    }
+    maker.await?;
+    if plan.progress {
+        eprintln!();
+    }
+    Ok(SeedReport {
+        made,
+        elapsed: started.elapsed(),
+    })
+}
