@@ -14,10 +14,10 @@ import type { BuiltInRole, Permission, RoleDefinition } from './api';
 import { currentLanguage, label, t } from './i18n';
 import type { Route } from './router';
 
-const BUILT_IN: readonly BuiltInRole[] = ['case_worker', 'supervisor', 'programme_manager', 'system_administrator', 'auditor'];
+export const BUILT_IN: readonly BuiltInRole[] = ['case_worker', 'supervisor', 'programme_manager', 'system_administrator', 'auditor'];
 
 /** Every permission, in the server's order. */
-const PERMISSIONS: readonly Permission[] = [
+export const PERMISSIONS: readonly Permission[] = [
   'hold_cases',
   'view_team_cases',
   'reassign_within_team',

@@ -58,30 +58,31 @@
 // ("listening on http://127.0.0.1:PORT"); it never sleeps to wait for anything. Screenshots of
 // every step go to ../test-artifacts/browser/.
 
-import { spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { dirname, extname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { after, before, describe, it } from 'node:test';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import {
+  addEntry,
+  apiSession,
+  checkAccessible,
+  daysFromToday,
+  domId,
+  fillValid,
+  openStory,
+  PASSWORD,
+  sampleForPattern,
+  serverHasMember,
+  serverHasPaths,
+  serverHasSchema,
+  signInAs as signInThroughUi,
+  signOutThroughMenu,
+  storySteps,
+  WEB,
+} from './harness.mjs';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-const WEB = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = resolve(WEB, process.env.CASEWARD_BIN ?? '../target/debug/caseward');
-const DIST = join(WEB, 'dist');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = resolve(WEB, '../test-artifacts/browser');
-const PASSWORD = 'correct horse battery staple 42';
-const STARTUP_TIMEOUT_MS = 30_000;
-const STEP_TIMEOUT_MS = 15_000;
 
 /** Users the story needs besides worker1, all with PASSWORD. */
 const PEOPLE = [
@@ -93,58 +94,18 @@ const PEOPLE = [
 
 /** Whether the binary serves the access-control endpoints (teams, shares): the steps that
  * need them are skipped, saying why, against a server that does not. */
-function serverHasAccessControl() {
-  if (!existsSync(BIN)) return false;
-  const result = spawnSync(BIN, ['openapi'], { encoding: 'utf8' });
-  if (result.status !== 0) return false;
-  try {
-    const paths = JSON.parse(result.stdout).paths ?? {};
-    return ['/api/v1/teams', '/api/v1/cases/{id}/shares', '/api/v1/users'].every((p) => p in paths);
-  } catch {
-    return false;
-  }
-}
-const ACCESS = serverHasAccessControl() ? {} : { skip: 'server endpoint not yet available' };
+const ACCESS = serverHasPaths(['/api/v1/teams', '/api/v1/cases/{id}/shares', '/api/v1/users']) ? {} : { skip: 'server endpoint not yet available' };
 
 /** Whether a share may override a survivor's missing consent (`consent_override_reason`). */
-function serverHasConsentOverride() {
-  if (!existsSync(BIN)) return false;
-  const result = spawnSync(BIN, ['openapi'], { encoding: 'utf8' });
-  if (result.status !== 0) return false;
-  try {
-    const request = JSON.parse(result.stdout).components?.schemas?.ShareRequest;
-    return Boolean(request?.properties && 'consent_override_reason' in request.properties);
-  } catch {
-    return false;
-  }
-}
-const CONSENT_OVERRIDE = ACCESS.skip ? ACCESS : serverHasConsentOverride() ? {} : { skip: 'server does not take consent_override_reason yet' };
+const CONSENT_OVERRIDE = ACCESS.skip
+  ? ACCESS
+  : serverHasMember('ShareRequest', 'consent_override_reason')
+    ? {}
+    : { skip: 'server does not take consent_override_reason yet' };
 
 /** Whether the configuration has custom roles (`RoleView`, users' `permissions`). */
-function serverHasCustomRoles() {
-  if (!existsSync(BIN)) return false;
-  const result = spawnSync(BIN, ['openapi'], { encoding: 'utf8' });
-  if (result.status !== 0) return false;
-  try {
-    return Boolean(JSON.parse(result.stdout).components?.schemas?.RoleView);
-  } catch {
-    return false;
-  }
-}
-const CUSTOM_ROLES = ACCESS.skip ? ACCESS : serverHasCustomRoles() ? {} : { skip: 'server has no custom roles yet' };
+const CUSTOM_ROLES = ACCESS.skip ? ACCESS : serverHasSchema('RoleView') ? {} : { skip: 'server has no custom roles yet' };
 
-/** Whether the server's OpenAPI document has every one of these paths. */
-function serverHasPaths(wanted) {
-  if (!existsSync(BIN)) return false;
-  const result = spawnSync(BIN, ['openapi'], { encoding: 'utf8' });
-  if (result.status !== 0) return false;
-  try {
-    const paths = JSON.parse(result.stdout).paths ?? {};
-    return wanted.every((p) => p in paths);
-  } catch {
-    return false;
-  }
-}
 const AGENCIES = ACCESS.skip ? ACCESS : serverHasPaths(['/api/v1/agencies']) ? {} : { skip: 'server has no agencies yet' };
 const HANDOVER = AGENCIES.skip
   ? AGENCIES
@@ -178,18 +139,6 @@ const ALERTS = ACCESS.skip
     : { skip: 'server has no alerts yet' };
 const ALERTS_AUDIT = AUDIT.skip ? AUDIT : DASHBOARD.skip ? DASHBOARD : ALERTS;
 
-/** Whether a schema of the server's OpenAPI document has a member. */
-function serverHasMember(schema, member) {
-  if (!existsSync(BIN)) return false;
-  const result = spawnSync(BIN, ['openapi'], { encoding: 'utf8' });
-  if (result.status !== 0) return false;
-  try {
-    const properties = JSON.parse(result.stdout).components?.schemas?.[schema]?.properties;
-    return Boolean(properties && member in properties);
-  } catch {
-    return false;
-  }
-}
 const SUPERVISION = ACCESS.skip
   ? ACCESS
   : serverHasPaths([
@@ -215,290 +164,7 @@ const PANELS = CARE_PLANS.skip
 const SUPERVISION_AUDIT = AUDIT.skip ? AUDIT : SUPERVISION;
 
 // ---------------------------------------------------------------------------------------------
-// The server
-
-/** Run a CLI command to completion; fail with its output if it does not exit 0. */
-async function run(args, { input } = {}) {
-  const child = spawn(BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  child.stdin.end(input ?? '');
-  const [code] = await once(child, 'exit');
-  if (code !== 0) throw new Error(`caseward ${args.join(' ')} exited with ${code}:\n${output}`);
-  return output;
-}
-
-/** Start `caseward serve` and resolve with its base URL once it says it is listening. With
- * `defaultMfaPolicy`, the server's own default decides which roles need a second factor;
- * otherwise none does (`CASEWARD_MFA_REQUIRED_ROLES` empty). */
-function startServer(dataDir, { defaultMfaPolicy = false } = {}) {
-  const env = { ...process.env, CASEWARD_MFA_REQUIRED_ROLES: '' };
-  if (defaultMfaPolicy) delete env.CASEWARD_MFA_REQUIRED_ROLES;
-  const child = spawn(BIN, ['serve', '--data', dataDir, '--listen', '127.0.0.1:0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env,
-  });
-  let log = '';
-  child.stderr.on('data', (d) => (log += d));
-  const ready = new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no "listening on" line within ${STARTUP_TIMEOUT_MS} ms; log:\n${log}`)),
-      STARTUP_TIMEOUT_MS,
-    );
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      log += line + '\n';
-      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(line);
-      if (match) {
-        clearTimeout(timer);
-        resolvePromise(match[1]);
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`caseward serve exited early (${code ?? signal}); log:\n${log}`));
-    });
-  });
-  return { child, ready, log: () => log };
-}
-
-/** `caseward user add` with PASSWORD. */
-async function addUser(dataDir, person) {
-  await run(
-    ['user', 'add', '--data', dataDir, '--username', person.username, '--display-name', person.displayName, '--role', person.role, '--password-stdin'],
-    { input: PASSWORD + '\n' },
-  );
-}
-
-async function stopProcess(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** Where the browser opens the app: the binary itself when it serves the web app this checkout
- * builds (`dist/index.html`, with its hashed asset names, is the same), else a front on another
- * port that serves `dist/` and passes everything else to the binary. Same-origin with the API
- * either way; the front keeps the server's own headers (its Content-Security-Policy above all)
- * on the files it serves. A binary built before `dist/` existed, or from an older `dist/`, can
- * so be tested with the app as it is now. */
-async function appOrigin(apiOrigin) {
-  const served = await fetch(apiOrigin + '/').then((r) => (r.ok ? r.text() : ''));
-  const built = existsSync(join(DIST, 'index.html')) ? readFileSync(join(DIST, 'index.html'), 'utf8') : null;
-  if (served.includes('id="app"') && (built === null || served === built)) return { origin: apiOrigin, close: async () => {} };
-  assert.ok(built !== null, 'the caseward binary does not serve the web app and dist/ is missing: run `npm run build`');
-  console.log('# the binary does not serve the web app of dist/: serving dist/ in front of it');
-  return distFront(apiOrigin);
-}
-
-const MEDIA_TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
-
-/** A file of `dist/` for a path, as the binary picks one: the file itself, else `index.html`. */
-function distFile(pathname) {
-  let relative = '';
-  try {
-    relative = decodeURIComponent(pathname).replace(/^\/+/, '');
-  } catch {
-    // Not valid percent-encoding: the app's page.
-  }
-  const candidate = resolve(DIST, relative);
-  const inside = candidate.startsWith(DIST + '/') && existsSync(candidate) && statSync(candidate).isFile();
-  const file = inside ? candidate : join(DIST, 'index.html');
-  return { body: readFileSync(file), type: MEDIA_TYPES[extname(file)] ?? 'application/octet-stream' };
-}
-
-/** Serve `dist/` on a free port, passing the API (and every request's headers and body) to the
- * binary; a page or asset gets the headers the binary gave the same request. */
-async function distFront(apiOrigin) {
-  const upstream = new URL(apiOrigin);
-  const front = createServer((request, response) => {
-    const { pathname } = new URL(request.url ?? '/', 'http://front');
-    const isApp = (request.method === 'GET' || request.method === 'HEAD') && !/^\/(api\/|healthz$|readyz$)/.test(pathname);
-    const forward = httpRequest(
-      { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers: request.headers },
-      (answer) => {
-        if (!isApp) {
-          response.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(response);
-          return;
-        }
-        answer.resume();
-        const { body, type } = distFile(pathname);
-        const headers = { ...answer.headers };
-        for (const name of ['content-type', 'content-length', 'content-encoding', 'cache-control', 'transfer-encoding']) delete headers[name];
-        response.writeHead(200, { ...headers, 'content-type': type, 'content-length': body.length, 'cache-control': 'no-cache' });
-        response.end(request.method === 'HEAD' ? undefined : body);
-      },
-    );
-    forward.on('error', () => {
-      if (!response.headersSent) response.writeHead(502);
-      response.end();
-    });
-    request.pipe(forward);
-  });
-  front.listen(0, '127.0.0.1');
-  await once(front, 'listening');
-  const { port } = front.address();
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: async () => {
-      front.closeAllConnections();
-      await new Promise((done) => front.close(() => done()));
-    },
-  };
-}
-
-/** A signed-in API session outside the browser, for what the story sets up rather than shows. */
-async function apiSession(origin, username) {
-  const login = await fetch(`${origin}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  assert.equal(login.status, 200, `${username} signs in through the API`);
-  const cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  return async (method, path, body) => {
-    const response = await fetch(origin + path, {
-      method,
-      headers: { Cookie: cookie, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null };
-  };
-}
-
-/** No WCAG 2.1 A/AA violation that axe-core can find on the page as it is now. */
-async function checkAccessible(page, where) {
-  // Evaluated rather than added as a <script>, so the server's Content-Security-Policy stays on.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE, 'utf8'));
-  const violations = await page.evaluate(async () => {
-    const result = await window.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
-  });
-  assert.deepEqual(violations, [], `accessibility problems on ${where}`);
-}
-
-/** Debian's Chromium, headless, with what it does in the background turned off. */
-function launchBrowser() {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-quic',
-      '--disable-sync',
-    ],
-  });
-}
-
-/** Sign out through the user menu in the top bar. */
-async function signOutThroughMenu(page) {
-  await page.locator('#user-menu-button').click();
-  await page.locator('#user-menu').getByRole('button', { name: 'Sign out' }).click();
-  await page.locator('#username').waitFor();
-}
-
-// ---------------------------------------------------------------------------------------------
 // The form, driven from the configuration the server sends (the ids are the configuration's)
-
-/** `family_members[1].age` → the input's DOM id, as the app makes it. */
-const domId = (path) => 'f-' + path.replace(/\[(\d+)\]/g, '-$1').replace(/\./g, '-');
-
-function daysFromToday(days) {
-  const d = new Date(Date.now() + days * 86_400_000);
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
-/** Add an entry to a repeating group and wait for the app to put the keyboard in it (a frame
- * later): typing before then could land in the wrong input when the focus moves. */
-async function addEntry(page, id, row) {
-  await page.locator(`#${id}--add`).click();
-  await page.waitForFunction(
-    (entry) => document.getElementById(entry)?.contains(document.activeElement) === true,
-    `${id}--entry-${row}`,
-    { timeout: 5_000 },
-  );
-}
-
-/** Give a field a valid value through the UI. */
-async function fillValid(page, config, field, path) {
-  const id = domId(path);
-  const input = page.locator(`#${id}`);
-  switch (field.type) {
-    case 'short_text':
-      await input.fill(field.pattern ? sampleForPattern(field.pattern) : 'Amina Test');
-      break;
-    case 'long_text':
-      await input.fill('Met at the community centre; referred by a teacher.');
-      break;
-    case 'number': {
-      let value = Math.max(field.min ?? 0, Math.min(field.max ?? 10, 10));
-      if (field.integer) value = Math.ceil(value);
-      await input.fill(String(value));
-      break;
-    }
-    case 'date':
-      await input.fill(daysFromToday(-3650));
-      break;
-    case 'date_time':
-      await input.fill(`${daysFromToday(-2)}T10:30`);
-      break;
-    case 'yes_no':
-      await input.check();
-      break;
-    case 'single_select':
-      await input.selectOption({ index: 1 });
-      break;
-    case 'multi_select':
-      await input.check();
-      break;
-    case 'location': {
-      const levels = ['region', 'district', 'village'];
-      const depth = levels.indexOf(field.min_level ?? 'region');
-      for (let level = 0; level <= Math.max(0, depth); level++) {
-        const select = page.locator(level === 0 ? `#${id}` : `#${id}--${levels[level]}`);
-        await select.selectOption({ index: 1 });
-      }
-      break;
-    }
-    case 'repeating_group': {
-      const rows = Math.max(1, field.min_items ?? 0);
-      for (let row = 0; row < rows; row++) {
-        await addEntry(page, id, row);
-        for (const member of field.fields.filter((m) => m.required)) {
-          await fillValid(page, config, member, `${path}[${row}].${member.id}`);
-        }
-      }
-      break;
-    }
-    default:
-      throw new Error(`no way to fill a ${field.type} field`);
-  }
-}
 
 /** A valid API value for a field (docs/API.md, "Field values"), for cases made through the API. */
 function apiValue(config, field) {
@@ -536,23 +202,12 @@ function apiValue(config, field) {
   }
 }
 
-/** A value for the few simple patterns a configuration uses (digits, letters, dashes). */
-function sampleForPattern(pattern) {
-  for (const candidate of ['A1', '123', '1234567', 'ABC-123', 'AB123456', '+211912345678', 'abc']) {
-    if (new RegExp(pattern).test(candidate)) return candidate;
-  }
-  throw new Error(`cannot make a value for the pattern ${pattern}`);
-}
-
 // ---------------------------------------------------------------------------------------------
 // The story
 
 describe('a case worker in the browser', { timeout: 300_000 }, () => {
-  let dataDir;
-  let server;
+  let story; // the server, the app and the browser (see openStory)
   let origin;
-  let app;
-  let browser;
   let page;
   let config;
   let caseType;
@@ -560,26 +215,16 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
   let caseId;
   let birth;
   let groupNumber; // { path, field }: a number inside a repeating group's first entry
-  let broken = false;
-  let shot = 0;
   let gbvCase; // { id, number, hidden: [field ids withheld from the supervisor] }
 
-  /** A screenshot of the whole page, or (for a dialog) of what the viewport shows. */
-  const screenshot = async (name, { fullPage = true } = {}) => {
-    shot += 1;
-    await page.screenshot({ path: join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage });
-  };
+  /** A screenshot of the whole page, or (for a dialog) of what the viewport shows; a step of
+   * the story (once one fails, the rest are skipped rather than failing after it). */
+  const { screenshot, step } = storySteps({ page: () => page, artifacts: ARTIFACTS });
 
   const assertAccessible = (where) => checkAccessible(page, where);
 
   /** Sign out (when signed in) and sign in as someone else, through the UI. */
-  const signInAs = async (username, heading) => {
-    if (await page.locator('#user-menu-button').count()) await signOutThroughMenu(page);
-    await page.locator('#username').fill(username);
-    await page.locator('#password').fill(PASSWORD);
-    await page.locator('form button[type=submit]').click();
-    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-  };
+  const signInAs = (username, heading) => signInThroughUi(page, username, heading);
 
   /** Choose a person in a type-ahead picker by typing part of their name. */
   const pickPerson = async (id, name) => {
@@ -591,46 +236,18 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
     assert.match(await input.inputValue(), new RegExp(name));
   };
 
-  /** A step of the story; once one fails, the rest are skipped rather than failing after it. */
-  const step = (name, fn, options = {}) =>
-    it(name, options, async (t) => {
-      if (broken) return t.skip('an earlier step failed');
-      try {
-        await fn();
-      } catch (error) {
-        broken = true;
-        if (page) await screenshot(`FAILED-${name.replace(/\W+/g, '-')}`).catch(() => {});
-        throw error;
-      }
-    });
-
   before(async () => {
-    assert.ok(existsSync(BIN), `no server binary at ${BIN} (build it with cargo build -p caseward, or set CASEWARD_BIN)`);
     rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'caseward-browser-'));
-    await run(['init', '--data', dataDir]);
-    for (const person of [{ username: 'worker1', displayName: 'Worker One', role: 'case_worker' }, ...PEOPLE]) {
-      await addUser(dataDir, person);
-    }
     // This story signs people in with a password alone; the second factor has its own story.
-    server = startServer(dataDir);
-    const apiOrigin = await server.ready;
-    app = await appOrigin(apiOrigin);
-    origin = app.origin;
-    browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-    page = await context.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT_MS);
-    page.on('pageerror', (error) => console.log(`# page error: ${error.message}`));
+    story = await openStory({
+      prefix: 'caseward-browser-',
+      people: [{ username: 'worker1', displayName: 'Worker One', role: 'case_worker' }, ...PEOPLE],
+    });
+    ({ origin, page } = story);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await app?.close().catch(() => {});
-    await stopProcess(server?.child);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => story?.close());
 
   step('a wrong password shows the server message, the right one signs in', async () => {
     await page.goto(origin + '/');
@@ -670,7 +287,7 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
     birth = dates.find((f) => /birth/.test(f.id)) ?? dates[0];
     assert.ok(birth, 'the CP form has a date that cannot be in the future');
     for (const field of fields.filter((f) => f.required && f.id !== birth.id)) {
-      await fillValid(page, config, field, field.id);
+      await fillValid(page, field, field.id);
     }
     // The browser's own max= is advisory; type the future date as a person could.
     const input = page.locator(`#${domId(birth.id)}`);
@@ -683,7 +300,7 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
       groupNumber = { path: `${group.id}[0].${member.id}`, field: member };
       await addEntry(page, domId(group.id), 0);
       for (const required of group.fields.filter((m) => m.required && m.id !== member.id)) {
-        await fillValid(page, config, required, `${group.id}[0].${required.id}`);
+        await fillValid(page, required, `${group.id}[0].${required.id}`);
       }
       await page.locator(`#${domId(groupNumber.path)}`).fill(String(member.max + 1));
     }
@@ -2610,14 +2227,9 @@ function authenticator(base32) {
 const arabicIndic = (code) => code.replace(/\d/g, (d) => String.fromCharCode(0x0660 + Number(d))).replace(/^(.{3})/, '$1 ');
 
 describe('two-step sign-in in the browser', { timeout: 300_000 }, () => {
-  let dataDir;
-  let server;
-  let site; // where the app is served (see appOrigin)
+  let story; // the server, the app and the browser (see openStory)
   let origin;
-  let browser;
   let page;
-  let broken = false;
-  let shot = 0;
   let app; // the authenticator the supervisor set up at first sign-in
   let firstCodes; // its recovery codes
   let newApp; // the one set up in its place on the Security page
@@ -2626,24 +2238,9 @@ describe('two-step sign-in in the browser', { timeout: 300_000 }, () => {
   const SUPERVISOR = { username: 'super-mfa', displayName: 'Supervisor Mfa', role: 'supervisor' };
   const WORKER = { username: 'worker-mfa', displayName: 'Worker Mfa', role: 'case_worker' };
 
-  const screenshot = async (name, { fullPage = true } = {}) => {
-    shot += 1;
-    await page.screenshot({ path: join(ARTIFACTS, `mfa-${String(shot).padStart(2, '0')}-${name}.png`), fullPage });
-  };
+  const { screenshot, step } = storySteps({ page: () => page, artifacts: ARTIFACTS, prefix: 'mfa-' });
   const assertAccessible = (where) => checkAccessible(page, where);
   const noSideways = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
-
-  const step = (name, fn) =>
-    it(name, async (t) => {
-      if (broken) return t.skip('an earlier step failed');
-      try {
-        await fn();
-      } catch (error) {
-        broken = true;
-        if (page) await screenshot(`FAILED-${name.replace(/\W+/g, '-')}`).catch(() => {});
-        throw error;
-      }
-    });
 
   /** The password step; resolves once the next page's heading is there. */
   const password = async (heading) => {
@@ -2654,28 +2251,12 @@ describe('two-step sign-in in the browser', { timeout: 300_000 }, () => {
   };
 
   before(async () => {
-    assert.ok(existsSync(BIN), `no server binary at ${BIN} (build it with cargo build -p caseward, or set CASEWARD_BIN)`);
     mkdirSync(ARTIFACTS, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'caseward-browser-mfa-'));
-    await run(['init', '--data', dataDir]);
-    await addUser(dataDir, SUPERVISOR);
-    await addUser(dataDir, WORKER);
-    server = startServer(dataDir, { defaultMfaPolicy: true });
-    site = await appOrigin(await server.ready);
-    origin = site.origin;
-    browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-    page = await context.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT_MS);
-    page.on('pageerror', (error) => console.log(`# page error: ${error.message}`));
+    story = await openStory({ prefix: 'caseward-browser-mfa-', people: [SUPERVISOR, WORKER], defaultMfaPolicy: true });
+    ({ origin, page } = story);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await site?.close().catch(() => {});
-    await stopProcess(server?.child);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => story?.close());
 
   step('the test computes RFC 6238 codes', () => {
     // RFC 6238 appendix B, SHA-1, T = 59 s: 94287082, of which an app shows the last six digits.

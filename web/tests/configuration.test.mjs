@@ -17,37 +17,42 @@
 // reason, someone else saves another version: the check is answered 409, the page says so and
 // shows the newest version, and the same input is checked again and saved.
 //
+// Skip logic and retired options: manager1 adds to GBV's incident section "Weapon used" (yes/no)
+// and "Weapon described", asked only after "yes" (the preview shows it so), and retires the
+// incident type "Physical assault", which a case worker1 opened before already holds. In a new
+// GBV case, worker1 sees "Weapon described" appear on "yes" and go on "no", the case is saved
+// without it, and "Physical assault" is not offered; the older case still shows it (marked no
+// longer offered), keeps it when saved, and has its weapon cleared once "no" is answered.
+//
+// XLSForm import: manager1 checks a workbook the test builds (a group with a text, an integer
+// with a constraint, a select_one with its choices, and a note that has no Caseward field type)
+// as a new case type: its changes, the note left out, the texts filled in; the import is made
+// only once what is left out is accepted, and worker1 is offered the new case type, whose form
+// refuses an age above 17.
+//
 //   npm run build && node --test tests/configuration.test.mjs
 //
-// Environment: CASEWARD_BIN (default ../target/debug/caseward, relative to web/), CHROMIUM_PATH
-// (default /usr/bin/chromium). A fresh data directory, `caseward init`, `caseward user add`,
-// `caseward serve --listen 127.0.0.1:0` with no second factor required; the port is read from the
-// line the server prints; nothing sleeps to wait. Screenshots go to
+// Environment and how the server and browser are run: see harness.mjs. Screenshots go to
 // ../test-artifacts/configuration/.
 
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { dirname, extname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { after, before, describe, it } from 'node:test';
+import { mkdirSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import {
+  checkAccessible,
+  domId,
+  fillValid,
+  openStory,
+  serverHasMember,
+  serverHasPaths,
+  signInAs as signInThroughUi,
+  storySteps,
+  WEB,
+} from './harness.mjs';
+import { workbook } from './xlsx.mjs';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-const WEB = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = resolve(WEB, process.env.CASEWARD_BIN ?? '../target/debug/caseward');
-const DIST = join(WEB, 'dist');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = resolve(WEB, '../test-artifacts/configuration');
-const PASSWORD = 'correct horse battery staple 42';
-const STARTUP_TIMEOUT_MS = 30_000;
-const STEP_TIMEOUT_MS = 15_000;
 
 const PEOPLE = [
   { username: 'worker1', displayName: 'Worker One', role: 'case_worker' },
@@ -55,289 +60,31 @@ const PEOPLE = [
 ];
 
 /** Whether the binary serves the configuration editors' endpoints. */
-function serverHasConfigEditing() {
-  if (!existsSync(BIN)) return false;
-  const result = spawnSync(BIN, ['openapi'], { encoding: 'utf8' });
-  if (result.status !== 0) return false;
-  try {
-    const paths = JSON.parse(result.stdout).paths ?? {};
-    return ['/api/v1/config/entities', '/api/v1/config/changes', '/api/v1/config/versions', '/api/v1/config/versions/{version}/restore'].every(
-      (p) => p in paths,
-    );
-  } catch {
-    return false;
-  }
-}
-const EDITING = serverHasConfigEditing() ? {} : { skip: 'server has no configuration editing endpoints yet' };
-
-// ---------------------------------------------------------------------------------------------
-// The server (as in browser.test.mjs)
-
-async function run(args, { input } = {}) {
-  const child = spawn(BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  child.stdin.end(input ?? '');
-  const [code] = await once(child, 'exit');
-  if (code !== 0) throw new Error(`caseward ${args.join(' ')} exited with ${code}:\n${output}`);
-  return output;
-}
-
-/** `caseward serve` with no role needing a second factor; resolves with its base URL. */
-function startServer(dataDir) {
-  const child = spawn(BIN, ['serve', '--data', dataDir, '--listen', '127.0.0.1:0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, CASEWARD_MFA_REQUIRED_ROLES: '' },
-  });
-  let log = '';
-  child.stderr.on('data', (d) => (log += d));
-  const ready = new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening on" line within ${STARTUP_TIMEOUT_MS} ms; log:\n${log}`)), STARTUP_TIMEOUT_MS);
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      log += line + '\n';
-      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(line);
-      if (match) {
-        clearTimeout(timer);
-        resolvePromise(match[1]);
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`caseward serve exited early (${code ?? signal}); log:\n${log}`));
-    });
-  });
-  return { child, ready };
-}
-
-async function addUser(dataDir, person) {
-  await run(
-    ['user', 'add', '--data', dataDir, '--username', person.username, '--display-name', person.displayName, '--role', person.role, '--password-stdin'],
-    { input: PASSWORD + '\n' },
-  );
-}
-
-async function stopProcess(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** The binary itself when it serves this checkout's dist/, else a front serving dist/ and
- * passing the rest to the binary (keeping the binary's headers on the files it serves). */
-async function appOrigin(apiOrigin) {
-  const served = await fetch(apiOrigin + '/').then((r) => (r.ok ? r.text() : ''));
-  const built = existsSync(join(DIST, 'index.html')) ? readFileSync(join(DIST, 'index.html'), 'utf8') : null;
-  if (served.includes('id="app"') && (built === null || served === built)) return { origin: apiOrigin, close: async () => {} };
-  assert.ok(built !== null, 'the caseward binary does not serve the web app and dist/ is missing: run `npm run build`');
-  return distFront(apiOrigin);
-}
-
-const MEDIA_TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
-
-function distFile(pathname) {
-  let relative = '';
-  try {
-    relative = decodeURIComponent(pathname).replace(/^\/+/, '');
-  } catch {
-    // Not valid percent-encoding: the app's page.
-  }
-  const candidate = resolve(DIST, relative);
-  const inside = candidate.startsWith(DIST + '/') && existsSync(candidate) && statSync(candidate).isFile();
-  const file = inside ? candidate : join(DIST, 'index.html');
-  return { body: readFileSync(file), type: MEDIA_TYPES[extname(file)] ?? 'application/octet-stream' };
-}
-
-async function distFront(apiOrigin) {
-  const upstream = new URL(apiOrigin);
-  const front = createServer((request, response) => {
-    const { pathname } = new URL(request.url ?? '/', 'http://front');
-    const isApp = (request.method === 'GET' || request.method === 'HEAD') && !/^\/(api\/|healthz$|readyz$)/.test(pathname);
-    const forward = httpRequest(
-      { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers: request.headers },
-      (answer) => {
-        if (!isApp) {
-          response.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(response);
-          return;
-        }
-        answer.resume();
-        const { body, type } = distFile(pathname);
-        const headers = { ...answer.headers };
-        for (const name of ['content-type', 'content-length', 'content-encoding', 'cache-control', 'transfer-encoding']) delete headers[name];
-        response.writeHead(200, { ...headers, 'content-type': type, 'content-length': body.length, 'cache-control': 'no-cache' });
-        response.end(request.method === 'HEAD' ? undefined : body);
-      },
-    );
-    forward.on('error', () => {
-      if (!response.headersSent) response.writeHead(502);
-      response.end();
-    });
-    request.pipe(forward);
-  });
-  front.listen(0, '127.0.0.1');
-  await once(front, 'listening');
-  const { port } = front.address();
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: async () => {
-      front.closeAllConnections();
-      await new Promise((done) => front.close(() => done()));
-    },
-  };
-}
-
-/** No WCAG 2.1 A/AA violation that axe-core finds on the page as it is now. */
-async function checkAccessible(page, where) {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE, 'utf8'));
-  const violations = await page.evaluate(async () => {
-    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
-  });
-  assert.deepEqual(violations, [], `accessibility problems on ${where}`);
-}
-
-function launchBrowser() {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// The case form, driven from the configuration the server sends (as in browser.test.mjs)
-
-const domId = (path) => 'f-' + path.replace(/\[(\d+)\]/g, '-$1').replace(/\./g, '-');
-
-function daysFromToday(days) {
-  const d = new Date(Date.now() + days * 86_400_000);
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
-async function addEntry(page, id, row) {
-  await page.locator(`#${id}--add`).click();
-  await page.waitForFunction((entry) => document.getElementById(entry)?.contains(document.activeElement) === true, `${id}--entry-${row}`, {
-    timeout: 5_000,
-  });
-}
-
-function sampleForPattern(pattern) {
-  for (const candidate of ['A1', '123', '1234567', 'ABC-123', 'AB123456', '+211912345678', 'abc']) {
-    if (new RegExp(pattern).test(candidate)) return candidate;
-  }
-  throw new Error(`cannot make a value for the pattern ${pattern}`);
-}
-
-async function fillValid(page, field, path) {
-  const id = domId(path);
-  const input = page.locator(`#${id}`);
-  switch (field.type) {
-    case 'short_text':
-      await input.fill(field.pattern ? sampleForPattern(field.pattern) : 'AT');
-      break;
-    case 'long_text':
-      await input.fill('Recorded for the configuration test.');
-      break;
-    case 'number': {
-      let value = Math.max(field.min ?? 0, Math.min(field.max ?? 10, 10));
-      if (field.integer) value = Math.ceil(value);
-      await input.fill(String(value));
-      break;
-    }
-    case 'date':
-      await input.fill(daysFromToday(-30));
-      break;
-    case 'date_time':
-      await input.fill(`${daysFromToday(-2)}T10:30`);
-      break;
-    case 'yes_no':
-      await input.check();
-      break;
-    case 'single_select':
-      await input.selectOption({ index: 1 });
-      break;
-    case 'multi_select':
-      await input.check();
-      break;
-    case 'location': {
-      const levels = ['region', 'district', 'village'];
-      const depth = levels.indexOf(field.min_level ?? 'region');
-      for (let level = 0; level <= Math.max(0, depth); level++) {
-        await page.locator(level === 0 ? `#${id}` : `#${id}--${levels[level]}`).selectOption({ index: 1 });
-      }
-      break;
-    }
-    case 'repeating_group': {
-      const rows = Math.max(1, field.min_items ?? 0);
-      for (let row = 0; row < rows; row++) {
-        await addEntry(page, id, row);
-        for (const member of field.fields.filter((m) => m.required)) await fillValid(page, member, `${path}[${row}].${member.id}`);
-      }
-      break;
-    }
-    default:
-      throw new Error(`no way to fill a ${field.type} field`);
-  }
-}
+const EDITING = serverHasPaths([
+  '/api/v1/config/entities',
+  '/api/v1/config/changes',
+  '/api/v1/config/versions',
+  '/api/v1/config/versions/{version}/restore',
+])
+  ? {}
+  : { skip: 'server has no configuration editing endpoints yet' };
+/** Whether the configuration gives fields their skip logic and retirement. */
+const SKIP_LOGIC = serverHasMember('FieldView', 'show_when') ? {} : { skip: 'server gives no skip logic yet' };
+/** Whether the server imports XLSForm workbooks. */
+const XLSFORM = serverHasPaths(['/api/v1/config/xlsform']) ? {} : { skip: 'server has no XLSForm import yet' };
 
 // ---------------------------------------------------------------------------------------------
 // The story
 
 describe('a programme manager changes the configuration', { timeout: 300_000, ...EDITING }, () => {
-  let dataDir;
-  let server;
-  let app;
+  let story; // the server, the app and the browser (see openStory)
   let origin;
-  let browser;
   let page;
-  let broken = false;
-  let shot = 0;
   let caseId;
 
-  const screenshot = async (name, { fullPage = true } = {}) => {
-    shot += 1;
-    await page.screenshot({ path: join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage });
-  };
+  const { screenshot, step } = storySteps({ page: () => page, artifacts: ARTIFACTS });
   const assertAccessible = (where) => checkAccessible(page, where);
-
-  const signInAs = async (username, heading) => {
-    if (await page.locator('#user-menu-button').count()) {
-      await page.locator('#user-menu-button').click();
-      await page.locator('#user-menu').getByRole('button', { name: 'Sign out' }).click();
-      await page.locator('#username').waitFor();
-    }
-    await page.locator('#username').fill(username);
-    await page.locator('#password').fill(PASSWORD);
-    await page.locator('form button[type=submit]').click();
-    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-  };
-
-  const step = (name, fn) =>
-    it(name, async (t) => {
-      if (broken) return t.skip('an earlier step failed');
-      try {
-        await fn();
-      } catch (error) {
-        broken = true;
-        if (page) await screenshot(`FAILED-${name.replace(/\W+/g, '-')}`).catch(() => {});
-        throw error;
-      }
-    });
+  const signInAs = (username, heading) => signInThroughUi(page, username, heading);
 
   /** The configuration versions, through the signed-in page's session. */
   const versions = () => page.evaluate(() => fetch('/api/v1/config/versions').then((r) => r.json()));
@@ -367,28 +114,13 @@ describe('a programme manager changes the configuration', { timeout: 300_000, ..
   };
 
   before(async () => {
-    assert.ok(existsSync(BIN), `no server binary at ${BIN} (build it with cargo build -p caseward, or set CASEWARD_BIN)`);
     rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'caseward-configuration-'));
-    await run(['init', '--data', dataDir]);
-    for (const person of PEOPLE) await addUser(dataDir, person);
-    server = startServer(dataDir);
-    app = await appOrigin(await server.ready);
-    origin = app.origin;
-    browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-    page = await context.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT_MS);
-    page.on('pageerror', (error) => console.log(`# page error: ${error.message}`));
+    story = await openStory({ prefix: 'caseward-configuration-', people: PEOPLE });
+    ({ origin, page } = story);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await app?.close().catch(() => {});
-    await stopProcess(server?.child);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => story?.close());
 
   step('a programme manager finds Configuration in the navigation', async () => {
     await page.goto(origin + '/');
@@ -657,4 +389,278 @@ describe('a programme manager changes the configuration', { timeout: 300_000, ..
     await saveChange('closure-reason-editor', 7);
     await page.locator('#closure-reasons', { hasText: 'Moved away' }).waitFor();
   });
+  // -------------------------------------------------------------------------------------------
+  // Skip logic and retired options in the case form
+
+  let heldCaseId; // a GBV case whose incident type is "Physical assault", before it is retired
+  const casesPosted = (r) => r.url().endsWith('/api/v1/cases') && r.request().method() === 'POST';
+  const casePatched = (id) => (r) => r.url().endsWith(`/api/v1/cases/${id}`) && r.request().method() === 'PATCH';
+
+  /** Open the new GBV case form and fill in its required fields. */
+  const startGbvCase = async () => {
+    await page.getByRole('link', { name: 'New case' }).click();
+    await page.locator('#type-gbv').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.locator('form.case-form').waitFor();
+    const config = await page.evaluate(() => fetch('/api/v1/config').then((r) => r.json()));
+    const gbv = config.case_types.find((c) => c.id === 'gbv');
+    const fields = gbv.sections.filter((s) => s.stage == null || s.stage === gbv.stages[0]).flatMap((s) => s.fields);
+    for (const field of fields.filter((f) => f.required && !f.show_when)) await fillValid(page, field, field.id);
+  };
+
+  /** Submit the new case form; the created case. */
+  const createCase = async () => {
+    const created = page.waitForResponse(casesPosted);
+    await page.locator('form.case-form button[type=submit]').click();
+    const answer = await created;
+    assert.equal(answer.status(), 201, `the case is created: ${await answer.text()}`);
+    await page.locator('#case-number').waitFor();
+    return { sent: answer.request().postDataJSON(), body: await answer.json() };
+  };
+
+  /** Save the case form; what was sent and the case as saved. */
+  const saveCase = async (id) => {
+    const saved = page.waitForResponse(casePatched(id));
+    await page.locator('form.case-form button[type=submit]').click();
+    const answer = await saved;
+    assert.equal(answer.status(), 200, `the case is saved: ${await answer.text()}`);
+    await page.locator('.status-line .notice.success').waitFor();
+    return { sent: answer.request().postDataJSON(), body: await answer.json() };
+  };
+
+  step('worker1 opens a GBV case whose incident type is "Physical assault"', async () => {
+    await signInAs('worker1', 'My cases');
+    await startGbvCase();
+    await page.locator(`#${domId('incident_type')}`).selectOption('physical_assault');
+    const { body } = await createCase();
+    assert.equal(body.fields.incident_type, 'physical_assault');
+    heldCaseId = body.id;
+  }, SKIP_LOGIC);
+
+  step('manager1 adds "Weapon used" (yes/no) and "Weapon described", asked only after "yes"', async () => {
+    await signInAs('manager1', 'Users');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Configuration' }).click();
+    await page.locator('#config-case-type').selectOption('gbv');
+    await page.locator('#section-incident-add-field').click();
+    await page.locator('#field-dialog').waitFor();
+    await page.locator('#fe-id').fill('weapon_used');
+    await page.locator('#fe-type').selectOption('yes_no');
+    await page.locator('#fe-label-en').fill('Weapon used');
+    await page.locator('#fe-label-fr').fill('Arme utilisée');
+    await page.locator('#fe-label-ar').fill('استُخدم سلاح');
+    assert.equal((await checkChange('field-editor')).valid, true);
+    await saveChange('field-editor', 8);
+    await page.locator('#field-dialog').waitFor({ state: 'detached' });
+    await page.locator('#field-row-weapon_used').waitFor();
+
+    await page.locator('#section-incident-add-field').click();
+    await page.locator('#field-dialog').waitFor();
+    await page.locator('#fe-id').fill('weapon_description');
+    await page.locator('#fe-label-en').fill('Weapon described');
+    await page.locator('#fe-label-fr').fill('Arme décrite');
+    await page.locator('#fe-label-ar').fill('وصف السلاح');
+    await page.locator('#fe-show_when-field').selectOption('weapon_used');
+    await page.locator('#fe-show_when-values').check(); // "Yes"
+    const report = await checkChange('field-editor');
+    assert.equal(report.valid, true, JSON.stringify(report.errors));
+    await page.locator('#field-editor-changes', { hasText: 'field `weapon_description`: added' }).waitFor();
+    // The preview follows the same rules as the case form: the text only once "yes" is chosen.
+    await page.locator('#field-preview > summary').click();
+    const preview = page.locator('#field-preview .form-preview');
+    await preview.getByText('Weapon used').waitFor();
+    assert.equal(await preview.getByLabel('Weapon described').count(), 0, 'not asked before "yes"');
+    await preview.locator(`#${domId('weapon_used')}`).check();
+    await preview.getByLabel('Weapon described').waitFor();
+    await screenshot('skip-logic-preview', { fullPage: false });
+    await saveChange('field-editor', 9);
+    await page.locator('#field-row-weapon_description', { hasText: 'weapon_used' }).waitFor();
+  }, SKIP_LOGIC);
+
+  step('manager1 retires the option "Physical assault" of the incident types', async () => {
+    await page.locator('#config-part-lists').click();
+    await page.locator('#option-list-gbv_incident_type-edit').click();
+    await page.locator('#option-list-dialog').waitFor();
+    const index = await page.locator('#option-list-dialog [id^=ol-o][id$=-id]').evaluateAll((inputs) =>
+      inputs.findIndex((input) => input.value === 'physical_assault'),
+    );
+    assert.ok(index >= 0, 'the list has "physical_assault"');
+    await page.locator(`#ol-o${index}-retired`).check();
+    const report = await checkChange('option-list-editor');
+    assert.equal(report.valid, true, JSON.stringify(report.errors));
+    await saveChange('option-list-editor', 10);
+    await page.locator('#option-list-row-gbv_incident_type', { hasText: 'retired' }).waitFor();
+  }, SKIP_LOGIC);
+
+  step('a new GBV case asks for the weapon only after "yes", saves without it, and offers no retired option', async () => {
+    await signInAs('worker1', 'My cases');
+    await startGbvCase();
+    const used = page.locator(`#${domId('weapon_used')}`);
+    const described = page.locator(`#${domId('weapon_description')}`);
+    await used.waitFor();
+    assert.equal(await described.count(), 0, 'not asked before "yes"');
+    const incident = page.locator(`#${domId('incident_type')}`);
+    assert.equal(await incident.locator('option[value=physical_assault]').count(), 0, 'the retired option is not offered');
+    assert.ok((await incident.locator('option[value=sexual_assault]').count()) === 1, 'the other options are');
+    await used.check();
+    await described.waitFor();
+    await described.fill('A knife');
+    await screenshot('skip-logic-yes');
+    await page.locator(`#${domId('weapon_used')}--no`).check();
+    await described.waitFor({ state: 'detached' });
+    await screenshot('skip-logic-no');
+    const { sent, body } = await createCase();
+    assert.equal(sent.fields.weapon_used, false);
+    assert.ok(!('weapon_description' in sent.fields), 'the field not asked is not sent');
+    assert.equal(body.fields.weapon_used, false);
+    assert.ok(!('weapon_description' in body.fields));
+    await assertAccessible('a new case with skip logic');
+  }, SKIP_LOGIC);
+
+  step('the case holding the retired option still shows it, keeps it, and clears what is no longer asked', async () => {
+    await page.goto(`${origin}/#/cases/${heldCaseId}`);
+    const incident = page.locator(`#${domId('incident_type')}`);
+    await incident.waitFor();
+    assert.equal(await incident.inputValue(), 'physical_assault');
+    assert.match(await incident.locator('option:checked').innerText(), /Physical assault \(no longer offered\)/);
+    await screenshot('retired-option-held');
+    // "Yes" and a weapon: saved, the retired option kept.
+    await page.locator(`#${domId('weapon_used')}`).check();
+    await page.locator(`#${domId('weapon_description')}`).fill('A knife');
+    let { sent, body } = await saveCase(heldCaseId);
+    assert.deepEqual(sent.fields, { weapon_used: true, weapon_description: 'A knife' });
+    assert.equal(body.fields.incident_type, 'physical_assault');
+    assert.equal(body.fields.weapon_description, 'A knife');
+    // "No": the weapon is no longer asked, so its value is cleared.
+    await page.locator(`#${domId('weapon_used')}--no`).check();
+    await page.locator(`#${domId('weapon_description')}`).waitFor({ state: 'detached' });
+    ({ sent, body } = await saveCase(heldCaseId));
+    assert.deepEqual(sent.fields, { weapon_used: false, weapon_description: null });
+    assert.ok(!('weapon_description' in body.fields));
+    assert.equal(body.fields.incident_type, 'physical_assault');
+    await assertAccessible('a case holding a retired option');
+  }, SKIP_LOGIC);
+  // -------------------------------------------------------------------------------------------
+  // XLSForm import
+
+  /** A small XLSForm: a group with a text, an integer with a constraint, a select_one with its
+   * choices, and a note (which has no Caseward field type). Labels in English only. */
+  const wellbeingForm = () =>
+    workbook([
+      [
+        'survey',
+        [
+          ['type', 'name', 'label::English (en)', 'required', 'constraint'],
+          ['begin group', 'child', 'The child', '', ''],
+          ['text', 'child_name', 'Name of the child', 'yes', ''],
+          ['integer', 'child_age', 'Age of the child', 'yes', '. >= 0 and . <= 17'],
+          ['select_one schooling', 'schooling', 'Goes to school', '', ''],
+          ['note', 'consent_script', 'Read the consent script first', '', ''],
+          ['end group', '', '', '', ''],
+        ],
+      ],
+      [
+        'choices',
+        [
+          ['list_name', 'name', 'label::English (en)'],
+          ['schooling', 'in_school', 'In school'],
+          ['schooling', 'out_of_school', 'Out of school'],
+        ],
+      ],
+      ['settings', [['form_title'], ['Child wellbeing check']]],
+    ]);
+  const xlsformPosted = (r) => r.url().includes('/api/v1/config/xlsform?') && r.request().method() === 'POST';
+
+  step('manager1 checks an XLSForm workbook: its changes, the note left out, the texts filled in', async () => {
+    await signInAs('manager1', 'Users');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Configuration' }).click();
+    await page.locator('#xlsform-open').click();
+    await page.locator('#xlsform-dialog').waitFor();
+    // Nothing chosen: refused at the inputs, nothing sent; the classification has no default.
+    assert.equal(await page.locator('#xf-classification').inputValue(), '');
+    await page.locator('#xlsform-editor-check').click();
+    await page.locator('#xf-file--error').waitFor();
+    await page.locator('#xf-classification--error').waitFor();
+    await page.locator('#xf-file').setInputFiles({
+      name: 'child-wellbeing.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: wellbeingForm(),
+    });
+    await page.locator('#xf-id').fill('wellbeing_check');
+    await page.locator('#xf-code').fill('WBC');
+    await page.locator('#xf-classification').selectOption('restricted');
+    const answered = page.waitForResponse(xlsformPosted);
+    await page.locator('#xlsform-editor-check').click();
+    const answer = await answered;
+    assert.equal(answer.status(), 200, `the check answers: ${await answer.text()}`);
+    const query = new URL(answer.url()).searchParams;
+    assert.equal(query.get('dry_run'), 'true');
+    assert.equal(query.get('case_type'), 'wellbeing_check');
+    assert.equal(query.get('code'), 'WBC');
+    assert.equal(query.get('classification'), 'restricted');
+    assert.equal(answer.request().headers()['content-type'], 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const report = await answer.json();
+    assert.equal(report.valid, true, JSON.stringify(report.errors));
+    await page.locator('#xlsform-editor-changes', { hasText: 'wellbeing_check' }).waitFor();
+    const leftOut = page.locator('#xlsform-editor-left-out');
+    await leftOut.getByText('survey row 6, column type').waitFor();
+    assert.match(await leftOut.innerText(), /"note" has no Caseward field type/);
+    await page.locator('#xlsform-editor-notices', { hasText: 'no fr translation' }).waitFor();
+    await screenshot('xlsform-checked', { fullPage: false });
+    await assertAccessible('the XLSForm import with its check');
+  }, XLSFORM);
+
+  step('the import is made only once what is left out is accepted, and the case type is shown', async () => {
+    const version = (await versions()).length + 1;
+    // Importing without accepting what is left out: said at the box, nothing sent.
+    let posts = 0;
+    const count = (request) => {
+      if (request.url().includes('/api/v1/config/xlsform?') && request.method() === 'POST') posts += 1;
+    };
+    page.on('request', count);
+    await page.locator('#xlsform-editor-save', { hasText: `Import as version ${version}` }).click();
+    await page.locator('#xf-accept--error').waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'xf-accept');
+    page.off('request', count);
+    assert.equal(posts, 0, 'nothing is sent before what is left out is accepted');
+
+    await page.locator('#xf-accept').check();
+    const made = page.waitForResponse(xlsformPosted);
+    const reread = page.waitForResponse((r) => r.url().endsWith('/api/v1/config') && r.request().method() === 'GET');
+    await page.locator('#xlsform-editor-save').click();
+    const answer = await made;
+    assert.equal(answer.status(), 201, `the import is made: ${await answer.text()}`);
+    const query = new URL(answer.url()).searchParams;
+    assert.equal(query.get('accept_left_out'), 'true');
+    assert.equal(query.get('dry_run'), null);
+    assert.equal((await answer.json()).version.version, version);
+    assert.equal((await reread).status(), 200, 'the app reads the configuration in force again');
+    await page.locator('#config-saved', { hasText: `Version ${version} is saved` }).waitFor();
+    await page.locator('#xlsform-dialog').waitFor({ state: 'detached' });
+    await page.locator('#field-row-child_age').waitFor();
+    assert.equal(await page.locator('#config-case-type').inputValue(), 'wellbeing_check');
+    await page.locator('#field-row-schooling').waitFor();
+    await screenshot('xlsform-imported');
+  }, XLSFORM);
+
+  step('worker1 is offered the imported case type, and its form keeps the constraint', async () => {
+    await signInAs('worker1', 'My cases');
+    await page.getByRole('link', { name: 'New case' }).click();
+    await page.locator('#type-wellbeing_check').check();
+    assert.match(await page.locator('label[for=type-wellbeing_check]').innerText(), /Child wellbeing check/);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.locator('form.case-form').waitFor();
+    await page.locator(`#${domId('child_name')}`).fill('Test Child');
+    await page.locator(`#${domId('schooling')}`).selectOption('in_school');
+    const age = page.locator(`#${domId('child_age')}`);
+    await age.fill('18');
+    const refused = page.waitForResponse(casesPosted);
+    await page.locator('form.case-form button[type=submit]').click();
+    assert.equal((await refused).status(), 422);
+    await page.locator(`#${domId('child_age')}--error`, { hasText: 'at most 17' }).waitFor();
+    await age.fill('9');
+    const { body } = await createCase();
+    assert.equal(body.case_type, 'wellbeing_check');
+    assert.deepEqual(body.fields, { child_name: 'Test Child', child_age: 9, schooling: 'in_school' });
+    await screenshot('xlsform-case-created');
+  }, XLSFORM);
 });

@@ -76,7 +76,7 @@ import type {
   User,
   UserAdmin,
 } from './types';
-import type { ConfigChange, ConfigEntities, ConfigVersion, ConfigVersionFiles, DryRun } from './entities';
+import type { ConfigChange, ConfigEntities, ConfigVersion, ConfigVersionFiles, DryRun, XlsFormImport, XlsFormQuery } from './entities';
 
 const PROBLEM_PREFIX = 'urn:caseward:problem:';
 
@@ -310,6 +310,9 @@ function query(params: Record<string, string | number | undefined>): string {
 
 const V1 = '/api/v1';
 
+/** The media type of an .xlsx workbook. */
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 const seg = encodeURIComponent;
 
 export const api = {
@@ -376,6 +379,24 @@ export const api = {
   /** `POST /api/v1/config/versions/{n}/restore`: 201 with the new version (a copy of version n). */
   restoreConfigVersion: (version: number, basedOn: number) =>
     request<ConfigVersion>(`${V1}/config/versions/${version}/restore`, { method: 'POST', body: { based_on: basedOn, dry_run: false } }),
+
+  /** `POST /api/v1/config/xlsform`: an XLSForm workbook (.xlsx) as a case type's form. With
+   * `dry_run`, 200 with what it would change, every error, what would be left out and the texts
+   * filled in; else 201 with the new version. 422 with every problem (a workbook's by sheet, row
+   * and column; `not_mapped` for what would be left out, unless `accept_left_out`); 409 when
+   * stale. */
+  importXlsForm: (workbook: Blob, q: XlsFormQuery) =>
+    request<XlsFormImport>(
+      `${V1}/config/xlsform${query({
+        case_type: q.case_type,
+        classification: q.classification,
+        based_on: q.based_on,
+        code: q.code,
+        dry_run: q.dry_run ? 'true' : undefined,
+        accept_left_out: q.accept_left_out ? 'true' : undefined,
+      })}`,
+      { method: 'POST', file: new Blob([workbook], { type: XLSX }) },
+    ),
 
   /** `GET /api/v1/cases`: the cases the user may see, one page at a time. */
   listCases: (params: CaseListQuery = {}) =>

@@ -4,7 +4,7 @@
 // file format's (docs of `config/`), written here by hand like the field values of types.ts.
 // A key left out (or null) is absent from the file.
 
-import type { components } from './schema';
+import type { components, operations } from './schema';
 import type { Classification, FieldType, LocationLevel, Permission, Translations } from './types';
 
 type Schemas = components['schemas'];
@@ -190,6 +190,17 @@ export type DryRun = Schemas['DryRunView'];
 
 /** A configuration version: `source` is `initial`, `import`, `edit` or `restore`. */
 export type ConfigVersion = Schemas['ConfigVersionView'];
+
+/** Where and how an XLSForm workbook is imported (`POST /api/v1/config/xlsform`): the case
+ * type it becomes the form of (made when it does not exist, with `code`), the classification of
+ * questions whose row gives none, and whether to import the rest of a workbook that has
+ * constructs that do not map. */
+export type XlsFormQuery = NonNullable<operations['import_xlsform']['parameters']['query']>;
+
+/** What an import would change or changed (a dry run's lines and errors), what of the workbook
+ * was `skipped` (left out, by sheet, row and column), the `notices` (texts filled in from
+ * another language), and the `version` made. */
+export type XlsFormImport = Schemas['XlsFormView'];
 
 /** A version with its files (`name`, `text`). */
 export type ConfigVersionFiles = Schemas['ConfigVersionFilesView'];

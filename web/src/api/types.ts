@@ -542,7 +542,8 @@ export type Languages = Schemas['LanguagesView'];
 
 export type Stage = Schemas['StageView'];
 
-export type OptionItem = Schemas['LabelledView'];
+/** One option of a list: `retired` ones are no longer offered for new entries. */
+export type OptionItem = Schemas['ListOptionView'];
 
 export type OptionList = Schemas['OptionListView'];
 

@@ -9,7 +9,7 @@ import { stageLabel } from '../labels';
 import { errorMap, focusPath, type ShownError } from './errors';
 import { FormContext, SectionForm } from './Fields';
 import { ReadOnlySection } from './ReadOnly';
-import { NOTHING_WITHHELD, sectionsAt, sectionsNotAt, type Draft, type Drafts, type Withheld } from './model';
+import { formFields, NOTHING_WITHHELD, sectionsAt, sectionsNotAt, type Draft, type Drafts, type Withheld } from './model';
 
 export function ErrorSummary({ errors }: { errors: ShownError[] }) {
   if (errors.length === 0) return null;
@@ -60,7 +60,8 @@ export function CaseForm({
   errors: ShownError[];
   disabled: boolean;
   /** The case's values as the server sent them: sections of other stages are shown
-   * read-only with them (and repeating groups seen only in part). */
+   * read-only with them (and repeating groups seen only in part, retired fields, and the
+   * retired options the case holds). */
   otherStageValues?: CaseFields;
   onSubmit: () => void;
   /** Shown above the sections, below the error summary. */
@@ -70,9 +71,10 @@ export function CaseForm({
   children: ComponentChildren;
 }) {
   const values = otherStageValues ?? EMPTY;
+  const fields = useMemo(() => formFields(caseType), [caseType]);
   const context = useMemo(
-    () => ({ config, errors: errorMap(errors), disabled, withheld, values }),
-    [config, errors, disabled, withheld, values],
+    () => ({ config, errors: errorMap(errors), disabled, withheld, values, fields }),
+    [config, errors, disabled, withheld, values, fields],
   );
   const current = sectionsAt(caseType, stage);
   const others = otherStageValues ? sectionsNotAt(caseType, stage) : [];

@@ -11,26 +11,31 @@ import type {
   GroupItem,
   LocationField,
   MultiSelectField,
+  OptionItem,
   RepeatingGroupField,
   Section,
   SingleSelectField,
 } from '../api';
 import { label, t } from '../i18n';
 import type { ErrorMap } from './errors';
-import { ValueRow } from './ReadOnly';
+import { RetiredField, ValueRow } from './ReadOnly';
 import { LockedField, RestrictedField } from './Restricted';
 import {
+  chosenIds,
   domId,
   emptyDraft,
   groupReadOnly,
+  hiddenFrom,
+  isAsked,
   LEVELS,
   lockedField,
   locationChain,
   locationChildren,
   membersOf,
   newRow,
-  optionsOf,
+  offeredOptions,
   todayLocal,
+  toApi,
   type Draft,
   type Drafts,
   type Row,
@@ -43,8 +48,11 @@ export interface FormContextValue {
   disabled: boolean;
   /** Values the user may not see or write: shown as "[Restricted]", never sent. */
   withheld: Withheld;
-  /** The case's values as the server sent them, for groups shown read-only. */
+  /** The case's values as the server sent them, for groups shown read-only, retired options
+   * the case holds, and retired fields. */
   values: CaseFields;
+  /** The case type's top-level fields, among which skip logic looks. */
+  fields: readonly Field[];
 }
 
 export const FormContext = createContext<FormContextValue | null>(null);
@@ -104,11 +112,24 @@ interface ControlProps {
 
 const asText = (value: Draft | undefined): string => (typeof value === 'string' ? value : '');
 
+/** The options a select offers (see `offeredOptions`): what the case holds counts, for a
+ * top-level field, as well as what the draft holds. */
+function useOffered(field: Field, path: string, value: Draft | undefined): OptionItem[] {
+  const { config, values } = useForm();
+  const held = [...chosenIds(value), ...(path === field.id ? chosenIds(values[field.id]) : [])];
+  return offeredOptions(config, field.option_list, held);
+}
+
+/** An option's label, marked when it is retired (offered only because the case holds it). */
+function optionLabel(option: OptionItem): string {
+  return option.retired ? `${label(option.label)} (${t('form.retiredOption')})` : label(option.label);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Field types rendered as one labelled control
 
 function SimpleField({ field, path, value, update }: ControlProps) {
-  const { config, errors, disabled } = useForm();
+  const { errors, disabled } = useForm();
   const id = domId(path);
   const help = label(field.help);
   const error = errors.get(path);
@@ -190,7 +211,7 @@ function SimpleField({ field, path, value, update }: ControlProps) {
       );
       break;
     case 'single_select':
-      control = <SelectControl common={common} field={field} config={config} value={asText(value)} update={update} />;
+      control = <SelectControl common={common} field={field} path={path} value={asText(value)} update={update} />;
       break;
     default:
       return null;
@@ -215,17 +236,17 @@ function SimpleField({ field, path, value, update }: ControlProps) {
 function SelectControl({
   common,
   field,
-  config,
+  path,
   value,
   update,
 }: {
   common: Record<string, unknown>;
   field: SingleSelectField;
-  config: Config;
+  path: string;
   value: string;
   update: Update;
 }) {
-  const options = optionsOf(config, field.option_list);
+  const options = useOffered(field, path, value);
   return (
     <select
       {...common}
@@ -238,7 +259,7 @@ function SelectControl({
       <option value="">{t('common.choose')}</option>
       {options.map((o) => (
         <option key={o.id} value={o.id}>
-          {label(o.label)}
+          {optionLabel(o)}
         </option>
       ))}
       {value && !options.some((o) => o.id === value) && <option value={value}>{value}</option>}
@@ -318,11 +339,11 @@ function YesNoField({ field, path, value, update }: ControlProps) {
 }
 
 function MultiSelectControl({ field, path, value, update }: ControlProps & { field: MultiSelectField }) {
-  const { config, errors, disabled } = useForm();
+  const { errors, disabled } = useForm();
   const id = domId(path);
   const error = errors.get(path);
   const chosen = Array.isArray(value) ? (value as string[]) : [];
-  const options = optionsOf(config, field.option_list);
+  const options = useOffered(field, path, value);
   return (
     <GroupShell path={path} field={field} class="multi">
       {field.max_choices ? <p class="hint">{t('form.chooseUpTo', { n: field.max_choices })}</p> : null}
@@ -349,7 +370,7 @@ function MultiSelectControl({ field, path, value, update }: ControlProps & { fie
                   });
                 }}
               />
-              <label for={optionId}>{label(option.label)}</label>
+              <label for={optionId}>{optionLabel(option)}</label>
             </div>
           );
         })}
@@ -411,6 +432,7 @@ function LocationControl({ field, path, value, update }: ControlProps & { field:
 function RepeatingGroupControl({ field, path, value, update }: ControlProps & { field: RepeatingGroupField }) {
   const { disabled } = useForm();
   const rows = Array.isArray(value) ? (value as Row[]) : [];
+  const members = membersOf(field);
   const max = field.max_items ?? Infinity;
   const id = domId(path);
   const addRow = () => {
@@ -452,7 +474,7 @@ function RepeatingGroupControl({ field, path, value, update }: ControlProps & { 
                   {t('form.removeEntry', { n: index + 1 })}
                 </button>
               </div>
-              {membersOf(field).map((member) => (
+              {members.filter((member) => isAsked(member, members, row.values)).map((member) => (
                 <FieldControl
                   key={member.id}
                   field={member}
@@ -500,7 +522,7 @@ function ReadOnlyGroup({ field, path }: { field: Field; path: string }) {
             <li class="entry" key={index}>
               <h4 class="entry-head">{t('form.entry', { n: index + 1 })}</h4>
               <dl class="ro-list">
-                {membersOf(field).map((member) => (
+                {membersOf(field).filter((m) => !m.retired || item[m.id] !== undefined).map((member) => (
                   <ValueRow
                     key={member.id}
                     config={config}
@@ -519,11 +541,21 @@ function ReadOnlyGroup({ field, path }: { field: Field; path: string }) {
   );
 }
 
+/** A retired field takes no new value: hidden while empty, else its value shown read-only (an
+ * entry of a repeating group that is changed leaves it out, see `changes`). */
+function RetiredControl({ field, path, value }: ControlProps) {
+  const { config, withheld } = useForm();
+  const held = toApi(field, value, path, []);
+  if (held === undefined) return null;
+  return <RetiredField config={config} field={field} value={held} path={path} withheld={withheld} inEntry={path !== field.id} />;
+}
+
 /** The input(s) for one field of any type, or what stands in for them when withheld. */
 export function FieldControl(props: ControlProps) {
   const { withheld } = useForm();
   if (withheld.paths.has(props.path)) return <RestrictedField field={props.field} path={props.path} />;
   if (lockedField(withheld, props.field)) return <LockedField field={props.field} path={props.path} />;
+  if (props.field.retired) return <RetiredControl {...props} />;
   if (groupReadOnly(withheld, props.field, props.path)) return <ReadOnlyGroup field={props.field} path={props.path} />;
   switch (props.field.type) {
     case 'yes_no':
@@ -549,13 +581,16 @@ export function SectionForm({
   drafts: Drafts;
   onChange: (id: string, change: (previous: Draft | undefined) => Draft) => void;
 }) {
+  const { fields, withheld } = useForm();
   const headingId = `s-${section.id}`;
+  // A field whose value the user may not see decides nothing here: what depends on it shows.
+  const unknown = hiddenFrom(withheld, fields);
   return (
     <section class="form-section card" aria-labelledby={headingId}>
       <h2 id={headingId} tabIndex={-1}>
         {label(section.label)}
       </h2>
-      {section.fields.map((field) => (
+      {section.fields.filter((field) => isAsked(field, fields, drafts, unknown)).map((field) => (
         <FieldControl
           key={field.id}
           field={field}

@@ -1,5 +1,6 @@
-// Read-only rendering of values: sections collected at another stage than the case's, and
-// repeating groups the user sees only in part. Withheld values show as "[Restricted]".
+// Read-only rendering of values: sections collected at another stage than the case's,
+// repeating groups the user sees only in part, and retired fields that hold a value. Withheld
+// values show as "[Restricted]"; recorded values show as they are.
 
 import type { CaseFields, Config, Field, FieldValue, GroupItem, Section } from '../api';
 import { formatDate, formatDateTime, formatNumber, label, t } from '../i18n';
@@ -38,6 +39,16 @@ export function displayValue(config: Config, field: Field, value: FieldValue | u
   }
 }
 
+/** A field's name in a list of values, marked when the field is retired. */
+function Term({ field }: { field: Field }) {
+  return (
+    <dt>
+      {label(field.label)}
+      {field.retired && <span class="muted"> ({t('form.retiredField')})</span>}
+    </dt>
+  );
+}
+
 /** One field and its value; `path` is its API path (`contacts[0].phone` for a member). */
 export function ValueRow({
   config,
@@ -55,7 +66,7 @@ export function ValueRow({
   if (withheld.paths.has(path)) {
     return (
       <div class="ro-row">
-        <dt>{label(field.label)}</dt>
+        <Term field={field} />
         <dd>
           <RestrictedValue id={`ro-${domId(path)}`} />
         </dd>
@@ -66,7 +77,7 @@ export function ValueRow({
     const items = Array.isArray(value) ? (value as GroupItem[]) : [];
     return (
       <div class="ro-row">
-        <dt>{label(field.label)}</dt>
+        <Term field={field} />
         <dd>
           {items.length === 0 ? (
             <span class="muted">{t('case.notRecorded')}</span>
@@ -75,7 +86,7 @@ export function ValueRow({
               {items.map((item, index) => (
                 <li key={index}>
                   <dl class="ro-list">
-                    {membersOf(field).map((member) => (
+                    {membersOf(field).filter((m) => !m.retired || item[m.id] !== undefined).map((member) => (
                       <ValueRow
                         key={member.id}
                         config={config}
@@ -97,7 +108,7 @@ export function ValueRow({
   const empty = value === undefined || value === null;
   return (
     <div class="ro-row">
-      <dt>{label(field.label)}</dt>
+      <Term field={field} />
       <dd class={empty ? 'muted' : undefined}>
         <bdi>{empty && lockedField(withheld, field) ? t('form.lockedField') : displayValue(config, field, value)}</bdi>
       </dd>
@@ -105,7 +116,35 @@ export function ValueRow({
   );
 }
 
-/** A section of another stage, collapsed, showing what has been recorded. */
+/** In a form, in place of a retired field's input: the value it holds, which it keeps while
+ * it is not cleared (in an entry of a repeating group: while the entry is not changed). */
+export function RetiredField({
+  config,
+  field,
+  value,
+  path,
+  withheld,
+  inEntry,
+}: {
+  config: Config;
+  field: Field;
+  value: FieldValue;
+  path: string;
+  withheld: Withheld;
+  inEntry: boolean;
+}) {
+  return (
+    <div class="field retired-field" data-path={path} id={domId(path)}>
+      <dl class="ro-list">
+        <ValueRow config={config} field={field} value={value} path={path} withheld={withheld} />
+      </dl>
+      {inEntry && <p class="hint">{t('form.retiredInEntry')}</p>}
+    </div>
+  );
+}
+
+/** A section of another stage, collapsed, showing what has been recorded (a retired field
+ * only where it holds a value). */
 export function ReadOnlySection({
   config,
   section,
@@ -119,17 +158,19 @@ export function ReadOnlySection({
   stageName: string;
   withheld?: Withheld;
 }) {
-  const recorded = section.fields.filter((f) => values[f.id] !== undefined || withheld.paths.has(f.id)).length;
+  const has = (f: Field) => values[f.id] !== undefined || withheld.paths.has(f.id);
+  const fields = section.fields.filter((f) => !f.retired || has(f));
+  const recorded = fields.filter(has).length;
   return (
     <details class="card readonly-section">
       <summary>
         <span class="summary-title">{label(section.label)}</span>
         <span class="summary-meta">
-          {t('case.otherStage', { stage: stageName })} · {recorded}/{section.fields.length}
+          {t('case.otherStage', { stage: stageName })} · {recorded}/{fields.length}
         </span>
       </summary>
       <dl class="ro-list">
-        {section.fields.map((field) => (
+        {fields.map((field) => (
           <ValueRow key={field.id} config={config} field={field} value={values[field.id]} path={field.id} withheld={withheld} />
         ))}
       </dl>

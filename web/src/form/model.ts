@@ -7,7 +7,6 @@ import type {
   CaseType,
   Config,
   Field,
-  FieldChanges,
   FieldProblem,
   FieldValue,
   GroupItem,
@@ -232,47 +231,62 @@ export function toApi(
   }
 }
 
-/** All values of the given sections' fields, for creating a case. */
-export function collect(
-  sections: Section[],
+// ---------------------------------------------------------------------------------------------
+// Skip logic and retired options (docs/API.md, `GET /api/v1/config`: `show_when`, `retired`)
+
+/** Whether a field is asked: its skip logic (`show_when`) holds among `siblings` — the case
+ * type's top-level fields, or for a member of a repeating group the members of the same entry —
+ * given their `drafts`, and the field it depends on is itself asked (chains), as the server
+ * decides. `unknown` names fields whose value the user may not see: a condition on one is
+ * taken to hold, so that what depends on it is shown as it is and never cleared. */
+export function isAsked(
+  field: Field,
+  siblings: readonly Field[],
   drafts: Drafts,
-): { fields: CaseFields; problems: LocalProblem[] } {
-  const fields: CaseFields = {};
-  const problems: LocalProblem[] = [];
-  for (const section of sections) {
-    for (const field of section.fields) {
-      const value = toApi(field, drafts[field.id], field.id, problems);
-      if (value !== undefined) fields[field.id] = value;
-    }
+  unknown: (id: string) => boolean = () => false,
+): boolean {
+  let current = field;
+  // A chain is at most as long as the fields it runs through (the server checks it ends).
+  for (let step = 0; step <= siblings.length; step++) {
+    const condition = current.show_when;
+    if (!condition) return true;
+    const on = siblings.find((f) => f.id === condition.field);
+    if (!on) return false;
+    if (!unknown(on.id) && !holds(on, drafts[on.id], condition.values)) return false;
+    current = on;
   }
-  return { fields, problems };
+  return false;
 }
 
-/**
- * What changed between the drafts the page started from and the current ones: the new value
- * of each changed field, `null` for a cleared one. Comparing API values made by the same
- * conversion keeps round-trip differences (seconds of a date_time, say) from counting.
- * Fields the user may not write (see `Withheld`) are never part of it.
- */
-export function changes(
-  sections: Section[],
-  before: Drafts,
-  after: Drafts,
-  withheld: Withheld = NOTHING_WITHHELD,
-): { fields: FieldChanges; problems: LocalProblem[] } {
-  const fields: FieldChanges = {};
-  const problems: LocalProblem[] = [];
-  for (const section of sections) {
-    for (const field of section.fields) {
-      if (unwritable(withheld, field)) continue;
-      const old = toApi(field, before[field.id], field.id, []);
-      const now = toApi(field, after[field.id], field.id, problems);
-      if (JSON.stringify(old) !== JSON.stringify(now)) {
-        fields[field.id] = now === undefined ? null : now;
-      }
-    }
+/** Whether a yes/no or select field's draft is one of `values` (`yes`/`no`, option ids). */
+function holds(field: Field, draft: Draft | undefined, values: readonly string[]): boolean {
+  switch (field.type) {
+    case 'yes_no':
+      return typeof draft === 'boolean' && values.includes(draft ? 'yes' : 'no');
+    case 'single_select':
+      return typeof draft === 'string' && draft !== '' && values.includes(draft);
+    case 'multi_select':
+      return Array.isArray(draft) && (draft as unknown[]).some((v) => typeof v === 'string' && values.includes(v));
+    default:
+      return false;
   }
-  return { fields, problems };
+}
+
+/** The top-level fields of a case type, among which its skip logic looks. */
+export function formFields(caseType: CaseType): Field[] {
+  return caseType.sections.flatMap((s) => s.fields);
+}
+
+/** The option ids a select's draft holds. */
+export function chosenIds(draft: Draft | undefined | null | FieldValue): string[] {
+  if (typeof draft === 'string') return draft ? [draft] : [];
+  return Array.isArray(draft) ? (draft as unknown[]).filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** The options a select offers: those not retired, and a retired one only where it is `held`
+ * (the value recorded, or chosen now): a case keeps what it holds, nothing new takes it. */
+export function offeredOptions(config: Config, listId: string | null | undefined, held: readonly string[]): OptionItem[] {
+  return optionsOf(config, listId).filter((o) => !o.retired || held.includes(o.id));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -307,6 +321,15 @@ export function groupReadOnly(withheld: Withheld, field: Field, path: string): b
   const prefix = `${path}[`;
   for (const p of withheld.paths) if (p.startsWith(prefix)) return true;
   return membersOf(field).some((m) => lockedField(withheld, m));
+}
+
+/** The top-level fields whose value the user may not see (withheld or locked), by id: skip
+ * logic cannot tell from them whether what depends on them is asked (see `isAsked`). */
+export function hiddenFrom(withheld: Withheld, fields: readonly Field[]): (id: string) => boolean {
+  return (id) => {
+    const field = fields.find((f) => f.id === id);
+    return withheld.paths.has(id) || (field !== undefined && lockedField(withheld, field));
+  };
 }
 
 /** Whether a top-level field must be left out of an update. */

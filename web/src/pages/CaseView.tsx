@@ -25,7 +25,8 @@ import { describeActionError, ErrorNotice, Loading, PageTitle } from '../compone
 import { CaseForm } from '../form/CaseForm';
 import { focusFirstError, toShown } from '../form/errors';
 import type { LocalProblem } from '../form/model';
-import { caseDrafts, changes, sectionsAt, withheldFor, type Draft, type Drafts } from '../form/model';
+import { caseDrafts, withheldFor, type Draft, type Drafts } from '../form/model';
+import { changes } from '../form/send';
 import { formatDateTime, t } from '../i18n';
 import { intensityLabel, stageLabel, typeName } from '../labels';
 import { homeRoute } from '../roles';
@@ -198,8 +199,7 @@ function CaseEditor({
   const [status, setStatus] = useState(initialMessage);
   const [focusErrors, setFocusErrors] = useState(0);
   const stage = item.stage;
-  const sections = sectionsAt(caseType, stage);
-  const dirty = drafts !== base && Object.keys(changes(sections, base, drafts, withheld).fields).length > 0;
+  const dirty = drafts !== base && Object.keys(changes(config, caseType, stage, base, drafts, withheld).fields).length > 0;
 
   useEffect(() => {
     if (!dirty) return;
@@ -230,7 +230,7 @@ function CaseEditor({
 
   const save = async () => {
     if (busy || readOnly) return;
-    const { fields, problems: local } = changes(sections, base, drafts, withheld);
+    const { fields, problems: local } = changes(config, caseType, stage, base, drafts, withheld);
     if (local.length) {
       setProblems(local);
       setFocusErrors((n) => n + 1);

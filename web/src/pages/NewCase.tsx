@@ -5,7 +5,8 @@ import { TextField } from '../dialog';
 import { CaseForm } from '../form/CaseForm';
 import { focusFirstError, toShown } from '../form/errors';
 import type { LocalProblem } from '../form/model';
-import { caseDrafts, collect, domId, initialStage, sectionsAt, type Draft, type Drafts } from '../form/model';
+import { caseDrafts, domId, initialStage, type Draft, type Drafts } from '../form/model';
+import { collect } from '../form/send';
 import { isolate, label, t } from '../i18n';
 import { stageLabel } from '../labels';
 import { can } from '../roles';
@@ -107,8 +108,7 @@ function NewCaseForm({ config, caseType, me }: { config: Config; caseType: CaseT
 
   const submit = async () => {
     if (busy) return;
-    const sections = sectionsAt(caseType, stage);
-    const { fields, problems: local } = collect(sections, drafts);
+    const { fields, problems: local } = collect(config, caseType, stage, drafts);
     if (local.length) {
       setProblems(local);
       setFocusErrors((n) => n + 1);

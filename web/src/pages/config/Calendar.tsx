@@ -7,8 +7,9 @@ import type { CalendarEntity, DeadlinesEntity } from '../../api';
 import { currentLanguage, t } from '../../i18n';
 import { useEditing } from './context';
 import { CheckGroup, CodeInput } from './inputs';
-import { collector, compact, wholeNumber, type Problems } from './model';
-import { changesAction, EditorForm, useChecker } from './Review';
+import { collector, compact, wholeNumber } from './model';
+import { EditorForm } from './Review';
+import { useConfigSave } from './useConfigSave';
 
 const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 const DEADLINES = ['follow_up_days', 'approval_working_days', 'transfer_acknowledgement_working_days', 'escalate_after_working_days'] as const;
@@ -38,17 +39,13 @@ function CalendarEditor() {
   const calendar = entities.calendar ?? {};
   const [weekend, setWeekend] = useState<string[]>(calendar.weekend ?? ['saturday', 'sunday']);
   const [holidays, setHolidays] = useState<string[]>(calendar.holidays ?? []);
-  const [problems, setProblems] = useState<Problems>({});
   const place = (path: string) => {
     const holiday = /^calendar\.holidays\[(\d+)\]/.exec(path);
     if (holiday) return `cal-holiday-${holiday[1]}`;
     return path.startsWith('calendar.weekend') ? 'cal-weekend' : null;
   };
-  const checker = useChecker({ place, container: 'calendar-editor' });
-  const touched = () => {
-    checker.reset();
-    if (Object.keys(problems).length) setProblems({});
-  };
+  const save = useConfigSave({ form: 'calendar-editor', place });
+  const { shown, touched, edit } = save;
 
   const check = () => {
     const { problems: found, add } = collector();
@@ -57,30 +54,23 @@ function CalendarEditor() {
       else if (holidays.indexOf(day) !== i) add(`cal-holiday-${i}`, t('config.cal.dateTwice'));
     });
     if (weekend.length === 7) add('cal-weekend', t('config.cal.weekendAll'));
-    setProblems(found);
-    if (Object.keys(found).length) {
-      checker.reset();
-      return;
-    }
-    const value: CalendarEntity = { weekend, holidays: [...holidays].sort() };
-    void checker.check(changesAction([{ op: 'put', entity: { kind: 'calendar' }, value }]));
+    save.check(found, () => {
+      const value: CalendarEntity = { weekend, holidays: [...holidays].sort() };
+      return [{ op: 'put', entity: { kind: 'calendar' }, value }];
+    });
   };
 
-  const shown = { ...checker.placed, ...problems };
   return (
     <section class="card" aria-labelledby="calendar-title">
       <h2 id="calendar-title">{t('config.cal.title')}</h2>
       <p class="muted">{t('config.cal.intro')}</p>
-      <EditorForm id="calendar-editor" checker={checker} onCheck={check}>
+      <EditorForm id="calendar-editor" checker={save.checker} onCheck={check}>
         <CheckGroup
           id="cal-weekend"
           legend={t('config.cal.weekend')}
           choices={DAYS.map((day, i) => ({ value: day, label: dayName(i) }))}
           chosen={weekend}
-          onChange={(next) => {
-            setWeekend(next);
-            touched();
-          }}
+          onChange={edit(setWeekend)}
           error={shown['cal-weekend']}
           columns
         />
@@ -153,12 +143,11 @@ function DeadlinesEditor() {
   const [values, setValues] = useState<Record<Deadline, string>>(
     () => Object.fromEntries(DEADLINES.map((key) => [key, deadlines[key] == null ? '' : String(deadlines[key])])) as Record<Deadline, string>,
   );
-  const [problems, setProblems] = useState<Problems>({});
   const place = (path: string) => {
     const match = /^deadlines\.(\w+)/.exec(path);
     return match ? `dl-${match[1]}` : null;
   };
-  const checker = useChecker({ place, container: 'deadlines-editor' });
+  const save = useConfigSave({ form: 'deadlines-editor', place });
 
   const check = () => {
     const { problems: found, add } = collector();
@@ -168,20 +157,14 @@ function DeadlinesEditor() {
       add(`dl-${key}`, result.problem);
       value[key] = result.value;
     }
-    setProblems(found);
-    if (Object.keys(found).length) {
-      checker.reset();
-      return;
-    }
-    void checker.check(changesAction([{ op: 'put', entity: { kind: 'deadlines' }, value: compact(value) }]));
+    save.check(found, () => [{ op: 'put', entity: { kind: 'deadlines' }, value: compact(value) }]);
   };
 
-  const shown = { ...checker.placed, ...problems };
   return (
     <section class="card" aria-labelledby="deadlines-title">
       <h2 id="deadlines-title">{t('config.dl.title')}</h2>
       <p class="muted">{t('config.dl.intro')}</p>
-      <EditorForm id="deadlines-editor" checker={checker} onCheck={check}>
+      <EditorForm id="deadlines-editor" checker={save.checker} onCheck={check}>
         <div class="config-row">
           {DEADLINES.map((key) => (
             <CodeInput
@@ -193,10 +176,9 @@ function DeadlinesEditor() {
               numeric
               onInput={(value) => {
                 setValues({ ...values, [key]: value });
-                checker.reset();
-                if (Object.keys(problems).length) setProblems({});
+                save.touched();
               }}
-              error={shown[`dl-${key}`]}
+              error={save.shown[`dl-${key}`]}
             />
           ))}
         </div>

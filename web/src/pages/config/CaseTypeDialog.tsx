@@ -7,9 +7,10 @@ import type { CaseTypeEntities, CaseTypeEntity, Labels } from '../../api';
 import { Dialog, SelectField } from '../../dialog';
 import { t } from '../../i18n';
 import { useEditing } from './context';
-import { CodeInput, LabelsInput } from './inputs';
-import { cleanLabels, collector, compact, keyInput, labelProblems, moved, named, wholeNumber, type Problems } from './model';
-import { changesAction, EditorForm, useChecker } from './Review';
+import { CaseTypeCodeInput, CodeInput, LabelsInput } from './inputs';
+import { cleanLabels, codeProblem, collector, compact, keyInput, labelProblems, moved, named, wholeNumber } from './model';
+import { EditorForm } from './Review';
+import { useConfigSave } from './useConfigSave';
 
 const FORM = 'case-type-editor';
 
@@ -45,20 +46,15 @@ export function CaseTypeDialog({ caseType, onClose }: { caseType: CaseTypeEntiti
   const [emergency, setEmergency] = useState(ct.emergency_field ?? '');
   const [stages, setStages] = useState<string[]>([...ct.stages]);
   const [adding, setAdding] = useState('');
-  const [problems, setProblems] = useState<Problems>({});
   const place = (path: string) => (path.startsWith('case_type.') ? keyInput('ct', path.slice('case_type.'.length), languages) : null);
-  const checker = useChecker({ place, container: FORM, onSaved: onClose });
-  const touched = () => {
-    checker.reset();
-    if (Object.keys(problems).length) setProblems({});
-  };
+  const save = useConfigSave({ form: FORM, place, onSaved: onClose });
+  const { shown, touched, edit } = save;
   const stageName = (id: string) => named(entities.stages.find((s) => s.id === id)?.label, id);
   const yesNoFields = caseType.sections.flatMap((s) => s.field).filter((f) => f.type === 'yes_no');
 
   const check = () => {
-    const { problems: found, add } = collector();
-    Object.assign(found, labelProblems(name, languages, 'ct-name'));
-    if (!/^[A-Z]{2,5}$/.test(code)) add('ct-code', t('config.ct.codeFormat'));
+    const { problems: found, add } = collector(labelProblems(name, languages, 'ct-name'));
+    add('ct-code', codeProblem(code));
     const limits: Record<Numbers, { min: number; max: number; required: boolean }> = {
       recommended_caseload: { min: 1, max: 1000, required: true },
       maximum_caseload: { min: 1, max: 1000, required: true },
@@ -75,30 +71,25 @@ export function CaseTypeDialog({ caseType, onClose }: { caseType: CaseTypeEntiti
       add('ct-maximum_caseload', t('config.ct.maximumBelow'));
     }
     if (stages.length === 0) add('ct-stages', t('config.ct.stagesRequired'));
-    setProblems(found);
-    if (Object.keys(found).length) {
-      checker.reset();
-      requestAnimationFrame(() => document.querySelector<HTMLElement>(`#${FORM} [aria-invalid="true"]`)?.focus());
-      return;
-    }
-    const value: CaseTypeEntity = compact({
-      ...ct,
-      name: cleanLabels(name),
-      code,
-      domain,
-      default_intensity: Number(intensity),
-      recommended_caseload: values.recommended_caseload ?? 0,
-      maximum_caseload: values.maximum_caseload ?? 0,
-      review_frequency_days: values.review_frequency_days ?? 0,
-      follow_up_days: values.follow_up_days,
-      intervention_types: interventions || null,
-      emergency_field: emergency || null,
-      stages,
+    save.check(found, () => {
+      const value: CaseTypeEntity = compact({
+        ...ct,
+        name: cleanLabels(name),
+        code,
+        domain,
+        default_intensity: Number(intensity),
+        recommended_caseload: values.recommended_caseload ?? 0,
+        maximum_caseload: values.maximum_caseload ?? 0,
+        review_frequency_days: values.review_frequency_days ?? 0,
+        follow_up_days: values.follow_up_days,
+        intervention_types: interventions || null,
+        emergency_field: emergency || null,
+        stages,
+      });
+      return [{ op: 'put', entity: { kind: 'case_type', id: ct.id }, value }];
     });
-    void checker.check(changesAction([{ op: 'put', entity: { kind: 'case_type', id: ct.id }, value }]));
   };
 
-  const shown = { ...checker.placed, ...problems };
   const number = (key: Numbers, hint?: string) => (
     <CodeInput
       id={`ct-${key}`}
@@ -119,35 +110,18 @@ export function CaseTypeDialog({ caseType, onClose }: { caseType: CaseTypeEntiti
 
   return (
     <Dialog id="case-type-dialog" title={t('config.editCaseTypeTitle', { name: named(ct.name, ct.id) })} onClose={onClose} wide>
-      <EditorForm id={FORM} checker={checker} sticky onCheck={check} onCancel={onClose}>
+      <EditorForm id={FORM} checker={save.checker} sticky onCheck={check} onCancel={onClose}>
         <LabelsInput
           id="ct-name"
           legend={t('config.ct.name')}
           value={name}
-          onChange={(value) => {
-            setName(value);
-            touched();
-          }}
+          onChange={edit(setName)}
           languages={languages}
           problems={shown}
         />
         <div class="config-row">
-          <CodeInput
-            id="ct-code"
-            label={t('config.ct.code')}
-            hint={t('config.ct.codeHint')}
-            value={code}
-            required
-            onInput={(value) => {
-              setCode(value.trim());
-              touched();
-            }}
-            error={shown['ct-code']}
-          />
-          <SelectField id="ct-domain" label={t('config.ct.domain')} value={domain} required error={shown['ct-domain']} onChange={(value) => {
-            setDomain(value);
-            touched();
-          }}>
+          <CaseTypeCodeInput id="ct-code" value={code} onInput={edit(setCode)} error={shown['ct-code']} />
+          <SelectField id="ct-domain" label={t('config.ct.domain')} value={domain} required error={shown['ct-domain']} onChange={edit(setDomain)}>
             {DOMAINS.map((d) => (
               <option key={d} value={d}>
                 {t(`config.domain.${d}`)}
@@ -160,10 +134,7 @@ export function CaseTypeDialog({ caseType, onClose }: { caseType: CaseTypeEntiti
             value={intensity}
             required
             error={shown['ct-default_intensity']}
-            onChange={(value) => {
-              setIntensity(value);
-              touched();
-            }}
+            onChange={edit(setIntensity)}
           >
             {(['1', '2', '3'] as const).map((level) => (
               <option key={level} value={level}>
@@ -185,10 +156,7 @@ export function CaseTypeDialog({ caseType, onClose }: { caseType: CaseTypeEntiti
             hint={t('config.ct.interventionHint')}
             value={interventions}
             error={shown['ct-intervention_types']}
-            onChange={(value) => {
-              setInterventions(value);
-              touched();
-            }}
+            onChange={edit(setInterventions)}
           >
             <option value="">{t('config.ct.noCarePlan')}</option>
             {entities.option_lists.map((list) => (
@@ -203,10 +171,7 @@ export function CaseTypeDialog({ caseType, onClose }: { caseType: CaseTypeEntiti
             hint={t('config.ct.emergencyHint')}
             value={emergency}
             error={shown['ct-emergency_field']}
-            onChange={(value) => {
-              setEmergency(value);
-              touched();
-            }}
+            onChange={edit(setEmergency)}
           >
             <option value="">{t('config.ct.noEmergency')}</option>
             {yesNoFields.map((f) => (

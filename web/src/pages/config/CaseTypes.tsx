@@ -11,12 +11,15 @@ import { CaseTypeDialog } from './CaseTypeDialog';
 import { useEditing } from './context';
 import { FieldDialog } from './FieldDialog';
 import { named } from './model';
+import { ConfigTable, RowActions } from './parts';
 import { FormPreview } from './Preview';
 import { SectionDialog } from './SectionDialog';
 import type { ConditionField } from './SkipLogic';
+import { XlsFormDialog } from './XlsFormDialog';
 
 type Open =
   | { kind: 'case_type' }
+  | { kind: 'xlsform' }
   | { kind: 'section'; section: string | null }
   | { kind: 'field'; section: string; field: string | null }
   | { kind: 'preview'; section: string };
@@ -59,15 +62,33 @@ export function CaseTypesPart({ params }: { params: URLSearchParams }) {
   const { entities, config } = useEditing();
   const [open, setOpen] = useState<Open | null>(null);
   const caseType = chosenCaseType(entities, params);
-  if (!caseType) return <p class="empty card">{t('config.noCaseTypes')}</p>;
+  const close = () => setOpen(null);
+  const importing = (
+    <>
+      <button type="button" class="button secondary" id="xlsform-open" onClick={() => setOpen({ kind: 'xlsform' })}>
+        {t('config.xf.open')}
+      </button>
+      {open?.kind === 'xlsform' && <XlsFormDialog onClose={close} />}
+    </>
+  );
+  if (!caseType) {
+    return (
+      <>
+        <p class="empty card">{t('config.noCaseTypes')}</p>
+        {importing}
+      </>
+    );
+  }
   const ct = caseType.case_type;
   const stageName = (id: string) => named(entities.stages.find((s) => s.id === id)?.label, id);
-  const close = () => setOpen(null);
   const previewed = open?.kind === 'preview' ? caseType.sections.find((s) => s.id === open.section) : undefined;
 
   return (
     <>
-      <CaseTypePicker part="case-types" caseType={caseType} />
+      <div class="config-row align-end">
+        <CaseTypePicker part="case-types" caseType={caseType} />
+        {importing}
+      </div>
       <section class="card" aria-labelledby="case-type-details-title">
         <div class="team-head">
           <h2 id="case-type-details-title">{named(ct.name, ct.id)}</h2>
@@ -180,51 +201,36 @@ function SectionCard({
         </div>
       </div>
       <p class="muted">{t('config.sectionStage', { stage: stageName })}</p>
-      <table class="cases data-table config-table">
-        <caption class="sr-only">{t('config.fieldsOf', { section: name })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('config.field.label')}</th>
-            <th scope="col">{t('config.id')}</th>
-            <th scope="col">{t('config.field.type')}</th>
-            <th scope="col">{t('config.field.classification')}</th>
-            <th scope="col">{t('config.notes')}</th>
-            <th scope="col">
-              <span class="sr-only">{t('users.actions')}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {section.field.map((field) => {
-            const fieldName = named(field.label, field.id);
-            const notes = [
-              field.required ? t('config.field.required') : '',
-              field.retired ? t('config.retired') : '',
-              field.show_when ? t('config.skip.short', { field: field.show_when.field }) : '',
-              field.report_dimension ? t('config.field.report_dimension') : '',
-            ].filter(Boolean);
-            return (
-              <tr key={field.id} id={`field-row-${field.id}`} class={field.retired ? 'retired' : undefined}>
-                <th scope="row" data-label={t('config.field.label')}>
-                  {fieldName}
-                </th>
-                <td data-label={t('config.id')}>
-                  <bdi dir="ltr">{field.id}</bdi>
-                </td>
-                <td data-label={t('config.field.type')}>{t(`config.type.${field.type}`)}</td>
-                <td data-label={t('config.field.classification')}>{t(`classification.${field.classification}`)}</td>
-                <td data-label={t('config.notes')}>{notes.join(' · ') || t('common.none')}</td>
-                <td data-label={t('users.actions')}>
-                  <button type="button" class="button secondary small" id={`field-${field.id}-edit`} onClick={() => onEditField(field.id)}>
-                    {t('config.edit')}
-                    <span class="sr-only"> {fieldName}</span>
-                  </button>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <ConfigTable
+        caption={t('config.fieldsOf', { section: name })}
+        columns={[t('config.field.label'), t('config.id'), t('config.field.type'), t('config.field.classification'), t('config.notes')]}
+      >
+        {section.field.map((field) => {
+          const fieldName = named(field.label, field.id);
+          const notes = [
+            field.required ? t('config.field.required') : '',
+            field.retired ? t('config.retired') : '',
+            field.show_when ? t('config.skip.short', { field: field.show_when.field }) : '',
+            field.report_dimension ? t('config.field.report_dimension') : '',
+          ].filter(Boolean);
+          return (
+            <tr key={field.id} id={`field-row-${field.id}`} class={field.retired ? 'retired' : undefined}>
+              <th scope="row" data-label={t('config.field.label')}>
+                {fieldName}
+              </th>
+              <td data-label={t('config.id')}>
+                <bdi dir="ltr">{field.id}</bdi>
+              </td>
+              <td data-label={t('config.field.type')}>{t(`config.type.${field.type}`)}</td>
+              <td data-label={t('config.field.classification')}>{t(`classification.${field.classification}`)}</td>
+              <td data-label={t('config.notes')}>{notes.join(' · ') || t('common.none')}</td>
+              <td data-label={t('users.actions')}>
+                <RowActions name={fieldName} editId={`field-${field.id}-edit`} onEdit={() => onEditField(field.id)} />
+              </td>
+            </tr>
+          );
+        })}
+      </ConfigTable>
     </section>
   );
 }

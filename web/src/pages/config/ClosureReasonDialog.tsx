@@ -5,9 +5,10 @@ import type { ClosureReasonEntity, Labels } from '../../api';
 import { Dialog } from '../../dialog';
 import { t } from '../../i18n';
 import { useEditing } from './context';
-import { IdInput, LabelsInput } from './inputs';
-import { cleanLabels, collector, idProblem, keyInput, labelProblems, named, type Problems } from './model';
-import { changesAction, EditorForm, useChecker } from './Review';
+import { IdAndLabels } from './inputs';
+import { cleanLabels, entityInput, named, namedProblems } from './model';
+import { EditorForm } from './Review';
+import { useConfigSave } from './useConfigSave';
 
 const FORM = 'closure-reason-editor';
 
@@ -17,60 +18,34 @@ export function ClosureReasonDialog({ reasonId, onClose }: { reasonId: string | 
   const original = reasons.find((r) => r.id === reasonId) ?? null;
   const [id, setId] = useState(original?.id ?? '');
   const [labels, setLabels] = useState<Labels>({ ...(original?.label ?? {}) });
-  const [problems, setProblems] = useState<Problems>({});
   const index = original ? reasons.indexOf(original) : reasons.length;
-  const place = (path: string) => {
-    const match = /^closure_reason\[(\d+)\]\.(.+)$/.exec(path);
-    return match?.[2] && Number(match[1]) === index ? keyInput('cr', match[2], languages) : null;
-  };
-  const checker = useChecker({ place, container: FORM, onSaved: onClose });
-  const touched = () => {
-    checker.reset();
-    if (Object.keys(problems).length) setProblems({});
-  };
+  const save = useConfigSave({ form: FORM, place: entityInput('closure_reason', index, 'cr', languages), onSaved: onClose });
 
   const check = () => {
-    const { problems: found, add } = collector();
-    if (!original) add('cr-id', idProblem(id, reasons.map((r) => r.id)));
-    Object.assign(found, labelProblems(labels, languages, 'cr-label'));
-    setProblems(found);
-    if (Object.keys(found).length) {
-      checker.reset();
-      requestAnimationFrame(() => document.querySelector<HTMLElement>(`#${FORM} [aria-invalid="true"]`)?.focus());
-      return;
-    }
-    const value: ClosureReasonEntity = { id, label: cleanLabels(labels) };
-    void checker.check(changesAction([{ op: 'put', entity: { kind: 'closure_reason', id }, value }]));
+    const taken = original ? null : reasons.map((r) => r.id);
+    save.check(namedProblems('cr', id, taken, labels, languages), () => {
+      const value: ClosureReasonEntity = { id, label: cleanLabels(labels) };
+      return [{ op: 'put', entity: { kind: 'closure_reason', id }, value }];
+    });
   };
 
-  const shown = { ...checker.placed, ...problems };
   return (
     <Dialog
       id="closure-reason-dialog"
       title={original ? t('config.cr.editTitle', { reason: named(original.label, original.id) }) : t('config.cr.addTitle')}
       onClose={onClose}
     >
-      <EditorForm id={FORM} checker={checker} sticky onCheck={check} onCancel={onClose}>
-        <IdInput
-          id="cr-id"
-          value={id}
+      <EditorForm id={FORM} checker={save.checker} sticky onCheck={check} onCancel={onClose}>
+        <IdAndLabels
+          prefix="cr"
+          id={id}
+          onId={save.edit(setId)}
           existing={Boolean(original)}
-          onInput={(value) => {
-            setId(value);
-            touched();
-          }}
-          error={shown['cr-id']}
-        />
-        <LabelsInput
-          id="cr-label"
+          labels={labels}
+          onLabels={save.edit(setLabels)}
           legend={t('config.cr.label')}
-          value={labels}
-          onChange={(value) => {
-            setLabels(value);
-            touched();
-          }}
           languages={languages}
-          problems={shown}
+          problems={save.shown}
         />
       </EditorForm>
     </Dialog>

@@ -10,9 +10,11 @@ import { conditionFields } from './CaseTypes';
 import { useEditing } from './context';
 import { emptyField, fieldProblems, fromEntity, toEntity, type FieldDraft } from './fieldDraft';
 import { FieldForm } from './FieldForm';
-import { fieldInput, named, type Problems } from './model';
+import { fieldInput, named } from './model';
 import { FormPreview } from './Preview';
-import { changesAction, EditorForm, useChecker } from './Review';
+import { RemoveForm } from './RemoveDialog';
+import { EditorForm } from './Review';
+import { useConfigSave } from './useConfigSave';
 
 const FORM = 'field-editor';
 
@@ -33,7 +35,6 @@ export function FieldDialog({
   const original = section?.field.find((f) => f.id === fieldId) ?? null;
   const [draft, setDraft] = useState<FieldDraft>(() => (original ? fromEntity(original) : emptyField()));
   const [after, setAfter] = useState(() => section?.field[section.field.length - 1]?.id ?? '');
-  const [problems, setProblems] = useState<Problems>({});
   const [removing, setRemoving] = useState(false);
   const fields = section?.field ?? [];
   // Where the field is (or will be) in the section, as the server's error paths count.
@@ -45,7 +46,8 @@ export function FieldDialog({
     if (!match || Number(match[1]) !== sectionIndex || Number(match[2]) !== fieldIndex || !match[3]) return null;
     return fieldInput('fe', match[3], languages);
   };
-  const checker = useChecker({ place, container: FORM, onSaved: onClose });
+  const save = useConfigSave({ form: FORM, place, onSaved: onClose });
+  const { checker } = save;
   if (!section) return null;
 
   const entity = { kind: 'field' as const, case_type: caseType.case_type.id, section: section.id, id: draft.id };
@@ -54,28 +56,22 @@ export function FieldDialog({
   const taken = fields.map((f) => f.id).filter((id) => id !== original?.id);
   const update = (next: FieldDraft) => {
     setDraft(next);
-    checker.reset();
     // Once problems are shown, they follow the typing: each goes as soon as it is put right.
-    if (Object.keys(problems).length) setProblems(fieldProblems(next, { prefix: 'fe', languages, taken }));
+    save.touched(() => fieldProblems(next, { prefix: 'fe', languages, taken }));
   };
 
   const check = () => {
-    const found = fieldProblems(draft, { prefix: 'fe', languages, taken });
-    setProblems(found);
-    if (Object.keys(found).length) {
-      checker.reset();
-      requestAnimationFrame(() => document.querySelector<HTMLElement>(`#${FORM} [aria-invalid="true"]`)?.focus());
-      return;
-    }
-    const change: ConfigChange = { op: 'put', entity, value: toEntity(draft), ...(original ? {} : { after: after || null }) };
-    void checker.check(changesAction([change]));
+    save.check(fieldProblems(draft, { prefix: 'fe', languages, taken }), () => {
+      const change: ConfigChange = { op: 'put', entity, value: toEntity(draft), ...(original ? {} : { after: after || null }) };
+      return [change];
+    });
   };
 
   const retireInstead = () => {
     const next = { ...draft, retired: true };
     setRemoving(false);
     setDraft(next);
-    void checker.check(changesAction([{ op: 'put', entity, value: toEntity(next) }]));
+    save.check({}, () => [{ op: 'put', entity, value: toEntity(next) }]);
   };
 
   // The section as it would be: the field in its place, for the preview.
@@ -92,11 +88,11 @@ export function FieldDialog({
   return (
     <Dialog id="field-dialog" title={title} onClose={onClose} wide>
       {removing ? (
-        <EditorForm
+        <RemoveForm
           id={FORM}
           checker={checker}
-          sticky
-          onCheck={() => void checker.check(changesAction([{ op: 'remove', entity }]))}
+          changes={[{ op: 'remove', entity }]}
+          warning={t('config.removeFieldWarning', { field: named(original?.label, draft.id) })}
           onCancel={() => {
             setRemoving(false);
             checker.reset();
@@ -108,11 +104,7 @@ export function FieldDialog({
               </button>
             ) : null
           }
-        >
-          <div class="notice warning">
-            <p>{t('config.removeFieldWarning', { field: named(original?.label, draft.id) })}</p>
-          </div>
-        </EditorForm>
+        />
       ) : (
         <EditorForm
           id={FORM}
@@ -141,7 +133,7 @@ export function FieldDialog({
             draft={draft}
             onChange={update}
             prefix="fe"
-            problems={{ ...checker.placed, ...problems }}
+            problems={save.shown}
             languages={languages}
             optionLists={entities.option_lists}
             conditions={conditionFields(caseType)}

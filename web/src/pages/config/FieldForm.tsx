@@ -5,8 +5,8 @@
 import type { FieldType, OptionListEntity } from '../../api';
 import { SelectField } from '../../dialog';
 import { t } from '../../i18n';
-import { CLASSIFICATIONS, emptyField, FIELD_TYPES, LOCATION_LEVELS, REPORT_AS, settingsOf, type FieldDraft } from './fieldDraft';
-import { CheckField, CodeInput, IdInput, LabelsInput } from './inputs';
+import { emptyField, FIELD_TYPES, LOCATION_LEVELS, REPORT_AS, settingsOf, type FieldDraft } from './fieldDraft';
+import { CheckField, ClassificationSelect, CodeInput, IdInput, LabelsInput } from './inputs';
 import { moved, named, type Languages, type Problems } from './model';
 import { SkipLogic, type ConditionField } from './SkipLogic';
 
@@ -90,22 +90,14 @@ export function FieldForm({
         optional
         multiline
       />
-      <SelectField
+      <ClassificationSelect
         id={`${prefix}-classification`}
         label={t('config.field.classification')}
         hint={t('config.field.classificationHint')}
         value={draft.classification}
-        required
         error={problems[`${prefix}-classification`]}
-        onChange={(value) => set({ classification: value as FieldDraft['classification'] })}
-      >
-        <option value="">{t('common.choose')}</option>
-        {CLASSIFICATIONS.map((c) => (
-          <option key={c} value={c}>
-            {t(`classification.${c}`)}
-          </option>
-        ))}
-      </SelectField>
+        onChange={(classification) => set({ classification })}
+      />
       <div class="config-checks">
         <CheckField
           id={`${prefix}-required`}

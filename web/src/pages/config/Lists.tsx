@@ -6,6 +6,7 @@ import { ClosureReasonDialog } from './ClosureReasonDialog';
 import { useEditing } from './context';
 import { named } from './model';
 import { OptionListDialog } from './OptionListDialog';
+import { ConfigTable, PartCard, RowActions } from './parts';
 import { RemoveDialog } from './RemoveDialog';
 
 type Open =
@@ -25,66 +26,53 @@ export function ListsPart() {
 
   return (
     <>
-      <section class="card" aria-labelledby="option-lists-title">
-        <div class="team-head">
-          <h2 id="option-lists-title">{t('config.optionLists')}</h2>
-          <button type="button" class="button primary" id="option-list-add" onClick={() => setOpen({ kind: 'list', id: null })}>
-            + {t('config.ol.add')}
-          </button>
-        </div>
-        <table class="cases data-table config-table" id="option-lists-table">
-          <caption class="sr-only">{t('config.optionLists')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('config.ol.label')}</th>
-              <th scope="col">{t('config.id')}</th>
-              <th scope="col">{t('config.ol.options')}</th>
-              <th scope="col">{t('config.ol.usedBy')}</th>
-              <th scope="col">
-                <span class="sr-only">{t('users.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {entities.option_lists.map((list) => {
-              const name = named(list.label, list.id);
-              const retired = list.option.filter((o) => o.retired).length;
-              const fields = [...new Set(usedBy(list.id))];
-              return (
-                <tr key={list.id} id={`option-list-row-${list.id}`}>
-                  <th scope="row" data-label={t('config.ol.label')}>
-                    {name}
-                  </th>
-                  <td data-label={t('config.id')}>
-                    <bdi dir="ltr">{list.id}</bdi>
-                  </td>
-                  <td data-label={t('config.ol.options')}>
-                    {formatNumber(list.option.length)}
-                    {retired ? ` (${t('config.ol.retiredCount', { n: formatNumber(retired) })})` : ''}
-                  </td>
-                  <td data-label={t('config.ol.usedBy')}>
-                    {fields.length ? <span dir="ltr">{fields.join(', ')}</span> : t('common.none')}
-                  </td>
-                  <td data-label={t('users.actions')}>
-                    <button type="button" class="button secondary small" id={`option-list-${list.id}-edit`} onClick={() => setOpen({ kind: 'list', id: list.id })}>
-                      {t('config.edit')}
-                      <span class="sr-only"> {name}</span>
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </section>
+      <PartCard
+        id="option-lists"
+        title={t('config.optionLists')}
+        addId="option-list-add"
+        addLabel={t('config.ol.add')}
+        onAdd={() => setOpen({ kind: 'list', id: null })}
+      >
+        <ConfigTable
+          id="option-lists-table"
+          caption={t('config.optionLists')}
+          columns={[t('config.ol.label'), t('config.id'), t('config.ol.options'), t('config.ol.usedBy')]}
+        >
+          {entities.option_lists.map((list) => {
+            const name = named(list.label, list.id);
+            const retired = list.option.filter((o) => o.retired).length;
+            const fields = [...new Set(usedBy(list.id))];
+            return (
+              <tr key={list.id} id={`option-list-row-${list.id}`}>
+                <th scope="row" data-label={t('config.ol.label')}>
+                  {name}
+                </th>
+                <td data-label={t('config.id')}>
+                  <bdi dir="ltr">{list.id}</bdi>
+                </td>
+                <td data-label={t('config.ol.options')}>
+                  {formatNumber(list.option.length)}
+                  {retired ? ` (${t('config.ol.retiredCount', { n: formatNumber(retired) })})` : ''}
+                </td>
+                <td data-label={t('config.ol.usedBy')}>
+                  {fields.length ? <span dir="ltr">{fields.join(', ')}</span> : t('common.none')}
+                </td>
+                <td data-label={t('users.actions')}>
+                  <RowActions name={name} editId={`option-list-${list.id}-edit`} onEdit={() => setOpen({ kind: 'list', id: list.id })} />
+                </td>
+              </tr>
+            );
+          })}
+        </ConfigTable>
+      </PartCard>
 
-      <section class="card" aria-labelledby="closure-reasons-title">
-        <div class="team-head">
-          <h2 id="closure-reasons-title">{t('config.closureReasons')}</h2>
-          <button type="button" class="button primary" id="closure-reason-add" onClick={() => setOpen({ kind: 'reason', id: null })}>
-            + {t('config.cr.add')}
-          </button>
-        </div>
+      <PartCard
+        id="closure-reasons"
+        title={t('config.closureReasons')}
+        addId="closure-reason-add"
+        addLabel={t('config.cr.add')}
+        onAdd={() => setOpen({ kind: 'reason', id: null })}
+      >
         <ul class="member-list" id="closure-reasons">
           {entities.closure_reasons.map((reason) => {
             const name = named(reason.label, reason.id);
@@ -93,21 +81,16 @@ export function ListsPart() {
                 <span>
                   {name} <span class="muted config-id">({reason.id})</span>
                 </span>
-                <span class="button-row">
-                  <button type="button" class="button secondary small" onClick={() => setOpen({ kind: 'reason', id: reason.id })}>
-                    {t('config.edit')}
-                    <span class="sr-only"> {name}</span>
-                  </button>
-                  <button type="button" class="button link danger" onClick={() => setOpen({ kind: 'remove-reason', id: reason.id })}>
-                    {t('config.remove')}
-                    <span class="sr-only"> {name}</span>
-                  </button>
-                </span>
+                <RowActions
+                  name={name}
+                  onEdit={() => setOpen({ kind: 'reason', id: reason.id })}
+                  onRemove={() => setOpen({ kind: 'remove-reason', id: reason.id })}
+                />
               </li>
             );
           })}
         </ul>
-      </section>
+      </PartCard>
 
       {open?.kind === 'list' && <OptionListDialog listId={open.id} onClose={close} />}
       {open?.kind === 'reason' && <ClosureReasonDialog reasonId={open.id} onClose={close} />}

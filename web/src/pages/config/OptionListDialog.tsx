@@ -7,9 +7,10 @@ import type { ConfigChange, Labels, OptionListEntity } from '../../api';
 import { Dialog, SelectField } from '../../dialog';
 import { t } from '../../i18n';
 import { useEditing } from './context';
-import { CheckField, IdInput, LabelsInput } from './inputs';
-import { cleanLabels, collector, compact, idProblem, keyInput, labelProblems, moved, named, type Problems } from './model';
-import { changesAction, EditorForm, useChecker } from './Review';
+import { CheckField, IdAndLabels } from './inputs';
+import { cleanLabels, collector, compact, keyInput, moved, named, namedProblems } from './model';
+import { EditorForm } from './Review';
+import { useConfigSave } from './useConfigSave';
 
 const FORM = 'option-list-editor';
 
@@ -33,7 +34,6 @@ export function OptionListDialog({ listId, onClose }: { listId: string | null; o
     (original?.option ?? []).map((o) => ({ id: o.id, label: { ...o.label }, retired: Boolean(o.retired), existing: true, key: nextKey++ })),
   );
   const [after, setAfter] = useState(() => entities.option_lists[entities.option_lists.length - 1]?.id ?? '');
-  const [problems, setProblems] = useState<Problems>({});
   const place = (path: string) => {
     const option = /^option_list\[\d+\]\.option\[(\d+)\]\.(.+)$/.exec(path);
     if (option?.[2]) return keyInput(`ol-o${option[1]}`, option[2], languages);
@@ -41,72 +41,49 @@ export function OptionListDialog({ listId, onClose }: { listId: string | null; o
     if (own?.[1]) return own[1] === 'option' ? 'ol-options' : keyInput('ol', own[1], languages);
     return null;
   };
-  const checker = useChecker({ place, container: FORM, onSaved: onClose });
-  const touched = () => {
-    checker.reset();
-    if (Object.keys(problems).length) setProblems({});
-  };
+  const save = useConfigSave({ form: FORM, place, onSaved: onClose });
+  const { shown, touched, edit } = save;
   const setOption = (index: number, patch: Partial<OptionDraft>) => {
     setOptions(options.map((o, i) => (i === index ? { ...o, ...patch } : o)));
     touched();
   };
 
   const check = () => {
-    const { problems: found, add } = collector();
-    if (!original) add('ol-id', idProblem(id, entities.option_lists.map((l) => l.id)));
-    Object.assign(found, labelProblems(labels, languages, 'ol-label'));
+    const { problems: found, add } = collector(namedProblems('ol', id, original ? null : entities.option_lists.map((l) => l.id), labels, languages));
     if (options.length === 0) add('ol-options', t('config.ol.optionsRequired'));
     options.forEach((o, i) => {
-      if (!o.existing) add(`ol-o${i}-id`, idProblem(o.id, options.filter((_, j) => j !== i).map((x) => x.id)));
-      Object.assign(found, { ...labelProblems(o.label, languages, `ol-o${i}-label`), ...found });
+      const taken = o.existing ? null : options.filter((_, j) => j !== i).map((x) => x.id);
+      for (const [input, problem] of Object.entries(namedProblems(`ol-o${i}`, o.id, taken, o.label, languages))) add(input, problem);
     });
-    setProblems(found);
-    if (Object.keys(found).length) {
-      checker.reset();
-      requestAnimationFrame(() => document.querySelector<HTMLElement>(`#${FORM} [aria-invalid="true"]`)?.focus());
-      return;
-    }
-    const value: OptionListEntity = {
-      ...compact({ id, label: cleanLabels(labels) }),
-      option: options.map((o) => compact({ id: o.id, label: cleanLabels(o.label), retired: o.retired })),
-    };
-    const change: ConfigChange = { op: 'put', entity: { kind: 'option_list', id }, value, ...(original ? {} : { after: after || null }) };
-    void checker.check(changesAction([change]));
+    save.check(found, () => {
+      const value: OptionListEntity = {
+        ...compact({ id, label: cleanLabels(labels) }),
+        option: options.map((o) => compact({ id: o.id, label: cleanLabels(o.label), retired: o.retired })),
+      };
+      const change: ConfigChange = { op: 'put', entity: { kind: 'option_list', id }, value, ...(original ? {} : { after: after || null }) };
+      return [change];
+    });
   };
 
-  const shown = { ...checker.placed, ...problems };
   const optionsError = shown['ol-options'];
   const title = original ? t('config.ol.editTitle', { list: named(original.label, original.id) }) : t('config.ol.addTitle');
 
   return (
     <Dialog id="option-list-dialog" title={title} onClose={onClose} wide>
-      <EditorForm id={FORM} checker={checker} sticky onCheck={check} onCancel={onClose}>
-        <IdInput
-          id="ol-id"
-          value={id}
+      <EditorForm id={FORM} checker={save.checker} sticky onCheck={check} onCancel={onClose}>
+        <IdAndLabels
+          prefix="ol"
+          id={id}
+          onId={edit(setId)}
           existing={Boolean(original)}
-          onInput={(value) => {
-            setId(value);
-            touched();
-          }}
-          error={shown['ol-id']}
-        />
-        <LabelsInput
-          id="ol-label"
+          labels={labels}
+          onLabels={edit(setLabels)}
           legend={t('config.ol.label')}
-          value={labels}
-          onChange={(value) => {
-            setLabels(value);
-            touched();
-          }}
           languages={languages}
           problems={shown}
         />
         {!original && (
-          <SelectField id="ol-after" label={t('config.placeAfter')} value={after} onChange={(value) => {
-            setAfter(value);
-            touched();
-          }}>
+          <SelectField id="ol-after" label={t('config.placeAfter')} value={after} onChange={edit(setAfter)}>
             <option value="">{t('config.placeFirst')}</option>
             {entities.option_lists.map((l) => (
               <option key={l.id} value={l.id}>
@@ -125,12 +102,14 @@ export function OptionListDialog({ listId, onClose }: { listId: string | null; o
                 {t('config.ol.option', { n: i + 1 })}: {named(o.label, o.id || '…')}
                 {o.retired ? ` (${t('config.retired')})` : ''}
               </legend>
-              <IdInput id={`ol-o${i}-id`} value={o.id} existing={o.existing} onInput={(value) => setOption(i, { id: value })} error={shown[`ol-o${i}-id`]} />
-              <LabelsInput
-                id={`ol-o${i}-label`}
+              <IdAndLabels
+                prefix={`ol-o${i}`}
+                id={o.id}
+                onId={(value) => setOption(i, { id: value })}
+                existing={o.existing}
+                labels={o.label}
+                onLabels={(value) => setOption(i, { label: value })}
                 legend={t('config.ol.optionLabel')}
-                value={o.label}
-                onChange={(value) => setOption(i, { label: value })}
                 languages={languages}
                 problems={shown}
               />

@@ -1,14 +1,14 @@
-// A section as a case worker will see it, drawn by the case form's own components from the
-// section being edited: its inputs work (on values kept here only, never sent), retired fields
-// and options are left out, and a field whose skip logic is not met is hidden until the answer
-// it depends on is given.
+// A section as a case worker will see it on a new case, drawn by the case form's own components
+// (and rules) from the section being edited: its inputs work (on values kept here only, never
+// sent), retired fields and options are left out, and a field whose skip logic is not met is
+// hidden until the answer it depends on is given.
 
 import { Component, type ComponentChildren } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import type { Config, Field, FieldEntity, OptionListEntity, Section, SectionEntity } from '../../api';
 import { FormContext } from '../../form/Fields';
 import { SectionForm } from '../../form/Fields';
-import { NOTHING_WITHHELD, type Draft, type Drafts } from '../../form/model';
+import { isAsked, NOTHING_WITHHELD, type Drafts } from '../../form/model';
 import { t } from '../../i18n';
 
 /** A field's table as the case form reads fields (`GET /config`). */
@@ -21,33 +21,20 @@ export function fieldView(field: FieldEntity): Field {
     report_dimension: Boolean(field.report_dimension),
     retired: Boolean(field.retired),
     show_when: field.show_when ?? null,
-    fields: field.field ? field.field.filter((m) => !m.retired).map((m, i) => fieldView({ ...m, id: m.id || `member_${i + 1}` })) : null,
+    fields: field.field ? field.field.map((m, i) => fieldView({ ...m, id: m.id || `member_${i + 1}` })) : null,
   } as Field;
 }
 
-/** The option lists of the entities as the form reads them, without retired options. */
+/** The option lists of the entities as the form reads them. */
 function previewConfig(config: Config, optionLists: OptionListEntity[]): Config {
   return {
     ...config,
     option_lists: optionLists.map((list) => ({
       id: list.id,
       label: list.label ?? {},
-      options: list.option.filter((o) => !o.retired).map((o) => ({ id: o.id, label: o.label, retired: false })),
+      options: list.option.map((o) => ({ id: o.id, label: o.label, retired: Boolean(o.retired) })),
     })),
   } as Config;
-}
-
-/** Whether a field is asked, given the answers so far (a field depending on one not asked is
- * not asked either). */
-function asked(field: Field, drafts: Drafts, shown: ReadonlySet<string>): boolean {
-  const condition = field.show_when;
-  if (!condition) return true;
-  if (!shown.has(condition.field)) return false;
-  const value: Draft | undefined = drafts[condition.field];
-  if (typeof value === 'boolean') return condition.values.includes(value ? 'yes' : 'no');
-  if (typeof value === 'string') return condition.values.includes(value);
-  if (Array.isArray(value)) return (value as unknown[]).some((v) => typeof v === 'string' && condition.values.includes(v));
-  return false;
 }
 
 /** A preview that cannot be drawn (a field still half set up) says so rather than taking the
@@ -84,21 +71,19 @@ function Preview({
 }) {
   const [drafts, setDrafts] = useState<Drafts>({});
   const shownConfig = useMemo(() => previewConfig(config, optionLists), [config, optionLists]);
-  const context = useMemo(
-    () => ({ config: shownConfig, errors: new Map<string, string>(), disabled: false, withheld: NOTHING_WITHHELD, values: {} }),
-    [shownConfig],
-  );
-  const fields = section.field.filter((f) => !f.retired).map(fieldView);
-  const shown = new Set<string>((otherFields ?? []).filter((f) => !f.show_when && !f.retired).map((f) => f.id));
-  const visible: Field[] = [];
-  for (const field of fields) {
-    if (asked(field, drafts, shown)) {
-      visible.push(field);
-      shown.add(field.id);
-    }
-  }
-  const view: Section = { id: `preview-${section.id}`, label: section.label, stage: section.stage ?? null, fields: visible } as Section;
-  const hidden = fields.length - visible.length;
+  const fields = section.field.map(fieldView);
+  // Skip logic looks among all the case type's fields; those of other sections are unanswered.
+  const all: Field[] = [...(otherFields ?? []).map(fieldView), ...fields];
+  const context = {
+    config: shownConfig,
+    errors: new Map<string, string>(),
+    disabled: false,
+    withheld: NOTHING_WITHHELD,
+    values: {},
+    fields: all,
+  };
+  const view: Section = { id: `preview-${section.id}`, label: section.label, stage: section.stage ?? null, fields } as Section;
+  const hidden = fields.filter((f) => !f.retired && !isAsked(f, all, drafts)).length;
   return (
     <div class="form-preview" aria-label={t('config.previewRegion')} role="region">
       <p class="hint">{t('config.previewHint')}</p>

@@ -238,6 +238,9 @@ export function EditorForm({
   onCancel,
   extra,
   sticky,
+  found,
+  saveLabel,
+  onSave,
   children,
 }: {
   id: string;
@@ -247,6 +250,12 @@ export function EditorForm({
   extra?: ComponentChildren;
   /** In a dialog: the buttons stay in view at its foot. */
   sticky?: boolean;
+  /** More of what the check found, below the server's lines and errors. */
+  found?: ComponentChildren;
+  /** The save button's words, given the version it makes (else "Save as version n"). */
+  saveLabel?: (version: string) => string;
+  /** What saving does, in place of saving the checked change at once. */
+  onSave?: () => void;
   children: ComponentChildren;
 }) {
   const { report, busy } = checker;
@@ -263,6 +272,7 @@ export function EditorForm({
     >
       {children}
       <ReviewPanel checker={checker} container={id} />
+      {found}
       <div class={sticky ? 'dialog-actions' : 'button-row config-actions'}>
         <button
           type="submit"
@@ -280,9 +290,13 @@ export function EditorForm({
             class="button primary"
             aria-disabled={Boolean(busy)}
             aria-busy={busy === 'saving'}
-            onClick={() => void checker.save()}
+            onClick={() => (onSave ? onSave() : void checker.save())}
           >
-            {busy === 'saving' ? t('config.saving') : t('config.save', { n: formatNumber(report.basedOn + 1) })}
+            {busy === 'saving'
+              ? t('config.saving')
+              : saveLabel
+                ? saveLabel(formatNumber(report.basedOn + 1))
+                : t('config.save', { n: formatNumber(report.basedOn + 1) })}
           </button>
         )}
         {extra}

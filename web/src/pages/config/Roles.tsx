@@ -5,29 +5,14 @@ import { useState } from 'preact/hooks';
 import type { Labels, Permission, RoleEntity } from '../../api';
 import { Dialog } from '../../dialog';
 import { t } from '../../i18n';
-import { describePermissions } from '../../roles';
+import { BUILT_IN, describePermissions, PERMISSIONS } from '../../roles';
 import { useEditing } from './context';
-import { CheckGroup, IdInput, LabelsInput } from './inputs';
-import { cleanLabels, collector, idProblem, keyInput, labelProblems, named, type Problems } from './model';
+import { CheckGroup, IdAndLabels } from './inputs';
+import { cleanLabels, collector, entityInput, named, namedProblems } from './model';
+import { PartCard, RowActions } from './parts';
 import { RemoveDialog } from './RemoveDialog';
-import { changesAction, EditorForm, useChecker } from './Review';
-
-const PERMISSIONS: readonly Permission[] = [
-  'hold_cases',
-  'view_team_cases',
-  'reassign_within_team',
-  'override_caseload',
-  'view_team_workload',
-  'view_aggregate_reports',
-  'configure_workflow',
-  'manage_users',
-  'manage_teams',
-  'operate_system',
-  'read_audit_trail',
-  'approve_care_plans',
-];
-
-const BUILT_IN = ['case_worker', 'supervisor', 'programme_manager', 'system_administrator', 'auditor'];
+import { EditorForm } from './Review';
+import { useConfigSave } from './useConfigSave';
 
 type Open = { kind: 'role'; id: string | null } | { kind: 'remove'; id: string };
 
@@ -36,13 +21,13 @@ export function RolesPart() {
   const [open, setOpen] = useState<Open | null>(null);
   const close = () => setOpen(null);
   return (
-    <section class="card" aria-labelledby="roles-title">
-      <div class="team-head">
-        <h2 id="roles-title">{t('config.roles.title')}</h2>
-        <button type="button" class="button primary" id="role-add" onClick={() => setOpen({ kind: 'role', id: null })}>
-          + {t('config.roles.add')}
-        </button>
-      </div>
+    <PartCard
+      id="roles"
+      title={t('config.roles.title')}
+      addId="role-add"
+      addLabel={t('config.roles.add')}
+      onAdd={() => setOpen({ kind: 'role', id: null })}
+    >
       <p class="muted">{t('config.roles.intro')}</p>
       {entities.roles.length === 0 ? (
         <p class="muted">{t('config.roles.none')}</p>
@@ -57,16 +42,11 @@ export function RolesPart() {
                   <br />
                   <span class="muted">{describePermissions(role.permissions)}</span>
                 </span>
-                <span class="button-row">
-                  <button type="button" class="button secondary small" onClick={() => setOpen({ kind: 'role', id: role.id })}>
-                    {t('config.edit')}
-                    <span class="sr-only"> {name}</span>
-                  </button>
-                  <button type="button" class="button link danger" onClick={() => setOpen({ kind: 'remove', id: role.id })}>
-                    {t('config.remove')}
-                    <span class="sr-only"> {name}</span>
-                  </button>
-                </span>
+                <RowActions
+                  name={name}
+                  onEdit={() => setOpen({ kind: 'role', id: role.id })}
+                  onRemove={() => setOpen({ kind: 'remove', id: role.id })}
+                />
               </li>
             );
           })}
@@ -81,7 +61,7 @@ export function RolesPart() {
           onClose={close}
         />
       )}
-    </section>
+    </PartCard>
   );
 }
 
@@ -93,34 +73,19 @@ function RoleDialog({ roleId, onClose }: { roleId: string | null; onClose: () =>
   const [id, setId] = useState(original?.id ?? '');
   const [labels, setLabels] = useState<Labels>({ ...(original?.label ?? {}) });
   const [permissions, setPermissions] = useState<string[]>(original?.permissions ?? []);
-  const [problems, setProblems] = useState<Problems>({});
   const index = original ? entities.roles.indexOf(original) : entities.roles.length;
-  const place = (path: string) => {
-    const match = /^role\[(\d+)\]\.(.+)$/.exec(path);
-    return match?.[2] && Number(match[1]) === index ? keyInput('ro', match[2], languages) : null;
-  };
-  const checker = useChecker({ place, container: FORM, onSaved: onClose });
-  const touched = () => {
-    checker.reset();
-    if (Object.keys(problems).length) setProblems({});
-  };
+  const save = useConfigSave({ form: FORM, place: entityInput('role', index, 'ro', languages), onSaved: onClose });
 
   const check = () => {
-    const { problems: found, add } = collector();
-    if (!original) add('ro-id', idProblem(id, [...BUILT_IN, ...entities.roles.map((r) => r.id)]));
-    Object.assign(found, labelProblems(labels, languages, 'ro-label'));
+    const taken = original ? null : [...BUILT_IN, ...entities.roles.map((r) => r.id)];
+    const { problems: found, add } = collector(namedProblems('ro', id, taken, labels, languages));
     if (permissions.length === 0) add('ro-permissions', t('config.roles.permissionsRequired'));
-    setProblems(found);
-    if (Object.keys(found).length) {
-      checker.reset();
-      requestAnimationFrame(() => document.querySelector<HTMLElement>(`#${FORM} [aria-invalid="true"]`)?.focus());
-      return;
-    }
-    const value: RoleEntity = { id, label: cleanLabels(labels), permissions: permissions as Permission[] };
-    void checker.check(changesAction([{ op: 'put', entity: { kind: 'role', id }, value }]));
+    save.check(found, () => {
+      const value: RoleEntity = { id, label: cleanLabels(labels), permissions: permissions as Permission[] };
+      return [{ op: 'put', entity: { kind: 'role', id }, value }];
+    });
   };
 
-  const shown = { ...checker.placed, ...problems };
   return (
     <Dialog
       id="role-dialog"
@@ -128,27 +93,17 @@ function RoleDialog({ roleId, onClose }: { roleId: string | null; onClose: () =>
       onClose={onClose}
       wide
     >
-      <EditorForm id={FORM} checker={checker} sticky onCheck={check} onCancel={onClose}>
-        <IdInput
-          id="ro-id"
-          value={id}
+      <EditorForm id={FORM} checker={save.checker} sticky onCheck={check} onCancel={onClose}>
+        <IdAndLabels
+          prefix="ro"
+          id={id}
+          onId={save.edit(setId)}
           existing={Boolean(original)}
-          onInput={(value) => {
-            setId(value);
-            touched();
-          }}
-          error={shown['ro-id']}
-        />
-        <LabelsInput
-          id="ro-label"
+          labels={labels}
+          onLabels={save.edit(setLabels)}
           legend={t('config.roles.label')}
-          value={labels}
-          onChange={(value) => {
-            setLabels(value);
-            touched();
-          }}
           languages={languages}
-          problems={shown}
+          problems={save.shown}
         />
         <CheckGroup
           id="ro-permissions"
@@ -156,11 +111,8 @@ function RoleDialog({ roleId, onClose }: { roleId: string | null; onClose: () =>
           hint={t('config.roles.permissionsHint')}
           choices={PERMISSIONS.map((p) => ({ value: p, label: `${t(`permission.${p}`)} (${p})` }))}
           chosen={permissions}
-          onChange={(next) => {
-            setPermissions(next);
-            touched();
-          }}
-          error={shown['ro-permissions']}
+          onChange={save.edit(setPermissions)}
+          error={save.shown['ro-permissions']}
         />
       </EditorForm>
     </Dialog>

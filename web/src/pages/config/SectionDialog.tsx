@@ -10,9 +10,11 @@ import { conditionFields } from './CaseTypes';
 import { useEditing } from './context';
 import { emptyField, fieldProblems, toEntity, type FieldDraft } from './fieldDraft';
 import { FieldForm } from './FieldForm';
-import { IdInput, LabelsInput } from './inputs';
-import { collector, compact, cleanLabels, fieldInput, idProblem, keyInput, labelProblems, named, type Problems } from './model';
-import { changesAction, EditorForm, useChecker } from './Review';
+import { IdAndLabels } from './inputs';
+import { compact, cleanLabels, fieldInput, keyInput, named, namedProblems } from './model';
+import { RemoveForm } from './RemoveDialog';
+import { EditorForm } from './Review';
+import { useConfigSave } from './useConfigSave';
 
 const FORM = 'section-editor';
 
@@ -32,7 +34,6 @@ export function SectionDialog({
   const [stage, setStage] = useState(original?.stage ?? '');
   const [after, setAfter] = useState(() => caseType.sections[caseType.sections.length - 1]?.id ?? '');
   const [first, setFirst] = useState<FieldDraft>(emptyField);
-  const [problems, setProblems] = useState<Problems>({});
   const [removing, setRemoving] = useState(false);
   const sectionIndex = original
     ? caseType.sections.indexOf(original)
@@ -48,59 +49,44 @@ export function SectionDialog({
     if (field?.[1]) return original ? null : fieldInput('fe', field[1], languages);
     return keyInput('se', match[2], languages);
   };
-  const checker = useChecker({ place, container: FORM, onSaved: onClose });
+  const save = useConfigSave({ form: FORM, place, onSaved: onClose });
+  const { checker, shown, edit } = save;
   const entity = { kind: 'section' as const, case_type: caseType.case_type.id, id };
 
-  const touched = () => {
-    checker.reset();
-    if (Object.keys(problems).length) setProblems({});
-  };
-
   const check = () => {
-    const { problems: found, add } = collector();
-    if (!original) add('se-id', idProblem(id, caseType.sections.map((s) => s.id)));
-    Object.assign(found, labelProblems(labels, languages, 'se-label'));
-    if (!original) {
-      Object.assign(found, fieldProblems(first, { prefix: 'fe', languages, taken: [] }));
-    }
-    setProblems(found);
-    if (Object.keys(found).length) {
-      checker.reset();
-      requestAnimationFrame(() => document.querySelector<HTMLElement>(`#${FORM} [aria-invalid="true"]`)?.focus());
-      return;
-    }
-    const value = compact({ id, label: cleanLabels(labels), stage: stage || null });
-    const changes: ConfigChange[] = [{ op: 'put', entity, value, ...(original ? {} : { after: after || null }) }];
-    if (!original) {
-      changes.push({
-        op: 'put',
-        entity: { kind: 'field', case_type: caseType.case_type.id, section: id, id: first.id },
-        value: toEntity(first),
-      });
-    }
-    void checker.check(changesAction(changes));
+    const found = {
+      ...namedProblems('se', id, original ? null : caseType.sections.map((s) => s.id), labels, languages),
+      ...(original ? {} : fieldProblems(first, { prefix: 'fe', languages, taken: [] })),
+    };
+    save.check(found, () => {
+      const value = compact({ id, label: cleanLabels(labels), stage: stage || null });
+      const changes: ConfigChange[] = [{ op: 'put', entity, value, ...(original ? {} : { after: after || null }) }];
+      if (!original) {
+        changes.push({
+          op: 'put',
+          entity: { kind: 'field', case_type: caseType.case_type.id, section: id, id: first.id },
+          value: toEntity(first),
+        });
+      }
+      return changes;
+    });
   };
 
-  const shown = { ...checker.placed, ...problems };
   const title = original ? t('config.editSectionTitle', { section: named(original.label, original.id) }) : t('config.addSectionTitle');
 
   return (
     <Dialog id="section-dialog" title={title} onClose={onClose} wide>
       {removing ? (
-        <EditorForm
+        <RemoveForm
           id={FORM}
           checker={checker}
-          sticky
-          onCheck={() => void checker.check(changesAction([{ op: 'remove', entity }]))}
+          changes={[{ op: 'remove', entity }]}
+          warning={t('config.removeSectionWarning', { section: named(original?.label, id) })}
           onCancel={() => {
             setRemoving(false);
             checker.reset();
           }}
-        >
-          <div class="notice warning">
-            <p>{t('config.removeSectionWarning', { section: named(original?.label, id) })}</p>
-          </div>
-        </EditorForm>
+        />
       ) : (
         <EditorForm
           id={FORM}
@@ -116,24 +102,14 @@ export function SectionDialog({
             ) : null
           }
         >
-          <IdInput
-            id="se-id"
-            value={id}
+          <IdAndLabels
+            prefix="se"
+            id={id}
+            onId={edit(setId)}
             existing={Boolean(original)}
-            onInput={(value) => {
-              setId(value);
-              touched();
-            }}
-            error={shown['se-id']}
-          />
-          <LabelsInput
-            id="se-label"
+            labels={labels}
+            onLabels={edit(setLabels)}
             legend={t('config.section.label')}
-            value={labels}
-            onChange={(value) => {
-              setLabels(value);
-              touched();
-            }}
             languages={languages}
             problems={shown}
           />
@@ -143,10 +119,7 @@ export function SectionDialog({
             hint={t('config.section.stageHint')}
             value={stage}
             error={shown['se-stage']}
-            onChange={(value) => {
-              setStage(value);
-              touched();
-            }}
+            onChange={edit(setStage)}
           >
             <option value="">{t('config.everyStage')}</option>
             {caseType.case_type.stages.map((s) => (
@@ -161,10 +134,7 @@ export function SectionDialog({
                 id="se-after"
                 label={t('config.placeAfter')}
                 value={after}
-                onChange={(value) => {
-                  setAfter(value);
-                  touched();
-                }}
+                onChange={edit(setAfter)}
               >
                 <option value="">{t('config.placeFirst')}</option>
                 {caseType.sections.map((s) => (
@@ -178,10 +148,7 @@ export function SectionDialog({
                 <p class="hint">{t('config.firstFieldHint')}</p>
                 <FieldForm
                   draft={first}
-                  onChange={(next) => {
-                    setFirst(next);
-                    touched();
-                  }}
+                  onChange={edit(setFirst)}
                   prefix="fe"
                   problems={shown}
                   languages={languages}

@@ -7,9 +7,10 @@ import type { ConfigChange, Labels, StageEntity, StageLimit } from '../../api';
 import { Dialog, SelectField } from '../../dialog';
 import { t } from '../../i18n';
 import { useEditing } from './context';
-import { CheckField, CodeInput, IdInput, LabelsInput } from './inputs';
-import { cleanLabels, collector, compact, idProblem, keyInput, labelProblems, named, wholeNumber, type Problems } from './model';
-import { changesAction, EditorForm, useChecker } from './Review';
+import { CheckField, CodeInput, IdAndLabels } from './inputs';
+import { cleanLabels, collector, compact, keyInput, named, namedProblems, wholeNumber } from './model';
+import { EditorForm } from './Review';
+import { useConfigSave } from './useConfigSave';
 
 const FORM = 'stage-editor';
 
@@ -33,7 +34,6 @@ export function StageDialog({ stageId, onClose }: { stageId: string | null; onCl
   const [after, setAfter] = useState(() => entities.stages[entities.stages.length - 1]?.id ?? '');
   /** Case types the new stage joins, each with the stage it goes after ('' for first). */
   const [joins, setJoins] = useState<Record<string, string>>({});
-  const [problems, setProblems] = useState<Problems>({});
   const stageIndex = original ? entities.stages.indexOf(original) : after ? entities.stages.findIndex((s) => s.id === after) + 1 : 0;
   const place = (path: string) => {
     const match = /^stage\[(\d+)\]\.(.+)$/.exec(path);
@@ -41,66 +41,47 @@ export function StageDialog({ stageId, onClose }: { stageId: string | null; onCl
     if (match[2].startsWith('limit.emergency_hours')) return 'st-emergency_hours';
     return keyInput('st', match[2], languages);
   };
-  const checker = useChecker({ place, container: FORM, onSaved: onClose });
-  const touched = () => {
-    checker.reset();
-    if (Object.keys(problems).length) setProblems({});
-  };
+  const save = useConfigSave({ form: FORM, place, onSaved: onClose });
+  const { shown, touched, edit } = save;
 
   const check = () => {
-    const { problems: found, add } = collector();
-    if (!original) add('st-id', idProblem(id, entities.stages.map((s) => s.id)));
-    Object.assign(found, labelProblems(labels, languages, 'st-label'));
+    const taken = original ? null : entities.stages.map((s) => s.id);
+    const { problems: found, add } = collector(namedProblems('st', id, taken, labels, languages));
     const days = limitKind ? wholeNumber(limit, { min: 1, max: 365, required: true }) : { value: null, problem: null };
     add('st-limit', days.problem);
     const emergency = wholeNumber(hours, { min: 1, max: 8760 });
     add('st-emergency_hours', emergency.problem);
-    setProblems(found);
-    if (Object.keys(found).length) {
-      checker.reset();
-      requestAnimationFrame(() => document.querySelector<HTMLElement>(`#${FORM} [aria-invalid="true"]`)?.focus());
-      return;
-    }
-    const stageLimit: StageLimit = compact({
-      ...(limitKind ? { [limitKind]: days.value } : {}),
-      emergency_hours: emergency.value,
+    save.check(found, () => {
+      const stageLimit: StageLimit = compact({
+        ...(limitKind ? { [limitKind]: days.value } : {}),
+        emergency_hours: emergency.value,
+      });
+      const value: StageEntity = compact({ id, label: cleanLabels(labels), ...flags, limit: stageLimit });
+      const changes: ConfigChange[] = [{ op: 'put', entity: { kind: 'stage', id }, value, ...(original ? {} : { after: after || null }) }];
+      for (const [caseTypeId, afterStage] of Object.entries(joins)) {
+        const caseType = entities.case_types.find((c) => c.case_type.id === caseTypeId)?.case_type;
+        if (!caseType) continue;
+        const at = afterStage ? caseType.stages.indexOf(afterStage) + 1 : 0;
+        const stages = [...caseType.stages.slice(0, at), id, ...caseType.stages.slice(at)];
+        changes.push({ op: 'put', entity: { kind: 'case_type', id: caseTypeId }, value: { ...caseType, stages } });
+      }
+      return changes;
     });
-    const value: StageEntity = compact({ id, label: cleanLabels(labels), ...flags, limit: stageLimit });
-    const changes: ConfigChange[] = [{ op: 'put', entity: { kind: 'stage', id }, value, ...(original ? {} : { after: after || null }) }];
-    for (const [caseTypeId, afterStage] of Object.entries(joins)) {
-      const caseType = entities.case_types.find((c) => c.case_type.id === caseTypeId)?.case_type;
-      if (!caseType) continue;
-      const at = afterStage ? caseType.stages.indexOf(afterStage) + 1 : 0;
-      const stages = [...caseType.stages.slice(0, at), id, ...caseType.stages.slice(at)];
-      changes.push({ op: 'put', entity: { kind: 'case_type', id: caseTypeId }, value: { ...caseType, stages } });
-    }
-    void checker.check(changesAction(changes));
   };
 
-  const shown = { ...checker.placed, ...problems };
   const title = original ? t('config.editStageTitle', { stage: named(original.label, original.id) }) : t('config.addStageTitle');
 
   return (
     <Dialog id="stage-dialog" title={title} onClose={onClose} wide>
-      <EditorForm id={FORM} checker={checker} sticky onCheck={check} onCancel={onClose}>
-        <IdInput
-          id="st-id"
-          value={id}
+      <EditorForm id={FORM} checker={save.checker} sticky onCheck={check} onCancel={onClose}>
+        <IdAndLabels
+          prefix="st"
+          id={id}
+          onId={edit(setId)}
           existing={Boolean(original)}
-          onInput={(value) => {
-            setId(value);
-            touched();
-          }}
-          error={shown['st-id']}
-        />
-        <LabelsInput
-          id="st-label"
+          labels={labels}
+          onLabels={edit(setLabels)}
           legend={t('config.stage.label')}
-          value={labels}
-          onChange={(value) => {
-            setLabels(value);
-            touched();
-          }}
           languages={languages}
           problems={shown}
         />
@@ -141,10 +122,7 @@ export function StageDialog({ stageId, onClose }: { stageId: string | null; onCl
               value={limit}
               numeric
               required
-              onInput={(value) => {
-                setLimit(value);
-                touched();
-              }}
+              onInput={edit(setLimit)}
               error={shown['st-limit']}
             />
           )}
@@ -154,10 +132,7 @@ export function StageDialog({ stageId, onClose }: { stageId: string | null; onCl
             hint={t('config.stage.emergencyHint')}
             value={hours}
             numeric
-            onInput={(value) => {
-              setHours(value);
-              touched();
-            }}
+            onInput={edit(setHours)}
             error={shown['st-emergency_hours']}
           />
         </div>
@@ -167,10 +142,7 @@ export function StageDialog({ stageId, onClose }: { stageId: string | null; onCl
               id="st-after"
               label={t('config.placeAfter')}
               value={after}
-              onChange={(value) => {
-                setAfter(value);
-                touched();
-              }}
+              onChange={edit(setAfter)}
             >
               <option value="">{t('config.placeFirst')}</option>
               {entities.stages.map((s) => (

@@ -9,9 +9,10 @@ import { Dialog, SelectField } from '../../dialog';
 import { t } from '../../i18n';
 import { useEditing } from './context';
 import { CheckField, CheckGroup, LabelsInput } from './inputs';
-import { cleanLabels, collector, compact, keyInput, labelProblems, named, type Problems } from './model';
+import { cleanLabels, collector, compact, entityInput, labelProblems, named } from './model';
+import { EditorForm } from './Review';
 import { answersOf, type ConditionField } from './SkipLogic';
-import { changesAction, EditorForm, useChecker } from './Review';
+import { useConfigSave } from './useConfigSave';
 
 const FORM = 'transition-editor';
 const ANY = '*';
@@ -47,23 +48,14 @@ export function TransitionDialog({
   });
   const [require, setRequire] = useState<string[]>(original?.require ?? []);
   const [values, setValues] = useState<Array<[string, string[]]>>(Object.entries(original?.require_value ?? {}));
-  const [problems, setProblems] = useState<Problems>({});
 
   const moved = original && !sameMove(original, { from, to });
   // Where the move is in the case type's list as the server's errors count: in its place, or at
   // the end when it is new (or replaces one with other stages).
   const index = original && !moved ? caseType.transitions.indexOf(original) : caseType.transitions.length - (moved ? 1 : 0);
-  const place = (path: string) => {
-    const match = /^transition\[(\d+)\]\.(.+)$/.exec(path);
-    if (!match?.[2] || Number(match[1]) !== index) return null;
-    if (match[2].startsWith('require_value')) return 'tr-require_value';
-    return keyInput('tr', match[2], languages);
-  };
-  const checker = useChecker({ place, container: FORM, onSaved: onClose });
-  const touched = () => {
-    checker.reset();
-    if (Object.keys(problems).length) setProblems({});
-  };
+  const place = entityInput('transition', index, 'tr', languages);
+  const save = useConfigSave({ form: FORM, place, onSaved: onClose });
+  const { shown, touched, edit } = save;
 
   const fields = caseType.sections.flatMap((s) => s.field.map((f) => ({ field: f, section: named(s.label, s.id) })));
   // Answers a move may require: select and yes/no fields, members of repeating groups as `group.member`.
@@ -81,44 +73,39 @@ export function TransitionDialog({
     const { problems: found, add } = collector();
     if (from.length === 0) add('tr-from', t('config.tr.fromRequired'));
     if (!to) add('tr-to', t('config.tr.toRequired'));
-    Object.assign(found, labelProblems(labels, languages, 'tr-label'));
+    for (const [input, problem] of Object.entries(labelProblems(labels, languages, 'tr-label'))) add(input, problem);
     const duplicate = caseType.transitions.some((x) => x !== original && sameMove(x, { from, to }));
     if (to && from.length && duplicate) add('tr-to', t('config.tr.duplicate'));
     values.forEach(([field, answers], i) => {
       if (!field) add(`tr-rv${i}-field`, t('config.tr.valueFieldRequired'));
       else if (answers.length === 0) add(`tr-rv${i}-values`, t('config.showValuesRequired'));
     });
-    setProblems(found);
-    if (Object.keys(found).length) {
-      checker.reset();
-      requestAnimationFrame(() => document.querySelector<HTMLElement>(`#${FORM} [aria-invalid="true"]`)?.focus());
-      return;
-    }
-    const value: TransitionEntity = compact({
-      from,
-      to,
-      label: cleanLabels(labels),
-      ...flags,
-      require,
-      require_value: Object.fromEntries(values),
+    save.check(found, () => {
+      const value: TransitionEntity = compact({
+        from,
+        to,
+        label: cleanLabels(labels),
+        ...flags,
+        require,
+        require_value: Object.fromEntries(values),
+      });
+      const entity = { kind: 'transition' as const, case_type: caseType.case_type.id, from, to };
+      const changes: ConfigChange[] = [];
+      if (original && moved) {
+        changes.push({ op: 'remove', entity: { ...entity, from: original.from, to: original.to } });
+      }
+      changes.push({ op: 'put', entity, value });
+      return changes;
     });
-    const entity = { kind: 'transition' as const, case_type: caseType.case_type.id, from, to };
-    const changes: ConfigChange[] = [];
-    if (original && moved) {
-      changes.push({ op: 'remove', entity: { ...entity, from: original.from, to: original.to } });
-    }
-    changes.push({ op: 'put', entity, value });
-    void checker.check(changesAction(changes));
   };
 
-  const shown = { ...checker.placed, ...problems };
   const title = original
     ? t('config.tr.editTitle', { from: original.from.map((s) => (s === ANY ? t('config.tr.any') : stageName(s))).join(', '), to: stageName(original.to) })
     : t('config.tr.addTitle', { caseType: named(caseType.case_type.name, caseType.case_type.id) });
 
   return (
     <Dialog id="transition-dialog" title={title} onClose={onClose} wide>
-      <EditorForm id={FORM} checker={checker} sticky onCheck={check} onCancel={onClose}>
+      <EditorForm id={FORM} checker={save.checker} sticky onCheck={check} onCancel={onClose}>
         <CheckGroup
           id="tr-from"
           legend={t('config.tr.from')}
@@ -133,10 +120,7 @@ export function TransitionDialog({
           }}
           error={shown['tr-from']}
         />
-        <SelectField id="tr-to" label={t('config.tr.to')} value={to} required error={shown['tr-to']} onChange={(value) => {
-          setTo(value);
-          touched();
-        }}>
+        <SelectField id="tr-to" label={t('config.tr.to')} value={to} required error={shown['tr-to']} onChange={edit(setTo)}>
           <option value="">{t('common.choose')}</option>
           {stages.map((s) => (
             <option key={s} value={s}>
@@ -149,10 +133,7 @@ export function TransitionDialog({
           legend={t('config.tr.label')}
           hint={t('config.tr.labelHint')}
           value={labels}
-          onChange={(value) => {
-            setLabels(value);
-            touched();
-          }}
+          onChange={edit(setLabels)}
           languages={languages}
           problems={shown}
         />
@@ -182,10 +163,7 @@ export function TransitionDialog({
             choices={fields.map(({ field, section }) => ({ value: field.id, label: `${named(field.label, field.id)} — ${section}` }))}
             chosen={require}
             columns
-            onChange={(next) => {
-              setRequire(next);
-              touched();
-            }}
+            onChange={edit(setRequire)}
             error={shown['tr-require']}
           />
         </details>

@@ -2,9 +2,10 @@
 // numbers, tick boxes and groups of them. Each input's id is how errors find it.
 
 import type { ComponentChildren } from 'preact';
-import type { Labels } from '../../api';
-import { HintAndError, Required } from '../../dialog';
+import type { Classification, Labels } from '../../api';
+import { HintAndError, Required, SelectField } from '../../dialog';
 import { t } from '../../i18n';
+import { CLASSIFICATIONS } from './fieldDraft';
 import { languageName, type Languages, type Problems } from './model';
 
 function describedBy(id: string, hint: boolean, error: boolean): string | undefined {
@@ -234,5 +235,89 @@ export function IdInput({
       required={!existing}
       readOnly={existing}
     />
+  );
+}
+
+/** What most configured things have: an id (`${prefix}-id`, typed once when the thing is made)
+ * and a label in each language of the instance (`${prefix}-label-${lang}`). */
+export function IdAndLabels({
+  prefix,
+  id,
+  onId,
+  existing,
+  labels,
+  onLabels,
+  legend,
+  languages,
+  problems,
+}: {
+  prefix: string;
+  id: string;
+  onId: (value: string) => void;
+  existing: boolean;
+  labels: Labels;
+  onLabels: (value: Labels) => void;
+  legend: string;
+  languages: Languages;
+  problems: Problems;
+}) {
+  return (
+    <>
+      <IdInput id={`${prefix}-id`} value={id} existing={existing} onInput={onId} error={problems[`${prefix}-id`]} />
+      <LabelsInput id={`${prefix}-label`} legend={legend} value={labels} onChange={onLabels} languages={languages} problems={problems} />
+    </>
+  );
+}
+
+/** A case type's code (2 to 5 capital letters, in its case numbers), trimmed as it is typed. */
+export function CaseTypeCodeInput({
+  id,
+  value,
+  onInput,
+  error,
+}: {
+  id: string;
+  value: string;
+  onInput: (value: string) => void;
+  error?: string | undefined;
+}) {
+  return (
+    <CodeInput
+      id={id}
+      label={t('config.ct.code')}
+      hint={t('config.ct.codeHint')}
+      value={value}
+      required
+      onInput={(text) => onInput(text.trim())}
+      error={error}
+    />
+  );
+}
+
+/** Who may see a value: one of the classifications, chosen (there is no default). */
+export function ClassificationSelect({
+  id,
+  label,
+  hint,
+  value,
+  onChange,
+  error,
+}: {
+  id: string;
+  label: string;
+  hint: string;
+  value: string;
+  onChange: (value: Classification | '') => void;
+  error?: string | undefined;
+}) {
+  return (
+    <SelectField id={id} label={label} hint={hint} value={value} required error={error} onChange={(next) => onChange(next as Classification | '')}>
+      <option value="">{t('common.choose')}</option>
+      {CLASSIFICATIONS.map((c) => (
+        <option key={c} value={c}>
+          {t(`classification.${c}`)}
+        </option>
+      ))}
+    </SelectField>
   );
 }

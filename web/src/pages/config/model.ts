@@ -61,6 +61,20 @@ export function labelProblems(labels: Labels, languages: Languages, id: string, 
   return problems;
 }
 
+/** The problems of what most configured things have: an id (`${prefix}-id`), checked only
+ * while it is being made (`taken` lists its siblings' ids; null once it exists), and a label in
+ * every language (`${prefix}-label-${lang}`). */
+export function namedProblems(prefix: string, id: string, taken: readonly string[] | null, labels: Labels, languages: Languages): Problems {
+  const problems = labelProblems(labels, languages, `${prefix}-label`);
+  const idError = taken ? idProblem(id, taken) : null;
+  return idError ? { [`${prefix}-id`]: idError, ...problems } : problems;
+}
+
+/** Why a case type's code cannot be used (null when it can): 2 to 5 capital letters A–Z. */
+export function codeProblem(code: string): string | null {
+  return /^[A-Z]{2,5}$/.test(code) ? null : t('config.ct.codeFormat');
+}
+
 /** A whole number typed in an input: `value` (null when empty and allowed), or the problem. */
 export function wholeNumber(
   text: string,
@@ -83,9 +97,10 @@ export function anyNumber(text: string): { value: number | null; problem: string
   return value === null ? { value: null, problem: t('config.numberInvalid') } : { value, problem: null };
 }
 
-/** Collects the checks of a form: `add(id, problem)` keeps the first problem of each input. */
-export function collector(): { problems: Problems; add: (id: string, problem: string | null | undefined) => void } {
-  const problems: Problems = {};
+/** Collects the checks of a form, from the `first` found: `add(id, problem)` keeps the first
+ * problem of each input. */
+export function collector(first: Problems = {}): { problems: Problems; add: (id: string, problem: string | null | undefined) => void } {
+  const problems: Problems = { ...first };
   return {
     problems,
     add: (id, problem) => {
@@ -129,6 +144,15 @@ export function fieldInput(prefix: string, rest: string, languages: Languages): 
   const member = /^field\[(\d+)\]\.(.+)$/.exec(rest);
   if (member?.[1] && member[2]) return fieldInput(`${prefix}-m${member[1]}`, member[2], languages);
   return keyInput(prefix, rest, languages);
+}
+
+/** Where a server error's path points among an editor's inputs (`prefix-key`), when it is
+ * about the entity of `kind` at `index` of its list (`role[2].label.fr` → `prefix-label-fr`). */
+export function entityInput(kind: string, index: number, prefix: string, languages: Languages): (path: string) => string | null {
+  return (path) => {
+    const match = /^([a-z_]+)\[(\d+)\]\.(.+)$/.exec(path);
+    return match?.[3] && match[1] === kind && Number(match[2]) === index ? keyInput(prefix, match[3], languages) : null;
+  };
 }
 
 /** The input of a key (`label.fr` → `prefix-label-fr`, `limit.days` → `prefix-limit`). */
