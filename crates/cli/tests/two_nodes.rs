@@ -62,39 +62,63 @@ impl Drop for Node {
     }
 }
 
+/// A PostgreSQL instance made with `init`, with one case worker, `worker1`.
+struct Instance {
+    url: String,
+    keyring: String,
+    attachments: String,
+}
+
+impl Instance {
+    fn new(db: &TestDatabase, dir: &std::path::Path) -> Self {
+        let caseward_store::StoreLocation::Postgres(url) = db.location.clone() else {
+            unreachable!("a PostgreSQL test database")
+        };
+        let path = |name: &str| dir.join(name).to_str().unwrap().to_string();
+        let instance = Self {
+            url,
+            keyring: path("caseward.keyring"),
+            attachments: path("attachments"),
+        };
+        caseward_on(&["init"], &instance.args(), None);
+        caseward_on(
+            &[
+                "user",
+                "add",
+                "--username",
+                "worker1",
+                "--display-name",
+                "Worker",
+                "--role",
+                "case_worker",
+                "--password-stdin",
+            ],
+            &instance.args(),
+            Some("a long enough password\n"),
+        );
+        instance
+    }
+
+    fn args(&self) -> [&str; 6] {
+        [
+            "--database",
+            &self.url,
+            "--keyring",
+            &self.keyring,
+            "--attachments",
+            &self.attachments,
+        ]
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_nodes_run_each_job_once() {
-    let db = TestDatabase::new(Backend::Postgres).await;
-    let caseward_store::StoreLocation::Postgres(url) = db.location.clone() else {
-        unreachable!("a PostgreSQL test database")
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let keyring = dir.path().join("caseward.keyring");
-    let attachments = dir.path().join("attachments");
-    let instance = [
-        "--database",
-        url.as_str(),
-        "--keyring",
-        keyring.to_str().unwrap(),
-        "--attachments",
-        attachments.to_str().unwrap(),
-    ];
-    caseward_on(&["init"], &instance, None);
-    caseward_on(
-        &[
-            "user",
-            "add",
-            "--username",
-            "worker1",
-            "--display-name",
-            "Worker",
-            "--role",
-            "case_worker",
-            "--password-stdin",
-        ],
-        &instance,
-        Some("a long enough password\n"),
+    let (db, dir) = (
+        TestDatabase::new(Backend::Postgres).await,
+        tempfile::tempdir().unwrap(),
     );
+    let made = Instance::new(&db, dir.path());
+    let (url, instance) = (made.url.clone(), made.args());
     caseward_on(
         &["dev", "seed", "--cases", &CASES.to_string()],
         &instance,
@@ -193,37 +217,12 @@ async fn two_nodes_run_each_job_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_version_imported_comes_into_force_on_every_node() {
-    let db = TestDatabase::new(Backend::Postgres).await;
-    let caseward_store::StoreLocation::Postgres(url) = db.location.clone() else {
-        unreachable!("a PostgreSQL test database")
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let keyring = dir.path().join("caseward.keyring");
-    let attachments = dir.path().join("attachments");
-    let instance = [
-        "--database",
-        url.as_str(),
-        "--keyring",
-        keyring.to_str().unwrap(),
-        "--attachments",
-        attachments.to_str().unwrap(),
-    ];
-    caseward_on(&["init"], &instance, None);
-    caseward_on(
-        &[
-            "user",
-            "add",
-            "--username",
-            "worker1",
-            "--display-name",
-            "Worker",
-            "--role",
-            "case_worker",
-            "--password-stdin",
-        ],
-        &instance,
-        Some("a long enough password\n"),
+    let (db, dir) = (
+        TestDatabase::new(Backend::Postgres).await,
+        tempfile::tempdir().unwrap(),
     );
+    let made = Instance::new(&db, dir.path());
+    let instance = made.args();
     let nodes = [
         Node::start(&instance, "node-a", "smtp://127.0.0.1:9"),
         Node::start(&instance, "node-b", "smtp://127.0.0.1:9"),
