@@ -93,6 +93,15 @@ pub trait Store: Send + Sync + 'static {
     /// The newest configuration version's number (cheap: every node polls it).
     async fn newest_config_version(&self) -> Result<Option<u32>>;
 
+    /// A case type's case ids after `after`, in id order, at most `limit` (a cursor that
+    /// updates do not move).
+    async fn case_ids_of_type(
+        &self,
+        case_type: &str,
+        after: Option<CaseId>,
+        limit: u32,
+    ) -> Result<Vec<CaseId>>;
+
     /// How many cases each case type has at each stage: `(case type, stage, count)`.
     async fn case_usage(&self) -> Result<Vec<(String, String, u64)>>;
 

@@ -118,4 +118,24 @@ async fn case_usage_counts_cases_by_type_and_stage(_db: &TestDatabase, store: Ar
         store.case_usage().await.unwrap(),
         vec![("child_protection".into(), "identification".into(), 3)]
     );
+    // The ids of a type, in id order, by a cursor.
+    let first = store
+        .case_ids_of_type("child_protection", None, 2)
+        .await
+        .unwrap();
+    assert_eq!(first.len(), 2);
+    assert!(first[0] < first[1]);
+    let rest = store
+        .case_ids_of_type("child_protection", Some(first[1]), 2)
+        .await
+        .unwrap();
+    assert_eq!(rest.len(), 1);
+    assert!(rest[0] > first[1]);
+    assert!(
+        store
+            .case_ids_of_type("gbv", None, 2)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -16,6 +16,7 @@ on_both_backends!(
     what_cases_may_hold_is_retired_not_deleted,
     a_classification_change_hides_and_migrates_at_once,
     entity_changes_add_a_field_and_a_stage_that_cases_then_use,
+    a_migration_walks_every_case_of_its_type_page_by_page,
 );
 
 const GBV: &str = "case_types/gbv.toml";
@@ -507,4 +508,73 @@ async fn entity_changes_add_a_field_and_a_stage_that_cases_then_use(backend: Bac
         );
     }
     assert_eq!(newest(&world).await.0, 2);
+}
+
+async fn a_migration_walks_every_case_of_its_type_page_by_page(backend: Backend) {
+    use caseward_domain::case::{CaseFields, FieldValue};
+    use caseward_domain::dimensions::DimensionValue;
+    let world = World::new(backend).await;
+    let worker = &world.users["worker1"];
+    let now = caseward_domain::clock::Clock::now(world.app.clock.as_ref());
+    // More than one page (200) of GBV cases, each with the dimension in clear.
+    let cases: Vec<caseward_store::NewCase> = (0..230)
+        .map(|_| caseward_store::NewCase {
+            id: caseward_domain::case::new_record_id(),
+            case_type: "gbv".into(),
+            case_type_code: "GBV".into(),
+            stage: "identification".into(),
+            intensity: caseward_domain::config::Intensity::High,
+            assigned_to: worker.id,
+            created_by: worker.id,
+            config_version: 1,
+            fields: CaseFields::from([(
+                "initial_risk_level".into(),
+                FieldValue::Choice("high".into()),
+            )]),
+            caseload_override_reason: None,
+            search_tokens: Vec::new(),
+            dimensions: vec![DimensionValue {
+                field: "initial_risk_level".into(),
+                value: "high".into(),
+            }],
+            audit: Vec::new(),
+            now,
+        })
+        .collect();
+    assert_eq!(world.app.store.import_cases(cases).await.unwrap(), 230);
+    let count = || async {
+        world
+            .app
+            .store
+            .dimension_counts("gbv", "initial_risk_level")
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| c.cases)
+            .sum::<i64>()
+    };
+    assert_eq!(count().await, 230);
+    let (_, files) = newest(&world).await;
+    let confidential = edited(
+        &files,
+        GBV,
+        "option_list = \"risk_level\"\nclassification = \"standard\"\nreport_dimension = true\n",
+        "option_list = \"risk_level\"\nclassification = \"confidential\"\n",
+    );
+    assert_eq!(propose(&world, 1, confidential, false).await.0, 201);
+    caseward_server::jobs::run_due(&world.app.state.current(), None)
+        .await
+        .unwrap();
+    assert_eq!(count().await, 0, "every page migrated");
+    let pages = world
+        .app
+        .store
+        .audit_entries(0, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.event.action == AuditAction::ConfigurationMigrate)
+        .map(|e| e.event.fields.len())
+        .collect::<Vec<_>>();
+    assert_eq!(pages, vec![200, 30]);
 }

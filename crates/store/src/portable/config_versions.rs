@@ -139,3 +139,22 @@ pub(super) async fn usage(pool: &DbPool) -> Result<Vec<(String, String, u64)>> {
         })
         .collect()
 }
+
+/// A case type's case ids after `after`, in id order, at most `limit`: a cursor that no write
+/// moves (a migration walks a case type with it while cases change).
+pub(super) async fn case_ids(
+    pool: &DbPool,
+    case_type: &str,
+    after: Option<uuid::Uuid>,
+    limit: u32,
+) -> Result<Vec<uuid::Uuid>> {
+    let rows = sqlx::query(
+        "SELECT id FROM cases WHERE case_type = $1 AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3",
+    )
+    .bind(case_type)
+    .bind(after)
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(|row| Ok(row.try_get("id")?)).collect()
+}

@@ -454,6 +454,15 @@ impl crate::Store for SqliteStore {
         config_versions::newest(&self.reader).await
     }
 
+    async fn case_ids_of_type(
+        &self,
+        case_type: &str,
+        after: Option<uuid::Uuid>,
+        limit: u32,
+    ) -> Result<Vec<uuid::Uuid>> {
+        config_versions::case_ids(&self.reader, case_type, after, limit).await
+    }
+
     async fn case_usage(&self) -> Result<Vec<(String, String, u64)>> {
         config_versions::usage(&self.reader).await
     }
