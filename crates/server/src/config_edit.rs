@@ -278,8 +278,14 @@ impl Editor {
                         put_table(doc, "case_type", table);
                     }
                     None => {
-                        // The whole file goes with the case type (its sections, transitions).
-                        self.docs.remove(index);
+                        // The case type goes with its sections and transitions; anything else
+                        // the file holds stays, and an emptied file goes.
+                        for key in ["case_type", "section", "transition"] {
+                            doc.remove(key);
+                        }
+                        if doc.is_empty() {
+                            self.docs.remove(index);
+                        }
                     }
                 }
                 Ok(())
@@ -693,6 +699,33 @@ mod tests {
                 "changes[2]: the value's `id` must be \"b\"",
             ]
         );
+    }
+
+    #[test]
+    fn removing_a_case_type_keeps_what_else_its_file_holds() {
+        let mut files = files();
+        files[1].text.push_str("\n[[option_list]]\nid = \"kept\"\n");
+        let out = apply(
+            &files,
+            &[change(
+                json!({ "op": "remove", "entity": { "kind": "case_type", "id": "gbv" } }),
+            )],
+        )
+        .unwrap();
+        let text = &out[1].text;
+        assert!(text.contains("id = \"kept\""), "{text}");
+        assert!(
+            !text.contains("case_type") && !text.contains("section"),
+            "{text}"
+        );
+        let gone = apply(
+            &self::files(),
+            &[change(
+                json!({ "op": "remove", "entity": { "kind": "case_type", "id": "gbv" } }),
+            )],
+        )
+        .unwrap();
+        assert_eq!(gone.len(), 1, "an emptied file goes");
     }
 
     #[test]
