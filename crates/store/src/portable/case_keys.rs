@@ -148,17 +148,33 @@ pub(super) async fn replace_tokens(
         .bind(case)
         .execute(&mut *conn)
         .await?;
+    insert_tokens(conn, case, tokens).await
+}
+
+/// Add a new case's search tokens in one statement, inside the caller's transaction. A word
+/// found in several fields is one token, restricted only if every field is.
+pub(super) async fn insert_tokens(
+    conn: &mut DbConnection,
+    case: Uuid,
+    tokens: &[crate::SearchToken],
+) -> Result<()> {
+    let mut merged: std::collections::BTreeMap<[u8; 32], bool> = std::collections::BTreeMap::new();
     for token in tokens {
-        sqlx::query(
-            "INSERT INTO case_search_tokens (case_id, token, restricted) VALUES ($1, $2, $3)
-             ON CONFLICT (case_id, token) DO UPDATE SET restricted = case_search_tokens.restricted AND excluded.restricted",
-        )
-        .bind(case)
-        .bind(&token.token[..])
-        .bind(token.restricted)
-        .execute(&mut *conn)
-        .await?;
+        merged
+            .entry(token.token)
+            .and_modify(|restricted| *restricted &= token.restricted)
+            .or_insert(token.restricted);
     }
+    if merged.is_empty() {
+        return Ok(());
+    }
+    let mut query = sqlx::QueryBuilder::<Db>::new(
+        "INSERT INTO case_search_tokens (case_id, token, restricted) ",
+    );
+    query.push_values(&merged, |mut row, (token, restricted)| {
+        row.push_bind(case).push_bind(&token[..]).push_bind(*restricted);
+    });
+    query.build().execute(&mut *conn).await?;
     Ok(())
 }
 

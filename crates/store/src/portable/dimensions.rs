@@ -17,17 +17,26 @@ pub(super) async fn replace(
         .bind(case)
         .execute(&mut *conn)
         .await?;
-    for value in values {
-        sqlx::query(
-            "INSERT INTO case_dimensions (case_id, field_id, value) VALUES ($1, $2, $3)
-             ON CONFLICT (case_id, field_id, value) DO NOTHING",
-        )
-        .bind(case)
-        .bind(&value.field)
-        .bind(&value.value)
-        .execute(&mut *conn)
-        .await?;
+    insert(conn, case, values).await
+}
+
+/// Add a new case's dimension values in one statement, inside the caller's transaction.
+pub(super) async fn insert(
+    conn: &mut DbConnection,
+    case: Uuid,
+    values: &[DimensionValue],
+) -> Result<()> {
+    if values.is_empty() {
+        return Ok(());
     }
+    let mut query = sqlx::QueryBuilder::<Db>::new(
+        "INSERT INTO case_dimensions (case_id, field_id, value) ",
+    );
+    query.push_values(values, |mut row, value| {
+        row.push_bind(case).push_bind(&value.field).push_bind(&value.value);
+    });
+    query.push(" ON CONFLICT (case_id, field_id, value) DO NOTHING");
+    query.build().execute(&mut *conn).await?;
     Ok(())
 }
 

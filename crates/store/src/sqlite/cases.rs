@@ -152,8 +152,8 @@ async fn insert_case_in(
     )
     .await?;
     super::case_keys::insert_key(tx, case.id, &wrapped, case.now).await?;
-    super::case_keys::replace_tokens(tx, case.id, &case.search_tokens).await?;
-    super::dimensions::replace(tx, case.id, &case.dimensions).await?;
+    super::case_keys::insert_tokens(tx, case.id, &case.search_tokens).await?;
+    super::dimensions::insert(tx, case.id, &case.dimensions).await?;
     super::audit::append_case_in(tx, sealing, &case.audit, case.now).await?;
     Ok(())
 }
