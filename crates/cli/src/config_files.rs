@@ -46,9 +46,10 @@ pub async fn export(settings: &Settings, dir: &Path, version: Option<u32>) -> Re
 pub async fn import(settings: &Settings, dir: &Path, dry_run: bool) -> Result<()> {
     let files = folder_sources(dir)?;
     let store = open_store(settings, false).await?;
-    active_configuration(settings, store.as_ref()).await?;
+    let config = std::sync::Arc::new(active_configuration(settings, store.as_ref()).await?);
     let base = config_versions::newest(store.as_ref()).await?;
-    let proposal = config_versions::propose(store.as_ref(), base, files).await?;
+    let before = config_versions::base_configuration(&base, &config)?;
+    let proposal = config_versions::propose(store.as_ref(), base, &before, files).await?;
     settle(
         store.as_ref(),
         &dir.display().to_string(),
@@ -110,12 +111,13 @@ pub async fn import_xlsform(
             if form.skipped.len() == 1 { "es" } else { "" }
         );
     }
-    let edits = caseward_server::xlsform::changes(&config, &form, case_type, code)
-        .map_err(|errors| anyhow::anyhow!("{}", lines_of(&errors).join("\n")))?;
     let base = config_versions::newest(store.as_ref()).await?;
+    let before = config_versions::base_configuration(&base, &std::sync::Arc::new(config))?;
+    let edits = caseward_server::xlsform::changes(&before, &form, case_type, code)
+        .map_err(|errors| anyhow::anyhow!("{}", lines_of(&errors).join("\n")))?;
     let files = caseward_server::config_edit::apply(&base.files, &edits)
         .map_err(|errors| anyhow::anyhow!("{}", lines_of(&errors).join("\n")))?;
-    let proposal = config_versions::propose(store.as_ref(), base, files).await?;
+    let proposal = config_versions::propose(store.as_ref(), base, &before, files).await?;
     settle(
         store.as_ref(),
         &file.display().to_string(),

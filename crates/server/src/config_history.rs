@@ -266,8 +266,14 @@ pub async fn propose_version(
 ) -> ApiResult<Response> {
     require_configurer(&state, &user, &origin).await?;
     let base = base(&state, request.based_on).await?;
-    let proposal =
-        config_versions::propose(state.store.as_ref(), base, to_sources(request.files)).await?;
+    let before = config_versions::base_configuration(&base, &state.config)?;
+    let proposal = config_versions::propose(
+        state.store.as_ref(),
+        base,
+        &before,
+        to_sources(request.files),
+    )
+    .await?;
     settle(
         &state,
         &user,
@@ -349,7 +355,8 @@ pub async fn change_configuration(
         }
         Err(errors) => return Err(ApiError::Validation(errors)),
     };
-    let proposal = config_versions::propose(state.store.as_ref(), base, files).await?;
+    let before = config_versions::base_configuration(&base, &state.config)?;
+    let proposal = config_versions::propose(state.store.as_ref(), base, &before, files).await?;
     settle(
         &state,
         &user,
@@ -386,7 +393,9 @@ pub async fn restore_version(
         .await?
         .ok_or(ApiError::NotFound)?;
     let base = base(&state, request.based_on).await?;
-    let proposal = config_versions::propose(state.store.as_ref(), base, restored.files).await?;
+    let before = config_versions::base_configuration(&base, &state.config)?;
+    let proposal =
+        config_versions::propose(state.store.as_ref(), base, &before, restored.files).await?;
     settle(
         &state,
         &user,

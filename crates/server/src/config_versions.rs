@@ -213,10 +213,26 @@ pub async fn newest(store: &dyn Store) -> ApiResult<ConfigVersionRecord> {
         .ok_or_else(|| ApiError::Internal("no configuration version is stored".into()))
 }
 
-/// Judge `files` as the next version after `base`.
+/// `base`'s configuration: `known` (the one in force) when it is that version, else loaded
+/// from its files.
+pub fn base_configuration(
+    base: &ConfigVersionRecord,
+    known: &std::sync::Arc<Configuration>,
+) -> ApiResult<std::sync::Arc<Configuration>> {
+    if known.version == base.summary.version {
+        return Ok(known.clone());
+    }
+    configuration_of(base)
+        .map(std::sync::Arc::new)
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// Judge `files` as the next version after `base`, whose configuration is `before`
+/// ([`base_configuration`]).
 pub async fn propose(
     store: &dyn Store,
     base: ConfigVersionRecord,
+    before: &Configuration,
     files: Vec<SourceFile>,
 ) -> ApiResult<Proposal> {
     let changes = diff(&base.files, &files)
@@ -231,13 +247,11 @@ pub async fn propose(
             Err(errors) => Err(config_field_errors(&errors)),
             Ok(mut config) => {
                 config.version = base.summary.version + 1;
-                let before =
-                    configuration_of(&base).map_err(|e| ApiError::Internal(e.to_string()))?;
                 let mut usage = Usage::default();
                 for (case_type, stage, n) in store.case_usage().await? {
                     usage.cases.insert((case_type, stage), n);
                 }
-                let evolution = check_evolution(&before, &config, &usage);
+                let evolution = check_evolution(before, &config, &usage);
                 if evolution.errors.is_empty() {
                     Ok(Judged { config, evolution })
                 } else {

@@ -244,8 +244,7 @@ pub async fn import_xlsform(
     let workbook = read_workbook(&body)
         .map_err(|e| ApiError::Validation(vec![FieldError::new("workbook", "invalid", e)]))?;
     let base = crate::config_history::base(&state, params.based_on).await?;
-    let config = crate::config_versions::configuration_of(&base)
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let config = crate::config_versions::base_configuration(&base, &state.config)?;
     let options = caseward_domain::xlsform::XlsFormOptions {
         case_type: params.case_type.clone(),
         languages: config.languages.available.clone(),
@@ -265,7 +264,8 @@ pub async fn import_xlsform(
     let edits = changes(&config, &form, &params.case_type, params.code.as_deref())
         .map_err(ApiError::Validation)?;
     let files = crate::config_edit::apply(&base.files, &edits).map_err(ApiError::Validation)?;
-    let proposal = crate::config_versions::propose(state.store.as_ref(), base, files).await?;
+    let proposal =
+        crate::config_versions::propose(state.store.as_ref(), base, &config, files).await?;
     let settled = crate::config_history::settle(
         &state,
         &user,
