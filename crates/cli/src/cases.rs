@@ -136,25 +136,35 @@ pub async fn apply_shreds(settings: &Settings) -> Result<()> {
     Ok(())
 }
 
-/// `caseward dev seed --cases N [--batch B] [--seed S]`: synthetic cases for the instance's
-/// case workers, then the database's raw batched insert rate for comparison.
-pub async fn seed(settings: &Settings, cases: u32, batch: u32, seed: u64) -> Result<()> {
+/// `caseward dev seed --cases N [--batch B] [--seed S] [--workers W --password-stdin]`:
+/// synthetic cases with their history for the instance's case workers (first made, with their
+/// supervisors and teams, when `--workers` asks), then the database's raw batched insert rate
+/// for comparison.
+pub async fn seed(settings: &Settings, options: SeedOptions) -> Result<()> {
     use caseward_domain::clock::{Clock, SystemClock};
+    let SeedOptions {
+        cases,
+        batch,
+        seed,
+        workers,
+        password,
+    } = options;
     let (store, keyring) = open_keyed(settings).await?;
     let config = crate::configuration::active_configuration(settings, store.as_ref()).await?;
-    let users = store.list_users().await?;
-    let workers: Vec<caseward_domain::user::UserId> = users
-        .iter()
-        .filter(|u| {
-            !u.disabled
-                && config
-                    .roles
-                    .has(&u.role, caseward_domain::access::Permission::HoldCases)
-        })
-        .map(|u| u.id)
-        .collect();
-    if workers.is_empty() {
-        bail!("no user who works with cases: add one with `caseward user add` first");
+    if let Some(workers) = workers {
+        let Some(password) = password else {
+            bail!("--workers: the new users need a password: give it with --password-stdin");
+        };
+        if let Err(error) = caseward_domain::user::check_new_password(password.char_count()) {
+            bail!("--password-stdin: {error}");
+        }
+        let hasher = crate::serve::password_hasher(settings)?;
+        let hash = tokio::task::spawn_blocking(move || hasher.hash(&password)).await??;
+        crate::seed_staff::ensure_staff(&store, workers, &hash).await?;
+    }
+    let holders = crate::seed_staff::holders(&store, &config).await?;
+    if holders.is_empty() {
+        bail!("no user who works with cases: add one with `caseward user add`, or give --workers");
     }
     let plan = crate::seed::SeedPlan {
         cases,
@@ -166,7 +176,7 @@ pub async fn seed(settings: &Settings, cases: u32, batch: u32, seed: u64) -> Res
         Arc::new(config),
         keyring,
         &store,
-        workers,
+        holders,
         plan,
         SystemClock.now(),
     )
@@ -186,4 +196,15 @@ pub async fn seed(settings: &Settings, cases: u32, batch: u32, seed: u64) -> Res
         100.0 * report.per_second() / raw
     );
     Ok(())
+}
+
+/// What `caseward dev seed` was asked for.
+#[derive(Debug)]
+pub struct SeedOptions {
+    pub cases: u32,
+    pub batch: u32,
+    pub seed: u64,
+    /// Make `worker1`…`workerN` (and their supervisors and teams) first.
+    pub workers: Option<u32>,
+    pub password: Option<caseward_crypto::Password>,
 }

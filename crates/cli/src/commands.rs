@@ -59,7 +59,7 @@ pub async fn migrate(settings: &Settings) -> Result<()> {
 }
 
 /// Read a password: the first line of standard input, or a hidden prompt on a terminal.
-fn read_password(from_stdin: bool) -> Result<Password> {
+pub(crate) fn read_password(from_stdin: bool) -> Result<Password> {
     let text = if from_stdin {
         let mut line = String::new();
         std::io::stdin()

@@ -211,11 +211,16 @@ pub(crate) async fn seed_cases(
         seed: DEMO_SEED,
         progress: false,
     };
+    let holders = crate::seed_staff::holders(store, config)
+        .await?
+        .into_iter()
+        .filter(|h| workers.iter().any(|w| w.id == h.worker))
+        .collect();
     let report = crate::seed::seed_cases(
         Arc::new(config.clone()),
         keyring.clone(),
         store,
-        workers.iter().map(|w| w.id).collect(),
+        holders,
         plan,
         SystemClock.now(),
     )

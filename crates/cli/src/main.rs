@@ -9,6 +9,7 @@ mod demo;
 mod keys;
 mod reindex;
 mod seed;
+mod seed_staff;
 mod serve;
 mod settings;
 
@@ -171,6 +172,13 @@ enum DevCommand {
         /// The random seed: the same seed makes the same cases.
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+        /// First make case workers worker1…workerN in teams of ten, each team with its
+        /// supervisor (supervisor1…), and manager1 (users that exist are kept).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        workers: Option<u32>,
+        /// Read the new users' password from the first line of standard input.
+        #[arg(long, requires = "workers")]
+        password_stdin: bool,
     },
 }
 
@@ -345,8 +353,24 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Case(CaseCommand::ApplyShreds) => {
             cases::apply_shreds(&settings(&cli.global, None)?).await
         }
-        Command::Dev(DevCommand::Seed { cases, batch, seed }) => {
-            cases::seed(&settings(&cli.global, None)?, cases, batch, seed).await
+        Command::Dev(DevCommand::Seed {
+            cases,
+            batch,
+            seed,
+            workers,
+            password_stdin,
+        }) => {
+            let password = password_stdin
+                .then(|| commands::read_password(true))
+                .transpose()?;
+            let options = cases::SeedOptions {
+                cases,
+                batch,
+                seed,
+                workers,
+                password,
+            };
+            cases::seed(&settings(&cli.global, None)?, options).await
         }
         Command::Keys(KeysCommand::Init) => keys::init(&settings(&cli.global, None)?).await,
         Command::Keys(KeysCommand::Rotate { batch }) => {

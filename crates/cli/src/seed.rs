@@ -1,17 +1,22 @@
 //! Synthetic cases in bulk: realistic values from the configuration (`domain::synthetic`),
 //! validated like any case, spread over the case types and the workers, opened over the last
-//! ten months — the same cases for the same seed. One thread makes batches while the store
-//! writes the previous one, each batch in one transaction (`Store::import_cases`), every case
-//! with its search tokens, report dimensions and audit entry.
+//! ten months — the same cases for the same seed — each with the history it would have had by
+//! now (`domain::synthetic_history`: its moves, contact notes, care plan), all audited at the
+//! time it happened. One thread makes batches while the store writes the previous one, each
+//! batch in one transaction (`Store::import_cases`).
 
 use anyhow::Result;
 use caseward_crypto::Keyring;
 use caseward_domain::audit::{AuditAction, AuditEvent};
 use caseward_domain::config::Configuration;
+use caseward_domain::care_plan::CarePlanStatus;
 use caseward_domain::synthetic::synthetic_case;
+use caseward_domain::synthetic_history::synthetic_history;
 use caseward_domain::user::UserId;
 use caseward_domain::validate::validate_case;
-use caseward_store::{NewCase, Store};
+use caseward_store::{
+    ImportedCarePlan, ImportedCase, ImportedNote, ImportedTransition, NewCase, Store,
+};
 use chrono::{DateTime, Duration, Utc};
 use rand::{Rng, SeedableRng};
 use std::io::Write;
@@ -43,43 +48,41 @@ impl SeedReport {
     }
 }
 
-/// One case, ready for the store, or `None` when the synthetic values do not validate.
+/// Who holds the synthetic cases: a worker, and the supervisor who approves their plans.
+#[derive(Debug, Clone, Copy)]
+pub struct Holder {
+    pub worker: UserId,
+    pub supervisor: Option<UserId>,
+}
+
+/// One case with its history, ready for the store, or `None` when the synthetic values do not
+/// validate.
 fn make_case(
     config: &Configuration,
     keyring: &Keyring,
     rng: &mut rand_chacha::ChaCha8Rng,
     index: u32,
-    workers: &[UserId],
+    holders: &[Holder],
     today: DateTime<Utc>,
-) -> Option<NewCase> {
+) -> Option<ImportedCase> {
     let case_type = &config.case_types[index as usize % config.case_types.len()];
-    let worker = workers[(index as usize / config.case_types.len()) % workers.len()];
+    let holder = holders[(index as usize / config.case_types.len()) % holders.len()];
+    let worker = holder.worker;
     let opened = today - Duration::minutes(rng.gen_range(60..300 * 24 * 60));
     let case = synthetic_case(config, case_type, rng, opened);
     if !validate_case(config, case_type, &case.stage, &case.fields, opened).is_empty() {
         return None;
     }
     // A UUIDv7 of the opening time and seeded bytes: the same seed gives the same ids.
-    let id = uuid::Builder::from_unix_timestamp_millis(
-        opened.timestamp_millis() as u64,
-        &rng.r#gen::<[u8; 10]>(),
-    )
-    .into_uuid();
-    let event = AuditEvent {
+    let id = seeded_id(rng, opened);
+    let event = |action: AuditAction, subject: Option<uuid::Uuid>| AuditEvent {
         case_id: Some(id),
-        fields: case.fields.keys().cloned().collect(),
-        reason: Some("synthetic case".into()),
+        subject,
         client: "cli".into(),
-        ..AuditEvent::new(None, AuditAction::CaseCreate)
+        ..AuditEvent::new(Some(worker), action)
     };
-    let search_tokens = caseward_server::search_tokens(keyring, case_type, &case.fields);
-    let dimensions = caseward_domain::dimensions::report_dimensions(
-        config,
-        case_type,
-        &case.fields,
-        opened.date_naive(),
-    );
-    Some(NewCase {
+    let history = synthetic_history(config, case_type, &case.stage, opened, today, rng);
+    let mut imported = ImportedCase::new(NewCase {
         id,
         case_type: case_type.id.clone(),
         case_type_code: case_type.code.clone(),
@@ -88,13 +91,93 @@ fn make_case(
         assigned_to: worker,
         created_by: worker,
         config_version: config.version,
+        search_tokens: caseward_server::search_tokens(keyring, case_type, &case.fields),
+        dimensions: caseward_domain::dimensions::report_dimensions(
+            config,
+            case_type,
+            &case.fields,
+            opened.date_naive(),
+        ),
+        audit: vec![AuditEvent {
+            fields: case.fields.keys().cloned().collect(),
+            reason: Some("synthetic case".into()),
+            ..event(AuditAction::CaseCreate, None)
+        }],
         fields: case.fields,
         caseload_override_reason: None,
-        search_tokens,
-        dimensions,
-        audit: vec![event],
         now: opened,
-    })
+    });
+    for step in history.moves {
+        let move_id = seeded_id(rng, step.at);
+        imported.history_audit.push((
+            AuditEvent {
+                fields: vec![step.to.clone()],
+                ..event(AuditAction::CaseTransition, Some(move_id))
+            },
+            step.at,
+        ));
+        imported.transitions.push(ImportedTransition {
+            id: move_id,
+            from: step.from,
+            to: step.to,
+            by: worker,
+            at: step.at,
+            reason: None,
+        });
+    }
+    for note in history.notes {
+        let note_id = seeded_id(rng, note.at);
+        imported
+            .history_audit
+            .push((event(AuditAction::NoteCreate, Some(note_id)), note.at));
+        imported.notes.push(ImportedNote {
+            id: note_id,
+            kind: note.kind.to_string(),
+            body: note.body,
+            confidential: false,
+            written_by: worker,
+            written_at: note.at,
+            next_contact_on: note.next_contact_on,
+        });
+    }
+    if let Some(plan) = history.care_plan {
+        let plan_id = seeded_id(rng, plan.written_at);
+        imported
+            .history_audit
+            .push((event(AuditAction::CarePlanSave, Some(plan_id)), plan.written_at));
+        let decision = plan.approved_at.zip(holder.supervisor);
+        if let Some((at, supervisor)) = decision {
+            imported.history_audit.push((
+                AuditEvent {
+                    actor: Some(supervisor),
+                    ..event(AuditAction::CarePlanDecide, Some(plan_id))
+                },
+                at,
+            ));
+        }
+        imported.care_plans.push(ImportedCarePlan {
+            id: plan_id,
+            version: 1,
+            status: if decision.is_some() {
+                CarePlanStatus::Approved
+            } else {
+                CarePlanStatus::Submitted
+            },
+            content: plan.content,
+            written_by: worker,
+            written_at: plan.written_at,
+            decided_by: decision.map(|(_, by)| by),
+            decided_at: decision.map(|(at, _)| at),
+            comment: None,
+        });
+    }
+    Some(imported)
+}
+
+/// A UUIDv7 of `at` and seeded bytes: the same seed gives the same ids.
+fn seeded_id(rng: &mut rand_chacha::ChaCha8Rng, at: DateTime<Utc>) -> uuid::Uuid {
+    uuid::Builder::from_unix_timestamp_millis(at.timestamp_millis() as u64, &rng.r#gen::<[u8; 10]>())
+        .into_uuid()
 }
 
 /// Make and write the plan's cases for `workers`.
@@ -102,24 +185,24 @@ pub async fn seed_cases(
     config: Arc<Configuration>,
     keyring: Arc<Keyring>,
     store: &Arc<dyn Store>,
-    workers: Vec<UserId>,
+    holders: Vec<Holder>,
     plan: SeedPlan,
     today: DateTime<Utc>,
 ) -> Result<SeedReport> {
     let started = Instant::now();
-    if workers.is_empty() || plan.cases == 0 || config.case_types.is_empty() {
+    if holders.is_empty() || plan.cases == 0 || config.case_types.is_empty() {
         return Ok(SeedReport {
             made: 0,
             elapsed: started.elapsed(),
         });
     }
     let batch = plan.batch.max(1);
-    let (sender, mut batches) = tokio::sync::mpsc::channel::<Vec<NewCase>>(2);
+    let (sender, mut batches) = tokio::sync::mpsc::channel::<Vec<ImportedCase>>(2);
     let maker = tokio::task::spawn_blocking(move || {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(plan.seed);
         let mut next = Vec::with_capacity(batch as usize);
         for index in 0..plan.cases {
-            if let Some(case) = make_case(&config, &keyring, &mut rng, index, &workers, today) {
+            if let Some(case) = make_case(&config, &keyring, &mut rng, index, &holders, today) {
                 next.push(case);
             }
             if next.len() == batch as usize {

@@ -20,6 +20,7 @@ pub mod note;
 pub mod quality;
 pub mod sampling;
 pub mod synthetic;
+pub mod synthetic_history;
 pub mod team;
 pub mod throttle;
 pub mod user;

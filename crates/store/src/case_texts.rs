@@ -46,6 +46,14 @@ impl CaseTexts {
         Ok(Self { case, key })
     }
 
+    /// The texts of `case` with its data key at hand.
+    pub(crate) fn with_key(case: CaseId, key: DataKey) -> Self {
+        Self {
+            case,
+            key: Some(key),
+        }
+    }
+
     /// `text` as stored: sealed for its place (`kind` of text, in row `row`).
     pub fn seal(&self, kind: &str, row: Uuid, text: &str) -> String {
         match &self.key {
@@ -199,4 +207,22 @@ mod tests {
         assert_eq!(without_key.seal(SHARE_REASON, row, "plain"), "plain");
         assert!(without_key.open(SHARE_REASON, row, &stored).is_err());
     }
+}
+
+/// Whether an audit entry's reason is sealed with its case: a reason a user gave for a change to
+/// the case (a refusal's reason is the server's own words, such as "could not be decrypted").
+pub(crate) fn sealed_reason(event: &caseward_domain::audit::AuditEvent) -> bool {
+    event.reason.is_some()
+        && event.case_id.is_some()
+        && event.outcome == caseward_domain::audit::Outcome::Allowed
+        && event.action.reason_is_case_content()
+}
+
+/// Where an audit reason is sealed, beyond its case: the action, and the record it was about
+/// (or, for none, who acted). Stable across versions: names and ids, never an enum's order.
+pub(crate) fn reason_place(event: &caseward_domain::audit::AuditEvent) -> (String, Uuid) {
+    (
+        format!("{AUDIT_REASON}/{}", event.action.as_str()),
+        event.subject.or(event.actor).unwrap_or(Uuid::nil()),
+    )
 }

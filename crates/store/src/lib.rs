@@ -16,6 +16,7 @@ mod codec;
 mod config_versions;
 mod consent_codec;
 mod error;
+mod import;
 mod location;
 pub mod migrations;
 mod model;
@@ -33,6 +34,7 @@ pub use config_versions::{
     ConfigSource, ConfigVersionRecord, ConfigVersionSummary, NewConfigVersion,
 };
 pub use error::StoreError;
+pub use import::{ImportedCarePlan, ImportedCase, ImportedNote, ImportedTransition};
 pub use location::StoreLocation;
 pub use model::*;
 pub use quality_records::{
@@ -80,10 +82,11 @@ pub trait Store: Send + Sync + 'static {
     /// One version with its files; `None` asks for the newest. `None` when there is none.
     async fn config_version(&self, version: Option<u32>) -> Result<Option<ConfigVersionRecord>>;
 
-    /// Create many cases in one transaction, each as `create_case` writes it (number, key,
-    /// assignment, search tokens, dimensions, audit entries), none read back: all or none.
-    /// For synthetic data and bulk loads; how many were created.
-    async fn import_cases(&self, cases: Vec<NewCase>) -> Result<u32>;
+    /// Create many cases with their history in one transaction, each as `create_case` writes
+    /// it (number, key, assignment, search tokens, dimensions, audit entries) with its moves,
+    /// notes and care plan versions, in one multi-row statement a table: all or none, none
+    /// read back. For bulk loads and synthetic data; how many were created.
+    async fn import_cases(&self, cases: Vec<ImportedCase>) -> Result<u32>;
 
     /// The time this database takes to insert `rows` rows of random bytes (about a sealed
     /// case's size) into a scratch table, `batch` rows a transaction: the raw batched insert

@@ -127,6 +127,18 @@ impl Sealing {
         config_version: u32,
         fields: &CaseFields,
     ) -> (WrappedKey, Vec<u8>) {
+        let (wrapped, sealed, _) = self.seal_new_with_texts(case, config_version, fields);
+        (wrapped, sealed)
+    }
+
+    /// `seal_new`, and the new key kept to seal the case's other texts (a bulk import seals
+    /// its history without unwrapping the key again).
+    pub(crate) fn seal_new_with_texts(
+        &self,
+        case: CaseId,
+        config_version: u32,
+        fields: &CaseFields,
+    ) -> (WrappedKey, Vec<u8>, crate::case_texts::CaseTexts) {
         let mut rng = rand::rngs::OsRng;
         let key = DataKey::generate(&mut rng);
         let wrapped = envelope::wrap(
@@ -137,7 +149,11 @@ impl Sealing {
         );
         let plaintext = zeroize::Zeroizing::new(codec::encode(fields));
         let sealed = envelope::seal(&key, &plaintext, &place(case, config_version), &mut rng);
-        (wrapped, sealed)
+        (
+            wrapped,
+            sealed,
+            crate::case_texts::CaseTexts::with_key(case, key),
+        )
     }
 
     /// Content sealed with the case's existing data key.

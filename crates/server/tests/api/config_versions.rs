@@ -540,6 +540,7 @@ async fn a_migration_walks_every_case_of_its_type_page_by_page(backend: Backend)
             audit: Vec::new(),
             now,
         })
+        .map(caseward_store::ImportedCase::new)
         .collect();
     assert_eq!(world.app.store.import_cases(cases).await.unwrap(), 230);
     let count = || async {

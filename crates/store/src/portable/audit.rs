@@ -60,7 +60,7 @@ pub(super) async fn append_in(
     events: &[AuditEvent],
     now: DateTime<Utc>,
 ) -> Result<Vec<AuditEntry>> {
-    if events.iter().any(sealed_reason) {
+    if events.iter().any(crate::case_texts::sealed_reason) {
         return Err(StoreError::Corrupt(
             "a case's reason would enter the trail unsealed".into(),
         ));
@@ -81,7 +81,7 @@ pub(super) async fn append_case_in(
     let mut texts: std::collections::HashMap<Uuid, crate::case_texts::CaseTexts> =
         std::collections::HashMap::new();
     for event in &mut sealed {
-        if !sealed_reason(event) {
+        if !crate::case_texts::sealed_reason(event) {
             continue;
         }
         let (Some(case), Some(reason)) = (event.case_id, &event.reason) else {
@@ -90,28 +90,10 @@ pub(super) async fn append_case_in(
         if let std::collections::hash_map::Entry::Vacant(slot) = texts.entry(case) {
             slot.insert(super::case_keys::texts_in(&mut *conn, sealing, case).await?);
         }
-        let (kind, row) = reason_place(event);
+        let (kind, row) = crate::case_texts::reason_place(event);
         event.reason = Some(texts[&case].seal(&kind, row, reason));
     }
     append_sealed_in(conn, sealed, now).await
-}
-
-/// Whether an event's reason is sealed with its case: a reason a user gave for a change to the
-/// case (a refusal's reason is the server's own words, such as "could not be decrypted").
-fn sealed_reason(event: &AuditEvent) -> bool {
-    event.reason.is_some()
-        && event.case_id.is_some()
-        && event.outcome == Outcome::Allowed
-        && event.action.reason_is_case_content()
-}
-
-/// Where an audit reason is sealed, beyond its case: the action, and the record it was about
-/// (or, for none, who acted). Stable across versions: names and ids, never an enum's order.
-fn reason_place(event: &AuditEvent) -> (String, Uuid) {
-    (
-        format!("{}/{}", crate::case_texts::AUDIT_REASON, event.action.as_str()),
-        event.subject.or(event.actor).unwrap_or(Uuid::nil()),
-    )
 }
 
 /// Open the sealed reasons of a case's entries (for its access log).
@@ -123,7 +105,7 @@ pub(super) async fn open_case_reasons(
 ) -> Result<()> {
     let texts = super::case_keys::texts_in(&mut *pool.acquire().await?, sealing, case).await?;
     for entry in entries.iter_mut().filter(|e| e.event.case_id == Some(case)) {
-        let (kind, row) = reason_place(&entry.event);
+        let (kind, row) = crate::case_texts::reason_place(&entry.event);
         if let Some(reason) = &entry.event.reason
             // A reason that does not open (its case purged) stays sealed; the chain, not this
             // view, is what proves entries unchanged.
@@ -140,28 +122,35 @@ async fn append_sealed_in(
     events: Vec<AuditEvent>,
     now: DateTime<Utc>,
 ) -> Result<Vec<AuditEntry>> {
-    let events = &events;
+    append_sealed_at(conn, events.into_iter().map(|e| (e, now)).collect()).await
+}
+
+/// Append entries whose reasons are sealed already, each at its own time, in the given order.
+pub(super) async fn append_sealed_at(
+    conn: &mut DbConnection,
+    events: Vec<(AuditEvent, DateTime<Utc>)>,
+) -> Result<Vec<AuditEntry>> {
     if events.is_empty() {
         return Ok(Vec::new());
     }
-    // Both databases keep microseconds; hash what will be read back.
-    let at = now.trunc_subsecs(6);
     let head = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
         .fetch_one(&mut *conn)
         .await?;
     let mut seq: i64 = head.try_get("seq")?;
     let mut prev = hash_of(head.try_get("hash")?, "head hash")?;
     let mut entries = Vec::with_capacity(events.len());
-    for event in events {
+    for (event, at) in events {
         if event.fields.iter().any(|f| f.contains('\n')) {
             return Err(StoreError::Corrupt("an audited field id holds a line break".into()));
         }
+        // Both databases keep microseconds; hash what will be read back.
+        let at = at.trunc_subsecs(6);
         seq += 1;
-        let hash = chain_hash(&prev, &canonical_bytes(seq, at, event));
+        let hash = chain_hash(&prev, &canonical_bytes(seq, at, &event));
         entries.push(AuditEntry {
             seq,
             at,
-            event: event.clone(),
+            event,
             prev_hash: prev,
             hash,
         });

@@ -14,6 +14,7 @@ mod case_keys;
 mod cases;
 mod config_versions;
 mod dimensions;
+mod import;
 mod notes;
 mod quality;
 mod reindex;
@@ -134,6 +135,16 @@ impl PostgresStore {
         tx.commit().await?;
         Ok(report)
     }
+}
+
+/// `count` change sequence numbers at once, in order (a bulk import).
+async fn next_change_seqs(tx: &mut Transaction<'static, Postgres>, count: usize) -> Result<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT nextval('change_seq') FROM generate_series(1, $1)")
+            .bind(i64::try_from(count).unwrap_or(i64::MAX))
+            .fetch_all(&mut **tx)
+            .await?,
+    )
 }
 
 async fn next_change_seq(tx: &mut Transaction<'static, Postgres>) -> Result<i64> {
@@ -421,8 +432,8 @@ impl crate::Store for PostgresStore {
         config_versions::get(&self.pool, version).await
     }
 
-    async fn import_cases(&self, cases: Vec<crate::NewCase>) -> Result<u32> {
-        cases::import_cases(self, cases).await
+    async fn import_cases(&self, cases: Vec<crate::ImportedCase>) -> Result<u32> {
+        import::import_cases(self, cases).await
     }
 
     async fn measure_batched_inserts(&self, rows: u32, batch: u32) -> Result<std::time::Duration> {

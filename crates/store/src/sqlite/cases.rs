@@ -84,19 +84,6 @@ pub(super) async fn create_case(store: &SqliteStore, case: NewCase) -> Result<Ca
     Ok(record)
 }
 
-/// Many cases in one transaction, each as `create_case` writes it, none read back.
-pub(super) async fn import_cases(store: &SqliteStore, cases: Vec<NewCase>) -> Result<u32> {
-    let sealing = store.sealing()?;
-    let mut tx = store.begin_write().await?;
-    let mut count = 0;
-    for case in cases {
-        insert_case_in(&mut tx, sealing, case).await?;
-        count += 1;
-    }
-    tx.commit().await?;
-    Ok(count)
-}
-
 /// Insert a case with its number, key, assignment, search tokens, dimensions and audit
 /// entries, inside the caller's transaction.
 async fn insert_case_in(

@@ -16,6 +16,7 @@ mod case_keys;
 mod cases;
 mod config_versions;
 mod dimensions;
+mod import;
 mod notes;
 mod quality;
 mod reindex;
@@ -154,6 +155,17 @@ impl SqliteStore {
 }
 
 /// The next value of the global change sequence, inside a write transaction.
+/// `count` change sequence numbers at once, in order (a bulk import).
+async fn next_change_seqs(tx: &mut Transaction<'static, Sqlite>, count: usize) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "UPDATE change_counter SET value = value + $1 WHERE id = 1 RETURNING value",
+    )
+    .bind(i64::try_from(count).unwrap_or(i64::MAX))
+    .fetch_one(&mut **tx)
+    .await
+    .map(|last: i64| (last - count as i64 + 1..=last).collect())?)
+}
+
 async fn next_change_seq(tx: &mut Transaction<'static, Sqlite>) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value",
@@ -442,8 +454,8 @@ impl crate::Store for SqliteStore {
         config_versions::get(&self.reader, version).await
     }
 
-    async fn import_cases(&self, cases: Vec<crate::NewCase>) -> Result<u32> {
-        cases::import_cases(self, cases).await
+    async fn import_cases(&self, cases: Vec<crate::ImportedCase>) -> Result<u32> {
+        import::import_cases(self, cases).await
     }
 
     async fn measure_batched_inserts(&self, rows: u32, batch: u32) -> Result<std::time::Duration> {
