@@ -8,8 +8,8 @@
 use anyhow::Result;
 use caseward_crypto::Keyring;
 use caseward_domain::audit::{AuditAction, AuditEvent};
-use caseward_domain::config::Configuration;
 use caseward_domain::care_plan::CarePlanStatus;
+use caseward_domain::config::Configuration;
 use caseward_domain::synthetic::synthetic_case;
 use caseward_domain::synthetic_history::synthetic_history;
 use caseward_domain::user::UserId;
@@ -39,12 +39,18 @@ pub struct SeedPlan {
 #[derive(Debug, Clone, Copy)]
 pub struct SeedReport {
     pub made: u32,
+    /// Rows written, every table counted (a case with its history is many rows).
+    pub rows: u64,
     pub elapsed: std::time::Duration,
 }
 
 impl SeedReport {
     pub fn per_second(&self) -> f64 {
         f64::from(self.made) / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    pub fn rows_per_second(&self) -> f64 {
+        self.rows as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
 }
 
@@ -142,9 +148,10 @@ fn make_case(
     }
     if let Some(plan) = history.care_plan {
         let plan_id = seeded_id(rng, plan.written_at);
-        imported
-            .history_audit
-            .push((event(AuditAction::CarePlanSave, Some(plan_id)), plan.written_at));
+        imported.history_audit.push((
+            event(AuditAction::CarePlanSave, Some(plan_id)),
+            plan.written_at,
+        ));
         let decision = plan.approved_at.zip(holder.supervisor);
         if let Some((at, supervisor)) = decision {
             imported.history_audit.push((
@@ -176,8 +183,11 @@ fn make_case(
 
 /// A UUIDv7 of `at` and seeded bytes: the same seed gives the same ids.
 fn seeded_id(rng: &mut rand_chacha::ChaCha8Rng, at: DateTime<Utc>) -> uuid::Uuid {
-    uuid::Builder::from_unix_timestamp_millis(at.timestamp_millis() as u64, &rng.r#gen::<[u8; 10]>())
-        .into_uuid()
+    uuid::Builder::from_unix_timestamp_millis(
+        at.timestamp_millis() as u64,
+        &rng.r#gen::<[u8; 10]>(),
+    )
+    .into_uuid()
 }
 
 /// Make and write the plan's cases for `workers`.
@@ -193,6 +203,7 @@ pub async fn seed_cases(
     if holders.is_empty() || plan.cases == 0 || config.case_types.is_empty() {
         return Ok(SeedReport {
             made: 0,
+            rows: 0,
             elapsed: started.elapsed(),
         });
     }
@@ -216,9 +227,17 @@ pub async fn seed_cases(
             let _ = sender.blocking_send(next);
         }
     });
+    // Two batches in flight: one seals while the other holds the write lock.
+    let mut writing = tokio::task::JoinSet::new();
     let mut made = 0u32;
+    let mut rows = 0u64;
     while let Some(cases) = batches.recv().await {
-        made += store.import_cases(cases).await?;
+        if writing.len() == 2 {
+            made += writing.join_next().await.expect("a batch in flight")??;
+        }
+        rows += cases.iter().map(|c| c.rows() as u64).sum::<u64>();
+        let store = store.clone();
+        writing.spawn(async move { store.import_cases(cases).await });
         if plan.progress {
             let rate = f64::from(made) / started.elapsed().as_secs_f64().max(1e-9);
             eprint!(
@@ -229,12 +248,16 @@ pub async fn seed_cases(
             let _ = std::io::stderr().flush();
         }
     }
+    while let Some(written) = writing.join_next().await {
+        made += written??;
+    }
     maker.await?;
     if plan.progress {
         eprintln!();
     }
     Ok(SeedReport {
         made,
+        rows,
         elapsed: started.elapsed(),
     })
 }

@@ -16,11 +16,7 @@ pub const TEAM_SIZE: u32 = 10;
 
 /// Make the staff for `workers` case workers; `password_hash` is the PHC string every new user
 /// gets (hashed once: thousands of users, one password).
-pub async fn ensure_staff(
-    store: &Arc<dyn Store>,
-    workers: u32,
-    password_hash: &str,
-) -> Result<()> {
+pub async fn ensure_staff(store: &Arc<dyn Store>, workers: u32, password_hash: &str) -> Result<()> {
     let mut by_name: BTreeMap<String, User> = store
         .list_users()
         .await?
@@ -49,16 +45,32 @@ pub async fn ensure_staff(
     };
     let mut staff = Vec::new();
     for n in 1..=workers {
-        staff.push(ensure(format!("worker{n}"), format!("Case worker {n}"), Role::CASE_WORKER).await?);
+        staff.push(
+            ensure(
+                format!("worker{n}"),
+                format!("Case worker {n}"),
+                Role::CASE_WORKER,
+            )
+            .await?,
+        );
     }
     let mut supervisors = Vec::new();
     for team in 1..=workers.div_ceil(TEAM_SIZE) {
         supervisors.push(
-            ensure(format!("supervisor{team}"), format!("Supervisor {team}"), Role::SUPERVISOR)
-                .await?,
+            ensure(
+                format!("supervisor{team}"),
+                format!("Supervisor {team}"),
+                Role::SUPERVISOR,
+            )
+            .await?,
         );
     }
-    ensure("manager1".into(), "Programme manager".into(), Role::PROGRAMME_MANAGER).await?;
+    ensure(
+        "manager1".into(),
+        "Programme manager".into(),
+        Role::PROGRAMME_MANAGER,
+    )
+    .await?;
     // A worker already in a team (a demo instance's) stays where they are.
     let teams = store.list_teams().await?;
     let placed: std::collections::BTreeSet<UserId> = teams
@@ -67,7 +79,11 @@ pub async fn ensure_staff(
         .collect();
     let now = SystemClock.now();
     for (index, members) in staff.chunks(TEAM_SIZE as usize).enumerate() {
-        let members: Vec<UserId> = members.iter().copied().filter(|m| !placed.contains(m)).collect();
+        let members: Vec<UserId> = members
+            .iter()
+            .copied()
+            .filter(|m| !placed.contains(m))
+            .collect();
         if members.is_empty() {
             continue;
         }
@@ -82,7 +98,9 @@ pub async fn ensure_staff(
             })
             .await?;
         for member in members {
-            store.add_team_member(team.team.id, member, &[], now).await?;
+            store
+                .add_team_member(team.team.id, member, &[], now)
+                .await?;
         }
     }
     Ok(())

@@ -1007,18 +1007,117 @@ fn dev_seed_writes_batches_and_reports_its_rate_against_the_raw_one() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("{said}"));
     assert!(made > 200, "{said}");
-    assert!(said.contains("(batches of 40)"), "{said}");
+    assert!(said.contains(", batches of 40)."), "{said}");
     assert!(
         said.contains("Raw batched inserts (1000 rows of 1,500 bytes, batches of 40)"),
         "{said}"
     );
-    assert!(said.contains("% of it."), "{said}");
+    assert!(said.contains("% of it in cases"), "{said}");
+    assert!(said.contains("% in rows."), "{said}");
     // Every case went in with its audit entry, and the trail still verifies.
     let created = sqlite_ids(
         &data_path.join("caseward.db"),
         "SELECT case_id FROM audit_entries WHERE action = 'case.create'",
     );
     assert_eq!(created.len(), made);
+    // With their history: moves, notes and care plans, each audited.
+    let count = |sql: &str| {
+        sqlite_rows(&data_path.join("caseward.db"), sql, |row| {
+            sqlx::Row::get::<i64, _>(row, 0)
+        })[0]
+    };
+    assert!(
+        count("SELECT COUNT(*) FROM case_transitions") > 100,
+        "{said}"
+    );
+    assert!(count("SELECT COUNT(*) FROM case_notes") > 100, "{said}");
+    assert!(count("SELECT COUNT(*) FROM care_plans") > 10, "{said}");
+    assert_eq!(
+        count("SELECT COUNT(*) FROM case_transitions"),
+        count("SELECT COUNT(*) FROM audit_entries WHERE action = 'case.transition'")
+    );
     let output = caseward(&["--data", data, "audit", "verify"], None);
     assert!(output.status.success(), "{}", text(&output));
+}
+
+#[test]
+fn dev_seed_makes_its_staff_in_teams_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_path = seeded_instance(dir.path(), 0);
+    let data = data_path.to_str().unwrap();
+    let seed = |extra: &[&str], input: Option<&str>| {
+        let mut args = vec![
+            "--data", data, "dev", "seed", "--cases", "60", "--batch", "25",
+        ];
+        args.extend_from_slice(extra);
+        caseward(&args, input)
+    };
+    // New users need a password, and a strong enough one; nothing is made without it.
+    let output = seed(&["--workers", "12"], None);
+    assert!(!output.status.success());
+    assert!(
+        text(&output).contains("--password-stdin"),
+        "{}",
+        text(&output)
+    );
+    let output = seed(&["--workers", "12", "--password-stdin"], Some("short\n"));
+    assert!(!output.status.success());
+    assert!(
+        text(&output).contains("--password-stdin:"),
+        "{}",
+        text(&output)
+    );
+    let file = data_path.join("caseward.db");
+    let users = || {
+        sqlite_rows(
+            &file,
+            "SELECT username FROM users ORDER BY username",
+            |row| sqlx::Row::get::<String, _>(row, 0),
+        )
+    };
+    assert_eq!(users(), vec!["worker1"]);
+
+    let output = seed(
+        &["--workers", "12", "--password-stdin"],
+        Some("a long enough password for the staff\n"),
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let names = users();
+    for name in [
+        "worker1",
+        "worker12",
+        "supervisor1",
+        "supervisor2",
+        "manager1",
+    ] {
+        assert!(names.contains(&name.to_string()), "{name} in {names:?}");
+    }
+    assert_eq!(names.len(), 15, "{names:?}");
+    // Two teams of the workers not in a team already (worker1 is in none: it joins the first).
+    let teams = sqlite_rows(
+        &file,
+        "SELECT COUNT(*) FROM team_members GROUP BY team_id ORDER BY 1",
+        |row| sqlx::Row::get::<i64, _>(row, 0),
+    );
+    assert_eq!(teams, vec![2, 10]);
+    // The new staff can log in with the password.
+    let hashes = sqlite_rows(
+        &file,
+        "SELECT COUNT(DISTINCT password_hash) FROM users WHERE username <> 'worker1'",
+        |row| sqlx::Row::get::<i64, _>(row, 0),
+    );
+    assert_eq!(hashes, vec![1]);
+    // Cases went to all of them, and a second run keeps the users and teams it finds.
+    let holders = sqlite_rows(
+        &file,
+        "SELECT COUNT(DISTINCT assigned_to) FROM cases",
+        |row| sqlx::Row::get::<i64, _>(row, 0),
+    );
+    assert!(holders[0] >= 12, "{holders:?}");
+    let output = seed(
+        &["--workers", "12", "--password-stdin"],
+        Some("a long enough password for the staff\n"),
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(users().len(), 15);
 }

@@ -93,10 +93,7 @@ pub fn synthetic_history(
             at: opened + Duration::minutes(*minutes),
         })
         .collect();
-    let open = !config
-        .stages
-        .iter()
-        .any(|s| s.terminal && s.id == stage);
+    let open = !config.stages.iter().any(|s| s.terminal && s.id == stage);
     let contacts = rng.gen_range(0..=2 + 2 * path.len());
     let mut note_times: Vec<i64> = (0..contacts).map(|_| rng.gen_range(1..span)).collect();
     note_times.sort_unstable();
@@ -146,9 +143,15 @@ fn care_plan(
                 kind: kind.id.clone(),
                 objective: OBJECTIVES.choose(rng).copied()?.to_string(),
                 responsible: "Case worker".to_string(),
-                target_date: Some((written_at + Duration::days(rng.gen_range(30..120))).date_naive()),
+                target_date: Some(
+                    (written_at + Duration::days(rng.gen_range(30..120))).date_naive(),
+                ),
                 status: if beyond {
-                    *[InterventionStatus::InProgress, InterventionStatus::Completed].choose(rng)?
+                    *[
+                        InterventionStatus::InProgress,
+                        InterventionStatus::Completed,
+                    ]
+                    .choose(rng)?
                 } else {
                     InterventionStatus::Planned
                 },

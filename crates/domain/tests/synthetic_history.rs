@@ -11,7 +11,9 @@ use rand::SeedableRng;
 fn a_case_reaches_its_stage_by_configured_moves_in_time_order() {
     let config = config();
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
-    let today = DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z").unwrap().to_utc();
+    let today = DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z")
+        .unwrap()
+        .to_utc();
     for case_type in &config.case_types {
         for stage in &case_type.stages {
             let opened = today - Duration::days(120);
@@ -53,8 +55,18 @@ fn the_same_seed_gives_the_same_history() {
     let opened = today - Duration::days(90);
     let make = || {
         let mut rng = rand::rngs::StdRng::seed_from_u64(11);
-        synthetic_history(&config, case_type, "implementation", opened, today, &mut rng)
+        synthetic_history(
+            &config,
+            case_type,
+            "implementation",
+            opened,
+            today,
+            &mut rng,
+        )
     };
     assert_eq!(make(), make());
-    assert!(make().care_plan.is_some(), "implementation comes after a care plan");
+    assert!(
+        make().care_plan.is_some(),
+        "implementation comes after a care plan"
+    );
 }

@@ -43,11 +43,28 @@ impl ImportedCase {
         }
     }
 
+    /// The rows its import writes, every table counted: the case, its assignment and key,
+    /// its distinct search tokens, dimensions, moves, notes, plan versions and audit entries.
+    pub fn rows(&self) -> usize {
+        let tokens: std::collections::BTreeSet<_> =
+            self.case.search_tokens.iter().map(|t| t.token).collect();
+        3 + tokens.len()
+            + self.case.dimensions.len()
+            + self.transitions.len()
+            + self.notes.len()
+            + self.care_plans.len()
+            + self.case.audit.len()
+            + self.history_audit.len()
+    }
+
     /// When the case last changed: its newest move, note or plan, else its opening.
     pub fn updated_at(&self) -> DateTime<Utc> {
         let moves = self.transitions.iter().map(|t| t.at);
         let notes = self.notes.iter().map(|n| n.written_at);
-        let plans = self.care_plans.iter().map(|p| p.decided_at.unwrap_or(p.written_at));
+        let plans = self
+            .care_plans
+            .iter()
+            .map(|p| p.decided_at.unwrap_or(p.written_at));
         moves
             .chain(notes)
             .chain(plans)
@@ -140,7 +157,11 @@ pub(crate) fn seal(sealing: &Sealing, imported: ImportedCase) -> Result<SealedIm
     let care_plans = care_plans
         .into_iter()
         .map(|p| {
-            let content = texts.seal(CARE_PLAN_CONTENT, p.id, &crate::care_plans::encode(&p.content));
+            let content = texts.seal(
+                CARE_PLAN_CONTENT,
+                p.id,
+                &crate::care_plans::encode(&p.content),
+            );
             let comment = texts.seal_opt(CARE_PLAN_COMMENT, p.id, p.comment.as_deref());
             (p, content, comment)
         })

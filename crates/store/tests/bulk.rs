@@ -7,12 +7,13 @@ mod common;
 use common::{new_case, worker};
 
 use caseward_domain::audit::{AuditAction, AuditEvent};
+use caseward_domain::care_plan::{
+    CarePlanContent, CarePlanStatus, Intervention, InterventionStatus,
+};
 use caseward_domain::case::{CaseFields, FieldValue};
 use caseward_store::testing::{Backend, TestDatabase};
-use caseward_domain::care_plan::{CarePlanContent, CarePlanStatus, Intervention, InterventionStatus};
 use caseward_store::{
-    CaseFilter, ImportedCarePlan, ImportedCase, ImportedNote, ImportedTransition, Store,
-    StoreError,
+    CaseFilter, ImportedCarePlan, ImportedCase, ImportedNote, ImportedTransition, Store, StoreError,
 };
 use chrono::{Duration, TimeZone, Utc};
 use std::sync::Arc;
@@ -91,10 +92,16 @@ async fn the_baseline_leaves_nothing_behind(db: &TestDatabase, store: Arc<dyn St
 /// A case imported with its moves, notes and an approved care plan reads back as if each had
 /// been written one at a time: sealed texts open, numbers follow the counter per type and
 /// year, and the trail holds every entry at its own time with an intact chain.
-async fn a_history_imports_readable_numbered_and_chained(_db: &TestDatabase, store: Arc<dyn Store>) {
+async fn a_history_imports_readable_numbered_and_chained(
+    _db: &TestDatabase,
+    store: Arc<dyn Store>,
+) {
     let worker = worker(&store).await;
     // One case written the usual way first: the import's numbers follow it.
-    store.create_case(new_case(&worker, CaseFields::new())).await.unwrap();
+    store
+        .create_case(new_case(&worker, CaseFields::new()))
+        .await
+        .unwrap();
     let opened = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
     let mut case = new_case(
         &worker,
@@ -189,7 +196,11 @@ async fn a_history_imports_readable_numbered_and_chained(_db: &TestDatabase, sto
     assert_eq!(read.summary.case_number, "CP-2026-00002");
     assert_eq!(read.summary.stage, "care_plan");
     assert_eq!(read.summary.version, 3, "opened, then two moves");
-    assert_eq!(read.summary.updated_at, at(11), "the plan's approval is the last change");
+    assert_eq!(
+        read.summary.updated_at,
+        at(11),
+        "the plan's approval is the last change"
+    );
     assert_eq!(read.fields["name"], FieldValue::Text("Child".into()));
     let other = store.case_by_id(next_year_id).await.unwrap().unwrap();
     assert_eq!(other.summary.case_number, "CP-2027-00001");
@@ -197,7 +208,10 @@ async fn a_history_imports_readable_numbered_and_chained(_db: &TestDatabase, sto
     let moves = store.case_transitions(id).await.unwrap();
     assert_eq!(moves.len(), 2);
     assert_eq!(moves[0].reason.as_deref(), Some("risk confirmed"));
-    assert_eq!((moves[1].from.as_str(), moves[1].to.as_str()), ("assessment", "care_plan"));
+    assert_eq!(
+        (moves[1].from.as_str(), moves[1].to.as_str()),
+        ("assessment", "care_plan")
+    );
     let notes = store.case_notes(id).await.unwrap();
     assert_eq!(notes.len(), 1);
     assert_eq!(notes[0].body, "Visited; the child is safe");
@@ -227,10 +241,16 @@ async fn a_history_imports_readable_numbered_and_chained(_db: &TestDatabase, sto
     );
     assert_eq!(entries[2].at, at(5));
     let reason = entries[0].event.reason.as_deref().unwrap();
-    assert!(caseward_store::is_sealed_text(reason), "the reason is case content");
+    assert!(
+        caseward_store::is_sealed_text(reason),
+        "the reason is case content"
+    );
     let verification = caseward_store::audit_verify::verify_chain(store.as_ref())
         .await
         .unwrap();
     assert!(verification.first_break.is_none());
-    assert_eq!(verification.verified, 4, "every entry of the import, chained");
+    assert_eq!(
+        verification.verified, 4,
+        "every entry of the import, chained"
+    );
 }

@@ -17,11 +17,17 @@ fn rows_per_statement(columns: usize) -> usize {
 }
 
 pub(super) async fn import_cases(store: &BackendStore, cases: Vec<ImportedCase>) -> Result<u32> {
-    let sealing = store.sealing()?;
-    let sealed: Vec<SealedImport> = cases
-        .into_iter()
-        .map(|case| crate::import::seal(sealing, case))
-        .collect::<Result<_>>()?;
+    // Sealing is CPU work: off the async threads, and before the write lock, so that it runs
+    // while another batch's statements do.
+    let sealing = store.sealing()?.clone();
+    let sealed: Vec<SealedImport> = tokio::task::spawn_blocking(move || {
+        cases
+            .into_iter()
+            .map(|case| crate::import::seal(&sealing, case))
+            .collect::<Result<Vec<_>>>()
+    })
+    .await
+    .map_err(|e| StoreError::Corrupt(format!("sealing a batch stopped: {e}")))??;
     if sealed.is_empty() {
         return Ok(0);
     }

@@ -138,7 +138,10 @@ impl PostgresStore {
 }
 
 /// `count` change sequence numbers at once, in order (a bulk import).
-async fn next_change_seqs(tx: &mut Transaction<'static, Postgres>, count: usize) -> Result<Vec<i64>> {
+async fn next_change_seqs(
+    tx: &mut Transaction<'static, Postgres>,
+    count: usize,
+) -> Result<Vec<i64>> {
     Ok(
         sqlx::query_scalar("SELECT nextval('change_seq') FROM generate_series(1, $1)")
             .bind(i64::try_from(count).unwrap_or(i64::MAX))
