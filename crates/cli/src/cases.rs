@@ -172,6 +172,7 @@ pub async fn seed(settings: &Settings, options: SeedOptions) -> Result<()> {
         seed,
         progress: true,
     };
+    let size_before = store.storage_bytes().await?;
     let report = crate::seed::seed_cases(
         Arc::new(config),
         keyring,
@@ -181,22 +182,30 @@ pub async fn seed(settings: &Settings, options: SeedOptions) -> Result<()> {
         SystemClock.now(),
     )
     .await?;
+    let grown = store.storage_bytes().await?.saturating_sub(size_before);
+    let seconds = report.elapsed.as_secs_f64().max(1e-9);
     println!(
-        "Created {} synthetic cases with their history in {:.1} s: {:.0} cases a second, {:.0} rows a second ({} rows, batches of {batch}).",
+        "Created {} synthetic cases with their history in {seconds:.1} s: {:.0} cases a second; {} rows ({:.0} a second), the database grew {:.1} MB ({:.1} MB a second); batches of {batch}.",
         report.made,
-        report.elapsed.as_secs_f64(),
         report.per_second(),
-        report.rows_per_second(),
         report.rows,
+        report.rows_per_second(),
+        grown as f64 / 1e6,
+        grown as f64 / 1e6 / seconds,
     );
-    // The same database's raw rate, in the same run: rows of about a sealed case's size.
+    // The same database's raw rate, in the same run: rows of a sealed case's size, one
+    // statement a row.
     let rows = cases.clamp(1_000, 20_000);
-    let took = store.measure_batched_inserts(rows, batch).await?;
-    let raw = f64::from(rows) / took.as_secs_f64().max(1e-9);
+    let raw = store.measure_batched_inserts(rows, batch).await?;
+    let raw_seconds = raw.elapsed.as_secs_f64().max(1e-9);
+    let raw_rows = f64::from(rows) / raw_seconds;
+    let raw_bytes = raw.bytes as f64 / raw_seconds;
     println!(
-        "Raw batched inserts ({rows} rows of 1,500 bytes, batches of {batch}): {raw:.0} rows a second; the seeder reaches {:.1} % of it in cases, {:.0} % in rows.",
-        100.0 * report.per_second() / raw,
-        100.0 * report.rows_per_second() / raw
+        "Raw batched inserts ({rows} rows of 1,500 bytes, batches of {batch}): {raw_rows:.0} rows a second, the database growing {:.1} MB a second. The seeder reaches {:.1} % of it in cases, {:.0} % in rows and {:.0} % in bytes.",
+        raw_bytes / 1e6,
+        100.0 * report.per_second() / raw_rows,
+        100.0 * report.rows_per_second() / raw_rows,
+        100.0 * (grown as f64 / seconds) / raw_bytes.max(1e-9),
     );
     Ok(())
 }

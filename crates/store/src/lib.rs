@@ -91,7 +91,10 @@ pub trait Store: Send + Sync + 'static {
     /// The time this database takes to insert `rows` rows of random bytes (about a sealed
     /// case's size) into a scratch table, `batch` rows a transaction: the raw batched insert
     /// rate a bulk load is compared with. Needs the right to create a table.
-    async fn measure_batched_inserts(&self, rows: u32, batch: u32) -> Result<std::time::Duration>;
+    async fn measure_batched_inserts(&self, rows: u32, batch: u32) -> Result<BatchedInserts>;
+
+    /// The database's size on disk in bytes (SQLite: its pages; PostgreSQL: the database).
+    async fn storage_bytes(&self) -> Result<u64>;
 
     /// The newest configuration version's number (cheap: every node polls it).
     async fn newest_config_version(&self) -> Result<Option<u32>>;

@@ -547,3 +547,11 @@ pub struct AssignmentRecord {
     pub caseload_override_reason: Option<String>,
     pub at: DateTime<Utc>,
 }
+
+/// A raw batched insert measurement (`Store::measure_batched_inserts`).
+#[derive(Debug, Clone, Copy)]
+pub struct BatchedInserts {
+    pub elapsed: std::time::Duration,
+    /// How much the database grew by the rows (before the scratch table went).
+    pub bytes: u64,
+}

@@ -80,8 +80,14 @@ async fn cases_import_in_one_transaction_all_or_none(_db: &TestDatabase, store: 
 }
 
 async fn the_baseline_leaves_nothing_behind(db: &TestDatabase, store: Arc<dyn Store>) {
+    let before = store.storage_bytes().await.unwrap();
     let took = store.measure_batched_inserts(50, 20).await.unwrap();
-    assert!(took > std::time::Duration::ZERO);
+    assert!(took.elapsed > std::time::Duration::ZERO);
+    assert!(
+        took.bytes >= 50 * 1_500,
+        "{took:?}: the rows' payload at least"
+    );
+    assert!(store.storage_bytes().await.unwrap() >= before);
     // The scratch table is gone: a table of that name can be made again (this panics if not).
     db.tamper("CREATE TABLE caseward_insert_baseline (id INTEGER PRIMARY KEY)")
         .await;

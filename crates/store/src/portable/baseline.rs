@@ -6,17 +6,18 @@
 
 use crate::Result;
 use rand::{RngCore, SeedableRng};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Bytes of each row's payload: about a synthetic case's sealed content.
 const PAYLOAD: usize = 1_500;
 
-pub(super) async fn measure(pool: &DbPool, rows: u32, batch: u32) -> Result<Duration> {
+pub(super) async fn measure(pool: &DbPool, rows: u32, batch: u32) -> Result<crate::BatchedInserts> {
     let mut conn = pool.acquire().await?;
     sqlx::query("DROP TABLE IF EXISTS caseward_insert_baseline")
         .execute(&mut *conn)
         .await?;
     sqlx::query(BASELINE_TABLE).execute(&mut *conn).await?;
+    let before = storage_bytes(&mut conn).await?;
     let mut rng = rand::rngs::StdRng::from_entropy();
     let mut payload = vec![0u8; PAYLOAD];
     let started = Instant::now();
@@ -35,8 +36,15 @@ pub(super) async fn measure(pool: &DbPool, rows: u32, batch: u32) -> Result<Dura
         tx.commit().await?;
     }
     let elapsed = started.elapsed();
+    let bytes = storage_bytes(&mut conn).await?.saturating_sub(before);
     sqlx::query("DROP TABLE caseward_insert_baseline")
         .execute(&mut *conn)
         .await?;
-    Ok(elapsed)
+    Ok(crate::BatchedInserts { elapsed, bytes })
+}
+
+/// The database's size on disk, in bytes.
+pub(super) async fn storage_bytes(conn: &mut DbConnection) -> Result<u64> {
+    let bytes: i64 = sqlx::query_scalar(STORAGE_BYTES).fetch_one(&mut *conn).await?;
+    Ok(u64::try_from(bytes).unwrap_or(0))
 }

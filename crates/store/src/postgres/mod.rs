@@ -439,8 +439,16 @@ impl crate::Store for PostgresStore {
         import::import_cases(self, cases).await
     }
 
-    async fn measure_batched_inserts(&self, rows: u32, batch: u32) -> Result<std::time::Duration> {
+    async fn measure_batched_inserts(
+        &self,
+        rows: u32,
+        batch: u32,
+    ) -> Result<crate::BatchedInserts> {
         baseline::measure(&self.pool, rows, batch.max(1)).await
+    }
+
+    async fn storage_bytes(&self) -> Result<u64> {
+        baseline::storage_bytes(&mut *self.pool.acquire().await?).await
     }
 
     async fn newest_config_version(&self) -> Result<Option<u32>> {
