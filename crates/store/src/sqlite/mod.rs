@@ -70,7 +70,9 @@ impl SqliteStore {
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
-            .connect_with(connect.clone())
+            // The one writer keeps 32 MB of pages (SQLite's default is 2 MB): a batch's
+            // inserts touch many index pages, which a small cache reads back again and again.
+            .connect_with(connect.clone().pragma("cache_size", "-32768"))
             .await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))
