@@ -34,21 +34,34 @@ async fn load_teams(
     conn: &mut DbConnection,
     only: Option<&[TeamId]>,
 ) -> Result<Vec<TeamRecord>> {
-    let rows = sqlx::query(
+    // Only the teams asked for, when asked: one team's change must not read every team.
+    let only_these = |query: &mut sqlx::QueryBuilder<'_, Db>, column: &str| {
+        if let Some(ids) = only {
+            query.push(format!(" WHERE {column} IN ("));
+            let mut list = query.separated(", ");
+            for id in ids {
+                list.push_bind(*id);
+            }
+            query.push(")");
+        }
+    };
+    let mut teams_query = sqlx::QueryBuilder::<Db>::new(
         "SELECT t.id, t.name, t.version, s.id AS sup_id, s.username AS sup_username, s.display_name AS sup_display_name
-         FROM teams t LEFT JOIN users s ON s.id = t.supervisor_id ORDER BY t.name",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let members = sqlx::query(
+         FROM teams t LEFT JOIN users s ON s.id = t.supervisor_id",
+    );
+    only_these(&mut teams_query, "t.id");
+    teams_query.push(" ORDER BY t.name");
+    let rows = teams_query.build().fetch_all(&mut *conn).await?;
+    let mut members_query = sqlx::QueryBuilder::<Db>::new(
         "SELECT m.team_id, u.id AS m_id, u.username AS m_username, u.display_name AS m_display_name
-         FROM team_members m JOIN users u ON u.id = m.user_id ORDER BY u.username",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let case_types = sqlx::query("SELECT team_id, case_type FROM team_case_types")
-        .fetch_all(&mut *conn)
-        .await?;
+         FROM team_members m JOIN users u ON u.id = m.user_id",
+    );
+    only_these(&mut members_query, "m.team_id");
+    members_query.push(" ORDER BY u.username");
+    let members = members_query.build().fetch_all(&mut *conn).await?;
+    let mut types_query = sqlx::QueryBuilder::<Db>::new("SELECT team_id, case_type FROM team_case_types");
+    only_these(&mut types_query, "team_id");
+    let case_types = types_query.build().fetch_all(&mut *conn).await?;
     let mut member_map: BTreeMap<TeamId, Vec<UserRef>> = BTreeMap::new();
     for row in &members {
         member_map
@@ -66,9 +79,6 @@ async fn load_teams(
     let mut teams = Vec::new();
     for row in &rows {
         let id: TeamId = row.try_get("id")?;
-        if only.is_some_and(|ids| !ids.contains(&id)) {
-            continue;
-        }
         let supervisor_id: Option<Uuid> = row.try_get("sup_id")?;
         let supervisor = match supervisor_id {
             Some(_) => Some(user_ref(row, "sup")?),

@@ -5,6 +5,7 @@ type BackendStore = super::PostgresStore;
 type DbRow = sqlx::postgres::PgRow;
 type DbPool = sqlx::PgPool;
 type DbConnection = sqlx::PgConnection;
+type Db = sqlx::Postgres;
 
 include!("../portable/access.rs");
 

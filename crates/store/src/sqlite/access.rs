@@ -5,6 +5,7 @@ type BackendStore = super::SqliteStore;
 type DbRow = sqlx::sqlite::SqliteRow;
 type DbPool = sqlx::SqlitePool;
 type DbConnection = sqlx::SqliteConnection;
+type Db = sqlx::Sqlite;
 
 include!("../portable/access.rs");
 
