@@ -68,13 +68,21 @@ fn make_case(
     keyring: &Keyring,
     rng: &mut rand_chacha::ChaCha8Rng,
     index: u32,
+    count: u32,
     holders: &[Holder],
     today: DateTime<Utc>,
 ) -> Option<ImportedCase> {
     let case_type = &config.case_types[index as usize % config.case_types.len()];
     let holder = holders[(index as usize / config.case_types.len()) % holders.len()];
     let worker = holder.worker;
-    let opened = today - Duration::minutes(rng.gen_range(60..300 * 24 * 60));
+    // Opened in order over the last ten months, as cases come in: each case's id (a UUIDv7 of
+    // its opening) follows the one before, so a million inserts append to the indexes keyed by
+    // case instead of scattering across them.
+    let span = 300 * 24 * 60 - 60;
+    let step = span as f64 / f64::from(count.max(1));
+    let minutes_ago =
+        span - (f64::from(index) * step) as i64 - rng.gen_range(0..step.ceil().max(1.0) as i64);
+    let opened = today - Duration::minutes(minutes_ago.max(60));
     let case = synthetic_case(config, case_type, rng, opened);
     if !validate_case(config, case_type, &case.stage, &case.fields, opened).is_empty() {
         return None;
@@ -213,7 +221,9 @@ pub async fn seed_cases(
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(plan.seed);
         let mut next = Vec::with_capacity(batch as usize);
         for index in 0..plan.cases {
-            if let Some(case) = make_case(&config, &keyring, &mut rng, index, &holders, today) {
+            if let Some(case) = make_case(
+                &config, &keyring, &mut rng, index, plan.cases, &holders, today,
+            ) {
                 next.push(case);
             }
             if next.len() == batch as usize {

@@ -151,6 +151,21 @@ impl Verification {
     }
 }
 
+/// Check one page of entries in order, noting the hashes of the entries checkpoints are at.
+fn check_page(
+    verifier: &mut ChainVerifier,
+    wanted: &mut BTreeMap<i64, Option<[u8; 32]>>,
+    page: &[AuditEntry],
+) -> std::result::Result<(), ChainBreak> {
+    for entry in page {
+        verifier.push(entry)?;
+        if let Some(slot) = wanted.get_mut(&entry.seq) {
+            *slot = Some(entry.hash);
+        }
+    }
+    Ok(())
+}
+
 /// Read the whole trail in pages and verify it against the recorded head.
 pub async fn verify_chain(store: &dyn Store) -> Result<Verification> {
     verify_chain_against(store, &[], None).await
@@ -173,19 +188,19 @@ pub async fn verify_chain_against(
         let Some(last) = page.last() else {
             break None;
         };
-        // The next page is read while this one is checked: the database (SQLite's worker
-        // thread, or the PostgreSQL server) works alongside the hashing.
+        // The next page is read and decoded while this one is hashed on a blocking thread:
+        // the database (SQLite's worker thread, or the PostgreSQL server), the decoding and
+        // the hashing each keep a core busy.
         let next = store.audit_entries(last.seq, PAGE);
-        let check = async {
-            for entry in &page {
-                verifier.push(entry)?;
-                if let Some(slot) = wanted.get_mut(&entry.seq) {
-                    *slot = Some(entry.hash);
-                }
-            }
-            Ok(())
-        };
-        let (next, checked) = futures_util::future::join(next, check).await;
+        let check = tokio::task::spawn_blocking(move || {
+            let checked = check_page(&mut verifier, &mut wanted, &page);
+            (verifier, wanted, checked)
+        });
+        let (next, done) = futures_util::future::join(next, check).await;
+        let checked;
+        (verifier, wanted, checked) = done.map_err(|e| {
+            crate::StoreError::Corrupt(format!("verifying the audit trail stopped: {e}"))
+        })?;
         if let Err(broken) = checked {
             break Some(broken);
         }
