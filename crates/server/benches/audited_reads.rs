@@ -11,8 +11,8 @@
 //! and verified whole.
 //!
 //! `cargo bench -p caseward-server --bench audited_reads` (PostgreSQL at
-//! `CASEWARD_TEST_POSTGRES`, as for the tests). `-- --quick` runs one short round per backend
-//! (what CI runs to keep the bench working).
+//! `CASEWARD_TEST_POSTGRES`, as for the tests). `-- --quick` runs one short round per backend;
+//! so does `cargo test --benches` (what CI runs to keep the bench working).
 
 use caseward_crypto::{Keyring, Password, PasswordHasher, PasswordParams};
 use caseward_domain::audit::{AuditAction, AuditEvent};
@@ -248,7 +248,10 @@ async fn run(backend: Backend, rounds: usize, period: Duration, quick: bool) {
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
+    // `cargo bench` passes `--bench`; `cargo test --benches` (CI keeping it working) does not,
+    // and gets the quick run, like criterion's test mode.
+    let quick =
+        std::env::args().any(|a| a == "--quick") || !std::env::args().any(|a| a == "--bench");
     let (rounds, period) = if quick {
         (1, Duration::from_millis(300))
     } else {
