@@ -122,7 +122,7 @@ fn make_case(
         now: opened,
     });
     for step in history.moves {
-        let move_id = seeded_id(rng, step.at);
+        let move_id = seeded_id(rng, opened);
         imported.history_audit.push((
             AuditEvent {
                 fields: vec![step.to.clone()],
@@ -140,7 +140,7 @@ fn make_case(
         });
     }
     for note in history.notes {
-        let note_id = seeded_id(rng, note.at);
+        let note_id = seeded_id(rng, opened);
         imported
             .history_audit
             .push((event(AuditAction::NoteCreate, Some(note_id)), note.at));
@@ -155,7 +155,7 @@ fn make_case(
         });
     }
     if let Some(plan) = history.care_plan {
-        let plan_id = seeded_id(rng, plan.written_at);
+        let plan_id = seeded_id(rng, opened);
         imported.history_audit.push((
             event(AuditAction::CarePlanSave, Some(plan_id)),
             plan.written_at,
@@ -189,7 +189,10 @@ fn make_case(
     Some(imported)
 }
 
-/// A UUIDv7 of `at` and seeded bytes: the same seed gives the same ids.
+/// A UUIDv7 of `at` and seeded bytes: the same seed gives the same ids. A case's history rows
+/// take its opening time too, as rows brought in with it: since cases come in time order, every
+/// table's primary key then grows at its end (ids of the rows' own times would land all over
+/// the months after the opening, each insert on another page of the index).
 fn seeded_id(rng: &mut rand_chacha::ChaCha8Rng, at: DateTime<Utc>) -> uuid::Uuid {
     uuid::Builder::from_unix_timestamp_millis(
         at.timestamp_millis() as u64,
