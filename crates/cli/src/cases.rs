@@ -210,6 +210,20 @@ pub async fn seed(settings: &Settings, options: SeedOptions) -> Result<()> {
     Ok(())
 }
 
+/// `caseward dev baseline`: the database's raw insert rate, for the figures other rates are
+/// compared with in the same run (single-row durable inserts with `--batch 1`).
+pub async fn baseline(settings: &Settings, rows: u32, batch: u32) -> Result<()> {
+    let store = crate::serve::open_store(settings, false).await?;
+    let raw = store.measure_batched_inserts(rows, batch).await?;
+    let seconds = raw.elapsed.as_secs_f64().max(1e-9);
+    println!(
+        "Raw inserts ({rows} rows of 1,500 bytes, {batch} a transaction): {:.0} rows a second, {:.1} MB a second.",
+        f64::from(rows) / seconds,
+        raw.bytes as f64 / 1e6 / seconds
+    );
+    Ok(())
+}
+
 /// What `caseward dev seed` was asked for.
 #[derive(Debug)]
 pub struct SeedOptions {

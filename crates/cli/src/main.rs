@@ -161,6 +161,14 @@ enum CaseCommand {
 
 #[derive(Subcommand)]
 enum DevCommand {
+    /// Measure the database's raw insert rate: rows of 1,500 random bytes into a scratch table,
+    /// `--batch` rows a durable transaction (1: single-row inserts, each its own commit).
+    Baseline {
+        #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        rows: u32,
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        batch: u32,
+    },
     /// Add synthetic cases for the instance's case workers, in batches, and report the rate
     /// against the database's raw batched insert rate measured in the same run.
     Seed {
@@ -352,6 +360,9 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Case(CaseCommand::ApplyShreds) => {
             cases::apply_shreds(&settings(&cli.global, None)?).await
+        }
+        Command::Dev(DevCommand::Baseline { rows, batch }) => {
+            cases::baseline(&settings(&cli.global, None)?, rows, batch).await
         }
         Command::Dev(DevCommand::Seed {
             cases,

@@ -1121,3 +1121,27 @@ fn dev_seed_makes_its_staff_in_teams_when_asked() {
     assert!(output.status.success(), "{}", text(&output));
     assert_eq!(users().len(), 15);
 }
+
+#[test]
+fn dev_baseline_measures_single_row_durable_inserts() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_path = seeded_instance(dir.path(), 0);
+    let data = data_path.to_str().unwrap();
+    let output = caseward(&["--data", data, "dev", "baseline", "--rows", "40"], None);
+    let said = text(&output);
+    assert!(output.status.success(), "{said}");
+    assert!(
+        said.contains("Raw inserts (40 rows of 1,500 bytes, 1 a transaction): "),
+        "{said}"
+    );
+    // No rows are left behind, and a bad count is refused before anything is written.
+    let left = sqlite_rows(
+        &data_path.join("caseward.db"),
+        "SELECT COUNT(*) FROM sqlite_master WHERE name = 'caseward_insert_baseline'",
+        |row| sqlx::Row::get::<i64, _>(row, 0),
+    );
+    assert_eq!(left, vec![0]);
+    let output = caseward(&["--data", data, "dev", "baseline", "--batch", "0"], None);
+    assert!(!output.status.success());
+    assert!(text(&output).contains("--batch"), "{}", text(&output));
+}
