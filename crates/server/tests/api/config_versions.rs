@@ -517,7 +517,7 @@ async fn a_migration_walks_every_case_of_its_type_page_by_page(backend: Backend)
     let worker = &world.users["worker1"];
     let now = caseward_domain::clock::Clock::now(world.app.clock.as_ref());
     // More than one page (200) of GBV cases, each with the dimension in clear.
-    let cases: Vec<caseward_store::NewCase> = (0..230)
+    let cases: Vec<caseward_store::ImportedCase> = (0..230)
         .map(|_| caseward_store::NewCase {
             id: caseward_domain::case::new_record_id(),
             case_type: "gbv".into(),

@@ -232,15 +232,16 @@ pub(super) async fn update_case(store: &PostgresStore, update: CaseUpdate) -> Re
 fn push_filter<'a>(query: &mut QueryBuilder<'a, Postgres>, filter: &'a CaseFilter) {
     query.push(" WHERE 1 = 1");
     if let Some(reach) = filter.reachable_by {
+        // The ids the user reaches, each part through its own index, then the cases by id:
+        // an `OR` of correlated conditions would have the database read every case.
         query
-            .push(" AND (c.assigned_to = ")
+            .push(" AND c.id IN (SELECT r.id FROM cases r WHERE r.assigned_to = ")
             .push_bind(reach.user)
-            .push(" OR EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = c.id AND s.revoked_at IS NULL AND s.user_id = ")
-            .push_bind(reach.user)
-            .push(")");
+            .push(" UNION SELECT s.case_id FROM case_shares s WHERE s.revoked_at IS NULL AND s.user_id = ")
+            .push_bind(reach.user);
         if reach.include_team_cases {
-            query.push(" OR ");
-            push_supervised_by(query, reach.user);
+            query.push(" UNION ");
+            push_supervised_ids(query, reach.user);
         }
         query.push(")");
     }
@@ -271,15 +272,24 @@ fn push_filter<'a>(query: &mut QueryBuilder<'a, Postgres>, filter: &'a CaseFilte
 /// The case's assigned worker is a member of a team `supervisor` supervises that handles the
 /// case's type.
 pub(super) fn push_supervised_by(query: &mut QueryBuilder<'_, Postgres>, supervisor: uuid::Uuid) {
+    query.push("c.id IN (");
+    push_supervised_ids(query, supervisor);
+    query.push(")");
+}
+
+/// The ids of the cases of the teams `supervisor` supervises: from the teams to their members
+/// to each member's cases (by the `cases_assigned` index), never a scan of every case.
+fn push_supervised_ids(query: &mut QueryBuilder<'_, Postgres>, supervisor: uuid::Uuid) {
     query
         .push(
-            "EXISTS (SELECT 1 FROM team_members m JOIN teams t ON t.id = m.team_id
-               WHERE m.user_id = c.assigned_to AND t.supervisor_id = ",
+            "SELECT sc.id FROM teams t JOIN team_members m ON m.team_id = t.id
+               JOIN cases sc ON sc.assigned_to = m.user_id
+             WHERE t.supervisor_id = ",
         )
         .push_bind(supervisor)
         .push(
             " AND (NOT EXISTS (SELECT 1 FROM team_case_types x WHERE x.team_id = t.id)
-                    OR EXISTS (SELECT 1 FROM team_case_types x WHERE x.team_id = t.id AND x.case_type = c.case_type)))",
+                    OR EXISTS (SELECT 1 FROM team_case_types x WHERE x.team_id = t.id AND x.case_type = sc.case_type))",
         );
 }
 
