@@ -163,6 +163,24 @@ pub const SUPERVISION_NOTE: &str = "supervision_note.body";
 pub const PANEL_NOTES: &str = "panel_decision.notes";
 pub const ASSIGNMENT_OVERRIDE: &str = "assignment.caseload_override_reason";
 
+/// Whether an audit entry's reason is sealed with its case: a reason a user gave for a change to
+/// the case (a refusal's reason is the server's own words, such as "could not be decrypted").
+pub(crate) fn sealed_reason(event: &caseward_domain::audit::AuditEvent) -> bool {
+    event.reason.is_some()
+        && event.case_id.is_some()
+        && event.outcome == caseward_domain::audit::Outcome::Allowed
+        && event.action.reason_is_case_content()
+}
+
+/// Where an audit reason is sealed, beyond its case: the action, and the record it was about
+/// (or, for none, who acted). Stable across versions: names and ids, never an enum's order.
+pub(crate) fn reason_place(event: &caseward_domain::audit::AuditEvent) -> (String, Uuid) {
+    (
+        format!("{AUDIT_REASON}/{}", event.action.as_str()),
+        event.subject.or(event.actor).unwrap_or(Uuid::nil()),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,22 +225,4 @@ mod tests {
         assert_eq!(without_key.seal(SHARE_REASON, row, "plain"), "plain");
         assert!(without_key.open(SHARE_REASON, row, &stored).is_err());
     }
-}
-
-/// Whether an audit entry's reason is sealed with its case: a reason a user gave for a change to
-/// the case (a refusal's reason is the server's own words, such as "could not be decrypted").
-pub(crate) fn sealed_reason(event: &caseward_domain::audit::AuditEvent) -> bool {
-    event.reason.is_some()
-        && event.case_id.is_some()
-        && event.outcome == caseward_domain::audit::Outcome::Allowed
-        && event.action.reason_is_case_content()
-}
-
-/// Where an audit reason is sealed, beyond its case: the action, and the record it was about
-/// (or, for none, who acted). Stable across versions: names and ids, never an enum's order.
-pub(crate) fn reason_place(event: &caseward_domain::audit::AuditEvent) -> (String, Uuid) {
-    (
-        format!("{AUDIT_REASON}/{}", event.action.as_str()),
-        event.subject.or(event.actor).unwrap_or(Uuid::nil()),
-    )
 }
