@@ -8,12 +8,14 @@
 #   bench/load.sh [--bin target/release/caseward] [--load-bin target/release/caseward-load]
 #                 [--cases 1000] [--workers W] [--sessions 50] [--duration 20] [--warmup 2]
 #                 [--mix realistic|reads|updates|dashboard] [--json-dir DIR]
-#                 [--database postgres://USER@HOST/EMPTY_DATABASE | --data EXISTING_SQLITE_DIR]
+#                 [--database postgres://USER@HOST/EMPTY_DATABASE [--keyring FILE] | --data EXISTING_SQLITE_DIR]
 #                 [--password PW] [--pgbench] [--small]
 #
 # --database: a URL of an EMPTY PostgreSQL database (its keyring is made in the temporary
 #   folder and removed afterwards: drop the database after the run). Default: SQLite in a
 #   temporary folder.
+# --keyring FILE: with --database, reuse that instance, seeded before, whose keyring FILE is
+#   (nothing is made; give the same --password and --workers as when it was seeded).
 # --data: reuse an instance seeded before (SQLite), with the same --password and --workers
 #   (or --cases) as when it was seeded; nothing is made or removed.
 # --workers: case workers to seed (worker1…workerW, in teams of ten each with a supervisor);
@@ -42,6 +44,7 @@ json_dir=
 password='a load test password 42'
 small=0
 pgbench=0
+keyring=
 
 usage() {
   sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
@@ -64,6 +67,7 @@ while [[ $# -gt 0 ]]; do
     --password) password=$2; shift 2 ;;
     --small) small=1; shift ;;
     --pgbench) pgbench=1; shift ;;
+    --keyring) keyring=$2; shift 2 ;;
     -h | --help) usage ;;
     *) echo "load.sh: unknown argument $1" >&2; usage ;;
   esac
@@ -99,7 +103,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if [[ -n $database ]]; then
+if [[ -n $database && -n $keyring ]]; then
+  store=(--database "$database" --keyring "$keyring" --attachments "$tmp/a")
+  where="PostgreSQL (existing instance)"
+  data=existing
+elif [[ -n $database ]]; then
   store=(--database "$database" --keyring "$tmp/k.keyring" --attachments "$tmp/a")
   where="PostgreSQL"
 elif [[ -n $data ]]; then

@@ -183,6 +183,8 @@ pub async fn seed(settings: &Settings, options: SeedOptions) -> Result<()> {
     )
     .await?;
     let grown = store.storage_bytes().await?.saturating_sub(size_before);
+    // Not timed: the planner's statistics, which a bulk load leaves behind the data.
+    store.refresh_statistics().await?;
     let seconds = report.elapsed.as_secs_f64().max(1e-9);
     println!(
         "Created {} synthetic cases with their history in {seconds:.1} s: {:.0} cases a second; {} rows ({:.0} a second), the database grew {:.1} MB ({:.1} MB a second); batches of {batch}.",

@@ -96,6 +96,10 @@ pub trait Store: Send + Sync + 'static {
     /// The database's size on disk in bytes (SQLite: its pages; PostgreSQL: the database).
     async fn storage_bytes(&self) -> Result<u64>;
 
+    /// Refresh the planner's statistics after a bulk load (PostgreSQL: `ANALYZE`; SQLite:
+    /// `PRAGMA optimize`), so that the first queries after it do not plan from empty tables.
+    async fn refresh_statistics(&self) -> Result<()>;
+
     /// The newest configuration version's number (cheap: every node polls it).
     async fn newest_config_version(&self) -> Result<Option<u32>>;
 

@@ -88,6 +88,7 @@ async fn the_baseline_leaves_nothing_behind(db: &TestDatabase, store: Arc<dyn St
         "{took:?}: the rows' payload at least"
     );
     assert!(store.storage_bytes().await.unwrap() >= before);
+    store.refresh_statistics().await.unwrap();
     // The scratch table is gone: a table of that name can be made again (this panics if not).
     db.tamper("CREATE TABLE caseward_insert_baseline (id INTEGER PRIMARY KEY)")
         .await;

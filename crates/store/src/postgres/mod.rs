@@ -451,6 +451,11 @@ impl crate::Store for PostgresStore {
         baseline::storage_bytes(&mut *self.pool.acquire().await?).await
     }
 
+    async fn refresh_statistics(&self) -> Result<()> {
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(())
+    }
+
     async fn newest_config_version(&self) -> Result<Option<u32>> {
         config_versions::newest(&self.pool).await
     }

@@ -472,6 +472,11 @@ impl crate::Store for SqliteStore {
         baseline::storage_bytes(&mut *self.writer.acquire().await?).await
     }
 
+    async fn refresh_statistics(&self) -> Result<()> {
+        sqlx::query("PRAGMA optimize").execute(&self.writer).await?;
+        Ok(())
+    }
+
     async fn newest_config_version(&self) -> Result<Option<u32>> {
         config_versions::newest(&self.reader).await
     }
