@@ -6,7 +6,8 @@ const BASELINE_TABLE: &str = "CREATE TABLE caseward_insert_baseline (id BLOB PRI
 
 type DbConnection = sqlx::SqliteConnection;
 
-const STORAGE_BYTES: &str =
-    "SELECT p.page_count * s.page_size FROM pragma_page_count() p, pragma_page_size() s";
+/// Pages in use: a dropped table's pages stay in the file, free, and are used again first.
+const STORAGE_BYTES: &str = "SELECT (p.page_count - f.freelist_count) * s.page_size
+     FROM pragma_page_count() p, pragma_freelist_count() f, pragma_page_size() s";
 
 include!("../portable/baseline.rs");
