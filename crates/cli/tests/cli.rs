@@ -770,7 +770,7 @@ fn a_rotation_killed_midway_resumes_and_every_case_still_opens() {
     sqlite_ids(
         &file,
         &format!(
-            "UPDATE cases SET content = (SELECT content FROM cases WHERE id = x'{}') WHERE id = x'{}' RETURNING id",
+            "UPDATE case_contents SET content = (SELECT content FROM case_contents WHERE case_id = x'{}') WHERE case_id = x'{}' RETURNING case_id",
             ids[0].replace('-', ""),
             ids[1].replace('-', "")
         ),

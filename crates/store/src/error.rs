@@ -23,6 +23,10 @@ pub enum StoreError {
     /// Attachments need a folder, and the store was opened without one.
     #[error("the store was opened without an attachments folder")]
     NoAttachmentFolder,
+    /// A write that ran in a batch whose commit failed (or that the writer never reached):
+    /// nothing of it was kept.
+    #[error("the write was not committed: {0}")]
+    NotCommitted(String),
     #[error("migration failed: {0}")]
     Migration(String),
     #[error("database error: {0}")]

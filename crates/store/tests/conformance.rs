@@ -14,7 +14,7 @@ use caseward_store::{
     TeamChanges, User, UserChanges,
 };
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// Generate one test per backend from an async fn taking the store.
@@ -46,6 +46,7 @@ conformance!(
     concurrent_creates_get_distinct_numbers,
     case_fields_round_trip,
     updates_need_the_current_version,
+    concurrent_updates_commit_and_conflict_apart,
     change_sequence_only_grows,
     lists_filter_and_page,
     teams_keep_supervisor_members_and_case_types,
@@ -431,6 +432,68 @@ async fn updates_need_the_current_version(store: Arc<dyn Store>) {
         })
         .await;
     assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
+}
+
+/// Many edits at once (on SQLite, committed together in batches): each case takes exactly one
+/// of the two edits based on its version 1, the other is a conflict that leaves nothing, and the
+/// audit trail is one chain holding one entry per accepted edit.
+async fn concurrent_updates_commit_and_conflict_apart(store: Arc<dyn Store>) {
+    use caseward_domain::audit::{AuditAction, AuditEvent};
+    let worker = user(&store, "worker1").await;
+    let mut ids = Vec::new();
+    for _ in 0..16 {
+        let case = new_case(&worker, "CP", "child_protection", at(3, 10), rich_fields());
+        ids.push(store.create_case(case).await.unwrap().summary.id);
+    }
+    let head = store.audit_head().await.unwrap().0;
+    let mut tasks = Vec::new();
+    for (n, id) in ids.iter().chain(ids.iter()).enumerate() {
+        let store = store.clone();
+        let mut fields = rich_fields();
+        fields.insert("child_name".into(), text(&format!("edit {n}")));
+        let update = CaseUpdate {
+            id: *id,
+            expected_version: 1,
+            fields,
+            config_version: 1,
+            search_tokens: Vec::new(),
+            dimensions: Vec::new(),
+            audit: vec![AuditEvent {
+                case_id: Some(*id),
+                ..AuditEvent::new(Some(worker.id), AuditAction::CaseUpdate)
+            }],
+            now: at(4, 10),
+        };
+        tasks.push(tokio::spawn(async move { store.update_case(update).await }));
+    }
+    let mut accepted = HashMap::new();
+    let mut conflicts = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(record) => {
+                assert_eq!(record.summary.version, 2);
+                let previous = accepted.insert(record.summary.id, record);
+                assert!(
+                    previous.is_none(),
+                    "two edits of version 1 were both accepted"
+                );
+            }
+            Err(StoreError::Conflict {
+                expected: 1,
+                current: 2,
+            }) => conflicts += 1,
+            Err(other) => panic!("{other}"),
+        }
+    }
+    assert_eq!((accepted.len(), conflicts), (16, 16));
+    for (id, record) in &accepted {
+        assert_eq!(&store.case_by_id(*id).await.unwrap().unwrap(), record);
+    }
+    assert_eq!(store.audit_head().await.unwrap().0, head + 16);
+    let verified = caseward_store::audit_verify::verify_chain(store.as_ref())
+        .await
+        .unwrap();
+    assert_eq!(verified.first_break, None);
 }
 
 async fn change_sequence_only_grows(store: Arc<dyn Store>) {

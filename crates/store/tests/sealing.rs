@@ -26,6 +26,7 @@ on_both!(
     report_dimensions_are_stored_apart_replaced_and_purged,
     reindexing_seals_texts_an_older_version_left_in_clear,
     a_note_is_sealed_and_goes_with_a_purge,
+    content_kept_in_the_cases_table_moves_out_with_migration_24,
 );
 
 /// A case whose every value is a unique canary.
@@ -101,7 +102,7 @@ async fn content_moved_to_another_case_does_not_open(db: &TestDatabase, store: A
     let (a, _) = planted(&store, &worker).await;
     let (b, _) = planted(&store, &worker).await;
     db.tamper(&format!(
-        "UPDATE cases SET content = (SELECT content FROM cases WHERE id = {a}) WHERE id = {b}",
+        "UPDATE case_contents SET content = (SELECT content FROM case_contents WHERE case_id = {a}) WHERE case_id = {b}",
         a = literal(db, a),
         b = literal(db, b)
     ))
@@ -182,6 +183,40 @@ async fn without_the_keyring_case_content_is_out_of_reach(
 }
 
 /// A UUID as an SQL literal for the backend.
+/// An instance from before migration 0024 kept each case's sealed content in `cases`: the
+/// migration moves it to `case_contents`, and every case still opens.
+async fn content_kept_in_the_cases_table_moves_out_with_migration_24(
+    db: &TestDatabase,
+    store: Arc<dyn Store>,
+) {
+    let worker = worker(&store).await;
+    let (a, canaries) = planted(&store, &worker).await;
+    let (b, _) = planted(&store, &worker).await;
+    let before = store.case_by_id(a).await.unwrap().unwrap();
+    drop(store);
+    let blob = match db.location {
+        caseward_store::StoreLocation::Postgres(_) => "BYTEA",
+        _ => "BLOB",
+    };
+    db.tamper(&format!(
+        "ALTER TABLE cases ADD COLUMN content {blob};
+         UPDATE cases SET content = (SELECT content FROM case_contents WHERE case_id = cases.id);
+         DROP TABLE case_contents;
+         DELETE FROM schema_migrations WHERE number = 24;"
+    ))
+    .await;
+    let store = db.open().await;
+    assert_eq!(store.applied_migrations().await.unwrap().last(), Some(&24));
+    let after = store.case_by_id(a).await.unwrap().unwrap();
+    assert_eq!(after.fields, before.fields);
+    assert_eq!(after.summary.version, before.summary.version);
+    assert!(store.case_by_id(b).await.unwrap().is_some());
+    let raw = db.raw_contents().await;
+    for canary in &canaries {
+        assert!(!raw.contains(canary.as_str()), "a value is stored in clear");
+    }
+}
+
 fn literal(db: &TestDatabase, id: uuid::Uuid) -> String {
     match db.location {
         caseward_store::StoreLocation::Postgres(_) => format!("'{id}'::uuid"),

@@ -202,7 +202,7 @@ async fn content_that_does_not_open_is_refused_and_recorded(backend: Backend) {
         .app
         .database()
         .tamper(&format!(
-            "UPDATE cases SET content = (SELECT content FROM cases WHERE id = {}) WHERE id = {}",
+            "UPDATE case_contents SET content = (SELECT content FROM case_contents WHERE case_id = {}) WHERE case_id = {}",
             literal(&a.id),
             literal(&b.id)
         ))

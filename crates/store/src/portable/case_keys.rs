@@ -84,6 +84,7 @@ pub(super) async fn purge(
     let case_type: String = row.try_get("case_type")?;
     for table in [
         "case_keys",
+        "case_contents",
         "case_search_tokens",
         "case_dimensions",
         "attachments",

@@ -91,10 +91,10 @@ async fn insert_cases(
     change_seqs: &[i64],
 ) -> Result<()> {
     let rows: Vec<_> = cases.iter().zip(numbers).zip(change_seqs).collect();
-    for chunk in rows.chunks(rows_per_statement(13)) {
+    for chunk in rows.chunks(rows_per_statement(12)) {
         let mut insert = QueryBuilder::<Db>::new(
             "INSERT INTO cases (id, case_number, case_type, stage, intensity, assigned_to, created_by, config_version,
-                                content, version, change_seq, created_at, updated_at) ",
+                                version, change_seq, created_at, updated_at) ",
         );
         insert.push_values(chunk, |mut row, ((sealed, number), change_seq)| {
             let case = &sealed.case;
@@ -106,7 +106,6 @@ async fn insert_cases(
                 .push_bind(case.assigned_to)
                 .push_bind(case.created_by)
                 .push_bind(case.config_version as Int)
-                .push_bind(sealed.content.as_slice())
                 .push_bind(sealed.version)
                 .push_bind(**change_seq)
                 .push_bind(case.now)
@@ -117,6 +116,15 @@ async fn insert_cases(
             .execute(&mut *conn)
             .await
             .map_err(|e| StoreError::unique(e, "case id"))?;
+    }
+    for chunk in cases.chunks(rows_per_statement(2)) {
+        let mut insert =
+            QueryBuilder::<Db>::new("INSERT INTO case_contents (case_id, content) ");
+        insert.push_values(chunk, |mut row, sealed| {
+            row.push_bind(sealed.case.id)
+                .push_bind(sealed.content.as_slice());
+        });
+        insert.build().execute(&mut *conn).await?;
     }
     Ok(())
 }

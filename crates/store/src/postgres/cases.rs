@@ -62,7 +62,7 @@ where
     E: sqlx::Executor<'e, Database = Postgres>,
 {
     let row = sqlx::query(&format!(
-        "SELECT {SUMMARY_COLUMNS}, c.content, k.master_key_id, k.wrapped FROM cases c JOIN users u ON u.id = c.assigned_to LEFT JOIN case_keys k ON k.case_id = c.id WHERE c.id = $1"
+        "SELECT {SUMMARY_COLUMNS}, cc.content, k.master_key_id, k.wrapped FROM cases c JOIN case_contents cc ON cc.case_id = c.id JOIN users u ON u.id = c.assigned_to LEFT JOIN case_keys k ON k.case_id = c.id WHERE c.id = $1"
     ))
     .bind(id)
     .fetch_optional(executor)
@@ -106,8 +106,8 @@ async fn insert_case_in(
     let change_seq = next_change_seq(tx).await?;
     sqlx::query(
         "INSERT INTO cases (id, case_number, case_type, stage, intensity, assigned_to, created_by, config_version,
-                            content, version, change_seq, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $11, $12)",
+                            version, change_seq, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $11)",
     )
     .bind(case.id)
     .bind(&case_number)
@@ -117,13 +117,17 @@ async fn insert_case_in(
     .bind(case.assigned_to)
     .bind(case.created_by)
     .bind(case.config_version as i32)
-    .bind(&sealed)
     .bind(change_seq)
     .bind(case.now)
     .bind(case.now)
     .execute(&mut **tx)
     .await
     .map_err(|e| StoreError::unique(e, "case id"))?;
+    sqlx::query("INSERT INTO case_contents (case_id, content) VALUES ($1, $2)")
+        .bind(case.id)
+        .bind(&sealed)
+        .execute(&mut **tx)
+        .await?;
     super::assignments::record_assignment(
         tx,
         super::assignments::Assignment {
@@ -162,8 +166,8 @@ pub(super) async fn case_with_access(
     static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let sql = SQL.get_or_init(|| {
         format!(
-            "SELECT {SUMMARY_COLUMNS}, c.content, k.master_key_id, k.wrapped, {}
-             FROM cases c JOIN users u ON u.id = c.assigned_to LEFT JOIN case_keys k ON k.case_id = c.id
+            "SELECT {SUMMARY_COLUMNS}, cc.content, k.master_key_id, k.wrapped, {}
+             FROM cases c JOIN case_contents cc ON cc.case_id = c.id JOIN users u ON u.id = c.assigned_to LEFT JOIN case_keys k ON k.case_id = c.id
              WHERE c.id = $1",
             crate::access_json::case_access_columns::<super::access::Json>()
         )
@@ -195,10 +199,9 @@ pub(super) async fn update_case(store: &PostgresStore, update: CaseUpdate) -> Re
     };
     let change_seq = next_change_seq(&mut tx).await?;
     let done = sqlx::query(
-        "UPDATE cases SET content = $1, config_version = $2, version = version + 1, change_seq = $3, updated_at = $4
-         WHERE id = $5 AND version = $6",
+        "UPDATE cases SET config_version = $1, version = version + 1, change_seq = $2, updated_at = $3
+         WHERE id = $4 AND version = $5",
     )
-    .bind(&sealed)
     .bind(update.config_version as i32)
     .bind(change_seq)
     .bind(update.now)
@@ -219,6 +222,11 @@ pub(super) async fn update_case(store: &PostgresStore, update: CaseUpdate) -> Re
             None => StoreError::NotFound,
         });
     }
+    sqlx::query("UPDATE case_contents SET content = $1 WHERE case_id = $2")
+        .bind(&sealed)
+        .bind(update.id)
+        .execute(&mut *tx)
+        .await?;
     super::case_keys::replace_tokens(&mut tx, update.id, &update.search_tokens).await?;
     super::dimensions::replace(&mut tx, update.id, &update.dimensions).await?;
     super::audit::append_case_in(&mut tx, sealing, &update.audit, update.now).await?;

@@ -1,5 +1,6 @@
 //! Cases on SQLite.
 
+use super::write_queue::Tx;
 use super::{SqliteStore, next_change_seq};
 use crate::sealing::{Sealing, wrapped_from_columns};
 use crate::{
@@ -62,7 +63,7 @@ where
     E: sqlx::Executor<'e, Database = Sqlite>,
 {
     let row = sqlx::query(&format!(
-        "SELECT {SUMMARY_COLUMNS}, c.content, k.master_key_id, k.wrapped FROM cases c JOIN users u ON u.id = c.assigned_to LEFT JOIN case_keys k ON k.case_id = c.id WHERE c.id = ?"
+        "SELECT {SUMMARY_COLUMNS}, cc.content, k.master_key_id, k.wrapped FROM cases c JOIN case_contents cc ON cc.case_id = c.id JOIN users u ON u.id = c.assigned_to LEFT JOIN case_keys k ON k.case_id = c.id WHERE c.id = ?"
     ))
     .bind(id)
     .fetch_optional(executor)
@@ -106,8 +107,8 @@ async fn insert_case_in(
     let change_seq = next_change_seq(tx).await?;
     sqlx::query(
         "INSERT INTO cases (id, case_number, case_type, stage, intensity, assigned_to, created_by, config_version,
-                            content, version, change_seq, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+                            version, change_seq, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
     )
     .bind(case.id)
     .bind(&case_number)
@@ -117,13 +118,17 @@ async fn insert_case_in(
     .bind(case.assigned_to)
     .bind(case.created_by)
     .bind(i64::from(case.config_version))
-    .bind(&sealed)
     .bind(change_seq)
     .bind(case.now)
     .bind(case.now)
     .execute(&mut **tx)
     .await
     .map_err(|e| StoreError::unique(e, "case id"))?;
+    sqlx::query("INSERT INTO case_contents (case_id, content) VALUES (?, ?)")
+        .bind(case.id)
+        .bind(&sealed)
+        .execute(&mut **tx)
+        .await?;
     super::assignments::record_assignment(
         tx,
         super::assignments::Assignment {
@@ -162,8 +167,8 @@ pub(super) async fn case_with_access(
     static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let sql = SQL.get_or_init(|| {
         format!(
-            "SELECT {SUMMARY_COLUMNS}, c.content, k.master_key_id, k.wrapped, {}
-             FROM cases c JOIN users u ON u.id = c.assigned_to LEFT JOIN case_keys k ON k.case_id = c.id
+            "SELECT {SUMMARY_COLUMNS}, cc.content, k.master_key_id, k.wrapped, {}
+             FROM cases c JOIN case_contents cc ON cc.case_id = c.id JOIN users u ON u.id = c.assigned_to LEFT JOIN case_keys k ON k.case_id = c.id
              WHERE c.id = $1",
             crate::access_json::case_access_columns::<super::access::Json>()
         )
@@ -179,37 +184,43 @@ pub(super) async fn case_with_access(
 }
 
 pub(super) async fn update_case(store: &SqliteStore, update: CaseUpdate) -> Result<CaseRecord> {
-    let sealing = store.sealing()?;
-    let mut tx = store.begin_write().await?;
+    let sealing = store.sealing()?.clone();
+    store
+        .write_queue
+        .write(move |tx| Box::pin(update_in(tx, sealing, update)))
+        .await
+}
+
+/// Change a case inside the caller's transaction (a batch of the write queue).
+async fn update_in(tx: &mut Tx, sealing: Sealing, update: CaseUpdate) -> Result<CaseRecord> {
     // The case's own data key (a case from before sealing gets one now).
-    let sealed = match super::case_keys::wrapped_key(&mut tx, update.id).await? {
+    let sealed = match super::case_keys::wrapped_key(tx, update.id).await? {
         Some(wrapped) => {
             sealing.reseal(update.id, &wrapped, update.config_version, &update.fields)?
         }
         None => {
             let (wrapped, sealed) =
                 sealing.seal_new(update.id, update.config_version, &update.fields);
-            super::case_keys::insert_key(&mut tx, update.id, &wrapped, update.now).await?;
+            super::case_keys::insert_key(tx, update.id, &wrapped, update.now).await?;
             sealed
         }
     };
-    let change_seq = next_change_seq(&mut tx).await?;
+    let change_seq = next_change_seq(tx).await?;
     let done = sqlx::query(
-        "UPDATE cases SET content = ?, config_version = ?, version = version + 1, change_seq = ?, updated_at = ?
+        "UPDATE cases SET config_version = ?, version = version + 1, change_seq = ?, updated_at = ?
          WHERE id = ? AND version = ?",
     )
-    .bind(&sealed)
     .bind(i64::from(update.config_version))
     .bind(change_seq)
     .bind(update.now)
     .bind(update.id)
     .bind(update.expected_version)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     if done.rows_affected() == 0 {
         let current: Option<i64> = sqlx::query_scalar("SELECT version FROM cases WHERE id = ?")
             .bind(update.id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
         return Err(match current {
             Some(current) => StoreError::Conflict {
@@ -219,14 +230,17 @@ pub(super) async fn update_case(store: &SqliteStore, update: CaseUpdate) -> Resu
             None => StoreError::NotFound,
         });
     }
-    super::case_keys::replace_tokens(&mut tx, update.id, &update.search_tokens).await?;
-    super::dimensions::replace(&mut tx, update.id, &update.dimensions).await?;
-    super::audit::append_case_in(&mut tx, sealing, &update.audit, update.now).await?;
-    let record = fetch_record(&mut *tx, sealing, update.id)
+    sqlx::query("UPDATE case_contents SET content = ? WHERE case_id = ?")
+        .bind(&sealed)
+        .bind(update.id)
+        .execute(&mut **tx)
+        .await?;
+    super::case_keys::replace_tokens(tx, update.id, &update.search_tokens).await?;
+    super::dimensions::replace(tx, update.id, &update.dimensions).await?;
+    super::audit::append_case_in(tx, &sealing, &update.audit, update.now).await?;
+    fetch_record(&mut **tx, &sealing, update.id)
         .await?
-        .ok_or(StoreError::NotFound)?;
-    tx.commit().await?;
-    Ok(record)
+        .ok_or(StoreError::NotFound)
 }
 
 fn push_filter<'a>(query: &mut QueryBuilder<'a, Sqlite>, filter: &'a CaseFilter) {

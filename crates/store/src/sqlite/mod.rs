@@ -27,6 +27,7 @@ mod transitions;
 mod user_admin;
 mod users;
 mod work;
+mod write_queue;
 
 use crate::migrations::{Migration, SQLITE};
 use crate::{MigrationReport, OpenOptions, Result, StoreError};
@@ -43,6 +44,8 @@ pub const DATABASE_FILE: &str = "caseward.db";
 pub struct SqliteStore {
     reader: SqlitePool,
     writer: SqlitePool,
+    /// Group commit for the writes that come many at a time (case edits).
+    write_queue: write_queue::WriteQueue,
     sealing: Option<crate::sealing::Sealing>,
     attachment_files: Option<crate::attachment_files::AttachmentFiles>,
 }
@@ -81,6 +84,7 @@ impl SqliteStore {
             .await?;
         Ok(Self {
             reader,
+            write_queue: write_queue::WriteQueue::start(writer.clone()),
             writer,
             sealing: options
                 .keyring
