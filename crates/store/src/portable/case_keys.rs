@@ -159,13 +159,7 @@ pub(super) async fn insert_tokens(
     case: Uuid,
     tokens: &[crate::SearchToken],
 ) -> Result<()> {
-    let mut merged: std::collections::BTreeMap<[u8; 32], bool> = std::collections::BTreeMap::new();
-    for token in tokens {
-        merged
-            .entry(token.token)
-            .and_modify(|restricted| *restricted &= token.restricted)
-            .or_insert(token.restricted);
-    }
+    let merged = merged_tokens(tokens);
     if merged.is_empty() {
         return Ok(());
     }
@@ -177,6 +171,19 @@ pub(super) async fn insert_tokens(
     });
     query.build().execute(&mut *conn).await?;
     Ok(())
+}
+
+/// A case's tokens, each once: a word found in several fields is restricted only if every
+/// field is.
+pub(super) fn merged_tokens(tokens: &[crate::SearchToken]) -> std::collections::BTreeMap<[u8; 32], bool> {
+    let mut merged = std::collections::BTreeMap::new();
+    for token in tokens {
+        merged
+            .entry(token.token)
+            .and_modify(|restricted| *restricted &= token.restricted)
+            .or_insert(token.restricted);
+    }
+    merged
 }
 
 /// A case's free texts (`case_texts`), its data key read inside the caller's transaction.

@@ -1,6 +1,5 @@
 //! Cases on SQLite.
 
-use super::write_queue::Tx;
 use super::{SqliteStore, next_change_seq};
 use crate::sealing::{Sealing, wrapped_from_columns};
 use crate::{
@@ -12,12 +11,12 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 use uuid::Uuid;
 
-const SUMMARY_COLUMNS: &str =
+pub(super) const SUMMARY_COLUMNS: &str =
     "c.id, c.case_number, c.case_type, c.stage, c.intensity, c.created_by, c.config_version,
     c.version, c.change_seq, c.created_at, c.updated_at,
     u.id AS assigned_id, u.username AS assigned_username, u.display_name AS assigned_display_name";
 
-fn summary_from_row(row: &SqliteRow) -> Result<CaseSummary> {
+pub(super) fn summary_from_row(row: &SqliteRow) -> Result<CaseSummary> {
     let intensity: i64 = row.try_get("intensity")?;
     let config_version: i64 = row.try_get("config_version")?;
     Ok(CaseSummary {
@@ -184,63 +183,8 @@ pub(super) async fn case_with_access(
 }
 
 pub(super) async fn update_case(store: &SqliteStore, update: CaseUpdate) -> Result<CaseRecord> {
-    let sealing = store.sealing()?.clone();
-    store
-        .write_queue
-        .write(move |tx| Box::pin(update_in(tx, sealing, update)))
-        .await
-}
-
-/// Change a case inside the caller's transaction (a batch of the write queue).
-async fn update_in(tx: &mut Tx, sealing: Sealing, update: CaseUpdate) -> Result<CaseRecord> {
-    // The case's own data key (a case from before sealing gets one now).
-    let sealed = match super::case_keys::wrapped_key(tx, update.id).await? {
-        Some(wrapped) => {
-            sealing.reseal(update.id, &wrapped, update.config_version, &update.fields)?
-        }
-        None => {
-            let (wrapped, sealed) =
-                sealing.seal_new(update.id, update.config_version, &update.fields);
-            super::case_keys::insert_key(tx, update.id, &wrapped, update.now).await?;
-            sealed
-        }
-    };
-    let change_seq = next_change_seq(tx).await?;
-    let done = sqlx::query(
-        "UPDATE cases SET config_version = ?, version = version + 1, change_seq = ?, updated_at = ?
-         WHERE id = ? AND version = ?",
-    )
-    .bind(i64::from(update.config_version))
-    .bind(change_seq)
-    .bind(update.now)
-    .bind(update.id)
-    .bind(update.expected_version)
-    .execute(&mut **tx)
-    .await?;
-    if done.rows_affected() == 0 {
-        let current: Option<i64> = sqlx::query_scalar("SELECT version FROM cases WHERE id = ?")
-            .bind(update.id)
-            .fetch_optional(&mut **tx)
-            .await?;
-        return Err(match current {
-            Some(current) => StoreError::Conflict {
-                expected: update.expected_version,
-                current,
-            },
-            None => StoreError::NotFound,
-        });
-    }
-    sqlx::query("UPDATE case_contents SET content = ? WHERE case_id = ?")
-        .bind(&sealed)
-        .bind(update.id)
-        .execute(&mut **tx)
-        .await?;
-    super::case_keys::replace_tokens(tx, update.id, &update.search_tokens).await?;
-    super::dimensions::replace(tx, update.id, &update.dimensions).await?;
-    super::audit::append_case_in(tx, &sealing, &update.audit, update.now).await?;
-    fetch_record(&mut **tx, &sealing, update.id)
-        .await?
-        .ok_or(StoreError::NotFound)
+    store.sealing()?;
+    store.case_edits.edit(update).await
 }
 
 fn push_filter<'a>(query: &mut QueryBuilder<'a, Sqlite>, filter: &'a CaseFilter) {

@@ -12,6 +12,7 @@ mod attachments;
 mod audit;
 mod baseline;
 mod care_plans;
+mod case_edits;
 mod case_keys;
 mod cases;
 mod config_versions;
@@ -27,7 +28,6 @@ mod transitions;
 mod user_admin;
 mod users;
 mod work;
-mod write_queue;
 
 use crate::migrations::{Migration, SQLITE};
 use crate::{MigrationReport, OpenOptions, Result, StoreError};
@@ -44,8 +44,8 @@ pub const DATABASE_FILE: &str = "caseward.db";
 pub struct SqliteStore {
     reader: SqlitePool,
     writer: SqlitePool,
-    /// Group commit for the writes that come many at a time (case edits).
-    write_queue: write_queue::WriteQueue,
+    /// Case edits, committed in batches (group commit).
+    case_edits: case_edits::EditQueue,
     sealing: Option<crate::sealing::Sealing>,
     attachment_files: Option<crate::attachment_files::AttachmentFiles>,
 }
@@ -82,14 +82,15 @@ impl SqliteStore {
             .test_before_acquire(false)
             .connect_with(connect.read_only(false))
             .await?;
+        let sealing = options
+            .keyring
+            .clone()
+            .map(|k| crate::sealing::Sealing::new(k, options.keyring_file.clone()));
         Ok(Self {
             reader,
-            write_queue: write_queue::WriteQueue::start(writer.clone()),
+            case_edits: case_edits::EditQueue::start(writer.clone(), sealing.clone()),
             writer,
-            sealing: options
-                .keyring
-                .clone()
-                .map(|k| crate::sealing::Sealing::new(k, options.keyring_file.clone())),
+            sealing,
             attachment_files: Some(crate::attachment_files::AttachmentFiles::new(
                 options
                     .attachments
