@@ -206,7 +206,7 @@ async fn content_kept_in_the_cases_table_moves_out_with_migration_24(
     ))
     .await;
     let store = db.open().await;
-    assert_eq!(store.applied_migrations().await.unwrap().last(), Some(&24));
+    assert!(store.applied_migrations().await.unwrap().contains(&24));
     let after = store.case_by_id(a).await.unwrap().unwrap();
     assert_eq!(after.fields, before.fields);
     assert_eq!(after.summary.version, before.summary.version);
