@@ -65,6 +65,11 @@ pub async fn sweep_now(state: &AppState) -> Result<u32, JobError> {
     Ok(sweep(state, state.clock.now()).await?)
 }
 
+/// [`sweep_now`], reading `page` open cases at a time (tests show the paging).
+pub async fn sweep_now_in_pages(state: &AppState, page: u32) -> Result<u32, JobError> {
+    Ok(crate::deadline_sweep::sweep_in_pages(state, state.clock.now(), page).await?)
+}
+
 /// Claim and do the jobs due now, one at a time, until none is left; how many were done.
 /// Tests call this with a manual clock.
 pub async fn run_due(state: &AppState, mailer: Option<&Mailer>) -> Result<u32, JobError> {

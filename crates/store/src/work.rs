@@ -84,6 +84,12 @@ pub struct TimelineFilter {
     pub emergency_fields: Vec<String>,
     /// Only the cases of teams this user supervises.
     pub supervised_by: Option<UserId>,
+    /// A page of at most this many cases, in id order, after `after` (a sweep over every
+    /// case reads it page by page: memory and each read stay bounded at any size). Without
+    /// it, every matching case, in opening order.
+    pub limit: Option<u32>,
+    /// With `limit`: only the cases whose id comes after this one.
+    pub after: Option<CaseId>,
 }
 
 /// What the timeline rules need to know of one case: times and states, never its content.

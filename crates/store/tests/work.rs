@@ -296,10 +296,32 @@ async fn timelines_come_from_the_cases_history(_db: &TestDatabase, store: Arc<dy
             exclude_stages: vec!["closed".into()],
             emergency_fields: vec!["emergency_case".into()],
             supervised_by: None,
+            ..TimelineFilter::default()
         })
         .await
         .unwrap();
     assert_eq!(timelines.len(), 2, "the closed case is left out");
+    // Page by page, in id order: every open case once.
+    let mut paged = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .case_timelines(&TimelineFilter {
+                exclude_stages: vec!["closed".into()],
+                limit: Some(1),
+                after,
+                ..TimelineFilter::default()
+            })
+            .await
+            .unwrap();
+        let Some(last) = page.last() else { break };
+        assert_eq!(page.len(), 1);
+        after = Some(last.id);
+        paged.push(last.id);
+    }
+    let mut ids: Vec<_> = timelines.iter().map(|t| t.id).collect();
+    ids.sort();
+    assert_eq!(paged, ids);
     let first = &timelines[0];
     assert_eq!(
         (

@@ -19,6 +19,7 @@ on_both_backends!(
     follow_ups_reviews_and_approvals_fall_due,
     a_case_type_may_set_its_own_follow_up_interval,
     alerts_are_emailed_once_and_name_no_case,
+    a_sweep_page_by_page_raises_every_alert_once,
 );
 
 /// Sessions that outlast the months these tests move the clock through.
@@ -405,4 +406,29 @@ async fn a_case_type_may_set_its_own_follow_up_interval(backend: Backend) {
     assert_eq!(follow_ups(alerts(&world, "worker1").await), 0);
     sweep_at(&world, at(2026, 4, 9, 9, 0), None).await;
     assert_eq!(follow_ups(alerts(&world, "worker1").await), 1);
+}
+
+/// A sweep reads the open cases page by page (2,000 at a time; one here): every case is
+/// checked, each alert raised once, and a second sweep raises nothing new.
+async fn a_sweep_page_by_page_raises_every_alert_once(backend: Backend) {
+    let mut world = World::with_settings(backend, settings()).await;
+    let mut numbers = Vec::new();
+    for emergency in [false, true, false] {
+        numbers.push(case(&mut world, emergency).await.1);
+    }
+    let now = at(2026, 3, 17, 9, 0);
+    world.app.clock.set(now);
+    let sweep = jobs::sweep_now_in_pages;
+    assert_eq!(sweep(&world.app.state, 1).await.unwrap(), 4);
+    let mut expected: Vec<_> = numbers
+        .iter()
+        .map(|n| alert(n, "stage_too_long", "alert"))
+        .collect();
+    expected.sort();
+    assert_eq!(alerts(&world, "worker1").await, expected);
+    assert_eq!(
+        alerts(&world, "supervisor1").await,
+        [alert(&numbers[1], "stage_too_long", "escalation")]
+    );
+    assert_eq!(sweep(&world.app.state, 2).await.unwrap(), 0);
 }

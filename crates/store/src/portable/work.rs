@@ -331,7 +331,17 @@ pub(super) async fn timelines(
         query.push(" AND ");
         super::cases::push_supervised_by(&mut query, supervisor);
     }
-    query.push(" ORDER BY c.created_at, c.id");
+    match filter.limit {
+        Some(limit) => {
+            if let Some(after) = filter.after {
+                query.push(" AND c.id > ").push_bind(after);
+            }
+            query.push(" ORDER BY c.id LIMIT ").push_bind(i64::from(limit));
+        }
+        None => {
+            query.push(" ORDER BY c.created_at, c.id");
+        }
+    }
     let rows = query.build().fetch_all(pool).await?;
     rows.iter()
         .map(|row| {
