@@ -5,11 +5,11 @@
 //! new data key wraps once and then seals the content, the history's texts and the audit
 //! reasons, so the transaction holds only multi-row inserts.
 
+use crate::NewCase;
 use crate::case_texts::{
     ASSIGNMENT_REASON, CARE_PLAN_COMMENT, CARE_PLAN_CONTENT, NOTE_BODY, TRANSITION_REASON,
 };
 use crate::sealing::Sealing;
-use crate::{NewCase, Result};
 use caseward_crypto::envelope::WrappedKey;
 use caseward_domain::audit::AuditEvent;
 use caseward_domain::care_plan::{CarePlanContent, CarePlanStatus};
@@ -127,7 +127,7 @@ pub(crate) struct SealedImport {
 /// Why a case was opened, as its first assignment records it.
 pub(crate) const OPENED: &str = "case opened";
 
-pub(crate) fn seal(sealing: &Sealing, imported: ImportedCase) -> Result<SealedImport> {
+pub(crate) fn seal(sealing: &Sealing, imported: ImportedCase) -> SealedImport {
     let updated_at = imported.updated_at();
     let ImportedCase {
         mut case,
@@ -181,7 +181,7 @@ pub(crate) fn seal(sealing: &Sealing, imported: ImportedCase) -> Result<SealedIm
             event.reason = Some(texts.seal(&kind, row, reason));
         }
     }
-    Ok(SealedImport {
+    SealedImport {
         assignment_reason: texts.seal(ASSIGNMENT_REASON, assignment_id, OPENED),
         version,
         case,
@@ -193,5 +193,5 @@ pub(crate) fn seal(sealing: &Sealing, imported: ImportedCase) -> Result<SealedIm
         notes,
         care_plans,
         audit,
-    })
+    }
 }

@@ -24,10 +24,10 @@ pub(super) async fn import_cases(store: &BackendStore, cases: Vec<ImportedCase>)
         cases
             .into_iter()
             .map(|case| crate::import::seal(&sealing, case))
-            .collect::<Result<Vec<_>>>()
+            .collect()
     })
     .await
-    .map_err(|e| StoreError::Corrupt(format!("sealing a batch stopped: {e}")))??;
+    .map_err(|e| StoreError::Corrupt(format!("sealing a batch stopped: {e}")))?;
     if sealed.is_empty() {
         return Ok(0);
     }

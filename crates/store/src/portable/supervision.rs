@@ -16,7 +16,7 @@ fn supervised<'a>(
     tail: &str,
 ) -> QueryBuilder<'a, Db> {
     let mut query = QueryBuilder::<Db>::new(format!("SELECT {columns} FROM {from} WHERE "));
-    super::cases::push_supervised_by(&mut query, supervisor);
+    super::case_filter::push_supervised_by(&mut query, supervisor);
     query.push(format!(" {tail}"));
     query
 }

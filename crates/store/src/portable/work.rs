@@ -329,7 +329,7 @@ pub(super) async fn timelines(
     }
     if let Some(supervisor) = filter.supervised_by {
         query.push(" AND ");
-        super::cases::push_supervised_by(&mut query, supervisor);
+        super::case_filter::push_supervised_by(&mut query, supervisor);
     }
     match filter.limit {
         Some(limit) => {

@@ -10,6 +10,7 @@ mod attachments;
 mod audit;
 mod baseline;
 mod care_plans;
+mod case_filter;
 mod case_keys;
 mod cases;
 mod config_versions;

@@ -13,6 +13,7 @@ mod audit;
 mod baseline;
 mod care_plans;
 mod case_edits;
+mod case_filter;
 mod case_keys;
 mod cases;
 mod config_versions;
