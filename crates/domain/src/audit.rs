@@ -361,36 +361,96 @@ fn put_optional(out: &mut Vec<u8>, bytes: Option<&[u8]>) {
     }
 }
 
-/// The bytes the chain hashes for an entry at `seq`, made at `at`: every recorded value,
-/// each length-prefixed, in a fixed order. Times count microseconds (what both databases
-/// keep).
+/// An entry's recorded values as the chain hashes them, borrowed from an event or straight
+/// from a stored row (so that `audit verify` need not build an [`AuditEvent`] per entry).
+#[derive(Debug, Clone, Copy)]
+pub struct CanonicalEntry<'a> {
+    pub seq: i64,
+    /// Microseconds since the Unix epoch.
+    pub at_micros: i64,
+    pub actor: Option<&'a [u8]>,
+    pub actor_role: Option<&'a str>,
+    pub action: &'a str,
+    pub outcome: &'a str,
+    pub case_id: Option<&'a [u8]>,
+    pub subject: Option<&'a [u8]>,
+    pub fields: CanonicalFields<'a>,
+    pub reason: Option<&'a str>,
+    pub request_id: Option<&'a str>,
+    pub client: &'a str,
+}
+
+/// An entry's field ids: a list, or as stored, one per line (empty for none).
+#[derive(Debug, Clone, Copy)]
+pub enum CanonicalFields<'a> {
+    List(&'a [String]),
+    Lines(&'a str),
+}
+
+impl CanonicalFields<'_> {
+    fn write(self, out: &mut Vec<u8>) {
+        match self {
+            Self::List(fields) => {
+                out.extend_from_slice(&(fields.len() as u64).to_be_bytes());
+                for field in fields {
+                    put(out, field.as_bytes());
+                }
+            }
+            Self::Lines("") => out.extend_from_slice(&0u64.to_be_bytes()),
+            Self::Lines(lines) => {
+                let count = lines.bytes().filter(|b| *b == b'\n').count() + 1;
+                out.extend_from_slice(&(count as u64).to_be_bytes());
+                for field in lines.split('\n') {
+                    put(out, field.as_bytes());
+                }
+            }
+        }
+    }
+}
+
+impl<'a> CanonicalEntry<'a> {
+    /// The view of `event`, recorded as entry `seq` at `at`.
+    pub fn of(seq: i64, at: DateTime<Utc>, event: &'a AuditEvent) -> Self {
+        Self {
+            seq,
+            at_micros: at.timestamp_micros(),
+            actor: event.actor.as_ref().map(|u| u.as_bytes().as_slice()),
+            actor_role: event.actor_role.as_deref(),
+            action: event.action.as_str(),
+            outcome: event.outcome.as_str(),
+            case_id: event.case_id.as_ref().map(|c| c.as_bytes().as_slice()),
+            subject: event.subject.as_ref().map(|s| s.as_bytes().as_slice()),
+            fields: CanonicalFields::List(&event.fields),
+            reason: event.reason.as_deref(),
+            request_id: event.request_id.as_deref(),
+            client: &event.client,
+        }
+    }
+
+    /// Append the canonical bytes to `out`: every recorded value, each length-prefixed, in
+    /// a fixed order. Times count microseconds (what both databases keep).
+    pub fn write(&self, out: &mut Vec<u8>) {
+        put(out, CANONICAL_VERSION);
+        out.extend_from_slice(&self.seq.to_be_bytes());
+        out.extend_from_slice(&self.at_micros.to_be_bytes());
+        put_optional(out, self.actor);
+        put_optional(out, self.actor_role.map(str::as_bytes));
+        put(out, self.action.as_bytes());
+        put(out, self.outcome.as_bytes());
+        put_optional(out, self.case_id);
+        put_optional(out, self.subject);
+        self.fields.write(out);
+        put_optional(out, self.reason.map(str::as_bytes));
+        put_optional(out, self.request_id.map(str::as_bytes));
+        put(out, self.client.as_bytes());
+    }
+}
+
+/// The bytes the chain hashes for an entry at `seq`, made at `at` (see
+/// [`CanonicalEntry::write`]).
 pub fn canonical_bytes(seq: i64, at: DateTime<Utc>, event: &AuditEvent) -> Vec<u8> {
     let mut out = Vec::with_capacity(256);
-    put(&mut out, CANONICAL_VERSION);
-    out.extend_from_slice(&seq.to_be_bytes());
-    out.extend_from_slice(&at.timestamp_micros().to_be_bytes());
-    put_optional(
-        &mut out,
-        event.actor.as_ref().map(|u| u.as_bytes().as_slice()),
-    );
-    put_optional(&mut out, event.actor_role.as_deref().map(str::as_bytes));
-    put(&mut out, event.action.as_str().as_bytes());
-    put(&mut out, event.outcome.as_str().as_bytes());
-    put_optional(
-        &mut out,
-        event.case_id.as_ref().map(|c| c.as_bytes().as_slice()),
-    );
-    put_optional(
-        &mut out,
-        event.subject.as_ref().map(|s| s.as_bytes().as_slice()),
-    );
-    out.extend_from_slice(&(event.fields.len() as u64).to_be_bytes());
-    for field in &event.fields {
-        put(&mut out, field.as_bytes());
-    }
-    put_optional(&mut out, event.reason.as_deref().map(str::as_bytes));
-    put_optional(&mut out, event.request_id.as_deref().map(str::as_bytes));
-    put(&mut out, event.client.as_bytes());
+    CanonicalEntry::of(seq, at, event).write(&mut out);
     out
 }
 
@@ -451,6 +511,20 @@ mod tests {
             let at = Utc.with_ymd_and_hms(2026, 3, 10, 9, 0, 0).unwrap();
             let same_bytes = canonical_bytes(seq, at, &a) == canonical_bytes(seq, at, &b);
             prop_assert_eq!(same_bytes, a == b);
+        }
+
+        /// An entry read back from its row (field ids one per line) encodes as the event it
+        /// recorded, unless a field id is empty (stored rows cannot tell "no fields" from
+        /// "one empty field").
+        #[test]
+        fn stored_lines_encode_as_the_list(event in arb_event(), seq in 1i64..1000) {
+            prop_assume!(event.fields.iter().all(|f| !f.is_empty()));
+            let at = Utc.with_ymd_and_hms(2026, 3, 10, 9, 0, 0).unwrap();
+            let lines = event.fields.join("\n");
+            let mut stored = Vec::new();
+            CanonicalEntry { fields: CanonicalFields::Lines(&lines), ..CanonicalEntry::of(seq, at, &event) }
+                .write(&mut stored);
+            prop_assert_eq!(stored, canonical_bytes(seq, at, &event));
         }
     }
 

@@ -1,6 +1,7 @@
 //! Verifying the audit trail: recompute every hash from the entries' content and check that
 //! each entry follows the one before it, from the first to the recorded head.
 
+use crate::audit_scan::AuditPage;
 use crate::{Result, Store};
 use caseward_crypto::audit_chain::{GENESIS, chain_hash, checkpoint_message, hex};
 use caseward_crypto::keyring::VerifyingKey;
@@ -100,30 +101,42 @@ impl Default for ChainVerifier {
 
 impl ChainVerifier {
     pub fn push(&mut self, entry: &AuditEntry) -> std::result::Result<(), ChainBreak> {
+        self.push_canonical(
+            entry.seq,
+            &canonical_bytes(entry.seq, entry.at, &entry.event),
+            &entry.prev_hash,
+            &entry.hash,
+        )
+    }
+
+    /// Check the entry `seq` whose canonical bytes are `canonical` and whose stored hashes
+    /// are `prev_hash` and `hash`.
+    pub fn push_canonical(
+        &mut self,
+        seq: i64,
+        canonical: &[u8],
+        prev_hash: &[u8; 32],
+        hash: &[u8; 32],
+    ) -> std::result::Result<(), ChainBreak> {
         let expected = self.last_seq + 1;
-        if entry.seq != expected {
+        if seq != expected {
             return Err(ChainBreak::Missing {
                 previous: self.last_seq,
                 expected,
-                found: entry.seq,
+                found: seq,
             });
         }
-        if entry.hash
-            != chain_hash(
-                &entry.prev_hash,
-                &canonical_bytes(entry.seq, entry.at, &entry.event),
-            )
-        {
-            return Err(ChainBreak::Altered { seq: entry.seq });
+        if *hash != chain_hash(prev_hash, canonical) {
+            return Err(ChainBreak::Altered { seq });
         }
-        if entry.prev_hash != self.last_hash {
+        if *prev_hash != self.last_hash {
             return Err(ChainBreak::Unlinked {
-                seq: entry.seq,
+                seq,
                 previous: self.last_seq,
             });
         }
-        self.last_seq = entry.seq;
-        self.last_hash = entry.hash;
+        self.last_seq = seq;
+        self.last_hash = *hash;
         Ok(())
     }
 
@@ -155,10 +168,10 @@ impl Verification {
 fn check_page(
     verifier: &mut ChainVerifier,
     wanted: &mut BTreeMap<i64, Option<[u8; 32]>>,
-    page: &[AuditEntry],
+    page: &AuditPage,
 ) -> std::result::Result<(), ChainBreak> {
-    for entry in page {
-        verifier.push(entry)?;
+    for (entry, canonical) in page.entries() {
+        verifier.push_canonical(entry.seq, canonical, &entry.prev_hash, &entry.hash)?;
         if let Some(slot) = wanted.get_mut(&entry.seq) {
             *slot = Some(entry.hash);
         }
@@ -166,7 +179,7 @@ fn check_page(
     Ok(())
 }
 
-/// Read the whole trail in pages and verify it against the recorded head.
+/// Read the whole trail and verify it against the recorded head.
 pub async fn verify_chain(store: &dyn Store) -> Result<Verification> {
     verify_chain_against(store, &[], None).await
 }
@@ -179,33 +192,28 @@ pub async fn verify_chain_against(
     checkpoints: &[AuditCheckpoint],
     key: Option<&VerifyingKey>,
 ) -> Result<Verification> {
-    const PAGE: u32 = 10_000;
     let mut wanted: BTreeMap<i64, Option<[u8; 32]>> =
         checkpoints.iter().map(|c| (c.seq, None)).collect();
-    let mut verifier = ChainVerifier::default();
-    let mut page = store.audit_entries(0, PAGE).await?;
-    let first_break = loop {
-        let Some(last) = page.last() else {
-            break None;
-        };
-        // The next page is read and decoded while this one is hashed on a blocking thread:
-        // the database (SQLite's worker thread, or the PostgreSQL server), the decoding and
-        // the hashing each keep a core busy.
-        let next = store.audit_entries(last.seq, PAGE);
-        let check = tokio::task::spawn_blocking(move || {
-            let checked = check_page(&mut verifier, &mut wanted, &page);
-            (verifier, wanted, checked)
-        });
-        let (next, done) = futures_util::future::join(next, check).await;
-        let checked;
-        (verifier, wanted, checked) = done.map_err(|e| {
-            crate::StoreError::Corrupt(format!("verifying the audit trail stopped: {e}"))
-        })?;
-        if let Err(broken) = checked {
-            break Some(broken);
+    // The backend reads and decodes the next pages (SQLite on a thread of its own, or
+    // PostgreSQL's COPY) while this blocking thread hashes the current one.
+    let mut scan = store.scan_audit(0);
+    let checked = tokio::task::spawn_blocking(move || {
+        let mut verifier = ChainVerifier::default();
+        while let Some(page) = scan.blocking_recv() {
+            match page {
+                Err(error) => return Err(error),
+                Ok(page) => {
+                    if let Err(broken) = check_page(&mut verifier, &mut wanted, &page) {
+                        return Ok((verifier, wanted, Some(broken)));
+                    }
+                }
+            }
         }
-        page = next?;
-    };
+        Ok((verifier, wanted, None))
+    })
+    .await
+    .map_err(|e| crate::StoreError::Corrupt(format!("verifying the audit trail stopped: {e}")))?;
+    let (verifier, wanted, first_break) = checked?;
     let (verified, head_hash) = verifier.head();
     let first_break = match first_break {
         Some(broken) => Some(broken),

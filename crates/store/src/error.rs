@@ -31,6 +31,9 @@ pub enum StoreError {
     Migration(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// From the SQLite connection that reads the audit trail for its verification.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -9,6 +9,7 @@
 
 mod access_json;
 pub mod attachment_files;
+pub mod audit_scan;
 pub mod audit_verify;
 mod care_plans;
 mod case_texts;
@@ -254,6 +255,10 @@ pub trait Store: Send + Sync + 'static {
     /// Audit entries after `after_seq`, in order, at most `limit` (for `audit verify` and
     /// exports).
     async fn audit_entries(&self, after_seq: i64, limit: u32) -> Result<Vec<AuditEntry>>;
+
+    /// Read the entries after `after_seq` in pages of their canonical bytes and hashes, ahead
+    /// of the caller (for `audit verify`); dropping the scan stops the reading.
+    fn scan_audit(&self, after_seq: i64) -> audit_scan::AuditScan;
 
     /// Rewrap up to `limit` case data keys under the keyring's current master key (rotation);
     /// returns how many. Needs the keyring.

@@ -8,6 +8,7 @@ mod agencies;
 mod assignments;
 mod attachments;
 mod audit;
+mod audit_scan;
 mod baseline;
 mod care_plans;
 mod case_filter;
@@ -267,6 +268,10 @@ impl crate::Store for PostgresStore {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<caseward_domain::audit::AuditEntry>> {
         audit::append(self, events, now).await
+    }
+
+    fn scan_audit(&self, after_seq: i64) -> crate::audit_scan::AuditScan {
+        audit_scan::scan(self.pool.clone(), after_seq)
     }
 
     async fn audit_entries(

@@ -10,6 +10,7 @@ mod agencies;
 mod assignments;
 mod attachments;
 mod audit;
+mod audit_scan;
 mod baseline;
 mod care_plans;
 mod case_edits;
@@ -43,6 +44,8 @@ use std::time::Duration;
 pub const DATABASE_FILE: &str = "caseward.db";
 
 pub struct SqliteStore {
+    /// The database file, for the audit trail's own reader.
+    database_file: std::path::PathBuf,
     reader: SqlitePool,
     writer: SqlitePool,
     /// Case edits, committed in batches (group commit).
@@ -88,6 +91,7 @@ impl SqliteStore {
             .clone()
             .map(|k| crate::sealing::Sealing::new(k, options.keyring_file.clone()));
         Ok(Self {
+            database_file: dir.join(DATABASE_FILE),
             reader,
             case_edits: case_edits::EditQueue::start(writer.clone(), sealing.clone()),
             writer,
@@ -301,6 +305,10 @@ impl crate::Store for SqliteStore {
         limit: u32,
     ) -> Result<Vec<caseward_domain::audit::AuditEntry>> {
         audit::entries_after(&self.reader, after_seq, limit).await
+    }
+
+    fn scan_audit(&self, after_seq: i64) -> crate::audit_scan::AuditScan {
+        audit_scan::scan(self.database_file.clone(), after_seq)
     }
 
     async fn case_audit(

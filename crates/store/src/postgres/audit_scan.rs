@@ -1,0 +1,308 @@
+//! The audit trail read for `audit verify` as one `COPY … TO STDOUT (FORMAT binary)`: the
+//! rows arrive in PostgreSQL's binary form, parsed here field by field into pages of
+//! canonical bytes, instead of being decoded value by value into rows by sqlx. One COPY is one
+//! snapshot: entries appended meanwhile are not read.
+
+use crate::audit_scan::{AuditPage, AuditScan, PAGE_ENTRIES, PAGES_AHEAD, corrupt_entry, required};
+use crate::{Result, StoreError};
+use caseward_domain::audit::{CanonicalEntry, CanonicalFields};
+use futures_util::TryStreamExt;
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolCopyExt;
+
+const COLUMNS: usize = 14;
+const SIGNATURE: &[u8] = b"PGCOPY\n\xff\r\n\0";
+/// Microseconds between the Unix epoch and PostgreSQL's (2000-01-01).
+const POSTGRES_EPOCH_MICROS: i64 = 946_684_800_000_000;
+
+/// Start reading the entries after `after_seq`.
+pub(super) fn scan(pool: PgPool, after_seq: i64) -> AuditScan {
+    let (pages, scan) = tokio::sync::mpsc::channel(PAGES_AHEAD);
+    tokio::spawn(async move {
+        if let Err(error) = copy_out(&pool, after_seq, &pages).await {
+            let _ = pages.send(Err(error)).await;
+        }
+    });
+    scan
+}
+
+async fn copy_out(
+    pool: &PgPool,
+    after_seq: i64,
+    pages: &tokio::sync::mpsc::Sender<Result<AuditPage>>,
+) -> Result<()> {
+    let statement = format!(
+        "COPY (SELECT seq, at, actor_id, actor_role, action, outcome, case_id, subject_id, \
+         fields, reason, request_id, client, prev_hash, hash FROM audit_entries \
+         WHERE seq > {after_seq} ORDER BY seq) TO STDOUT (FORMAT binary)"
+    );
+    let mut chunks = pool.copy_out_raw(&statement).await?;
+    let mut reader = CopyReader::default();
+    let mut page = AuditPage::new();
+    while let Some(chunk) = chunks.try_next().await? {
+        reader.feed(&chunk, &mut page)?;
+        if page.len() >= PAGE_ENTRIES {
+            let full = std::mem::replace(&mut page, AuditPage::new());
+            // The verifier stopped listening (it found a break): stop reading.
+            if pages.send(Ok(full)).await.is_err() {
+                return Ok(());
+            }
+        }
+    }
+    if !reader.ended || !reader.pending.is_empty() {
+        return Err(corrupt("the copied rows end early"));
+    }
+    if !page.is_empty() {
+        let _ = pages.send(Ok(page)).await;
+    }
+    Ok(())
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(format!("audit trail: {what}"))
+}
+
+/// Parses COPY's binary stream, whose rows may span chunks.
+#[derive(Default)]
+struct CopyReader {
+    header_read: bool,
+    ended: bool,
+    /// The start of a row whose end is in a later chunk.
+    pending: Vec<u8>,
+}
+
+impl CopyReader {
+    fn feed(&mut self, chunk: &[u8], page: &mut AuditPage) -> Result<()> {
+        if self.pending.is_empty() {
+            let used = self.parse(chunk, page)?;
+            self.pending.extend_from_slice(&chunk[used..]);
+        } else {
+            let mut bytes = std::mem::take(&mut self.pending);
+            bytes.extend_from_slice(chunk);
+            let used = self.parse(&bytes, page)?;
+            bytes.drain(..used);
+            self.pending = bytes;
+        }
+        Ok(())
+    }
+
+    /// Parse the complete rows at the start of `bytes`; how many bytes they took.
+    fn parse(&mut self, bytes: &[u8], page: &mut AuditPage) -> Result<usize> {
+        let mut at = 0;
+        if !self.header_read {
+            let Some(length) = header(bytes)? else {
+                return Ok(0);
+            };
+            at = length;
+            self.header_read = true;
+        }
+        while !self.ended && at < bytes.len() {
+            let mut cursor = Cursor { bytes, at };
+            let Some(count) = cursor.take(2) else {
+                break;
+            };
+            let count = i16::from_be_bytes([count[0], count[1]]);
+            if count == -1 {
+                self.ended = true;
+                at = cursor.at;
+                break;
+            }
+            if count as usize != COLUMNS {
+                return Err(corrupt("a copied row has an unexpected number of columns"));
+            }
+            let mut values = [None; COLUMNS];
+            for value in &mut values {
+                match cursor.value()? {
+                    Some(v) => *value = v,
+                    None => return Ok(at),
+                }
+            }
+            push_row(&values, page)?;
+            at = cursor.at;
+        }
+        if self.ended && at < bytes.len() {
+            return Err(corrupt("data after the end of the copied rows"));
+        }
+        Ok(at)
+    }
+}
+
+/// The header's length, once all of it is there.
+fn header(bytes: &[u8]) -> Result<Option<usize>> {
+    let fixed = SIGNATURE.len() + 8;
+    if bytes.len() < fixed {
+        return Ok(None);
+    }
+    if &bytes[..SIGNATURE.len()] != SIGNATURE {
+        return Err(corrupt("not PostgreSQL's binary copy format"));
+    }
+    let extension = &bytes[SIGNATURE.len() + 4..fixed];
+    let extension = u32::from_be_bytes([extension[0], extension[1], extension[2], extension[3]]);
+    let length = fixed + extension as usize;
+    Ok((bytes.len() >= length).then_some(length))
+}
+
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let taken = self.bytes.get(self.at..self.at + n)?;
+        self.at += n;
+        Some(taken)
+    }
+
+    /// The next value (`Some(None)` for NULL); `None` if it is not all here yet.
+    fn value(&mut self) -> Result<Option<Option<&'a [u8]>>> {
+        let Some(length) = self.take(4) else {
+            return Ok(None);
+        };
+        let length = i32::from_be_bytes([length[0], length[1], length[2], length[3]]);
+        if length == -1 {
+            return Ok(Some(None));
+        }
+        let length = usize::try_from(length).map_err(|_| corrupt("a negative value length"))?;
+        Ok(self.take(length).map(Some))
+    }
+}
+
+fn push_row(values: &[Option<&[u8]>; COLUMNS], page: &mut AuditPage) -> Result<()> {
+    let eight = |i: usize| -> Result<i64> {
+        let bytes: [u8; 8] = values[i]
+            .and_then(|v| v.try_into().ok())
+            .ok_or_else(|| corrupt("a number or time is not 8 bytes"))?;
+        Ok(i64::from_be_bytes(bytes))
+    };
+    let seq = eight(0)?;
+    let entry_corrupt = |what: &str| corrupt_entry(seq, what);
+    let text = |i: usize| -> Result<Option<&str>> {
+        values[i]
+            .map(std::str::from_utf8)
+            .transpose()
+            .map_err(|_| entry_corrupt("a text is not UTF-8"))
+    };
+    let hash = |i: usize| values[i].ok_or_else(|| entry_corrupt("a hash is missing"));
+    let entry = CanonicalEntry {
+        seq,
+        at_micros: eight(1)? + POSTGRES_EPOCH_MICROS,
+        actor: values[2],
+        actor_role: text(3)?,
+        action: required(text(4)?, seq)?,
+        outcome: required(text(5)?, seq)?,
+        case_id: values[6],
+        subject: values[7],
+        fields: CanonicalFields::Lines(required(text(8)?, seq)?),
+        reason: text(9)?,
+        request_id: text(10)?,
+        client: required(text(11)?, seq)?,
+    };
+    page.push(&entry, hash(12)?, hash(13)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A binary COPY stream of `rows` rows of fourteen values each.
+    fn stream(rows: &[[Option<Vec<u8>>; COLUMNS]]) -> Vec<u8> {
+        let mut out = SIGNATURE.to_vec();
+        out.extend_from_slice(&0u32.to_be_bytes());
+        out.extend_from_slice(&0u32.to_be_bytes());
+        for row in rows {
+            out.extend_from_slice(&(COLUMNS as i16).to_be_bytes());
+            for value in row {
+                match value {
+                    None => out.extend_from_slice(&(-1i32).to_be_bytes()),
+                    Some(v) => {
+                        out.extend_from_slice(&(v.len() as i32).to_be_bytes());
+                        out.extend_from_slice(v);
+                    }
+                }
+            }
+        }
+        out.extend_from_slice(&(-1i16).to_be_bytes());
+        out
+    }
+
+    fn row(seq: i64) -> [Option<Vec<u8>>; COLUMNS] {
+        let text = |s: &str| Some(s.as_bytes().to_vec());
+        [
+            Some(seq.to_be_bytes().to_vec()),
+            Some(0i64.to_be_bytes().to_vec()),
+            Some(vec![7; 16]),
+            None,
+            text("case.create"),
+            text("allowed"),
+            None,
+            None,
+            text("name\nsex"),
+            None,
+            None,
+            text("web"),
+            Some(vec![1; 32]),
+            Some(vec![2; 32]),
+        ]
+    }
+
+    #[test]
+    fn rows_split_anywhere_between_chunks_parse_alike() {
+        let bytes = stream(&[row(1), row(2), row(3)]);
+        let mut whole = AuditPage::new();
+        let mut reader = CopyReader::default();
+        reader.feed(&bytes, &mut whole).unwrap();
+        assert!(reader.ended && reader.pending.is_empty());
+        assert_eq!(whole.len(), 3);
+        for split in 1..bytes.len() {
+            let mut page = AuditPage::new();
+            let mut reader = CopyReader::default();
+            reader.feed(&bytes[..split], &mut page).unwrap();
+            reader.feed(&bytes[split..], &mut page).unwrap();
+            assert!(reader.ended, "split at {split}");
+            let seqs: Vec<i64> = page.entries().map(|(e, _)| e.seq).collect();
+            assert_eq!(seqs, [1, 2, 3]);
+            assert!(
+                page.entries().zip(whole.entries()).all(|(a, b)| a == b),
+                "split at {split}"
+            );
+        }
+    }
+
+    #[test]
+    fn times_count_from_the_unix_epoch() {
+        let mut page = AuditPage::new();
+        CopyReader::default()
+            .feed(&stream(&[row(1)]), &mut page)
+            .unwrap();
+        let (_, bytes) = page.entries().next().unwrap();
+        let version = b"caseward-audit-entry/1";
+        let at = &bytes[8 + version.len() + 8..][..8];
+        assert_eq!(i64::from_be_bytes(at.try_into().unwrap()), POSTGRES_EPOCH_MICROS);
+    }
+
+    #[test]
+    fn a_damaged_stream_is_refused() {
+        let mut bytes = stream(&[row(1)]);
+        bytes[0] = b'X';
+        assert!(
+            CopyReader::default()
+                .feed(&bytes, &mut AuditPage::new())
+                .is_err()
+        );
+        let mut short = row(1);
+        short[13] = Some(vec![2; 31]);
+        assert!(
+            CopyReader::default()
+                .feed(&stream(&[short]), &mut AuditPage::new())
+                .is_err()
+        );
+        let mut unknown = row(1);
+        unknown[4] = Some(b"case.eat".to_vec());
+        assert!(
+            CopyReader::default()
+                .feed(&stream(&[unknown]), &mut AuditPage::new())
+                .is_err()
+        );
+    }
+}
