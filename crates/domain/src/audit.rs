@@ -369,22 +369,22 @@ pub struct CanonicalEntry<'a> {
     /// Microseconds since the Unix epoch.
     pub at_micros: i64,
     pub actor: Option<&'a [u8]>,
-    pub actor_role: Option<&'a str>,
-    pub action: &'a str,
-    pub outcome: &'a str,
+    pub actor_role: Option<&'a [u8]>,
+    pub action: &'a [u8],
+    pub outcome: &'a [u8],
     pub case_id: Option<&'a [u8]>,
     pub subject: Option<&'a [u8]>,
     pub fields: CanonicalFields<'a>,
-    pub reason: Option<&'a str>,
-    pub request_id: Option<&'a str>,
-    pub client: &'a str,
+    pub reason: Option<&'a [u8]>,
+    pub request_id: Option<&'a [u8]>,
+    pub client: &'a [u8],
 }
 
 /// An entry's field ids: a list, or as stored, one per line (empty for none).
 #[derive(Debug, Clone, Copy)]
 pub enum CanonicalFields<'a> {
     List(&'a [String]),
-    Lines(&'a str),
+    Lines(&'a [u8]),
 }
 
 impl CanonicalFields<'_> {
@@ -396,13 +396,17 @@ impl CanonicalFields<'_> {
                     put(out, field.as_bytes());
                 }
             }
-            Self::Lines("") => out.extend_from_slice(&0u64.to_be_bytes()),
+            Self::Lines(b"") => out.extend_from_slice(&0u64.to_be_bytes()),
+            // One pass over the lines: their count is written once they are counted.
             Self::Lines(lines) => {
-                let count = lines.bytes().filter(|b| *b == b'\n').count() + 1;
-                out.extend_from_slice(&(count as u64).to_be_bytes());
-                for field in lines.split('\n') {
-                    put(out, field.as_bytes());
+                let count_at = out.len();
+                out.extend_from_slice(&0u64.to_be_bytes());
+                let mut count = 0u64;
+                for field in lines.split(|b| *b == b'\n') {
+                    put(out, field);
+                    count += 1;
                 }
+                out[count_at..count_at + 8].copy_from_slice(&count.to_be_bytes());
             }
         }
     }
@@ -415,15 +419,15 @@ impl<'a> CanonicalEntry<'a> {
             seq,
             at_micros: at.timestamp_micros(),
             actor: event.actor.as_ref().map(|u| u.as_bytes().as_slice()),
-            actor_role: event.actor_role.as_deref(),
-            action: event.action.as_str(),
-            outcome: event.outcome.as_str(),
+            actor_role: event.actor_role.as_deref().map(str::as_bytes),
+            action: event.action.as_str().as_bytes(),
+            outcome: event.outcome.as_str().as_bytes(),
             case_id: event.case_id.as_ref().map(|c| c.as_bytes().as_slice()),
             subject: event.subject.as_ref().map(|s| s.as_bytes().as_slice()),
             fields: CanonicalFields::List(&event.fields),
-            reason: event.reason.as_deref(),
-            request_id: event.request_id.as_deref(),
-            client: &event.client,
+            reason: event.reason.as_deref().map(str::as_bytes),
+            request_id: event.request_id.as_deref().map(str::as_bytes),
+            client: event.client.as_bytes(),
         }
     }
 
@@ -434,15 +438,15 @@ impl<'a> CanonicalEntry<'a> {
         out.extend_from_slice(&self.seq.to_be_bytes());
         out.extend_from_slice(&self.at_micros.to_be_bytes());
         put_optional(out, self.actor);
-        put_optional(out, self.actor_role.map(str::as_bytes));
-        put(out, self.action.as_bytes());
-        put(out, self.outcome.as_bytes());
+        put_optional(out, self.actor_role);
+        put(out, self.action);
+        put(out, self.outcome);
         put_optional(out, self.case_id);
         put_optional(out, self.subject);
         self.fields.write(out);
-        put_optional(out, self.reason.map(str::as_bytes));
-        put_optional(out, self.request_id.map(str::as_bytes));
-        put(out, self.client.as_bytes());
+        put_optional(out, self.reason);
+        put_optional(out, self.request_id);
+        put(out, self.client);
     }
 }
 
@@ -522,7 +526,7 @@ mod tests {
             let at = Utc.with_ymd_and_hms(2026, 3, 10, 9, 0, 0).unwrap();
             let lines = event.fields.join("\n");
             let mut stored = Vec::new();
-            CanonicalEntry { fields: CanonicalFields::Lines(&lines), ..CanonicalEntry::of(seq, at, &event) }
+            CanonicalEntry { fields: CanonicalFields::Lines(lines.as_bytes()), ..CanonicalEntry::of(seq, at, &event) }
                 .write(&mut stored);
             prop_assert_eq!(stored, canonical_bytes(seq, at, &event));
         }

@@ -21,7 +21,7 @@ pub(crate) fn corrupt_entry(seq: i64, what: &str) -> StoreError {
 }
 
 /// A value the entry must have.
-pub(crate) fn required(value: Option<&str>, seq: i64) -> Result<&str> {
+pub(crate) fn required(value: Option<&[u8]>, seq: i64) -> Result<&[u8]> {
     value.ok_or_else(|| corrupt_entry(seq, "a value is missing"))
 }
 
@@ -59,12 +59,21 @@ impl AuditPage {
         hash: &[u8],
     ) -> Result<()> {
         let seq = entry.seq;
-        if AuditAction::parse(entry.action).is_none() {
-            let action = entry.action;
+        let name = |bytes: &[u8]| std::str::from_utf8(bytes).unwrap_or_default().to_owned();
+        if std::str::from_utf8(entry.action)
+            .ok()
+            .and_then(AuditAction::parse)
+            .is_none()
+        {
+            let action = name(entry.action);
             return Err(corrupt_entry(seq, &format!("unknown action {action:?}")));
         }
-        if Outcome::parse(entry.outcome).is_none() {
-            let outcome = entry.outcome;
+        if std::str::from_utf8(entry.outcome)
+            .ok()
+            .and_then(Outcome::parse)
+            .is_none()
+        {
+            let outcome = name(entry.outcome);
             return Err(corrupt_entry(seq, &format!("unknown outcome {outcome:?}")));
         }
         let hash_of = |bytes: &[u8], what: &str| -> Result<[u8; 32]> {

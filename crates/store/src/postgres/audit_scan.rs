@@ -177,26 +177,21 @@ fn push_row(values: &[Option<&[u8]>; COLUMNS], page: &mut AuditPage) -> Result<(
     };
     let seq = eight(0)?;
     let entry_corrupt = |what: &str| corrupt_entry(seq, what);
-    let text = |i: usize| -> Result<Option<&str>> {
-        values[i]
-            .map(std::str::from_utf8)
-            .transpose()
-            .map_err(|_| entry_corrupt("a text is not UTF-8"))
-    };
     let hash = |i: usize| values[i].ok_or_else(|| entry_corrupt("a hash is missing"));
+    // Texts are hashed as the bytes they are stored as.
     let entry = CanonicalEntry {
         seq,
         at_micros: eight(1)? + POSTGRES_EPOCH_MICROS,
         actor: values[2],
-        actor_role: text(3)?,
-        action: required(text(4)?, seq)?,
-        outcome: required(text(5)?, seq)?,
+        actor_role: values[3],
+        action: required(values[4], seq)?,
+        outcome: required(values[5], seq)?,
         case_id: values[6],
         subject: values[7],
-        fields: CanonicalFields::Lines(required(text(8)?, seq)?),
-        reason: text(9)?,
-        request_id: text(10)?,
-        client: required(text(11)?, seq)?,
+        fields: CanonicalFields::Lines(required(values[8], seq)?),
+        reason: values[9],
+        request_id: values[10],
+        client: required(values[11], seq)?,
     };
     page.push(&entry, hash(12)?, hash(13)?)
 }

@@ -1,48 +1,98 @@
-//! The audit trail read for `audit verify` through a connection of its own (rusqlite, on a
-//! blocking thread): sqlx hands every row from its connection's worker thread to the caller,
-//! a few microseconds each, which made verifying a long trail take minutes. Each page is a
-//! read transaction of its own, so a verification does not hold back the server's WAL
-//! checkpoints.
+//! The audit trail read for `audit verify` through connections of its own (rusqlite, on
+//! blocking threads): sqlx hands every row from its connection's worker thread to the caller,
+//! a few microseconds each, which made verifying a long trail take minutes. The entries there
+//! when the scan starts are read in ranges of sequence numbers by one reader a core, and
+//! handed on in order; those appended meanwhile are read after them. Each page is a read
+//! transaction of its own, so a verification does not hold back the server's WAL checkpoints.
 
-use crate::Result;
 use crate::audit_scan::{AuditPage, AuditScan, PAGE_ENTRIES, PAGES_AHEAD, corrupt_entry, required};
+use crate::{Result, StoreError};
 use caseward_domain::audit::{CanonicalEntry, CanonicalFields};
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, OpenFlags};
-use std::path::PathBuf;
+use rusqlite::{Connection, OpenFlags, Params};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::sync_channel;
 use std::time::Duration;
 
-const PAGE_QUERY: &str = "SELECT seq, at, actor_id, actor_role, action, outcome, case_id, \
-     subject_id, fields, reason, request_id, client, prev_hash, hash FROM audit_entries \
-     WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+const COLUMNS: &str = "SELECT seq, at, actor_id, actor_role, action, outcome, case_id, \
+     subject_id, fields, reason, request_id, client, prev_hash, hash FROM audit_entries";
+
+/// Readers at once: one a core, at most four.
+fn readers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
 
 /// Start reading the entries after `after_seq` from the database file at `path`.
 pub(super) fn scan(path: PathBuf, after_seq: i64) -> AuditScan {
     let (pages, scan) = tokio::sync::mpsc::channel(PAGES_AHEAD);
     tokio::task::spawn_blocking(move || {
-        let connection = match open(&path) {
-            Ok(connection) => connection,
-            Err(error) => {
-                let _ = pages.blocking_send(Err(error));
-                return;
-            }
-        };
-        let mut after = after_seq;
-        loop {
-            let page = read_page(&connection, after);
-            let last = page.as_ref().ok().and_then(AuditPage::last_seq);
-            let full = page.as_ref().is_ok_and(|p| p.len() >= PAGE_ENTRIES);
-            // The verifier stopped listening (it found a break): stop reading.
-            if pages.blocking_send(page).is_err() || !full {
-                return;
-            }
-            after = last.unwrap_or(after);
+        let send = |page| pages.blocking_send(page).is_ok();
+        if let Err(error) = read_all(&path, after_seq, &send) {
+            send(Err(error));
         }
     });
     scan
 }
 
-fn open(path: &std::path::Path) -> Result<Connection> {
+/// Read every entry after `after_seq` in order, handing each page to `send` until it says
+/// stop (the verifier found a break).
+fn read_all(path: &Path, after_seq: i64, send: &dyn Fn(Result<AuditPage>) -> bool) -> Result<()> {
+    let connection = open(path)?;
+    let last: i64 = connection.query_row(
+        "SELECT coalesce(max(seq), 0) FROM audit_entries",
+        [],
+        |row| row.get(0),
+    )?;
+    let size = PAGE_ENTRIES as i64;
+    let span = u64::try_from(last - after_seq).unwrap_or(0);
+    let ranges = usize::try_from(span.div_ceil(PAGE_ENTRIES as u64)).unwrap_or(usize::MAX);
+    let count = readers();
+    let more = std::thread::scope(|scope| -> Result<bool> {
+        let mut received = Vec::with_capacity(count);
+        for reader in 0..count {
+            let (sender, receiver) = sync_channel(PAGES_AHEAD);
+            received.push(receiver);
+            scope.spawn(move || {
+                let connection = match open(path) {
+                    Ok(connection) => connection,
+                    Err(error) => return drop(sender.send(Err(error))),
+                };
+                for range in (reader..ranges).step_by(count) {
+                    let from = after_seq + range as i64 * size;
+                    let query = format!("{COLUMNS} WHERE seq > ?1 AND seq <= ?2 ORDER BY seq");
+                    let page = read_page(&connection, &query, (from, (from + size).min(last)));
+                    // The pages are not wanted any more: stop.
+                    if sender.send(page).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        for range in 0..ranges {
+            let page = received[range % count].recv().map_err(|_| {
+                StoreError::Corrupt("a reader of the audit trail stopped".to_string())
+            })??;
+            if !page.is_empty() && !send(Ok(page)) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    })?;
+    // Entries appended since the scan began, or left beyond the last one.
+    let mut after = last.max(after_seq);
+    while more {
+        let query = format!("{COLUMNS} WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+        let page = read_page(&connection, &query, (after, size))?;
+        let full = page.len() >= PAGE_ENTRIES;
+        after = page.last_seq().unwrap_or(after);
+        if page.is_empty() || !send(Ok(page)) || !full {
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn open(path: &Path) -> Result<Connection> {
     let connection = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -52,19 +102,18 @@ fn open(path: &std::path::Path) -> Result<Connection> {
     Ok(connection)
 }
 
-fn read_page(connection: &Connection, after: i64) -> Result<AuditPage> {
-    let mut statement = connection.prepare_cached(PAGE_QUERY)?;
-    let mut rows = statement.query((after, PAGE_ENTRIES as i64))?;
+fn read_page(connection: &Connection, query: &str, params: impl Params) -> Result<AuditPage> {
+    let mut statement = connection.prepare_cached(query)?;
+    let mut rows = statement.query(params)?;
     let mut page = AuditPage::new();
     while let Some(row) = rows.next()? {
         let seq: i64 = row.get(0)?;
         let corrupt = |what: &str| corrupt_entry(seq, what);
-        let text = |i: usize| -> Result<Option<&str>> {
+        // Texts are hashed as the bytes they are stored as.
+        let text = |i: usize| -> Result<Option<&[u8]>> {
             match row.get_ref(i)? {
                 ValueRef::Null => Ok(None),
-                ValueRef::Text(bytes) => std::str::from_utf8(bytes)
-                    .map(Some)
-                    .map_err(|_| corrupt("a text is not UTF-8")),
+                ValueRef::Text(bytes) => Ok(Some(bytes)),
                 _ => Err(corrupt("a text column holds another type")),
             }
         };
@@ -81,7 +130,7 @@ fn read_page(connection: &Connection, after: i64) -> Result<AuditPage> {
                 id => Ok(id),
             }
         };
-        let at = required(text(1)?, seq)?;
+        let at = std::str::from_utf8(required(text(1)?, seq)?).unwrap_or_default();
         let at = chrono::DateTime::parse_from_rfc3339(at)
             .map_err(|_| corrupt("its time is not RFC 3339"))?;
         let entry = CanonicalEntry {
