@@ -479,16 +479,16 @@ async fn a_case_reason_never_enters_the_trail_unsealed(_db: &TestDatabase, store
 
 /// `verify` reads the trail in pages (10,000 entries each): it reads every page, and names a
 /// changed entry deep in the third.
-async fn a_trail_of_several_pages_is_verified_to_its_end(
-    db: &TestDatabase,
-    store: Arc<dyn Store>,
-) {
+async fn a_trail_of_several_pages_is_verified_to_its_end(db: &TestDatabase, store: Arc<dyn Store>) {
     let events: Vec<AuditEvent> = (1..=25_001).map(event).collect();
     store.append_audit(&events, at(1)).await.unwrap();
     let verified = verify_chain(store.as_ref()).await.unwrap();
     assert!(verified.is_intact(), "{verified:?}");
     assert_eq!(verified.verified, 25_001);
-    assert_eq!(verified.head_hash, hex(&store.audit_head().await.unwrap().1));
+    assert_eq!(
+        verified.head_hash,
+        hex(&store.audit_head().await.unwrap().1)
+    );
     db.tamper("UPDATE audit_entries SET client = 'api' WHERE seq = 23456")
         .await;
     expect_break(&store, ChainBreak::Altered { seq: 23_456 }).await;
@@ -496,10 +496,7 @@ async fn a_trail_of_several_pages_is_verified_to_its_end(
 
 /// An entry whose action this version does not know is reported, naming the entry, rather
 /// than hashed as if it were understood.
-async fn an_entry_this_version_cannot_read_is_reported(
-    db: &TestDatabase,
-    store: Arc<dyn Store>,
-) {
+async fn an_entry_this_version_cannot_read_is_reported(db: &TestDatabase, store: Arc<dyn Store>) {
     five(&store).await;
     db.tamper("UPDATE audit_entries SET action = 'case.eat' WHERE seq = 4")
         .await;

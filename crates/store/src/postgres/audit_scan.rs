@@ -273,7 +273,10 @@ mod tests {
         let (_, bytes) = page.entries().next().unwrap();
         let version = b"caseward-audit-entry/1";
         let at = &bytes[8 + version.len() + 8..][..8];
-        assert_eq!(i64::from_be_bytes(at.try_into().unwrap()), POSTGRES_EPOCH_MICROS);
+        assert_eq!(
+            i64::from_be_bytes(at.try_into().unwrap()),
+            POSTGRES_EPOCH_MICROS
+        );
     }
 
     #[test]

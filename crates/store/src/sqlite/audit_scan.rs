@@ -47,7 +47,7 @@ fn read_all(path: &Path, after_seq: i64, send: &dyn Fn(Result<AuditPage>) -> boo
     let span = u64::try_from(last - after_seq).unwrap_or(0);
     let ranges = usize::try_from(span.div_ceil(PAGE_ENTRIES as u64)).unwrap_or(usize::MAX);
     let count = readers();
-    let more = std::thread::scope(|scope| -> Result<bool> {
+    let wanted = std::thread::scope(|scope| -> Result<bool> {
         let mut received = Vec::with_capacity(count);
         for reader in 0..count {
             let (sender, receiver) = sync_channel(PAGES_AHEAD);
@@ -78,18 +78,20 @@ fn read_all(path: &Path, after_seq: i64, send: &dyn Fn(Result<AuditPage>) -> boo
         }
         Ok(true)
     })?;
-    // Entries appended since the scan began, or left beyond the last one.
+    if !wanted {
+        return Ok(());
+    }
+    // Entries appended since the scan began.
     let mut after = last.max(after_seq);
-    while more {
-        let query = format!("{COLUMNS} WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+    let query = format!("{COLUMNS} WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+    loop {
         let page = read_page(&connection, &query, (after, size))?;
         let full = page.len() >= PAGE_ENTRIES;
         after = page.last_seq().unwrap_or(after);
         if page.is_empty() || !send(Ok(page)) || !full {
-            break;
+            return Ok(());
         }
     }
-    Ok(())
 }
 
 fn open(path: &Path) -> Result<Connection> {
@@ -130,12 +132,11 @@ fn read_page(connection: &Connection, query: &str, params: impl Params) -> Resul
                 id => Ok(id),
             }
         };
-        let at = std::str::from_utf8(required(text(1)?, seq)?).unwrap_or_default();
-        let at = chrono::DateTime::parse_from_rfc3339(at)
-            .map_err(|_| corrupt("its time is not RFC 3339"))?;
+        let at_micros = micros_since_epoch(required(text(1)?, seq)?)
+            .ok_or_else(|| corrupt("its time is not RFC 3339"))?;
         let entry = CanonicalEntry {
             seq,
-            at_micros: at.timestamp_micros(),
+            at_micros,
             actor: uuid(2)?,
             actor_role: text(3)?,
             action: required(text(4)?, seq)?,
@@ -152,4 +153,90 @@ fn read_page(connection: &Connection, query: &str, params: impl Params) -> Resul
         page.push(&entry, prev_hash, hash)?;
     }
     Ok(page)
+}
+
+/// Microseconds since the Unix epoch of a time as sqlx stores it in SQLite
+/// (`2026-04-26T14:00:01.162653+00:00`), read digit by digit; any other RFC 3339 form
+/// through chrono.
+fn micros_since_epoch(text: &[u8]) -> Option<i64> {
+    let digits = |range: std::ops::Range<usize>| -> Option<i64> {
+        text.get(range)?.iter().try_fold(0i64, |n, b| {
+            b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0'))
+        })
+    };
+    let fixed = || -> Option<i64> {
+        if text.len() != 32
+            || [4, 7, 10, 13, 16, 19, 26, 29].map(|i| text[i]) != *b"--T::.+:"
+            || &text[27..] != b"00:00"
+        {
+            return None;
+        }
+        let date = chrono::NaiveDate::from_ymd_opt(
+            i32::try_from(digits(0..4)?).ok()?,
+            u32::try_from(digits(5..7)?).ok()?,
+            u32::try_from(digits(8..10)?).ok()?,
+        )?;
+        let (hour, minute, second) = (digits(11..13)?, digits(14..16)?, digits(17..19)?);
+        if hour > 23 || minute > 59 || second > 59 {
+            return None;
+        }
+        let days = i64::from(chrono::Datelike::num_days_from_ce(&date)) - UNIX_EPOCH_DAYS_FROM_CE;
+        let seconds = ((days * 24 + hour) * 60 + minute) * 60 + second;
+        Some(seconds * 1_000_000 + digits(20..26)?)
+    };
+    fixed().or_else(|| {
+        let text = std::str::from_utf8(text).ok()?;
+        Some(
+            chrono::DateTime::parse_from_rfc3339(text)
+                .ok()?
+                .timestamp_micros(),
+        )
+    })
+}
+
+/// 1970-01-01 counted as chrono's `num_days_from_ce` counts.
+const UNIX_EPOCH_DAYS_FROM_CE: i64 = 719_163;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Every time sqlx can store reads back to the microsecond it was.
+        #[test]
+        fn stored_times_read_back_exactly(micros in -62_000_000_000_000_000i64..250_000_000_000_000_000) {
+            let at = DateTime::<Utc>::from_timestamp_micros(micros).unwrap();
+            let stored = at.to_rfc3339_opts(SecondsFormat::AutoSi, false);
+            prop_assert_eq!(micros_since_epoch(stored.as_bytes()), Some(micros), "{}", stored);
+        }
+    }
+
+    #[test]
+    fn other_forms_go_through_chrono_and_nonsense_is_refused() {
+        let at = Utc.with_ymd_and_hms(2026, 4, 26, 14, 0, 1).unwrap();
+        assert_eq!(
+            micros_since_epoch(b"2026-04-26T16:00:01+02:00"),
+            Some(at.timestamp_micros())
+        );
+        assert_eq!(
+            micros_since_epoch(b"2026-04-26T14:00:01.162653+00:00"),
+            Some(at.timestamp_micros() + 162_653)
+        );
+        for bad in [
+            &b"2026-02-30T14:00:01.162653+00:00"[..],
+            b"2026-04-26T24:00:01.162653+00:00",
+            b"2026-04-26T14:00:01.16265x+00:00",
+            b"yesterday",
+            b"",
+        ] {
+            assert_eq!(
+                micros_since_epoch(bad),
+                None,
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
 }
