@@ -31,11 +31,14 @@ if [ -z "$sqlite$postgres" ]; then
   exit 2
 fi
 
-# Age is stored as an age group under `age` (child protection, GBV) or `estimated_age`.
+# Age is stored as an age group under `age` (child protection, GBV) or `estimated_age`; counted
+# per field first, in the index's order, then added up (grouping the two fields' values at once
+# sorted them: 466 against 213 ms over a million cases on SQLite).
 declare -A queries=(
   [by_type_and_stage]="SELECT case_type, stage, COUNT(*) FROM cases GROUP BY case_type, stage"
   [by_sex]="SELECT value, COUNT(*) FROM case_dimensions WHERE field_id = 'sex' GROUP BY value"
-  [by_age_group]="SELECT value, COUNT(*) FROM case_dimensions WHERE field_id IN ('age', 'estimated_age') GROUP BY value"
+  [by_age_group]="SELECT value, SUM(n) FROM (SELECT field_id, value, COUNT(*) AS n FROM case_dimensions
+     WHERE field_id IN ('age', 'estimated_age') GROUP BY field_id, value) AS per_field GROUP BY value"
   [by_district]="SELECT value, COUNT(*) FROM case_dimensions WHERE field_id = 'current_location' GROUP BY value"
   [cross_table]="SELECT c.case_type, c.stage, s.value, a.value, d.value, COUNT(*) FROM cases c
      LEFT JOIN case_dimensions s ON s.case_id = c.id AND s.field_id = 'sex'

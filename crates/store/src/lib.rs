@@ -97,8 +97,10 @@ pub trait Store: Send + Sync + 'static {
     /// The database's size on disk in bytes (SQLite: its pages; PostgreSQL: the database).
     async fn storage_bytes(&self) -> Result<u64>;
 
-    /// Refresh the planner's statistics after a bulk load (PostgreSQL: `ANALYZE`; SQLite:
-    /// `PRAGMA optimize`), so that the first queries after it do not plan from empty tables.
+    /// Refresh the planner's statistics after a bulk load (PostgreSQL: `VACUUM (ANALYZE)`;
+    /// SQLite: `PRAGMA optimize`), so that the first queries after it do not plan from empty
+    /// tables, and (PostgreSQL) aggregate counts read indexes only, as they do once autovacuum
+    /// has passed: before it, counting a million cases' report dimensions visited the table.
     async fn refresh_statistics(&self) -> Result<()>;
 
     /// The newest configuration version's number (cheap: every node polls it).

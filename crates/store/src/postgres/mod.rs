@@ -458,7 +458,7 @@ impl crate::Store for PostgresStore {
     }
 
     async fn refresh_statistics(&self) -> Result<()> {
-        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        sqlx::query("VACUUM (ANALYZE)").execute(&self.pool).await?;
         Ok(())
     }
 
