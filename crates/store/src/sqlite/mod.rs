@@ -17,6 +17,7 @@ mod case_edits;
 mod case_filter;
 mod case_keys;
 mod cases;
+mod checkpoints;
 mod config_versions;
 mod dimensions;
 mod import;
@@ -50,6 +51,8 @@ pub struct SqliteStore {
     writer: SqlitePool,
     /// Case edits, committed in batches (group commit).
     case_edits: case_edits::EditQueue,
+    /// WAL checkpoints, off the writer's path.
+    _checkpoints: checkpoints::Checkpoints,
     sealing: Option<crate::sealing::Sealing>,
     attachment_files: Option<crate::attachment_files::AttachmentFiles>,
 }
@@ -79,7 +82,17 @@ impl SqliteStore {
             .test_before_acquire(false)
             // The one writer keeps 32 MB of pages (SQLite's default is 2 MB): a batch's
             // inserts touch many index pages, which a small cache reads back again and again.
-            .connect_with(connect.clone().pragma("cache_size", "-32768"))
+            .connect_with(
+                connect
+                    .clone()
+                    .pragma("cache_size", "-32768")
+                    .pragma("wal_autocheckpoint", "0"),
+            )
+            .await?;
+        let checkpointer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .test_before_acquire(false)
+            .connect_with(connect.clone())
             .await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))
@@ -94,6 +107,7 @@ impl SqliteStore {
             database_file: dir.join(DATABASE_FILE),
             reader,
             case_edits: case_edits::EditQueue::start(writer.clone(), sealing.clone()),
+            _checkpoints: checkpoints::Checkpoints::start(checkpointer),
             writer,
             sealing,
             attachment_files: Some(crate::attachment_files::AttachmentFiles::new(
