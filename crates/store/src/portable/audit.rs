@@ -158,8 +158,12 @@ pub(super) async fn append_sealed_at(
     }
     // One statement per batch of entries (a group commit holds many): each statement is a
     // round trip to the database, and the appends are what every read waits for.
-    for batch in entries.chunks(ROWS_PER_INSERT) {
-        let mut insert = sqlx::QueryBuilder::<Db>::new(
+    let batches = entries.len().div_ceil(ROWS_PER_INSERT);
+    for (index, batch) in entries.chunks(ROWS_PER_INSERT).enumerate() {
+        let with_head = HEAD_WITH_LAST_INSERT && index + 1 == batches;
+        let mut insert =
+            sqlx::QueryBuilder::<Db>::new(if with_head { "WITH inserted AS (" } else { "" });
+        insert.push(
             "INSERT INTO audit_entries (seq, at, actor_id, actor_role, action, outcome, case_id, subject_id, fields, reason, request_id, client, prev_hash, hash) ",
         );
         insert.push_values(batch, |mut row, entry| {
@@ -179,13 +183,23 @@ pub(super) async fn append_sealed_at(
                 .push_bind(entry.prev_hash.to_vec())
                 .push_bind(entry.hash.to_vec());
         });
+        if with_head {
+            insert
+                .push(" RETURNING seq) UPDATE audit_head SET seq = ")
+                .push_bind(seq)
+                .push(", hash = ")
+                .push_bind(prev.to_vec())
+                .push(" WHERE id = 1");
+        }
         insert.build().execute(&mut *conn).await?;
     }
-    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-        .bind(seq)
-        .bind(&prev[..])
-        .execute(&mut *conn)
-        .await?;
+    if !HEAD_WITH_LAST_INSERT {
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+            .bind(seq)
+            .bind(&prev[..])
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(entries)
 }
 

@@ -5,5 +5,8 @@ type DbRow = sqlx::postgres::PgRow;
 type DbPool = sqlx::PgPool;
 type Db = sqlx::Postgres;
 type DbConnection = sqlx::PgConnection;
+/// The last batch of entries and the new head in one statement (a data-modifying `WITH`):
+/// the head stays locked until the commit, so every round trip saved under it counts.
+const HEAD_WITH_LAST_INSERT: bool = true;
 
 include!("../portable/audit.rs");

@@ -229,10 +229,12 @@ pub(super) async fn update_case(store: &PostgresStore, update: CaseUpdate) -> Re
         .await?;
     super::case_keys::replace_tokens(&mut tx, update.id, &update.search_tokens).await?;
     super::dimensions::replace(&mut tx, update.id, &update.dimensions).await?;
-    super::audit::append_case_in(&mut tx, sealing, &update.audit, update.now).await?;
     let record = fetch_record(&mut *tx, sealing, update.id)
         .await?
         .ok_or(StoreError::NotFound)?;
+    // Last: appending locks the chain's head until the commit, and every write of every
+    // node waits for that lock, so nothing else happens while it is held.
+    super::audit::append_case_in(&mut tx, sealing, &update.audit, update.now).await?;
     tx.commit().await?;
     Ok(record)
 }

@@ -5,5 +5,7 @@ type DbRow = sqlx::sqlite::SqliteRow;
 type DbPool = sqlx::SqlitePool;
 type Db = sqlx::Sqlite;
 type DbConnection = sqlx::SqliteConnection;
+/// SQLite has no data-modifying `WITH`; its one writer holds no lock others wait for anyway.
+const HEAD_WITH_LAST_INSERT: bool = false;
 
 include!("../portable/audit.rs");
