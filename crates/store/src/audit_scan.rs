@@ -59,30 +59,30 @@ impl AuditPage {
         hash: &[u8],
     ) -> Result<()> {
         let seq = entry.seq;
-        let name = |bytes: &[u8]| std::str::from_utf8(bytes).unwrap_or_default().to_owned();
-        if std::str::from_utf8(entry.action)
-            .ok()
-            .and_then(AuditAction::parse)
-            .is_none()
-        {
-            let action = name(entry.action);
-            return Err(corrupt_entry(seq, &format!("unknown action {action:?}")));
+        let known =
+            |name: &[u8], parse: fn(&str) -> bool| std::str::from_utf8(name).is_ok_and(parse);
+        for (what, name, is_known) in [
+            (
+                "action",
+                entry.action,
+                known(entry.action, |a| AuditAction::parse(a).is_some()),
+            ),
+            (
+                "outcome",
+                entry.outcome,
+                known(entry.outcome, |o| Outcome::parse(o).is_some()),
+            ),
+        ] {
+            if !is_known {
+                let name = String::from_utf8_lossy(name);
+                return Err(corrupt_entry(seq, &format!("unknown {what} {name:?}")));
+            }
         }
-        if std::str::from_utf8(entry.outcome)
-            .ok()
-            .and_then(Outcome::parse)
-            .is_none()
-        {
-            let outcome = name(entry.outcome);
-            return Err(corrupt_entry(seq, &format!("unknown outcome {outcome:?}")));
-        }
-        let hash_of = |bytes: &[u8], what: &str| -> Result<[u8; 32]> {
-            bytes
-                .try_into()
-                .map_err(|_| StoreError::Corrupt(format!("audit {what} is not 32 bytes")))
+        let hash_of = |bytes: &[u8]| {
+            <[u8; 32]>::try_from(bytes).map_err(|_| corrupt_entry(seq, "a hash is not 32 bytes"))
         };
-        let prev_hash = hash_of(prev_hash, "previous hash")?;
-        let hash = hash_of(hash, "hash")?;
+        let prev_hash = hash_of(prev_hash)?;
+        let hash = hash_of(hash)?;
         entry.write(&mut self.canonical);
         self.entries.push(ScannedEntry {
             seq,

@@ -47,6 +47,8 @@ fn read_all(path: &Path, after_seq: i64, send: &dyn Fn(Result<AuditPage>) -> boo
     let span = u64::try_from(last - after_seq).unwrap_or(0);
     let ranges = usize::try_from(span.div_ceil(PAGE_ENTRIES as u64)).unwrap_or(usize::MAX);
     let count = readers();
+    let range_query = format!("{COLUMNS} WHERE seq > ?1 AND seq <= ?2 ORDER BY seq");
+    let range_query = range_query.as_str();
     let wanted = std::thread::scope(|scope| -> Result<bool> {
         let mut received = Vec::with_capacity(count);
         for reader in 0..count {
@@ -59,8 +61,7 @@ fn read_all(path: &Path, after_seq: i64, send: &dyn Fn(Result<AuditPage>) -> boo
                 };
                 for range in (reader..ranges).step_by(count) {
                     let from = after_seq + range as i64 * size;
-                    let query = format!("{COLUMNS} WHERE seq > ?1 AND seq <= ?2 ORDER BY seq");
-                    let page = read_page(&connection, &query, (from, (from + size).min(last)));
+                    let page = read_page(&connection, range_query, (from, (from + size).min(last)));
                     // The pages are not wanted any more: stop.
                     if sender.send(page).is_err() {
                         return;
@@ -211,6 +212,45 @@ mod tests {
             let stored = at.to_rfc3339_opts(SecondsFormat::AutoSi, false);
             prop_assert_eq!(micros_since_epoch(stored.as_bytes()), Some(micros), "{}", stored);
         }
+    }
+
+    /// A stored row that is not what an entry is gives an error naming the entry, never a
+    /// page that hashes something else.
+    #[test]
+    fn a_damaged_row_is_refused_naming_its_entry() {
+        let connection = Connection::open_in_memory().unwrap();
+        connection
+            .execute_batch(
+                "CREATE TABLE audit_entries (seq INTEGER PRIMARY KEY, at, actor_id, actor_role,
+                 action, outcome, case_id, subject_id, fields, reason, request_id, client,
+                 prev_hash, hash);
+                 INSERT INTO audit_entries VALUES (7, '2026-04-26T14:00:01.162653+00:00',
+                 zeroblob(16), NULL, 'case.create', 'allowed', NULL, NULL, 'sex', NULL, NULL,
+                 'web', zeroblob(32), zeroblob(32));",
+            )
+            .unwrap();
+        let query = format!("{COLUMNS} WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+        let read = || read_page(&connection, &query, (0, 10));
+        assert_eq!(read().unwrap().len(), 1);
+        for damage in [
+            "actor_id = zeroblob(15)",
+            "actor_id = 'an id'",
+            "action = X'00'",
+            "action = 'case.eat'",
+            "outcome = NULL",
+            "at = 'yesterday'",
+            "client = NULL",
+            "hash = zeroblob(31)",
+            "prev_hash = NULL",
+        ] {
+            let tx = connection.unchecked_transaction().unwrap();
+            tx.execute(&format!("UPDATE audit_entries SET {damage}"), [])
+                .unwrap();
+            let error = read().unwrap_err().to_string();
+            assert!(error.contains("audit entry 7"), "{damage}: {error}");
+            tx.rollback().unwrap();
+        }
+        assert_eq!(read().unwrap().len(), 1);
     }
 
     #[test]
