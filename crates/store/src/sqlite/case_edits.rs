@@ -286,13 +286,19 @@ fn ids(accepted: &[Accepted]) -> Vec<Uuid> {
     accepted.iter().map(|edit| edit.update.id).collect()
 }
 
-/// The accepted cases' search tokens, replaced.
-async fn replace_tokens(tx: &mut Tx, accepted: &[Accepted]) -> Result<()> {
+/// The rows of `table` about the accepted cases, deleted (before they are written anew).
+async fn delete_rows(tx: &mut Tx, table: &str, accepted: &[Accepted]) -> Result<()> {
     let ids = ids(accepted);
-    in_ids("DELETE FROM case_search_tokens", "case_id", &ids)
+    in_ids(&format!("DELETE FROM {table}"), "case_id", &ids)
         .build()
         .execute(&mut **tx)
         .await?;
+    Ok(())
+}
+
+/// The accepted cases' search tokens, replaced.
+async fn replace_tokens(tx: &mut Tx, accepted: &[Accepted]) -> Result<()> {
+    delete_rows(tx, "case_search_tokens", accepted).await?;
     let rows: Vec<(Uuid, [u8; 32], bool)> = accepted
         .iter()
         .flat_map(|edit| {
@@ -317,11 +323,7 @@ async fn replace_tokens(tx: &mut Tx, accepted: &[Accepted]) -> Result<()> {
 
 /// The accepted cases' report dimensions, replaced.
 async fn replace_dimensions(tx: &mut Tx, accepted: &[Accepted]) -> Result<()> {
-    let ids = ids(accepted);
-    in_ids("DELETE FROM case_dimensions", "case_id", &ids)
-        .build()
-        .execute(&mut **tx)
-        .await?;
+    delete_rows(tx, "case_dimensions", accepted).await?;
     let rows: Vec<_> = accepted
         .iter()
         .flat_map(|edit| edit.update.dimensions.iter().map(|d| (edit.update.id, d)))
