@@ -86,13 +86,12 @@ impl SqliteStore {
                 connect
                     .clone()
                     .pragma("cache_size", "-32768")
-                    .pragma("wal_autocheckpoint", "0"),
+                    .pragma("wal_autocheckpoint", "0")
+                    .pragma(
+                        "journal_size_limit",
+                        checkpoints::WAL_SIZE_LIMIT.to_string(),
+                    ),
             )
-            .await?;
-        let checkpointer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .test_before_acquire(false)
-            .connect_with(connect.clone())
             .await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))
@@ -107,7 +106,10 @@ impl SqliteStore {
             database_file: dir.join(DATABASE_FILE),
             reader,
             case_edits: case_edits::EditQueue::start(writer.clone(), sealing.clone()),
-            _checkpoints: checkpoints::Checkpoints::start(checkpointer),
+            _checkpoints: checkpoints::Checkpoints::start(
+                &dir.join(DATABASE_FILE),
+                checkpoints::RESTART_AFTER_FRAMES,
+            )?,
             writer,
             sealing,
             attachment_files: Some(crate::attachment_files::AttachmentFiles::new(
