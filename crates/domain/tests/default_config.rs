@@ -214,3 +214,25 @@ fn default_custom_roles_keep_to_their_permission_sets() {
         }
     }
 }
+
+#[test]
+fn every_field_is_found_by_its_id_in_its_section() {
+    let config = default_config();
+    for case_type in &config.case_types {
+        let form = &case_type.form;
+        let mut seen = 0;
+        for (section, field) in form.fields() {
+            let found = form.field(&field.id).expect("a field of the form");
+            assert!(std::ptr::eq(found, field), "{}", field.id);
+            assert!(
+                std::ptr::eq(form.section_of(&field.id).unwrap(), section),
+                "{}",
+                field.id
+            );
+            seen += 1;
+        }
+        assert!(seen > 10, "{}: {seen} fields", case_type.code);
+        assert!(form.field("no_such_field").is_none());
+        assert!(form.section_of("no_such_field").is_none());
+    }
+}

@@ -79,6 +79,19 @@ fn user(item: &Value, prefix: &str) -> Result<UserRef> {
     })
 }
 
+/// The access facts from their three columns (`granted`, `consents`, `teams`) with their free
+/// texts opened with the case's data key.
+pub(crate) fn opened_case_access(
+    sealing: &crate::sealing::Sealing,
+    case: Uuid,
+    wrapped: Option<&caseward_crypto::envelope::WrappedKey>,
+    [granted, consents, teams]: [&str; 3],
+) -> Result<CaseAccess> {
+    let mut access = case_access(granted, consents, teams)?;
+    crate::case_texts::open_access(sealing, case, wrapped, &mut access)?;
+    Ok(access)
+}
+
 /// The access facts from the three arrays a backend's query returns.
 pub(crate) fn case_access(granted: &str, consents: &str, teams: &str) -> Result<CaseAccess> {
     let mut shares = Vec::new();

@@ -698,9 +698,7 @@ impl Loader<'_> {
             self.error(at, "section", "a case type needs at least one form section");
         }
 
-        let form = Form {
-            sections: form_sections,
-        };
+        let form = Form::new(form_sections);
         let top_level: Vec<Field> = form.fields().map(|(_, f)| f.clone()).collect();
         self.check_skip_logic(&top_level, &places, scope, "outside repeating groups");
         if let Some(list) = &item.intervention_types

@@ -280,9 +280,28 @@ impl CaseType {
 #[derive(Debug, Clone)]
 pub struct Form {
     pub sections: Vec<Section>,
+    /// Where each top-level field is (section, place in it), by id: every read of a case looks
+    /// up each of its fields, and a scan of the form for each made that quadratic.
+    places: std::collections::HashMap<String, (usize, usize)>,
 }
 
 impl Form {
+    pub fn new(sections: Vec<Section>) -> Self {
+        let mut places = std::collections::HashMap::new();
+        for (s, section) in sections.iter().enumerate() {
+            for (f, field) in section.fields.iter().enumerate() {
+                places.entry(field.id.clone()).or_insert((s, f));
+            }
+        }
+        Self { sections, places }
+    }
+
+    fn place(&self, id: &str) -> Option<(&Section, &Field)> {
+        let &(s, f) = self.places.get(id)?;
+        let section = &self.sections[s];
+        Some((section, &section.fields[f]))
+    }
+
     /// Every top-level field of the form, in order.
     pub fn fields(&self) -> impl Iterator<Item = (&Section, &Field)> {
         self.sections
@@ -291,14 +310,12 @@ impl Form {
     }
 
     pub fn field(&self, id: &str) -> Option<&Field> {
-        self.fields().map(|(_, f)| f).find(|f| f.id == id)
+        self.place(id).map(|(_, f)| f)
     }
 
     /// The section holding a top-level field.
     pub fn section_of(&self, field_id: &str) -> Option<&Section> {
-        self.fields()
-            .find(|(_, f)| f.id == field_id)
-            .map(|(s, _)| s)
+        self.place(field_id).map(|(s, _)| s)
     }
 }
 

@@ -540,15 +540,18 @@ pub(super) fn access_from_row(
     sealing: &crate::sealing::Sealing,
     case: uuid::Uuid,
 ) -> crate::Result<crate::CaseAccess> {
-    let mut access = crate::access_json::case_access(
-        row.try_get("granted")?,
-        row.try_get("consents")?,
-        row.try_get("teams")?,
-    )?;
     let wrapped = crate::sealing::wrapped_from_columns(
         row.try_get("master_key_id")?,
         row.try_get("wrapped")?,
     )?;
-    crate::case_texts::open_access(sealing, case, wrapped.as_ref(), &mut access)?;
-    Ok(access)
+    crate::access_json::opened_case_access(
+        sealing,
+        case,
+        wrapped.as_ref(),
+        [
+            row.try_get("granted")?,
+            row.try_get("consents")?,
+            row.try_get("teams")?,
+        ],
+    )
 }

@@ -9,10 +9,9 @@ use crate::audit_scan::{AuditPage, AuditScan, PAGE_ENTRIES, PAGES_AHEAD, corrupt
 use crate::{Result, StoreError};
 use caseward_domain::audit::{CanonicalEntry, CanonicalFields};
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, OpenFlags, Params};
+use rusqlite::{Connection, Params};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
-use std::time::Duration;
 
 const COLUMNS: &str = "SELECT seq, at, actor_id, actor_role, action, outcome, case_id, \
      subject_id, fields, reason, request_id, client, prev_hash, hash FROM audit_entries";
@@ -37,7 +36,7 @@ pub(super) fn scan(path: PathBuf, after_seq: i64) -> AuditScan {
 /// Read every entry after `after_seq` in order, handing each page to `send` until it says
 /// stop (the verifier found a break).
 fn read_all(path: &Path, after_seq: i64, send: &dyn Fn(Result<AuditPage>) -> bool) -> Result<()> {
-    let connection = open(path)?;
+    let connection = super::point_reads::open_reader(path)?;
     let last: i64 = connection.query_row(
         "SELECT coalesce(max(seq), 0) FROM audit_entries",
         [],
@@ -55,7 +54,7 @@ fn read_all(path: &Path, after_seq: i64, send: &dyn Fn(Result<AuditPage>) -> boo
             let (sender, receiver) = sync_channel(PAGES_AHEAD);
             received.push(receiver);
             scope.spawn(move || {
-                let connection = match open(path) {
+                let connection = match super::point_reads::open_reader(path) {
                     Ok(connection) => connection,
                     Err(error) => return drop(sender.send(Err(error))),
                 };
@@ -93,16 +92,6 @@ fn read_all(path: &Path, after_seq: i64, send: &dyn Fn(Result<AuditPage>) -> boo
             return Ok(());
         }
     }
-}
-
-fn open(path: &Path) -> Result<Connection> {
-    let connection = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    connection.busy_timeout(Duration::from_secs(10))?;
-    connection.pragma_update(None, "query_only", true)?;
-    Ok(connection)
 }
 
 fn read_page(connection: &Connection, query: &str, params: impl Params) -> Result<AuditPage> {
@@ -159,7 +148,7 @@ fn read_page(connection: &Connection, query: &str, params: impl Params) -> Resul
 /// Microseconds since the Unix epoch of a time as sqlx stores it in SQLite
 /// (`2026-04-26T14:00:01.162653+00:00`), read digit by digit; any other RFC 3339 form
 /// through chrono.
-fn micros_since_epoch(text: &[u8]) -> Option<i64> {
+pub(super) fn micros_since_epoch(text: &[u8]) -> Option<i64> {
     let digits = |range: std::ops::Range<usize>| -> Option<i64> {
         text.get(range)?.iter().try_fold(0i64, |n, b| {
             b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0'))

@@ -1,5 +1,6 @@
 //! Cases on SQLite.
 
+use super::columns::Columns;
 use super::{SqliteStore, next_change_seq};
 use crate::sealing::{Sealing, wrapped_from_columns};
 use crate::{
@@ -7,8 +8,7 @@ use crate::{
 };
 use caseward_domain::config::Intensity;
 use chrono::Datelike;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 use uuid::Uuid;
 
 pub(super) const SUMMARY_COLUMNS: &str =
@@ -16,34 +16,35 @@ pub(super) const SUMMARY_COLUMNS: &str =
     c.version, c.change_seq, c.created_at, c.updated_at,
     u.id AS assigned_id, u.username AS assigned_username, u.display_name AS assigned_display_name";
 
-pub(super) fn summary_from_row(row: &SqliteRow) -> Result<CaseSummary> {
-    let intensity: i64 = row.try_get("intensity")?;
-    let config_version: i64 = row.try_get("config_version")?;
+pub(super) fn summary_from_row(row: &impl Columns) -> Result<CaseSummary> {
+    let intensity = row.int("intensity")?;
     Ok(CaseSummary {
-        id: row.try_get("id")?,
-        case_number: row.try_get("case_number")?,
-        case_type: row.try_get("case_type")?,
-        stage: row.try_get("stage")?,
+        id: row.id("id")?,
+        case_number: row.text("case_number")?,
+        case_type: row.text("case_type")?,
+        stage: row.text("stage")?,
         intensity: Intensity::from_level(intensity)
             .ok_or_else(|| StoreError::Corrupt("intensity".into()))?,
         assigned_to: UserRef {
-            id: row.try_get("assigned_id")?,
-            username: row.try_get("assigned_username")?,
-            display_name: row.try_get("assigned_display_name")?,
+            id: row.id("assigned_id")?,
+            username: row.text("assigned_username")?,
+            display_name: row.text("assigned_display_name")?,
         },
-        created_by: row.try_get("created_by")?,
-        config_version: config_version as u32,
-        version: row.try_get("version")?,
-        change_seq: row.try_get("change_seq")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
+        created_by: row.id("created_by")?,
+        config_version: u32::try_from(row.int("config_version")?)
+            .map_err(|_| StoreError::Corrupt("config version".into()))?,
+        version: row.int("version")?,
+        change_seq: row.int("change_seq")?,
+        created_at: row.time("created_at")?,
+        updated_at: row.time("updated_at")?,
     })
 }
 
-fn record_from_row(row: &SqliteRow, sealing: &Sealing) -> Result<CaseRecord> {
-    let content: Vec<u8> = row.try_get("content")?;
+/// A case's record from its summary columns, `content` and wrapped data key, opened.
+pub(super) fn record_from_row(row: &impl Columns, sealing: &Sealing) -> Result<CaseRecord> {
+    let content = row.blob("content")?;
     let summary = summary_from_row(row)?;
-    let wrapped = wrapped_from_columns(row.try_get("master_key_id")?, row.try_get("wrapped")?)?;
+    let wrapped = wrapped_from_columns(row.opt_int("master_key_id")?, row.opt_blob("wrapped")?)?;
     let fields = sealing.open(
         summary.id,
         wrapped.as_ref(),
@@ -158,28 +159,17 @@ pub(super) async fn case_by_id(
 }
 
 /// A case and its access facts in one query: what every read of a case needs.
-pub(super) async fn case_with_access(
-    pool: &SqlitePool,
-    sealing: &Sealing,
-    id: Uuid,
-) -> Result<Option<(CaseRecord, crate::CaseAccess)>> {
+/// The query of a case with its wrapped data key and access facts, by id (`$1`).
+pub(super) fn case_with_access_query() -> &'static str {
     static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let sql = SQL.get_or_init(|| {
+    SQL.get_or_init(|| {
         format!(
             "SELECT {SUMMARY_COLUMNS}, cc.content, k.master_key_id, k.wrapped, {}
              FROM cases c JOIN case_contents cc ON cc.case_id = c.id JOIN users u ON u.id = c.assigned_to LEFT JOIN case_keys k ON k.case_id = c.id
              WHERE c.id = $1",
             crate::access_json::case_access_columns::<super::access::Json>()
         )
-    });
-    let row = sqlx::query(sql).bind(id).fetch_optional(pool).await?;
-    row.map(|row| {
-        Ok((
-            record_from_row(&row, sealing)?,
-            super::access::access_from_row(&row, sealing, id)?,
-        ))
     })
-    .transpose()
 }
 
 pub(super) async fn update_case(store: &SqliteStore, update: CaseUpdate) -> Result<CaseRecord> {

@@ -18,10 +18,12 @@ mod case_filter;
 mod case_keys;
 mod cases;
 mod checkpoints;
+mod columns;
 mod config_versions;
 mod dimensions;
 mod import;
 mod notes;
+mod point_reads;
 mod quality;
 mod reindex;
 mod second_factor;
@@ -48,6 +50,8 @@ pub struct SqliteStore {
     /// The database file, for the audit trail's own reader.
     database_file: std::path::PathBuf,
     reader: SqlitePool,
+    /// Sessions and cases read on the calling thread (`point_reads.rs`).
+    point_reads: point_reads::PointReads,
     writer: SqlitePool,
     /// Case edits, committed in batches (group commit).
     case_edits: case_edits::EditQueue,
@@ -104,6 +108,7 @@ impl SqliteStore {
             .map(|k| crate::sealing::Sealing::new(k, options.keyring_file.clone()));
         Ok(Self {
             database_file: dir.join(DATABASE_FILE),
+            point_reads: point_reads::PointReads::new(dir.join(DATABASE_FILE)),
             reader,
             case_edits: case_edits::EditQueue::start(writer.clone(), sealing.clone()),
             _checkpoints: checkpoints::Checkpoints::start(
@@ -452,7 +457,7 @@ impl crate::Store for SqliteStore {
         &self,
         id: uuid::Uuid,
     ) -> Result<Option<(crate::CaseRecord, crate::CaseAccess)>> {
-        cases::case_with_access(&self.reader, self.sealing()?, id).await
+        self.point_reads.case_with_access(self.sealing()?, id)
     }
 
     async fn reindex_case(

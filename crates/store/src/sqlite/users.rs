@@ -1,28 +1,27 @@
 //! Users and sessions on SQLite.
 
 use super::SqliteStore;
+use super::columns::Columns;
 use crate::{Credentials, NewSession, NewUser, Result, Session, SessionStage, StoreError, User};
 use caseward_domain::user::Role;
 use chrono::{DateTime, Duration, Utc};
-use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqlitePool};
 use uuid::Uuid;
 
 pub(super) const USER_COLUMNS: &str = "id, username, display_name, role, agency_id, disabled, mfa_enabled, version, created_at, updated_at";
 
-pub(super) fn user_from_row(row: &SqliteRow) -> Result<User> {
-    let role: String = row.try_get("role")?;
+pub(super) fn user_from_row(row: &impl Columns) -> Result<User> {
     Ok(User {
-        id: row.try_get("id")?,
-        username: row.try_get("username")?,
-        display_name: row.try_get("display_name")?,
-        role: Role::stored(role),
-        agency: row.try_get("agency_id")?,
-        disabled: row.try_get("disabled")?,
-        mfa_enabled: row.try_get("mfa_enabled")?,
-        version: row.try_get("version")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
+        id: row.id("id")?,
+        username: row.text("username")?,
+        display_name: row.text("display_name")?,
+        role: Role::stored(row.text("role")?),
+        agency: row.opt_id("agency_id")?,
+        disabled: row.flag("disabled")?,
+        mfa_enabled: row.flag("mfa_enabled")?,
+        version: row.int("version")?,
+        created_at: row.time("created_at")?,
+        updated_at: row.time("updated_at")?,
     })
 }
 
@@ -123,36 +122,39 @@ pub(super) async fn create_session(store: &SqliteStore, session: NewSession) -> 
 /// How stale `last_seen_at` may get before a request refreshes it; saves a write per request.
 pub(crate) const TOUCH_INTERVAL_SECONDS: i64 = 60;
 
+/// The query of a session and its user by the token's digest.
+pub(super) fn session_query() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        format!(
+            "SELECT s.last_seen_at AS last_seen_at, s.expires_at AS expires_at, s.stage AS stage, {}
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_digest = ?",
+            USER_COLUMNS
+                .split(", ")
+                .map(|c| format!("u.{c} AS {c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
+}
+
 pub(super) async fn session_user(
     store: &SqliteStore,
     digest: &[u8; 32],
     now: DateTime<Utc>,
     idle_timeout: Duration,
 ) -> Result<Option<Session>> {
-    let row = sqlx::query(&format!(
-        "SELECT s.last_seen_at AS last_seen_at, s.expires_at AS expires_at, s.stage AS stage, {}
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_digest = ?",
-        USER_COLUMNS
-            .split(", ")
-            .map(|c| format!("u.{c} AS {c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    ))
-    .bind(&digest[..])
-    .fetch_optional(&store.reader)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let last_seen: DateTime<Utc> = row.try_get("last_seen_at")?;
-    let expires: DateTime<Utc> = row.try_get("expires_at")?;
-    let user = user_from_row(&row)?;
-    let stage: String = row.try_get("stage")?;
-    let stage = SessionStage::parse(&stage)
-        .ok_or_else(|| StoreError::Corrupt(format!("session stage {stage}")))?;
-    if now >= expires || now - last_seen >= idle_timeout || user.disabled {
+    let Some(stored) = store.point_reads.session(digest)? else {
+        return Ok(None);
+    };
+    let stage = SessionStage::parse(&stored.stage)
+        .ok_or_else(|| StoreError::Corrupt(format!("session stage {}", stored.stage)))?;
+    if now >= stored.expires_at || now - stored.last_seen_at >= idle_timeout || stored.user.disabled
+    {
         delete_session(store, digest).await?;
         return Ok(None);
     }
-    if now - last_seen >= Duration::seconds(TOUCH_INTERVAL_SECONDS) {
+    if now - stored.last_seen_at >= Duration::seconds(TOUCH_INTERVAL_SECONDS) {
         let mut tx = store.begin_write().await?;
         sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_digest = ?")
             .bind(now)
@@ -161,7 +163,10 @@ pub(super) async fn session_user(
             .await?;
         tx.commit().await?;
     }
-    Ok(Some(Session { user, stage }))
+    Ok(Some(Session {
+        user: stored.user,
+        stage,
+    }))
 }
 
 pub(super) async fn delete_session(store: &SqliteStore, digest: &[u8; 32]) -> Result<()> {

@@ -1,0 +1,238 @@
+//! A stored row read by column name, the same way whichever driver fetched it: sqlx (the
+//! pools) or rusqlite (`point_reads.rs`). The row decoders (`summary_from_row`,
+//! `user_from_row`…) are written once against this trait. Values are as sqlx stores them in
+//! SQLite: ids as 16-byte blobs, times as RFC 3339 text, yes/no as 0 or 1.
+
+use crate::{Result, StoreError};
+use chrono::{DateTime, Utc};
+use rusqlite::types::ValueRef;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+use uuid::Uuid;
+
+pub(super) trait Columns {
+    fn text(&self, name: &str) -> Result<String>;
+    fn int(&self, name: &str) -> Result<i64>;
+    fn opt_int(&self, name: &str) -> Result<Option<i64>>;
+    fn blob(&self, name: &str) -> Result<Vec<u8>>;
+    fn opt_blob(&self, name: &str) -> Result<Option<Vec<u8>>>;
+    fn id(&self, name: &str) -> Result<Uuid>;
+    fn opt_id(&self, name: &str) -> Result<Option<Uuid>>;
+    fn time(&self, name: &str) -> Result<DateTime<Utc>>;
+    fn flag(&self, name: &str) -> Result<bool>;
+}
+
+impl Columns for SqliteRow {
+    fn text(&self, name: &str) -> Result<String> {
+        Ok(self.try_get(name)?)
+    }
+    fn int(&self, name: &str) -> Result<i64> {
+        Ok(self.try_get(name)?)
+    }
+    fn opt_int(&self, name: &str) -> Result<Option<i64>> {
+        Ok(self.try_get(name)?)
+    }
+    fn blob(&self, name: &str) -> Result<Vec<u8>> {
+        Ok(self.try_get(name)?)
+    }
+    fn opt_blob(&self, name: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self.try_get(name)?)
+    }
+    fn id(&self, name: &str) -> Result<Uuid> {
+        Ok(self.try_get(name)?)
+    }
+    fn opt_id(&self, name: &str) -> Result<Option<Uuid>> {
+        Ok(self.try_get(name)?)
+    }
+    fn time(&self, name: &str) -> Result<DateTime<Utc>> {
+        Ok(self.try_get(name)?)
+    }
+    fn flag(&self, name: &str) -> Result<bool> {
+        Ok(self.try_get(name)?)
+    }
+}
+
+fn wrong(name: &str) -> StoreError {
+    StoreError::Corrupt(format!("column {name}: not the type stored there"))
+}
+
+/// A column's value from a rusqlite row, or `None` for NULL.
+fn value<'r>(row: &'r rusqlite::Row<'_>, name: &str) -> Result<Option<ValueRef<'r>>> {
+    Ok(match row.get_ref(name)? {
+        ValueRef::Null => None,
+        value => Some(value),
+    })
+}
+
+fn required<T>(value: Option<T>, name: &str) -> Result<T> {
+    value.ok_or_else(|| StoreError::Corrupt(format!("column {name}: missing")))
+}
+
+impl Columns for rusqlite::Row<'_> {
+    fn text(&self, name: &str) -> Result<String> {
+        match required(value(self, name)?, name)? {
+            ValueRef::Text(text) => Ok(std::str::from_utf8(text)
+                .map_err(|_| wrong(name))?
+                .to_owned()),
+            _ => Err(wrong(name)),
+        }
+    }
+    fn int(&self, name: &str) -> Result<i64> {
+        required(self.opt_int(name)?, name)
+    }
+    fn opt_int(&self, name: &str) -> Result<Option<i64>> {
+        value(self, name)?
+            .map(|value| match value {
+                ValueRef::Integer(n) => Ok(n),
+                _ => Err(wrong(name)),
+            })
+            .transpose()
+    }
+    fn blob(&self, name: &str) -> Result<Vec<u8>> {
+        required(self.opt_blob(name)?, name)
+    }
+    fn opt_blob(&self, name: &str) -> Result<Option<Vec<u8>>> {
+        value(self, name)?
+            .map(|value| match value {
+                ValueRef::Blob(bytes) => Ok(bytes.to_vec()),
+                _ => Err(wrong(name)),
+            })
+            .transpose()
+    }
+    fn id(&self, name: &str) -> Result<Uuid> {
+        required(self.opt_id(name)?, name)
+    }
+    fn opt_id(&self, name: &str) -> Result<Option<Uuid>> {
+        value(self, name)?
+            .map(|value| match value {
+                ValueRef::Blob(bytes) => Uuid::from_slice(bytes).map_err(|_| wrong(name)),
+                _ => Err(wrong(name)),
+            })
+            .transpose()
+    }
+    fn time(&self, name: &str) -> Result<DateTime<Utc>> {
+        match required(value(self, name)?, name)? {
+            ValueRef::Text(text) => super::audit_scan::micros_since_epoch(text)
+                .and_then(DateTime::from_timestamp_micros)
+                .ok_or_else(|| wrong(name)),
+            _ => Err(wrong(name)),
+        }
+    }
+    fn flag(&self, name: &str) -> Result<bool> {
+        Ok(self.int(name)? != 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    /// What sqlx writes, rusqlite reads back through the same decoders: a row written through a
+    /// sqlx pool reads alike through both drivers, and a value of the wrong type is refused
+    /// naming its column.
+    #[tokio::test]
+    async fn both_drivers_read_a_stored_row_alike() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("columns.db");
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(
+                sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(&file)
+                    .create_if_missing(true),
+            )
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE t (txt, n, none, b, id, no_id, at, yes)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let id = Uuid::from_u128(0x1234_5678_9abc_def0_1234_5678_9abc_def0);
+        let at = Utc.with_ymd_and_hms(2026, 11, 29, 20, 15, 7).unwrap()
+            + chrono::Duration::microseconds(123_456);
+        sqlx::query("INSERT INTO t VALUES (?, ?, NULL, ?, ?, NULL, ?, ?)")
+            .bind("ça va")
+            .bind(42i64)
+            .bind(vec![1u8, 2, 3])
+            .bind(id)
+            .bind(at)
+            .bind(true)
+            .execute(&pool)
+            .await
+            .unwrap();
+        /// Every column of the test row, as each decoder reads it.
+        type Read = (
+            String,
+            i64,
+            Option<i64>,
+            Vec<u8>,
+            Option<Vec<u8>>,
+            Uuid,
+            Option<Uuid>,
+            DateTime<Utc>,
+            bool,
+        );
+        fn read(row: &impl Columns) -> Result<Read> {
+            Ok((
+                row.text("txt")?,
+                row.int("n")?,
+                row.opt_int("none")?,
+                row.blob("b")?,
+                row.opt_blob("none")?,
+                row.id("id")?,
+                row.opt_id("no_id")?,
+                row.time("at")?,
+                row.flag("yes")?,
+            ))
+        }
+        let by_sqlx = read(
+            &sqlx::query("SELECT * FROM t")
+                .fetch_one(&pool)
+                .await
+                .unwrap(),
+        )
+        .unwrap();
+        let connection = rusqlite::Connection::open(&file).unwrap();
+        let by_rusqlite = connection
+            .query_row("SELECT * FROM t", [], |row| Ok(read(row)))
+            .unwrap()
+            .unwrap();
+        assert_eq!(by_sqlx, by_rusqlite);
+        assert_eq!(
+            by_rusqlite,
+            (
+                "ça va".into(),
+                42,
+                None,
+                vec![1, 2, 3],
+                None,
+                id,
+                None,
+                at,
+                true
+            )
+        );
+        let refused = connection
+            .query_row(
+                "SELECT txt AS n, n AS txt, n AS id, b AS at, none AS b FROM t",
+                [],
+                |row| {
+                    Ok([
+                        row.int("n").unwrap_err(),
+                        row.text("txt").unwrap_err(),
+                        row.id("id").unwrap_err(),
+                        row.time("at").unwrap_err(),
+                        row.blob("b").unwrap_err(),
+                    ])
+                },
+            )
+            .unwrap();
+        for (error, column) in refused.iter().zip(["n", "txt", "id", "at", "b"]) {
+            assert!(
+                error.to_string().contains(&format!("column {column}")),
+                "{error}"
+            );
+        }
+    }
+}
