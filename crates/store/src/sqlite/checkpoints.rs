@@ -143,37 +143,49 @@ fn checkpoint(connection: &Connection, mode: &str) -> rusqlite::Result<(i64, i64
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sqlx::SqlitePool;
     use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 
-    /// A writer without automatic checkpoints lets the WAL grow past SQLite's 1,000 pages;
-    /// the checkpoints then copy all of it into the database file.
-    #[tokio::test]
-    async fn the_wal_is_checkpointed_beside_the_writer() {
-        let dir = tempfile::tempdir().unwrap();
-        let connect = SqliteConnectOptions::new()
-            .filename(dir.path().join("checkpoints.db"))
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal);
-        let pool = |options: SqliteConnectOptions| {
-            SqlitePoolOptions::new()
-                .max_connections(1)
-                .connect_with(options)
-        };
-        let writer = pool(connect.clone().pragma("wal_autocheckpoint", "0"))
+    /// A writer without automatic checkpoints (its WAL cut back to `journal_size_limit`
+    /// bytes when started over), after writing `pages` rows of a page each.
+    async fn writer_after(file: &Path, pages: usize, journal_size_limit: i64) -> SqlitePool {
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(
+                SqliteConnectOptions::new()
+                    .filename(file)
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .pragma("wal_autocheckpoint", "0")
+                    .pragma("journal_size_limit", journal_size_limit.to_string()),
+            )
             .await
             .unwrap();
         sqlx::query("CREATE TABLE pages (content BLOB NOT NULL)")
             .execute(&writer)
             .await
             .unwrap();
-        for _ in 0..1_500 {
-            sqlx::query("INSERT INTO pages VALUES (zeroblob(4000))")
-                .execute(&writer)
-                .await
-                .unwrap();
+        for _ in 0..pages {
+            write_page(&writer).await;
         }
-        let mut checkpoints =
-            Checkpoints::start(&dir.path().join("checkpoints.db"), RESTART_AFTER_FRAMES).unwrap();
+        writer
+    }
+
+    async fn write_page(writer: &SqlitePool) {
+        sqlx::query("INSERT INTO pages VALUES (zeroblob(4000))")
+            .execute(writer)
+            .await
+            .unwrap();
+    }
+
+    /// A writer without automatic checkpoints lets the WAL grow past SQLite's 1,000 pages;
+    /// the checkpoints then copy all of it.
+    #[tokio::test]
+    async fn the_wal_is_checkpointed_beside_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("checkpoints.db");
+        let _writer = writer_after(&file, 1_500, WAL_SIZE_LIMIT).await;
+        let mut checkpoints = Checkpoints::start(&file, RESTART_AFTER_FRAMES).unwrap();
         checkpoints.last.changed().await.unwrap();
         let done = *checkpoints.last.borrow();
         assert!(
@@ -181,6 +193,7 @@ mod tests {
             "the writer checkpointed: {done:?}"
         );
         assert_eq!(done.copied_frames, done.wal_frames, "{done:?}");
+        assert_eq!(done.restarts, 0, "{done:?}");
     }
 
     /// Past its limit the WAL is started over: the next commit writes from its beginning and
@@ -189,34 +202,8 @@ mod tests {
     async fn a_long_wal_is_started_over() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("restarts.db");
-        let connect = SqliteConnectOptions::new()
-            .filename(&file)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal);
-        let pool = |options: SqliteConnectOptions| {
-            SqlitePoolOptions::new()
-                .max_connections(1)
-                .connect_with(options)
-        };
         let limit = 64 * 4096;
-        let writer = pool(
-            connect
-                .clone()
-                .pragma("wal_autocheckpoint", "0")
-                .pragma("journal_size_limit", limit.to_string()),
-        )
-        .await
-        .unwrap();
-        sqlx::query("CREATE TABLE pages (content BLOB NOT NULL)")
-            .execute(&writer)
-            .await
-            .unwrap();
-        for _ in 0..300 {
-            sqlx::query("INSERT INTO pages VALUES (zeroblob(4000))")
-                .execute(&writer)
-                .await
-                .unwrap();
-        }
+        let writer = writer_after(&file, 300, limit).await;
         let wal = dir.path().join("restarts.db-wal");
         let grown = std::fs::metadata(&wal).unwrap().len();
         assert!(grown > 300 * 4096, "the WAL holds every insert: {grown}");
@@ -228,17 +215,12 @@ mod tests {
         .await
         .expect("no checkpoint started the WAL over")
         .unwrap();
-        assert_eq!(
-            checkpoints.last.borrow().wal_frames,
-            checkpoints.last.borrow().copied_frames
-        );
-        sqlx::query("INSERT INTO pages VALUES (zeroblob(4000))")
-            .execute(&writer)
-            .await
-            .unwrap();
+        let done = *checkpoints.last.borrow();
+        assert_eq!(done.wal_frames, done.copied_frames, "{done:?}");
+        write_page(&writer).await;
         let started_over = std::fs::metadata(&wal).unwrap().len();
         assert!(
-            started_over <= limit,
+            started_over <= limit as u64,
             "the WAL was started over and cut to {limit} bytes: {started_over}"
         );
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pages")

@@ -22,34 +22,27 @@ pub(super) trait Columns {
     fn flag(&self, name: &str) -> Result<bool>;
 }
 
-impl Columns for SqliteRow {
-    fn text(&self, name: &str) -> Result<String> {
-        Ok(self.try_get(name)?)
-    }
-    fn int(&self, name: &str) -> Result<i64> {
-        Ok(self.try_get(name)?)
-    }
-    fn opt_int(&self, name: &str) -> Result<Option<i64>> {
-        Ok(self.try_get(name)?)
-    }
-    fn blob(&self, name: &str) -> Result<Vec<u8>> {
-        Ok(self.try_get(name)?)
-    }
-    fn opt_blob(&self, name: &str) -> Result<Option<Vec<u8>>> {
-        Ok(self.try_get(name)?)
-    }
-    fn id(&self, name: &str) -> Result<Uuid> {
-        Ok(self.try_get(name)?)
-    }
-    fn opt_id(&self, name: &str) -> Result<Option<Uuid>> {
-        Ok(self.try_get(name)?)
-    }
-    fn time(&self, name: &str) -> Result<DateTime<Utc>> {
-        Ok(self.try_get(name)?)
-    }
-    fn flag(&self, name: &str) -> Result<bool> {
-        Ok(self.try_get(name)?)
-    }
+/// sqlx decodes each type itself.
+macro_rules! through_sqlx {
+    ($($method:ident -> $decoded:ty),* $(,)?) => {
+        impl Columns for SqliteRow {
+            $(fn $method(&self, name: &str) -> Result<$decoded> {
+                Ok(self.try_get(name)?)
+            })*
+        }
+    };
+}
+
+through_sqlx! {
+    text -> String,
+    int -> i64,
+    opt_int -> Option<i64>,
+    blob -> Vec<u8>,
+    opt_blob -> Option<Vec<u8>>,
+    id -> Uuid,
+    opt_id -> Option<Uuid>,
+    time -> DateTime<Utc>,
+    flag -> bool,
 }
 
 fn wrong(name: &str) -> StoreError {
