@@ -24,6 +24,7 @@ on_both!(
     a_purged_case_is_gone_but_for_its_tombstone,
     a_case_is_found_by_its_words_without_them_being_stored,
     report_dimensions_are_stored_apart_replaced_and_purged,
+    edits_keep_the_words_and_dimensions_that_stay_and_change_the_rest,
     reindexing_seals_texts_an_older_version_left_in_clear,
     a_note_is_sealed_and_goes_with_a_purge,
     content_kept_in_the_cases_table_moves_out_with_migration_24,
@@ -502,6 +503,114 @@ async fn report_dimensions_are_stored_apart_replaced_and_purged(
     for canary in &canaries {
         assert!(!raw.contains(canary.as_str()));
     }
+}
+
+/// Edits written together bring each case's search tokens and report dimensions up to date:
+/// what stays stays, what went is gone (a token whose field became restricted included), what
+/// is new is there; a case edited without change keeps all of its own.
+async fn edits_keep_the_words_and_dimensions_that_stay_and_change_the_rest(
+    db: &TestDatabase,
+    store: Arc<dyn Store>,
+) {
+    use caseward_crypto::blind_index::IndexKey;
+    use caseward_store::{CaseFilter, Reach, SearchToken};
+    let key = IndexKey::of(&db.keyring());
+    let worker = worker(&store).await;
+    let tokens = |restricted: &str, open: &str| -> Vec<SearchToken> {
+        let mut tokens: Vec<SearchToken> = key
+            .tokens(restricted)
+            .into_iter()
+            .map(|token| SearchToken {
+                token,
+                restricted: true,
+            })
+            .collect();
+        tokens.extend(key.tokens(open).into_iter().map(|token| SearchToken {
+            token,
+            restricted: false,
+        }));
+        tokens
+    };
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let case = store
+            .create_case(NewCase {
+                search_tokens: tokens("Amina Keita", "Riverside"),
+                dimensions: vec![dimension("sex", "female"), dimension("concerns", "neglect")],
+                now: Utc::now(),
+                ..new_case(&worker, CaseFields::new())
+            })
+            .await
+            .unwrap();
+        ids.push(case.summary.id);
+    }
+    let edit = |id: uuid::Uuid, search_tokens: Vec<SearchToken>, dimensions: Vec<DimensionValue>| {
+        let store = store.clone();
+        async move {
+            let case = store.case_by_id(id).await.unwrap().unwrap();
+            store
+                .update_case(CaseUpdate {
+                    id,
+                    expected_version: case.summary.version,
+                    fields: case.fields,
+                    config_version: 1,
+                    search_tokens,
+                    dimensions,
+                    audit: Vec::new(),
+                    now: Utc::now(),
+                })
+                .await
+                .unwrap();
+        }
+    };
+    let mut riverside_restricted = tokens("Amina Zawadi", "");
+    riverside_restricted.extend(tokens("Riverside", "").into_iter());
+    tokio::join!(
+        edit(
+            ids[0],
+            riverside_restricted,
+            vec![dimension("sex", "female"), dimension("concerns", "violence")],
+        ),
+        edit(
+            ids[1],
+            tokens("Amina Keita", "Riverside"),
+            vec![dimension("sex", "female"), dimension("concerns", "neglect")],
+        ),
+    );
+    let found = |words: &str, viewer: Option<uuid::Uuid>| {
+        let filter = CaseFilter {
+            reachable_by: viewer.map(|user| Reach {
+                user,
+                include_team_cases: false,
+            }),
+            name_tokens: key.tokens(words),
+            page: 1,
+            per_page: 10,
+            ..Default::default()
+        };
+        let store = store.clone();
+        async move { store.list_cases(&filter).await.unwrap().total }
+    };
+    assert_eq!(found("amina", Some(worker.id)).await, 2, "a word that stays");
+    assert_eq!(found("keita", Some(worker.id)).await, 1, "a word gone from one case");
+    assert_eq!(found("zawadi", Some(worker.id)).await, 1, "a new word");
+    assert_eq!(found("riverside", Some(worker.id)).await, 2);
+    assert_eq!(
+        found("riverside", None).await,
+        1,
+        "a word whose field became restricted"
+    );
+    assert_eq!(
+        store.dimension_counts("child_protection", "sex").await.unwrap(),
+        [count("female", 2)]
+    );
+    assert_eq!(
+        store
+            .dimension_counts("child_protection", "concerns")
+            .await
+            .unwrap(),
+        [count("neglect", 1), count("violence", 1)]
+    );
 }
 
 async fn reindexing_seals_texts_an_older_version_left_in_clear(

@@ -6,10 +6,11 @@
 //! got about 350 edits a second with the machine half idle. Edits therefore wait in a queue; the
 //! queue's task takes every edit waiting (up to [`MAX_BATCH`]) and writes them together, like a
 //! bulk import: one statement per table for the whole batch (versions checked, contents and
-//! search tokens and report dimensions replaced, audit entries chained), then one commit. Each
-//! edit is answered only once the batch is committed: its new record, or its own refusal (a
-//! version conflict, a case that is gone), which writes nothing of it. If a statement or the
-//! commit fails, every edit of the batch gets the failure and nothing of the batch is kept.
+//! search tokens and report dimensions brought up to date, audit entries chained), then one
+//! commit. Each edit is answered only once the batch is committed: its new record, or its own
+//! refusal (a version conflict, a case that is gone), which writes nothing of it. If a
+//! statement or the commit fails, every edit of the batch gets the failure and nothing of the
+//! batch is kept.
 
 use crate::sealing::{Sealing, wrapped_from_columns};
 use crate::{CaseRecord, CaseUpdate, Result, StoreError};
@@ -286,34 +287,92 @@ fn ids(accepted: &[Accepted]) -> Vec<Uuid> {
     accepted.iter().map(|edit| edit.update.id).collect()
 }
 
-/// The rows of `table` about the accepted cases, deleted (before they are written anew).
-async fn delete_rows(tx: &mut Tx, table: &str, accepted: &[Accepted]) -> Result<()> {
-    let ids = ids(accepted);
-    in_ids(&format!("DELETE FROM {table}"), "case_id", &ids)
-        .build()
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+/// What changes between the rows stored and the rows wanted: those to delete, those to insert.
+/// Rows that stay are left alone: each sits in a random page of an index, and deleting and
+/// inserting it again dirtied that page for the WAL (an edit of one field rewrote every token
+/// and dimension of its case: most of a batch's pages).
+fn changes<T: Eq + std::hash::Hash>(
+    stored: HashSet<T>,
+    mut wanted: HashSet<T>,
+) -> (Vec<T>, Vec<T>) {
+    let mut gone = Vec::new();
+    for row in stored {
+        if !wanted.remove(&row) {
+            gone.push(row);
+        }
+    }
+    (gone, wanted.into_iter().collect())
 }
 
-/// The accepted cases' search tokens, replaced.
+/// Run `delete` (a statement ending in `WHERE …` with `binds` placeholders) once per row, all
+/// in one query (one round trip to the writer).
+async fn delete_each<T>(
+    tx: &mut Tx,
+    rows: &[T],
+    delete: &str,
+    bind: impl Fn(&mut QueryBuilder<'_, Sqlite>, &T),
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut query = QueryBuilder::<Sqlite>::new("");
+    for row in rows {
+        query.push(delete);
+        bind(&mut query, row);
+        query.push(";");
+    }
+    let done = query.build().execute(&mut **tx).await?;
+    expect_rows(done.rows_affected(), rows.len(), "rows to delete")
+}
+
+/// The accepted cases' search tokens: those no longer wanted deleted, new ones inserted.
 async fn replace_tokens(tx: &mut Tx, accepted: &[Accepted]) -> Result<()> {
-    delete_rows(tx, "case_search_tokens", accepted).await?;
-    let rows: Vec<(Uuid, [u8; 32], bool)> = accepted
+    let ids = ids(accepted);
+    let stored = in_ids(
+        "SELECT case_id, token, restricted FROM case_search_tokens",
+        "case_id",
+        &ids,
+    )
+    .build()
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok((
+            row.try_get::<Uuid, _>("case_id")?,
+            row.try_get::<Vec<u8>, _>("token")?,
+            row.try_get::<bool, _>("restricted")?,
+        ))
+    })
+    .collect::<Result<HashSet<_>>>()?;
+    let wanted = accepted
         .iter()
         .flat_map(|edit| {
             super::case_keys::merged_tokens(&edit.update.search_tokens)
                 .into_iter()
-                .map(move |(token, restricted)| (edit.update.id, token, restricted))
+                .map(move |(token, restricted)| (edit.update.id, token.to_vec(), restricted))
         })
         .collect();
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
+    let (gone, new) = changes(stored, wanted);
+    delete_each(
+        tx,
+        &gone,
+        "DELETE FROM case_search_tokens WHERE case_id = ",
+        |query, (case, token, _)| {
+            query
+                .push_bind(*case)
+                .push(" AND token = ")
+                .push_bind(token.clone());
+        },
+    )
+    .await?;
+    for chunk in new.chunks(ROWS_PER_INSERT) {
         let mut query = QueryBuilder::<Sqlite>::new(
             "INSERT INTO case_search_tokens (case_id, token, restricted) ",
         );
         query.push_values(chunk, |mut row, (case, token, restricted)| {
             row.push_bind(*case)
-                .push_bind(&token[..])
+                .push_bind(token.as_slice())
                 .push_bind(*restricted);
         });
         query.build().execute(&mut **tx).await?;
@@ -321,22 +380,56 @@ async fn replace_tokens(tx: &mut Tx, accepted: &[Accepted]) -> Result<()> {
     Ok(())
 }
 
-/// The accepted cases' report dimensions, replaced.
+/// The accepted cases' report dimensions: those no longer wanted deleted, new ones inserted.
 async fn replace_dimensions(tx: &mut Tx, accepted: &[Accepted]) -> Result<()> {
-    delete_rows(tx, "case_dimensions", accepted).await?;
-    let rows: Vec<_> = accepted
+    let ids = ids(accepted);
+    let stored = in_ids(
+        "SELECT case_id, field_id, value FROM case_dimensions",
+        "case_id",
+        &ids,
+    )
+    .build()
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok((
+            row.try_get::<Uuid, _>("case_id")?,
+            row.try_get::<String, _>("field_id")?,
+            row.try_get::<String, _>("value")?,
+        ))
+    })
+    .collect::<Result<HashSet<_>>>()?;
+    let wanted = accepted
         .iter()
-        .flat_map(|edit| edit.update.dimensions.iter().map(|d| (edit.update.id, d)))
+        .flat_map(|edit| {
+            edit.update
+                .dimensions
+                .iter()
+                .map(|d| (edit.update.id, d.field.clone(), d.value.clone()))
+        })
         .collect();
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
+    let (gone, new) = changes(stored, wanted);
+    delete_each(
+        tx,
+        &gone,
+        "DELETE FROM case_dimensions WHERE case_id = ",
+        |query, (case, field, value)| {
+            query
+                .push_bind(*case)
+                .push(" AND field_id = ")
+                .push_bind(field.clone())
+                .push(" AND value = ")
+                .push_bind(value.clone());
+        },
+    )
+    .await?;
+    for chunk in new.chunks(ROWS_PER_INSERT) {
         let mut query =
             QueryBuilder::<Sqlite>::new("INSERT INTO case_dimensions (case_id, field_id, value) ");
-        query.push_values(chunk, |mut row, (case, value)| {
-            row.push_bind(*case)
-                .push_bind(&value.field)
-                .push_bind(&value.value);
+        query.push_values(chunk, |mut row, (case, field, value)| {
+            row.push_bind(*case).push_bind(field).push_bind(value);
         });
-        query.push(" ON CONFLICT (case_id, field_id, value) DO NOTHING");
         query.build().execute(&mut **tx).await?;
     }
     Ok(())
