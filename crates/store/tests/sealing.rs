@@ -564,7 +564,7 @@ async fn edits_keep_the_words_and_dimensions_that_stay_and_change_the_rest(
         }
     };
     let mut riverside_restricted = tokens("Amina Zawadi", "");
-    riverside_restricted.extend(tokens("Riverside", "").into_iter());
+    riverside_restricted.extend(tokens("Riverside", ""));
     tokio::join!(
         edit(
             ids[0],
