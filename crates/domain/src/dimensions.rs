@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 
 /// One stored dimension value: a field id and its derived value. A multiple choice gives one
 /// per chosen option.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DimensionValue {
     pub field: String,
     pub value: String,

@@ -23,6 +23,7 @@ pub mod migrations;
 mod model;
 pub mod postgres;
 mod quality_records;
+mod row_changes;
 pub mod sealing;
 pub mod sqlite;
 #[cfg(feature = "testing")]

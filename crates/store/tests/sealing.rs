@@ -544,32 +544,36 @@ async fn edits_keep_the_words_and_dimensions_that_stay_and_change_the_rest(
             .unwrap();
         ids.push(case.summary.id);
     }
-    let edit = |id: uuid::Uuid, search_tokens: Vec<SearchToken>, dimensions: Vec<DimensionValue>| {
-        let store = store.clone();
-        async move {
-            let case = store.case_by_id(id).await.unwrap().unwrap();
-            store
-                .update_case(CaseUpdate {
-                    id,
-                    expected_version: case.summary.version,
-                    fields: case.fields,
-                    config_version: 1,
-                    search_tokens,
-                    dimensions,
-                    audit: Vec::new(),
-                    now: Utc::now(),
-                })
-                .await
-                .unwrap();
-        }
-    };
+    let edit =
+        |id: uuid::Uuid, search_tokens: Vec<SearchToken>, dimensions: Vec<DimensionValue>| {
+            let store = store.clone();
+            async move {
+                let case = store.case_by_id(id).await.unwrap().unwrap();
+                store
+                    .update_case(CaseUpdate {
+                        id,
+                        expected_version: case.summary.version,
+                        fields: case.fields,
+                        config_version: 1,
+                        search_tokens,
+                        dimensions,
+                        audit: Vec::new(),
+                        now: Utc::now(),
+                    })
+                    .await
+                    .unwrap();
+            }
+        };
     let mut riverside_restricted = tokens("Amina Zawadi", "");
     riverside_restricted.extend(tokens("Riverside", ""));
     tokio::join!(
         edit(
             ids[0],
             riverside_restricted,
-            vec![dimension("sex", "female"), dimension("concerns", "violence")],
+            vec![
+                dimension("sex", "female"),
+                dimension("concerns", "violence")
+            ],
         ),
         edit(
             ids[1],
@@ -591,8 +595,16 @@ async fn edits_keep_the_words_and_dimensions_that_stay_and_change_the_rest(
         let store = store.clone();
         async move { store.list_cases(&filter).await.unwrap().total }
     };
-    assert_eq!(found("amina", Some(worker.id)).await, 2, "a word that stays");
-    assert_eq!(found("keita", Some(worker.id)).await, 1, "a word gone from one case");
+    assert_eq!(
+        found("amina", Some(worker.id)).await,
+        2,
+        "a word that stays"
+    );
+    assert_eq!(
+        found("keita", Some(worker.id)).await,
+        1,
+        "a word gone from one case"
+    );
     assert_eq!(found("zawadi", Some(worker.id)).await, 1, "a new word");
     assert_eq!(found("riverside", Some(worker.id)).await, 2);
     assert_eq!(
@@ -601,7 +613,10 @@ async fn edits_keep_the_words_and_dimensions_that_stay_and_change_the_rest(
         "a word whose field became restricted"
     );
     assert_eq!(
-        store.dimension_counts("child_protection", "sex").await.unwrap(),
+        store
+            .dimension_counts("child_protection", "sex")
+            .await
+            .unwrap(),
         [count("female", 2)]
     );
     assert_eq!(

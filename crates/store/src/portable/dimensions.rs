@@ -7,17 +7,41 @@ use caseward_domain::dimensions::DimensionValue;
 use sqlx::Row;
 use uuid::Uuid;
 
-/// Replace a case's dimension values, inside the caller's transaction.
+/// Bring a case's dimension values up to date, inside the caller's transaction: those no
+/// longer wanted deleted, new ones inserted (`row_changes`).
 pub(super) async fn replace(
     conn: &mut DbConnection,
     case: Uuid,
     values: &[DimensionValue],
 ) -> Result<()> {
-    sqlx::query("DELETE FROM case_dimensions WHERE case_id = $1")
+    let stored = sqlx::query("SELECT field_id, value FROM case_dimensions WHERE case_id = $1")
         .bind(case)
-        .execute(&mut *conn)
-        .await?;
-    insert(conn, case, values).await
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(DimensionValue {
+                field: row.try_get("field_id")?,
+                value: row.try_get("value")?,
+            })
+        })
+        .collect::<Result<std::collections::HashSet<_>>>()?;
+    let (gone, new) = crate::row_changes::changes(stored, values.iter().cloned().collect());
+    if !gone.is_empty() {
+        let mut query = sqlx::QueryBuilder::<Db>::new("DELETE FROM case_dimensions WHERE case_id = ");
+        query.push_bind(case).push(" AND (");
+        for (n, gone) in gone.into_iter().enumerate() {
+            query
+                .push(if n == 0 { "(field_id = " } else { " OR (field_id = " })
+                .push_bind(gone.field)
+                .push(" AND value = ")
+                .push_bind(gone.value)
+                .push(")");
+        }
+        query.push(")");
+        query.build().execute(&mut *conn).await?;
+    }
+    insert(conn, case, &new).await
 }
 
 /// Add a new case's dimension values in one statement, inside the caller's transaction.

@@ -287,23 +287,6 @@ fn ids(accepted: &[Accepted]) -> Vec<Uuid> {
     accepted.iter().map(|edit| edit.update.id).collect()
 }
 
-/// What changes between the rows stored and the rows wanted: those to delete, those to insert.
-/// Rows that stay are left alone: each sits in a random page of an index, and deleting and
-/// inserting it again dirtied that page for the WAL (an edit of one field rewrote every token
-/// and dimension of its case: most of a batch's pages).
-fn changes<T: Eq + std::hash::Hash>(
-    stored: HashSet<T>,
-    mut wanted: HashSet<T>,
-) -> (Vec<T>, Vec<T>) {
-    let mut gone = Vec::new();
-    for row in stored {
-        if !wanted.remove(&row) {
-            gone.push(row);
-        }
-    }
-    (gone, wanted.into_iter().collect())
-}
-
 /// Run `delete` (a statement ending in `WHERE …` with `binds` placeholders) once per row, all
 /// in one query (one round trip to the writer).
 async fn delete_each<T>(
@@ -353,7 +336,7 @@ async fn replace_tokens(tx: &mut Tx, accepted: &[Accepted]) -> Result<()> {
                 .map(move |(token, restricted)| (edit.update.id, token.to_vec(), restricted))
         })
         .collect();
-    let (gone, new) = changes(stored, wanted);
+    let (gone, new) = crate::row_changes::changes(stored, wanted);
     delete_each(
         tx,
         &gone,
@@ -409,7 +392,7 @@ async fn replace_dimensions(tx: &mut Tx, accepted: &[Accepted]) -> Result<()> {
                 .map(|d| (edit.update.id, d.field.clone(), d.value.clone()))
         })
         .collect();
-    let (gone, new) = changes(stored, wanted);
+    let (gone, new) = crate::row_changes::changes(stored, wanted);
     delete_each(
         tx,
         &gone,

@@ -1,0 +1,49 @@
+//! What a write changes among a case's derived rows (search tokens, report dimensions): the
+//! rows stored that are no longer wanted, and the rows wanted that are not stored. Rows that
+//! stay are left alone: each sits in a random page of an index, and deleting and inserting it
+//! again dirtied that page (an edit of one field rewrote every token and dimension of its case).
+
+use std::collections::HashSet;
+use std::hash::Hash;
+
+/// `(to delete, to insert)`.
+pub(crate) fn changes<T: Eq + Hash>(
+    stored: HashSet<T>,
+    mut wanted: HashSet<T>,
+) -> (Vec<T>, Vec<T>) {
+    let mut gone = Vec::new();
+    for row in stored {
+        if !wanted.remove(&row) {
+            gone.push(row);
+        }
+    }
+    (gone, wanted.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Deleting what goes and inserting what is new turns the stored rows into the wanted
+        /// ones, touching no row that stays.
+        #[test]
+        fn the_changes_turn_the_stored_rows_into_the_wanted(
+            stored in proptest::collection::hash_set(0u8..40, 0..30),
+            wanted in proptest::collection::hash_set(0u8..40, 0..30),
+        ) {
+            let (gone, new) = changes(stored.clone(), wanted.clone());
+            let mut after = stored.clone();
+            for row in &gone {
+                prop_assert!(after.remove(row));
+                prop_assert!(!wanted.contains(row));
+            }
+            for row in &new {
+                prop_assert!(!stored.contains(row));
+                prop_assert!(after.insert(*row));
+            }
+            prop_assert_eq!(after, wanted);
+        }
+    }
+}
