@@ -342,7 +342,7 @@ async fn a_case_is_found_by_its_words_without_them_being_stored(
     store: Arc<dyn Store>,
 ) {
     use caseward_crypto::blind_index::IndexKey;
-    use caseward_store::{CaseFilter, Reach, SearchToken};
+    use caseward_store::SearchToken;
     let key = IndexKey::of(&db.keyring());
     let worker = worker(&store).await;
     let other = store
@@ -385,41 +385,54 @@ async fn a_case_is_found_by_its_words_without_them_being_stored(
         })
         .await
         .unwrap();
-    let found = |words: &str, viewer: Option<uuid::Uuid>| {
-        let filter = CaseFilter {
-            reachable_by: viewer.map(|user| Reach {
-                user,
-                include_team_cases: false,
-            }),
-            name_tokens: key.tokens(words),
-            page: 1,
-            per_page: 10,
-            ..Default::default()
-        };
-        let store = store.clone();
-        async move { store.list_cases(&filter).await.unwrap().total }
-    };
     assert_eq!(
-        found("keita", Some(worker.id)).await,
+        found(&store, &key, "keita", Some(worker.id)).await,
         1,
         "diacritics and case folded"
     );
     assert_eq!(
-        found("KEITA amina", Some(worker.id)).await,
+        found(&store, &key, "KEITA amina", Some(worker.id)).await,
         1,
         "every word must match"
     );
-    assert_eq!(found("amina zawadi", Some(worker.id)).await, 0);
-    assert_eq!(found("keit", Some(worker.id)).await, 0, "whole words only");
+    assert_eq!(
+        found(&store, &key, "amina zawadi", Some(worker.id)).await,
+        0
+    );
+    assert_eq!(
+        found(&store, &key, "keit", Some(worker.id)).await,
+        0,
+        "whole words only"
+    );
     // A restricted field's words match for the assigned worker only; a standard one's for
     // anyone who reaches the case (here: no reach limit at all).
-    assert_eq!(found("keita", None).await, 0);
-    assert_eq!(found("riverside", None).await, 1);
-    assert_eq!(found("keita", Some(other.id)).await, 0);
+    assert_eq!(found(&store, &key, "keita", None).await, 0);
+    assert_eq!(found(&store, &key, "riverside", None).await, 1);
+    assert_eq!(found(&store, &key, "keita", Some(other.id)).await, 0);
     let raw = db.raw_contents().await.to_lowercase();
     for word in ["amina", "keita", "kéïta", "riverside"] {
         assert!(!raw.contains(word), "{word} is stored in clear");
     }
+}
+
+/// How many cases a search for `words` finds for `viewer` (`None`: no reach limit).
+async fn found(
+    store: &Arc<dyn Store>,
+    key: &caseward_crypto::blind_index::IndexKey,
+    words: &str,
+    viewer: Option<uuid::Uuid>,
+) -> u64 {
+    let filter = caseward_store::CaseFilter {
+        reachable_by: viewer.map(|user| caseward_store::Reach {
+            user,
+            include_team_cases: false,
+        }),
+        name_tokens: key.tokens(words),
+        page: 1,
+        per_page: 10,
+        ..Default::default()
+    };
+    store.list_cases(&filter).await.unwrap().total
 }
 
 fn dimension(field: &str, value: &str) -> DimensionValue {
@@ -513,7 +526,7 @@ async fn edits_keep_the_words_and_dimensions_that_stay_and_change_the_rest(
     store: Arc<dyn Store>,
 ) {
     use caseward_crypto::blind_index::IndexKey;
-    use caseward_store::{CaseFilter, Reach, SearchToken};
+    use caseward_store::SearchToken;
     let key = IndexKey::of(&db.keyring());
     let worker = worker(&store).await;
     let tokens = |restricted: &str, open: &str| -> Vec<SearchToken> {
@@ -581,34 +594,24 @@ async fn edits_keep_the_words_and_dimensions_that_stay_and_change_the_rest(
             vec![dimension("sex", "female"), dimension("concerns", "neglect")],
         ),
     );
-    let found = |words: &str, viewer: Option<uuid::Uuid>| {
-        let filter = CaseFilter {
-            reachable_by: viewer.map(|user| Reach {
-                user,
-                include_team_cases: false,
-            }),
-            name_tokens: key.tokens(words),
-            page: 1,
-            per_page: 10,
-            ..Default::default()
-        };
-        let store = store.clone();
-        async move { store.list_cases(&filter).await.unwrap().total }
-    };
     assert_eq!(
-        found("amina", Some(worker.id)).await,
+        found(&store, &key, "amina", Some(worker.id)).await,
         2,
         "a word that stays"
     );
     assert_eq!(
-        found("keita", Some(worker.id)).await,
+        found(&store, &key, "keita", Some(worker.id)).await,
         1,
         "a word gone from one case"
     );
-    assert_eq!(found("zawadi", Some(worker.id)).await, 1, "a new word");
-    assert_eq!(found("riverside", Some(worker.id)).await, 2);
     assert_eq!(
-        found("riverside", None).await,
+        found(&store, &key, "zawadi", Some(worker.id)).await,
+        1,
+        "a new word"
+    );
+    assert_eq!(found(&store, &key, "riverside", Some(worker.id)).await, 2);
+    assert_eq!(
+        found(&store, &key, "riverside", None).await,
         1,
         "a word whose field became restricted"
     );

@@ -287,47 +287,8 @@ fn ids(accepted: &[Accepted]) -> Vec<Uuid> {
     accepted.iter().map(|edit| edit.update.id).collect()
 }
 
-/// Run `delete` (a statement ending in `WHERE …` with `binds` placeholders) once per row, all
-/// in one query (one round trip to the writer).
-async fn delete_each<T>(
-    tx: &mut Tx,
-    rows: &[T],
-    delete: &str,
-    bind: impl Fn(&mut QueryBuilder<'_, Sqlite>, &T),
-) -> Result<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let mut query = QueryBuilder::<Sqlite>::new("");
-    for row in rows {
-        query.push(delete);
-        bind(&mut query, row);
-        query.push(";");
-    }
-    let done = query.build().execute(&mut **tx).await?;
-    expect_rows(done.rows_affected(), rows.len(), "rows to delete")
-}
-
 /// The accepted cases' search tokens: those no longer wanted deleted, new ones inserted.
 async fn replace_tokens(tx: &mut Tx, accepted: &[Accepted]) -> Result<()> {
-    let ids = ids(accepted);
-    let stored = in_ids(
-        "SELECT case_id, token, restricted FROM case_search_tokens",
-        "case_id",
-        &ids,
-    )
-    .build()
-    .fetch_all(&mut **tx)
-    .await?
-    .iter()
-    .map(|row| {
-        Ok((
-            row.try_get::<Uuid, _>("case_id")?,
-            row.try_get::<Vec<u8>, _>("token")?,
-            row.try_get::<bool, _>("restricted")?,
-        ))
-    })
-    .collect::<Result<HashSet<_>>>()?;
     let wanted = accepted
         .iter()
         .flat_map(|edit| {
@@ -336,53 +297,18 @@ async fn replace_tokens(tx: &mut Tx, accepted: &[Accepted]) -> Result<()> {
                 .map(move |(token, restricted)| (edit.update.id, token.to_vec(), restricted))
         })
         .collect();
-    let (gone, new) = crate::row_changes::changes(stored, wanted);
-    delete_each(
+    bring_up_to_date(
         tx,
-        &gone,
-        "DELETE FROM case_search_tokens WHERE case_id = ",
-        |query, (case, token, _)| {
-            query
-                .push_bind(*case)
-                .push(" AND token = ")
-                .push_bind(token.clone());
-        },
+        "case_search_tokens",
+        ["token", "restricted"],
+        accepted,
+        wanted,
     )
-    .await?;
-    for chunk in new.chunks(ROWS_PER_INSERT) {
-        let mut query = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO case_search_tokens (case_id, token, restricted) ",
-        );
-        query.push_values(chunk, |mut row, (case, token, restricted)| {
-            row.push_bind(*case)
-                .push_bind(token.as_slice())
-                .push_bind(*restricted);
-        });
-        query.build().execute(&mut **tx).await?;
-    }
-    Ok(())
+    .await
 }
 
 /// The accepted cases' report dimensions: those no longer wanted deleted, new ones inserted.
 async fn replace_dimensions(tx: &mut Tx, accepted: &[Accepted]) -> Result<()> {
-    let ids = ids(accepted);
-    let stored = in_ids(
-        "SELECT case_id, field_id, value FROM case_dimensions",
-        "case_id",
-        &ids,
-    )
-    .build()
-    .fetch_all(&mut **tx)
-    .await?
-    .iter()
-    .map(|row| {
-        Ok((
-            row.try_get::<Uuid, _>("case_id")?,
-            row.try_get::<String, _>("field_id")?,
-            row.try_get::<String, _>("value")?,
-        ))
-    })
-    .collect::<Result<HashSet<_>>>()?;
     let wanted = accepted
         .iter()
         .flat_map(|edit| {
@@ -392,31 +318,87 @@ async fn replace_dimensions(tx: &mut Tx, accepted: &[Accepted]) -> Result<()> {
                 .map(|d| (edit.update.id, d.field.clone(), d.value.clone()))
         })
         .collect();
-    let (gone, new) = crate::row_changes::changes(stored, wanted);
-    delete_each(
+    bring_up_to_date(
         tx,
-        &gone,
-        "DELETE FROM case_dimensions WHERE case_id = ",
-        |query, (case, field, value)| {
-            query
-                .push_bind(*case)
-                .push(" AND field_id = ")
-                .push_bind(field.clone())
-                .push(" AND value = ")
-                .push_bind(value.clone());
-        },
+        "case_dimensions",
+        ["field_id", "value"],
+        accepted,
+        wanted,
     )
-    .await?;
+    .await
+}
+
+/// Make the accepted cases' rows of `table` (`case_id` and two `columns`) the `wanted` ones
+/// (`row_changes`): the stored rows read, those no longer wanted deleted (one statement each,
+/// all in one query: one round trip to the writer), the new ones inserted.
+async fn bring_up_to_date<A, B>(
+    tx: &mut Tx,
+    table: &str,
+    [a, b]: [&str; 2],
+    accepted: &[Accepted],
+    wanted: HashSet<(Uuid, A, B)>,
+) -> Result<()>
+where
+    A: Stored,
+    B: Stored,
+{
+    let ids = ids(accepted);
+    let stored = in_ids(
+        &format!("SELECT case_id, {a}, {b} FROM {table}"),
+        "case_id",
+        &ids,
+    )
+    .build()
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|row| Ok((row.try_get("case_id")?, row.try_get(a)?, row.try_get(b)?)))
+    .collect::<Result<HashSet<(Uuid, A, B)>>>()?;
+    let (gone, new) = crate::row_changes::changes(stored, wanted);
+    if !gone.is_empty() {
+        let mut query = QueryBuilder::<Sqlite>::new("");
+        for (case, first, second) in &gone {
+            query
+                .push(format!("DELETE FROM {table} WHERE case_id = "))
+                .push_bind(*case)
+                .push(format!(" AND {a} = "))
+                .push_bind(first.clone())
+                .push(format!(" AND {b} = "))
+                .push_bind(second.clone())
+                .push(";");
+        }
+        let done = query.build().execute(&mut **tx).await?;
+        expect_rows(done.rows_affected(), gone.len(), table)?;
+    }
     for chunk in new.chunks(ROWS_PER_INSERT) {
         let mut query =
-            QueryBuilder::<Sqlite>::new("INSERT INTO case_dimensions (case_id, field_id, value) ");
-        query.push_values(chunk, |mut row, (case, field, value)| {
-            row.push_bind(*case).push_bind(field).push_bind(value);
+            QueryBuilder::<Sqlite>::new(format!("INSERT INTO {table} (case_id, {a}, {b}) "));
+        query.push_values(chunk, |mut row, (case, first, second)| {
+            row.push_bind(*case)
+                .push_bind(first.clone())
+                .push_bind(second.clone());
         });
         query.build().execute(&mut **tx).await?;
     }
     Ok(())
 }
+
+/// A value of a derived row's column, as sqlx reads and writes it.
+trait Stored:
+    for<'r> sqlx::Decode<'r, Sqlite>
+    + for<'q> sqlx::Encode<'q, Sqlite>
+    + sqlx::Type<Sqlite>
+    + Eq
+    + std::hash::Hash
+    + Clone
+    + Send
+    + 'static
+{
+}
+
+impl Stored for Vec<u8> {}
+impl Stored for String {}
+impl Stored for bool {}
 
 /// Rows of three values a statement carries (well under SQLite's 32,766 bound values).
 const ROWS_PER_INSERT: usize = 10_000;
