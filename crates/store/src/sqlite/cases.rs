@@ -158,8 +158,8 @@ pub(super) async fn case_by_id(
     fetch_record(pool, sealing, id).await
 }
 
-/// A case and its access facts in one query: what every read of a case needs.
-/// The query of a case with its wrapped data key and access facts, by id (`$1`).
+/// The query of a case with its wrapped data key and access facts, by id (`$1`): what every
+/// read of a case needs, in one query (run by `point_reads.rs`).
 pub(super) fn case_with_access_query() -> &'static str {
     static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     SQL.get_or_init(|| {

@@ -2,12 +2,13 @@
 //! access policy needs — on rusqlite connections used on the calling thread.
 //!
 //! Through sqlx each was a round trip to the worker thread of a pooled connection: a channel
-//! message and a thread wake-up each way, for the query and for every row. Under fifty
-//! sessions those hand-offs and context switches, not SQLite, were most of a read's cost (a
-//! third of the samples in the profiles). Both reads are one indexed row each, tens of
-//! microseconds in the page cache and never waiting on the writer (WAL readers do not), so
-//! they run where the request is, as a blocking call shorter than any hand-off. Connections
-//! are kept for the next read; as many are open as reads run at once (one a runtime thread).
+//! message and a thread wake-up each way, for the query and for every row (thread wake-ups
+//! and context switches were a third of the samples in issue 4's profiles; with SQLite's
+//! shared page-cache mutex gone too, reads are 1.29 times as fast). Both reads are one
+//! indexed row each, tens of microseconds in the page cache and never waiting on the writer
+//! (WAL readers do not), so they run where the request is, as a blocking call shorter than any
+//! hand-off. Connections are kept for the next read; as many are open as reads run at once
+//! (one a runtime thread).
 
 use super::columns::Columns;
 use crate::sealing::{Sealing, wrapped_from_columns};
