@@ -139,36 +139,24 @@ pub(super) async fn purged(
         .transpose()
 }
 
-/// Bring a case's blind-index tokens up to date, inside the caller's transaction: those no
-/// longer wanted deleted, new ones inserted (`row_changes`).
+/// Bring a case's blind-index tokens up to date, inside the caller's transaction.
 pub(super) async fn replace_tokens(
     conn: &mut DbConnection,
     case: Uuid,
     tokens: &[crate::SearchToken],
 ) -> Result<()> {
-    let stored = sqlx::query("SELECT token, restricted FROM case_search_tokens WHERE case_id = $1")
-        .bind(case)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|row| Ok((row.try_get::<Vec<u8>, _>("token")?, row.try_get::<bool, _>("restricted")?)))
-        .collect::<Result<std::collections::HashSet<_>>>()?;
     let wanted = merged_tokens(tokens)
         .into_iter()
-        .map(|(token, restricted)| (token.to_vec(), restricted))
+        .map(|(token, restricted)| (case, token.to_vec(), restricted))
         .collect();
-    let (gone, new) = crate::row_changes::changes(stored, wanted);
-    if !gone.is_empty() {
-        let mut query = sqlx::QueryBuilder::<Db>::new("DELETE FROM case_search_tokens WHERE case_id = ");
-        query.push_bind(case).push(" AND token IN (");
-        let mut list = query.separated(", ");
-        for (token, _) in gone {
-            list.push_bind(token);
-        }
-        query.push(")");
-        query.build().execute(&mut *conn).await?;
-    }
-    insert_merged(conn, case, new).await
+    super::dimensions::bring_up_to_date(
+        conn,
+        "case_search_tokens",
+        ["token", "restricted"],
+        &[case],
+        wanted,
+    )
+    .await
 }
 
 /// Add a new case's search tokens in one statement, inside the caller's transaction. A word
@@ -178,27 +166,15 @@ pub(super) async fn insert_tokens(
     case: Uuid,
     tokens: &[crate::SearchToken],
 ) -> Result<()> {
-    let merged = merged_tokens(tokens)
-        .into_iter()
-        .map(|(token, restricted)| (token.to_vec(), restricted))
-        .collect();
-    insert_merged(conn, case, merged).await
-}
-
-/// Insert a case's tokens (each once, with whether it is restricted) in one statement.
-async fn insert_merged(
-    conn: &mut DbConnection,
-    case: Uuid,
-    tokens: Vec<(Vec<u8>, bool)>,
-) -> Result<()> {
-    if tokens.is_empty() {
+    let merged = merged_tokens(tokens);
+    if merged.is_empty() {
         return Ok(());
     }
     let mut query = sqlx::QueryBuilder::<Db>::new(
         "INSERT INTO case_search_tokens (case_id, token, restricted) ",
     );
-    query.push_values(tokens, |mut row, (token, restricted)| {
-        row.push_bind(case).push_bind(token).push_bind(restricted);
+    query.push_values(&merged, |mut row, (token, restricted)| {
+        row.push_bind(case).push_bind(&token[..]).push_bind(*restricted);
     });
     query.build().execute(&mut *conn).await?;
     Ok(())

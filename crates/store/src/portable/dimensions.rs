@@ -7,42 +7,98 @@ use caseward_domain::dimensions::DimensionValue;
 use sqlx::Row;
 use uuid::Uuid;
 
-/// Bring a case's dimension values up to date, inside the caller's transaction: those no
-/// longer wanted deleted, new ones inserted (`row_changes`).
+/// Bring a case's dimension values up to date, inside the caller's transaction.
 pub(super) async fn replace(
     conn: &mut DbConnection,
     case: Uuid,
     values: &[DimensionValue],
 ) -> Result<()> {
-    let stored = sqlx::query("SELECT field_id, value FROM case_dimensions WHERE case_id = $1")
-        .bind(case)
+    let wanted = values
+        .iter()
+        .map(|d| (case, d.field.clone(), d.value.clone()))
+        .collect();
+    bring_up_to_date(conn, "case_dimensions", ["field_id", "value"], &[case], wanted).await
+}
+
+/// Make the rows of `table` (a case's derived rows: `case_id` and two `columns`; report
+/// dimensions, search tokens) about `cases` the `wanted` ones (`row_changes`): the stored
+/// rows read, those no longer wanted deleted, the new ones inserted, a few statements for any
+/// number of cases. Rows that stay are not touched.
+pub(super) async fn bring_up_to_date<A: Derived, B: Derived>(
+    conn: &mut DbConnection,
+    table: &str,
+    [a, b]: [&str; 2],
+    cases: &[Uuid],
+    wanted: std::collections::HashSet<(Uuid, A, B)>,
+) -> Result<()> {
+    let mut select = sqlx::QueryBuilder::<Db>::new(format!(
+        "SELECT case_id, {a}, {b} FROM {table} WHERE case_id IN ("
+    ));
+    let mut list = select.separated(", ");
+    for case in cases {
+        list.push_bind(*case);
+    }
+    select.push(")");
+    let stored = select
+        .build()
         .fetch_all(&mut *conn)
         .await?
         .iter()
-        .map(|row| {
-            Ok(DimensionValue {
-                field: row.try_get("field_id")?,
-                value: row.try_get("value")?,
-            })
-        })
-        .collect::<Result<std::collections::HashSet<_>>>()?;
-    let (gone, new) = crate::row_changes::changes(stored, values.iter().cloned().collect());
-    if !gone.is_empty() {
-        let mut query = sqlx::QueryBuilder::<Db>::new("DELETE FROM case_dimensions WHERE case_id = ");
-        query.push_bind(case).push(" AND (");
-        for (n, gone) in gone.into_iter().enumerate() {
-            query
-                .push(if n == 0 { "(field_id = " } else { " OR (field_id = " })
-                .push_bind(gone.field)
-                .push(" AND value = ")
-                .push_bind(gone.value)
+        .map(|row| Ok((row.try_get("case_id")?, row.try_get(a)?, row.try_get(b)?)))
+        .collect::<Result<std::collections::HashSet<(Uuid, A, B)>>>()?;
+    let (gone, new) = crate::row_changes::changes(stored, wanted);
+    for chunk in gone.chunks(DERIVED_ROWS_PER_STATEMENT) {
+        let mut delete = sqlx::QueryBuilder::<Db>::new(format!("DELETE FROM {table} WHERE "));
+        for (n, (case, first, second)) in chunk.iter().enumerate() {
+            delete
+                .push(if n == 0 { "(case_id = " } else { " OR (case_id = " })
+                .push_bind(*case)
+                .push(format!(" AND {a} = "))
+                .push_bind(first.clone())
+                .push(format!(" AND {b} = "))
+                .push_bind(second.clone())
                 .push(")");
         }
-        query.push(")");
-        query.build().execute(&mut *conn).await?;
+        let deleted = delete.build().execute(&mut *conn).await?.rows_affected();
+        if deleted != chunk.len() as u64 {
+            return Err(crate::StoreError::Corrupt(format!(
+                "{deleted} rows of {table} deleted for {} gone",
+                chunk.len()
+            )));
+        }
     }
-    insert(conn, case, &new).await
+    for chunk in new.chunks(DERIVED_ROWS_PER_STATEMENT) {
+        let mut insert =
+            sqlx::QueryBuilder::<Db>::new(format!("INSERT INTO {table} (case_id, {a}, {b}) "));
+        insert.push_values(chunk, |mut row, (case, first, second)| {
+            row.push_bind(*case)
+                .push_bind(first.clone())
+                .push_bind(second.clone());
+        });
+        insert.build().execute(&mut *conn).await?;
+    }
+    Ok(())
 }
+
+/// Rows of three values a statement carries (under SQLite's 32,766 bound values).
+const DERIVED_ROWS_PER_STATEMENT: usize = 10_000;
+
+/// A value of a derived row's column, as sqlx reads and writes it.
+pub(super) trait Derived:
+    for<'r> sqlx::Decode<'r, Db>
+    + for<'q> sqlx::Encode<'q, Db>
+    + sqlx::Type<Db>
+    + Eq
+    + std::hash::Hash
+    + Clone
+    + Send
+    + 'static
+{
+}
+
+impl Derived for Vec<u8> {}
+impl Derived for String {}
+impl Derived for bool {}
 
 /// Add a new case's dimension values in one statement, inside the caller's transaction.
 pub(super) async fn insert(

@@ -287,7 +287,7 @@ fn ids(accepted: &[Accepted]) -> Vec<Uuid> {
     accepted.iter().map(|edit| edit.update.id).collect()
 }
 
-/// The accepted cases' search tokens: those no longer wanted deleted, new ones inserted.
+/// The accepted cases' search tokens, brought up to date.
 async fn replace_tokens(tx: &mut Tx, accepted: &[Accepted]) -> Result<()> {
     let wanted = accepted
         .iter()
@@ -297,17 +297,12 @@ async fn replace_tokens(tx: &mut Tx, accepted: &[Accepted]) -> Result<()> {
                 .map(move |(token, restricted)| (edit.update.id, token.to_vec(), restricted))
         })
         .collect();
-    bring_up_to_date(
-        tx,
-        "case_search_tokens",
-        ["token", "restricted"],
-        accepted,
-        wanted,
-    )
-    .await
+    let columns = ["token", "restricted"];
+    super::dimensions::bring_up_to_date(tx, "case_search_tokens", columns, &ids(accepted), wanted)
+        .await
 }
 
-/// The accepted cases' report dimensions: those no longer wanted deleted, new ones inserted.
+/// The accepted cases' report dimensions, brought up to date.
 async fn replace_dimensions(tx: &mut Tx, accepted: &[Accepted]) -> Result<()> {
     let wanted = accepted
         .iter()
@@ -318,90 +313,10 @@ async fn replace_dimensions(tx: &mut Tx, accepted: &[Accepted]) -> Result<()> {
                 .map(|d| (edit.update.id, d.field.clone(), d.value.clone()))
         })
         .collect();
-    bring_up_to_date(
-        tx,
-        "case_dimensions",
-        ["field_id", "value"],
-        accepted,
-        wanted,
-    )
-    .await
+    let columns = ["field_id", "value"];
+    super::dimensions::bring_up_to_date(tx, "case_dimensions", columns, &ids(accepted), wanted)
+        .await
 }
-
-/// Make the accepted cases' rows of `table` (`case_id` and two `columns`) the `wanted` ones
-/// (`row_changes`): the stored rows read, those no longer wanted deleted (one statement each,
-/// all in one query: one round trip to the writer), the new ones inserted.
-async fn bring_up_to_date<A, B>(
-    tx: &mut Tx,
-    table: &str,
-    [a, b]: [&str; 2],
-    accepted: &[Accepted],
-    wanted: HashSet<(Uuid, A, B)>,
-) -> Result<()>
-where
-    A: Stored,
-    B: Stored,
-{
-    let ids = ids(accepted);
-    let stored = in_ids(
-        &format!("SELECT case_id, {a}, {b} FROM {table}"),
-        "case_id",
-        &ids,
-    )
-    .build()
-    .fetch_all(&mut **tx)
-    .await?
-    .iter()
-    .map(|row| Ok((row.try_get("case_id")?, row.try_get(a)?, row.try_get(b)?)))
-    .collect::<Result<HashSet<(Uuid, A, B)>>>()?;
-    let (gone, new) = crate::row_changes::changes(stored, wanted);
-    if !gone.is_empty() {
-        let mut query = QueryBuilder::<Sqlite>::new("");
-        for (case, first, second) in &gone {
-            query
-                .push(format!("DELETE FROM {table} WHERE case_id = "))
-                .push_bind(*case)
-                .push(format!(" AND {a} = "))
-                .push_bind(first.clone())
-                .push(format!(" AND {b} = "))
-                .push_bind(second.clone())
-                .push(";");
-        }
-        let done = query.build().execute(&mut **tx).await?;
-        expect_rows(done.rows_affected(), gone.len(), table)?;
-    }
-    for chunk in new.chunks(ROWS_PER_INSERT) {
-        let mut query =
-            QueryBuilder::<Sqlite>::new(format!("INSERT INTO {table} (case_id, {a}, {b}) "));
-        query.push_values(chunk, |mut row, (case, first, second)| {
-            row.push_bind(*case)
-                .push_bind(first.clone())
-                .push_bind(second.clone());
-        });
-        query.build().execute(&mut **tx).await?;
-    }
-    Ok(())
-}
-
-/// A value of a derived row's column, as sqlx reads and writes it.
-trait Stored:
-    for<'r> sqlx::Decode<'r, Sqlite>
-    + for<'q> sqlx::Encode<'q, Sqlite>
-    + sqlx::Type<Sqlite>
-    + Eq
-    + std::hash::Hash
-    + Clone
-    + Send
-    + 'static
-{
-}
-
-impl Stored for Vec<u8> {}
-impl Stored for String {}
-impl Stored for bool {}
-
-/// Rows of three values a statement carries (well under SQLite's 32,766 bound values).
-const ROWS_PER_INSERT: usize = 10_000;
 
 /// The edits' audit entries, in order, each at its edit's time; a reason that is case content
 /// sealed with its case's data key, as `append_case_in` does it.
