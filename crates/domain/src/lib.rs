@@ -18,6 +18,7 @@ pub mod dimensions;
 pub mod i18n;
 pub mod note;
 pub mod quality;
+pub mod reports;
 pub mod sampling;
 pub mod synthetic;
 pub mod synthetic_history;

@@ -349,6 +349,25 @@ fn age_bands_start_at_zero_and_increase() {
 }
 
 #[test]
+fn a_report_shows_counts_of_two_or_more() {
+    for count in ["0", "1"] {
+        let sources = vec![SourceFile {
+            name: "instance.toml".into(),
+            text: INSTANCE.replace(
+                "languages = [\"en\", \"fr\"]",
+                &format!("languages = [\"en\", \"fr\"]\nminimum_cell_count = {count}"),
+            ),
+        }];
+        let errors = load(&sources).expect_err(count).0;
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert_eq!(
+            (errors[0].file.as_str(), errors[0].key.as_str()),
+            ("instance.toml", "instance.minimum_cell_count")
+        );
+    }
+}
+
+#[test]
 fn keys_of_another_field_type_are_refused() {
     let error = one_error(&case_type(
         &GOOD_SECTION.replace("required = true", "required = true\noption_list = \"sex\""),

@@ -50,6 +50,7 @@ use caseward_domain::access::consent::Consent;
 use caseward_domain::audit::{AuditCheckpoint, AuditEntry, AuditEvent};
 use caseward_domain::case::CaseId;
 use caseward_domain::config::Intensity;
+use caseward_domain::reports::Tally;
 use caseward_domain::team::{Team, TeamId};
 use caseward_domain::user::{AgencyId, UserId};
 use chrono::{DateTime, Duration, Utc};
@@ -466,6 +467,14 @@ pub trait Store: Send + Sync + 'static {
 
     /// How many cases of a type hold each value of a report dimension (`field`), in value order.
     async fn dimension_counts(&self, case_type: &str, field: &str) -> Result<Vec<DimensionCount>>;
+
+    /// The running tallies of aggregate reports (kept by the database as cases are written):
+    /// the non-zero counts of the cases themselves and of the values of `fields`.
+    async fn report_tallies(&self, fields: &[String]) -> Result<Vec<Tally>>;
+
+    /// Every tally counted afresh from the cases, in the order of [`Store::report_tallies`]:
+    /// what the running tallies should hold (a check; it reads every case).
+    async fn recount_report_tallies(&self) -> Result<Vec<Tally>>;
 
     /// How many case data keys each master key version wraps.
     async fn case_keys_by_master(&self) -> Result<Vec<(u32, i64)>>;

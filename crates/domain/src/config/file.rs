@@ -77,6 +77,8 @@ pub struct InstanceFile {
     pub right_to_left: Vec<String>,
     /// Lower bounds of the age groups report dimensions store (default `[0, 6, 12, 18, 60]`).
     pub age_bands: Option<Vec<u32>>,
+    /// The smallest count an aggregate report shows (default 5); smaller ones are suppressed.
+    pub minimum_cell_count: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]

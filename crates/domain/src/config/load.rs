@@ -245,6 +245,7 @@ impl Loader<'_> {
         let (instance_at, instance) = instance?;
         let languages = self.languages(instance_at, &instance);
         let age_bands = self.age_bands(instance_at, &instance);
+        let minimum_cell_count = self.minimum_cell_count(instance_at, &instance);
 
         let mut stage_ids = Registry::new("stage");
         let mut stages = Vec::new();
@@ -384,6 +385,7 @@ impl Loader<'_> {
             case_types,
             roles,
             age_bands,
+            minimum_cell_count,
             calendar,
             deadline_rules,
         })

@@ -23,6 +23,9 @@ pub struct Configuration {
     pub roles: Roles,
     /// The age groups that report dimensions store instead of an age or a date of birth.
     pub age_bands: AgeBands,
+    /// The smallest count an aggregate report shows (`[instance] minimum_cell_count`, default
+    /// 5): a smaller one is suppressed, with the counts that would give it away.
+    pub minimum_cell_count: u32,
     /// The working days deadlines count in (`[calendar]`).
     pub calendar: WorkingCalendar,
     /// The timeline rules (`[deadlines]`, and `limit` on stages).
@@ -491,6 +494,9 @@ impl ReportAs {
 /// makes `0-5`, `6-11`, `12-17` and `18+`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgeBands(Vec<u32>);
+
+/// The smallest count an aggregate report shows unless `[instance]` says otherwise.
+pub const DEFAULT_MINIMUM_CELL_COUNT: u32 = 5;
 
 impl AgeBands {
     /// The bands of the child protection minimum standards' reporting, with adults split at 60.

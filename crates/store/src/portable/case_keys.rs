@@ -82,6 +82,14 @@ pub(super) async fn purge(
     };
     let number: String = row.try_get("case_number")?;
     let case_type: String = row.try_get("case_type")?;
+    // The case's row first (PostgreSQL locks it), as every other write of a case takes it
+    // before its report tallies take the audit chain's head: removing the dimensions below
+    // takes the head, and an edit of this case holding the row while waiting for the head
+    // would otherwise deadlock with it.
+    sqlx::query("UPDATE cases SET version = version WHERE id = $1")
+        .bind(case)
+        .execute(&mut *tx)
+        .await?;
     for table in [
         "case_keys",
         "case_contents",

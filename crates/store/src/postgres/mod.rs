@@ -20,6 +20,7 @@ mod import;
 mod notes;
 mod quality;
 mod reindex;
+mod reports;
 mod second_factor;
 mod supervision;
 mod throttle;
@@ -663,6 +664,17 @@ impl crate::Store for PostgresStore {
         field: &str,
     ) -> Result<Vec<crate::DimensionCount>> {
         dimensions::counts(&self.pool, case_type, field).await
+    }
+
+    async fn report_tallies(
+        &self,
+        fields: &[String],
+    ) -> Result<Vec<caseward_domain::reports::Tally>> {
+        reports::tallies(&self.pool, fields).await
+    }
+
+    async fn recount_report_tallies(&self) -> Result<Vec<caseward_domain::reports::Tally>> {
+        reports::recount(&self.pool).await
     }
 
     async fn case_keys_by_master(&self) -> Result<Vec<(u32, i64)>> {

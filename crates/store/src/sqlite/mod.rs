@@ -26,6 +26,7 @@ mod notes;
 mod point_reads;
 mod quality;
 mod reindex;
+mod reports;
 mod second_factor;
 mod supervision;
 mod throttle;
@@ -715,6 +716,17 @@ impl crate::Store for SqliteStore {
         field: &str,
     ) -> Result<Vec<crate::DimensionCount>> {
         dimensions::counts(&self.reader, case_type, field).await
+    }
+
+    async fn report_tallies(
+        &self,
+        fields: &[String],
+    ) -> Result<Vec<caseward_domain::reports::Tally>> {
+        reports::tallies(&self.reader, fields).await
+    }
+
+    async fn recount_report_tallies(&self) -> Result<Vec<caseward_domain::reports::Tally>> {
+        reports::recount(&self.reader).await
     }
 
     async fn case_keys_by_master(&self) -> Result<Vec<(u32, i64)>> {

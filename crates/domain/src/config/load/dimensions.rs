@@ -3,7 +3,7 @@
 
 use super::file::{FieldFile, InstanceFile};
 use super::{Loader, Origin};
-use crate::config::{AgeBands, Classification, ReportAs};
+use crate::config::{AgeBands, Classification, DEFAULT_MINIMUM_CELL_COUNT, ReportAs};
 
 impl Loader<'_> {
     /// The form in which a field is stored as a report dimension, `None` when it is not one.
@@ -94,5 +94,20 @@ impl Loader<'_> {
             );
             AgeBands::default()
         })
+    }
+
+    pub(super) fn minimum_cell_count(&mut self, at: Origin, instance: &InstanceFile) -> u32 {
+        match instance.minimum_cell_count {
+            None => DEFAULT_MINIMUM_CELL_COUNT,
+            Some(count) if count >= 2 => count,
+            Some(_) => {
+                self.error(
+                    at,
+                    "instance.minimum_cell_count",
+                    "the smallest count a report shows must be at least 2 (1 would suppress nothing)",
+                );
+                DEFAULT_MINIMUM_CELL_COUNT
+            }
+        }
     }
 }

@@ -1,0 +1,51 @@
+// Running tallies for aggregate reports: portable SQL, included by `sqlite/reports.rs` and
+// `postgres/reports.rs`, which give `OPENED_MONTH` (the month a case was opened, `YYYY-MM`,
+// from `c.created_at`). The tallies themselves are kept by the database's triggers (migration
+// 0026); this only reads them, or counts afresh to check them.
+
+use caseward_domain::reports::{CASES, Tally};
+
+fn tally_from_row(row: &<Db as sqlx::Database>::Row) -> Result<Tally> {
+    use sqlx::Row;
+    Ok(Tally {
+        field: row.try_get("field_id")?,
+        value: row.try_get("value")?,
+        case_type: row.try_get("case_type")?,
+        stage: row.try_get("stage")?,
+        opened_month: row.try_get("opened_month")?,
+        cases: row.try_get("cases")?,
+    })
+}
+
+/// The non-zero tallies of the cases themselves and of `fields`' values.
+pub(super) async fn tallies(pool: &DbPool, fields: &[String]) -> Result<Vec<Tally>> {
+    let mut query = sqlx::QueryBuilder::<Db>::new(
+        "SELECT field_id, value, case_type, stage, opened_month, cases FROM report_tallies
+         WHERE cases <> 0 AND field_id IN (",
+    );
+    let mut list = query.separated(", ");
+    list.push_bind(CASES);
+    for field in fields {
+        list.push_bind(field.as_str());
+    }
+    query.push(") ORDER BY field_id, value, case_type, stage, opened_month");
+    let rows = query.build().fetch_all(pool).await?;
+    rows.iter().map(tally_from_row).collect()
+}
+
+/// Every tally counted afresh from the cases and their dimensions, in the stored tallies'
+/// order: what the triggers should have kept.
+pub(super) async fn recount(pool: &DbPool) -> Result<Vec<Tally>> {
+    let sql = format!(
+        "SELECT field_id, value, case_type, stage, opened_month, cases FROM (
+            SELECT '' AS field_id, '' AS value, c.case_type, c.stage,
+                {OPENED_MONTH} AS opened_month, COUNT(*) AS cases
+            FROM cases c GROUP BY 1, 2, 3, 4, 5
+            UNION ALL
+            SELECT d.field_id, d.value, c.case_type, c.stage, {OPENED_MONTH}, COUNT(*)
+            FROM case_dimensions d JOIN cases c ON c.id = d.case_id GROUP BY 1, 2, 3, 4, 5
+         ) AS counted ORDER BY field_id, value, case_type, stage, opened_month"
+    );
+    let rows = sqlx::query(&sql).fetch_all(pool).await?;
+    rows.iter().map(tally_from_row).collect()
+}

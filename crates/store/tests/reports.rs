@@ -1,0 +1,253 @@
+//! The running tallies of aggregate reports, on both databases: kept by the database through
+//! every write of a case (creation, bulk import, edits alone and together, moves between
+//! stages, purges), always equal to a fresh count of the cases.
+
+#[macro_use]
+mod common;
+
+use common::{new_case, worker};
+
+use caseward_domain::case::CaseFields;
+use caseward_domain::reports::{CASES, Tally};
+use caseward_store::testing::{Backend, TestDatabase};
+use caseward_store::{CaseTransition, CaseUpdate, DimensionValue, ImportedCase, Store, User};
+use chrono::{DateTime, TimeZone, Utc};
+use std::sync::Arc;
+
+on_both!(
+    tallies_follow_every_write_of_a_case,
+    tallies_of_crossing_moves_do_not_deadlock
+);
+
+fn dimension(field: &str, value: &str) -> DimensionValue {
+    DimensionValue {
+        field: field.into(),
+        value: value.into(),
+    }
+}
+
+fn at(month: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, month, 2, 9, 0, 0).unwrap()
+}
+
+async fn create(store: &Arc<dyn Store>, worker: &User, month: u32, sex: &str) -> uuid::Uuid {
+    let case = store
+        .create_case(caseward_store::NewCase {
+            dimensions: vec![dimension("sex", sex), dimension("concerns", "neglect")],
+            now: at(month),
+            ..new_case(worker, CaseFields::new())
+        })
+        .await
+        .unwrap();
+    case.summary.id
+}
+
+async fn edit(store: &Arc<dyn Store>, id: uuid::Uuid, dimensions: Vec<DimensionValue>) {
+    let case = store.case_by_id(id).await.unwrap().unwrap();
+    store
+        .update_case(CaseUpdate {
+            id,
+            expected_version: case.summary.version,
+            fields: case.fields,
+            config_version: 1,
+            search_tokens: Vec::new(),
+            dimensions,
+            audit: Vec::new(),
+            now: at(11),
+        })
+        .await
+        .unwrap();
+}
+
+async fn move_to(store: &Arc<dyn Store>, worker: &User, id: uuid::Uuid, to: &str) {
+    let case = store.case_by_id(id).await.unwrap().unwrap();
+    store
+        .transition_case(CaseTransition {
+            id: uuid::Uuid::now_v7(),
+            case_id: id,
+            expected_version: case.summary.version,
+            from: case.summary.stage.clone(),
+            to: to.into(),
+            by: worker.id,
+            reason: None,
+            survivor_decision: false,
+            audit: Vec::new(),
+            now: at(11),
+        })
+        .await
+        .unwrap();
+}
+
+/// The stored tallies, all fields, next to a fresh count.
+async fn stored_and_counted(store: &Arc<dyn Store>) -> (Vec<Tally>, Vec<Tally>) {
+    let stored = store
+        .report_tallies(&["sex".into(), "concerns".into()])
+        .await
+        .unwrap();
+    let counted = store.recount_report_tallies().await.unwrap();
+    (stored, counted)
+}
+
+fn count(tallies: &[Tally], field: &str, value: &str, stage: &str, month: &str) -> i64 {
+    tallies
+        .iter()
+        .filter(|t| (t.field.as_str(), t.value.as_str(), t.stage.as_str()) == (field, value, stage))
+        .filter(|t| t.opened_month == month && t.case_type == "child_protection")
+        .map(|t| t.cases)
+        .sum()
+}
+
+async fn tallies_follow_every_write_of_a_case(_db: &TestDatabase, store: Arc<dyn Store>) {
+    let worker = worker(&store).await;
+    let girls = [
+        create(&store, &worker, 3, "female").await,
+        create(&store, &worker, 3, "female").await,
+        create(&store, &worker, 4, "female").await,
+    ];
+    let boy = create(&store, &worker, 4, "male").await;
+    let imported: Vec<ImportedCase> = (0..3)
+        .map(|_| {
+            ImportedCase::new(caseward_store::NewCase {
+                dimensions: vec![dimension("sex", "male")],
+                now: at(5),
+                ..new_case(&worker, CaseFields::new())
+            })
+        })
+        .collect();
+    assert_eq!(store.import_cases(imported).await.unwrap(), 3);
+    let (stored, counted) = stored_and_counted(&store).await;
+    assert_eq!(stored, counted);
+    assert_eq!(count(&stored, CASES, "", "identification", "2026-03"), 2);
+    assert_eq!(
+        count(&stored, "sex", "male", "identification", "2026-05"),
+        3
+    );
+
+    // Edits alone and together (SQLite writes those in one batch): a value changed, one
+    // removed, one kept.
+    tokio::join!(
+        edit(
+            &store,
+            girls[0],
+            vec![dimension("sex", "male"), dimension("concerns", "neglect")]
+        ),
+        edit(&store, girls[1], vec![dimension("sex", "female")]),
+    );
+    edit(
+        &store,
+        boy,
+        vec![dimension("sex", "male"), dimension("concerns", "neglect")],
+    )
+    .await;
+    move_to(&store, &worker, girls[2], "assessment").await;
+    move_to(&store, &worker, boy, "assessment").await;
+    let (stored, counted) = stored_and_counted(&store).await;
+    assert_eq!(stored, counted);
+    assert_eq!(
+        count(&stored, "sex", "male", "identification", "2026-03"),
+        1
+    );
+    assert_eq!(
+        count(&stored, "sex", "female", "identification", "2026-03"),
+        1
+    );
+    assert_eq!(
+        count(&stored, "concerns", "neglect", "identification", "2026-03"),
+        1
+    );
+    assert_eq!(
+        count(&stored, "sex", "female", "identification", "2026-04"),
+        0
+    );
+    assert_eq!(count(&stored, "sex", "female", "assessment", "2026-04"), 1);
+    assert_eq!(count(&stored, CASES, "", "assessment", "2026-04"), 2);
+
+    assert!(
+        store
+            .purge_case(boy, "retention", &[], at(12))
+            .await
+            .unwrap()
+    );
+    let (stored, counted) = stored_and_counted(&store).await;
+    assert_eq!(stored, counted);
+    assert_eq!(count(&stored, CASES, "", "assessment", "2026-04"), 1);
+    assert_eq!(count(&stored, "sex", "male", "assessment", "2026-04"), 0);
+    assert!(
+        stored.iter().all(|t| t.cases != 0),
+        "tallies brought to zero are not read"
+    );
+    assert!(
+        store
+            .report_tallies(&[])
+            .await
+            .unwrap()
+            .iter()
+            .all(|t| t.field == CASES),
+        "only the fields asked for"
+    );
+}
+
+/// Cases moving between two stages in opposite directions at once, and edits changing a value
+/// both ways: each changes the same tallies in the other's order (on PostgreSQL, an edit
+/// removes its old values and then adds its new ones in two statements, so two such edits
+/// would deadlock without a lock taken first).
+async fn tallies_of_crossing_moves_do_not_deadlock(_db: &TestDatabase, store: Arc<dyn Store>) {
+    let worker = worker(&store).await;
+    let mut ahead = Vec::new();
+    let mut behind = Vec::new();
+    for i in 0..12 {
+        let id = create(
+            &store,
+            &worker,
+            3,
+            if i % 2 == 0 { "female" } else { "male" },
+        )
+        .await;
+        if i < 6 {
+            move_to(&store, &worker, id, "assessment").await;
+            ahead.push(id);
+        } else {
+            behind.push(id);
+        }
+    }
+    let moves = ahead
+        .iter()
+        .map(|&id| (id, "identification"))
+        .chain(behind.iter().map(|&id| (id, "assessment")));
+    let tasks: Vec<_> = moves
+        .map(|(id, to)| {
+            let store = store.clone();
+            let worker = worker.clone();
+            tokio::spawn(async move { move_to(&store, &worker, id, to).await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let (stored, counted) = stored_and_counted(&store).await;
+    assert_eq!(stored, counted);
+    assert_eq!(count(&stored, CASES, "", "assessment", "2026-03"), 6);
+    assert_eq!(
+        count(&stored, "sex", "female", "identification", "2026-03"),
+        3
+    );
+
+    for _ in 0..3 {
+        let tasks: Vec<_> = behind
+            .iter()
+            .enumerate()
+            .map(|(i, &id)| {
+                let store = store.clone();
+                // Every other case swaps its sex: female to male and male to female at once.
+                let sex = if i % 2 == 0 { "male" } else { "female" };
+                tokio::spawn(async move { edit(&store, id, vec![dimension("sex", sex)]).await })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        behind.reverse();
+    }
+    let (stored, counted) = stored_and_counted(&store).await;
+    assert_eq!(stored, counted);
+}
