@@ -78,6 +78,9 @@ pub enum AuditAction {
     NotificationSettings,
     /// A supervisor read the dashboard of their teams (workload and quality, no case content).
     DashboardRead,
+    /// A programme manager read an anonymised aggregate report (its axes and filters by name
+    /// in `fields`; counts only, never a case).
+    ReportRead,
     /// A server started with a configuration (its version and fingerprint in the reason): a
     /// changed configuration shows as a new fingerprint.
     ConfigurationLoad,
@@ -96,7 +99,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 57] = [
+    pub const ALL: [AuditAction; 58] = [
         Self::CaseList,
         Self::CaseRead,
         Self::CaseCreate,
@@ -147,6 +150,7 @@ impl AuditAction {
         Self::AgencyUpdate,
         Self::NotificationSettings,
         Self::DashboardRead,
+        Self::ReportRead,
         Self::ConfigurationLoad,
         Self::ConfigurationChange,
         Self::ConfigurationMigrate,
@@ -208,6 +212,7 @@ impl AuditAction {
             Self::AgencyUpdate => "agency.update",
             Self::NotificationSettings => "user.notifications",
             Self::DashboardRead => "team.dashboard",
+            Self::ReportRead => "report.read",
             Self::ConfigurationLoad => "config.load",
             Self::ConfigurationChange => "config.change",
             Self::ConfigurationMigrate => "config.migrate",

@@ -351,13 +351,19 @@ fn age_bands_start_at_zero_and_increase() {
 #[test]
 fn a_report_shows_counts_of_two_or_more() {
     for count in ["0", "1"] {
-        let sources = vec![SourceFile {
-            name: "instance.toml".into(),
-            text: INSTANCE.replace(
-                "languages = [\"en\", \"fr\"]",
-                &format!("languages = [\"en\", \"fr\"]\nminimum_cell_count = {count}"),
-            ),
-        }];
+        let sources = vec![
+            SourceFile {
+                name: "instance.toml".into(),
+                text: INSTANCE.replace(
+                    "languages = [\"en\", \"fr\"]",
+                    &format!("languages = [\"en\", \"fr\"]\nminimum_cell_count = {count}"),
+                ),
+            },
+            SourceFile {
+                name: "case_types/cp.toml".into(),
+                text: case_type(GOOD_SECTION),
+            },
+        ];
         let errors = load(&sources).expect_err(count).0;
         assert_eq!(errors.len(), 1, "{errors:#?}");
         assert_eq!(

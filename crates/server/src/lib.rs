@@ -35,6 +35,7 @@ mod panel;
 mod problem;
 mod projection_json;
 mod reauth;
+mod reports;
 mod search;
 mod session;
 mod sharing;
@@ -79,6 +80,7 @@ use utoipa_axum::routes;
         (name = "attachments", description = "A case's documents, stream-encrypted at rest"),
         (name = "consent", description = "Consent records that govern sharing"),
         (name = "admin", description = "Users and teams (administrators; never case content)"),
+        (name = "reports", description = "Anonymised aggregate reports (programme managers; counts only, small cells suppressed)"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]
@@ -127,6 +129,7 @@ fn api() -> (Router<state::SharedState>, utoipa::openapi::OpenApi) {
             panel::record_panel_decision
         ))
         .routes(routes!(dashboard::dashboard))
+        .routes(routes!(reports::case_report))
         .routes(routes!(supervision::review_sample))
         .routes(routes!(
             supervision::list_quality_reviews,

@@ -883,6 +883,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An anonymised aggregate report (roles with `view_aggregate_reports`). */
+        get: operations["case_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reviews/sample": {
         parameters: {
             query?: never;
@@ -2045,6 +2062,35 @@ export interface components {
         RemoveRequest: {
             /** @description Why the document is removed (filed on the wrong case, a duplicate); recorded. */
             reason: string;
+        };
+        /** @description A report: `cells[row][column]`, each count `null` where it is suppressed. */
+        ReportView: {
+            /** @description The case types counted: those asked for, and of those, the ones with the report's field. */
+            case_types: string[];
+            cells: (number | null)[][];
+            column_totals: (number | null)[];
+            columns: (string | null)[];
+            /** @description `null`: one column, of every case counted. */
+            columns_axis?: string | null;
+            /**
+             * Format: int32
+             * @description Counts below this are suppressed.
+             */
+            minimum_cell_count: number;
+            /** @description A case may count under several values (a multiple choice): totals count mentions. */
+            multiple: boolean;
+            opened_from?: string | null;
+            opened_to?: string | null;
+            row_totals: (number | null)[];
+            /**
+             * @description The rows' keys (case type, stage, month or dimension value ids); `null` is the cases
+             *     with no value recorded for the report's field.
+             */
+            rows: (string | null)[];
+            rows_axis: string;
+            status: string;
+            /** Format: int64 */
+            total?: number | null;
         };
         /** @description An earlier version made the newest again. */
         RestoreVersionRequest: {
@@ -5063,6 +5109,65 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    case_report: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The rows' axis: `case_type`, `stage`, `opened_month`, `age_group`, or the field id of a
+                 *     report dimension (`sex`, `current_location`, `incident_type` ...).
+                 */
+                rows?: string;
+                /** @description The columns' axis, as `rows`; none: one column. At most one of the two is a field. */
+                columns?: string;
+                /** @description Case type ids, comma-separated; none: every type. */
+                case_type?: string;
+                /** @description `open` (default: not in a terminal stage), `closed` or `all`. */
+                status?: string;
+                /** @description Cases opened in or after this month (`YYYY-MM`). */
+                opened_from?: string;
+                /** @description Cases opened in or before this month (`YYYY-MM`). */
+                opened_to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

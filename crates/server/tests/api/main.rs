@@ -19,6 +19,7 @@ mod deadlines;
 mod handover;
 mod mfa;
 mod notes;
+mod reports;
 mod roles;
 mod search;
 mod supervision;
