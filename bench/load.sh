@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Load tests (issue 7): make a temporary instance, seed it with synthetic cases, serve it, and
 # run caseward-load's mixes against it one after the other — realistic (case workers listing,
-# opening and editing cases; supervisors loading the dashboard), reads, updates, dashboard —
+# opening and editing cases; supervisors loading the dashboard), reads, updates, dashboard,
+# reports (the programme manager reading aggregate reports) —
 # printing each mix's throughput and latency table and the server's memory.
 #
 #   cargo build --release -p caseward -p caseward-load
 #   bench/load.sh [--bin target/release/caseward] [--load-bin target/release/caseward-load]
 #                 [--cases 1000] [--workers W] [--sessions 50] [--duration 20] [--warmup 2]
-#                 [--mix realistic|reads|updates|dashboard] [--json-dir DIR]
+#                 [--mix realistic|reads|updates|dashboard|reports] [--json-dir DIR]
 #                 [--database postgres://USER@HOST/EMPTY_DATABASE [--keyring FILE] | --data EXISTING_SQLITE_DIR]
 #                 [--password PW] [--pgbench] [--small]
 #
@@ -37,7 +38,7 @@ workers=
 sessions=50
 duration=20
 warmup=2
-mixes="realistic reads updates dashboard"
+mixes="realistic reads updates dashboard reports"
 database=
 data=
 json_dir=

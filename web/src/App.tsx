@@ -16,6 +16,7 @@ import { AuditPage } from './pages/Audit';
 import { CaseListPage } from './pages/CaseList';
 import { CaseViewPage } from './pages/CaseView';
 import { DashboardPage } from './pages/Dashboard';
+import { ReportsPage } from './pages/Reports';
 import { LoginPage } from './pages/Login';
 import { NewCasePage } from './pages/NewCase';
 import { NoAccessPage } from './pages/Problem';
@@ -32,6 +33,7 @@ import {
   isCaseRoute,
   managesTeams,
   managesUsers,
+  readsAggregateReports,
   readsAuditTrail,
   seesTeamWorkload,
   worksWithCases,
@@ -190,6 +192,12 @@ export function App() {
     ) : (
       <NoAccessPage home={homeRoute(session.user)} />
     );
+  } else if (route.name === 'reports') {
+    main = readsAggregateReports(session.user) ? (
+      <ReportsPage config={config} params={route.params} />
+    ) : (
+      <NoAccessPage home={homeRoute(session.user)} />
+    );
   } else if (route.name === 'supervision') {
     main = worksWithCases(session.user) ? (
       <SupervisionPage config={config} me={session.user} params={route.params} />
@@ -222,7 +230,8 @@ export function App() {
       managesUsers(user) ||
       managesTeams(user) ||
       readsAuditTrail(user) ||
-      configuresWorkflow(user));
+      configuresWorkflow(user) ||
+      readsAggregateReports(user));
   return (
     <>
       <a class="skip-link" href="#main" onClick={(e) => {
@@ -277,6 +286,11 @@ export function App() {
               {readsAuditTrail(user) && (
                 <a href={href({ name: 'audit', params: new URLSearchParams() })} aria-current={route.name === 'audit' ? 'page' : undefined}>
                   {t('nav.audit')}
+                </a>
+              )}
+              {readsAggregateReports(user) && (
+                <a href={href({ name: 'reports', params: new URLSearchParams() })} aria-current={route.name === 'reports' ? 'page' : undefined}>
+                  {t('nav.reports')}
                 </a>
               )}
               {configuresWorkflow(user) && (

@@ -81,6 +81,7 @@ export const AUDIT_ACTION_GROUPS: ReadonlyArray<{ group: MessageKey; actions: re
       'config.migrate',
     ],
   },
+  { group: 'audit.group.reports', actions: ['report.read'] },
   { group: 'audit.group.audit', actions: ['audit.search', 'audit.export'] },
 ];
 

@@ -80,6 +80,11 @@ export function seesTeamWorkload(who: HasPermissions): boolean {
   return can(who, 'view_team_workload');
 }
 
+/** Programme managers and monitoring officers read anonymised aggregate reports (counts only). */
+export function readsAggregateReports(who: HasPermissions): boolean {
+  return can(who, 'view_aggregate_reports');
+}
+
 /** Programme managers (and roles like them) change the configuration: case types and their
  * forms, stages and transitions, option lists, calendar, deadlines and custom roles. */
 export function configuresWorkflow(who: HasPermissions): boolean {
@@ -96,8 +101,8 @@ export function mayConfer(actor: HasPermissions, role: HasPermissions): boolean 
 }
 
 /** Where a person starts: their cases, else the users page, else the teams page, else the audit
- * trail, else the team dashboard, else the configuration, else (a role with none of those, such
- * as one for aggregate reports only) their Security page. */
+ * trail, else the team dashboard, else the configuration, else aggregate reports, else (a role
+ * with none of those) their Security page. */
 export function homeRoute(who: HasPermissions): Route {
   if (worksWithCases(who)) return { name: 'list', params: new URLSearchParams() };
   if (managesUsers(who)) return { name: 'users' };
@@ -105,6 +110,7 @@ export function homeRoute(who: HasPermissions): Route {
   if (readsAuditTrail(who)) return { name: 'audit', params: new URLSearchParams() };
   if (seesTeamWorkload(who)) return { name: 'dashboard' };
   if (configuresWorkflow(who)) return { name: 'configuration', part: 'case-types', params: new URLSearchParams() };
+  if (readsAggregateReports(who)) return { name: 'reports', params: new URLSearchParams() };
   return { name: 'security' };
 }
 

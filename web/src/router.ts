@@ -8,6 +8,9 @@
 //   #/approvals                           care plans waiting for a decision (roles with
 //                                         approve_care_plans)
 //   #/dashboard                           the team dashboard (roles with view_team_workload)
+//   #/reports?rows=&columns=&case_type=&status=&opened_from=&opened_to=
+//                                         anonymised aggregate reports (roles with
+//                                         view_aggregate_reports); the parameters are the API's
 //   #/supervision?criterion=&per_worker=&worker=
 //                                         supervision (roles with hold_cases): a review sample
 //                                         drawn by criterion and cases per worker (roles with
@@ -35,6 +38,7 @@ export type Route =
   | { name: 'case'; id: string }
   | { name: 'approvals' }
   | { name: 'dashboard' }
+  | { name: 'reports'; params: URLSearchParams }
   | { name: 'supervision'; params: URLSearchParams }
   | { name: 'alerts' }
   | { name: 'users' }
@@ -60,6 +64,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'cases' && parts[1]) return { name: 'case', id: parts[1] };
   if (parts[0] === 'approvals') return { name: 'approvals' };
   if (parts[0] === 'dashboard') return { name: 'dashboard' };
+  if (parts[0] === 'reports') return { name: 'reports', params: new URLSearchParams(search) };
   if (parts[0] === 'supervision') return { name: 'supervision', params: new URLSearchParams(search) };
   if (parts[0] === 'alerts') return { name: 'alerts' };
   if (parts[0] === 'admin' && parts[1] === 'users') return { name: 'users' };
@@ -85,6 +90,10 @@ export function href(route: Route): string {
       return '#/approvals';
     case 'dashboard':
       return '#/dashboard';
+    case 'reports': {
+      const search = route.params.toString();
+      return `#/reports${search ? `?${search}` : ''}`;
+    }
     case 'supervision': {
       const search = route.params.toString();
       return `#/supervision${search ? `?${search}` : ''}`;

@@ -637,7 +637,7 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
     await screenshot('team-lead-cases');
   }, CUSTOM_ROLES);
 
-  step('a monitoring and evaluation officer sees no case screen', async () => {
+  step('a monitoring and evaluation officer lands on aggregate reports, small counts suppressed, and sees no case screen', async () => {
     const admin = await apiSession(origin, 'admin1');
     const created = await admin('POST', '/api/v1/users', {
       username: 'mande1',
@@ -649,14 +649,50 @@ describe('a case worker in the browser', { timeout: 300_000 }, () => {
     assert.equal(created.status, 201, `the M&E officer is created: ${JSON.stringify(created.body)}`);
     assert.deepEqual(created.body.permissions, ['view_aggregate_reports']);
 
-    await signInAs('mande1', 'Security');
-    assert.equal(await page.getByRole('navigation', { name: 'Main' }).count(), 0, 'no pages to navigate to');
+    const reportRead = (r) => r.url().includes('/api/v1/reports/cases?') && r.request().method() === 'GET';
+    let read = page.waitForResponse(reportRead);
+    await signInAs('mande1', 'Aggregate reports');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    assert.deepEqual(await nav.getByRole('link').allInnerTexts(), ['Reports'], 'reports and nothing else');
+    // The first report: open cases by stage and case type, from the server's own counts.
+    let answer = await read;
+    assert.equal(answer.status(), 200, `the report is read: ${await answer.text()}`);
+    let report = await answer.json();
+    assert.equal(report.rows_axis, 'stage');
+    assert.equal(report.columns_axis, 'case_type');
+    await page.getByRole('table', { name: 'Cases by Stage and Case type', exact: true }).waitFor();
+
+    // By sex: the story's few cases are each a count below five, shown as "suppressed", and so
+    // is the total that would give them away; no number below five is shown.
+    read = page.waitForResponse(reportRead);
+    await page.locator('#report-rows').selectOption({ label: 'Sex' });
+    await page.locator('#report-columns').selectOption({ label: 'None (one column)' });
+    await page.locator('#report-status').selectOption('all');
+    await page.locator('#report-show').click();
+    answer = await read;
+    report = await answer.json();
+    assert.equal(report.rows_axis, 'sex');
+    await page.getByRole('table', { name: 'Cases by Sex', exact: true }).waitFor();
+    await page.waitForFunction(() => location.hash.includes('rows=sex'));
+    const table = page.locator('#report-table');
+    const counted = report.cells.flat().filter((n) => n !== null && n > 0);
+    assert.ok(counted.every((n) => n >= 5), `only counts of five or more are shown: ${JSON.stringify(report)}`);
+    if (report.total === null) assert.equal((await page.locator('#report-total').innerText()).trim(), 'suppressed');
+    assert.ok((await table.getByText('suppressed').count()) > 0, 'the story has cases, each a small count');
+    await page.locator('#report-note').filter({ hasText: /Counts below 5 are suppressed/ }).waitFor();
+    await screenshot('me-officer-report');
+    await assertAccessible('an aggregate report with suppressed counts');
+
+    // A bad month is named at its input.
+    await page.locator('#report-from').fill('2026-13');
+    await page.locator('#report-show').click();
+    await page.locator('#report-from[aria-invalid=true]').waitFor();
+
+    // No case screen: a case's address leads back to the reports.
     await page.goto(`${origin}/#/cases/${caseId}`);
-    await page.waitForFunction(() => location.hash === '#/security');
-    await page.getByRole('heading', { level: 1, name: 'Security' }).waitFor();
-    assert.equal(await page.locator('#case-number, form.case-form, table.cases').count(), 0, 'no case UI');
-    await screenshot('me-officer-security');
-    await assertAccessible('the start page of a role without case work or administration');
+    await page.waitForFunction(() => location.hash.startsWith('#/reports'));
+    await page.getByRole('heading', { level: 1, name: 'Aggregate reports' }).waitFor();
+    assert.equal(await page.locator('#case-number, form.case-form').count(), 0, 'no case UI');
   }, CUSTOM_ROLES);
 
   // -------------------------------------------------------------------------------------------

@@ -49,6 +49,8 @@ impl ErrorLog {
 pub enum Behaviour {
     /// Loads the dashboard.
     Supervisor,
+    /// Reads aggregate reports, one of [`REPORTS`] after the other.
+    Manager,
     /// Lists (35 %), opens (45 %) and edits (20 %) its cases.
     Worker(Arc<EditRules>),
     /// Opens cases of this pool.
@@ -56,6 +58,15 @@ pub enum Behaviour {
     /// Edits these cases, each with the field chosen for it.
     Editor(Vec<(CaseSummary, Candidate)>),
 }
+
+/// The reports a manager reads in turn: the seed's standard aggregate reports over every case.
+const REPORTS: [&str; 5] = [
+    "rows=stage&columns=case_type&status=all",
+    "rows=sex&columns=case_type&status=all",
+    "rows=age_group&columns=case_type&status=all",
+    "rows=current_location&status=all",
+    "rows=opened_month&columns=case_type&status=all",
+];
 
 /// An opened case: what editing it needs.
 #[derive(Debug)]
@@ -90,6 +101,7 @@ pub async fn drive(
     };
     match behaviour {
         Behaviour::Supervisor => runner.supervisor().await,
+        Behaviour::Manager => runner.manager().await,
         Behaviour::Worker(rules) => runner.worker(&rules).await,
         Behaviour::Reader(pool) => runner.reader(&pool).await,
         Behaviour::Editor(targets) => runner.editor(targets).await,
@@ -186,6 +198,16 @@ impl Runner {
         while self.running() {
             let timed = self.session.get("/api/v1/dashboard").await;
             self.note(Op::Dashboard, timed);
+        }
+    }
+
+    async fn manager(&mut self) {
+        let mut next = self.rng.gen_range(0..REPORTS.len());
+        while self.running() {
+            let path = format!("/api/v1/reports/cases?{}", REPORTS[next]);
+            let timed = self.session.get(&path).await;
+            self.note(Op::Report, timed);
+            next = (next + 1) % REPORTS.len();
         }
     }
 

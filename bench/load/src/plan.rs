@@ -1,6 +1,6 @@
 //! Who the sessions are: how many case-worker and supervisor sessions a mix has, and which
 //! user each logs in as (users are shared round-robin: `worker1..workerK`,
-//! `supervisor1..supervisorS`).
+//! `supervisor1..supervisorS`; the reports mix logs every session in as `manager1`).
 
 use anyhow::{Result, bail};
 use clap::ValueEnum;
@@ -19,6 +19,9 @@ pub enum Mix {
     Updates,
     /// Every session loads a supervisor's dashboard.
     Dashboard,
+    /// Every session reads aggregate reports as the programme manager (`manager1`): cases by
+    /// stage and type, by sex, by age group, by district, by month opened and type.
+    Reports,
 }
 
 impl Mix {
@@ -28,6 +31,7 @@ impl Mix {
             Mix::Reads => "reads",
             Mix::Updates => "updates",
             Mix::Dashboard => "dashboard",
+            Mix::Reports => "reports",
         }
     }
 }
@@ -36,6 +40,7 @@ impl Mix {
 pub enum Role {
     Worker,
     Supervisor,
+    Manager,
 }
 
 /// One session to open.
@@ -53,8 +58,12 @@ pub fn seats(mix: Mix, sessions: usize, workers: u32, supervisors: u32) -> Resul
     if sessions == 0 {
         bail!("--sessions: at least 1");
     }
+    if mix == Mix::Reports {
+        return Ok(group(Role::Manager, "manager", sessions, 1));
+    }
     let supervisor_sessions = match mix {
         Mix::Dashboard => sessions,
+        Mix::Reports => 0,
         Mix::Reads | Mix::Updates => 0,
         Mix::Realistic if supervisors == 0 || sessions == 1 => 0,
         Mix::Realistic => ((sessions as f64 * 0.1).round() as usize).clamp(1, sessions - 1),
@@ -164,5 +173,12 @@ mod tests {
         assert!(seats(Mix::Dashboard, 4, 3, 0).is_err());
         assert!(seats(Mix::Updates, 4, 0, 1).is_err());
         assert!(seats(Mix::Reads, 0, 1, 1).is_err());
+        let managers = seats(Mix::Reports, 3, 0, 0).unwrap();
+        assert_eq!(names(&managers), ["manager1", "manager1", "manager1"]);
+        assert!(
+            managers
+                .iter()
+                .all(|s| s.role == Role::Manager && s.of_user == 3)
+        );
     }
 }

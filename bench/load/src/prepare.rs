@@ -81,6 +81,7 @@ pub async fn behaviours(mix: Mix, seats: &[Seat], sessions: &[Session]) -> Resul
     for seat in seats {
         out.push(match (seat.role, mix, &rules) {
             (Role::Supervisor, _, _) => Behaviour::Supervisor,
+            (Role::Manager, _, _) => Behaviour::Manager,
             (Role::Worker, Mix::Realistic, Some(rules)) => Behaviour::Worker(rules.clone()),
             (Role::Worker, Mix::Reads, _) => {
                 Behaviour::Reader(pools[seat.username.as_str()].clone())

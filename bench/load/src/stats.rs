@@ -12,10 +12,11 @@ pub enum Op {
     Open,
     Edit,
     Dashboard,
+    Report,
 }
 
 impl Op {
-    pub const ALL: [Op; 4] = [Op::List, Op::Open, Op::Edit, Op::Dashboard];
+    pub const ALL: [Op; 5] = [Op::List, Op::Open, Op::Edit, Op::Dashboard, Op::Report];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -23,6 +24,7 @@ impl Op {
             Op::Open => "open",
             Op::Edit => "edit",
             Op::Dashboard => "dashboard",
+            Op::Report => "report",
         }
     }
 
@@ -57,7 +59,7 @@ struct Tally {
 /// Everything one session recorded in the timed period.
 #[derive(Debug, Default, Clone)]
 pub struct Recorder {
-    tallies: [Tally; 4],
+    tallies: [Tally; 5],
 }
 
 impl Recorder {

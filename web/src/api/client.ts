@@ -13,6 +13,8 @@ import type {
   AuditExportQuery,
   AuditPage,
   AuditQuery,
+  CaseReport,
+  ReportQuery,
   Case,
   CaseAccessList,
   CarePlan,
@@ -587,6 +589,9 @@ export const api = {
   /** `GET /api/v1/audit` (`read_audit_trail`): entries newest first, with `next_before` when
    * there are older ones. A filter the server cannot read is a 400 whose `detail` starts with
    * the parameter's name (`case_id: ...`, `query: from: ...`). Each search is itself recorded. */
+  /** `GET /api/v1/reports/cases` (`view_aggregate_reports`; 403 otherwise): an anonymised
+   * aggregate report; 422 naming each bad parameter. Reading one is recorded. */
+  caseReport: (q: ReportQuery) => request<CaseReport>(`${V1}/reports/cases${query(q)}`),
   audit: (q: AuditQuery) => request<AuditPage>(`${V1}/audit${query(q)}`),
   /** `GET /api/v1/audit/export`: the same entries as CSV (`reason` required: a 422 on `reason`
    * without one); the export is recorded with its reason. */

@@ -474,6 +474,7 @@ export type AuditAction =
   | 'case.care_plan.decide'
   | 'case.approval_queue'
   | 'team.dashboard'
+  | 'report.read'
   | 'case.attachment.list'
   | 'case.attachment.upload'
   | 'case.attachment.download'
@@ -526,6 +527,13 @@ export type AuditPage = Narrow<Schemas['AuditPage'], { entries: AuditEntry[] }>;
 
 /** The query of `GET /api/v1/audit`: `actor`, `case_id`, `action`, `outcome`, `from`, `to`
  * (RFC 3339), `before`, `limit` (1 to 500). */
+/** `GET /api/v1/reports/cases` (`view_aggregate_reports`): counts of cases along one or two
+ * axes, `null` where a count is suppressed; a `null` row or column key is "not recorded". */
+export type CaseReport = Schemas['ReportView'];
+
+/** What an aggregate report counts: its axes and filters. */
+export type ReportQuery = NonNullable<operations['case_report']['parameters']['query']>;
+
 export type AuditQuery = Omit<NonNullable<operations['search_audit']['parameters']['query']>, 'reason'>;
 
 /** The query of `GET /api/v1/audit/export`: the search's, with the required `reason` (`limit`

@@ -631,6 +631,22 @@ async fn every_call_leaves_the_entries_the_table_says(backend: Backend) {
             Some((DashboardRead, Denied)),
         ),
         call(
+            "an aggregate report",
+            "manager1",
+            Method::GET,
+            "/api/v1/reports/cases?rows=stage&columns=case_type",
+            None,
+            Some((ReportRead, Allowed)),
+        ),
+        call(
+            "an aggregate report read by a supervisor",
+            "supervisor1",
+            Method::GET,
+            "/api/v1/reports/cases?rows=stage",
+            None,
+            Some((ReportRead, Denied)),
+        ),
+        call(
             "a review sample",
             "supervisor1",
             Method::GET,
