@@ -16,7 +16,8 @@ use std::sync::Arc;
 
 on_both!(
     tallies_follow_every_write_of_a_case,
-    tallies_of_crossing_moves_do_not_deadlock
+    tallies_of_crossing_moves_do_not_deadlock,
+    migration_26_counts_the_cases_already_there,
 );
 
 fn dimension(field: &str, value: &str) -> DimensionValue {
@@ -250,4 +251,49 @@ async fn tallies_of_crossing_moves_do_not_deadlock(_db: &TestDatabase, store: Ar
     }
     let (stored, counted) = stored_and_counted(&store).await;
     assert_eq!(stored, counted);
+}
+
+/// An instance upgraded to migration 26 starts with the tallies of the cases it holds, and the
+/// triggers keep them from there.
+async fn migration_26_counts_the_cases_already_there(db: &TestDatabase, store: Arc<dyn Store>) {
+    let worker = worker(&store).await;
+    let girl = create(&store, &worker, 3, "female").await;
+    create(&store, &worker, 4, "male").await;
+    move_to(&store, &worker, girl, "assessment").await;
+    let before = store.recount_report_tallies().await.unwrap();
+    drop(store);
+    db.tamper(match db.location {
+        caseward_store::StoreLocation::Postgres(_) => {
+            "DROP TABLE report_tallies;
+             DROP FUNCTION report_tallies_cases_inserted, report_tallies_cases_deleted,
+                 report_tallies_cases_moved, report_tallies_dimensions_inserted,
+                 report_tallies_dimensions_deleted, report_tallies_dimensions_fixed CASCADE;
+             DROP FUNCTION report_month;
+             DELETE FROM schema_migrations WHERE number = 26;"
+        }
+        _ => {
+            "DROP TABLE report_tallies;
+             DROP TRIGGER cases_tally_insert;
+             DROP TRIGGER cases_tally_delete;
+             DROP TRIGGER cases_tally_move;
+             DROP TRIGGER case_dimensions_tally_insert;
+             DROP TRIGGER case_dimensions_tally_delete;
+             DROP TRIGGER case_dimensions_no_update;
+             DELETE FROM schema_migrations WHERE number = 26;"
+        }
+    })
+    .await;
+    let store = db.open().await;
+    assert!(store.applied_migrations().await.unwrap().contains(&26));
+    let (stored, counted) = stored_and_counted(&store).await;
+    assert_eq!(counted, before);
+    assert_eq!(stored, counted);
+    assert_eq!(count(&stored, "sex", "female", "assessment", "2026-03"), 1);
+    create(&store, &worker, 4, "male").await;
+    let (stored, counted) = stored_and_counted(&store).await;
+    assert_eq!(stored, counted);
+    assert_eq!(
+        count(&stored, "sex", "male", "identification", "2026-04"),
+        2
+    );
 }
