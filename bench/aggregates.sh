@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Aggregate counts over a seeded instance, timed in the database: cases by type and stage (the
 # `cases` table), and by sex, age group and district (the plaintext report dimensions of
-# `case_dimensions`, the only case values stored in clear), one query each as an anonymised
-# report would run them, and with --cross-table all five at once as one cross-table (slow on
-# a large SQLite instance: it reads every case's row for its id). Caseward has no aggregate
-# report endpoint yet: this measures the queries such a report stands on, over the real schema
-# and a real seeded instance.
+# `case_dimensions`, the only case values stored in clear), one query each counting the cases,
+# and with --cross-table all five at once as one cross-table (slow on a large SQLite instance:
+# it reads every case's row for its id). Then the same four from the running tallies
+# (`report_tallies`, migration 0026), which is what `GET /api/v1/reports/cases` reads; the
+# endpoint itself is measured over HTTP by `bench/load.sh --mix reports`.
 #
 #   bench/aggregates.sh --sqlite DATA_DIR/caseward.db [--runs 5] [--cross-table]
 #   bench/aggregates.sh --postgres postgres://postgres@127.0.0.1:5432/DB [--runs 5] [--cross-table]
@@ -40,6 +40,10 @@ declare -A queries=(
   [by_age_group]="SELECT value, SUM(n) FROM (SELECT field_id, value, COUNT(*) AS n FROM case_dimensions
      WHERE field_id IN ('age', 'estimated_age') GROUP BY field_id, value) AS per_field GROUP BY value"
   [by_district]="SELECT value, COUNT(*) FROM case_dimensions WHERE field_id = 'current_location' GROUP BY value"
+  [tallies_by_type_and_stage]="SELECT case_type, stage, SUM(cases) FROM report_tallies WHERE field_id = '' GROUP BY case_type, stage"
+  [tallies_by_sex]="SELECT value, SUM(cases) FROM report_tallies WHERE field_id = 'sex' GROUP BY value"
+  [tallies_by_age_group]="SELECT value, SUM(cases) FROM report_tallies WHERE field_id IN ('age', 'estimated_age') GROUP BY value"
+  [tallies_by_district]="SELECT value, SUM(cases) FROM report_tallies WHERE field_id = 'current_location' GROUP BY value"
   [cross_table]="SELECT c.case_type, c.stage, s.value, a.value, d.value, COUNT(*) FROM cases c
      LEFT JOIN case_dimensions s ON s.case_id = c.id AND s.field_id = 'sex'
      LEFT JOIN case_dimensions a ON a.case_id = c.id AND a.field_id IN ('age', 'estimated_age')
@@ -65,13 +69,14 @@ else
   cases=$(psql -qtAX "$postgres" -c "SELECT COUNT(*) FROM cases")
 fi
 echo "aggregate counts over $cases cases, $runs runs each (after one warm-up run):"
-printf '%-18s %10s %10s\n' query "median ms" "max ms"
-for name in by_type_and_stage by_sex by_age_group by_district $cross; do
+printf '%-26s %10s %10s\n' query "median ms" "max ms"
+for name in by_type_and_stage by_sex by_age_group by_district $cross \
+  tallies_by_type_and_stage tallies_by_sex tallies_by_age_group tallies_by_district; do
   time_query "${queries[$name]}" >/dev/null
   times=()
   for _ in $(seq "$runs"); do times+=("$(time_query "${queries[$name]}")"); done
   sorted=$(printf '%s\n' "${times[@]}" | sort -g)
   median=$(sed -n "$(( (runs + 1) / 2 ))p" <<<"$sorted")
   max=$(tail -1 <<<"$sorted")
-  printf '%-18s %10s %10s\n' "$name" "$median" "$max"
+  printf '%-26s %10s %10s\n' "$name" "$median" "$max"
 done

@@ -79,6 +79,7 @@ struct Report {
     sessions: usize,
     worker_sessions: usize,
     supervisor_sessions: usize,
+    manager_sessions: usize,
     workers: u32,
     supervisors: u32,
     warmup_s: f64,
@@ -128,16 +129,16 @@ async fn run(args: Args) -> Result<bool> {
     let started = Instant::now();
     let sessions = prepare::log_in(&url, &args.password, &seats).await?;
     let behaviours = prepare::behaviours(args.mix, &seats, &sessions).await?;
-    let worker_sessions = seats
-        .iter()
-        .filter(|s| s.role == plan::Role::Worker)
-        .count();
+    let count = |role: plan::Role| seats.iter().filter(|s| s.role == role).count();
+    let worker_sessions = count(plan::Role::Worker);
+    let supervisor_sessions = count(plan::Role::Supervisor);
+    let manager_sessions = count(plan::Role::Manager);
     println!(
-        "{} mix: {} sessions ({worker_sessions} case worker, {} supervisor) logged in and ready in {:.1} s; \
+        "{} mix: {} sessions ({worker_sessions} case worker, {supervisor_sessions} supervisor, \
+         {manager_sessions} programme manager) logged in and ready in {:.1} s; \
          {:.0} s warm-up, {:.0} s timed",
         args.mix.name(),
         seats.len(),
-        seats.len() - worker_sessions,
         started.elapsed().as_secs_f64(),
         args.warmup,
         args.duration
@@ -221,7 +222,8 @@ async fn run(args: Args) -> Result<bool> {
             url,
             sessions: seats.len(),
             worker_sessions,
-            supervisor_sessions: seats.len() - worker_sessions,
+            supervisor_sessions,
+            manager_sessions,
             workers: args.workers,
             supervisors: args.supervisors,
             warmup_s: args.warmup,
