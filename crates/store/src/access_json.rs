@@ -1,82 +1,130 @@
 //! A case's access facts read in one query: each backend's SQL aggregates the shares and field
 //! grants, the consents, and the assigned worker's teams into three JSON arrays (one round
 //! trip instead of three; every read of a case needs them), and this module turns the arrays
-//! into records. Ids arrive as UUID text (SQLite: 32 hex digits), times as RFC 3339, yes/no as
-//! booleans (PostgreSQL) or 0/1 (SQLite).
+//! into records, through typed structs that borrow the column's text (no JSON tree is built).
+//! Ids arrive as UUID text (SQLite: 32 hex digits), times as RFC 3339, yes/no as booleans
+//! (PostgreSQL) or 0/1 (SQLite); a team comes as one object with its members and case types.
 
 use crate::consent_codec::{recipient_from_columns, scope_from_columns};
 use crate::{
     CaseAccess, ConsentRecord, FieldGrantRecord, Result, ShareRecord, StoreError, UserRef,
 };
 use caseward_domain::access::consent::Consent;
-use caseward_domain::team::{Team, TeamId};
+use caseward_domain::team::Team;
 use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::collections::BTreeSet;
 use uuid::Uuid;
 
 fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(format!("access facts: {what}"))
 }
 
-fn array(text: &str, what: &str) -> Result<Vec<Value>> {
-    match serde_json::from_str(text).map_err(|_| corrupt(what))? {
-        Value::Array(items) => Ok(items),
-        _ => Err(corrupt(what)),
+/// A text as the database's JSON gave it: borrowed from the column unless it had escapes.
+type Text<'a> = Cow<'a, str>;
+
+/// A yes/no: a boolean (PostgreSQL) or 0/1 (SQLite).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum YesNo {
+    Bool(bool),
+    Number(i64),
+}
+
+impl YesNo {
+    fn get(self) -> bool {
+        match self {
+            Self::Bool(b) => b,
+            Self::Number(n) => n != 0,
+        }
     }
 }
 
-fn opt_text(item: &Value, key: &str) -> Result<Option<String>> {
-    match &item[key] {
-        Value::Null => Ok(None),
-        Value::String(text) => Ok(Some(text.clone())),
-        _ => Err(corrupt(key)),
-    }
+/// A share or a field grant, with the user it is for (`u_`) and who gave it (`b_`).
+#[derive(Deserialize)]
+struct GrantedFacts<'a> {
+    #[serde(borrow)]
+    kind: Text<'a>,
+    #[serde(borrow)]
+    id: Text<'a>,
+    #[serde(borrow)]
+    case_id: Text<'a>,
+    reason: String,
+    #[serde(borrow)]
+    granted_at: Text<'a>,
+    consent_override_reason: Option<String>,
+    field_id: Option<String>,
+    #[serde(borrow)]
+    u_id: Text<'a>,
+    u_username: String,
+    u_display_name: String,
+    #[serde(borrow)]
+    b_id: Text<'a>,
+    b_username: String,
+    b_display_name: String,
 }
 
-fn text(item: &Value, key: &str) -> Result<String> {
-    opt_text(item, key)?.ok_or_else(|| corrupt(key))
+#[derive(Deserialize)]
+struct ConsentFacts<'a> {
+    #[serde(borrow)]
+    id: Text<'a>,
+    #[serde(borrow)]
+    case_id: Text<'a>,
+    #[serde(borrow)]
+    recipient_user: Option<Text<'a>>,
+    recipient_agency: Option<String>,
+    #[serde(borrow)]
+    recipient_agency_id: Option<Text<'a>>,
+    #[serde(borrow)]
+    scope: Text<'a>,
+    #[serde(borrow)]
+    scope_fields: Text<'a>,
+    purpose: String,
+    #[serde(borrow)]
+    given_on: Text<'a>,
+    guardian_involved: Option<YesNo>,
+    child_assent: Option<YesNo>,
+    #[serde(borrow)]
+    recorded_by: Text<'a>,
+    #[serde(borrow)]
+    recorded_at: Text<'a>,
+    #[serde(borrow)]
+    withdrawn_at: Option<Text<'a>>,
+    #[serde(borrow)]
+    withdrawn_by: Option<Text<'a>>,
+    withdraw_reason: Option<String>,
 }
 
-fn opt_id(item: &Value, key: &str) -> Result<Option<Uuid>> {
-    opt_text(item, key)?
-        .map(|t| Uuid::parse_str(&t).map_err(|_| corrupt(key)))
-        .transpose()
+/// A team of the assigned worker, with its members and case types.
+#[derive(Deserialize)]
+struct TeamFacts<'a> {
+    #[serde(borrow)]
+    team_id: Text<'a>,
+    name: String,
+    #[serde(borrow)]
+    supervisor_id: Option<Text<'a>>,
+    #[serde(borrow)]
+    members: Vec<Text<'a>>,
+    case_types: BTreeSet<String>,
 }
 
-fn id(item: &Value, key: &str) -> Result<Uuid> {
-    opt_id(item, key)?.ok_or_else(|| corrupt(key))
+fn array<'a, T: Deserialize<'a>>(text: &'a str, what: &str) -> Result<Vec<T>> {
+    serde_json::from_str(text).map_err(|_| corrupt(what))
 }
 
-fn opt_time(item: &Value, key: &str) -> Result<Option<DateTime<Utc>>> {
-    opt_text(item, key)?
-        .map(|t| {
-            DateTime::parse_from_rfc3339(&t)
-                .map(|t| t.with_timezone(&Utc))
-                .map_err(|_| corrupt(key))
-        })
-        .transpose()
+fn id(text: &str, what: &str) -> Result<Uuid> {
+    Uuid::parse_str(text).map_err(|_| corrupt(what))
 }
 
-fn time(item: &Value, key: &str) -> Result<DateTime<Utc>> {
-    opt_time(item, key)?.ok_or_else(|| corrupt(key))
+fn opt_id(text: Option<&Text<'_>>, what: &str) -> Result<Option<Uuid>> {
+    text.map(|t| id(t, what)).transpose()
 }
 
-fn opt_bool(item: &Value, key: &str) -> Result<Option<bool>> {
-    match &item[key] {
-        Value::Null => Ok(None),
-        Value::Bool(b) => Ok(Some(*b)),
-        Value::Number(n) => Ok(Some(n.as_i64().ok_or_else(|| corrupt(key))? != 0)),
-        _ => Err(corrupt(key)),
-    }
-}
-
-fn user(item: &Value, prefix: &str) -> Result<UserRef> {
-    Ok(UserRef {
-        id: id(item, &format!("{prefix}_id"))?,
-        username: text(item, &format!("{prefix}_username"))?,
-        display_name: text(item, &format!("{prefix}_display_name"))?,
-    })
+fn time(text: &str, what: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| corrupt(what))
 }
 
 /// The access facts from their three columns (`granted`, `consents`, `teams`) with their free
@@ -96,93 +144,99 @@ pub(crate) fn opened_case_access(
 pub(crate) fn case_access(granted: &str, consents: &str, teams: &str) -> Result<CaseAccess> {
     let mut shares = Vec::new();
     let mut field_grants = Vec::new();
-    for item in array(granted, "shares and grants")? {
-        let (record_id, case_id) = (id(&item, "id")?, id(&item, "case_id")?);
-        let (user, granted_by) = (user(&item, "u")?, user(&item, "b")?);
-        let (reason, granted_at) = (text(&item, "reason")?, time(&item, "granted_at")?);
-        match text(&item, "kind")?.as_str() {
+    for item in array::<GrantedFacts>(granted, "shares and grants")? {
+        let user = UserRef {
+            id: id(&item.u_id, "u_id")?,
+            username: item.u_username,
+            display_name: item.u_display_name,
+        };
+        let granted_by = UserRef {
+            id: id(&item.b_id, "b_id")?,
+            username: item.b_username,
+            display_name: item.b_display_name,
+        };
+        let (record_id, case_id) = (id(&item.id, "id")?, id(&item.case_id, "case_id")?);
+        let granted_at = time(&item.granted_at, "granted_at")?;
+        match &*item.kind {
             "share" => shares.push(ShareRecord {
                 id: record_id,
                 case_id,
                 user,
-                reason,
+                reason: item.reason,
                 granted_by,
                 granted_at,
-                consent_override_reason: opt_text(&item, "consent_override_reason")?,
+                consent_override_reason: item.consent_override_reason,
             }),
             "grant" => field_grants.push(FieldGrantRecord {
                 id: record_id,
                 case_id,
                 user,
-                field_id: text(&item, "field_id")?,
-                reason,
+                field_id: item.field_id.ok_or_else(|| corrupt("field_id"))?,
+                reason: item.reason,
                 granted_by,
                 granted_at,
             }),
             _ => return Err(corrupt("kind")),
         }
     }
-    let consents = array(consents, "consents")?
-        .iter()
+    let consents = array::<ConsentFacts>(consents, "consents")?
+        .into_iter()
         .map(consent)
         .collect::<Result<_>>()?;
     Ok(CaseAccess {
         shares,
         field_grants,
         consents,
-        assignee_teams: assignee_teams(&array(teams, "teams")?)?,
+        assignee_teams: assignee_teams(array(teams, "teams")?)?,
     })
 }
 
-fn consent(item: &Value) -> Result<ConsentRecord> {
-    let given_on = text(item, "given_on")?;
+fn consent(item: ConsentFacts<'_>) -> Result<ConsentRecord> {
     Ok(ConsentRecord {
-        case_id: id(item, "case_id")?,
+        case_id: id(&item.case_id, "case_id")?,
         consent: Consent {
-            id: id(item, "id")?,
+            id: id(&item.id, "id")?,
             recipient: recipient_from_columns(
-                opt_id(item, "recipient_user")?,
-                opt_text(item, "recipient_agency")?,
-                opt_id(item, "recipient_agency_id")?,
+                opt_id(item.recipient_user.as_ref(), "recipient_user")?,
+                item.recipient_agency,
+                opt_id(item.recipient_agency_id.as_ref(), "recipient_agency_id")?,
             )?,
-            information: scope_from_columns(&text(item, "scope")?, &text(item, "scope_fields")?)?,
-            purpose: text(item, "purpose")?,
-            given_on: NaiveDate::parse_from_str(&given_on, "%Y-%m-%d")
+            information: scope_from_columns(&item.scope, &item.scope_fields)?,
+            purpose: item.purpose,
+            given_on: NaiveDate::parse_from_str(&item.given_on, "%Y-%m-%d")
                 .map_err(|_| corrupt("given_on"))?,
-            recorded_by: id(item, "recorded_by")?,
-            guardian_involved: opt_bool(item, "guardian_involved")?,
-            child_assent: opt_bool(item, "child_assent")?,
-            withdrawn_at: opt_time(item, "withdrawn_at")?,
+            recorded_by: id(&item.recorded_by, "recorded_by")?,
+            guardian_involved: item.guardian_involved.map(YesNo::get),
+            child_assent: item.child_assent.map(YesNo::get),
+            withdrawn_at: item
+                .withdrawn_at
+                .map(|t| time(&t, "withdrawn_at"))
+                .transpose()?,
         },
-        recorded_at: time(item, "recorded_at")?,
-        withdrawn_by: opt_id(item, "withdrawn_by")?,
-        withdraw_reason: opt_text(item, "withdraw_reason")?,
+        recorded_at: time(&item.recorded_at, "recorded_at")?,
+        withdrawn_by: opt_id(item.withdrawn_by.as_ref(), "withdrawn_by")?,
+        withdraw_reason: item.withdraw_reason,
     })
 }
 
-/// Teams from rows of (team, supervisor, one member, one case type), in name order.
-fn assignee_teams(rows: &[Value]) -> Result<Vec<Team>> {
-    let mut teams: BTreeMap<TeamId, Team> = BTreeMap::new();
-    for row in rows {
-        let team_id = id(row, "team_id")?;
-        let team = match teams.entry(team_id) {
-            std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
-            std::collections::btree_map::Entry::Vacant(entry) => entry.insert(Team {
-                id: team_id,
-                name: text(row, "name")?,
-                supervisor: opt_id(row, "supervisor_id")?,
-                members: BTreeSet::new(),
-                case_types: BTreeSet::new(),
-            }),
-        };
-        if let Some(member) = opt_id(row, "member")? {
-            team.members.insert(member);
-        }
-        if let Some(case_type) = opt_text(row, "case_type")? {
-            team.case_types.insert(case_type);
-        }
-    }
-    let mut teams: Vec<Team> = teams.into_values().collect();
+/// The assigned worker's teams, in name order.
+fn assignee_teams(rows: Vec<TeamFacts<'_>>) -> Result<Vec<Team>> {
+    let mut teams = rows
+        .into_iter()
+        .map(|row| {
+            Ok(Team {
+                id: id(&row.team_id, "team_id")?,
+                name: row.name,
+                supervisor: opt_id(row.supervisor_id.as_ref(), "supervisor_id")?,
+                members: row
+                    .members
+                    .iter()
+                    .map(|m| id(m, "members"))
+                    .collect::<Result<_>>()?,
+                case_types: row.case_types,
+            })
+        })
+        .collect::<Result<Vec<Team>>>()?;
     teams.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(teams)
 }
@@ -196,6 +250,9 @@ pub(crate) trait JsonSql {
     /// The JSON array (as text, `[]` when no row) of `object` over the rows of `from`, in the
     /// order of `order` when given.
     fn array(object: &str, from: &str, order: Option<&str>) -> String;
+    /// The JSON array (`[]` when no row) of `value` over the rows of `from`, as a value
+    /// inside an `object`.
+    fn nested_array(value: &str, from: &str) -> String;
 }
 
 /// The query (one row per existing case, `$1` the case id) that returns a case's access facts
@@ -270,12 +327,19 @@ pub(crate) fn case_access_columns<D: JsonSql>() -> String {
         )
     })
     .collect();
+    // One object per team: its members' ids and its case types as arrays within it.
     let teams: Vec<(String, String)> = vec![
         ("team_id".into(), D::id("t.id")),
         ("name".into(), "t.name".into()),
         ("supervisor_id".into(), D::id("t.supervisor_id")),
-        ("member".into(), D::id("m.user_id")),
-        ("case_type".into(), "ct.case_type".into()),
+        (
+            "members".into(),
+            D::nested_array(&D::id("m.user_id"), "team_members m WHERE m.team_id = t.id"),
+        ),
+        (
+            "case_types".into(),
+            D::nested_array("ct.case_type", "team_case_types ct WHERE ct.team_id = t.id"),
+        ),
     ];
     let object = |pairs: &[(String, String)]| {
         D::object(
@@ -295,10 +359,7 @@ pub(crate) fn case_access_columns<D: JsonSql>() -> String {
         ),
         teams = D::array(
             &object(&teams),
-            "team_members a JOIN teams t ON t.id = a.team_id
-             LEFT JOIN team_members m ON m.team_id = t.id
-             LEFT JOIN team_case_types ct ON ct.team_id = t.id
-             WHERE a.user_id = c.assigned_to",
+            "team_members a JOIN teams t ON t.id = a.team_id WHERE a.user_id = c.assigned_to",
             None
         ),
     )

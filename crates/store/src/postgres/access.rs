@@ -26,4 +26,8 @@ impl crate::access_json::JsonSql for Json {
         let order = order.map(|o| format!(" ORDER BY {o}")).unwrap_or_default();
         format!("SELECT coalesce(json_agg({object}{order}), '[]'::json)::text FROM {from}")
     }
+
+    fn nested_array(value: &str, from: &str) -> String {
+        format!("(SELECT coalesce(json_agg({value}), '[]'::json) FROM {from})")
+    }
 }

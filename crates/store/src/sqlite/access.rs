@@ -27,4 +27,9 @@ impl crate::access_json::JsonSql for Json {
         let order = order.map(|o| format!(" ORDER BY {o}")).unwrap_or_default();
         format!("SELECT json_group_array({object}{order}) FROM {from}")
     }
+
+    fn nested_array(value: &str, from: &str) -> String {
+        // `json()` marks the subquery's text as JSON, so that the object embeds the array.
+        format!("json((SELECT json_group_array({value}) FROM {from}))")
+    }
 }
