@@ -167,6 +167,12 @@ pub async fn dashboard(
         )
         .await);
     }
+    // Waiting here holds nothing; the semaphore is never closed.
+    let _turn = state
+        .dashboards
+        .acquire()
+        .await
+        .map_err(|_| ApiError::Internal("the dashboards' semaphore is closed".into()))?;
     let config = &state.config;
     let now = state.clock.now();
     let teams: Vec<_> = state

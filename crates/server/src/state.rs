@@ -108,6 +108,10 @@ pub struct AppState {
     pub settings: Arc<ServerSettings>,
     /// The audit trail's group-commit queue.
     pub audit: AuditWriter,
+    /// Dashboards computed at once on this node: one a core. Each holds its teams' open cases
+    /// and six months of their history in memory while it is computed; fifty at once held
+    /// fifty such sets for no gain, the two cores being busy with a few of them already.
+    pub dashboards: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -131,6 +135,9 @@ impl AppState {
             clock,
             hasher: Arc::new(hasher),
             settings: Arc::new(settings),
+            dashboards: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
         }
     }
 

@@ -119,6 +119,11 @@ export function ReportsPage({ config, params }: { config: Config; params: URLSea
   const report = useLoad(() => api.caseReport(queryOf(applied)), [key]);
   const errors: FieldErrors = (report.error ? placeErrors(report.error, PARAMETER_IDS) : null) ?? {};
   const axes = [...FIXED_AXES.map((id) => ({ id, name: axisName(config, id) })), ...dimensionAxes(config)];
+  const axisOptions = axes.map((a) => (
+    <option key={a.id} value={a.id}>
+      {a.name}
+    </option>
+  ));
 
   const show = (e: Event) => {
     e.preventDefault();
@@ -137,11 +142,7 @@ export function ReportsPage({ config, params }: { config: Config; params: URLSea
       </p>
       <form class="filters report-filters card" id="report-filters" aria-label={t('reports.choose')} noValidate onSubmit={show}>
         <SelectField id="report-rows" label={t('reports.rows')} value={draft.rows} error={errors['report-rows']} onChange={(rows) => setDraft({ ...draft, rows })}>
-          {axes.map((a) => (
-            <option key={a.id} value={a.id}>
-              {a.name}
-            </option>
-          ))}
+          {axisOptions}
         </SelectField>
         <SelectField
           id="report-columns"
@@ -151,11 +152,7 @@ export function ReportsPage({ config, params }: { config: Config; params: URLSea
           onChange={(columns) => setDraft({ ...draft, columns })}
         >
           <option value="">{t('reports.noColumns')}</option>
-          {axes.map((a) => (
-            <option key={a.id} value={a.id}>
-              {a.name}
-            </option>
-          ))}
+          {axisOptions}
         </SelectField>
         <SelectField
           id="report-case-type"

@@ -109,6 +109,15 @@ impl Status {
             _ => None,
         }
     }
+
+    /// Whether a case in `stage` is counted (`terminal`: the configuration's terminal stages).
+    fn admits(self, stage: &str, terminal: &BTreeSet<String>) -> bool {
+        match self {
+            Self::Open => !terminal.contains(stage),
+            Self::Closed => terminal.contains(stage),
+            Self::All => true,
+        }
+    }
 }
 
 /// A month as reports store it: `YYYY-MM`, compared as text.
@@ -201,12 +210,7 @@ pub fn build(
     let field_axis = field_axis(request);
     let terminal: BTreeSet<String> = config.terminal_stages();
     let in_scope = |t: &Tally| {
-        let status = match request.status {
-            Status::Open => !terminal.contains(&t.stage),
-            Status::Closed => terminal.contains(&t.stage),
-            Status::All => true,
-        };
-        status
+        request.status.admits(&t.stage, &terminal)
             && request
                 .opened_from
                 .as_ref()
@@ -350,11 +354,7 @@ fn keys(
         Axis::Stage => config
             .stages
             .iter()
-            .filter(|s| match status {
-                Status::Open => !terminal.contains(&s.id),
-                Status::Closed => terminal.contains(&s.id),
-                Status::All => true,
-            })
+            .filter(|s| status.admits(&s.id, &terminal))
             .filter(|s| {
                 config
                     .case_types
