@@ -3,6 +3,7 @@
 
 use caseward_domain::reports::{
     Axis, CASES, Report, ReportError, ReportRequest, Status, Tally, build, fields_needed, is_month,
+    needs_months,
 };
 
 mod common;
@@ -132,6 +133,42 @@ fn cases_by_sex_count_the_cases_with_no_value_and_hide_the_small_cells() {
     assert_eq!(report.table.total, Some(51));
     assert!(!report.multiple);
     assert_eq!(report.case_types.len(), 3);
+}
+
+/// Tallies with their months added together (as the store gives them to a report that needs no
+/// month) make the same report.
+#[test]
+fn months_added_together_make_the_same_report() {
+    let config = default_config();
+    let mut summed: Vec<Tally> = Vec::new();
+    for t in tallies() {
+        let key = (&t.case_type, &t.stage, &t.field, &t.value);
+        match summed
+            .iter_mut()
+            .find(|s| (&s.case_type, &s.stage, &s.field, &s.value) == key)
+        {
+            Some(s) => s.cases += t.cases,
+            None => summed.push(Tally {
+                opened_month: String::new(),
+                ..t
+            }),
+        }
+    }
+    for request in [
+        request(Axis::Field("sex".into()), Some(Axis::Stage)),
+        request(Axis::AgeGroup, Some(Axis::CaseType)),
+        request(Axis::Stage, None),
+    ] {
+        assert!(!needs_months(&request));
+        assert_eq!(
+            build(&config, &request, &summed, 5),
+            build(&config, &request, &tallies(), 5)
+        );
+    }
+    assert!(needs_months(&request(Axis::OpenedMonth, None)));
+    let mut from = request(Axis::Stage, None);
+    from.opened_from = Some("2026-04".into());
+    assert!(needs_months(&from));
 }
 
 #[test]

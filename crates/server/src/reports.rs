@@ -17,7 +17,7 @@ use caseward_domain::access::Permission;
 use caseward_domain::audit::{AuditAction, AuditEvent};
 use caseward_domain::config::Configuration;
 use caseward_domain::reports::{
-    Axis, ReportError, ReportRequest, Status, build, fields_needed, is_month,
+    Axis, ReportError, ReportRequest, Status, build, fields_needed, is_month, needs_months,
 };
 use caseward_domain::validate::FieldError;
 use serde::{Deserialize, Serialize};
@@ -89,7 +89,7 @@ pub async fn case_report(
     let request = request(config, &query)?;
     let tallies = state
         .store
-        .report_tallies(&fields_needed(config, &request))
+        .report_tallies(&fields_needed(config, &request), needs_months(&request))
         .await?;
     let minimum = config.minimum_cell_count;
     let report = build(config, &request, &tallies, u64::from(minimum)).map_err(|error| {

@@ -469,8 +469,9 @@ pub trait Store: Send + Sync + 'static {
     async fn dimension_counts(&self, case_type: &str, field: &str) -> Result<Vec<DimensionCount>>;
 
     /// The running tallies of aggregate reports (kept by the database as cases are written):
-    /// the non-zero counts of the cases themselves and of the values of `fields`.
-    async fn report_tallies(&self, fields: &[String]) -> Result<Vec<Tally>>;
+    /// the non-zero counts of the cases themselves and of the values of `fields`; without
+    /// `by_month`, the months added together (each tally's `opened_month` empty).
+    async fn report_tallies(&self, fields: &[String], by_month: bool) -> Result<Vec<Tally>>;
 
     /// Every tally counted afresh from the cases, in the order of [`Store::report_tallies`]:
     /// what the running tallies should hold (a check; it reads every case).

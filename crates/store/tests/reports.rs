@@ -82,7 +82,7 @@ async fn move_to(store: &Arc<dyn Store>, worker: &User, id: uuid::Uuid, to: &str
 /// The stored tallies, all fields, next to a fresh count.
 async fn stored_and_counted(store: &Arc<dyn Store>) -> (Vec<Tally>, Vec<Tally>) {
     let stored = store
-        .report_tallies(&["sex".into(), "concerns".into()])
+        .report_tallies(&["sex".into(), "concerns".into()], true)
         .await
         .unwrap();
     let counted = store.recount_report_tallies().await.unwrap();
@@ -156,6 +156,15 @@ async fn tallies_follow_every_write_of_a_case(_db: &TestDatabase, store: Arc<dyn
         count(&stored, "concerns", "neglect", "identification", "2026-03"),
         1
     );
+    // Months added together: March's and May's boys in identification, one row.
+    let summed = store.report_tallies(&["sex".into()], false).await.unwrap();
+    assert_eq!(count(&summed, "sex", "male", "identification", ""), 1 + 3);
+    assert!(summed.iter().all(|t| t.opened_month.is_empty()));
+    let sexes = stored.iter().filter(|t| t.field != "concerns");
+    assert_eq!(
+        summed.iter().map(|t| t.cases).sum::<i64>(),
+        sexes.map(|t| t.cases).sum::<i64>()
+    );
     assert_eq!(
         count(&stored, "sex", "female", "identification", "2026-04"),
         0
@@ -179,7 +188,7 @@ async fn tallies_follow_every_write_of_a_case(_db: &TestDatabase, store: Arc<dyn
     );
     assert!(
         store
-            .report_tallies(&[])
+            .report_tallies(&[], true)
             .await
             .unwrap()
             .iter()

@@ -188,6 +188,15 @@ pub fn fields_needed(config: &Configuration, request: &ReportRequest) -> Vec<Str
     fields.into_iter().collect()
 }
 
+/// Whether `request` needs the tallies month by month (it counts along the month opened, or
+/// between months); otherwise the store may add the months together.
+pub fn needs_months(request: &ReportRequest) -> bool {
+    request.opened_from.is_some()
+        || request.opened_to.is_some()
+        || request.rows == Axis::OpenedMonth
+        || request.columns == Some(Axis::OpenedMonth)
+}
+
 fn field_axis(request: &ReportRequest) -> Option<&Axis> {
     std::iter::once(&request.rows)
         .chain(request.columns.as_ref())

@@ -17,18 +17,33 @@ fn tally_from_row(row: &<Db as sqlx::Database>::Row) -> Result<Tally> {
     })
 }
 
-/// The non-zero tallies of the cases themselves and of `fields`' values.
-pub(super) async fn tallies(pool: &DbPool, fields: &[String]) -> Result<Vec<Tally>> {
-    let mut query = sqlx::QueryBuilder::<Db>::new(
-        "SELECT field_id, value, case_type, stage, opened_month, cases FROM report_tallies
-         WHERE cases <> 0 AND field_id IN (",
-    );
+/// The non-zero tallies of the cases themselves and of `fields`' values; without `by_month`,
+/// summed over the months (a tenth of the rows over ten months).
+pub(super) async fn tallies(
+    pool: &DbPool,
+    fields: &[String],
+    by_month: bool,
+) -> Result<Vec<Tally>> {
+    let (month, sum) = if by_month {
+        ("opened_month", "cases")
+    } else {
+        ("'' AS opened_month", "CAST(SUM(cases) AS BIGINT) AS cases")
+    };
+    let mut query = sqlx::QueryBuilder::<Db>::new(format!(
+        "SELECT field_id, value, case_type, stage, {month}, {sum}
+         FROM report_tallies WHERE cases <> 0 AND field_id IN ("
+    ));
     let mut list = query.separated(", ");
     list.push_bind(CASES);
     for field in fields {
         list.push_bind(field.as_str());
     }
-    query.push(") ORDER BY field_id, value, case_type, stage, opened_month");
+    query.push(if by_month {
+        ") ORDER BY field_id, value, case_type, stage, opened_month"
+    } else {
+        ") GROUP BY field_id, value, case_type, stage
+         HAVING SUM(cases) <> 0 ORDER BY field_id, value, case_type, stage"
+    });
     let rows = query.build().fetch_all(pool).await?;
     rows.iter().map(tally_from_row).collect()
 }

@@ -669,8 +669,9 @@ impl crate::Store for PostgresStore {
     async fn report_tallies(
         &self,
         fields: &[String],
+        by_month: bool,
     ) -> Result<Vec<caseward_domain::reports::Tally>> {
-        reports::tallies(&self.pool, fields).await
+        reports::tallies(&self.pool, fields, by_month).await
     }
 
     async fn recount_report_tallies(&self) -> Result<Vec<caseward_domain::reports::Tally>> {

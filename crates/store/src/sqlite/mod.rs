@@ -721,8 +721,9 @@ impl crate::Store for SqliteStore {
     async fn report_tallies(
         &self,
         fields: &[String],
+        by_month: bool,
     ) -> Result<Vec<caseward_domain::reports::Tally>> {
-        reports::tallies(&self.reader, fields).await
+        reports::tallies(&self.reader, fields, by_month).await
     }
 
     async fn recount_report_tallies(&self) -> Result<Vec<caseward_domain::reports::Tally>> {
