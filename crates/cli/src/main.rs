@@ -8,6 +8,7 @@ mod configuration;
 mod demo;
 mod keys;
 mod reindex;
+mod report_tallies;
 mod seed;
 mod seed_staff;
 mod serve;
@@ -165,6 +166,12 @@ enum CaseCommand {
     /// configuration, and seal history texts an older version wrote in clear (after an
     /// upgrade, or a change to searchable or report-dimension fields).
     Reindex,
+    /// Check the running tallies aggregate reports read against a fresh count of the cases
+    /// (exit status 1 when they differ); `--repair` counts them afresh.
+    Tallies {
+        #[arg(long)]
+        repair: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -365,6 +372,9 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Case(CaseCommand::Reindex) => {
             reindex::reindex(&settings(&cli.global, None)?).await
+        }
+        Command::Case(CaseCommand::Tallies { repair }) => {
+            report_tallies::check(&settings(&cli.global, None)?, repair).await
         }
         Command::Case(CaseCommand::ApplyShreds) => {
             cases::apply_shreds(&settings(&cli.global, None)?).await

@@ -1145,3 +1145,56 @@ fn dev_baseline_measures_single_row_durable_inserts() {
     assert!(!output.status.success());
     assert!(text(&output).contains("--batch"), "{}", text(&output));
 }
+
+#[test]
+fn case_tallies_finds_wrong_report_tallies_and_repairs_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_path = seeded_instance(dir.path(), 40);
+    let data = data_path.to_str().unwrap();
+    let output = caseward(&["--data", data, "case", "tallies"], None);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("agree with the cases"),
+        "{}",
+        text(&output)
+    );
+
+    // A hand edit around the triggers: one tally doubled.
+    let file = data_path.join("caseward.db");
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(async {
+            use sqlx::Connection;
+            let mut connection =
+                sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display()))
+                    .await
+                    .unwrap();
+            sqlx::query(
+                "UPDATE report_tallies SET cases = 2 * cases
+                 WHERE field_id = '' AND (case_type, stage, opened_month) = (
+                     SELECT case_type, stage, opened_month FROM report_tallies
+                     WHERE field_id = '' AND cases > 0 LIMIT 1)",
+            )
+            .execute(&mut connection)
+            .await
+            .unwrap();
+            connection.close().await.unwrap();
+        });
+    let output = caseward(&["--data", data, "case", "tallies"], None);
+    assert!(!output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("2 report tallies differ from the cases"),
+        "{}",
+        text(&output)
+    );
+    let output = caseward(&["--data", data, "case", "tallies", "--repair"], None);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("2 report tallies differed"),
+        "{}",
+        text(&output)
+    );
+    let output = caseward(&["--data", data, "case", "tallies"], None);
+    assert!(output.status.success(), "{}", text(&output));
+}

@@ -477,6 +477,10 @@ pub trait Store: Send + Sync + 'static {
     /// what the running tallies should hold (a check; it reads every case).
     async fn recount_report_tallies(&self) -> Result<Vec<Tally>>;
 
+    /// How many running tallies differ from a fresh count of the cases; with `repair`, the
+    /// fresh count replaces them (a check for operators: it reads every case's row).
+    async fn reconcile_report_tallies(&self, repair: bool) -> Result<u64>;
+
     /// How many case data keys each master key version wraps.
     async fn case_keys_by_master(&self) -> Result<Vec<(u32, i64)>>;
 

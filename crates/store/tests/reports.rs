@@ -18,6 +18,7 @@ on_both!(
     tallies_follow_every_write_of_a_case,
     tallies_of_crossing_moves_do_not_deadlock,
     migration_26_counts_the_cases_already_there,
+    wrong_tallies_are_found_and_repaired,
 );
 
 fn dimension(field: &str, value: &str) -> DimensionValue {
@@ -305,4 +306,33 @@ async fn migration_26_counts_the_cases_already_there(db: &TestDatabase, store: A
         count(&stored, "sex", "male", "identification", "2026-04"),
         2
     );
+}
+
+/// Tallies put wrong by hand are found, counted and repaired; right ones are left alone.
+async fn wrong_tallies_are_found_and_repaired(db: &TestDatabase, store: Arc<dyn Store>) {
+    let worker = worker(&store).await;
+    create(&store, &worker, 3, "female").await;
+    create(&store, &worker, 3, "male").await;
+    assert_eq!(store.reconcile_report_tallies(false).await.unwrap(), 0);
+    assert_eq!(store.reconcile_report_tallies(true).await.unwrap(), 0);
+    // One count changed (a row differing each way), one tally gone, one invented: four rows.
+    db.tamper(
+        "UPDATE report_tallies SET cases = 7 WHERE field_id = 'sex' AND value = 'female';
+         DELETE FROM report_tallies WHERE field_id = 'sex' AND value = 'male';
+         INSERT INTO report_tallies (field_id, value, case_type, stage, opened_month, cases)
+         VALUES ('sex', 'other', 'child_protection', 'identification', '2026-03', 2);",
+    )
+    .await;
+    let (stored, counted) = stored_and_counted(&store).await;
+    assert_ne!(stored, counted);
+    assert_eq!(store.reconcile_report_tallies(false).await.unwrap(), 4);
+    assert_ne!(
+        stored_and_counted(&store).await.0,
+        counted,
+        "a check repairs nothing"
+    );
+    assert_eq!(store.reconcile_report_tallies(true).await.unwrap(), 4);
+    let (stored, counted) = stored_and_counted(&store).await;
+    assert_eq!(stored, counted);
+    assert_eq!(store.reconcile_report_tallies(false).await.unwrap(), 0);
 }

@@ -48,19 +48,62 @@ pub(super) async fn tallies(
     rows.iter().map(tally_from_row).collect()
 }
 
+/// The tallies counted afresh from the cases and their dimensions (a query's rows).
+fn counted_sql() -> String {
+    format!(
+        "SELECT '' AS field_id, '' AS value, c.case_type, c.stage,
+            {OPENED_MONTH} AS opened_month, COUNT(*) AS cases
+         FROM cases c GROUP BY 1, 2, 3, 4, 5
+         UNION ALL
+         SELECT d.field_id, d.value, c.case_type, c.stage, {OPENED_MONTH}, COUNT(*)
+         FROM case_dimensions d JOIN cases c ON c.id = d.case_id GROUP BY 1, 2, 3, 4, 5"
+    )
+}
+
 /// Every tally counted afresh from the cases and their dimensions, in the stored tallies'
 /// order: what the triggers should have kept.
 pub(super) async fn recount(pool: &DbPool) -> Result<Vec<Tally>> {
     let sql = format!(
-        "SELECT field_id, value, case_type, stage, opened_month, cases FROM (
-            SELECT '' AS field_id, '' AS value, c.case_type, c.stage,
-                {OPENED_MONTH} AS opened_month, COUNT(*) AS cases
-            FROM cases c GROUP BY 1, 2, 3, 4, 5
-            UNION ALL
-            SELECT d.field_id, d.value, c.case_type, c.stage, {OPENED_MONTH}, COUNT(*)
-            FROM case_dimensions d JOIN cases c ON c.id = d.case_id GROUP BY 1, 2, 3, 4, 5
-         ) AS counted ORDER BY field_id, value, case_type, stage, opened_month"
+        "SELECT field_id, value, case_type, stage, opened_month, cases FROM ({}) AS counted
+         ORDER BY field_id, value, case_type, stage, opened_month",
+        counted_sql()
     );
     let rows = sqlx::query(&sql).fetch_all(pool).await?;
     rows.iter().map(tally_from_row).collect()
+}
+
+/// How many stored tallies differ from a fresh count (a tally missing on either side counts
+/// once); with `repair`, the fresh count replaces them. Under the audit chain's head, which
+/// every write of a case takes before it commits, so no write changes the tallies meanwhile.
+pub(super) async fn reconcile(store: &BackendStore, repair: bool) -> Result<u64> {
+    let mut tx = store.begin_write().await?;
+    sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
+        .execute(&mut *tx)
+        .await?;
+    let stored = "SELECT field_id, value, case_type, stage, opened_month, cases
+        FROM report_tallies WHERE cases <> 0";
+    // A subquery: its own `UNION ALL` would otherwise bind with the `EXCEPT` below.
+    let counted = format!(
+        "SELECT field_id, value, case_type, stage, opened_month, cases FROM ({}) AS c",
+        counted_sql()
+    );
+    let differing: i64 = sqlx::query_scalar(&format!(
+        "SELECT (SELECT COUNT(*) FROM ({stored} EXCEPT {counted}) AS gone)
+              + (SELECT COUNT(*) FROM ({counted} EXCEPT {stored}) AS missing)"
+    ))
+    .fetch_one(&mut *tx)
+    .await?;
+    if repair && differing > 0 {
+        sqlx::query("DELETE FROM report_tallies")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(&format!(
+            "INSERT INTO report_tallies (field_id, value, case_type, stage, opened_month, cases)
+             {counted}"
+        ))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(u64::try_from(differing).unwrap_or(0))
 }

@@ -678,6 +678,10 @@ impl crate::Store for PostgresStore {
         reports::recount(&self.pool).await
     }
 
+    async fn reconcile_report_tallies(&self, repair: bool) -> Result<u64> {
+        reports::reconcile(self, repair).await
+    }
+
     async fn case_keys_by_master(&self) -> Result<Vec<(u32, i64)>> {
         case_keys::by_master(&self.pool).await
     }

@@ -2,6 +2,8 @@
 
 use crate::Result;
 
+type BackendStore = super::PostgresStore;
+
 type Db = sqlx::Postgres;
 type DbPool = sqlx::PgPool;
 

@@ -730,6 +730,10 @@ impl crate::Store for SqliteStore {
         reports::recount(&self.reader).await
     }
 
+    async fn reconcile_report_tallies(&self, repair: bool) -> Result<u64> {
+        reports::reconcile(self, repair).await
+    }
+
     async fn case_keys_by_master(&self) -> Result<Vec<(u32, i64)>> {
         case_keys::by_master(&self.reader).await
     }

@@ -2,6 +2,8 @@
 
 use crate::Result;
 
+type BackendStore = super::SqliteStore;
+
 type Db = sqlx::Sqlite;
 type DbPool = sqlx::SqlitePool;
 
