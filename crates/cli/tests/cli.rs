@@ -377,24 +377,13 @@ fn audit_verify_names_the_first_bad_entry() {
 
     // A database owner rewrites entry 2 (the triggers are theirs to drop).
     let file = dir.path().join("data").join("caseward.db");
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap()
-        .block_on(async {
-            use sqlx::Connection;
-            let mut connection =
-                sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display()))
-                    .await
-                    .unwrap();
-            for sql in [
-                "DROP TRIGGER audit_entries_no_update",
-                "UPDATE audit_entries SET client = 'web' WHERE seq = 2",
-            ] {
-                sqlx::query(sql).execute(&mut connection).await.unwrap();
-            }
-            // Closed before the next command reads the file, not left to a background thread.
-            connection.close().await.unwrap();
-        });
+    sqlite_execute(
+        &file,
+        &[
+            "DROP TRIGGER audit_entries_no_update",
+            "UPDATE audit_entries SET client = 'web' WHERE seq = 2",
+        ],
+    );
     let output = caseward(&["--data", data, "audit", "verify"], None);
     assert!(!output.status.success());
     assert!(
@@ -580,27 +569,16 @@ fn exported_checkpoints_catch_a_removed_tail() {
     // A database owner removes entries 3 and 4, moves the head back and deletes the database's
     // own checkpoints: the chain alone looks whole, the exported checkpoint does not agree.
     let file = data_path.join("caseward.db");
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap()
-        .block_on(async {
-            use sqlx::Connection;
-            let mut connection =
-                sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display()))
-                    .await
-                    .unwrap();
-            for sql in [
-                "DROP TRIGGER audit_entries_no_delete",
-                "DROP TRIGGER audit_checkpoints_no_delete",
-                "DELETE FROM audit_entries WHERE seq > 2",
-                "DELETE FROM audit_checkpoints",
-                "UPDATE audit_head SET seq = 2, hash = (SELECT hash FROM audit_entries WHERE seq = 2)",
-            ] {
-                sqlx::query(sql).execute(&mut connection).await.unwrap();
-            }
-            // Closed before the next command reads the file, not left to a background thread.
-            connection.close().await.unwrap();
-        });
+    sqlite_execute(
+        &file,
+        &[
+            "DROP TRIGGER audit_entries_no_delete",
+            "DROP TRIGGER audit_checkpoints_no_delete",
+            "DELETE FROM audit_entries WHERE seq > 2",
+            "DELETE FROM audit_checkpoints",
+            "UPDATE audit_head SET seq = 2, hash = (SELECT hash FROM audit_entries WHERE seq = 2)",
+        ],
+    );
     let output = caseward(&["--data", data, "audit", "verify"], None);
     assert!(
         output.status.success(),
@@ -892,6 +870,25 @@ fn sqlite_rows<T>(file: &Path, sql: &str, read: fn(&sqlx::sqlite::SqliteRow) -> 
         })
 }
 
+/// Run statements against an instance's SQLite file as a database owner could, the
+/// connection closed before the next command reads the file.
+fn sqlite_execute(file: &Path, statements: &[&str]) {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(async {
+            use sqlx::Connection;
+            let mut connection =
+                sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display()))
+                    .await
+                    .unwrap();
+            for sql in statements {
+                sqlx::query(sql).execute(&mut connection).await.unwrap();
+            }
+            connection.close().await.unwrap();
+        });
+}
+
 /// The first column of each row, as text.
 fn sqlite_texts(file: &Path, sql: &str) -> Vec<String> {
     sqlite_rows(file, sql, |row| sqlx::Row::get::<String, _>(row, 0))
@@ -1160,27 +1157,13 @@ fn case_tallies_finds_wrong_report_tallies_and_repairs_them() {
     );
 
     // A hand edit around the triggers: one tally doubled.
-    let file = data_path.join("caseward.db");
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap()
-        .block_on(async {
-            use sqlx::Connection;
-            let mut connection =
-                sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display()))
-                    .await
-                    .unwrap();
-            sqlx::query(
-                "UPDATE report_tallies SET cases = 2 * cases
-                 WHERE field_id = '' AND (case_type, stage, opened_month) = (
-                     SELECT case_type, stage, opened_month FROM report_tallies
-                     WHERE field_id = '' AND cases > 0 LIMIT 1)",
-            )
-            .execute(&mut connection)
-            .await
-            .unwrap();
-            connection.close().await.unwrap();
-        });
+    sqlite_execute(
+        &data_path.join("caseward.db"),
+        &["UPDATE report_tallies SET cases = 2 * cases
+           WHERE field_id = '' AND (case_type, stage, opened_month) = (
+               SELECT case_type, stage, opened_month FROM report_tallies
+               WHERE field_id = '' AND cases > 0 LIMIT 1)"],
+    );
     let output = caseward(&["--data", data, "case", "tallies"], None);
     assert!(!output.status.success(), "{}", text(&output));
     assert!(
