@@ -389,6 +389,32 @@ async fn the_application_role_only_adds_to_the_trail() {
         .await
         .unwrap();
     assert_eq!(owner_store.audit_head().await.unwrap().0, 2);
+    // A case and its report tallies, whose triggers run as the role: it may change the
+    // tallies, lock the chain's head for them, and count them afresh.
+    let worker = common::worker(&app).await;
+    let case = app
+        .create_case(caseward_store::NewCase {
+            dimensions: vec![caseward_store::DimensionValue {
+                field: "sex".into(),
+                value: "female".into(),
+            }],
+            ..common::new_case(&worker, caseward_domain::case::CaseFields::new())
+        })
+        .await
+        .unwrap();
+    assert_eq!(case.summary.stage, "identification");
+    assert_eq!(
+        app.report_tallies(&["sex".into()], true)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(app.reconcile_report_tallies(true).await.unwrap(), 0);
+    db.tamper("UPDATE report_tallies SET cases = 5 WHERE field_id = 'sex'")
+        .await;
+    assert_eq!(app.reconcile_report_tallies(true).await.unwrap(), 2);
+    assert_eq!(app.reconcile_report_tallies(false).await.unwrap(), 0);
     let mut as_app = sqlx::PgConnection::connect(&app_url).await.unwrap();
     for sql in [
         "UPDATE audit_entries SET reason = 'x' WHERE seq = 1",
@@ -397,6 +423,7 @@ async fn the_application_role_only_adds_to_the_trail() {
         "ALTER TABLE audit_entries DISABLE TRIGGER ALL",
         "DROP TRIGGER audit_entries_no_change ON audit_entries",
         "DELETE FROM audit_checkpoints",
+        "DROP TRIGGER case_dimensions_tally_insert ON case_dimensions",
     ] {
         let refused = sqlx::query(sql).execute(&mut as_app).await;
         let message = refused.expect_err(sql).to_string();

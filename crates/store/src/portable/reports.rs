@@ -94,12 +94,16 @@ pub(super) async fn reconcile(store: &BackendStore, repair: bool) -> Result<u64>
     .fetch_one(&mut *tx)
     .await?;
     if repair && differing > 0 {
-        sqlx::query("DELETE FROM report_tallies")
+        // Zeros, then the counts: the application's role may update and insert tallies, not
+        // delete them (a tally at zero stays, as the triggers leave it).
+        sqlx::query("UPDATE report_tallies SET cases = 0")
             .execute(&mut *tx)
             .await?;
         sqlx::query(&format!(
             "INSERT INTO report_tallies (field_id, value, case_type, stage, opened_month, cases)
-             {counted}"
+             {counted} WHERE true
+             ON CONFLICT (field_id, value, case_type, stage, opened_month)
+             DO UPDATE SET cases = excluded.cases"
         ))
         .execute(&mut *tx)
         .await?;
