@@ -870,23 +870,12 @@ fn sqlite_rows<T>(file: &Path, sql: &str, read: fn(&sqlx::sqlite::SqliteRow) -> 
         })
 }
 
-/// Run statements against an instance's SQLite file as a database owner could, the
-/// connection closed before the next command reads the file.
+/// Run statements against an instance's SQLite file as a database owner could, one after
+/// the other, each connection closed before the next command reads the file.
 fn sqlite_execute(file: &Path, statements: &[&str]) {
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap()
-        .block_on(async {
-            use sqlx::Connection;
-            let mut connection =
-                sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display()))
-                    .await
-                    .unwrap();
-            for sql in statements {
-                sqlx::query(sql).execute(&mut connection).await.unwrap();
-            }
-            connection.close().await.unwrap();
-        });
+    for sql in statements {
+        sqlite_rows(file, sql, |_| ());
+    }
 }
 
 /// The first column of each row, as text.

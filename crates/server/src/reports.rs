@@ -120,7 +120,7 @@ pub async fn case_report(
         column_totals: report.table.column_totals,
         total: report.table.total,
         case_types: report.case_types,
-        status: query.status.unwrap_or_else(|| "open".into()),
+        status: request.status.as_str().to_owned(),
         opened_from: request.opened_from,
         opened_to: request.opened_to,
         minimum_cell_count: minimum,

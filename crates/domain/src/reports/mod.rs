@@ -101,6 +101,14 @@ pub enum Status {
 }
 
 impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::All => "all",
+        }
+    }
+
     pub fn parse(text: &str) -> Option<Self> {
         match text {
             "open" => Some(Self::Open),
@@ -218,8 +226,9 @@ pub fn build(
     }
     let field_axis = field_axis(request);
     let terminal: BTreeSet<String> = config.terminal_stages();
+    let counted_stage = |stage: &str| request.status.admits(stage, &terminal);
     let in_scope = |t: &Tally| {
-        request.status.admits(&t.stage, &terminal)
+        counted_stage(&t.stage)
             && request
                 .opened_from
                 .as_ref()
@@ -321,10 +330,10 @@ pub fn build(
             .map(|((r, c), _)| if column { c.clone() } else { r.clone() })
             .collect()
     };
-    let rows = keys(config, &request.rows, &types, request.status, seen(false));
+    let rows = keys(config, &request.rows, &types, &counted_stage, seen(false));
     let columns = match &request.columns {
         None => vec![None],
-        Some(axis) => keys(config, axis, &types, request.status, seen(true)),
+        Some(axis) => keys(config, axis, &types, &counted_stage, seen(true)),
     };
     let grid: Vec<Vec<u64>> = rows
         .iter()
@@ -354,16 +363,15 @@ fn keys(
     config: &Configuration,
     axis: &Axis,
     types: &BTreeMap<&str, Option<&Field>>,
-    status: Status,
+    counted_stage: &dyn Fn(&str) -> bool,
     seen: BTreeSet<Key>,
 ) -> Vec<Key> {
-    let terminal: BTreeSet<String> = config.terminal_stages();
     let mut known: Vec<String> = match axis {
         Axis::CaseType => types.keys().map(|t| (*t).to_owned()).collect(),
         Axis::Stage => config
             .stages
             .iter()
-            .filter(|s| status.admits(&s.id, &terminal))
+            .filter(|s| counted_stage(&s.id))
             .filter(|s| {
                 config
                     .case_types
