@@ -111,7 +111,7 @@ pub struct CaseView {
     /// Field values keyed by field id (see the field value table in docs/API.md): only those
     /// the user may see.
     #[schema(value_type = Object)]
-    pub fields: Map<String, Value>,
+    pub fields: Box<serde_json::value::RawValue>,
     /// Paths of values that exist but are withheld from this user ("[Restricted]"), e.g.
     /// `safety_plan` or `contacts[0].phone`.
     pub restricted: Vec<String>,
@@ -121,13 +121,19 @@ pub struct CaseView {
 impl CaseView {
     /// The case as the context's actor may see it: every output path goes through `project`.
     pub fn of(context: &CaseContext) -> Self {
+        Self::with_shown_fields(context).0
+    }
+
+    /// The view, and the ids of the fields it shows in full or in part (what the audit entry
+    /// of a read names).
+    pub fn with_shown_fields(context: &CaseContext) -> (Self, Vec<String>) {
         let projected = project(
             context.actor,
             &context.facts,
             context.case_type,
             &context.case.fields,
         );
-        let (fields, restricted) = projection_to_json(&projected);
+        let json = projection_to_json(&projected);
         let rel = relationship(context.actor, &context.facts);
         let relationship = if rel.assigned {
             "assigned"
@@ -137,10 +143,10 @@ impl CaseView {
             "supervisor"
         };
         let allowed = |action| may(context.actor, &context.facts, action);
-        Self {
+        let view = Self {
             summary: CaseSummaryView::from(&context.case.summary),
-            fields,
-            restricted,
+            fields: json.fields,
+            restricted: json.restricted,
             access: CaseAccessView {
                 relationship: relationship.into(),
                 may_update: allowed(CaseAction::Update),
@@ -156,7 +162,8 @@ impl CaseView {
                 attachable: crate::attachments::attachable(context),
                 transitions: crate::transitions::options(context),
             },
-        }
+        };
+        (view, json.shown)
     }
 }
 
@@ -424,11 +431,11 @@ pub async fn get_case(
         parse_case_id(&id)?,
     )
     .await?;
-    let view = CaseView::of(&context);
+    let (view, shown) = CaseView::with_shown_fields(&context);
     state
         .audit
         .record(vec![AuditEvent {
-            fields: view.fields.keys().cloned().collect(),
+            fields: shown,
             ..context.event()
         }])
         .await?;

@@ -165,33 +165,44 @@ fn parse_value(
     }
 }
 
-/// One value as JSON (see the field value table in docs/API.md).
-pub fn value_to_json(value: &FieldValue) -> Value {
-    match value {
-        FieldValue::Text(text) => Value::String(text.clone()),
-        FieldValue::Number(number) => serde_json::Number::from_f64(*number)
-            .map(Value::Number)
-            .unwrap_or(Value::Null),
-        FieldValue::Date(date) => Value::String(date.format("%Y-%m-%d").to_string()),
-        FieldValue::DateTime(instant) => {
-            Value::String(instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+/// One value written as JSON (see the field value table in docs/API.md), straight from the
+/// case's value.
+pub struct JsonValue<'a>(pub &'a FieldValue);
+
+impl serde::Serialize for JsonValue<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        match self.0 {
+            FieldValue::Text(text) => serializer.serialize_str(text),
+            FieldValue::Number(number) => serializer.serialize_f64(*number),
+            FieldValue::Date(date) => serializer.collect_str(&date.format("%Y-%m-%d")),
+            FieldValue::DateTime(instant) => serializer
+                .serialize_str(&instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            FieldValue::YesNo(flag) => serializer.serialize_bool(*flag),
+            FieldValue::Choice(choice) | FieldValue::Location(choice) => {
+                serializer.serialize_str(choice)
+            }
+            FieldValue::Choices(choices) => serializer.collect_seq(choices),
+            FieldValue::Group(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&JsonItem(item.iter()))?;
+                }
+                seq.end()
+            }
         }
-        FieldValue::YesNo(flag) => Value::Bool(*flag),
-        FieldValue::Choice(choice) | FieldValue::Location(choice) => Value::String(choice.clone()),
-        FieldValue::Choices(choices) => {
-            Value::Array(choices.iter().cloned().map(Value::String).collect())
-        }
-        FieldValue::Group(items) => Value::Array(
-            items
-                .iter()
-                .map(|item| {
-                    Value::Object(
-                        item.iter()
-                            .map(|(k, v)| (k.clone(), value_to_json(v)))
-                            .collect(),
-                    )
-                })
-                .collect(),
-        ),
+    }
+}
+
+/// A group item (or any member list) written as a JSON object.
+pub struct JsonItem<I>(pub I);
+
+impl<'a, K, I> serde::Serialize for JsonItem<I>
+where
+    K: serde::Serialize + 'a,
+    I: Iterator<Item = (K, &'a FieldValue)> + Clone,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.clone().map(|(k, v)| (k, JsonValue(v))))
     }
 }

@@ -1,104 +1,188 @@
 //! The stored form of case fields: self-describing JSON (each value tagged with its kind), so
 //! that a document reads back without its schema.
+//!
+//! Documents are written and read straight between the fields and the JSON text, without an
+//! intermediate `serde_json::Value` tree: every read of a case decodes its document, and
+//! building the tree (a map and a string allocated for each tag and value, then copied out
+//! again) was most of that work in the read profile.
 
 use crate::StoreError;
 use caseward_domain::case::{CaseFields, FieldValue, GroupItem};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::{Map, Value, json};
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+use std::fmt;
 
 pub fn encode(fields: &CaseFields) -> Vec<u8> {
-    let map: Map<String, Value> = fields
-        .iter()
-        .map(|(k, v)| (k.clone(), encode_value(v)))
-        .collect();
-    serde_json::to_vec(&Value::Object(map)).expect("JSON maps always serialise")
-}
-
-fn encode_value(value: &FieldValue) -> Value {
-    match value {
-        FieldValue::Text(text) => json!({ "text": text }),
-        FieldValue::Number(number) => json!({ "number": number }),
-        FieldValue::Date(date) => json!({ "date": date.to_string() }),
-        FieldValue::DateTime(instant) => json!({ "date_time": instant.to_rfc3339() }),
-        FieldValue::YesNo(flag) => json!({ "yes_no": flag }),
-        FieldValue::Choice(choice) => json!({ "choice": choice }),
-        FieldValue::Choices(choices) => json!({ "choices": choices }),
-        FieldValue::Location(code) => json!({ "location": code }),
-        FieldValue::Group(items) => {
-            let items: Vec<Value> = items
-                .iter()
-                .map(|item| {
-                    Value::Object(
-                        item.iter()
-                            .map(|(k, v)| (k.clone(), encode_value(v)))
-                            .collect(),
-                    )
-                })
-                .collect();
-            json!({ "group": items })
-        }
-    }
+    serde_json::to_vec(&Document(fields)).expect("documents always serialise")
 }
 
 pub fn decode(bytes: &[u8]) -> Result<CaseFields, StoreError> {
-    let value: Value =
-        serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    decode_map(&value)
+    serde_json::from_slice::<Decoded>(bytes)
+        .map(|decoded| decoded.0)
+        .map_err(|e| StoreError::Corrupt(format!("case document: {e}")))
 }
 
-fn corrupt(what: &str) -> StoreError {
-    StoreError::Corrupt(format!("case document: {what}"))
+/// A document (or a group item) to write: its fields in key order.
+struct Document<'a>(&'a GroupItem);
+
+impl Serialize for Document<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in self.0 {
+            map.serialize_entry(key, &Tagged(value))?;
+        }
+        map.end()
+    }
 }
 
-fn decode_map(value: &Value) -> Result<GroupItem, StoreError> {
-    let map = value.as_object().ok_or_else(|| corrupt("not an object"))?;
-    map.iter()
-        .map(|(k, v)| Ok((k.clone(), decode_value(v)?)))
-        .collect()
+/// A value to write, as an object of one entry: its kind and its content.
+struct Tagged<'a>(&'a FieldValue);
+
+impl Serialize for Tagged<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self.0 {
+            FieldValue::Text(text) => map.serialize_entry("text", text)?,
+            FieldValue::Number(number) => map.serialize_entry("number", number)?,
+            FieldValue::Date(date) => map.serialize_entry("date", &date.to_string())?,
+            FieldValue::DateTime(instant) => {
+                map.serialize_entry("date_time", &instant.to_rfc3339())?
+            }
+            FieldValue::YesNo(flag) => map.serialize_entry("yes_no", flag)?,
+            FieldValue::Choice(choice) => map.serialize_entry("choice", choice)?,
+            FieldValue::Choices(choices) => map.serialize_entry("choices", choices)?,
+            FieldValue::Location(code) => map.serialize_entry("location", code)?,
+            FieldValue::Group(items) => {
+                let items: Vec<Document<'_>> = items.iter().map(Document).collect();
+                map.serialize_entry("group", &items)?
+            }
+        }
+        map.end()
+    }
 }
 
-fn decode_value(value: &Value) -> Result<FieldValue, StoreError> {
-    let map = value
-        .as_object()
-        .filter(|m| m.len() == 1)
-        .ok_or_else(|| corrupt("untagged value"))?;
-    let (tag, inner) = map.iter().next().expect("one entry");
-    let text = || {
-        inner
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| corrupt(tag))
-    };
-    Ok(match tag.as_str() {
-        "text" => FieldValue::Text(text()?),
-        "number" => FieldValue::Number(inner.as_f64().ok_or_else(|| corrupt(tag))?),
-        "date" => FieldValue::Date(text()?.parse::<NaiveDate>().map_err(|_| corrupt(tag))?),
-        "date_time" => FieldValue::DateTime(
-            DateTime::parse_from_rfc3339(&text()?)
-                .map_err(|_| corrupt(tag))?
-                .with_timezone(&Utc),
-        ),
-        "yes_no" => FieldValue::YesNo(inner.as_bool().ok_or_else(|| corrupt(tag))?),
-        "choice" => FieldValue::Choice(text()?),
-        "choices" => FieldValue::Choices(
-            inner
-                .as_array()
-                .ok_or_else(|| corrupt(tag))?
-                .iter()
-                .map(|c| c.as_str().map(str::to_string).ok_or_else(|| corrupt(tag)))
-                .collect::<Result<_, _>>()?,
-        ),
-        "location" => FieldValue::Location(text()?),
-        "group" => FieldValue::Group(
-            inner
-                .as_array()
-                .ok_or_else(|| corrupt(tag))?
-                .iter()
-                .map(decode_map)
-                .collect::<Result<_, _>>()?,
-        ),
-        _ => return Err(corrupt("unknown tag")),
-    })
+/// A document (or a group item) read back.
+struct Decoded(GroupItem);
+
+impl<'de> Deserialize<'de> for Decoded {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(DocumentVisitor)
+    }
+}
+
+struct DocumentVisitor;
+
+impl<'de> Visitor<'de> for DocumentVisitor {
+    type Value = Decoded;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object of tagged values")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decoded, A::Error> {
+        let mut fields = GroupItem::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let DecodedValue(value) = map.next_value()?;
+            fields.insert(key, value);
+        }
+        Ok(Decoded(fields))
+    }
+}
+
+/// A value read back from its object of one entry.
+struct DecodedValue(FieldValue);
+
+impl<'de> Deserialize<'de> for DecodedValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = DecodedValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a tagged value (an object of one entry)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DecodedValue, A::Error> {
+        let tag: Tag = map
+            .next_key()?
+            .ok_or_else(|| de::Error::custom("untagged value"))?;
+        let value = match tag {
+            Tag::Text => FieldValue::Text(map.next_value()?),
+            Tag::Number => FieldValue::Number(map.next_value()?),
+            Tag::Date => FieldValue::Date(parsed(&map.next_value::<String>()?, "date", |s| {
+                s.parse::<NaiveDate>().ok()
+            })?),
+            Tag::DateTime => {
+                FieldValue::DateTime(parsed(&map.next_value::<String>()?, "date_time", |s| {
+                    DateTime::parse_from_rfc3339(s)
+                        .ok()
+                        .map(|t| t.with_timezone(&Utc))
+                })?)
+            }
+            Tag::YesNo => FieldValue::YesNo(map.next_value()?),
+            Tag::Choice => FieldValue::Choice(map.next_value()?),
+            Tag::Choices => FieldValue::Choices(map.next_value()?),
+            Tag::Location => FieldValue::Location(map.next_value()?),
+            Tag::Group => FieldValue::Group(map.next_value::<Items>()?.0),
+        };
+        if map.next_key::<IgnoredAny>()?.is_some() {
+            return Err(de::Error::custom("untagged value (more than one entry)"));
+        }
+        Ok(DecodedValue(value))
+    }
+}
+
+fn parsed<T, E: de::Error>(
+    text: &str,
+    tag: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<T, E> {
+    parse(text).ok_or_else(|| E::custom(format_args!("not a {tag}")))
+}
+
+/// The kinds of value, as tagged in documents.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Tag {
+    Text,
+    Number,
+    Date,
+    DateTime,
+    YesNo,
+    Choice,
+    Choices,
+    Location,
+    Group,
+}
+
+/// A group's items read back.
+struct Items(Vec<GroupItem>);
+
+impl<'de> Deserialize<'de> for Items {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ItemsVisitor;
+        impl<'de> Visitor<'de> for ItemsVisitor {
+            type Value = Items;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of group items")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Items, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(Decoded(item)) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Items(items))
+            }
+        }
+        deserializer.deserialize_seq(ItemsVisitor)
+    }
 }
 
 #[cfg(test)]
@@ -137,6 +221,52 @@ mod tests {
         }
     }
 
+    /// The stored form does not change: documents written by earlier versions read back, and
+    /// a document is written exactly as before (keys in order, compact).
+    #[test]
+    fn the_stored_form_is_stable() {
+        let stored = concat!(
+            r#"{"a":{"text":"x\"y"},"b":{"number":2.5},"c":{"date":"2026-01-31"},"#,
+            r#""d":{"date_time":"2026-01-31T10:00:00+00:00"},"e":{"yes_no":true},"#,
+            r#""f":{"choice":"girl"},"g":{"choices":["a","b"]},"h":{"location":"KE-01"},"#,
+            r#""i":{"group":[{"j":{"text":"k"}},{}]}}"#
+        );
+        let fields = decode(stored.as_bytes()).unwrap();
+        let expected: CaseFields = [
+            ("a", FieldValue::Text("x\"y".into())),
+            ("b", FieldValue::Number(2.5)),
+            (
+                "c",
+                FieldValue::Date(NaiveDate::from_ymd_opt(2026, 1, 31).unwrap()),
+            ),
+            (
+                "d",
+                FieldValue::DateTime(DateTime::from_timestamp(1_769_853_600, 0).unwrap()),
+            ),
+            ("e", FieldValue::YesNo(true)),
+            ("f", FieldValue::Choice("girl".into())),
+            ("g", FieldValue::Choices(vec!["a".into(), "b".into()])),
+            ("h", FieldValue::Location("KE-01".into())),
+            (
+                "i",
+                FieldValue::Group(vec![
+                    GroupItem::from([("j".to_string(), FieldValue::Text("k".into()))]),
+                    GroupItem::new(),
+                ]),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        assert_eq!(fields, expected);
+        assert_eq!(String::from_utf8(encode(&fields)).unwrap(), stored);
+        // A whole number reads as a number too.
+        assert_eq!(
+            decode(br#"{"n":{"number":3}}"#).unwrap()["n"],
+            FieldValue::Number(3.0)
+        );
+    }
+
     #[test]
     fn garbage_is_corrupt_not_a_panic() {
         for bad in [
@@ -145,6 +275,13 @@ mod tests {
             br#"{"a": 1}"#,
             br#"{"a": {"x": 1}}"#,
             br#"{"a": {"date": "2026-13-01"}}"#,
+            br#"{"a": {}}"#,
+            br#"{"a": {"text": "x", "choice": "y"}}"#,
+            br#"{"a": {"eat": "x"}}"#,
+            br#"{"a": {"group": [{"b": 1}]}}"#,
+            br#"{"a": {"date_time": "yesterday"}}"#,
+            br#"{"a": {"yes_no": "yes"}}"#,
+            br#"{"a": {"text": "x"}"#,
         ] {
             assert!(matches!(decode(bad), Err(StoreError::Corrupt(_))));
         }

@@ -6,24 +6,25 @@ use crate::case::{CaseFields, FieldValue};
 use crate::config::{CaseType, FieldKind};
 use std::collections::BTreeMap;
 
-/// One field as the actor sees it.
+/// One field as the actor sees it, borrowing the case's values (a view is written out once,
+/// so nothing is copied on the way).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Projected {
-    Value(FieldValue),
+pub enum Projected<'a> {
+    Value(&'a FieldValue),
     /// A value exists but is withheld from this actor ("[Restricted]").
     Restricted,
     /// A repeating group the actor sees, some of whose member values are withheld.
-    Group(Vec<BTreeMap<String, Projected>>),
+    Group(Vec<BTreeMap<&'a str, Projected<'a>>>),
 }
 
 /// The fields of a case as `actor` may see them. An actor who may not read the case gets
 /// nothing at all (not even which fields exist).
-pub fn project(
+pub fn project<'a>(
     actor: Actor,
     facts: &CaseFacts,
     case_type: &CaseType,
-    fields: &CaseFields,
-) -> BTreeMap<String, Projected> {
+    fields: &'a CaseFields,
+) -> BTreeMap<&'a str, Projected<'a>> {
     let mut out = BTreeMap::new();
     if !may(actor, facts, CaseAction::Read) {
         return out;
@@ -48,7 +49,7 @@ pub fn project(
                         .map(|m| m.id.as_str())
                         .collect();
                     if hidden.is_empty() {
-                        Projected::Value(value.clone())
+                        Projected::Value(value)
                     } else {
                         Projected::Group(
                             items
@@ -59,9 +60,9 @@ pub fn project(
                                             let p = if hidden.contains(&k.as_str()) {
                                                 Projected::Restricted
                                             } else {
-                                                Projected::Value(v.clone())
+                                                Projected::Value(v)
                                             };
-                                            (k.clone(), p)
+                                            (k.as_str(), p)
                                         })
                                         .collect()
                                 })
@@ -69,10 +70,10 @@ pub fn project(
                         )
                     }
                 }
-                _ => Projected::Value(value.clone()),
+                _ => Projected::Value(value),
             },
         };
-        out.insert(id.clone(), projected);
+        out.insert(id.as_str(), projected);
     }
     out
 }

@@ -200,7 +200,7 @@ fn visible(actor_id: u128, facts: &CaseFacts) -> Vec<String> {
     project(actor(actor_id), facts, gbv(&config), &fields())
         .into_iter()
         .filter(|(_, p)| matches!(p, Projected::Value(_)))
-        .map(|(k, _)| k)
+        .map(|(k, _)| k.to_string())
         .collect()
 }
 
@@ -215,10 +215,11 @@ fn the_assigned_worker_sees_everything() {
 #[test]
 fn the_supervisor_sees_standard_fields_and_placeholders() {
     let config = config();
-    let projected = project(actor(S1), &facts(), gbv(&config), &fields());
+    let fields = fields();
+    let projected = project(actor(S1), &facts(), gbv(&config), &fields);
     assert_eq!(
         projected["status_note"],
-        Projected::Value(FieldValue::Text("in implementation".into()))
+        Projected::Value(&FieldValue::Text("in implementation".into()))
     );
     for hidden in ["safety_plan", "perpetrator", "contacts"] {
         assert_eq!(projected[hidden], Projected::Restricted, "{hidden}");
@@ -318,14 +319,15 @@ fn confidential_stays_with_the_assigned_worker_whatever_is_granted() {
         InformationScope::UpTo(Classification::Confidential),
     ));
     let config = config();
-    let projected = project(actor(W2), &facts, gbv(&config), &fields());
+    let fields = fields();
+    let projected = project(actor(W2), &facts, gbv(&config), &fields);
     assert_eq!(projected["perpetrator"], Projected::Restricted);
     let Projected::Group(items) = &projected["contacts"] else {
         panic!("{projected:?}")
     };
     assert_eq!(
         items[0]["relation"],
-        Projected::Value(FieldValue::Text("sister".into()))
+        Projected::Value(&FieldValue::Text("sister".into()))
     );
     assert_eq!(items[0]["phone"], Projected::Restricted);
     let denied = forbidden_writes(
@@ -386,13 +388,14 @@ fn a_consent_naming_an_agency_covers_the_users_who_work_for_it() {
         .field_grants
         .insert((user(W3), "safety_plan".to_string()));
     let config = config();
-    let shown = project(actor(W3), &facts, gbv(&config), &fields());
+    let fields = fields();
+    let shown = project(actor(W3), &facts, gbv(&config), &fields);
     assert!(matches!(
         shown.get("safety_plan"),
         Some(Projected::Value(_))
     ));
     facts.consents[0].withdrawn_at = Some(chrono::Utc::now());
-    let shown = project(actor(W3), &facts, gbv(&config), &fields());
+    let shown = project(actor(W3), &facts, gbv(&config), &fields);
     assert!(matches!(
         shown.get("safety_plan"),
         Some(Projected::Restricted)
@@ -635,7 +638,8 @@ proptest! {
     fn projection_never_returns_a_value_the_policy_denies((actor, facts) in arb_facts()) {
         let config = config();
         let case_type = gbv(&config);
-        let projected = project(actor, &facts, case_type, &fields());
+        let fields = fields();
+        let projected = project(actor, &facts, case_type, &fields);
         for (id, shown) in &projected {
             let field = case_type.form.field(id).unwrap();
             let allowed = spec_allows(actor, &facts, id, field.classification, id);
