@@ -75,3 +75,66 @@ impl Serialize for Visible<'_, '_> {
         map.end()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use caseward_domain::case::{FieldValue, GroupItem};
+    use chrono::{DateTime, NaiveDate};
+    use serde_json::json;
+
+    #[test]
+    fn visible_values_are_written_and_withheld_ones_named() {
+        let text = FieldValue::Text("in \"care\"".into());
+        let number = FieldValue::Number(12.5);
+        let date = FieldValue::Date(NaiveDate::from_ymd_opt(2026, 2, 3).unwrap());
+        let instant = FieldValue::DateTime(DateTime::from_timestamp(1_769_853_600, 0).unwrap());
+        let choices = FieldValue::Choices(vec!["a".into(), "b".into()]);
+        let relation = FieldValue::Text("sister".into());
+        let whole_group = FieldValue::Group(vec![GroupItem::from([(
+            "name".to_string(),
+            FieldValue::YesNo(true),
+        )])]);
+        let projected = BTreeMap::from([
+            ("note", Projected::Value(&text)),
+            ("age", Projected::Value(&number)),
+            ("born", Projected::Value(&date)),
+            ("seen", Projected::Value(&instant)),
+            ("needs", Projected::Value(&choices)),
+            ("safety_plan", Projected::Restricted),
+            ("siblings", Projected::Value(&whole_group)),
+            (
+                "contacts",
+                Projected::Group(vec![
+                    BTreeMap::from([
+                        ("relation", Projected::Value(&relation)),
+                        ("phone", Projected::Restricted),
+                    ]),
+                    BTreeMap::from([("phone", Projected::Restricted)]),
+                ]),
+            ),
+        ]);
+        let json = projection_to_json(&projected);
+        let fields: serde_json::Value = serde_json::from_str(json.fields.get()).unwrap();
+        assert_eq!(
+            fields,
+            json!({
+                "note": "in \"care\"",
+                "age": 12.5,
+                "born": "2026-02-03",
+                "seen": "2026-01-31T10:00:00Z",
+                "needs": ["a", "b"],
+                "siblings": [{ "name": true }],
+                "contacts": [{ "relation": "sister" }, {}],
+            })
+        );
+        assert_eq!(
+            json.restricted,
+            ["contacts[0].phone", "contacts[1].phone", "safety_plan"]
+        );
+        assert_eq!(
+            json.shown,
+            ["age", "born", "contacts", "needs", "note", "seen", "siblings"]
+        );
+    }
+}
