@@ -134,7 +134,9 @@ mod tests {
         );
         assert_eq!(
             json.shown,
-            ["age", "born", "contacts", "needs", "note", "seen", "siblings"]
+            [
+                "age", "born", "contacts", "needs", "note", "seen", "siblings"
+            ]
         );
     }
 }

@@ -22,6 +22,9 @@ use uuid::Uuid;
 /// How many connections are kept between reads.
 const KEPT: usize = 8;
 
+/// Each point-read connection's page cache, in KiB (SQLite's default is 2 MiB).
+const CACHE_KIB: u32 = 16 * 1024;
+
 pub(super) struct PointReads {
     path: PathBuf,
     kept: Mutex<Vec<Connection>>,
@@ -48,7 +51,11 @@ impl PointReads {
         let kept = self.lock().pop();
         let connection = match kept {
             Some(connection) => connection,
-            None => open_reader(&self.path)?,
+            None => {
+                let connection = open_reader(&self.path)?;
+                connection.pragma_update(None, "cache_size", -i64::from(CACHE_KIB))?;
+                connection
+            }
         };
         let result = read(&connection);
         let mut kept = self.lock();
