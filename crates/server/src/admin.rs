@@ -271,10 +271,10 @@ pub async fn create_user(
     }
     let role = parse_role(&state, &user, &request.role)?;
     confirm(&state, &user, request.confirm_password).await?;
-    let hasher = state.hasher.clone();
-    let hash = tokio::task::spawn_blocking(move || hasher.hash(&password))
-        .await
-        .map_err(|e| ApiError::Internal(format!("hashing: {e}")))?
+    let hash = state
+        .passwords
+        .run(move |hasher| hasher.hash(&password))
+        .await?
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let id = Uuid::now_v7();
     let event = change_event(

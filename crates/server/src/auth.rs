@@ -101,27 +101,27 @@ pub async fn login(
         });
     }
     let credentials = state.store.credentials(&request.username).await?;
-    let hasher = state.hasher.clone();
-    // Argon2 is slow on purpose: keep it off the async workers.
+    // Argon2 is slow on purpose: kept off the async workers, a few at a time.
     // Who the attempt was for, if the account exists (for the audit trail only; the answer is
     // the same either way).
     let known = credentials.as_ref().map(|c| c.user.clone());
-    let (user, rehash) = tokio::task::spawn_blocking(move || match credentials {
-        Some(found) if hasher.verify(&password, &found.password_hash) => {
-            let rehash = hasher
-                .needs_rehash(&found.password_hash)
-                .then(|| hasher.hash(&password).ok())
-                .flatten();
-            (Some(found.user).filter(|u| !u.disabled), rehash)
-        }
-        Some(_) => (None, None),
-        None => {
-            hasher.verify_dummy(&password);
-            (None, None)
-        }
-    })
-    .await
-    .map_err(|e| ApiError::Internal(format!("password check: {e}")))?;
+    let (user, rehash) = state
+        .passwords
+        .run(move |hasher| match credentials {
+            Some(found) if hasher.verify(&password, &found.password_hash) => {
+                let rehash = hasher
+                    .needs_rehash(&found.password_hash)
+                    .then(|| hasher.hash(&password).ok())
+                    .flatten();
+                (Some(found.user).filter(|u| !u.disabled), rehash)
+            }
+            Some(_) => (None, None),
+            None => {
+                hasher.verify_dummy(&password);
+                (None, None)
+            }
+        })
+        .await?;
     let Some(user) = user else {
         // The username itself is not recorded: people type passwords into it.
         let failure = match &known {

@@ -32,6 +32,7 @@ pub mod mailer;
 mod mfa;
 mod notes;
 mod panel;
+mod password_work;
 mod problem;
 mod projection_json;
 mod reauth;

@@ -32,11 +32,10 @@ pub async fn confirm_password(
         .credentials(&user.username)
         .await?
         .ok_or(ApiError::Unauthenticated)?;
-    let hasher = state.hasher.clone();
-    let ok =
-        tokio::task::spawn_blocking(move || hasher.verify(&password, &credentials.password_hash))
-            .await
-            .map_err(|e| ApiError::Internal(format!("password check: {e}")))?;
+    let ok = state
+        .passwords
+        .run(move |hasher| hasher.verify(&password, &credentials.password_hash))
+        .await?;
     if ok {
         Ok(())
     } else {

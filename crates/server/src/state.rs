@@ -104,7 +104,8 @@ pub struct AppState {
     /// The newest configuration this node knows; `current` takes a request's snapshot.
     live: Arc<RwLock<Arc<Snapshot>>>,
     pub clock: Arc<dyn Clock>,
-    pub hasher: Arc<PasswordHasher>,
+    /// Password hashes and checks, one a core at a time.
+    pub passwords: crate::password_work::PasswordWork,
     pub settings: Arc<ServerSettings>,
     /// The audit trail's group-commit queue.
     pub audit: AuditWriter,
@@ -135,7 +136,7 @@ impl AppState {
             live: Arc::new(RwLock::new(snapshot)),
             keyring,
             clock,
-            hasher: Arc::new(hasher),
+            passwords: crate::password_work::PasswordWork::one_a_core(hasher),
             settings: Arc::new(settings),
             dashboards: Arc::new(tokio::sync::Semaphore::new(
                 2 * std::thread::available_parallelism().map_or(2, |n| n.get()),
