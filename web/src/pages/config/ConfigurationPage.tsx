@@ -50,8 +50,14 @@ export function ConfigurationPage({
       config,
       languages: languagesOf(data),
       saved: async (version: ConfigVersion) => {
+        // The entities are read again before the notice: the next change is based on the
+        // version just saved (a check made sooner would be refused as based on the old one).
+        try {
+          entities.setData(await api.configEntities());
+        } catch {
+          entities.reload();
+        }
         notice.show(t('config.saved', { n: formatNumber(version.version) }));
-        entities.reload();
         try {
           await onConfigChanged();
         } catch {
