@@ -21,7 +21,15 @@ pub fn encode(fields: &CaseFields) -> Vec<u8> {
 pub fn decode(bytes: &[u8]) -> Result<CaseFields, StoreError> {
     serde_json::from_slice::<Decoded>(bytes)
         .map(|decoded| decoded.0)
-        .map_err(|e| StoreError::Corrupt(format!("case document: {e}")))
+        .map_err(|e| {
+            // serde's message may quote the value it met (case content): only where.
+            StoreError::Corrupt(format!(
+                "case document: {:?} error at line {}, column {}",
+                e.classify(),
+                e.line(),
+                e.column()
+            ))
+        })
 }
 
 /// A document (or a group item) to write: its fields in key order.
@@ -284,6 +292,22 @@ mod tests {
             br#"{"a": {"text": "x"}"#,
         ] {
             assert!(matches!(decode(bad), Err(StoreError::Corrupt(_))));
+        }
+    }
+
+    #[test]
+    fn a_damaged_document_is_reported_without_its_content() {
+        for bad in [
+            &br#"{"a": {"yes_no": "Amina lives by the mill"}}"#[..],
+            br#"{"a": {"number": "Amina lives by the mill"}}"#,
+            br#"{"a": {"choices": ["x", 1]}, "b": {"text": "Amina lives by the mill"}"#,
+            br#"{"a": {"date": "Amina lives by the mill"}}"#,
+        ] {
+            let Err(StoreError::Corrupt(message)) = decode(bad) else {
+                panic!("not refused")
+            };
+            assert!(!message.contains("Amina"), "{message}");
+            assert!(message.contains("line 1"), "{message}");
         }
     }
 }
