@@ -25,14 +25,6 @@ impl PasswordWork {
         }
     }
 
-    /// One a core of this machine.
-    pub fn one_a_core(hasher: PasswordHasher) -> Self {
-        Self::new(
-            hasher,
-            std::thread::available_parallelism().map_or(2, |n| n.get()),
-        )
-    }
-
     /// Run `work` with the hasher on a blocking thread, in its turn.
     pub async fn run<T: Send + 'static>(
         &self,

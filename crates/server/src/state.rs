@@ -128,6 +128,7 @@ impl AppState {
     ) -> Self {
         let snapshot = Arc::new(Snapshot::of(Arc::unwrap_or_clone(config), &settings));
         let audit = AuditWriter::start(store.clone(), clock.clone());
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Self {
             audit,
             store,
@@ -136,11 +137,9 @@ impl AppState {
             live: Arc::new(RwLock::new(snapshot)),
             keyring,
             clock,
-            passwords: crate::password_work::PasswordWork::one_a_core(hasher),
+            passwords: crate::password_work::PasswordWork::new(hasher, cores),
             settings: Arc::new(settings),
-            dashboards: Arc::new(tokio::sync::Semaphore::new(
-                2 * std::thread::available_parallelism().map_or(2, |n| n.get()),
-            )),
+            dashboards: Arc::new(tokio::sync::Semaphore::new(2 * cores)),
         }
     }
 
