@@ -6,7 +6,7 @@
 use crate::audit::RequestInfo;
 use crate::case_context::refused;
 use crate::cases::UserRefView;
-use crate::deadline_sweep::{open_cases, timeline};
+use crate::deadline_sweep::{emergency_fields, timeline};
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::session::CurrentUser;
 use crate::state::AppState;
@@ -175,23 +175,21 @@ pub async fn dashboard(
         .map_err(|_| ApiError::Internal("the dashboards' semaphore is closed".into()))?;
     let config = &state.config;
     let now = state.clock.now();
-    let teams: Vec<_> = state
-        .store
-        .list_teams()
-        .await?
-        .into_iter()
-        .filter(|t| t.team.supervisor == Some(user.id))
-        .collect();
+    let teams = state.store.supervised_teams(user.id).await?;
     let mut people: BTreeMap<Uuid, UserRef> = BTreeMap::new();
     for team in &teams {
         for member in &team.members {
             people.insert(member.id, member.clone());
         }
     }
-    let cases = state
+    // One read of the teams' cases and their history; the open cases' timelines and the
+    // quality metrics' history are both derived from it.
+    let records = state
         .store
-        .case_timelines(&open_cases(config, Some(user.id)))
+        .team_records(user.id, &emergency_fields(config))
         .await?;
+    let terminal: BTreeSet<String> = config.terminal_stages();
+    let cases = records.timelines(&terminal);
 
     // Caseloads.
     let mut loads: BTreeMap<(Uuid, String), Vec<caseward_domain::config::Intensity>> =
@@ -326,8 +324,7 @@ pub async fn dashboard(
 
     // Quality, month by month.
     let since = now - Duration::days(31 * i64::from(MONTHS));
-    let history = state.store.team_history(user.id, since).await?;
-    let terminal: BTreeSet<String> = config.terminal_stages();
+    let history = records.history(since);
     let metrics = monthly_metrics(
         &history,
         &MetricStages {

@@ -19,16 +19,21 @@ use std::collections::{BTreeMap, BTreeSet};
 pub fn open_cases(config: &Configuration, supervised_by: Option<UserId>) -> TimelineFilter {
     TimelineFilter {
         exclude_stages: config.terminal_stages(),
-        emergency_fields: config
-            .case_types
-            .iter()
-            .filter_map(|t| t.emergency_field.clone())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect(),
+        emergency_fields: emergency_fields(config),
         supervised_by,
         ..TimelineFilter::default()
     }
+}
+
+/// The yes/no fields that mark a case an emergency, each once.
+pub fn emergency_fields(config: &Configuration) -> Vec<String> {
+    config
+        .case_types
+        .iter()
+        .filter_map(|t| t.emergency_field.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
 }
 
 /// A case's timeline as the rules see it: follow-up runs in a follow-up stage from the later

@@ -26,6 +26,7 @@ mod quality_records;
 mod row_changes;
 pub mod sealing;
 pub mod sqlite;
+pub mod team_records;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod work;
@@ -411,14 +412,14 @@ pub trait Store: Send + Sync + 'static {
     /// The timeline facts of the cases the filter selects, oldest first.
     async fn case_timelines(&self, filter: &TimelineFilter) -> Result<Vec<CaseTimelineFacts>>;
 
-    /// The history of the cases of the teams `supervisor` supervises, for the quality
-    /// metrics: openings, contacts and closure reasons whenever, moves and care plan versions
-    /// since `since`.
-    async fn team_history(
+    /// The rows the supervisor's dashboard reads of the cases of the teams `supervisor`
+    /// supervises, open or not: each case, and its moves, contacts, care plan versions,
+    /// closure reason and emergency marks (a `yes` in one of `emergency_fields`).
+    async fn team_records(
         &self,
         supervisor: UserId,
-        since: DateTime<Utc>,
-    ) -> Result<caseward_domain::quality::TeamHistory>;
+        emergency_fields: &[String],
+    ) -> Result<team_records::TeamRecords>;
 
     // --- quality assurance and supervision ---
 
@@ -554,6 +555,9 @@ pub trait Store: Send + Sync + 'static {
         audit: &[AuditEvent],
         now: DateTime<Utc>,
     ) -> Result<TeamRecord>;
+
+    /// The teams `supervisor` supervises, with their people and case types.
+    async fn supervised_teams(&self, supervisor: UserId) -> Result<Vec<TeamRecord>>;
 
     /// The teams a user belongs to.
     async fn teams_of(&self, user: UserId) -> Result<Vec<Team>>;

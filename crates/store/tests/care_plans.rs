@@ -4,16 +4,15 @@
 #[macro_use]
 mod common;
 
-use common::{new_case, worker};
+use common::{new_case, supervisor, worker};
 
 use caseward_domain::care_plan::{
     CarePlanContent, CarePlanStatus, Intervention, InterventionStatus,
 };
 use caseward_domain::case::CaseFields;
-use caseward_domain::user::Role;
 use caseward_store::testing::{Backend, TestDatabase};
 use caseward_store::{
-    CarePlanDecision, CaseFilter, NewCarePlanVersion, NewTeam, NewUser, Store, StoreError, User,
+    CarePlanDecision, CaseFilter, NewCarePlanVersion, NewTeam, Store, StoreError, User,
 };
 use chrono::{DateTime, TimeZone, Utc};
 use std::sync::Arc;
@@ -69,22 +68,6 @@ fn decision(case: uuid::Uuid, number: i64, status: CarePlanStatus, by: &User) ->
         audit: Vec::new(),
         now: at(4),
     }
-}
-
-async fn supervisor(store: &Arc<dyn Store>, name: &str) -> User {
-    store
-        .create_user(NewUser {
-            id: uuid::Uuid::now_v7(),
-            username: name.into(),
-            display_name: name.into(),
-            role: Role::SUPERVISOR,
-            agency: None,
-            password_hash: "x".into(),
-            audit: Vec::new(),
-            now: at(1),
-        })
-        .await
-        .unwrap()
 }
 
 async fn versions_are_numbered_and_decided_once(db: &TestDatabase, store: Arc<dyn Store>) {

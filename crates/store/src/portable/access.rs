@@ -188,6 +188,18 @@ pub(super) async fn list_teams(pool: &DbPool) -> Result<Vec<TeamRecord>> {
     load_teams(&mut *pool.acquire().await?, None).await
 }
 
+pub(super) async fn supervised_teams(pool: &DbPool, supervisor: UserId) -> Result<Vec<TeamRecord>> {
+    let mut conn = pool.acquire().await?;
+    let ids: Vec<TeamId> = sqlx::query_scalar("SELECT id FROM teams WHERE supervisor_id = $1")
+        .bind(supervisor)
+        .fetch_all(&mut *conn)
+        .await?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    load_teams(&mut conn, Some(&ids)).await
+}
+
 pub(super) async fn add_team_member(
     store: &BackendStore,
     team: TeamId,

@@ -55,7 +55,7 @@ pub(super) fn push_supervised_by(query: &mut QueryBuilder<'_, Db>, supervisor: u
 
 /// The ids of the cases of the teams `supervisor` supervises: from the teams to their members
 /// to each member's cases (by the `cases_holder` index), never a scan of every case.
-fn push_supervised_ids(query: &mut QueryBuilder<'_, Db>, supervisor: uuid::Uuid) {
+pub(super) fn push_supervised_ids(query: &mut QueryBuilder<'_, Db>, supervisor: uuid::Uuid) {
     query
         .push(
             "SELECT sc.id FROM teams t JOIN team_members m ON m.team_id = t.id

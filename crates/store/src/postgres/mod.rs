@@ -588,12 +588,12 @@ impl crate::Store for PostgresStore {
         work::timelines(&self.pool, filter).await
     }
 
-    async fn team_history(
+    async fn team_records(
         &self,
         supervisor: uuid::Uuid,
-        since: DateTime<Utc>,
-    ) -> Result<caseward_domain::quality::TeamHistory> {
-        supervision::team_history(&self.pool, supervisor, since).await
+        emergency_fields: &[String],
+    ) -> Result<crate::team_records::TeamRecords> {
+        supervision::team_records(&self.pool, supervisor, emergency_fields).await
     }
 
     async fn add_panel_decision(
@@ -745,6 +745,10 @@ impl crate::Store for PostgresStore {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<crate::TeamRecord> {
         access::remove_team_member(self, team, user, audit, now).await
+    }
+
+    async fn supervised_teams(&self, supervisor: uuid::Uuid) -> Result<Vec<crate::TeamRecord>> {
+        access::supervised_teams(&self.pool, supervisor).await
     }
 
     async fn teams_of(&self, user: uuid::Uuid) -> Result<Vec<caseward_domain::team::Team>> {

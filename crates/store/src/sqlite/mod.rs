@@ -640,12 +640,12 @@ impl crate::Store for SqliteStore {
         work::timelines(&self.reader, filter).await
     }
 
-    async fn team_history(
+    async fn team_records(
         &self,
         supervisor: uuid::Uuid,
-        since: DateTime<Utc>,
-    ) -> Result<caseward_domain::quality::TeamHistory> {
-        supervision::team_history(&self.reader, supervisor, since).await
+        emergency_fields: &[String],
+    ) -> Result<crate::team_records::TeamRecords> {
+        supervision::team_records(&self.reader, supervisor, emergency_fields).await
     }
 
     async fn add_panel_decision(
@@ -797,6 +797,10 @@ impl crate::Store for SqliteStore {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<crate::TeamRecord> {
         access::remove_team_member(self, team, user, audit, now).await
+    }
+
+    async fn supervised_teams(&self, supervisor: uuid::Uuid) -> Result<Vec<crate::TeamRecord>> {
+        access::supervised_teams(&self.reader, supervisor).await
     }
 
     async fn teams_of(&self, user: uuid::Uuid) -> Result<Vec<caseward_domain::team::Team>> {

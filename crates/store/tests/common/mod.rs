@@ -46,6 +46,24 @@ pub async fn worker(store: &Arc<dyn Store>) -> User {
         .unwrap()
 }
 
+/// A supervisor named `name`.
+#[allow(dead_code)]
+pub async fn supervisor(store: &Arc<dyn Store>, name: &str) -> User {
+    store
+        .create_user(NewUser {
+            id: uuid::Uuid::now_v7(),
+            username: name.into(),
+            display_name: name.into(),
+            role: Role::SUPERVISOR,
+            agency: None,
+            password_hash: "x".into(),
+            audit: Vec::new(),
+            now: Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap(),
+        })
+        .await
+        .unwrap()
+}
+
 /// A child protection case of `worker` with `fields`, to create (no tokens, dimensions or
 /// audit entries; tests set what they need).
 #[allow(dead_code)]

@@ -1,0 +1,252 @@
+//! The supervisor's dashboard reads on both databases: the teams a supervisor supervises, and
+//! the rows of those teams' cases, from which the open cases' timelines come out as
+//! `case_timelines` gives them and the quality metrics' history as it was recorded.
+
+#[macro_use]
+mod common;
+
+use common::{new_case, supervisor, worker};
+
+use caseward_domain::care_plan::{CarePlanContent, CarePlanStatus};
+use caseward_domain::case::CaseFields;
+use caseward_domain::user::Role;
+use caseward_store::testing::{Backend, TestDatabase};
+use caseward_store::{
+    CaseRecord, CaseTransition, DimensionValue, NewCarePlanVersion, NewNote, NewTeam, NewUser,
+    Store, TimelineFilter, User,
+};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+on_both!(team_records_give_the_timelines_and_the_history);
+
+fn at(day: u32, hour: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, day, hour, 0, 0).unwrap()
+}
+
+fn dimension(field: &str, value: &str) -> DimensionValue {
+    DimensionValue {
+        field: field.into(),
+        value: value.into(),
+    }
+}
+
+async fn open(store: &Arc<dyn Store>, worker: &User, dimensions: &[DimensionValue]) -> CaseRecord {
+    let mut case = new_case(worker, CaseFields::new());
+    case.dimensions = dimensions.to_vec();
+    store.create_case(case).await.unwrap()
+}
+
+async fn move_case(store: &Arc<dyn Store>, case: &mut CaseRecord, to: &str, at: DateTime<Utc>) {
+    let moved = store
+        .transition_case(CaseTransition {
+            id: uuid::Uuid::now_v7(),
+            case_id: case.summary.id,
+            expected_version: case.summary.version,
+            from: case.summary.stage.clone(),
+            to: to.into(),
+            by: case.summary.assigned_to.id,
+            reason: None,
+            survivor_decision: false,
+            audit: Vec::new(),
+            now: at,
+        })
+        .await
+        .unwrap();
+    *case = moved;
+}
+
+async fn note(
+    store: &Arc<dyn Store>,
+    case: &CaseRecord,
+    kind: &str,
+    at: DateTime<Utc>,
+    next: Option<u32>,
+) {
+    store
+        .add_note(NewNote {
+            id: uuid::Uuid::now_v7(),
+            case_id: case.summary.id,
+            kind: kind.into(),
+            confidential: false,
+            body: "x".into(),
+            next_contact_on: next.map(|day| NaiveDate::from_ymd_opt(2026, 4, day).unwrap()),
+            written_by: case.summary.assigned_to.id,
+            audit: Vec::new(),
+            now: at,
+        })
+        .await
+        .unwrap();
+}
+
+async fn plan(
+    store: &Arc<dyn Store>,
+    case: &CaseRecord,
+    version: i64,
+    status: CarePlanStatus,
+    at: DateTime<Utc>,
+) {
+    store
+        .add_care_plan_version(NewCarePlanVersion {
+            id: uuid::Uuid::now_v7(),
+            case_id: case.summary.id,
+            version,
+            status,
+            content: CarePlanContent {
+                narrative: "x".into(),
+                interventions: Vec::new(),
+            },
+            written_by: case.summary.assigned_to.id,
+            audit: Vec::new(),
+            now: at,
+        })
+        .await
+        .unwrap();
+}
+
+async fn team_records_give_the_timelines_and_the_history(
+    _db: &TestDatabase,
+    store: Arc<dyn Store>,
+) {
+    let worker = worker(&store).await;
+    let boss = supervisor(&store, "boss").await;
+    let other_boss = supervisor(&store, "other").await;
+    let outsider = store
+        .create_user(NewUser {
+            id: uuid::Uuid::now_v7(),
+            username: "worker2".into(),
+            display_name: "Worker 2".into(),
+            role: Role::CASE_WORKER,
+            agency: None,
+            password_hash: "x".into(),
+            audit: Vec::new(),
+            now: at(1, 9),
+        })
+        .await
+        .unwrap();
+    for (name, supervisor, member) in [("A", &boss, &worker), ("B", &other_boss, &outsider)] {
+        let team = store
+            .create_team(NewTeam {
+                id: uuid::Uuid::now_v7(),
+                name: name.into(),
+                supervisor: Some(supervisor.id),
+                case_types: BTreeSet::new(),
+                audit: Vec::new(),
+                now: at(1, 9),
+            })
+            .await
+            .unwrap();
+        store
+            .add_team_member(team.team.id, member.id, &[], at(1, 9))
+            .await
+            .unwrap();
+    }
+    let teams = store.supervised_teams(boss.id).await.unwrap();
+    assert_eq!(
+        teams
+            .iter()
+            .map(|t| t.team.name.as_str())
+            .collect::<Vec<_>>(),
+        ["A"]
+    );
+    assert_eq!(teams[0].members.len(), 1);
+    assert!(store.supervised_teams(worker.id).await.unwrap().is_empty());
+
+    let emergency_fields = vec!["emergency_case".to_string()];
+    // Never moved, marked an emergency; a draft plan.
+    let first = open(&store, &worker, &[dimension("emergency_case", "yes")]).await;
+    plan(&store, &first, 1, CarePlanStatus::Draft, at(3, 9)).await;
+    // Moved twice and back again; contacts, one planning the next; a plan waiting.
+    let mut second = open(&store, &worker, &[dimension("emergency_case", "no")]).await;
+    move_case(&store, &mut second, "assessment", at(4, 9)).await;
+    move_case(&store, &mut second, "case_planning", at(5, 9)).await;
+    move_case(&store, &mut second, "assessment", at(6, 9)).await;
+    note(&store, &second, "home_visit", at(7, 9), Some(20)).await;
+    note(&store, &second, "phone_call", at(8, 9), Some(25)).await;
+    note(&store, &second, "other", at(9, 9), Some(28)).await;
+    plan(&store, &second, 1, CarePlanStatus::Submitted, at(5, 10)).await;
+    plan(&store, &second, 2, CarePlanStatus::Submitted, at(6, 10)).await;
+    // Closed with its reason.
+    let mut third = open(&store, &worker, &[dimension("closure_reason", "goals_met")]).await;
+    move_case(&store, &mut third, "closed", at(10, 9)).await;
+    note(&store, &third, "home_visit", at(9, 12), None).await;
+    // Another team's case.
+    let theirs = open(&store, &outsider, &[dimension("emergency_case", "yes")]).await;
+    note(&store, &theirs, "home_visit", at(7, 9), None).await;
+
+    let records = store
+        .team_records(boss.id, &emergency_fields)
+        .await
+        .unwrap();
+    assert_eq!(
+        records.cases.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [first.summary.id, second.summary.id, third.summary.id],
+        "the team's cases, open or not, in opening order; not another team's"
+    );
+    assert_eq!(records.moves.len(), 4);
+    assert_eq!(
+        records.contacts.len(),
+        3,
+        "a note of kind other is no contact"
+    );
+    assert_eq!(records.plans.len(), 3);
+    assert_eq!(
+        records.closure_documented,
+        BTreeSet::from([third.summary.id])
+    );
+    assert_eq!(
+        records.emergency,
+        BTreeSet::from([first.summary.id]),
+        "an emergency field says yes"
+    );
+
+    let terminal = BTreeSet::from(["closed".to_string()]);
+    let timelines = records.timelines(&terminal);
+    let expected = store
+        .case_timelines(&TimelineFilter {
+            exclude_stages: terminal.iter().cloned().collect(),
+            emergency_fields: emergency_fields.clone(),
+            supervised_by: Some(boss.id),
+            ..TimelineFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(timelines, expected);
+    assert_eq!(timelines.len(), 2);
+    let moved = &timelines[1];
+    assert_eq!(
+        (moved.stage.as_str(), moved.stage_since, moved.last_contact),
+        ("assessment", at(6, 9), Some(at(8, 9)))
+    );
+    assert_eq!(moved.planned_contact, NaiveDate::from_ymd_opt(2026, 4, 25));
+    assert_eq!(moved.approval_requested, Some(at(6, 10)));
+
+    let history = records.history(at(5, 9));
+    assert_eq!(history.opened.len(), 3);
+    assert_eq!(
+        history
+            .moves
+            .iter()
+            .map(|m| (m.to.as_str(), m.at))
+            .collect::<BTreeSet<_>>(),
+        BTreeSet::from([
+            ("case_planning", at(5, 9)),
+            ("assessment", at(6, 9)),
+            ("closed", at(10, 9))
+        ]),
+        "moves since the day asked"
+    );
+    assert_eq!(history.contacts.len(), 3, "contacts whenever");
+    assert_eq!(history.plans.len(), 2, "plan versions since the day asked");
+    assert!(history.plans.iter().all(|p| p.submitted));
+    assert_eq!(
+        store
+            .team_records(other_boss.id, &emergency_fields)
+            .await
+            .unwrap()
+            .cases
+            .len(),
+        1
+    );
+}
