@@ -14,6 +14,7 @@ pub mod audit_verify;
 mod care_plans;
 mod case_texts;
 mod codec;
+mod columns;
 mod config_versions;
 mod consent_codec;
 mod error;

@@ -1,128 +1,143 @@
 // The rows of a supervisor's teams' cases for the dashboard (`crate::team_records`): portable
-// SQL, included by `sqlite/supervision.rs` and `postgres/supervision.rs` (see
-// `portable/access.rs`). Times and states only, never case content.
+// SQL and its row decoders, included by `sqlite/supervision.rs` and `postgres/supervision.rs`
+// (see `portable/access.rs`), each of which runs the reads its own way. Times and states
+// only, never case content.
 
+use crate::columns::Columns;
 use crate::team_records::{CLOSURE_REASON, TeamCase, TeamContact, TeamPlanVersion, TeamRecords};
 use crate::{Result, StoreError};
 use caseward_domain::care_plan::CarePlanStatus;
 use caseward_domain::quality::Move;
-use sqlx::{QueryBuilder, Row};
-use uuid::Uuid;
 
-/// `SELECT {columns} FROM {table} x WHERE x.{case_column} IN (<the cases supervisor's teams
-/// hold>) {tail}`: each table reached by its case-keyed index, once a case.
-fn supervised<'a>(
-    columns: &str,
-    table: &str,
-    case_column: &str,
-    supervisor: Uuid,
-    tail: &str,
-) -> QueryBuilder<'a, Db> {
-    let mut query = QueryBuilder::<Db>::new(format!(
-        "SELECT {columns} FROM {table} x WHERE x.{case_column} IN ("
-    ));
-    super::case_filter::push_supervised_ids(&mut query, supervisor);
-    query.push(format!(") {tail}"));
-    query
+/// Which rows a team read gives.
+#[derive(Clone, Copy)]
+enum TeamPart {
+    Cases,
+    Moves,
+    Contacts,
+    Plans,
+    Marks,
 }
 
-pub(super) async fn team_records(
-    pool: &DbPool,
-    supervisor: Uuid,
-    emergency_fields: &[String],
-) -> Result<TeamRecords> {
-    let mut records = TeamRecords::default();
-    let mut cases = supervised(
-        "x.id, x.case_number, x.case_type, x.stage, x.assigned_to, CAST(x.intensity AS BIGINT) AS intensity, x.created_at",
-        "cases",
-        "id",
-        supervisor,
-        "ORDER BY x.created_at, x.id",
-    );
-    for row in cases.build().fetch_all(pool).await? {
-        let intensity: i64 = row.try_get("intensity")?;
-        records.cases.push(TeamCase {
-            id: row.try_get("id")?,
-            case_number: row.try_get("case_number")?,
-            case_type: row.try_get("case_type")?,
-            stage: row.try_get("stage")?,
-            assigned_to: row.try_get("assigned_to")?,
-            intensity: caseward_domain::config::Intensity::from_level(intensity)
-                .ok_or_else(|| StoreError::Corrupt("intensity".into()))?,
-            opened_at: row.try_get("created_at")?,
-        });
+/// One of the reads: `$1` is the supervisor, `$2`… are `texts`.
+struct TeamQuery {
+    part: TeamPart,
+    sql: String,
+    texts: Vec<String>,
+}
+
+/// `SELECT {columns} FROM {table} r WHERE r.{case_column} IN (<the cases the supervisor's
+/// teams hold>) {tail}`: each table reached by its case-keyed index, once a case.
+fn supervised(part: TeamPart, columns: &str, table: &str, case_column: &str, tail: &str) -> TeamQuery {
+    TeamQuery {
+        part,
+        sql: format!(
+            "SELECT {columns} FROM {table} r WHERE r.{case_column} IN ({}$1{}) {tail}",
+            super::case_filter::SUPERVISED_IDS_BEFORE,
+            super::case_filter::SUPERVISED_IDS_AFTER
+        ),
+        texts: Vec::new(),
     }
-    let mut moves = supervised(
-        "x.case_id, x.from_stage, x.to_stage, x.moved_at",
-        "case_transitions",
-        "case_id",
-        supervisor,
-        "",
-    );
-    for row in moves.build().fetch_all(pool).await? {
-        records.moves.push(Move {
-            case: row.try_get("case_id")?,
-            from: row.try_get("from_stage")?,
-            to: row.try_get("to_stage")?,
-            at: row.try_get("moved_at")?,
-        });
-    }
-    let mut contacts = supervised(
-        "x.case_id, x.id, x.written_at, x.next_contact_on",
-        "case_notes",
-        "case_id",
-        supervisor,
-        "AND x.kind <> 'other'",
-    );
-    for row in contacts.build().fetch_all(pool).await? {
-        records.contacts.push(TeamContact {
-            case: row.try_get("case_id")?,
-            note: row.try_get("id")?,
-            written_at: row.try_get("written_at")?,
-            next_contact_on: row.try_get("next_contact_on")?,
-        });
-    }
-    let mut plans = supervised(
-        "x.case_id, x.version, x.status, x.objectives_and_timelines, x.written_at",
-        "care_plans",
-        "case_id",
-        supervisor,
-        "",
-    );
-    for row in plans.build().fetch_all(pool).await? {
-        let status: String = row.try_get("status")?;
-        records.plans.push(TeamPlanVersion {
-            case: row.try_get("case_id")?,
-            version: row.try_get("version")?,
-            status: CarePlanStatus::parse(&status)
-                .ok_or_else(|| StoreError::Corrupt("care plan status".into()))?,
-            objectives_and_timelines: row.try_get("objectives_and_timelines")?,
-            written_at: row.try_get("written_at")?,
-        });
-    }
-    // The closure reason whatever its value; an emergency field only when it says yes.
+}
+
+/// The five reads of the supervisor's teams' cases.
+fn team_queries(emergency_fields: &[String]) -> [TeamQuery; 5] {
     let mut marks = supervised(
-        "x.case_id, x.field_id, x.value",
+        TeamPart::Marks,
+        "r.case_id, r.field_id, r.value",
         "case_dimensions",
         "case_id",
-        supervisor,
-        "AND x.field_id IN (",
+        "",
     );
-    let mut fields = marks.separated(", ");
-    fields.push_bind(CLOSURE_REASON);
-    for field in emergency_fields {
-        fields.push_bind(field.as_str());
-    }
-    marks.push(")");
-    for row in marks.build().fetch_all(pool).await? {
-        let case: Uuid = row.try_get("case_id")?;
-        let field: String = row.try_get("field_id")?;
-        if field == CLOSURE_REASON {
-            records.closure_documented.insert(case);
+    // The closure reason whatever its value; an emergency field only when it says yes.
+    marks.texts = std::iter::once(CLOSURE_REASON.to_string())
+        .chain(emergency_fields.iter().cloned())
+        .collect();
+    let placeholders: Vec<String> = (0..marks.texts.len()).map(|i| format!("${}", i + 2)).collect();
+    marks.sql.push_str(&format!("AND r.field_id IN ({})", placeholders.join(", ")));
+    [
+        supervised(
+            TeamPart::Cases,
+            "r.id, r.case_number, r.case_type, r.stage, r.assigned_to, CAST(r.intensity AS BIGINT) AS intensity, r.created_at",
+            "cases",
+            "id",
+            "ORDER BY r.created_at, r.id",
+        ),
+        supervised(
+            TeamPart::Moves,
+            "r.case_id, r.from_stage, r.to_stage, r.moved_at",
+            "case_transitions",
+            "case_id",
+            "",
+        ),
+        supervised(
+            TeamPart::Contacts,
+            "r.case_id, r.id, r.written_at, r.next_contact_on",
+            "case_notes",
+            "case_id",
+            "AND r.kind <> 'other'",
+        ),
+        supervised(
+            TeamPart::Plans,
+            "r.case_id, r.version, r.status, r.objectives_and_timelines, r.written_at",
+            "care_plans",
+            "case_id",
+            "",
+        ),
+        marks,
+    ]
+}
+
+impl TeamPart {
+    /// Add one row of this part to `records`.
+    fn read(
+        self,
+        row: &impl Columns,
+        records: &mut TeamRecords,
+        emergency_fields: &[String],
+    ) -> Result<()> {
+        match self {
+            TeamPart::Cases => records.cases.push(TeamCase {
+                id: row.id("id")?,
+                case_number: row.text("case_number")?,
+                case_type: row.text("case_type")?,
+                stage: row.text("stage")?,
+                assigned_to: row.id("assigned_to")?,
+                intensity: caseward_domain::config::Intensity::from_level(row.int("intensity")?)
+                    .ok_or_else(|| StoreError::Corrupt("intensity".into()))?,
+                opened_at: row.time("created_at")?,
+            }),
+            TeamPart::Moves => records.moves.push(Move {
+                case: row.id("case_id")?,
+                from: row.text("from_stage")?,
+                to: row.text("to_stage")?,
+                at: row.time("moved_at")?,
+            }),
+            TeamPart::Contacts => records.contacts.push(TeamContact {
+                case: row.id("case_id")?,
+                note: row.id("id")?,
+                written_at: row.time("written_at")?,
+                next_contact_on: row.opt_date("next_contact_on")?,
+            }),
+            TeamPart::Plans => records.plans.push(TeamPlanVersion {
+                case: row.id("case_id")?,
+                version: row.int("version")?,
+                status: CarePlanStatus::parse(&row.text("status")?)
+                    .ok_or_else(|| StoreError::Corrupt("care plan status".into()))?,
+                objectives_and_timelines: row.flag("objectives_and_timelines")?,
+                written_at: row.time("written_at")?,
+            }),
+            TeamPart::Marks => {
+                let case = row.id("case_id")?;
+                let field = row.text("field_id")?;
+                if field == CLOSURE_REASON {
+                    records.closure_documented.insert(case);
+                }
+                if emergency_fields.contains(&field) && row.text("value")? == "yes" {
+                    records.emergency.insert(case);
+                }
+            }
         }
-        if emergency_fields.contains(&field) && row.try_get::<String, _>("value")? == "yes" {
-            records.emergency.insert(case);
-        }
+        Ok(())
     }
-    Ok(records)
 }

@@ -148,7 +148,7 @@ fn read_page(connection: &Connection, query: &str, params: impl Params) -> Resul
 /// Microseconds since the Unix epoch of a time as sqlx stores it in SQLite
 /// (`2026-04-26T14:00:01.162653+00:00`), read digit by digit; any other RFC 3339 form
 /// through chrono.
-pub(super) fn micros_since_epoch(text: &[u8]) -> Option<i64> {
+pub(crate) fn micros_since_epoch(text: &[u8]) -> Option<i64> {
     let digits = |range: std::ops::Range<usize>| -> Option<i64> {
         text.get(range)?.iter().try_fold(0i64, |n, b| {
             b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0'))

@@ -1,7 +1,7 @@
 //! Cases on SQLite.
 
-use super::columns::Columns;
 use super::{SqliteStore, next_change_seq};
+use crate::columns::Columns;
 use crate::sealing::{Sealing, wrapped_from_columns};
 use crate::{
     CaseFilter, CaseRecord, CaseSummary, CaseUpdate, NewCase, Page, Result, StoreError, UserRef,

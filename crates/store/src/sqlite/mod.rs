@@ -11,6 +11,7 @@ mod assignments;
 mod attachments;
 mod audit;
 mod audit_scan;
+pub(crate) use audit_scan::micros_since_epoch;
 mod baseline;
 mod care_plans;
 mod case_edits;
@@ -18,7 +19,6 @@ mod case_filter;
 mod case_keys;
 mod cases;
 mod checkpoints;
-mod columns;
 mod config_versions;
 mod dimensions;
 mod import;
@@ -53,6 +53,8 @@ pub struct SqliteStore {
     reader: SqlitePool,
     /// Sessions and cases read on the calling thread (`point_reads.rs`).
     point_reads: point_reads::PointReads,
+    /// The dashboard's reads of thousands of rows, on blocking threads (`supervision.rs`).
+    bulk_reads: std::sync::Arc<point_reads::PointReads>,
     writer: SqlitePool,
     /// Case edits, committed in batches (group commit).
     case_edits: case_edits::EditQueue,
@@ -112,6 +114,12 @@ impl SqliteStore {
         Ok(Self {
             database_file: dir.join(DATABASE_FILE),
             point_reads: point_reads::PointReads::new(dir.join(DATABASE_FILE)),
+            // SQLite's default 2 MiB a connection: a team's cases are scattered over the
+            // tables, and no cache of a few MiB would hold the next supervisor's pages.
+            bulk_reads: std::sync::Arc::new(point_reads::PointReads::with_cache(
+                dir.join(DATABASE_FILE),
+                2 * 1024,
+            )),
             reader,
             case_edits: case_edits::EditQueue::start(writer.clone(), sealing.clone()),
             _checkpoints: checkpoints::Checkpoints::start(
@@ -645,7 +653,13 @@ impl crate::Store for SqliteStore {
         supervisor: uuid::Uuid,
         emergency_fields: &[String],
     ) -> Result<crate::team_records::TeamRecords> {
-        supervision::team_records(&self.reader, supervisor, emergency_fields).await
+        let reads = std::sync::Arc::clone(&self.bulk_reads);
+        let fields = emergency_fields.to_vec();
+        tokio::task::spawn_blocking(move || {
+            reads.with(|connection| supervision::team_records(connection, supervisor, &fields))
+        })
+        .await
+        .map_err(|e| StoreError::Io(std::io::Error::other(e)))?
     }
 
     async fn add_panel_decision(

@@ -1,6 +1,32 @@
-//! A team's history for the quality metrics: the portable SQL of `portable/supervision.rs`.
-
-type Db = sqlx::Sqlite;
-type DbPool = sqlx::SqlitePool;
+//! The rows of a supervisor's teams' cases for the dashboard: the portable SQL of
+//! `portable/supervision.rs`, read on a rusqlite connection on a blocking thread.
+//!
+//! A dashboard reads thousands of rows (a team of ten's cases and all their moves, contacts
+//! and care plans). Through sqlx each row is a message from the pool's worker thread to the
+//! request's, with its values copied and freed: about as much time as SQLite's own work in the
+//! dashboard's profile. Here the rows are decoded where SQLite steps through them.
 
 include!("../portable/supervision.rs");
+
+pub(super) fn team_records(
+    connection: &rusqlite::Connection,
+    supervisor: uuid::Uuid,
+    emergency_fields: &[String],
+) -> Result<TeamRecords> {
+    let mut records = TeamRecords::default();
+    for query in team_queries(emergency_fields) {
+        let mut statement = connection.prepare_cached(&query.sql)?;
+        let supervisor = rusqlite::types::Value::Blob(supervisor.as_bytes().to_vec());
+        let texts = query
+            .texts
+            .iter()
+            .map(|text| rusqlite::types::Value::Text(text.clone()));
+        let mut rows = statement.query(rusqlite::params_from_iter(
+            std::iter::once(supervisor).chain(texts),
+        ))?;
+        while let Some(row) = rows.next()? {
+            query.part.read(row, &mut records, emergency_fields)?;
+        }
+    }
+    Ok(records)
+}

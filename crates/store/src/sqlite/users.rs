@@ -1,7 +1,7 @@
 //! Users and sessions on SQLite.
 
 use super::SqliteStore;
-use super::columns::Columns;
+use crate::columns::Columns;
 use crate::{Credentials, NewSession, NewUser, Result, Session, SessionStage, StoreError, User};
 use caseward_domain::user::Role;
 use chrono::{DateTime, Duration, Utc};

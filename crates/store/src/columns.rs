@@ -1,16 +1,18 @@
 //! A stored row read by column name, the same way whichever driver fetched it: sqlx (the
-//! pools) or rusqlite (`point_reads.rs`). The row decoders (`summary_from_row`,
-//! `user_from_row`…) are written once against this trait. Values are as sqlx stores them in
-//! SQLite: ids as 16-byte blobs, times as RFC 3339 text, yes/no as 0 or 1.
+//! pools of both databases) or rusqlite (SQLite's `point_reads.rs`). The row decoders
+//! (`summary_from_row`, `user_from_row`, the dashboard's team records…) are written once
+//! against this trait. In SQLite, values are as sqlx stores them: ids as 16-byte blobs, times
+//! as RFC 3339 text, dates as `YYYY-MM-DD`, yes/no as 0 or 1.
 
 use crate::{Result, StoreError};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::ValueRef;
 use sqlx::Row;
+use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use uuid::Uuid;
 
-pub(super) trait Columns {
+pub(crate) trait Columns {
     fn text(&self, name: &str) -> Result<String>;
     fn int(&self, name: &str) -> Result<i64>;
     fn opt_int(&self, name: &str) -> Result<Option<i64>>;
@@ -19,31 +21,39 @@ pub(super) trait Columns {
     fn id(&self, name: &str) -> Result<Uuid>;
     fn opt_id(&self, name: &str) -> Result<Option<Uuid>>;
     fn time(&self, name: &str) -> Result<DateTime<Utc>>;
+    fn opt_date(&self, name: &str) -> Result<Option<NaiveDate>>;
     fn flag(&self, name: &str) -> Result<bool>;
 }
 
-/// sqlx decodes each type itself.
+/// sqlx decodes each type itself, in both databases.
 macro_rules! through_sqlx {
     ($($method:ident -> $decoded:ty),* $(,)?) => {
-        impl Columns for SqliteRow {
-            $(fn $method(&self, name: &str) -> Result<$decoded> {
-                Ok(self.try_get(name)?)
-            })*
-        }
+        $(fn $method(&self, name: &str) -> Result<$decoded> {
+            Ok(self.try_get(name)?)
+        })*
     };
 }
 
-through_sqlx! {
-    text -> String,
-    int -> i64,
-    opt_int -> Option<i64>,
-    blob -> Vec<u8>,
-    opt_blob -> Option<Vec<u8>>,
-    id -> Uuid,
-    opt_id -> Option<Uuid>,
-    time -> DateTime<Utc>,
-    flag -> bool,
+macro_rules! columns_through_sqlx {
+    ($($row:ty),*) => {$(
+        impl Columns for $row {
+            through_sqlx! {
+                text -> String,
+                int -> i64,
+                opt_int -> Option<i64>,
+                blob -> Vec<u8>,
+                opt_blob -> Option<Vec<u8>>,
+                id -> Uuid,
+                opt_id -> Option<Uuid>,
+                time -> DateTime<Utc>,
+                opt_date -> Option<NaiveDate>,
+                flag -> bool,
+            }
+        }
+    )*};
 }
+
+columns_through_sqlx!(SqliteRow, PgRow);
 
 fn wrong(name: &str) -> StoreError {
     StoreError::Corrupt(format!("column {name}: not the type stored there"))
@@ -105,11 +115,22 @@ impl Columns for rusqlite::Row<'_> {
     }
     fn time(&self, name: &str) -> Result<DateTime<Utc>> {
         match required(value(self, name)?, name)? {
-            ValueRef::Text(text) => super::audit_scan::micros_since_epoch(text)
+            ValueRef::Text(text) => crate::sqlite::micros_since_epoch(text)
                 .and_then(DateTime::from_timestamp_micros)
                 .ok_or_else(|| wrong(name)),
             _ => Err(wrong(name)),
         }
+    }
+    fn opt_date(&self, name: &str) -> Result<Option<NaiveDate>> {
+        value(self, name)?
+            .map(|value| match value {
+                ValueRef::Text(text) => std::str::from_utf8(text)
+                    .ok()
+                    .and_then(|text| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+                    .ok_or_else(|| wrong(name)),
+                _ => Err(wrong(name)),
+            })
+            .transpose()
     }
     fn flag(&self, name: &str) -> Result<bool> {
         Ok(self.int(name)? != 0)
@@ -137,20 +158,21 @@ mod tests {
             )
             .await
             .unwrap();
-        sqlx::query("CREATE TABLE t (txt, n, none, b, id, no_id, at, yes)")
+        sqlx::query("CREATE TABLE t (txt, n, none, b, id, no_id, at, yes, day)")
             .execute(&pool)
             .await
             .unwrap();
         let id = Uuid::from_u128(0x1234_5678_9abc_def0_1234_5678_9abc_def0);
         let at = Utc.with_ymd_and_hms(2026, 11, 29, 20, 15, 7).unwrap()
             + chrono::Duration::microseconds(123_456);
-        sqlx::query("INSERT INTO t VALUES (?, ?, NULL, ?, ?, NULL, ?, ?)")
+        sqlx::query("INSERT INTO t VALUES (?, ?, NULL, ?, ?, NULL, ?, ?, ?)")
             .bind("ça va")
             .bind(42i64)
             .bind(vec![1u8, 2, 3])
             .bind(id)
             .bind(at)
             .bind(true)
+            .bind(NaiveDate::from_ymd_opt(2026, 12, 1))
             .execute(&pool)
             .await
             .unwrap();
@@ -165,6 +187,8 @@ mod tests {
             Option<Uuid>,
             DateTime<Utc>,
             bool,
+            Option<NaiveDate>,
+            Option<NaiveDate>,
         );
         fn read(row: &impl Columns) -> Result<Read> {
             Ok((
@@ -177,6 +201,8 @@ mod tests {
                 row.opt_id("no_id")?,
                 row.time("at")?,
                 row.flag("yes")?,
+                row.opt_date("day")?,
+                row.opt_date("none")?,
             ))
         }
         let by_sqlx = read(
@@ -203,12 +229,14 @@ mod tests {
                 id,
                 None,
                 at,
-                true
+                true,
+                NaiveDate::from_ymd_opt(2026, 12, 1),
+                None
             )
         );
         let refused = connection
             .query_row(
-                "SELECT txt AS n, n AS txt, n AS id, b AS at, none AS b FROM t",
+                "SELECT txt AS n, n AS txt, n AS id, b AS at, none AS b, txt AS day FROM t",
                 [],
                 |row| {
                     Ok([
@@ -217,11 +245,12 @@ mod tests {
                         row.id("id").unwrap_err(),
                         row.time("at").unwrap_err(),
                         row.blob("b").unwrap_err(),
+                        row.opt_date("day").unwrap_err(),
                     ])
                 },
             )
             .unwrap();
-        for (error, column) in refused.iter().zip(["n", "txt", "id", "at", "b"]) {
+        for (error, column) in refused.iter().zip(["n", "txt", "id", "at", "b", "day"]) {
             assert!(
                 error.to_string().contains(&format!("column {column}")),
                 "{error}"
