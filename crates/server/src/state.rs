@@ -109,11 +109,12 @@ pub struct AppState {
     pub settings: Arc<ServerSettings>,
     /// The audit trail's group-commit queue.
     pub audit: AuditWriter,
-    /// Dashboards computed at once on this node: two a core (the others wait their turn). Each
-    /// holds its teams' open cases and six months of their history in memory while it is
-    /// computed: fifty at once over a million cases peaked at 273–277 MB resident and 18.8–20.0
-    /// dashboards/s on two cores; four at a time at 172–178 MB and 16.1–16.4/s (one a core:
-    /// 153–160 MB, 13.6–15.0/s). Bounded memory is worth the sixth of the rate.
+    /// Dashboards computed at once on this node: one a core (the others wait their turn).
+    /// Each holds its teams' cases and their history in memory while it is computed. Fifty at
+    /// once over a million cases (SQLite): all at once peaked at 273–277 MB resident (rows
+    /// through sqlx); two a core at 201–213 MB and 68–70 dashboards/s with the rows read on
+    /// tokio's blocking threads; one a core, on the store's own reader threads, at 159–171 MB
+    /// and 60 dashboards/s.
     pub dashboards: Arc<tokio::sync::Semaphore>,
 }
 
@@ -139,7 +140,7 @@ impl AppState {
             clock,
             passwords: crate::password_work::PasswordWork::new(hasher, cores),
             settings: Arc::new(settings),
-            dashboards: Arc::new(tokio::sync::Semaphore::new(2 * cores)),
+            dashboards: Arc::new(tokio::sync::Semaphore::new(cores)),
         }
     }
 

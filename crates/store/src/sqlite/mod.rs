@@ -11,6 +11,7 @@ mod assignments;
 mod attachments;
 mod audit;
 mod audit_scan;
+mod bulk_reads;
 pub(crate) use audit_scan::micros_since_epoch;
 mod baseline;
 mod care_plans;
@@ -53,8 +54,8 @@ pub struct SqliteStore {
     reader: SqlitePool,
     /// Sessions and cases read on the calling thread (`point_reads.rs`).
     point_reads: point_reads::PointReads,
-    /// The dashboard's reads of thousands of rows, on blocking threads (`supervision.rs`).
-    bulk_reads: std::sync::Arc<point_reads::PointReads>,
+    /// The dashboard's reads of thousands of rows, on threads of their own (`bulk_reads.rs`).
+    bulk_reads: bulk_reads::BulkReads,
     writer: SqlitePool,
     /// Case edits, committed in batches (group commit).
     case_edits: case_edits::EditQueue,
@@ -114,12 +115,13 @@ impl SqliteStore {
         Ok(Self {
             database_file: dir.join(DATABASE_FILE),
             point_reads: point_reads::PointReads::new(dir.join(DATABASE_FILE)),
-            // SQLite's default 2 MiB a connection: a team's cases are scattered over the
-            // tables, and no cache of a few MiB would hold the next supervisor's pages.
-            bulk_reads: std::sync::Arc::new(point_reads::PointReads::with_cache(
-                dir.join(DATABASE_FILE),
-                2 * 1024,
-            )),
+            // One a core. Each connection keeps SQLite's default 2 MiB of pages: a team's
+            // cases are scattered over the tables, and no cache of a few MiB would hold the
+            // next supervisor's pages.
+            bulk_reads: bulk_reads::BulkReads::start(
+                &dir.join(DATABASE_FILE),
+                std::thread::available_parallelism().map_or(1, |n| n.get()),
+            )?,
             reader,
             case_edits: case_edits::EditQueue::start(writer.clone(), sealing.clone()),
             _checkpoints: checkpoints::Checkpoints::start(
@@ -653,13 +655,10 @@ impl crate::Store for SqliteStore {
         supervisor: uuid::Uuid,
         emergency_fields: &[String],
     ) -> Result<crate::team_records::TeamRecords> {
-        let reads = std::sync::Arc::clone(&self.bulk_reads);
         let fields = emergency_fields.to_vec();
-        tokio::task::spawn_blocking(move || {
-            reads.with(|connection| supervision::team_records(connection, supervisor, &fields))
-        })
-        .await
-        .map_err(|e| StoreError::Io(std::io::Error::other(e)))?
+        self.bulk_reads
+            .read(move |connection| supervision::team_records(connection, supervisor, &fields))
+            .await
     }
 
     async fn add_panel_decision(

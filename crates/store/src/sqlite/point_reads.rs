@@ -30,8 +30,6 @@ const CACHE_KIB: u32 = 16 * 1024;
 
 pub(super) struct PointReads {
     path: PathBuf,
-    /// Each connection's page cache, in KiB.
-    cache_kib: u32,
     kept: Mutex<Vec<Connection>>,
 }
 
@@ -44,29 +42,21 @@ pub(super) struct StoredSession {
 }
 
 impl PointReads {
-    /// Reads of a session or a case: one indexed row each, on connections keeping
-    /// [`CACHE_KIB`] of pages.
     pub(super) fn new(path: PathBuf) -> Self {
-        Self::with_cache(path, CACHE_KIB)
-    }
-
-    /// Reads on connections keeping `cache_kib` of pages each.
-    pub(super) fn with_cache(path: PathBuf, cache_kib: u32) -> Self {
         Self {
             path,
-            cache_kib,
             kept: Mutex::new(Vec::new()),
         }
     }
 
     /// Run `read` on a kept connection (or a new one), and keep the connection again.
-    pub(super) fn with<T>(&self, read: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    fn with<T>(&self, read: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let kept = self.lock().pop();
         let connection = match kept {
             Some(connection) => connection,
             None => {
                 let connection = open_reader(&self.path)?;
-                connection.pragma_update(None, "cache_size", -i64::from(self.cache_kib))?;
+                connection.pragma_update(None, "cache_size", -i64::from(CACHE_KIB))?;
                 connection
             }
         };
