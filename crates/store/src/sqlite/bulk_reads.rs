@@ -89,9 +89,9 @@ mod tests {
             answers.push(tokio::spawn(async move {
                 reads
                     .read(move |connection| {
-                        Ok(connection.query_row("SELECT sum(n) FROM t", [], |row| {
-                            row.get::<_, i64>(0)
-                        })? + extra)
+                        Ok(connection
+                            .query_row("SELECT sum(n) FROM t", [], |row| row.get::<_, i64>(0))?
+                            + extra)
                     })
                     .await
                     .unwrap()
