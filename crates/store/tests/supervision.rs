@@ -5,15 +5,15 @@
 #[macro_use]
 mod common;
 
-use common::{new_case, supervisor, worker};
+use common::{new_case, supervisor, user, worker};
 
 use caseward_domain::care_plan::{CarePlanContent, CarePlanStatus};
 use caseward_domain::case::CaseFields;
 use caseward_domain::user::Role;
 use caseward_store::testing::{Backend, TestDatabase};
 use caseward_store::{
-    CaseRecord, CaseTransition, DimensionValue, NewCarePlanVersion, NewNote, NewTeam, NewUser,
-    Store, TimelineFilter, User,
+    CaseRecord, CaseTransition, DimensionValue, NewCarePlanVersion, NewNote, NewTeam, Store,
+    TimelineFilter, User,
 };
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use std::collections::BTreeSet;
@@ -112,19 +112,7 @@ async fn team_records_give_the_timelines_and_the_history(
     let worker = worker(&store).await;
     let boss = supervisor(&store, "boss").await;
     let other_boss = supervisor(&store, "other").await;
-    let outsider = store
-        .create_user(NewUser {
-            id: uuid::Uuid::now_v7(),
-            username: "worker2".into(),
-            display_name: "Worker 2".into(),
-            role: Role::CASE_WORKER,
-            agency: None,
-            password_hash: "x".into(),
-            audit: Vec::new(),
-            now: at(1, 9),
-        })
-        .await
-        .unwrap();
+    let outsider = user(&store, "worker2", Role::CASE_WORKER).await;
     for (name, supervisor, member) in [("A", &boss, &worker), ("B", &other_boss, &outsider)] {
         let team = store
             .create_team(NewTeam {

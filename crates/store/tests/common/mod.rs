@@ -28,15 +28,15 @@ use caseward_store::{NewUser, Store, User};
 use chrono::{TimeZone, Utc};
 use std::sync::Arc;
 
-/// A case worker, `worker1`.
+/// A user named `name` with `role`.
 #[allow(dead_code)]
-pub async fn worker(store: &Arc<dyn Store>) -> User {
+pub async fn user(store: &Arc<dyn Store>, name: &str, role: Role) -> User {
     store
         .create_user(NewUser {
             id: uuid::Uuid::now_v7(),
-            username: "worker1".into(),
-            display_name: "Worker".into(),
-            role: Role::CASE_WORKER,
+            username: name.into(),
+            display_name: name.into(),
+            role,
             agency: None,
             password_hash: "x".into(),
             audit: Vec::new(),
@@ -46,22 +46,16 @@ pub async fn worker(store: &Arc<dyn Store>) -> User {
         .unwrap()
 }
 
+/// A case worker, `worker1`.
+#[allow(dead_code)]
+pub async fn worker(store: &Arc<dyn Store>) -> User {
+    user(store, "worker1", Role::CASE_WORKER).await
+}
+
 /// A supervisor named `name`.
 #[allow(dead_code)]
 pub async fn supervisor(store: &Arc<dyn Store>, name: &str) -> User {
-    store
-        .create_user(NewUser {
-            id: uuid::Uuid::now_v7(),
-            username: name.into(),
-            display_name: name.into(),
-            role: Role::SUPERVISOR,
-            agency: None,
-            password_hash: "x".into(),
-            audit: Vec::new(),
-            now: Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap(),
-        })
-        .await
-        .unwrap()
+    user(store, name, Role::SUPERVISOR).await
 }
 
 /// A child protection case of `worker` with `fields`, to create (no tokens, dimensions or
