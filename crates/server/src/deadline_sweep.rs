@@ -15,12 +15,11 @@ use caseward_store::{CaseTimelineFacts, NewAlert, NewJob, TimelineFilter};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The filter that reads every open case's timeline (`supervised_by` narrows it).
-pub fn open_cases(config: &Configuration, supervised_by: Option<UserId>) -> TimelineFilter {
+/// The filter that reads every open case's timeline.
+pub fn open_cases(config: &Configuration) -> TimelineFilter {
     TimelineFilter {
         exclude_stages: config.terminal_stages(),
         emergency_fields: emergency_fields(config),
-        supervised_by,
         ..TimelineFilter::default()
     }
 }
@@ -95,7 +94,7 @@ pub async fn sweep_in_pages(state: &AppState, now: DateTime<Utc>, page: u32) -> 
             .case_timelines(&TimelineFilter {
                 limit: Some(page),
                 after,
-                ..open_cases(&state.config, None)
+                ..open_cases(&state.config)
             })
             .await?;
         let Some(last) = cases.last() else { break };

@@ -11,9 +11,8 @@ mod assignments;
 mod attachments;
 mod audit;
 mod audit_scan;
-mod bulk_reads;
-pub(crate) use audit_scan::micros_since_epoch;
 mod baseline;
+mod bulk_reads;
 mod care_plans;
 mod case_edits;
 mod case_filter;
@@ -38,6 +37,7 @@ mod work;
 
 use crate::migrations::{Migration, SQLITE};
 use crate::{MigrationReport, OpenOptions, Result, StoreError};
+pub(crate) use audit_scan::micros_since_epoch;
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
