@@ -231,7 +231,7 @@ impl Settings {
         };
         // SQLite's pool serves only the reads that have no connections of their own (lists,
         // searches, administration): the session, case and dashboard reads do. Four readers
-        // kept fifty sessions' lists as fast as eight, with 15–20 MB less resident (BENCHMARKS).
+        // kept fifty sessions' lists as fast as eight, with 15–35 MB less resident (BENCHMARKS).
         let default_connections = match store {
             StoreLocation::Sqlite(_) => 4,
             StoreLocation::Postgres(_) => 8,

@@ -82,8 +82,6 @@ pub struct TimelineFilter {
     pub exclude_stages: Vec<String>,
     /// Yes/no report dimensions that mark an emergency case.
     pub emergency_fields: Vec<String>,
-    /// Only the cases of teams this user supervises.
-    pub supervised_by: Option<UserId>,
     /// A page of at most this many cases, in id order, after `after` (a sweep over every
     /// case reads it page by page: memory and each read stay bounded at any size). Without
     /// it, every matching case, in opening order.

@@ -327,10 +327,6 @@ pub(super) async fn timelines(
         }
         query.push(")");
     }
-    if let Some(supervisor) = filter.supervised_by {
-        query.push(" AND ");
-        super::case_filter::push_supervised_by(&mut query, supervisor);
-    }
     match filter.limit {
         Some(limit) => {
             if let Some(after) = filter.after {

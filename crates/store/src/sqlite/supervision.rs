@@ -14,15 +14,15 @@ pub(super) fn team_records(
     emergency_fields: &[String],
 ) -> Result<TeamRecords> {
     let mut records = TeamRecords::default();
+    let supervisor = rusqlite::types::Value::Blob(supervisor.as_bytes().to_vec());
     for query in team_queries(emergency_fields) {
         let mut statement = connection.prepare_cached(&query.sql)?;
-        let supervisor = rusqlite::types::Value::Blob(supervisor.as_bytes().to_vec());
         let texts = query
             .texts
             .iter()
             .map(|text| rusqlite::types::Value::Text(text.clone()));
         let mut rows = statement.query(rusqlite::params_from_iter(
-            std::iter::once(supervisor).chain(texts),
+            std::iter::once(supervisor.clone()).chain(texts),
         ))?;
         while let Some(row) = rows.next()? {
             query.part.read(row, &mut records, emergency_fields)?;
