@@ -27,6 +27,7 @@ mod quality_records;
 mod row_changes;
 pub mod sealing;
 pub mod sqlite;
+mod team_reads;
 pub mod team_records;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -19,7 +19,10 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-on_both!(team_records_give_the_timelines_and_the_history);
+on_both!(
+    team_records_give_the_timelines_and_the_history,
+    a_case_of_a_worker_in_several_teams_is_read_once
+);
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, day, hour, 0, 0).unwrap()
@@ -33,9 +36,46 @@ fn dimension(field: &str, value: &str) -> DimensionValue {
 }
 
 async fn open(store: &Arc<dyn Store>, worker: &User, dimensions: &[DimensionValue]) -> CaseRecord {
+    open_of_type(store, worker, "child_protection", dimensions).await
+}
+
+async fn open_of_type(
+    store: &Arc<dyn Store>,
+    worker: &User,
+    case_type: &str,
+    dimensions: &[DimensionValue],
+) -> CaseRecord {
     let mut case = new_case(worker, CaseFields::new());
+    case.case_type = case_type.into();
     case.dimensions = dimensions.to_vec();
     store.create_case(case).await.unwrap()
+}
+
+/// A team of `supervisor`'s with `members`, holding them to `case_types` (none: every type).
+async fn team(
+    store: &Arc<dyn Store>,
+    name: &str,
+    supervisor: &User,
+    case_types: &[&str],
+    members: &[&User],
+) {
+    let team = store
+        .create_team(NewTeam {
+            id: uuid::Uuid::now_v7(),
+            name: name.into(),
+            supervisor: Some(supervisor.id),
+            case_types: case_types.iter().map(|t| t.to_string()).collect(),
+            audit: Vec::new(),
+            now: at(1, 9),
+        })
+        .await
+        .unwrap();
+    for member in members {
+        store
+            .add_team_member(team.team.id, member.id, &[], at(1, 9))
+            .await
+            .unwrap();
+    }
 }
 
 async fn move_case(store: &Arc<dyn Store>, case: &mut CaseRecord, to: &str, at: DateTime<Utc>) {
@@ -113,23 +153,8 @@ async fn team_records_give_the_timelines_and_the_history(
     let boss = supervisor(&store, "boss").await;
     let other_boss = supervisor(&store, "other").await;
     let outsider = user(&store, "worker2", Role::CASE_WORKER).await;
-    for (name, supervisor, member) in [("A", &boss, &worker), ("B", &other_boss, &outsider)] {
-        let team = store
-            .create_team(NewTeam {
-                id: uuid::Uuid::now_v7(),
-                name: name.into(),
-                supervisor: Some(supervisor.id),
-                case_types: BTreeSet::new(),
-                audit: Vec::new(),
-                now: at(1, 9),
-            })
-            .await
-            .unwrap();
-        store
-            .add_team_member(team.team.id, member.id, &[], at(1, 9))
-            .await
-            .unwrap();
-    }
+    team(&store, "A", &boss, &[], &[&worker]).await;
+    team(&store, "B", &other_boss, &[], &[&outsider]).await;
     let teams = store.supervised_teams(boss.id).await.unwrap();
     assert_eq!(
         teams
@@ -239,5 +264,65 @@ async fn team_records_give_the_timelines_and_the_history(
             .cases
             .len(),
         1
+    );
+}
+
+/// A worker can be in more than one of a supervisor's teams: in one taking every case type
+/// and one taking some, or in two taking different types. Each of their supervised cases is
+/// read once, with its history once; a case of a type none of their teams takes is not read.
+async fn a_case_of_a_worker_in_several_teams_is_read_once(
+    _db: &TestDatabase,
+    store: Arc<dyn Store>,
+) {
+    let boss = supervisor(&store, "boss").await;
+    let everything = worker(&store).await;
+    let typed = user(&store, "worker2", Role::CASE_WORKER).await;
+    team(&store, "All", &boss, &[], &[&everything]).await;
+    team(
+        &store,
+        "CP",
+        &boss,
+        &["child_protection"],
+        &[&everything, &typed],
+    )
+    .await;
+    team(&store, "GBV", &boss, &["gbv"], &[&typed]).await;
+    team(&store, "GBV too", &boss, &["gbv"], &[&typed]).await;
+
+    let mut cases = Vec::new();
+    for (holder, case_type) in [
+        (&everything, "child_protection"),
+        (&everything, "alternative_care"),
+        (&typed, "child_protection"),
+        (&typed, "gbv"),
+    ] {
+        let mut case = open_of_type(
+            &store,
+            holder,
+            case_type,
+            &[dimension("closure_reason", "x")],
+        )
+        .await;
+        move_case(&store, &mut case, "assessment", at(4, 9)).await;
+        note(&store, &case, "home_visit", at(5, 9), None).await;
+        plan(&store, &case, 1, CarePlanStatus::Submitted, at(6, 9)).await;
+        cases.push(case.summary.id);
+    }
+    // Not a type of any team of the holder's.
+    let unsupervised = open_of_type(&store, &typed, "alternative_care", &[]).await;
+    note(&store, &unsupervised, "home_visit", at(5, 9), None).await;
+
+    let records = store.team_records(boss.id, &[]).await.unwrap();
+    assert_eq!(
+        records.cases.iter().map(|c| c.id).collect::<Vec<_>>(),
+        cases,
+        "each supervised case once, in opening order"
+    );
+    assert_eq!(records.moves.len(), 4, "each case's move once");
+    assert_eq!(records.contacts.len(), 4, "each case's contact once");
+    assert_eq!(records.plans.len(), 4, "each case's plan once");
+    assert_eq!(
+        records.closure_documented,
+        cases.iter().copied().collect::<BTreeSet<_>>()
     );
 }

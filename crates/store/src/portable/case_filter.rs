@@ -53,19 +53,11 @@ pub(super) fn push_supervised_by(query: &mut QueryBuilder<'_, Db>, supervisor: u
     query.push(")");
 }
 
-/// The ids of the cases of the teams a supervisor supervises, around the supervisor's id: from
-/// the teams to their members to each member's cases (by the `cases_holder` index), never a
-/// scan of every case.
-pub(super) const SUPERVISED_IDS_BEFORE: &str = "SELECT sc.id FROM teams t JOIN team_members m ON m.team_id = t.id
-               JOIN cases sc ON sc.assigned_to = m.user_id
-             WHERE t.supervisor_id = ";
-pub(super) const SUPERVISED_IDS_AFTER: &str = " AND (NOT EXISTS (SELECT 1 FROM team_case_types x WHERE x.team_id = t.id)
-                    OR EXISTS (SELECT 1 FROM team_case_types x WHERE x.team_id = t.id AND x.case_type = sc.case_type))";
-
-/// The ids of the cases of the teams `supervisor` supervises ([`SUPERVISED_IDS_BEFORE`]).
+/// The ids of the cases of the teams `supervisor` supervises
+/// ([`crate::team_reads::SUPERVISED_IDS_BEFORE`]).
 fn push_supervised_ids(query: &mut QueryBuilder<'_, Db>, supervisor: uuid::Uuid) {
     query
-        .push(SUPERVISED_IDS_BEFORE)
+        .push(crate::team_reads::SUPERVISED_IDS_BEFORE)
         .push_bind(supervisor)
-        .push(SUPERVISED_IDS_AFTER);
+        .push(crate::team_reads::SUPERVISED_IDS_AFTER);
 }

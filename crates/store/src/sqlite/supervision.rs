@@ -1,12 +1,14 @@
-//! The rows of a supervisor's teams' cases for the dashboard: the portable SQL of
-//! `portable/supervision.rs`, read on a rusqlite connection on a blocking thread.
+//! The rows of a supervisor's teams' cases for the dashboard: the SQL of `team_reads.rs`
+//! (in the form SQLite plans best), read on a rusqlite connection on a blocking thread.
 //!
 //! A dashboard reads thousands of rows (a team of ten's cases and all their moves, contacts
 //! and care plans). Through sqlx each row is a message from the pool's worker thread to the
 //! request's, with its values copied and freed: about as much time as SQLite's own work in the
 //! dashboard's profile. Here the rows are decoded where SQLite steps through them.
 
-include!("../portable/supervision.rs");
+use crate::Result;
+use crate::team_reads::{Supervised, team_queries};
+use crate::team_records::TeamRecords;
 
 pub(super) fn team_records(
     connection: &rusqlite::Connection,
@@ -15,7 +17,7 @@ pub(super) fn team_records(
 ) -> Result<TeamRecords> {
     let mut records = TeamRecords::default();
     let supervisor = rusqlite::types::Value::Blob(supervisor.as_bytes().to_vec());
-    for query in team_queries(emergency_fields) {
+    for query in team_queries(emergency_fields, Supervised::InList) {
         let mut statement = connection.prepare_cached(&query.sql)?;
         let texts = query
             .texts

@@ -1,0 +1,235 @@
+//! The rows of a supervisor's teams' cases for the dashboard ([`crate::team_records`]): the
+//! SQL of both databases and its row decoders; `sqlite/supervision.rs` and
+//! `postgres/supervision.rs` each run the reads their own way. Times and states only, never
+//! case content.
+
+use crate::columns::Columns;
+use crate::team_records::{CLOSURE_REASON, TeamCase, TeamContact, TeamPlanVersion, TeamRecords};
+use crate::{Result, StoreError};
+use caseward_domain::care_plan::CarePlanStatus;
+use caseward_domain::quality::Move;
+
+/// Which rows a team read gives.
+#[derive(Clone, Copy)]
+pub(crate) enum TeamPart {
+    Cases,
+    Moves,
+    Contacts,
+    Plans,
+    Marks,
+}
+
+/// One of the reads: `$1` is the supervisor, `$2`… are `texts`.
+pub(crate) struct TeamQuery {
+    pub part: TeamPart,
+    pub sql: String,
+    pub texts: Vec<String>,
+}
+
+/// How a read reaches the supervisor's teams' cases. The two databases plan the forms
+/// differently, each reading a history table's case-keyed index once a case:
+#[derive(Clone, Copy)]
+pub(crate) enum Supervised {
+    /// `r.case_id IN (<the cases>)`: SQLite reads each history table by its covering index
+    /// (joined instead, it reads the table's rows too).
+    InList,
+    /// The cases joined from the supervisor's workers: PostgreSQL, which would otherwise
+    /// de-duplicate the case ids in a hash before probing, and probe `cases` again for the
+    /// cases' own columns (about half the work of the five reads at a million cases).
+    Joined,
+}
+
+/// The ids of the cases of the teams a supervisor supervises, around the supervisor's id: from
+/// the teams to their members to each member's cases (by the `cases_holder` index), never a
+/// scan of every case. (Also the case lists' `supervised` filter, `portable/case_filter.rs`.)
+pub(crate) const SUPERVISED_IDS_BEFORE: &str =
+    "SELECT sc.id FROM teams t JOIN team_members m ON m.team_id = t.id
+               JOIN cases sc ON sc.assigned_to = m.user_id
+             WHERE t.supervisor_id = ";
+pub(crate) const SUPERVISED_IDS_AFTER: &str = " AND (NOT EXISTS (SELECT 1 FROM team_case_types x WHERE x.team_id = t.id)
+                    OR EXISTS (SELECT 1 FROM team_case_types x WHERE x.team_id = t.id AND x.case_type = sc.case_type))";
+
+/// The supervisor's workers, each with a case type their team holds them to, or `NULL` for a
+/// team that takes every type (and then no other row): joining cases to it gives each
+/// supervised case once.
+const SUPERVISED_HOLDERS: &str = "WITH supervised AS (
+        SELECT DISTINCT m.user_id, x.case_type FROM teams t JOIN team_members m ON m.team_id = t.id
+            LEFT JOIN team_case_types x ON x.team_id = t.id
+        WHERE t.supervisor_id = $1),
+    holders AS (SELECT s.user_id, s.case_type FROM supervised s
+        WHERE s.case_type IS NULL
+            OR NOT EXISTS (SELECT 1 FROM supervised a WHERE a.user_id = s.user_id AND a.case_type IS NULL))";
+
+/// The rows of `table` (aliased `r`) whose `case_column` is one of the supervisor's teams'
+/// cases, each table reached by its case-keyed index, `filter`ed and `order`ed.
+struct TeamRead<'a> {
+    part: TeamPart,
+    columns: &'a str,
+    table: &'a str,
+    case_column: &'a str,
+    filter: Option<&'a str>,
+    order: Option<&'a str>,
+}
+
+impl TeamRead<'_> {
+    fn query(&self, form: Supervised) -> TeamQuery {
+        let columns = self.columns;
+        let table = self.table;
+        let case_column = self.case_column;
+        let mut conditions = Vec::new();
+        let from = match form {
+            Supervised::InList => {
+                conditions.push(format!(
+                    "r.{case_column} IN ({}$1{})",
+                    SUPERVISED_IDS_BEFORE, SUPERVISED_IDS_AFTER
+                ));
+                format!("SELECT {columns} FROM {table} r")
+            }
+            Supervised::Joined => {
+                let holder = |alias: &str| {
+                    format!(
+                        "{SUPERVISED_HOLDERS} SELECT {columns} FROM holders h JOIN cases {alias}
+                            ON {alias}.assigned_to = h.user_id AND (h.case_type IS NULL OR {alias}.case_type = h.case_type)"
+                    )
+                };
+                if table == "cases" {
+                    holder("r")
+                } else {
+                    format!("{} JOIN {table} r ON r.{case_column} = sc.id", holder("sc"))
+                }
+            }
+        };
+        conditions.extend(self.filter.map(str::to_string));
+        let mut sql = from;
+        if !conditions.is_empty() {
+            sql.push_str(&format!(" WHERE {}", conditions.join(" AND ")));
+        }
+        if let Some(order) = self.order {
+            sql.push_str(&format!(" ORDER BY {order}"));
+        }
+        TeamQuery {
+            part: self.part,
+            sql,
+            texts: Vec::new(),
+        }
+    }
+}
+
+/// The five reads of the supervisor's teams' cases.
+pub(crate) fn team_queries(emergency_fields: &[String], form: Supervised) -> [TeamQuery; 5] {
+    // The closure reason whatever its value; an emergency field only when it says yes.
+    let marked: Vec<String> = std::iter::once(CLOSURE_REASON.to_string())
+        .chain(emergency_fields.iter().cloned())
+        .collect();
+    let placeholders: Vec<String> = (0..marked.len()).map(|i| format!("${}", i + 2)).collect();
+    let marks_filter = format!("r.field_id IN ({})", placeholders.join(", "));
+    let read = |part, columns, table, case_column, filter, order| {
+        TeamRead {
+            part,
+            columns,
+            table,
+            case_column,
+            filter,
+            order,
+        }
+        .query(form)
+    };
+    let mut marks = read(
+        TeamPart::Marks,
+        "r.case_id, r.field_id, r.value",
+        "case_dimensions",
+        "case_id",
+        Some(&marks_filter),
+        None,
+    );
+    marks.texts = marked;
+    [
+        read(
+            TeamPart::Cases,
+            "r.id, r.case_number, r.case_type, r.stage, r.assigned_to, CAST(r.intensity AS BIGINT) AS intensity, r.created_at",
+            "cases",
+            "id",
+            None,
+            Some("r.created_at, r.id"),
+        ),
+        read(
+            TeamPart::Moves,
+            "r.case_id, r.from_stage, r.to_stage, r.moved_at",
+            "case_transitions",
+            "case_id",
+            None,
+            None,
+        ),
+        read(
+            TeamPart::Contacts,
+            "r.case_id, r.id, r.written_at, r.next_contact_on",
+            "case_notes",
+            "case_id",
+            Some("r.kind <> 'other'"),
+            None,
+        ),
+        read(
+            TeamPart::Plans,
+            "r.case_id, r.version, r.status, r.objectives_and_timelines, r.written_at",
+            "care_plans",
+            "case_id",
+            None,
+            None,
+        ),
+        marks,
+    ]
+}
+
+impl TeamPart {
+    /// Add one row of this part to `records`.
+    pub(crate) fn read(
+        self,
+        row: &impl Columns,
+        records: &mut TeamRecords,
+        emergency_fields: &[String],
+    ) -> Result<()> {
+        match self {
+            TeamPart::Cases => records.cases.push(TeamCase {
+                id: row.id("id")?,
+                case_number: row.text("case_number")?,
+                case_type: row.text("case_type")?,
+                stage: row.text("stage")?,
+                assigned_to: row.id("assigned_to")?,
+                intensity: caseward_domain::config::Intensity::from_level(row.int("intensity")?)
+                    .ok_or_else(|| StoreError::Corrupt("intensity".into()))?,
+                opened_at: row.time("created_at")?,
+            }),
+            TeamPart::Moves => records.moves.push(Move {
+                case: row.id("case_id")?,
+                from: row.text("from_stage")?,
+                to: row.text("to_stage")?,
+                at: row.time("moved_at")?,
+            }),
+            TeamPart::Contacts => records.contacts.push(TeamContact {
+                case: row.id("case_id")?,
+                note: row.id("id")?,
+                written_at: row.time("written_at")?,
+                next_contact_on: row.opt_date("next_contact_on")?,
+            }),
+            TeamPart::Plans => records.plans.push(TeamPlanVersion {
+                case: row.id("case_id")?,
+                version: row.int("version")?,
+                status: CarePlanStatus::parse(&row.text("status")?)
+                    .ok_or_else(|| StoreError::Corrupt("care plan status".into()))?,
+                objectives_and_timelines: row.flag("objectives_and_timelines")?,
+                written_at: row.time("written_at")?,
+            }),
+            TeamPart::Marks => {
+                let case = row.id("case_id")?;
+                let field = row.text("field_id")?;
+                if field == CLOSURE_REASON {
+                    records.closure_documented.insert(case);
+                }
+                if emergency_fields.contains(&field) && row.text("value")? == "yes" {
+                    records.emergency.insert(case);
+                }
+            }
+        }
+        Ok(())
+    }
+}
