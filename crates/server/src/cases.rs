@@ -3,13 +3,13 @@
 
 use crate::audit::RequestInfo;
 use crate::case_context::{
-    CaseContext, ensure_may_hold_cases, parse_case_id, reachable_case, refused,
+    CaseContext, ensure_may_hold_cases, parse_case_id, reachable_case, reachable_read_case, refused,
 };
 use crate::caseload::{CaseloadView, check_assignment};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::projection_json::projection_to_json;
-use crate::session::CurrentUser;
+use crate::session::{CurrentUser, SessionDigest};
 use crate::state::AppState;
 use crate::values::parse_fields;
 use axum::Json;
@@ -419,18 +419,22 @@ pub async fn create_case(
     ))]
 pub async fn get_case(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    session: SessionDigest,
     origin: RequestInfo,
     Path(id): Path<String>,
 ) -> ApiResult<Json<CaseView>> {
-    let context = reachable_case(
-        &state,
-        &user,
-        &origin,
-        AuditAction::CaseRead,
-        parse_case_id(&id)?,
-    )
-    .await?;
+    // The session and the case in one read; a request without a live session is refused as
+    // unauthenticated before anything about its path is said.
+    let id = match parse_case_id(&id) {
+        Ok(id) => id,
+        Err(error) => {
+            session.user(&state).await?;
+            return Err(error);
+        }
+    };
+    let (user, found) = session.with_case(&state, id).await?;
+    let context =
+        reachable_read_case(&state, &user, &origin, AuditAction::CaseRead, id, found).await?;
     let (view, shown) = CaseView::with_shown_fields(&context);
     state
         .audit

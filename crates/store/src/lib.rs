@@ -147,6 +147,28 @@ pub trait Store: Send + Sync + 'static {
         idle_timeout: Duration,
     ) -> Result<Option<Session>>;
 
+    /// [`Store::session_user`] and, when the session is fully logged in, the case `case` with
+    /// its access facts ([`Store::case_with_access`]): what a request to read a case begins
+    /// with. PostgreSQL reads both in one round trip; a session that does not hold is handled
+    /// as `session_user` handles it, and its case is not opened.
+    async fn session_and_case(
+        &self,
+        token_digest: &[u8; 32],
+        now: DateTime<Utc>,
+        idle_timeout: Duration,
+        case: CaseId,
+    ) -> Result<Option<SessionCase>> {
+        let Some(session) = self.session_user(token_digest, now, idle_timeout).await? else {
+            return Ok(None);
+        };
+        let case = if session.stage == SessionStage::Full {
+            self.case_with_access(case).await
+        } else {
+            Ok(None)
+        };
+        Ok(Some(SessionCase { session, case }))
+    }
+
     /// Move a session to another stage (after the second factor, or enrolment).
     async fn set_session_stage(&self, token_digest: &[u8; 32], stage: SessionStage) -> Result<()>;
 

@@ -98,6 +98,16 @@ pub struct Session {
     pub stage: SessionStage,
 }
 
+/// A live session and the case its request asked for ([`crate::Store::session_and_case`]).
+#[derive(Debug)]
+pub struct SessionCase {
+    pub session: Session,
+    /// The case with its access facts; `Ok(None)` when there is no such case, or when the
+    /// session is not fully logged in (then the case is not read). An error is the case's
+    /// (content that does not open), not the session's.
+    pub case: crate::Result<Option<(CaseRecord, CaseAccess)>>,
+}
+
 /// A user's TOTP secret and the last time step accepted (replay protection).
 pub struct SecondFactor {
     pub secret: Vec<u8>,

@@ -289,6 +289,11 @@ async fn nothing_with_case_data_is_open_to_anonymous_requests(backend: Backend) 
             .post(app.at("/api/v1/cases"))
             .json(&json!({ "case_type": "child_protection", "fields": cp_identification() })),
         anonymous.get(app.at(&format!("/api/v1/cases/{id}"))),
+        // Without a session, a malformed id says nothing either.
+        anonymous.get(app.at("/api/v1/cases/not-a-uuid")),
+        anonymous
+            .get(app.at(&format!("/api/v1/cases/{id}")))
+            .header("cookie", format!("caseward_session={}", "A".repeat(43))),
         anonymous
             .patch(app.at(&format!("/api/v1/cases/{id}")))
             .json(&json!({ "version": 1, "fields": {} })),
@@ -776,6 +781,12 @@ async fn sessions_end_when_idle_and_at_logout(backend: Backend) {
         "use keeps the session alive"
     );
     app.clock.advance(chrono::Duration::minutes(31));
+    let case = app.at(&format!("/api/v1/cases/{}", uuid::Uuid::now_v7()));
+    assert_eq!(
+        client.get(&case).send().await.unwrap().status(),
+        401,
+        "idle for 31 minutes: no case read"
+    );
     assert_eq!(
         client.get(&me).send().await.unwrap().status(),
         401,

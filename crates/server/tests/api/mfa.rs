@@ -100,6 +100,16 @@ async fn a_required_second_factor_is_enrolled_then_asked_at_every_login(backend:
     );
     assert_eq!(
         client
+            .get(app.at(&format!("/api/v1/cases/{}", uuid::Uuid::now_v7())))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401,
+        "no case read before enrolment"
+    );
+    assert_eq!(
+        client
             .get(app.at("/api/v1/auth/me"))
             .send()
             .await

@@ -157,30 +157,92 @@ pub(super) async fn case_by_id(
     fetch_record(pool, sealing, id).await
 }
 
-/// A case and its access facts in one query: what every read of a case needs.
-pub(super) async fn case_with_access(
-    pool: &PgPool,
-    sealing: &Sealing,
-    id: Uuid,
-) -> Result<Option<(CaseRecord, crate::CaseAccess)>> {
+/// The SQL of a case and its access facts, the case's id in `$1`.
+fn case_with_access_sql() -> &'static str {
     static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let sql = SQL.get_or_init(|| {
+    SQL.get_or_init(|| {
         format!(
             "SELECT {SUMMARY_COLUMNS}, cc.content, k.master_key_id, k.wrapped, {}
              FROM cases c JOIN case_contents cc ON cc.case_id = c.id JOIN users u ON u.id = c.assigned_to LEFT JOIN case_keys k ON k.case_id = c.id
              WHERE c.id = $1",
             crate::access_json::case_access_columns::<super::access::Json>()
         )
-    });
-    let row = sqlx::query(sql).bind(id).fetch_optional(pool).await?;
-    row.map(|row| {
-        Ok((
-            record_from_row(&row, sealing)?,
-            super::access::access_from_row(&row, sealing, id)?,
-        ))
     })
-    .transpose()
 }
+
+/// The case and its access facts read in `row` ([`case_with_access_sql`]).
+fn case_with_access_from_row(
+    row: &PgRow,
+    sealing: &Sealing,
+    id: Uuid,
+) -> Result<(CaseRecord, crate::CaseAccess)> {
+    Ok((
+        record_from_row(row, sealing)?,
+        super::access::access_from_row(row, sealing, id)?,
+    ))
+}
+
+/// A case and its access facts in one query: what every read of a case needs.
+pub(super) async fn case_with_access(
+    pool: &PgPool,
+    sealing: &Sealing,
+    id: Uuid,
+) -> Result<Option<(CaseRecord, crate::CaseAccess)>> {
+    let row = sqlx::query(case_with_access_sql())
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    row.map(|row| case_with_access_from_row(&row, sealing, id))
+        .transpose()
+}
+
+/// The session whose token has `digest` and the case `id` with its access facts, in one
+/// round trip (each was one before); the session is held as
+/// [`session_user`](super::users::session_user) holds it, and the case opened only for a
+/// session that holds and is fully logged in.
+pub(super) async fn session_and_case(
+    store: &PostgresStore,
+    digest: &[u8; 32],
+    now: chrono::DateTime<chrono::Utc>,
+    idle_timeout: chrono::Duration,
+    id: Uuid,
+) -> Result<Option<crate::SessionCase>> {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        format!(
+            "SELECT s.last_seen_at AS session_last_seen_at, s.expires_at AS session_expires_at,
+                    s.stage AS session_stage, {}, x.*
+             FROM sessions s JOIN users u ON u.id = s.user_id
+                 LEFT JOIN ({}) x ON TRUE
+             WHERE s.token_digest = $2",
+            super::users::session_user_columns(SESSION_USER),
+            case_with_access_sql()
+        )
+    });
+    let row = sqlx::query(sql)
+        .bind(id)
+        .bind(&digest[..])
+        .fetch_optional(&store.pool)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let Some(session) =
+        super::users::hold_session(store, digest, &row, SESSION_USER, now, idle_timeout).await?
+    else {
+        return Ok(None);
+    };
+    let found: Option<Uuid> = row.try_get("id")?;
+    let case = match (session.stage, found) {
+        (crate::SessionStage::Full, Some(_)) => store
+            .sealing()
+            .and_then(|sealing| case_with_access_from_row(&row, sealing, id))
+            .map(Some),
+        _ => Ok(None),
+    };
+    Ok(Some(crate::SessionCase { session, case }))
+}
+
+/// The prefix of the session's user's columns beside the case's.
+const SESSION_USER: &str = "session_user_";
 
 pub(super) async fn update_case(store: &PostgresStore, update: CaseUpdate) -> Result<CaseRecord> {
     let sealing = store.sealing()?;

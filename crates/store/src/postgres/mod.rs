@@ -411,6 +411,16 @@ impl crate::Store for PostgresStore {
         cases::case_with_access(&self.pool, self.sealing()?, id).await
     }
 
+    async fn session_and_case(
+        &self,
+        token_digest: &[u8; 32],
+        now: chrono::DateTime<chrono::Utc>,
+        idle_timeout: chrono::Duration,
+        case: uuid::Uuid,
+    ) -> Result<Option<crate::SessionCase>> {
+        cases::session_and_case(self, token_digest, now, idle_timeout, case).await
+    }
+
     async fn reindex_case(
         &self,
         id: uuid::Uuid,

@@ -11,18 +11,24 @@ use uuid::Uuid;
 pub(super) const USER_COLUMNS: &str = "id, username, display_name, role, agency_id, disabled, mfa_enabled, version, created_at, updated_at";
 
 pub(super) fn user_from_row(row: &PgRow) -> Result<User> {
-    let role: String = row.try_get("role")?;
+    prefixed_user_from_row(row, "")
+}
+
+/// A user from columns named `{prefix}{column}`.
+fn prefixed_user_from_row(row: &PgRow, prefix: &str) -> Result<User> {
+    let column = |name: &str| format!("{prefix}{name}");
+    let role: String = row.try_get(column("role").as_str())?;
     Ok(User {
-        id: row.try_get("id")?,
-        username: row.try_get("username")?,
-        display_name: row.try_get("display_name")?,
+        id: row.try_get(column("id").as_str())?,
+        username: row.try_get(column("username").as_str())?,
+        display_name: row.try_get(column("display_name").as_str())?,
         role: Role::stored(role),
-        agency: row.try_get("agency_id")?,
-        disabled: row.try_get("disabled")?,
-        mfa_enabled: row.try_get("mfa_enabled")?,
-        version: row.try_get("version")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
+        agency: row.try_get(column("agency_id").as_str())?,
+        disabled: row.try_get(column("disabled").as_str())?,
+        mfa_enabled: row.try_get(column("mfa_enabled").as_str())?,
+        version: row.try_get(column("version").as_str())?,
+        created_at: row.try_get(column("created_at").as_str())?,
+        updated_at: row.try_get(column("updated_at").as_str())?,
     })
 }
 
@@ -123,6 +129,15 @@ pub(super) async fn create_session(store: &PostgresStore, session: NewSession) -
 /// How stale `last_seen_at` may get before a request refreshes it; saves a write per request.
 pub(crate) const TOUCH_INTERVAL_SECONDS: i64 = 60;
 
+/// The user's columns as the session reads them, each named `{prefix}{column}`.
+pub(super) fn session_user_columns(prefix: &str) -> String {
+    USER_COLUMNS
+        .split(", ")
+        .map(|c| format!("u.{c} AS {prefix}{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub(super) async fn session_user(
     store: &PostgresStore,
     digest: &[u8; 32],
@@ -130,22 +145,35 @@ pub(super) async fn session_user(
     idle_timeout: Duration,
 ) -> Result<Option<Session>> {
     let row = sqlx::query(&format!(
-        "SELECT s.last_seen_at AS last_seen_at, s.expires_at AS expires_at, s.stage AS stage, {}
+        "SELECT s.last_seen_at AS session_last_seen_at, s.expires_at AS session_expires_at,
+                s.stage AS session_stage, {}
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_digest = $1",
-        USER_COLUMNS
-            .split(", ")
-            .map(|c| format!("u.{c} AS {c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        session_user_columns("")
     ))
     .bind(&digest[..])
     .fetch_optional(&store.pool)
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    let last_seen: DateTime<Utc> = row.try_get("last_seen_at")?;
-    let expires: DateTime<Utc> = row.try_get("expires_at")?;
-    let user = user_from_row(&row)?;
-    let stage: String = row.try_get("stage")?;
+    match row {
+        Some(row) => hold_session(store, digest, &row, "", now, idle_timeout).await,
+        None => Ok(None),
+    }
+}
+
+/// The session read in `row` (its user's columns named `{user_prefix}{column}`), if it still
+/// holds: an expired, idle or disabled user's session is removed; a live one's idle timer is
+/// refreshed when it has gone stale.
+pub(super) async fn hold_session(
+    store: &PostgresStore,
+    digest: &[u8; 32],
+    row: &PgRow,
+    user_prefix: &str,
+    now: DateTime<Utc>,
+    idle_timeout: Duration,
+) -> Result<Option<Session>> {
+    let last_seen: DateTime<Utc> = row.try_get("session_last_seen_at")?;
+    let expires: DateTime<Utc> = row.try_get("session_expires_at")?;
+    let user = prefixed_user_from_row(row, user_prefix)?;
+    let stage: String = row.try_get("session_stage")?;
     let stage = SessionStage::parse(&stage)
         .ok_or_else(|| StoreError::Corrupt(format!("session stage {stage}")))?;
     if now >= expires || now - last_seen >= idle_timeout || user.disabled {
