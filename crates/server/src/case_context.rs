@@ -142,11 +142,12 @@ pub async fn reachable_case<'a>(
     attempt: AuditAction,
     id: CaseId,
 ) -> ApiResult<CaseContext<'a>> {
-    if let Err(error) = ensure_may_hold_cases(state, user) {
-        return Err(refused(state, user, request, attempt, Some(id), error).await);
-    }
-    let found = state.store.case_with_access(id).await;
-    reach_case(state, user, request, attempt, id, found).await
+    // A role that works with no case is refused before any case is read.
+    let found = match ensure_may_hold_cases(state, user) {
+        Ok(()) => state.store.case_with_access(id).await,
+        Err(_) => Ok(None),
+    };
+    reachable_read_case(state, user, request, attempt, id, found).await
 }
 
 /// [`reachable_case`] for a case already read (with the session: `SessionDigest::with_case`).
@@ -161,18 +162,6 @@ pub async fn reachable_read_case<'a>(
     if let Err(error) = ensure_may_hold_cases(state, user) {
         return Err(refused(state, user, request, attempt, Some(id), error).await);
     }
-    reach_case(state, user, request, attempt, id, found).await
-}
-
-/// The case `found` if the user may read it; see [`reachable_case`].
-async fn reach_case<'a>(
-    state: &'a AppState,
-    user: &User,
-    request: &RequestInfo,
-    attempt: AuditAction,
-    id: CaseId,
-    found: caseward_store::Result<Option<(CaseRecord, CaseAccess)>>,
-) -> ApiResult<CaseContext<'a>> {
     let (case, access) = match found {
         Ok(Some(found)) => found,
         Ok(None) => {

@@ -266,6 +266,17 @@ pub(crate) fn case_access_sql<D: JsonSql>() -> String {
     )
 }
 
+/// A case by its id (`$1`) with its summary (`summary_columns`, the backend's), sealed
+/// content, wrapped data key and access facts: what every read of a case needs, in one query.
+pub(crate) fn case_with_access_sql<D: JsonSql>(summary_columns: &str) -> String {
+    format!(
+        "SELECT {summary_columns}, cc.content, k.master_key_id, k.wrapped, {}
+         FROM cases c JOIN case_contents cc ON cc.case_id = c.id JOIN users u ON u.id = c.assigned_to LEFT JOIN case_keys k ON k.case_id = c.id
+         WHERE c.id = $1",
+        case_access_columns::<D>()
+    )
+}
+
 /// The three columns of a case's access facts, for a query over `cases c` whose `$1` is the
 /// case id: `granted`, `consents`, `teams`.
 pub(crate) fn case_access_columns<D: JsonSql>() -> String {

@@ -1,5 +1,7 @@
 //! The backend conformance suite: every test runs on SQLite and on PostgreSQL.
 
+mod common;
+
 use caseward_domain::access::consent::{Consent, InformationScope, Recipient};
 use caseward_domain::access::role::Roles;
 use caseward_domain::access::{Actor, CaseAction, CaseFacts, Permission, may};
@@ -14,6 +16,7 @@ use caseward_store::{
     TeamChanges, User, UserChanges,
 };
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use common::team;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -635,34 +638,6 @@ async fn user_with_role(store: &Arc<dyn Store>, name: &str, role: Role) -> User 
         })
         .await
         .unwrap()
-}
-
-async fn team(
-    store: &Arc<dyn Store>,
-    name: &str,
-    supervisor: &User,
-    members: &[&User],
-    case_types: &[&str],
-) -> caseward_store::TeamRecord {
-    let created = store
-        .create_team(NewTeam {
-            id: uuid::Uuid::now_v7(),
-            name: name.into(),
-            supervisor: Some(supervisor.id),
-            case_types: case_types.iter().map(|t| t.to_string()).collect(),
-            audit: Vec::new(),
-            now: at(1, 9),
-        })
-        .await
-        .unwrap();
-    let mut record = created;
-    for member in members {
-        record = store
-            .add_team_member(record.team.id, member.id, &[], at(1, 9))
-            .await
-            .unwrap();
-    }
-    record
 }
 
 async fn teams_keep_supervisor_members_and_case_types(store: Arc<dyn Store>) {

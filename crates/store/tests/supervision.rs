@@ -5,15 +5,15 @@
 #[macro_use]
 mod common;
 
-use common::{new_case, supervisor, user, worker};
+use common::{new_case, supervisor, team, user, worker};
 
 use caseward_domain::care_plan::{CarePlanContent, CarePlanStatus};
 use caseward_domain::case::CaseFields;
 use caseward_domain::user::Role;
 use caseward_store::testing::{Backend, TestDatabase};
 use caseward_store::{
-    CaseRecord, CaseTransition, DimensionValue, NewCarePlanVersion, NewNote, NewTeam, Store,
-    TimelineFilter, User,
+    CaseRecord, CaseTransition, DimensionValue, NewCarePlanVersion, NewNote, Store, TimelineFilter,
+    User,
 };
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use std::collections::BTreeSet;
@@ -49,33 +49,6 @@ async fn open_of_type(
     case.case_type = case_type.into();
     case.dimensions = dimensions.to_vec();
     store.create_case(case).await.unwrap()
-}
-
-/// A team of `supervisor`'s with `members`, holding them to `case_types` (none: every type).
-async fn team(
-    store: &Arc<dyn Store>,
-    name: &str,
-    supervisor: &User,
-    case_types: &[&str],
-    members: &[&User],
-) {
-    let team = store
-        .create_team(NewTeam {
-            id: uuid::Uuid::now_v7(),
-            name: name.into(),
-            supervisor: Some(supervisor.id),
-            case_types: case_types.iter().map(|t| t.to_string()).collect(),
-            audit: Vec::new(),
-            now: at(1, 9),
-        })
-        .await
-        .unwrap();
-    for member in members {
-        store
-            .add_team_member(team.team.id, member.id, &[], at(1, 9))
-            .await
-            .unwrap();
-    }
 }
 
 async fn move_case(store: &Arc<dyn Store>, case: &mut CaseRecord, to: &str, at: DateTime<Utc>) {
@@ -153,8 +126,8 @@ async fn team_records_give_the_timelines_and_the_history(
     let boss = supervisor(&store, "boss").await;
     let other_boss = supervisor(&store, "other").await;
     let outsider = user(&store, "worker2", Role::CASE_WORKER).await;
-    team(&store, "A", &boss, &[], &[&worker]).await;
-    team(&store, "B", &other_boss, &[], &[&outsider]).await;
+    team(&store, "A", &boss, &[&worker], &[]).await;
+    team(&store, "B", &other_boss, &[&outsider], &[]).await;
     let teams = store.supervised_teams(boss.id).await.unwrap();
     assert_eq!(
         teams
@@ -277,17 +250,17 @@ async fn a_case_of_a_worker_in_several_teams_is_read_once(
     let boss = supervisor(&store, "boss").await;
     let everything = worker(&store).await;
     let typed = user(&store, "worker2", Role::CASE_WORKER).await;
-    team(&store, "All", &boss, &[], &[&everything]).await;
+    team(&store, "All", &boss, &[&everything], &[]).await;
     team(
         &store,
         "CP",
         &boss,
-        &["child_protection"],
         &[&everything, &typed],
+        &["child_protection"],
     )
     .await;
-    team(&store, "GBV", &boss, &["gbv"], &[&typed]).await;
-    team(&store, "GBV too", &boss, &["gbv"], &[&typed]).await;
+    team(&store, "GBV", &boss, &[&typed], &["gbv"]).await;
+    team(&store, "GBV too", &boss, &[&typed], &["gbv"]).await;
 
     let mut cases = Vec::new();
     for (holder, case_type) in [

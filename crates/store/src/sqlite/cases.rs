@@ -163,12 +163,7 @@ pub(super) async fn case_by_id(
 pub(super) fn case_with_access_query() -> &'static str {
     static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     SQL.get_or_init(|| {
-        format!(
-            "SELECT {SUMMARY_COLUMNS}, cc.content, k.master_key_id, k.wrapped, {}
-             FROM cases c JOIN case_contents cc ON cc.case_id = c.id JOIN users u ON u.id = c.assigned_to LEFT JOIN case_keys k ON k.case_id = c.id
-             WHERE c.id = $1",
-            crate::access_json::case_access_columns::<super::access::Json>()
-        )
+        crate::access_json::case_with_access_sql::<super::access::Json>(SUMMARY_COLUMNS)
     })
 }
 

@@ -58,6 +58,37 @@ pub async fn supervisor(store: &Arc<dyn Store>, name: &str) -> User {
     user(store, name, Role::SUPERVISOR).await
 }
 
+/// A team of `supervisor`'s with `members`, holding them to `case_types` (none: every type),
+/// made on 1 March 2026 at 9:00.
+#[allow(dead_code)]
+pub async fn team(
+    store: &Arc<dyn Store>,
+    name: &str,
+    supervisor: &User,
+    members: &[&User],
+    case_types: &[&str],
+) -> caseward_store::TeamRecord {
+    let now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+    let mut record = store
+        .create_team(caseward_store::NewTeam {
+            id: uuid::Uuid::now_v7(),
+            name: name.into(),
+            supervisor: Some(supervisor.id),
+            case_types: case_types.iter().map(|t| t.to_string()).collect(),
+            audit: Vec::new(),
+            now,
+        })
+        .await
+        .unwrap();
+    for member in members {
+        record = store
+            .add_team_member(record.team.id, member.id, &[], now)
+            .await
+            .unwrap();
+    }
+    record
+}
+
 /// A child protection case of `worker` with `fields`, to create (no tokens, dimensions or
 /// audit entries; tests set what they need).
 #[allow(dead_code)]
