@@ -92,7 +92,7 @@ impl TeamRead<'_> {
                             ON {alias}.assigned_to = h.user_id AND (h.case_type IS NULL OR {alias}.case_type = h.case_type)"
                     )
                 };
-                if table == "cases" {
+                if matches!(self.part, TeamPart::Cases) {
                     holder("r")
                 } else {
                     format!("{} JOIN {table} r ON r.{case_column} = sc.id", holder("sc"))

@@ -210,7 +210,7 @@ pub(super) async fn session_and_case(
              FROM sessions s JOIN users u ON u.id = s.user_id
                  LEFT JOIN ({}) x ON TRUE
              WHERE s.token_digest = $2",
-            super::users::session_user_columns(SESSION_USER),
+            super::users::session_user_columns(&super::users::SESSION_USER_NAMES),
             case_with_access_sql()
         )
     });
@@ -220,8 +220,15 @@ pub(super) async fn session_and_case(
         .fetch_optional(&store.pool)
         .await?;
     let Some(row) = row else { return Ok(None) };
-    let Some(session) =
-        super::users::hold_session(store, digest, &row, SESSION_USER, now, idle_timeout).await?
+    let Some(session) = super::users::hold_session(
+        store,
+        digest,
+        &row,
+        &super::users::SESSION_USER_NAMES,
+        now,
+        idle_timeout,
+    )
+    .await?
     else {
         return Ok(None);
     };
@@ -235,9 +242,6 @@ pub(super) async fn session_and_case(
     };
     Ok(Some(crate::SessionCase { session, case }))
 }
-
-/// The prefix of the session's user's columns beside the case's.
-const SESSION_USER: &str = "session_user_";
 
 pub(super) async fn update_case(store: &PostgresStore, update: CaseUpdate) -> Result<CaseRecord> {
     let sealing = store.sealing()?;

@@ -10,25 +10,67 @@ use uuid::Uuid;
 
 pub(super) const USER_COLUMNS: &str = "id, username, display_name, role, agency_id, disabled, mfa_enabled, version, created_at, updated_at";
 
+/// The names a row's user columns are read by: as stored ([`USER_COLUMNS`], in its order), or
+/// beside a case's columns ([`SESSION_USER_NAMES`]).
+pub(super) type UserNames = [&'static str; 10];
+
+const STORED_NAMES: UserNames = [
+    "id",
+    "username",
+    "display_name",
+    "role",
+    "agency_id",
+    "disabled",
+    "mfa_enabled",
+    "version",
+    "created_at",
+    "updated_at",
+];
+
+/// The session's user's columns in the row that also holds a case (`cases::session_and_case`).
+pub(super) const SESSION_USER_NAMES: UserNames = [
+    "session_user_id",
+    "session_user_username",
+    "session_user_display_name",
+    "session_user_role",
+    "session_user_agency_id",
+    "session_user_disabled",
+    "session_user_mfa_enabled",
+    "session_user_version",
+    "session_user_created_at",
+    "session_user_updated_at",
+];
+
 pub(super) fn user_from_row(row: &PgRow) -> Result<User> {
-    prefixed_user_from_row(row, "")
+    named_user_from_row(row, &STORED_NAMES)
 }
 
-/// A user from columns named `{prefix}{column}`.
-fn prefixed_user_from_row(row: &PgRow, prefix: &str) -> Result<User> {
-    let column = |name: &str| format!("{prefix}{name}");
-    let role: String = row.try_get(column("role").as_str())?;
+/// A user from the columns `names` gives.
+fn named_user_from_row(row: &PgRow, names: &UserNames) -> Result<User> {
+    let [
+        id,
+        username,
+        display_name,
+        role,
+        agency,
+        disabled,
+        mfa_enabled,
+        version,
+        created_at,
+        updated_at,
+    ] = *names;
+    let role: String = row.try_get(role)?;
     Ok(User {
-        id: row.try_get(column("id").as_str())?,
-        username: row.try_get(column("username").as_str())?,
-        display_name: row.try_get(column("display_name").as_str())?,
+        id: row.try_get(id)?,
+        username: row.try_get(username)?,
+        display_name: row.try_get(display_name)?,
         role: Role::stored(role),
-        agency: row.try_get(column("agency_id").as_str())?,
-        disabled: row.try_get(column("disabled").as_str())?,
-        mfa_enabled: row.try_get(column("mfa_enabled").as_str())?,
-        version: row.try_get(column("version").as_str())?,
-        created_at: row.try_get(column("created_at").as_str())?,
-        updated_at: row.try_get(column("updated_at").as_str())?,
+        agency: row.try_get(agency)?,
+        disabled: row.try_get(disabled)?,
+        mfa_enabled: row.try_get(mfa_enabled)?,
+        version: row.try_get(version)?,
+        created_at: row.try_get(created_at)?,
+        updated_at: row.try_get(updated_at)?,
     })
 }
 
@@ -129,11 +171,12 @@ pub(super) async fn create_session(store: &PostgresStore, session: NewSession) -
 /// How stale `last_seen_at` may get before a request refreshes it; saves a write per request.
 pub(crate) const TOUCH_INTERVAL_SECONDS: i64 = 60;
 
-/// The user's columns as the session reads them, each named `{prefix}{column}`.
-pub(super) fn session_user_columns(prefix: &str) -> String {
-    USER_COLUMNS
-        .split(", ")
-        .map(|c| format!("u.{c} AS {prefix}{c}"))
+/// The user's columns (of `users u`) as the session reads them, named `names`.
+pub(super) fn session_user_columns(names: &UserNames) -> String {
+    STORED_NAMES
+        .iter()
+        .zip(names)
+        .map(|(column, name)| format!("u.{column} AS {name}"))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -144,35 +187,39 @@ pub(super) async fn session_user(
     now: DateTime<Utc>,
     idle_timeout: Duration,
 ) -> Result<Option<Session>> {
-    let row = sqlx::query(&format!(
-        "SELECT s.last_seen_at AS session_last_seen_at, s.expires_at AS session_expires_at,
-                s.stage AS session_stage, {}
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_digest = $1",
-        session_user_columns("")
-    ))
-    .bind(&digest[..])
-    .fetch_optional(&store.pool)
-    .await?;
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        format!(
+            "SELECT s.last_seen_at AS session_last_seen_at, s.expires_at AS session_expires_at,
+                    s.stage AS session_stage, {}
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_digest = $1",
+            session_user_columns(&STORED_NAMES)
+        )
+    });
+    let row = sqlx::query(sql)
+        .bind(&digest[..])
+        .fetch_optional(&store.pool)
+        .await?;
     match row {
-        Some(row) => hold_session(store, digest, &row, "", now, idle_timeout).await,
+        Some(row) => hold_session(store, digest, &row, &STORED_NAMES, now, idle_timeout).await,
         None => Ok(None),
     }
 }
 
-/// The session read in `row` (its user's columns named `{user_prefix}{column}`), if it still
+/// The session read in `row` (its user's columns named `user_names`), if it still
 /// holds: an expired, idle or disabled user's session is removed; a live one's idle timer is
 /// refreshed when it has gone stale.
 pub(super) async fn hold_session(
     store: &PostgresStore,
     digest: &[u8; 32],
     row: &PgRow,
-    user_prefix: &str,
+    user_names: &UserNames,
     now: DateTime<Utc>,
     idle_timeout: Duration,
 ) -> Result<Option<Session>> {
     let last_seen: DateTime<Utc> = row.try_get("session_last_seen_at")?;
     let expires: DateTime<Utc> = row.try_get("session_expires_at")?;
-    let user = prefixed_user_from_row(row, user_prefix)?;
+    let user = named_user_from_row(row, user_names)?;
     let stage: String = row.try_get("session_stage")?;
     let stage = SessionStage::parse(&stage)
         .ok_or_else(|| StoreError::Corrupt(format!("session stage {stage}")))?;
@@ -200,4 +247,17 @@ pub(super) async fn delete_session(store: &PostgresStore, digest: &[u8; 32]) -> 
         .await?;
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_user_names_follow_the_stored_columns() {
+        assert_eq!(STORED_NAMES.join(", "), USER_COLUMNS);
+        for (stored, beside) in STORED_NAMES.iter().zip(SESSION_USER_NAMES) {
+            assert_eq!(beside, format!("session_user_{stored}"));
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! The rows of a supervisor's teams' cases for the dashboard: the SQL of `team_reads.rs`
-//! (in the form SQLite plans best), read on a rusqlite connection on a blocking thread.
+//! (in the form SQLite plans best), read on one of the store's bulk-read threads
+//! (`bulk_reads.rs`).
 //!
 //! A dashboard reads thousands of rows (a team of ten's cases and all their moves, contacts
 //! and care plans). Through sqlx each row is a message from the pool's worker thread to the
