@@ -19,7 +19,8 @@ pub(crate) enum TeamPart {
     Marks,
 }
 
-/// One of the reads: `$1` is the supervisor, `$2`… are `texts`.
+/// One of the reads: `$1` is the supervisor (for a history read in the
+/// [`Supervised::Joined`] form, the array of the cases' ids), `$2`… are `texts`.
 pub(crate) struct TeamQuery {
     pub part: TeamPart,
     pub sql: String,
@@ -33,9 +34,12 @@ pub(crate) enum Supervised {
     /// `r.case_id IN (<the cases>)`: SQLite reads each history table by its covering index
     /// (joined instead, it reads the table's rows too).
     InList,
-    /// The cases joined from the supervisor's workers: PostgreSQL, which would otherwise
-    /// de-duplicate the case ids in a hash before probing, and probe `cases` again for the
-    /// cases' own columns (the five reads took 1.78 times as long that way: BENCHMARKS).
+    /// PostgreSQL: the cases joined from the supervisor's workers, then each history table
+    /// read by the ids those cases came with (`r.case_id = ANY($1)`, in the same snapshot).
+    /// With the cases' ids recomputed in every read, PostgreSQL de-duplicated them in a hash
+    /// and probed `cases` again for their columns (the five reads took 1.78 times as long);
+    /// with the cases joined again in every read, each read probed `cases` again (1.6 times
+    /// as long as by the ids: BENCHMARKS, ninth session).
     Joined,
 }
 
@@ -85,18 +89,13 @@ impl TeamRead<'_> {
                 ));
                 format!("SELECT {columns} FROM {table} r")
             }
+            Supervised::Joined if matches!(self.part, TeamPart::Cases) => format!(
+                "{SUPERVISED_HOLDERS} SELECT {columns} FROM holders h JOIN cases r
+                    ON r.assigned_to = h.user_id AND (h.case_type IS NULL OR r.case_type = h.case_type)"
+            ),
             Supervised::Joined => {
-                let holder = |alias: &str| {
-                    format!(
-                        "{SUPERVISED_HOLDERS} SELECT {columns} FROM holders h JOIN cases {alias}
-                            ON {alias}.assigned_to = h.user_id AND (h.case_type IS NULL OR {alias}.case_type = h.case_type)"
-                    )
-                };
-                if matches!(self.part, TeamPart::Cases) {
-                    holder("r")
-                } else {
-                    format!("{} JOIN {table} r ON r.{case_column} = sc.id", holder("sc"))
-                }
+                conditions.push(format!("r.{case_column} = ANY($1)"));
+                format!("SELECT {columns} FROM {table} r")
             }
         };
         conditions.extend(self.filter.map(str::to_string));
