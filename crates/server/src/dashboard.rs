@@ -175,19 +175,18 @@ pub async fn dashboard(
         .map_err(|_| ApiError::Internal("the dashboards' semaphore is closed".into()))?;
     let config = &state.config;
     let now = state.clock.now();
-    let teams = state.store.supervised_teams(user.id).await?;
+    // The teams and their cases' rows, read together: the open cases' timelines and the
+    // quality metrics' history are both derived from the rows.
+    let (teams, records) = state
+        .store
+        .supervised_teams_and_records(user.id, &emergency_fields(config))
+        .await?;
     let mut people: BTreeMap<Uuid, UserRef> = BTreeMap::new();
     for team in &teams {
         for member in &team.members {
             people.insert(member.id, member.clone());
         }
     }
-    // One read of the teams' cases and their history; the open cases' timelines and the
-    // quality metrics' history are both derived from it.
-    let records = state
-        .store
-        .team_records(user.id, &emergency_fields(config))
-        .await?;
     let terminal: BTreeSet<String> = config.terminal_stages();
     let cases = records.timelines(&terminal);
 

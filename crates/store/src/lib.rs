@@ -445,6 +445,19 @@ pub trait Store: Send + Sync + 'static {
         emergency_fields: &[String],
     ) -> Result<team_records::TeamRecords>;
 
+    /// [`Store::supervised_teams`] and [`Store::team_records`]: what the dashboard reads.
+    /// PostgreSQL reads both in one snapshot on one connection (the teams' members agree with
+    /// the cases read, and a dashboard waits for the pool once).
+    async fn supervised_teams_and_records(
+        &self,
+        supervisor: UserId,
+        emergency_fields: &[String],
+    ) -> Result<(Vec<TeamRecord>, team_records::TeamRecords)> {
+        let teams = self.supervised_teams(supervisor).await?;
+        let records = self.team_records(supervisor, emergency_fields).await?;
+        Ok((teams, records))
+    }
+
     // --- quality assurance and supervision ---
 
     /// Record an inter-agency panel's decision on a case's move (notes sealed), with its audit

@@ -21,7 +21,8 @@ use std::sync::Arc;
 
 on_both!(
     team_records_give_the_timelines_and_the_history,
-    a_case_of_a_worker_in_several_teams_is_read_once
+    a_case_of_a_worker_in_several_teams_is_read_once,
+    the_teams_come_with_their_records
 );
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {
@@ -297,5 +298,48 @@ async fn a_case_of_a_worker_in_several_teams_is_read_once(
     assert_eq!(
         records.closure_documented,
         cases.iter().copied().collect::<BTreeSet<_>>()
+    );
+}
+
+/// What the dashboard reads in one go is what the two reads give apart: the supervisor's own
+/// teams with their members, and those teams' cases' rows; another supervisor's team and its
+/// cases are in neither.
+async fn the_teams_come_with_their_records(_db: &TestDatabase, store: Arc<dyn Store>) {
+    let boss = supervisor(&store, "boss").await;
+    let other_boss = supervisor(&store, "other").await;
+    let mine = worker(&store).await;
+    let theirs = user(&store, "worker2", Role::CASE_WORKER).await;
+    team(&store, "Mine", &boss, &[&mine], &[]).await;
+    team(&store, "Theirs", &other_boss, &[&theirs], &[]).await;
+    let case = open(&store, &mine, &[dimension("closure_reason", "x")]).await;
+    note(&store, &case, "home_visit", at(5, 9), None).await;
+    let other = open(&store, &theirs, &[]).await;
+    note(&store, &other, "home_visit", at(5, 9), None).await;
+
+    let (teams, records) = store
+        .supervised_teams_and_records(boss.id, &[])
+        .await
+        .unwrap();
+    assert_eq!(teams, store.supervised_teams(boss.id).await.unwrap());
+    assert_eq!(records, store.team_records(boss.id, &[]).await.unwrap());
+    assert_eq!(
+        teams
+            .iter()
+            .map(|t| t.team.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Mine"]
+    );
+    assert_eq!(
+        teams[0].members.iter().map(|m| m.id).collect::<Vec<_>>(),
+        [mine.id]
+    );
+    assert_eq!(
+        records.cases.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [case.summary.id]
+    );
+    assert_eq!(
+        records.contacts.len(),
+        1,
+        "only the supervised case's contact"
     );
 }

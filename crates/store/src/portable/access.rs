@@ -189,7 +189,13 @@ pub(super) async fn list_teams(pool: &DbPool) -> Result<Vec<TeamRecord>> {
 }
 
 pub(super) async fn supervised_teams(pool: &DbPool, supervisor: UserId) -> Result<Vec<TeamRecord>> {
-    let mut conn = pool.acquire().await?;
+    supervised_teams_on(&mut *pool.acquire().await?, supervisor).await
+}
+
+/// [`supervised_teams`] on a connection the caller holds: PostgreSQL's dashboard reads them
+/// in the snapshot of its team records (SQLite's reads its records on threads of its own).
+#[allow(dead_code)]
+pub(super) async fn supervised_teams_on(conn: &mut DbConnection, supervisor: UserId) -> Result<Vec<TeamRecord>> {
     let ids: Vec<TeamId> = sqlx::query_scalar("SELECT id FROM teams WHERE supervisor_id = $1")
         .bind(supervisor)
         .fetch_all(&mut *conn)
@@ -197,7 +203,7 @@ pub(super) async fn supervised_teams(pool: &DbPool, supervisor: UserId) -> Resul
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    load_teams(&mut conn, Some(&ids)).await
+    load_teams(conn, Some(&ids)).await
 }
 
 pub(super) async fn add_team_member(

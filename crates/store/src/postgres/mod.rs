@@ -606,6 +606,14 @@ impl crate::Store for PostgresStore {
         supervision::team_records(&self.pool, supervisor, emergency_fields).await
     }
 
+    async fn supervised_teams_and_records(
+        &self,
+        supervisor: uuid::Uuid,
+        emergency_fields: &[String],
+    ) -> Result<(Vec<crate::TeamRecord>, crate::team_records::TeamRecords)> {
+        supervision::teams_and_records(&self.pool, supervisor, emergency_fields).await
+    }
+
     async fn add_panel_decision(
         &self,
         decision: crate::NewPanelDecision,
