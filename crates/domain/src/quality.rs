@@ -100,16 +100,19 @@ impl MonthMetrics {
     }
 }
 
-fn month_of(at: DateTime<Utc>) -> String {
-    format!("{:04}-{:02}", at.year(), at.month())
+/// A month as the metrics count by it: its year and number (no text made an event).
+type Month = (i32, u32);
+
+fn month_of(at: DateTime<Utc>) -> Month {
+    (at.year(), at.month())
 }
 
-/// The `count` months up to and including `now`'s, oldest first, as `YYYY-MM`.
-pub fn months(now: DateTime<Utc>, count: u32) -> Vec<String> {
+/// The `count` months up to and including `now`'s, oldest first.
+fn month_keys(now: DateTime<Utc>, count: u32) -> Vec<Month> {
     let (mut year, mut month) = (now.year(), now.month());
     let mut out = Vec::new();
     for _ in 0..count {
-        out.push(format!("{year:04}-{month:02}"));
+        out.push((year, month));
         if month == 1 {
             year -= 1;
             month = 12;
@@ -121,6 +124,14 @@ pub fn months(now: DateTime<Utc>, count: u32) -> Vec<String> {
     out
 }
 
+/// The `count` months up to and including `now`'s, oldest first, as `YYYY-MM`.
+pub fn months(now: DateTime<Utc>, count: u32) -> Vec<String> {
+    month_keys(now, count)
+        .into_iter()
+        .map(|(year, month)| format!("{year:04}-{month:02}"))
+        .collect()
+}
+
 /// The metrics of each of the `count` months up to `now`'s, oldest first.
 pub fn monthly_metrics(
     history: &TeamHistory,
@@ -128,23 +139,24 @@ pub fn monthly_metrics(
     now: DateTime<Utc>,
     count: u32,
 ) -> Vec<MonthMetrics> {
-    let mut by_month: BTreeMap<String, MonthMetrics> = months(now, count)
+    let mut by_month: BTreeMap<Month, MonthMetrics> = month_keys(now, count)
         .into_iter()
-        .map(|m| {
+        .zip(months(now, count))
+        .map(|(key, month)| {
             (
-                m.clone(),
+                key,
                 MonthMetrics {
-                    month: m,
+                    month,
                     ..MonthMetrics::default()
                 },
             )
         })
         .collect();
-    let mut days: BTreeMap<String, f64> = BTreeMap::new();
-    let mut moves = history.moves.clone();
+    let mut days: BTreeMap<Month, f64> = BTreeMap::new();
+    let mut moves: Vec<&Move> = history.moves.iter().collect();
     moves.sort_by_key(|m| m.at);
     let mut assessed = BTreeSet::new();
-    for step in &moves {
+    for step in moves {
         let Some(month) = by_month.get_mut(&month_of(step.at)) else {
             continue;
         };
@@ -154,7 +166,7 @@ pub fn monthly_metrics(
         {
             month.assessments_completed += 1;
             let elapsed = (step.at - *opened).num_seconds() as f64 / 86_400.0;
-            *days.entry(month.month.clone()).or_default() += elapsed;
+            *days.entry(month_of(step.at)).or_default() += elapsed;
         }
         let into_terminal = stages.terminal.contains(&step.to);
         let from_terminal = stages.terminal.contains(&step.from);
