@@ -5,8 +5,13 @@
 //! A dashboard reads thousands of rows (a team of ten's cases and all their moves, contacts
 //! and care plans). Through sqlx each row is a message from the pool's worker thread to the
 //! request's, with its values copied and freed: about as much time as SQLite's own work in the
-//! dashboard's profile. Here the rows are decoded where SQLite steps through them. The five
-//! reads share one read transaction, so they see one snapshot of the teams' cases.
+//! dashboard's profile. Here the rows are decoded where SQLite steps through them.
+//!
+//! Each read is a statement of its own, not one read transaction for the five as on
+//! PostgreSQL: a transaction would keep its snapshot in the WAL for the whole dashboard, and
+//! a RESTART checkpoint (`checkpoints.rs`) waits for such readers while it holds back the
+//! writer. Tried, it was no faster, and its peak memory under the realistic load was higher
+//! in four runs of seven (BENCHMARKS, ninth session).
 
 use crate::Result;
 use crate::team_reads::{Supervised, team_queries};
@@ -19,9 +24,8 @@ pub(super) fn team_records(
 ) -> Result<TeamRecords> {
     let mut records = TeamRecords::default();
     let supervisor = rusqlite::types::Value::Blob(supervisor.as_bytes().to_vec());
-    let snapshot = connection.unchecked_transaction()?;
     for query in team_queries(emergency_fields, Supervised::InList) {
-        let mut statement = snapshot.prepare_cached(&query.sql)?;
+        let mut statement = connection.prepare_cached(&query.sql)?;
         let texts = query
             .texts
             .iter()
@@ -33,6 +37,5 @@ pub(super) fn team_records(
             query.part.read(row, &mut records, emergency_fields)?;
         }
     }
-    snapshot.commit()?;
     Ok(records)
 }
