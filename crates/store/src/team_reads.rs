@@ -38,8 +38,8 @@ pub(crate) enum Supervised {
     /// read by the ids those cases came with (`r.case_id = ANY($1)`, in the same snapshot).
     /// With the cases' ids recomputed in every read, PostgreSQL de-duplicated them in a hash
     /// and probed `cases` again for their columns (the five reads took 1.78 times as long);
-    /// with the cases joined again in every read, each read probed `cases` again (1.6 times
-    /// as long as by the ids: BENCHMARKS, ninth session).
+    /// with the cases joined again in every history read, each probed `cases` again (15–31 ms
+    /// a read against 5–16 ms by the ids: BENCHMARKS, ninth session).
     Joined,
 }
 

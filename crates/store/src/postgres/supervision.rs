@@ -17,7 +17,7 @@ use sqlx::PgConnection;
 /// The transaction the reads share: one snapshot, nothing written. Each history read is an
 /// index probe a case by design. At a hundred thousand cases the planner, pricing a page
 /// read at four times a sequential one (its default, for a disk), chose to read all of
-/// `case_transitions` for a team's 2,262 cases instead: 43 ms, against 6–10 ms by its index.
+/// `case_transitions` for a team's 2,262 cases instead: 43 ms, against 6–11 ms by its index.
 /// The pages these reads touch are the ones every request touches, in memory, so here they
 /// are priced as such. (Turning table scans off instead priced a 40-row table's only
 /// possible scan so high that PostgreSQL compiled the query first: 150 ms.)
