@@ -18,6 +18,7 @@ mod columns;
 mod config_versions;
 mod consent_codec;
 mod error;
+mod history_digest;
 mod import;
 mod location;
 pub mod migrations;

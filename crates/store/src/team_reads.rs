@@ -5,7 +5,7 @@
 
 use crate::columns::Columns;
 use crate::team_records::{CLOSURE_REASON, TeamCase, TeamContact, TeamPlanVersion, TeamRecords};
-use crate::{Result, StoreError};
+use crate::{CaseId, Result, StoreError};
 use caseward_domain::care_plan::CarePlanStatus;
 use caseward_domain::quality::Move;
 
@@ -145,7 +145,7 @@ pub(crate) fn team_queries(emergency_fields: &[String], form: Supervised) -> [Te
     [
         read(
             TeamPart::Cases,
-            "r.id, r.case_number, r.case_type, r.stage, r.assigned_to, CAST(r.intensity AS BIGINT) AS intensity, r.created_at",
+            "r.id, r.case_number, r.case_type, r.stage, r.assigned_to, CAST(r.intensity AS BIGINT) AS intensity, r.created_at, r.history_digest",
             "cases",
             "id",
             None,
@@ -180,24 +180,40 @@ pub(crate) fn team_queries(emergency_fields: &[String], form: Supervised) -> [Te
 }
 
 impl TeamPart {
-    /// Add one row of this part to `records`.
+    /// The moves, contacts and care plan versions: what a case's history digest holds.
+    pub(crate) fn in_digest(self) -> bool {
+        matches!(self, TeamPart::Moves | TeamPart::Contacts | TeamPart::Plans)
+    }
+
+    /// Add one row of this part to `records`. A case's row adds its history digest's moves,
+    /// contacts and plan versions too; a case without a digest is returned, for its history
+    /// rows to be read.
     pub(crate) fn read(
         self,
         row: &impl Columns,
         records: &mut TeamRecords,
         emergency_fields: &[String],
-    ) -> Result<()> {
+    ) -> Result<Option<CaseId>> {
         match self {
-            TeamPart::Cases => records.cases.push(TeamCase {
-                id: row.id("id")?,
-                case_number: row.text("case_number")?,
-                case_type: row.text("case_type")?,
-                stage: row.text("stage")?,
-                assigned_to: row.id("assigned_to")?,
-                intensity: caseward_domain::config::Intensity::from_level(row.int("intensity")?)
+            TeamPart::Cases => {
+                let id = row.id("id")?;
+                records.cases.push(TeamCase {
+                    id,
+                    case_number: row.text("case_number")?,
+                    case_type: row.text("case_type")?,
+                    stage: row.text("stage")?,
+                    assigned_to: row.id("assigned_to")?,
+                    intensity: caseward_domain::config::Intensity::from_level(
+                        row.int("intensity")?,
+                    )
                     .ok_or_else(|| StoreError::Corrupt("intensity".into()))?,
-                opened_at: row.time("created_at")?,
-            }),
+                    opened_at: row.time("created_at")?,
+                });
+                match row.opt_blob("history_digest")? {
+                    Some(digest) => crate::history_digest::decode_into(id, &digest, records)?,
+                    None => return Ok(Some(id)),
+                }
+            }
             TeamPart::Moves => records.moves.push(Move {
                 case: row.id("case_id")?,
                 from: row.text("from_stage")?,
@@ -229,6 +245,6 @@ impl TeamPart {
                 }
             }
         }
-        Ok(())
+        Ok(None)
     }
 }

@@ -10,10 +10,11 @@ use common::{new_case, supervisor, team, user, worker};
 use caseward_domain::care_plan::{CarePlanContent, CarePlanStatus};
 use caseward_domain::case::CaseFields;
 use caseward_domain::user::Role;
+use caseward_store::team_records::TeamRecords;
 use caseward_store::testing::{Backend, TestDatabase};
 use caseward_store::{
-    CaseRecord, CaseTransition, DimensionValue, NewCarePlanVersion, NewNote, Store, TimelineFilter,
-    User,
+    CarePlanDecision, CaseRecord, CaseTransition, DimensionValue, ImportedCase, ImportedNote,
+    ImportedTransition, NewCarePlanVersion, NewNote, Store, TimelineFilter, User,
 };
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use std::collections::BTreeSet;
@@ -22,7 +23,8 @@ use std::sync::Arc;
 on_both!(
     team_records_give_the_timelines_and_the_history,
     a_case_of_a_worker_in_several_teams_is_read_once,
-    the_teams_come_with_their_records
+    the_teams_come_with_their_records,
+    the_history_digests_say_what_the_rows_say
 );
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {
@@ -341,5 +343,130 @@ async fn the_teams_come_with_their_records(_db: &TestDatabase, store: Arc<dyn St
         records.contacts.len(),
         1,
         "only the supervised case's contact"
+    );
+}
+
+/// The records with their history rows in one order, to compare two reads.
+fn in_order(mut records: TeamRecords) -> TeamRecords {
+    records
+        .moves
+        .sort_by(|a, b| (a.case, a.at, &a.to).cmp(&(b.case, b.at, &b.to)));
+    records
+        .contacts
+        .sort_by_key(|c| (c.case, c.written_at, c.note));
+    records.plans.sort_by_key(|p| (p.case, p.version));
+    records
+}
+
+/// The history digests kept on the cases' rows say what the history rows say, however the
+/// history was written — one write at a time, a care plan decided, a batch imported — and a
+/// case without a digest (an instance upgraded and not yet reindexed) has its rows read
+/// instead, beside cases read by their digests.
+async fn the_history_digests_say_what_the_rows_say(db: &TestDatabase, store: Arc<dyn Store>) {
+    let boss = supervisor(&store, "boss").await;
+    let worker = worker(&store).await;
+    team(&store, "A", &boss, &[&worker], &[]).await;
+    let mut first = open(&store, &worker, &[dimension("closure_reason", "x")]).await;
+    move_case(&store, &mut first, "assessment", at(4, 9)).await;
+    note(&store, &first, "home_visit", at(5, 9), Some(20)).await;
+    note(&store, &first, "other", at(6, 9), None).await;
+    plan(&store, &first, 1, CarePlanStatus::Submitted, at(6, 10)).await;
+    store
+        .decide_care_plan(CarePlanDecision {
+            case_id: first.summary.id,
+            version: 1,
+            status: CarePlanStatus::Approved,
+            decided_by: boss.id,
+            comment: None,
+            audit: Vec::new(),
+            now: at(7, 9),
+        })
+        .await
+        .unwrap();
+    let never_written = open(&store, &worker, &[]).await;
+    let mut case = common::new_case(&worker, CaseFields::new());
+    case.stage = "assessment".into();
+    let imported = case.id;
+    store
+        .import_cases(vec![ImportedCase {
+            transitions: vec![ImportedTransition {
+                id: uuid::Uuid::now_v7(),
+                from: "identification".into(),
+                to: "assessment".into(),
+                by: worker.id,
+                at: at(8, 9),
+                reason: None,
+            }],
+            notes: vec![ImportedNote {
+                id: uuid::Uuid::now_v7(),
+                kind: "phone_call".into(),
+                body: "x".into(),
+                confidential: false,
+                written_by: worker.id,
+                written_at: at(8, 10),
+                next_contact_on: None,
+            }],
+            ..ImportedCase::new(case)
+        }])
+        .await
+        .unwrap();
+
+    let digested = in_order(store.team_records(boss.id, &[]).await.unwrap());
+    assert_eq!(digested.cases.len(), 3);
+    assert_eq!(
+        digested
+            .moves
+            .iter()
+            .map(|m| (m.case, m.to.as_str()))
+            .collect::<Vec<_>>(),
+        [(first.summary.id, "assessment"), (imported, "assessment")]
+            .into_iter()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        digested.contacts.len(),
+        2,
+        "a note of kind other is no contact"
+    );
+    assert_eq!(
+        digested
+            .plans
+            .iter()
+            .map(|p| (p.case, p.status))
+            .collect::<Vec<_>>(),
+        [(first.summary.id, CarePlanStatus::Approved)],
+        "the decision is in the digest"
+    );
+    assert!(
+        !digested
+            .moves
+            .iter()
+            .any(|m| m.case == never_written.summary.id)
+    );
+
+    db.tamper("UPDATE cases SET history_digest = NULL").await;
+    let from_rows = in_order(store.team_records(boss.id, &[]).await.unwrap());
+    assert_eq!(from_rows, digested);
+
+    // One case written again has a digest; the others' rows are read beside it.
+    note(&store, &never_written, "home_visit", at(9, 9), None).await;
+    let mixed = in_order(store.team_records(boss.id, &[]).await.unwrap());
+    assert_eq!(mixed.contacts.len(), 3);
+    db.tamper("UPDATE cases SET history_digest = NULL").await;
+    assert_eq!(
+        mixed,
+        in_order(store.team_records(boss.id, &[]).await.unwrap())
+    );
+    assert_eq!(
+        mixed,
+        in_order(
+            store
+                .supervised_teams_and_records(boss.id, &[])
+                .await
+                .unwrap()
+                .1
+        )
     );
 }

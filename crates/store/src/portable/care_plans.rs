@@ -51,6 +51,7 @@ pub(super) async fn add(store: &BackendStore, plan: NewCarePlanVersion) -> Resul
         },
         _ => e.into(),
     })?;
+    super::history_digests::refresh(&mut tx, &[plan.case_id]).await?;
     super::audit::append_case_in(&mut tx, sealing, &plan.audit, plan.now).await?;
     let mut versions = read(&mut tx, &texts, plan.case_id, Some(plan.version)).await?;
     tx.commit().await?;
@@ -93,6 +94,7 @@ pub(super) async fn decide(
             current: decision.version,
         });
     }
+    super::history_digests::refresh(&mut tx, &[decision.case_id]).await?;
     super::audit::append_case_in(&mut tx, sealing, &decision.audit, decision.now).await?;
     let mut versions = read(&mut tx, &texts, decision.case_id, Some(decision.version)).await?;
     tx.commit().await?;

@@ -42,6 +42,8 @@ pub(super) async fn import_cases(store: &BackendStore, cases: Vec<ImportedCase>)
     insert_transitions(&mut tx, &sealed).await?;
     insert_notes(&mut tx, &sealed).await?;
     insert_care_plans(&mut tx, &sealed).await?;
+    let ids: Vec<uuid::Uuid> = sealed.iter().map(|c| c.case.id).collect();
+    super::history_digests::refresh(&mut tx, &ids).await?;
     let audit = sealed.iter().flat_map(|c| c.audit.iter().cloned()).collect();
     super::audit::append_sealed_at(&mut tx, audit).await?;
     tx.commit().await?;

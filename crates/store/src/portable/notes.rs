@@ -29,6 +29,7 @@ pub(super) async fn add(store: &BackendStore, note: NewNote) -> Result<NoteRecor
         sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
         _ => StoreError::unique(e, "note id"),
     })?;
+    super::history_digests::refresh(&mut tx, &[note.case_id]).await?;
     super::audit::append_case_in(&mut tx, sealing, &note.audit, note.now).await?;
     let mut notes = read(&mut tx, &texts, note.case_id, Some(note.id)).await?;
     tx.commit().await?;

@@ -52,6 +52,7 @@ pub(super) async fn reindex(
     }
     super::case_keys::replace_tokens(&mut tx, case, tokens).await?;
     super::dimensions::replace(&mut tx, case, dimensions).await?;
+    super::history_digests::refresh(&mut tx, &[case]).await?;
     let texts: CaseTexts = super::case_keys::texts_in(&mut tx, sealing, case).await?;
     let mut sealed = 0;
     for (table, column, kind, bound_to) in TEXT_COLUMNS {

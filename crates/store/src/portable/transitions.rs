@@ -53,6 +53,7 @@ pub(super) async fn transition(store: &BackendStore, change: CaseTransition) -> 
     .bind(change.survivor_decision)
     .execute(&mut *tx)
     .await?;
+    super::history_digests::refresh(&mut tx, &[change.case_id]).await?;
     super::audit::append_case_in(&mut tx, sealing, &change.audit, change.now).await?;
     let record = fetch_record(&mut *tx, sealing, change.case_id)
         .await?

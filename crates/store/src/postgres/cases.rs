@@ -106,8 +106,8 @@ async fn insert_case_in(
     let change_seq = next_change_seq(tx).await?;
     sqlx::query(
         "INSERT INTO cases (id, case_number, case_type, stage, intensity, assigned_to, created_by, config_version,
-                            version, change_seq, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $11)",
+                            version, change_seq, created_at, updated_at, history_digest)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $11, $12)",
     )
     .bind(case.id)
     .bind(&case_number)
@@ -120,6 +120,8 @@ async fn insert_case_in(
     .bind(change_seq)
     .bind(case.now)
     .bind(case.now)
+    // A new case has no history yet.
+    .bind(crate::history_digest::encode(&[], &[], &[]))
     .execute(&mut **tx)
     .await
     .map_err(|e| StoreError::unique(e, "case id"))?;

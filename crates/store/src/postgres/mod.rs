@@ -16,6 +16,7 @@ mod case_keys;
 mod cases;
 mod config_versions;
 mod dimensions;
+mod history_digests;
 mod import;
 mod notes;
 mod quality;

@@ -55,18 +55,25 @@ async fn read_records(
 ) -> Result<TeamRecords> {
     let mut records = TeamRecords::default();
     let mut cases: Vec<uuid::Uuid> = Vec::new();
+    // The cases without a history digest, whose history rows are read.
+    let mut undigested: Vec<uuid::Uuid> = Vec::new();
     for query in team_queries(emergency_fields, Supervised::Joined) {
+        if query.part.in_digest() && undigested.is_empty() {
+            continue;
+        }
         let read = sqlx::query(&query.sql);
-        // The cases by their supervisor; their history by the cases' ids.
+        // The cases by their supervisor; their marks by the cases' ids, and the history of
+        // those without a digest by theirs.
         let mut read = match query.part {
             TeamPart::Cases => read.bind(supervisor),
+            part if part.in_digest() => read.bind(&undigested),
             _ => read.bind(&cases),
         };
         for text in &query.texts {
             read = read.bind(text.as_str());
         }
         for row in read.fetch_all(&mut *connection).await? {
-            query.part.read(&row, &mut records, emergency_fields)?;
+            undigested.extend(query.part.read(&row, &mut records, emergency_fields)?);
         }
         if matches!(query.part, TeamPart::Cases) {
             cases = records.cases.iter().map(|case| case.id).collect();

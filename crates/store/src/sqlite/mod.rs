@@ -21,6 +21,7 @@ mod cases;
 mod checkpoints;
 mod config_versions;
 mod dimensions;
+mod history_digests;
 mod import;
 mod notes;
 mod point_reads;

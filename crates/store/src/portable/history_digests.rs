@@ -1,0 +1,84 @@
+// Keeping each case's history digest (`history_digest.rs`): portable SQL, included by
+// `sqlite/history_digests.rs` and `postgres/history_digests.rs` (see `portable/access.rs`).
+// A digest is made again from the case's rows — the rows are the record — in the transaction
+// that wrote them, so that a committed digest never says other than its rows.
+
+use crate::team_reads::TeamPart;
+use crate::team_records::TeamRecords;
+use sqlx::QueryBuilder;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// Cases a statement reads or writes.
+const CASES_A_STATEMENT: usize = 500;
+
+/// The history rows of the cases, as the dashboard reads them (`team_reads.rs`).
+const HISTORY: [(TeamPart, &str); 3] = [
+    (
+        TeamPart::Moves,
+        "SELECT r.case_id, r.from_stage, r.to_stage, r.moved_at FROM case_transitions r WHERE r.case_id IN ",
+    ),
+    (
+        TeamPart::Contacts,
+        "SELECT r.case_id, r.id, r.written_at, r.next_contact_on FROM case_notes r WHERE r.kind <> 'other' AND r.case_id IN ",
+    ),
+    (
+        TeamPart::Plans,
+        "SELECT r.case_id, r.version, r.status, r.objectives_and_timelines, r.written_at FROM care_plans r WHERE r.case_id IN ",
+    ),
+];
+
+/// Write the history digest of each of `cases` from its rows.
+pub(super) async fn refresh(conn: &mut DbConnection, cases: &[Uuid]) -> crate::Result<()> {
+    for chunk in cases.chunks(CASES_A_STATEMENT) {
+        let mut records = TeamRecords::default();
+        for (part, select) in HISTORY {
+            let mut read = QueryBuilder::<Db>::new(select);
+            read.push("(");
+            let mut ids = read.separated(", ");
+            for case in chunk {
+                ids.push_bind(*case);
+            }
+            read.push(")");
+            for row in read.build().fetch_all(&mut *conn).await? {
+                part.read(&row, &mut records, &[])?;
+            }
+        }
+        let mut moves: BTreeMap<Uuid, Vec<_>> = BTreeMap::new();
+        for step in &records.moves {
+            moves.entry(step.case).or_default().push(step);
+        }
+        let mut contacts: BTreeMap<Uuid, Vec<_>> = BTreeMap::new();
+        for contact in &records.contacts {
+            contacts.entry(contact.case).or_default().push(contact);
+        }
+        let mut plans: BTreeMap<Uuid, Vec<_>> = BTreeMap::new();
+        for plan in &records.plans {
+            plans.entry(plan.case).or_default().push(plan);
+        }
+        let digests: Vec<(Uuid, Vec<u8>)> = chunk
+            .iter()
+            .map(|case| {
+                let digest = crate::history_digest::encode(
+                    rows_of(&moves, case),
+                    rows_of(&contacts, case),
+                    rows_of(&plans, case),
+                );
+                (*case, digest)
+            })
+            .collect();
+        // Both databases name a VALUES list's columns column1, column2.
+        let mut write = QueryBuilder::<Db>::new("UPDATE cases SET history_digest = v.column2 FROM (");
+        write.push_values(&digests, |mut row, (case, digest)| {
+            row.push_bind(*case).push_bind(digest.as_slice());
+        });
+        write.push(") AS v WHERE cases.id = v.column1");
+        write.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// A case's rows among `rows`, none if it has none.
+fn rows_of<'a, T>(rows: &'a BTreeMap<Uuid, Vec<&'a T>>, case: &Uuid) -> &'a [&'a T] {
+    rows.get(case).map(Vec::as_slice).unwrap_or(&[])
+}
