@@ -163,8 +163,9 @@ enum CaseCommand {
     /// at every start).
     ApplyShreds,
     /// Bring every case's search tokens and report dimensions up to date with the
-    /// configuration, and seal history texts an older version wrote in clear (after an
-    /// upgrade, or a change to searchable or report-dimension fields).
+    /// configuration, write its history digest again, and seal history texts an older
+    /// version wrote in clear (after an upgrade, or a change to searchable or
+    /// report-dimension fields).
     Reindex,
     /// Check the running tallies aggregate reports read against a fresh count of the cases
     /// (exit status 1 when they differ); `--repair` counts them afresh.

@@ -1,6 +1,7 @@
 //! `caseward case reindex`: bring every case's stored derivatives up to date — its search
-//! tokens and report dimensions as the configuration now declares them, and the free texts of
-//! its history sealed if they were written in clear by an older version. Run after an upgrade
+//! tokens and report dimensions as the configuration now declares them, its history digest
+//! (what the dashboard reads), and the free texts of its history sealed if they were written
+//! in clear by an older version. Run after an upgrade
 //! or a change to which fields are searchable or report dimensions. Each case in its own
 //! transaction; run again after an interruption.
 

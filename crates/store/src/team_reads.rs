@@ -2,6 +2,10 @@
 //! SQL of both databases and its row decoders; `sqlite/supervision.rs` and
 //! `postgres/supervision.rs` each run the reads their own way. Times and states only, never
 //! case content.
+//!
+//! A case's row comes with its history digest (`history_digest.rs`): its moves, contacts and
+//! care plan versions. The three history reads are made only for the cases without one, and
+//! keep only their rows (`portable/history_digests.rs` reads the same columns to write them).
 
 use crate::columns::Columns;
 use crate::team_records::{CLOSURE_REASON, TeamCase, TeamContact, TeamPlanVersion, TeamRecords};
