@@ -323,7 +323,7 @@ pub async fn dashboard(
 
     // Quality, month by month.
     let since = now - Duration::days(31 * i64::from(MONTHS));
-    let history = records.history(since);
+    let history = records.into_history(since);
     let metrics = monthly_metrics(
         &history,
         &MetricStages {

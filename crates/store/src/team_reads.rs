@@ -8,10 +8,12 @@
 //! keep only their rows (`portable/history_digests.rs` reads the same columns to write them).
 
 use crate::columns::Columns;
+use crate::history_digest::Digests;
 use crate::team_records::{CLOSURE_REASON, TeamCase, TeamContact, TeamPlanVersion, TeamRecords};
 use crate::{CaseId, Result, StoreError};
 use caseward_domain::care_plan::CarePlanStatus;
 use caseward_domain::quality::Move;
+use std::collections::BTreeSet;
 
 /// Which rows a team read gives.
 #[derive(Clone, Copy)]
@@ -183,21 +185,39 @@ pub(crate) fn team_queries(emergency_fields: &[String], form: Supervised) -> [Te
     ]
 }
 
+/// A team read in progress: the records read so far, the history digests met, and the cases
+/// without a digest.
+#[derive(Default)]
+pub(crate) struct TeamReading {
+    pub records: TeamRecords,
+    digests: Digests,
+    /// The cases whose history rows are read (they have no digest).
+    pub undigested: BTreeSet<CaseId>,
+}
+
+impl TeamReading {
+    /// The records, with the digests' history.
+    pub(crate) fn finish(mut self) -> Result<TeamRecords> {
+        self.digests.decode_into(&mut self.records)?;
+        Ok(self.records)
+    }
+}
+
 impl TeamPart {
     /// The moves, contacts and care plan versions: what a case's history digest holds.
     pub(crate) fn in_digest(self) -> bool {
         matches!(self, TeamPart::Moves | TeamPart::Contacts | TeamPart::Plans)
     }
 
-    /// Add one row of this part to `records`. A case's row adds its history digest's moves,
-    /// contacts and plan versions too; a case without a digest is returned, for its history
-    /// rows to be read.
+    /// Add one row of this part to `reading`: a case's row with its history digest, or as a
+    /// case whose history rows are to be read.
     pub(crate) fn read(
         self,
         row: &impl Columns,
-        records: &mut TeamRecords,
+        reading: &mut TeamReading,
         emergency_fields: &[String],
-    ) -> Result<Option<CaseId>> {
+    ) -> Result<()> {
+        let records = &mut reading.records;
         match self {
             TeamPart::Cases => {
                 let id = row.id("id")?;
@@ -214,8 +234,10 @@ impl TeamPart {
                     opened_at: row.time("created_at")?,
                 });
                 match row.opt_blob("history_digest")? {
-                    Some(digest) => crate::history_digest::decode_into(id, &digest, records)?,
-                    None => return Ok(Some(id)),
+                    Some(digest) => reading.digests.push(id, digest),
+                    None => {
+                        reading.undigested.insert(id);
+                    }
                 }
             }
             TeamPart::Moves => records.moves.push(Move {
@@ -249,6 +271,6 @@ impl TeamPart {
                 }
             }
         }
-        Ok(None)
+        Ok(())
     }
 }

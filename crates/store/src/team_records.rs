@@ -130,21 +130,19 @@ impl TeamRecords {
     }
 
     /// The history the quality metrics count: every case's opening and type, every contact
-    /// and closure reason, the moves and care plan versions since `since`.
-    pub fn history(&self, since: DateTime<Utc>) -> TeamHistory {
+    /// and closure reason, the moves and care plan versions since `since`. Taken from the
+    /// records, not copied: a dashboard reads them once, derives the timelines, then this.
+    pub fn into_history(self, since: DateTime<Utc>) -> TeamHistory {
+        let mut opened = BTreeMap::new();
+        let mut case_types = BTreeMap::new();
+        for case in self.cases {
+            opened.insert(case.id, case.opened_at);
+            case_types.insert(case.id, case.case_type);
+        }
         TeamHistory {
-            opened: self.cases.iter().map(|c| (c.id, c.opened_at)).collect(),
-            case_types: self
-                .cases
-                .iter()
-                .map(|c| (c.id, c.case_type.clone()))
-                .collect(),
-            moves: self
-                .moves
-                .iter()
-                .filter(|m| m.at >= since)
-                .cloned()
-                .collect(),
+            opened,
+            case_types,
+            moves: self.moves.into_iter().filter(|m| m.at >= since).collect(),
             contacts: self
                 .contacts
                 .iter()
@@ -161,7 +159,7 @@ impl TeamRecords {
                     at: p.written_at,
                 })
                 .collect(),
-            closure_documented: self.closure_documented.clone(),
+            closure_documented: self.closure_documented,
         }
     }
 }
@@ -297,7 +295,7 @@ mod tests {
 
     #[test]
     fn history_keeps_moves_and_plans_since_and_everything_else() {
-        let history = records().history(at(6));
+        let history = records().into_history(at(6));
         assert_eq!(history.opened.len(), 3, "every case, closed ones too");
         assert_eq!(history.case_types.len(), 3);
         assert_eq!(

@@ -214,7 +214,7 @@ async fn team_records_give_the_timelines_and_the_history(
     assert_eq!(moved.planned_contact, NaiveDate::from_ymd_opt(2026, 4, 25));
     assert_eq!(moved.approval_requested, Some(at(6, 10)));
 
-    let history = records.history(at(5, 9));
+    let history = records.into_history(at(5, 9));
     assert_eq!(history.opened.len(), 3);
     assert_eq!(
         history

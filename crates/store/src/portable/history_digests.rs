@@ -3,8 +3,7 @@
 // A digest is made again from the case's rows — the rows are the record — in the transaction
 // that wrote them, so that a committed digest never says other than its rows.
 
-use crate::team_reads::TeamPart;
-use crate::team_records::TeamRecords;
+use crate::team_reads::{TeamPart, TeamReading};
 use sqlx::QueryBuilder;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -31,7 +30,7 @@ const HISTORY: [(TeamPart, &str); 3] = [
 /// Write the history digest of each of `cases` from its rows.
 pub(super) async fn refresh(conn: &mut DbConnection, cases: &[Uuid]) -> crate::Result<()> {
     for chunk in cases.chunks(CASES_A_STATEMENT) {
-        let mut records = TeamRecords::default();
+        let mut reading = TeamReading::default();
         for (part, select) in HISTORY {
             let mut read = QueryBuilder::<Db>::new(select);
             read.push("(");
@@ -41,9 +40,10 @@ pub(super) async fn refresh(conn: &mut DbConnection, cases: &[Uuid]) -> crate::R
             }
             read.push(")");
             for row in read.build().fetch_all(&mut *conn).await? {
-                part.read(&row, &mut records, &[])?;
+                part.read(&row, &mut reading, &[])?;
             }
         }
+        let records = reading.records;
         let mut moves: BTreeMap<Uuid, Vec<_>> = BTreeMap::new();
         for step in &records.moves {
             moves.entry(step.case).or_default().push(step);

@@ -9,7 +9,7 @@
 //! sessions share the pool's connections; with a connection a read, each read waited behind
 //! the case workers' requests.
 
-use crate::team_reads::{Supervised, TeamPart, team_queries};
+use crate::team_reads::{Supervised, TeamPart, TeamReading, team_queries};
 use crate::team_records::TeamRecords;
 use crate::{Result, TeamRecord};
 use sqlx::PgConnection;
@@ -53,31 +53,33 @@ async fn read_records(
     supervisor: uuid::Uuid,
     emergency_fields: &[String],
 ) -> Result<TeamRecords> {
-    let mut records = TeamRecords::default();
+    let mut reading = TeamReading::default();
     let mut cases: Vec<uuid::Uuid> = Vec::new();
-    // The cases without a history digest, whose history rows are read.
-    let mut undigested: Vec<uuid::Uuid> = Vec::new();
     for query in team_queries(emergency_fields, Supervised::Joined) {
-        if query.part.in_digest() && undigested.is_empty() {
+        if query.part.in_digest() && reading.undigested.is_empty() {
             continue;
         }
         let read = sqlx::query(&query.sql);
         // The cases by their supervisor; their marks by the cases' ids, and the history of
         // those without a digest by theirs.
+        let undigested: Vec<uuid::Uuid>;
         let mut read = match query.part {
             TeamPart::Cases => read.bind(supervisor),
-            part if part.in_digest() => read.bind(&undigested),
+            part if part.in_digest() => {
+                undigested = reading.undigested.iter().copied().collect();
+                read.bind(&undigested)
+            }
             _ => read.bind(&cases),
         };
         for text in &query.texts {
             read = read.bind(text.as_str());
         }
         for row in read.fetch_all(&mut *connection).await? {
-            undigested.extend(query.part.read(&row, &mut records, emergency_fields)?);
+            query.part.read(&row, &mut reading, emergency_fields)?;
         }
         if matches!(query.part, TeamPart::Cases) {
-            cases = records.cases.iter().map(|case| case.id).collect();
+            cases = reading.records.cases.iter().map(|case| case.id).collect();
         }
     }
-    Ok(records)
+    reading.finish()
 }

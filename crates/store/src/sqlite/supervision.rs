@@ -13,23 +13,20 @@
 //! writer. Tried, it was no faster, and its peak memory under the realistic load was higher
 //! in four runs of seven (BENCHMARKS, ninth session).
 
+use crate::Result;
 use crate::columns::Columns;
-use crate::team_reads::{Supervised, team_queries};
+use crate::team_reads::{Supervised, TeamReading, team_queries};
 use crate::team_records::TeamRecords;
-use crate::{CaseId, Result};
-use std::collections::BTreeSet;
 
 pub(super) fn team_records(
     connection: &rusqlite::Connection,
     supervisor: uuid::Uuid,
     emergency_fields: &[String],
 ) -> Result<TeamRecords> {
-    let mut records = TeamRecords::default();
-    // The cases without a history digest, whose history rows are read.
-    let mut undigested: BTreeSet<CaseId> = BTreeSet::new();
+    let mut reading = TeamReading::default();
     let supervisor = rusqlite::types::Value::Blob(supervisor.as_bytes().to_vec());
     for query in team_queries(emergency_fields, Supervised::InList) {
-        if query.part.in_digest() && undigested.is_empty() {
+        if query.part.in_digest() && reading.undigested.is_empty() {
             continue;
         }
         let mut statement = connection.prepare_cached(&query.sql)?;
@@ -41,11 +38,11 @@ pub(super) fn team_records(
             std::iter::once(supervisor.clone()).chain(texts),
         ))?;
         while let Some(row) = rows.next()? {
-            if query.part.in_digest() && !undigested.contains(&row.id("case_id")?) {
+            if query.part.in_digest() && !reading.undigested.contains(&row.id("case_id")?) {
                 continue;
             }
-            undigested.extend(query.part.read(row, &mut records, emergency_fields)?);
+            query.part.read(row, &mut reading, emergency_fields)?;
         }
     }
-    Ok(records)
+    reading.finish()
 }
