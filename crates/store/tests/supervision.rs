@@ -24,7 +24,8 @@ on_both!(
     team_records_give_the_timelines_and_the_history,
     a_case_of_a_worker_in_several_teams_is_read_once,
     the_teams_come_with_their_records,
-    the_history_digests_say_what_the_rows_say
+    the_history_digests_say_what_the_rows_say,
+    notes_written_at_once_are_all_in_the_digest
 );
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {
@@ -468,5 +469,29 @@ async fn the_history_digests_say_what_the_rows_say(db: &TestDatabase, store: Arc
                 .unwrap()
                 .1
         )
+    );
+}
+
+/// Notes written on one case at the same time (on PostgreSQL, transactions of their own on
+/// connections of their own): the case's digest, written by each, holds every one.
+async fn notes_written_at_once_are_all_in_the_digest(db: &TestDatabase, store: Arc<dyn Store>) {
+    let boss = supervisor(&store, "boss").await;
+    let worker = worker(&store).await;
+    team(&store, "A", &boss, &[&worker], &[]).await;
+    let case = open(&store, &worker, &[]).await;
+    let mut writes = tokio::task::JoinSet::new();
+    for hour in 0..16 {
+        let (store, case) = (Arc::clone(&store), case.clone());
+        writes.spawn(async move { note(&store, &case, "home_visit", at(5, hour), None).await });
+    }
+    while let Some(written) = writes.join_next().await {
+        written.unwrap();
+    }
+    let digested = in_order(store.team_records(boss.id, &[]).await.unwrap());
+    assert_eq!(digested.contacts.len(), 16);
+    db.tamper("UPDATE cases SET history_digest = NULL").await;
+    assert_eq!(
+        digested,
+        in_order(store.team_records(boss.id, &[]).await.unwrap())
     );
 }

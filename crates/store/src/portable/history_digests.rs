@@ -30,6 +30,21 @@ const HISTORY: [(TeamPart, &str); 3] = [
 /// Write the history digest of each of `cases` from its rows.
 pub(super) async fn refresh(conn: &mut DbConnection, cases: &[Uuid]) -> crate::Result<()> {
     for chunk in cases.chunks(CASES_A_STATEMENT) {
+        if LOCKS_ROWS {
+            // The cases' rows first. Another transaction writing one of these cases' history
+            // holds its row until it commits: waiting for it here, the reads below see what
+            // it wrote (each statement reads what was committed before it began), so of two
+            // notes written at once the digest written last holds both. The lock an update
+            // takes, not `FOR UPDATE`: a history row's foreign key already holds its case's
+            // row shared, which `FOR UPDATE` waits for, and two notes at once deadlocked.
+            let mut lock = QueryBuilder::<Db>::new("SELECT id FROM cases WHERE id IN (");
+            let mut ids = lock.separated(", ");
+            for case in chunk {
+                ids.push_bind(*case);
+            }
+            lock.push(") ORDER BY id FOR NO KEY UPDATE");
+            lock.build().fetch_all(&mut *conn).await?;
+        }
         let mut reading = TeamReading::default();
         for (part, select) in HISTORY {
             let mut read = QueryBuilder::<Db>::new(select);
