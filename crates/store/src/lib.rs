@@ -349,6 +349,15 @@ pub trait Store: Send + Sync + 'static {
         dimensions: &[DimensionValue],
     ) -> Result<u32>;
 
+    /// Write the history digests of cases that have none (an instance upgraded from before
+    /// digests): up to `batch` of them, the first after `after` in id order, in one
+    /// transaction. Returns the last case written, to continue after; `None` when none is left.
+    async fn fill_history_digests(
+        &self,
+        after: Option<CaseId>,
+        batch: u32,
+    ) -> Result<Option<CaseId>>;
+
     /// Add a note to a case (its body sealed), with its audit entries. `NotFound` when the
     /// case is gone.
     async fn add_note(&self, note: NewNote) -> Result<NoteRecord>;

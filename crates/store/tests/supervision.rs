@@ -25,7 +25,8 @@ on_both!(
     a_case_of_a_worker_in_several_teams_is_read_once,
     the_teams_come_with_their_records,
     the_history_digests_say_what_the_rows_say,
-    notes_written_at_once_are_all_in_the_digest
+    notes_written_at_once_are_all_in_the_digest,
+    the_missing_digests_are_filled_in_batches
 );
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {
@@ -494,4 +495,39 @@ async fn notes_written_at_once_are_all_in_the_digest(db: &TestDatabase, store: A
         digested,
         in_order(store.team_records(boss.id, &[]).await.unwrap())
     );
+}
+
+/// An upgraded instance's cases have no digest: they are filled a batch at a time, each batch
+/// after the last case of the one before, until none is left; then the records read through
+/// the digests are those read from the rows.
+async fn the_missing_digests_are_filled_in_batches(db: &TestDatabase, store: Arc<dyn Store>) {
+    let boss = supervisor(&store, "boss").await;
+    let worker = worker(&store).await;
+    team(&store, "A", &boss, &[&worker], &[]).await;
+    let mut cases = Vec::new();
+    for day in 1..=5 {
+        let mut case = open(&store, &worker, &[]).await;
+        move_case(&store, &mut case, "assessment", at(day, 9)).await;
+        note(&store, &case, "home_visit", at(day, 10), None).await;
+        cases.push(case.summary.id);
+    }
+    assert_eq!(store.fill_history_digests(None, 2).await.unwrap(), None);
+    db.tamper("UPDATE cases SET history_digest = NULL").await;
+    let from_rows = in_order(store.team_records(boss.id, &[]).await.unwrap());
+    cases.sort();
+    let mut after = None;
+    let mut lasts = Vec::new();
+    while let Some(last) = store.fill_history_digests(after, 2).await.unwrap() {
+        lasts.push(last);
+        after = Some(last);
+    }
+    assert_eq!(
+        lasts,
+        [cases[1], cases[3], cases[4]],
+        "two at a time, in id order"
+    );
+    assert_eq!(store.fill_history_digests(None, 2).await.unwrap(), None);
+    let digested = in_order(store.team_records(boss.id, &[]).await.unwrap());
+    assert_eq!(digested, from_rows);
+    assert_eq!(digested.moves.len(), 5);
 }

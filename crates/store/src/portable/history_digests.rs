@@ -27,6 +27,26 @@ const HISTORY: [(TeamPart, &str); 3] = [
     ),
 ];
 
+/// Write the digests of up to `batch` cases without one, the first after `after` (by the
+/// partial index `cases_undigested`); the last case written, `None` when none was left.
+pub(super) async fn fill_missing(
+    store: &BackendStore,
+    after: Option<Uuid>,
+    batch: u32,
+) -> crate::Result<Option<Uuid>> {
+    let mut tx = store.begin_write().await?;
+    let cases: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT id FROM cases WHERE history_digest IS NULL AND id > $1 ORDER BY id LIMIT $2",
+    )
+    .bind(after.unwrap_or(Uuid::nil()))
+    .bind(i64::from(batch))
+    .fetch_all(&mut *tx)
+    .await?;
+    refresh(&mut tx, &cases).await?;
+    tx.commit().await?;
+    Ok(cases.last().copied())
+}
+
 /// Write the history digest of each of `cases` from its rows.
 pub(super) async fn refresh(conn: &mut DbConnection, cases: &[Uuid]) -> crate::Result<()> {
     for chunk in cases.chunks(CASES_A_STATEMENT) {

@@ -1,5 +1,6 @@
 //! Keeping each case's history digest: the portable SQL of `portable/history_digests.rs`.
 
+type BackendStore = super::PostgresStore;
 type Db = sqlx::Postgres;
 type DbConnection = sqlx::PgConnection;
 

@@ -431,6 +431,14 @@ impl crate::Store for PostgresStore {
         reindex::reindex(self, self.sealing()?, id, tokens, dimensions).await
     }
 
+    async fn fill_history_digests(
+        &self,
+        after: Option<uuid::Uuid>,
+        batch: u32,
+    ) -> Result<Option<uuid::Uuid>> {
+        history_digests::fill_missing(self, after, batch).await
+    }
+
     async fn add_note(&self, note: crate::NewNote) -> Result<crate::NoteRecord> {
         notes::add(self, note).await
     }
