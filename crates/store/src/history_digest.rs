@@ -5,14 +5,12 @@
 //!
 //! The digest is rewritten from the case's rows in the transaction of every write to them
 //! (`portable/history_digests.rs`), so it never says other than the rows. A case without one
-//! (an instance upgraded and not reindexed) has its rows read instead.
+//! (of an instance upgraded, until the server has written it) has its rows read instead.
 //!
 //! The form: a format byte, the counts of moves, contacts and plan versions, then their
 //! entries. Counts and lengths are LEB128; a time is its seconds (8 bytes) and nanoseconds
-//! (4 bytes), little-endian, so that it reads back exactly as stored. The counts come first
-//! so that a team's digests are decoded into lists of their exact size: grown a case at a
-//! time, three lists growing in turn left the allocator holding each one's outgrown
-//! buffers (a dashboard's peak memory was tens of MiB higher).
+//! (4 bytes), little-endian, so that it reads back exactly as stored. The counts come first,
+//! so that a team's digests are decoded into lists of their exact size, each grown once.
 
 use crate::team_records::{TeamContact, TeamPlanVersion, TeamRecords};
 use crate::{CaseId, Result, StoreError};
