@@ -10,9 +10,11 @@ use crate::case_texts::{
     ASSIGNMENT_REASON, CARE_PLAN_COMMENT, CARE_PLAN_CONTENT, NOTE_BODY, TRANSITION_REASON,
 };
 use crate::sealing::Sealing;
+use crate::team_records::{TeamContact, TeamPlanVersion};
 use caseward_crypto::envelope::WrappedKey;
 use caseward_domain::audit::AuditEvent;
 use caseward_domain::care_plan::{CarePlanContent, CarePlanStatus};
+use caseward_domain::quality::Move;
 use caseward_domain::user::UserId;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -120,6 +122,8 @@ pub(crate) struct SealedImport {
     pub transitions: Vec<(ImportedTransition, Option<String>)>,
     pub notes: Vec<(ImportedNote, String)>,
     pub care_plans: Vec<(ImportedCarePlan, String, Option<String>)>,
+    /// The case's history digest, made from the history written with it.
+    pub history_digest: Vec<u8>,
     /// The case's entries and its history's, in time order, reasons sealed.
     pub audit: Vec<(AuditEvent, DateTime<Utc>)>,
 }
@@ -140,14 +144,14 @@ pub(crate) fn seal(sealing: &Sealing, imported: ImportedCase) -> SealedImport {
     let (wrapped, content, texts) =
         sealing.seal_new_with_texts(case.id, case.config_version, &case.fields);
     let assignment_id = Uuid::now_v7();
-    let transitions = transitions
+    let transitions: Vec<_> = transitions
         .into_iter()
         .map(|t| {
             let reason = texts.seal_opt(TRANSITION_REASON, t.id, t.reason.as_deref());
             (t, reason)
         })
         .collect();
-    let notes = notes
+    let notes: Vec<_> = notes
         .into_iter()
         .map(|n| {
             let body = texts.seal(NOTE_BODY, n.id, &n.body);
@@ -166,6 +170,7 @@ pub(crate) fn seal(sealing: &Sealing, imported: ImportedCase) -> SealedImport {
             (p, content, comment)
         })
         .collect::<Vec<_>>();
+    let history_digest = history_digest(case.id, &transitions, &notes, &care_plans);
     let opened = case.now;
     let mut audit: Vec<(AuditEvent, DateTime<Utc>)> = std::mem::take(&mut case.audit)
         .into_iter()
@@ -192,6 +197,51 @@ pub(crate) fn seal(sealing: &Sealing, imported: ImportedCase) -> SealedImport {
         transitions,
         notes,
         care_plans,
+        history_digest,
         audit,
     }
+}
+
+/// The digest of the history imported with a case, as `portable/history_digests.rs` would
+/// make it from the rows written (notes of kind `other` are no contacts).
+fn history_digest(
+    case: Uuid,
+    transitions: &[(ImportedTransition, Option<String>)],
+    notes: &[(ImportedNote, String)],
+    care_plans: &[(ImportedCarePlan, String, Option<String>)],
+) -> Vec<u8> {
+    let moves: Vec<Move> = transitions
+        .iter()
+        .map(|(t, _)| Move {
+            case,
+            from: t.from.clone(),
+            to: t.to.clone(),
+            at: t.at,
+        })
+        .collect();
+    let contacts: Vec<TeamContact> = notes
+        .iter()
+        .filter(|(n, _)| n.kind != "other")
+        .map(|(n, _)| TeamContact {
+            case,
+            note: n.id,
+            written_at: n.written_at,
+            next_contact_on: n.next_contact_on,
+        })
+        .collect();
+    let plans: Vec<TeamPlanVersion> = care_plans
+        .iter()
+        .map(|(p, _, _)| TeamPlanVersion {
+            case,
+            version: p.version,
+            status: p.status,
+            objectives_and_timelines: p.content.has_objectives_and_timelines(),
+            written_at: p.written_at,
+        })
+        .collect();
+    crate::history_digest::encode(
+        &moves.iter().collect::<Vec<_>>(),
+        &contacts.iter().collect::<Vec<_>>(),
+        &plans.iter().collect::<Vec<_>>(),
+    )
 }

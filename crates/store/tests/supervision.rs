@@ -13,8 +13,8 @@ use caseward_domain::user::Role;
 use caseward_store::team_records::TeamRecords;
 use caseward_store::testing::{Backend, TestDatabase};
 use caseward_store::{
-    CarePlanDecision, CaseRecord, CaseTransition, DimensionValue, ImportedCase, ImportedNote,
-    ImportedTransition, NewCarePlanVersion, NewNote, Store, TimelineFilter, User,
+    CarePlanDecision, CaseRecord, CaseTransition, DimensionValue, ImportedCarePlan, ImportedCase,
+    ImportedNote, ImportedTransition, NewCarePlanVersion, NewNote, Store, TimelineFilter, User,
 };
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use std::collections::BTreeSet;
@@ -399,14 +399,39 @@ async fn the_history_digests_say_what_the_rows_say(db: &TestDatabase, store: Arc
                 at: at(8, 9),
                 reason: None,
             }],
-            notes: vec![ImportedNote {
+            notes: vec![
+                ImportedNote {
+                    id: uuid::Uuid::now_v7(),
+                    kind: "phone_call".into(),
+                    body: "x".into(),
+                    confidential: false,
+                    written_by: worker.id,
+                    written_at: at(8, 10),
+                    next_contact_on: NaiveDate::from_ymd_opt(2026, 3, 20),
+                },
+                ImportedNote {
+                    id: uuid::Uuid::now_v7(),
+                    kind: "other".into(),
+                    body: "x".into(),
+                    confidential: false,
+                    written_by: worker.id,
+                    written_at: at(8, 11),
+                    next_contact_on: None,
+                },
+            ],
+            care_plans: vec![ImportedCarePlan {
                 id: uuid::Uuid::now_v7(),
-                kind: "phone_call".into(),
-                body: "x".into(),
-                confidential: false,
+                version: 1,
+                status: CarePlanStatus::Draft,
+                content: CarePlanContent {
+                    narrative: "x".into(),
+                    interventions: Vec::new(),
+                },
                 written_by: worker.id,
-                written_at: at(8, 10),
-                next_contact_on: None,
+                written_at: at(8, 12),
+                decided_by: None,
+                decided_at: None,
+                comment: None,
             }],
             ..ImportedCase::new(case)
         }])
@@ -438,8 +463,15 @@ async fn the_history_digests_say_what_the_rows_say(db: &TestDatabase, store: Arc
             .iter()
             .map(|p| (p.case, p.status))
             .collect::<Vec<_>>(),
-        [(first.summary.id, CarePlanStatus::Approved)],
-        "the decision is in the digest"
+        {
+            let mut plans = vec![
+                (first.summary.id, CarePlanStatus::Approved),
+                (imported, CarePlanStatus::Draft),
+            ];
+            plans.sort_by_key(|(case, _)| *case);
+            plans
+        },
+        "the decision is in the digest, and the imported plan"
     );
     assert!(
         !digested

@@ -42,8 +42,6 @@ pub(super) async fn import_cases(store: &BackendStore, cases: Vec<ImportedCase>)
     insert_transitions(&mut tx, &sealed).await?;
     insert_notes(&mut tx, &sealed).await?;
     insert_care_plans(&mut tx, &sealed).await?;
-    let ids: Vec<uuid::Uuid> = sealed.iter().map(|c| c.case.id).collect();
-    super::history_digests::refresh(&mut tx, &ids).await?;
     let audit = sealed.iter().flat_map(|c| c.audit.iter().cloned()).collect();
     super::audit::append_sealed_at(&mut tx, audit).await?;
     tx.commit().await?;
@@ -93,10 +91,10 @@ async fn insert_cases(
     change_seqs: &[i64],
 ) -> Result<()> {
     let rows: Vec<_> = cases.iter().zip(numbers).zip(change_seqs).collect();
-    for chunk in rows.chunks(rows_per_statement(12)) {
+    for chunk in rows.chunks(rows_per_statement(13)) {
         let mut insert = QueryBuilder::<Db>::new(
             "INSERT INTO cases (id, case_number, case_type, stage, intensity, assigned_to, created_by, config_version,
-                                version, change_seq, created_at, updated_at) ",
+                                version, change_seq, created_at, updated_at, history_digest) ",
         );
         insert.push_values(chunk, |mut row, ((sealed, number), change_seq)| {
             let case = &sealed.case;
@@ -111,7 +109,8 @@ async fn insert_cases(
                 .push_bind(sealed.version)
                 .push_bind(**change_seq)
                 .push_bind(case.now)
-                .push_bind(sealed.updated_at);
+                .push_bind(sealed.updated_at)
+                .push_bind(sealed.history_digest.as_slice());
         });
         insert
             .build()
