@@ -126,10 +126,12 @@ fn month_keys(now: DateTime<Utc>, count: u32) -> Vec<Month> {
 
 /// The `count` months up to and including `now`'s, oldest first, as `YYYY-MM`.
 pub fn months(now: DateTime<Utc>, count: u32) -> Vec<String> {
-    month_keys(now, count)
-        .into_iter()
-        .map(|(year, month)| format!("{year:04}-{month:02}"))
-        .collect()
+    month_keys(now, count).into_iter().map(month_text).collect()
+}
+
+/// A month as `YYYY-MM`.
+fn month_text((year, month): Month) -> String {
+    format!("{year:04}-{month:02}")
 }
 
 /// The metrics of each of the `count` months up to `now`'s, oldest first.
@@ -141,12 +143,11 @@ pub fn monthly_metrics(
 ) -> Vec<MonthMetrics> {
     let mut by_month: BTreeMap<Month, MonthMetrics> = month_keys(now, count)
         .into_iter()
-        .zip(months(now, count))
-        .map(|(key, month)| {
+        .map(|key| {
             (
                 key,
                 MonthMetrics {
-                    month,
+                    month: month_text(key),
                     ..MonthMetrics::default()
                 },
             )

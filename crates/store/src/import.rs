@@ -14,6 +14,7 @@ use crate::team_records::{TeamContact, TeamPlanVersion};
 use caseward_crypto::envelope::WrappedKey;
 use caseward_domain::audit::AuditEvent;
 use caseward_domain::care_plan::{CarePlanContent, CarePlanStatus};
+use caseward_domain::note::NoteKind;
 use caseward_domain::quality::Move;
 use caseward_domain::user::UserId;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -221,7 +222,7 @@ fn history_digest(
         .collect();
     let contacts: Vec<TeamContact> = notes
         .iter()
-        .filter(|(n, _)| n.kind != "other")
+        .filter(|(n, _)| n.kind != NoteKind::Other.as_str())
         .map(|(n, _)| TeamContact {
             case,
             note: n.id,

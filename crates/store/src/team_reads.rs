@@ -159,7 +159,7 @@ pub(crate) fn team_queries(emergency_fields: &[String], form: Supervised) -> [Te
         ),
         read(
             TeamPart::Moves,
-            "r.case_id, r.from_stage, r.to_stage, r.moved_at",
+            MOVE_COLUMNS,
             "case_transitions",
             "case_id",
             None,
@@ -167,15 +167,15 @@ pub(crate) fn team_queries(emergency_fields: &[String], form: Supervised) -> [Te
         ),
         read(
             TeamPart::Contacts,
-            "r.case_id, r.id, r.written_at, r.next_contact_on",
+            CONTACT_COLUMNS,
             "case_notes",
             "case_id",
-            Some("r.kind <> 'other'"),
+            Some(CONTACTS_ONLY),
             None,
         ),
         read(
             TeamPart::Plans,
-            "r.case_id, r.version, r.status, r.objectives_and_timelines, r.written_at",
+            PLAN_COLUMNS,
             "care_plans",
             "case_id",
             None,
@@ -184,6 +184,15 @@ pub(crate) fn team_queries(emergency_fields: &[String], form: Supervised) -> [Te
         marks,
     ]
 }
+
+/// The columns of the three history reads, and the contacts' filter: what a case's history
+/// digest holds, read the same way for the dashboard (below) and for writing digests
+/// (`portable/history_digests.rs`), each row decoded by [`TeamPart::read`].
+pub(crate) const MOVE_COLUMNS: &str = "r.case_id, r.from_stage, r.to_stage, r.moved_at";
+pub(crate) const CONTACT_COLUMNS: &str = "r.case_id, r.id, r.written_at, r.next_contact_on";
+pub(crate) const CONTACTS_ONLY: &str = "r.kind <> 'other'";
+pub(crate) const PLAN_COLUMNS: &str =
+    "r.case_id, r.version, r.status, r.objectives_and_timelines, r.written_at";
 
 /// A team read in progress: the records read so far, the history digests met, and the cases
 /// without a digest.

@@ -194,7 +194,6 @@ pub(super) async fn supervised_teams(pool: &DbPool, supervisor: UserId) -> Resul
 
 /// [`supervised_teams`] on a connection the caller holds: PostgreSQL's dashboard reads them
 /// in the snapshot of its team records (SQLite's reads its records on threads of its own).
-#[allow(dead_code)]
 pub(super) async fn supervised_teams_on(conn: &mut DbConnection, supervisor: UserId) -> Result<Vec<TeamRecord>> {
     let ids: Vec<TeamId> = sqlx::query_scalar("SELECT id FROM teams WHERE supervisor_id = $1")
         .bind(supervisor)

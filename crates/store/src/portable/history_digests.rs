@@ -3,7 +3,9 @@
 // A digest is made again from the case's rows — the rows are the record — in the transaction
 // that wrote them, so that a committed digest never says other than its rows.
 
-use crate::team_reads::{TeamPart, TeamReading};
+use crate::team_reads::{
+    CONTACT_COLUMNS, CONTACTS_ONLY, MOVE_COLUMNS, PLAN_COLUMNS, TeamPart, TeamReading,
+};
 use sqlx::QueryBuilder;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -11,20 +13,17 @@ use uuid::Uuid;
 /// Cases a statement reads or writes.
 const CASES_A_STATEMENT: usize = 500;
 
-/// The history rows of the cases, as the dashboard reads them (`team_reads.rs`).
-const HISTORY: [(TeamPart, &str); 3] = [
-    (
-        TeamPart::Moves,
-        "SELECT r.case_id, r.from_stage, r.to_stage, r.moved_at FROM case_transitions r WHERE r.case_id IN ",
-    ),
+/// The history rows of the cases, as the dashboard reads them (`team_reads.rs`): each part,
+/// its columns, its table and its filter.
+const HISTORY: [(TeamPart, &str, &str, Option<&str>); 3] = [
+    (TeamPart::Moves, MOVE_COLUMNS, "case_transitions", None),
     (
         TeamPart::Contacts,
-        "SELECT r.case_id, r.id, r.written_at, r.next_contact_on FROM case_notes r WHERE r.kind <> 'other' AND r.case_id IN ",
+        CONTACT_COLUMNS,
+        "case_notes",
+        Some(CONTACTS_ONLY),
     ),
-    (
-        TeamPart::Plans,
-        "SELECT r.case_id, r.version, r.status, r.objectives_and_timelines, r.written_at FROM care_plans r WHERE r.case_id IN ",
-    ),
+    (TeamPart::Plans, PLAN_COLUMNS, "care_plans", None),
 ];
 
 /// Write the digests of up to `batch` cases without one, the first after `after` (by the
@@ -66,9 +65,12 @@ pub(super) async fn refresh(conn: &mut DbConnection, cases: &[Uuid]) -> crate::R
             lock.build().fetch_all(&mut *conn).await?;
         }
         let mut reading = TeamReading::default();
-        for (part, select) in HISTORY {
-            let mut read = QueryBuilder::<Db>::new(select);
-            read.push("(");
+        for (part, columns, table, filter) in HISTORY {
+            let mut read = QueryBuilder::<Db>::new(format!("SELECT {columns} FROM {table} r WHERE "));
+            if let Some(filter) = filter {
+                read.push(format!("{filter} AND "));
+            }
+            read.push("r.case_id IN (");
             let mut ids = read.separated(", ");
             for case in chunk {
                 ids.push_bind(*case);

@@ -55,20 +55,17 @@ async fn read_records(
 ) -> Result<TeamRecords> {
     let mut reading = TeamReading::default();
     let mut cases: Vec<uuid::Uuid> = Vec::new();
+    let mut undigested: Vec<uuid::Uuid> = Vec::new();
     for query in team_queries(emergency_fields, Supervised::Joined) {
-        if query.part.in_digest() && reading.undigested.is_empty() {
+        if query.part.in_digest() && undigested.is_empty() {
             continue;
         }
         let read = sqlx::query(&query.sql);
         // The cases by their supervisor; their marks by the cases' ids, and the history of
         // those without a digest by theirs.
-        let undigested: Vec<uuid::Uuid>;
         let mut read = match query.part {
             TeamPart::Cases => read.bind(supervisor),
-            part if part.in_digest() => {
-                undigested = reading.undigested.iter().copied().collect();
-                read.bind(&undigested)
-            }
+            part if part.in_digest() => read.bind(&undigested),
             _ => read.bind(&cases),
         };
         for text in &query.texts {
@@ -79,6 +76,7 @@ async fn read_records(
         }
         if matches!(query.part, TeamPart::Cases) {
             cases = reading.records.cases.iter().map(|case| case.id).collect();
+            undigested = reading.undigested.iter().copied().collect();
         }
     }
     reading.finish()
