@@ -9,6 +9,7 @@
 
 mod access_json;
 pub mod attachment_files;
+mod audit_links;
 pub mod audit_scan;
 pub mod audit_verify;
 mod care_plans;

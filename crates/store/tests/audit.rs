@@ -27,6 +27,7 @@ on_both!(
     a_removed_tail_is_noticed_against_the_recorded_head,
     an_unchained_addition_is_noticed,
     concurrent_appends_make_one_chain,
+    appends_and_writes_of_two_stores_make_one_chain,
     a_checkpoint_catches_a_rewritten_tail,
     a_checkpoint_catches_a_removed_tail,
     a_forged_checkpoint_is_refused,
@@ -218,6 +219,52 @@ async fn concurrent_appends_make_one_chain(_db: &TestDatabase, store: Arc<dyn St
     }
     let verified = verify_chain(store.as_ref()).await.unwrap();
     assert_eq!((verified.verified, verified.first_break), (80, None));
+}
+
+/// Events appended alone and writes that append with their change (a case created with its
+/// entry), from this store and from a second one on the same database (another process's, as
+/// a command run beside the server is), all at once: one chain, nothing lost. (On SQLite an
+/// append and a write of one store take turns; the two stores wait on SQLite's lock.)
+async fn appends_and_writes_of_two_stores_make_one_chain(db: &TestDatabase, store: Arc<dyn Store>) {
+    let other = db.open().await;
+    let worker = common::worker(&store).await;
+    let mut tasks = Vec::new();
+    for (index, store) in [store.clone(), other.clone()].into_iter().enumerate() {
+        for task in 0..4u128 {
+            let store = store.clone();
+            let base = (index as u128 * 4 + task) * 100;
+            tasks.push(tokio::spawn(async move {
+                for n in 0..10u128 {
+                    store.append_audit(&[event(base + n)], at(3)).await.unwrap();
+                }
+            }));
+        }
+        let store = store.clone();
+        let worker = worker.clone();
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..10 {
+                let mut case = common::new_case(&worker, Default::default());
+                case.audit = vec![AuditEvent {
+                    case_id: Some(case.id),
+                    ..AuditEvent::new(Some(worker.id), AuditAction::CaseCreate)
+                }];
+                store.create_case(case).await.unwrap();
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let verified = verify_chain(store.as_ref()).await.unwrap();
+    assert_eq!((verified.verified, verified.first_break), (100, None));
+    let creates = store
+        .audit_entries(0, 1_000)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|entry| entry.event.action == AuditAction::CaseCreate)
+        .count();
+    assert_eq!(creates, 20);
 }
 
 fn keyring(seed: u64) -> Keyring {

@@ -3,8 +3,7 @@
 // number of server nodes, queue up behind one another and the chain stays one chain.
 
 use crate::{Result, StoreError};
-use caseward_crypto::audit_chain::chain_hash;
-use caseward_domain::audit::{AuditAction, AuditEntry, AuditEvent, Outcome, canonical_bytes};
+use caseward_domain::audit::{AuditAction, AuditEntry, AuditEvent, Outcome};
 use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::Row;
 use uuid::Uuid;
@@ -60,11 +59,7 @@ pub(super) async fn append_in(
     events: &[AuditEvent],
     now: DateTime<Utc>,
 ) -> Result<Vec<AuditEntry>> {
-    if events.iter().any(crate::case_texts::sealed_reason) {
-        return Err(StoreError::Corrupt(
-            "a case's reason would enter the trail unsealed".into(),
-        ));
-    }
+    crate::audit_links::refuse_case_reasons(events)?;
     append_sealed_in(conn, events.to_vec(), now).await
 }
 
@@ -136,26 +131,12 @@ pub(super) async fn append_sealed_at(
     let head = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
         .fetch_one(&mut *conn)
         .await?;
-    let mut seq: i64 = head.try_get("seq")?;
-    let mut prev = hash_of(head.try_get("hash")?, "head hash")?;
-    let mut entries = Vec::with_capacity(events.len());
-    for (event, at) in events {
-        if event.fields.iter().any(|f| f.contains('\n')) {
-            return Err(StoreError::Corrupt("an audited field id holds a line break".into()));
-        }
-        // Both databases keep microseconds; hash what will be read back.
-        let at = at.trunc_subsecs(6);
-        seq += 1;
-        let hash = chain_hash(&prev, &canonical_bytes(seq, at, &event));
-        entries.push(AuditEntry {
-            seq,
-            at,
-            event,
-            prev_hash: prev,
-            hash,
-        });
-        prev = hash;
-    }
+    let entries = crate::audit_links::link(
+        head.try_get("seq")?,
+        hash_of(head.try_get("hash")?, "head hash")?,
+        events,
+    )?;
+    let (seq, prev) = crate::audit_links::head_after(&entries, 0, [0; 32]);
     // One statement per batch of entries (a group commit holds many): each statement is a
     // round trip to the database, and the appends are what every read waits for.
     let batches = entries.len().div_ceil(ROWS_PER_INSERT);
@@ -200,18 +181,6 @@ pub(super) async fn append_sealed_at(
             .execute(&mut *conn)
             .await?;
     }
-    Ok(entries)
-}
-
-/// Append `events` in a transaction of their own (reads, refusals, logins).
-pub(super) async fn append(
-    store: &BackendStore,
-    events: &[AuditEvent],
-    now: DateTime<Utc>,
-) -> Result<Vec<AuditEntry>> {
-    let mut tx = store.begin_write().await?;
-    let entries = append_in(&mut tx, events, now).await?;
-    tx.commit().await?;
     Ok(entries)
 }
 

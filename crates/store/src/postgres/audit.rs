@@ -10,3 +10,15 @@ type DbConnection = sqlx::PgConnection;
 const HEAD_WITH_LAST_INSERT: bool = true;
 
 include!("../portable/audit.rs");
+
+/// Append `events` in a transaction of their own (reads, refusals, logins).
+pub(super) async fn append(
+    store: &BackendStore,
+    events: &[AuditEvent],
+    now: DateTime<Utc>,
+) -> Result<Vec<AuditEntry>> {
+    let mut tx = store.begin_write().await?;
+    let entries = append_in(&mut tx, events, now).await?;
+    tx.commit().await?;
+    Ok(entries)
+}

@@ -17,7 +17,7 @@ use crate::{CaseRecord, CaseUpdate, Result, StoreError};
 use caseward_crypto::envelope::WrappedKey;
 use caseward_domain::audit::AuditEvent;
 use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool, Transaction};
+use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 use std::collections::{HashMap, HashSet};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
@@ -38,7 +38,7 @@ pub(super) struct EditQueue {
 impl EditQueue {
     /// Start the queue's task, writing through `writer` (the pool of the one writing
     /// connection) with `sealing` (none: every edit is refused for want of the keyring).
-    pub(super) fn start(writer: SqlitePool, sealing: Option<Sealing>) -> Self {
+    pub(super) fn start(writer: super::writer::Writer, sealing: Option<Sealing>) -> Self {
         let (edits, waiting) = mpsc::channel(4 * MAX_BATCH);
         tokio::spawn(serve(writer, sealing, waiting));
         Self { edits }
@@ -58,7 +58,7 @@ impl EditQueue {
 }
 
 async fn serve(
-    writer: SqlitePool,
+    writer: super::writer::Writer,
     sealing: Option<Sealing>,
     mut waiting: mpsc::Receiver<(CaseUpdate, Answer)>,
 ) {
@@ -116,12 +116,12 @@ struct Accepted {
 
 /// Write a batch of edits of distinct cases in one transaction; each edit's outcome, in order.
 async fn write(
-    writer: &SqlitePool,
+    writer: &super::writer::Writer,
     sealing: &Sealing,
     updates: Vec<CaseUpdate>,
 ) -> Result<Vec<Result<CaseRecord>>> {
     let ids: Vec<Uuid> = updates.iter().map(|u| u.id).collect();
-    let mut tx = writer.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = writer.begin().await?;
     let versions = current_versions(&mut tx, &ids).await?;
     let mut keys = wrapped_keys(&mut tx, &ids).await?;
     let mut outcomes: Vec<Option<Result<CaseRecord>>> = Vec::with_capacity(updates.len());

@@ -10,6 +10,7 @@ mod agencies;
 mod assignments;
 mod attachments;
 mod audit;
+mod audit_appends;
 mod audit_scan;
 mod baseline;
 mod bulk_reads;
@@ -35,6 +36,7 @@ mod transitions;
 mod user_admin;
 mod users;
 mod work;
+mod writer;
 
 use crate::migrations::{Migration, SQLITE};
 use crate::{MigrationReport, OpenOptions, Result, StoreError};
@@ -57,7 +59,9 @@ pub struct SqliteStore {
     point_reads: point_reads::PointReads,
     /// The dashboard's reads of thousands of rows, on threads of their own (`bulk_reads.rs`).
     bulk_reads: bulk_reads::BulkReads,
-    writer: SqlitePool,
+    writer: writer::Writer,
+    /// The audit trail's own appends, on a connection and thread of their own.
+    audit_appends: audit_appends::AuditAppends,
     /// Case edits, committed in batches (group commit).
     case_edits: case_edits::EditQueue,
     /// WAL checkpoints, off the writer's path.
@@ -104,6 +108,7 @@ impl SqliteStore {
                     ),
             )
             .await?;
+        let writer = writer::Writer::new(writer);
         let reader = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .test_before_acquire(false)
@@ -124,6 +129,7 @@ impl SqliteStore {
                 std::thread::available_parallelism().map_or(1, |n| n.get()),
             )?,
             reader,
+            audit_appends: audit_appends::AuditAppends::start(&dir.join(DATABASE_FILE))?,
             case_edits: case_edits::EditQueue::start(writer.clone(), sealing.clone()),
             _checkpoints: checkpoints::Checkpoints::start(
                 &dir.join(DATABASE_FILE),
@@ -159,7 +165,7 @@ impl SqliteStore {
 
     /// Begin a write transaction that holds SQLite's write lock from its first statement.
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
-        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+        self.writer.begin().await
     }
 
     async fn run_migrations(&self) -> Result<MigrationReport> {
@@ -331,7 +337,12 @@ impl crate::Store for SqliteStore {
         events: &[caseward_domain::audit::AuditEvent],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<caseward_domain::audit::AuditEntry>> {
-        audit::append(self, events, now).await
+        crate::audit_links::refuse_case_reasons(events)?;
+        // The sqlx write connection does not begin while the appending thread writes.
+        let _turn = self.writer.turn().await;
+        self.audit_appends
+            .append(events.iter().map(|event| (event.clone(), now)).collect())
+            .await
     }
 
     async fn audit_entries(
@@ -522,15 +533,17 @@ impl crate::Store for SqliteStore {
         rows: u32,
         batch: u32,
     ) -> Result<crate::BatchedInserts> {
-        baseline::measure(&self.writer, rows, batch.max(1)).await
+        baseline::measure(&self.writer.pool, rows, batch.max(1)).await
     }
 
     async fn storage_bytes(&self) -> Result<u64> {
-        baseline::storage_bytes(&mut *self.writer.acquire().await?).await
+        baseline::storage_bytes(&mut *self.writer.pool.acquire().await?).await
     }
 
     async fn refresh_statistics(&self) -> Result<()> {
-        sqlx::query("PRAGMA optimize").execute(&self.writer).await?;
+        sqlx::query("PRAGMA optimize")
+            .execute(&self.writer.pool)
+            .await?;
         Ok(())
     }
 
