@@ -153,3 +153,48 @@ async fn a_session_between_login_steps_reads_no_case(_db: &TestDatabase, store: 
         assert!(matches!(found.case, Ok(None)), "its case is not read");
     }
 }
+
+/// PostgreSQL: the connections kept for session-and-case reads (outside the pool, which checks
+/// its own) are ended by the server (a restart, an administrator); the next reads open new
+/// ones and answer as before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_go_on_when_the_server_ends_their_connections() {
+    let db = TestDatabase::new(Backend::Postgres).await;
+    let store = db.open().await;
+    let worker = worker(&store).await;
+    let case = store
+        .create_case(new_case(&worker, CaseFields::new()))
+        .await
+        .unwrap();
+    session(&store, 1, worker.id, SessionStage::Full).await;
+    let idle = Duration::minutes(IDLE);
+    let read = |minute| {
+        let store = store.clone();
+        async move {
+            let found = store
+                .session_and_case(&[1; 32], at(8, minute), idle, case.summary.id)
+                .await
+                .unwrap()
+                .expect("a live session");
+            found.case.unwrap().expect("the case").0.summary.id
+        }
+    };
+    assert_eq!(read(1).await, case.summary.id);
+    let caseward_store::StoreLocation::Postgres(url) = &db.location else {
+        unreachable!()
+    };
+    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(url)
+        .await
+        .unwrap();
+    let ended: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    assert!(!ended.is_empty(), "the store's connections were ended");
+    for minute in 2..6 {
+        assert_eq!(read(minute).await, case.summary.id);
+    }
+}

@@ -216,10 +216,9 @@ pub(super) async fn session_and_case(
             case_with_access_sql()
         )
     });
-    let row = sqlx::query(sql)
-        .bind(id)
-        .bind(&digest[..])
-        .fetch_optional(&store.pool)
+    let row = store
+        .point_reads
+        .fetch_optional(|| sqlx::query(sql).bind(id).bind(&digest[..]))
         .await?;
     let Some(row) = row else { return Ok(None) };
     let Some(session) = super::users::hold_session(

@@ -19,6 +19,7 @@ mod dimensions;
 mod history_digests;
 mod import;
 mod notes;
+mod point_reads;
 mod quality;
 mod reindex;
 mod reports;
@@ -44,6 +45,8 @@ const MIGRATION_LOCK: i64 = 0x6377_6d69_6772;
 
 pub struct PostgresStore {
     pool: PgPool,
+    /// The session-and-case query every case request begins with (`point_reads.rs`).
+    point_reads: point_reads::PointReads,
     sealing: Option<crate::sealing::Sealing>,
     attachment_files: Option<crate::attachment_files::AttachmentFiles>,
 }
@@ -54,10 +57,11 @@ impl PostgresStore {
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .acquire_timeout(Duration::from_secs(10))
-            .connect_with(connect)
+            .connect_with(connect.clone())
             .await?;
         Ok(Self {
             pool,
+            point_reads: point_reads::PointReads::new(connect),
             sealing: options
                 .keyring
                 .clone()
