@@ -38,13 +38,21 @@ async fn session(store: &Arc<dyn Store>, digest: u8, user: uuid::Uuid, stage: Se
         .unwrap();
 }
 
-async fn a_live_session_reads_its_case(_db: &TestDatabase, store: Arc<dyn Store>) {
-    let worker = worker(&store).await;
+/// A worker with a case and a fully logged-in session (digest `[1; 32]`, from 8:00).
+async fn a_case_and_its_workers_session(
+    store: &Arc<dyn Store>,
+) -> (caseward_store::User, caseward_store::CaseRecord) {
+    let worker = worker(store).await;
     let case = store
         .create_case(new_case(&worker, CaseFields::new()))
         .await
         .unwrap();
-    session(&store, 1, worker.id, SessionStage::Full).await;
+    session(store, 1, worker.id, SessionStage::Full).await;
+    (worker, case)
+}
+
+async fn a_live_session_reads_its_case(_db: &TestDatabase, store: Arc<dyn Store>) {
+    let (worker, case) = a_case_and_its_workers_session(&store).await;
     let idle = Duration::minutes(IDLE);
 
     let found = store
@@ -161,12 +169,7 @@ async fn a_session_between_login_steps_reads_no_case(_db: &TestDatabase, store: 
 async fn reads_go_on_when_the_server_ends_their_connections() {
     let db = TestDatabase::new(Backend::Postgres).await;
     let store = db.open().await;
-    let worker = worker(&store).await;
-    let case = store
-        .create_case(new_case(&worker, CaseFields::new()))
-        .await
-        .unwrap();
-    session(&store, 1, worker.id, SessionStage::Full).await;
+    let (_, case) = a_case_and_its_workers_session(&store).await;
     let idle = Duration::minutes(IDLE);
     let read = |minute| {
         let store = store.clone();
