@@ -349,6 +349,22 @@ async fn the_teams_come_with_their_records(_db: &TestDatabase, store: Arc<dyn St
 }
 
 /// The records with their history rows in one order, to compare two reads.
+/// The team records of `supervisor`, in order.
+async fn records_of(store: &Arc<dyn Store>, supervisor: uuid::Uuid) -> TeamRecords {
+    in_order(store.team_records(supervisor, &[]).await.unwrap())
+}
+
+/// The team records of `supervisor` read from the history rows alone: every digest removed
+/// first.
+async fn records_from_rows(
+    db: &TestDatabase,
+    store: &Arc<dyn Store>,
+    supervisor: uuid::Uuid,
+) -> TeamRecords {
+    db.tamper("UPDATE cases SET history_digest = NULL").await;
+    records_of(store, supervisor).await
+}
+
 fn in_order(mut records: TeamRecords) -> TeamRecords {
     records
         .moves
@@ -438,7 +454,7 @@ async fn the_history_digests_say_what_the_rows_say(db: &TestDatabase, store: Arc
         .await
         .unwrap();
 
-    let digested = in_order(store.team_records(boss.id, &[]).await.unwrap());
+    let digested = records_of(&store, boss.id).await;
     assert_eq!(digested.cases.len(), 3);
     assert_eq!(
         digested
@@ -480,19 +496,14 @@ async fn the_history_digests_say_what_the_rows_say(db: &TestDatabase, store: Arc
             .any(|m| m.case == never_written.summary.id)
     );
 
-    db.tamper("UPDATE cases SET history_digest = NULL").await;
-    let from_rows = in_order(store.team_records(boss.id, &[]).await.unwrap());
+    let from_rows = records_from_rows(db, &store, boss.id).await;
     assert_eq!(from_rows, digested);
 
     // One case written again has a digest; the others' rows are read beside it.
     note(&store, &never_written, "home_visit", at(9, 9), None).await;
-    let mixed = in_order(store.team_records(boss.id, &[]).await.unwrap());
+    let mixed = records_of(&store, boss.id).await;
     assert_eq!(mixed.contacts.len(), 3);
-    db.tamper("UPDATE cases SET history_digest = NULL").await;
-    assert_eq!(
-        mixed,
-        in_order(store.team_records(boss.id, &[]).await.unwrap())
-    );
+    assert_eq!(mixed, records_from_rows(db, &store, boss.id).await);
     assert_eq!(
         mixed,
         in_order(
@@ -520,13 +531,9 @@ async fn notes_written_at_once_are_all_in_the_digest(db: &TestDatabase, store: A
     while let Some(written) = writes.join_next().await {
         written.unwrap();
     }
-    let digested = in_order(store.team_records(boss.id, &[]).await.unwrap());
+    let digested = records_of(&store, boss.id).await;
     assert_eq!(digested.contacts.len(), 16);
-    db.tamper("UPDATE cases SET history_digest = NULL").await;
-    assert_eq!(
-        digested,
-        in_order(store.team_records(boss.id, &[]).await.unwrap())
-    );
+    assert_eq!(digested, records_from_rows(db, &store, boss.id).await);
 }
 
 /// An upgraded instance's cases have no digest: they are filled a batch at a time, each batch
@@ -544,8 +551,7 @@ async fn the_missing_digests_are_filled_in_batches(db: &TestDatabase, store: Arc
         cases.push(case.summary.id);
     }
     assert_eq!(store.fill_history_digests(None, 2).await.unwrap(), None);
-    db.tamper("UPDATE cases SET history_digest = NULL").await;
-    let from_rows = in_order(store.team_records(boss.id, &[]).await.unwrap());
+    let from_rows = records_from_rows(db, &store, boss.id).await;
     cases.sort();
     let mut after = None;
     let mut lasts = Vec::new();
@@ -559,7 +565,7 @@ async fn the_missing_digests_are_filled_in_batches(db: &TestDatabase, store: Arc
         "two at a time, in id order"
     );
     assert_eq!(store.fill_history_digests(None, 2).await.unwrap(), None);
-    let digested = in_order(store.team_records(boss.id, &[]).await.unwrap());
+    let digested = records_of(&store, boss.id).await;
     assert_eq!(digested, from_rows);
     assert_eq!(digested.moves.len(), 5);
 }

@@ -131,12 +131,9 @@ pub(super) async fn append_sealed_at(
     let head = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
         .fetch_one(&mut *conn)
         .await?;
-    let entries = crate::audit_links::link(
-        head.try_get("seq")?,
-        hash_of(head.try_get("hash")?, "head hash")?,
-        events,
-    )?;
-    let (seq, prev) = crate::audit_links::head_after(&entries, 0, [0; 32]);
+    let (seq, hash) = (head.try_get("seq")?, hash_of(head.try_get("hash")?, "head hash")?);
+    let entries = crate::audit_links::link(seq, hash, events)?;
+    let (seq, prev) = crate::audit_links::head_after(&entries, seq, hash);
     // One statement per batch of entries (a group commit holds many): each statement is a
     // round trip to the database, and the appends are what every read waits for.
     let batches = entries.len().div_ceil(ROWS_PER_INSERT);
