@@ -1,7 +1,8 @@
-//! A case's access facts read in one query: each backend's SQL aggregates the shares and field
-//! grants, the consents, and the assigned worker's teams into three JSON arrays (one round
-//! trip instead of three; every read of a case needs them), and this module turns the arrays
-//! into records, through typed structs that borrow the column's text (no JSON tree is built).
+//! A case's access facts read with the case: the shares and field grants, the consents, and the
+//! assigned worker's teams, as three JSON arrays that triggers keep on the case's row and its
+//! worker's row (migration 0028: every read of a case needs them, and reading them from two rows
+//! costs no subquery), and this module turns the arrays into records, through typed structs
+//! that borrow the column's text (no JSON tree is built).
 //! Ids arrive as UUID text (SQLite: 32 hex digits), times as RFC 3339, yes/no as booleans
 //! (PostgreSQL) or 0/1 (SQLite); a team comes as one object with its members and case types.
 
@@ -241,137 +242,28 @@ fn assignee_teams(rows: Vec<TeamFacts<'_>>) -> Result<Vec<Team>> {
     Ok(teams)
 }
 
-/// The JSON functions of one database, implemented in its backend module.
-pub(crate) trait JsonSql {
-    /// A UUID column as text (NULL stays NULL).
-    fn id(column: &str) -> String;
-    /// A JSON object of these keys and SQL expressions.
-    fn object(pairs: &[(&str, String)]) -> String;
-    /// The JSON array (as text, `[]` when no row) of `object` over the rows of `from`, in the
-    /// order of `order` when given.
-    fn array(object: &str, from: &str, order: Option<&str>) -> String;
-    /// The JSON array (`[]` when no row) of `value` over the rows of `from`, as a value
-    /// inside an `object`.
-    fn nested_array(value: &str, from: &str) -> String;
-}
+/// The access facts as a query over `cases c` (the case) and `users u` (its assigned worker)
+/// reads them: `granted`, `consents`, `teams`. Triggers keep them on those rows (migration
+/// 0028), written again in the transaction of every change to what they are made from.
+pub(crate) const CASE_ACCESS_COLUMNS: &str =
+    "c.access_granted AS granted, c.access_consents AS consents, u.access_teams AS teams";
 
 /// The query (one row per existing case, `$1` the case id) that returns a case's access facts
 /// as three JSON arrays, `granted`, `consents`, `teams`, and the case's wrapped data key (which
 /// opens the facts' free texts, `case_texts`).
-pub(crate) fn case_access_sql<D: JsonSql>() -> String {
-    format!(
-        "SELECT {}, k.master_key_id, k.wrapped FROM cases c
-         LEFT JOIN case_keys k ON k.case_id = c.id WHERE c.id = $1",
-        case_access_columns::<D>()
-    )
-}
+pub(crate) const CASE_ACCESS_SQL: &str = "SELECT c.access_granted AS granted, \
+    c.access_consents AS consents, u.access_teams AS teams, k.master_key_id, k.wrapped \
+    FROM cases c JOIN users u ON u.id = c.assigned_to \
+    LEFT JOIN case_keys k ON k.case_id = c.id WHERE c.id = $1";
 
-/// A case by its id (`$1`) with its summary (`summary_columns`, the backend's), sealed
-/// content, wrapped data key and access facts: what every read of a case needs, in one query.
-pub(crate) fn case_with_access_sql<D: JsonSql>(summary_columns: &str) -> String {
+/// A case by its id (`$1`) with its summary (`summary_columns`, the backend's, over `cases c`
+/// and `users u`), sealed content, wrapped data key and access facts: what every read of a case
+/// needs, in one query of one row each of four tables.
+pub(crate) fn case_with_access_sql(summary_columns: &str) -> String {
     format!(
-        "SELECT {summary_columns}, cc.content, k.master_key_id, k.wrapped, {}
-         FROM cases c JOIN case_contents cc ON cc.case_id = c.id JOIN users u ON u.id = c.assigned_to LEFT JOIN case_keys k ON k.case_id = c.id
-         WHERE c.id = $1",
-        case_access_columns::<D>()
-    )
-}
-
-/// The three columns of a case's access facts, for a query over `cases c` whose `$1` is the
-/// case id: `granted`, `consents`, `teams`.
-pub(crate) fn case_access_columns<D: JsonSql>() -> String {
-    let user = |prefix: &str, column: &str| -> [(String, String); 3] {
-        [
-            (format!("{prefix}_id"), D::id(&format!("{column}.id"))),
-            (format!("{prefix}_username"), format!("{column}.username")),
-            (
-                format!("{prefix}_display_name"),
-                format!("{column}.display_name"),
-            ),
-        ]
-    };
-    let mut granted: Vec<(String, String)> = vec![
-        ("kind".into(), "g.kind".into()),
-        ("id".into(), D::id("g.id")),
-        ("case_id".into(), D::id("g.case_id")),
-        ("reason".into(), "g.reason".into()),
-        ("granted_at".into(), "g.granted_at".into()),
-        (
-            "consent_override_reason".into(),
-            "g.consent_override_reason".into(),
-        ),
-        ("field_id".into(), "g.field_id".into()),
-    ];
-    granted.extend(user("u", "gu"));
-    granted.extend(user("b", "gb"));
-    let granted_from = "(SELECT 'share' AS kind, s.id, s.case_id, s.reason, s.granted_at, s.user_id, s.granted_by,
-            s.consent_override_reason, NULL AS field_id
-        FROM case_shares s WHERE s.case_id = $1 AND s.revoked_at IS NULL
-        UNION ALL
-        SELECT 'grant', f.id, f.case_id, f.reason, f.granted_at, f.user_id, f.granted_by, NULL, f.field_id
-        FROM field_grants f WHERE f.case_id = $1 AND f.revoked_at IS NULL) g
-        JOIN users gu ON gu.id = g.user_id JOIN users gb ON gb.id = g.granted_by";
-    let consent_columns: Vec<(String, String)> = [
-        ("id", true),
-        ("case_id", true),
-        ("recipient_user", true),
-        ("recipient_agency", false),
-        ("recipient_agency_id", true),
-        ("scope", false),
-        ("scope_fields", false),
-        ("purpose", false),
-        ("given_on", false),
-        ("guardian_involved", false),
-        ("child_assent", false),
-        ("recorded_by", true),
-        ("recorded_at", false),
-        ("withdrawn_at", false),
-        ("withdrawn_by", true),
-        ("withdraw_reason", false),
-    ]
-    .into_iter()
-    .map(|(name, is_id)| {
-        let column = format!("k.{name}");
-        (
-            name.to_string(),
-            if is_id { D::id(&column) } else { column },
-        )
-    })
-    .collect();
-    // One object per team: its members' ids and its case types as arrays within it.
-    let teams: Vec<(String, String)> = vec![
-        ("team_id".into(), D::id("t.id")),
-        ("name".into(), "t.name".into()),
-        ("supervisor_id".into(), D::id("t.supervisor_id")),
-        (
-            "members".into(),
-            D::nested_array(&D::id("m.user_id"), "team_members m WHERE m.team_id = t.id"),
-        ),
-        (
-            "case_types".into(),
-            D::nested_array("ct.case_type", "team_case_types ct WHERE ct.team_id = t.id"),
-        ),
-    ];
-    let object = |pairs: &[(String, String)]| {
-        D::object(
-            &pairs
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.clone()))
-                .collect::<Vec<_>>(),
-        )
-    };
-    format!(
-        "({granted}) AS granted, ({consents}) AS consents, ({teams}) AS teams",
-        granted = D::array(&object(&granted), granted_from, Some("g.granted_at")),
-        consents = D::array(
-            &object(&consent_columns),
-            "consents k WHERE k.case_id = $1",
-            Some("k.recorded_at")
-        ),
-        teams = D::array(
-            &object(&teams),
-            "team_members a JOIN teams t ON t.id = a.team_id WHERE a.user_id = c.assigned_to",
-            None
-        ),
+        "SELECT {summary_columns}, cc.content, k.master_key_id, k.wrapped, {CASE_ACCESS_COLUMNS}
+         FROM cases c JOIN case_contents cc ON cc.case_id = c.id
+             JOIN users u ON u.id = c.assigned_to LEFT JOIN case_keys k ON k.case_id = c.id
+         WHERE c.id = $1"
     )
 }

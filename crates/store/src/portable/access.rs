@@ -531,18 +531,13 @@ pub(super) async fn withdraw_consent(
     Ok(record)
 }
 
-// A case's access facts in one query: the backend module that includes this file defines
-// `Json`, its JSON functions (`access_json::JsonSql`).
-
 /// A case's access facts in one query (see `access_json`); `NotFound` when there is no such case.
 pub(super) async fn case_access_at_once(
     pool: &DbPool,
     sealing: &crate::sealing::Sealing,
     case: uuid::Uuid,
 ) -> crate::Result<crate::CaseAccess> {
-    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let sql = SQL.get_or_init(crate::access_json::case_access_sql::<Json>);
-    let row = sqlx::query(sql)
+    let row = sqlx::query(crate::access_json::CASE_ACCESS_SQL)
         .bind(case)
         .fetch_optional(pool)
         .await?
@@ -550,7 +545,7 @@ pub(super) async fn case_access_at_once(
     access_from_row(&row, sealing, case)
 }
 
-/// The access facts from the three columns of `access_json::case_access_columns` and the
+/// The access facts from the three columns of `access_json::CASE_ACCESS_COLUMNS` and the
 /// case's wrapped data key (`master_key_id`, `wrapped`), their free texts opened.
 pub(super) fn access_from_row(
     row: &DbRow,

@@ -162,9 +162,7 @@ pub(super) async fn case_by_id(
 /// The SQL of a case and its access facts, the case's id in `$1`.
 fn case_with_access_sql() -> &'static str {
     static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    SQL.get_or_init(|| {
-        crate::access_json::case_with_access_sql::<super::access::Json>(SUMMARY_COLUMNS)
-    })
+    SQL.get_or_init(|| crate::access_json::case_with_access_sql(SUMMARY_COLUMNS))
 }
 
 /// The case and its access facts read in `row` ([`case_with_access_sql`]).

@@ -164,9 +164,7 @@ pub(super) async fn case_by_id(
 /// read of a case needs, in one query (run by `point_reads.rs`).
 pub(super) fn case_with_access_query() -> &'static str {
     static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    SQL.get_or_init(|| {
-        crate::access_json::case_with_access_sql::<super::access::Json>(SUMMARY_COLUMNS)
-    })
+    SQL.get_or_init(|| crate::access_json::case_with_access_sql(SUMMARY_COLUMNS))
 }
 
 pub(super) async fn update_case(store: &SqliteStore, update: CaseUpdate) -> Result<CaseRecord> {
