@@ -234,7 +234,7 @@ async fn team_changes_reach_every_members_facts(db: &TestDatabase, store: Arc<dy
     let all = BTreeSet::from([w1.id, w2.id, w3.id]);
     assert_eq!(
         members(&facts(&store, &of_w1).await),
-        [all.clone()],
+        std::slice::from_ref(&all),
         "a member's"
     );
     assert_eq!(
@@ -267,7 +267,7 @@ async fn team_changes_reach_every_members_facts(db: &TestDatabase, store: Arc<dy
         .await
         .unwrap();
     let access = facts(&store, &of_w3).await;
-    assert_eq!(access.assignee_teams, [changed.team.clone()]);
+    assert_eq!(access.assignee_teams, std::slice::from_ref(&changed.team));
     assert_eq!(access.assignee_teams[0].name, "North and East");
     assert_eq!(access.assignee_teams[0].supervisor, Some(deputy.id));
 
@@ -382,7 +382,7 @@ async fn the_facts_of_rows_from_before_are_filled(db: &TestDatabase, store: Arc<
         .unwrap();
     let kept = facts(&store, &case).await;
     assert_eq!(kept.shares.len(), 1);
-    assert_eq!(kept.assignee_teams, [record.team.clone()]);
+    assert_eq!(kept.assignee_teams, std::slice::from_ref(&record.team));
 
     db.tamper(
         "UPDATE cases SET access_granted = '[]', access_consents = '[]';
