@@ -12,6 +12,7 @@
 //! ```
 
 mod api;
+mod connection;
 mod edit;
 mod mix;
 mod plan;

@@ -158,7 +158,7 @@ impl Runner {
                         "{} as {}: no answer ({})",
                         op.name(),
                         self.session.username,
-                        error.without_url()
+                        error
                     ));
                 }
                 (Outcome::Transport, None)

@@ -2,23 +2,25 @@
 //! connection and cookie), the headers the web app sends, and timed requests.
 
 use crate::api::{LoginAnswer, Problem};
+pub use crate::connection::Answer;
+use crate::connection::{Connection, NoAnswer, authority};
 use anyhow::{Context, Result, bail};
-use reqwest::header::{ACCEPT, HeaderMap, HeaderValue};
-use std::time::{Duration, Instant};
+use hyper::Method;
+use std::time::Instant;
+use tokio::sync::Mutex;
 
 /// One logged-in session.
-#[derive(Debug)]
 pub struct Session {
     pub username: String,
-    client: reqwest::Client,
-    base: String,
+    connection: Mutex<Connection>,
 }
 
-/// A request's answer, read whole.
-#[derive(Debug)]
-pub struct Answer {
-    pub status: u16,
-    pub body: Vec<u8>,
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The timing of a request, answered or not.
@@ -26,24 +28,7 @@ pub struct Answer {
 pub struct Timed {
     pub started: Instant,
     pub millis: f64,
-    pub result: Result<Answer, reqwest::Error>,
-}
-
-fn client() -> Result<reqwest::Client> {
-    let mut headers = HeaderMap::new();
-    // The audit trail records the client; the web app names itself `web`.
-    headers.insert("X-Caseward-Client", HeaderValue::from_static("web"));
-    headers.insert(
-        ACCEPT,
-        HeaderValue::from_static("application/json, application/problem+json"),
-    );
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .default_headers(headers)
-        .tcp_nodelay(true)
-        .timeout(Duration::from_secs(60))
-        .build()
-        .context("cannot make an HTTP client")
+    pub result: Result<Answer, NoAnswer>,
 }
 
 /// What a refused answer says, for an error message: status, problem type and title, and the
@@ -72,43 +57,41 @@ pub fn describe(status: u16, body: &[u8]) -> String {
 impl Session {
     /// Log in as `username`; the session must be complete (no second factor pending).
     pub async fn login(base: &str, username: &str, password: &str) -> Result<Session> {
-        let client = client()?;
-        let response = client
-            .post(format!("{base}/api/v1/auth/login"))
-            .json(&serde_json::json!({ "username": username, "password": password }))
-            .send()
+        let mut connection = Connection::new(authority(base)?)?;
+        let body = serde_json::json!({ "username": username, "password": password });
+        let answer = connection
+            .send(
+                Method::POST,
+                "/api/v1/auth/login",
+                Some(serde_json::to_vec(&body)?),
+            )
             .await
             .with_context(|| format!("login as {username}: no answer from {base}"))?;
-        let status = response.status().as_u16();
-        let body = response.bytes().await?;
-        if status != 200 {
-            bail!("login as {username}: {}", describe(status, &body));
+        if answer.status != 200 {
+            bail!(
+                "login as {username}: {}",
+                describe(answer.status, &answer.body)
+            );
         }
-        let answer: LoginAnswer = serde_json::from_slice(&body)
+        let login: LoginAnswer = serde_json::from_slice(&answer.body)
             .with_context(|| format!("login as {username}: unexpected answer"))?;
-        if let Some(next) = answer.next {
+        if let Some(next) = login.next {
             bail!(
                 "login as {username} ({}): the session still needs `{next}` (a second factor); \
                  start the server with CASEWARD_MFA_REQUIRED_ROLES= (empty) for load tests",
-                answer.user.role
+                login.user.role
             );
         }
         Ok(Session {
             username: username.to_string(),
-            client,
-            base: base.to_string(),
+            connection: Mutex::new(connection),
         })
     }
 
-    async fn timed(&self, request: reqwest::RequestBuilder) -> Timed {
+    async fn timed(&self, method: Method, path: &str, body: Option<Vec<u8>>) -> Timed {
+        let mut connection = self.connection.lock().await;
         let started = Instant::now();
-        let result = async {
-            let response = request.send().await?;
-            let status = response.status().as_u16();
-            let body = response.bytes().await?.to_vec();
-            Ok(Answer { status, body })
-        }
-        .await;
+        let result = connection.send(method, path, body).await;
         Timed {
             started,
             millis: started.elapsed().as_secs_f64() * 1000.0,
@@ -118,14 +101,13 @@ impl Session {
 
     /// `GET path` (`/api/v1/...`), timed until the body is read.
     pub async fn get(&self, path: &str) -> Timed {
-        self.timed(self.client.get(format!("{}{path}", self.base)))
-            .await
+        self.timed(Method::GET, path, None).await
     }
 
     /// `PATCH path` with a JSON body, timed until the answer's body is read.
     pub async fn patch(&self, path: &str, body: &serde_json::Value) -> Timed {
-        self.timed(self.client.patch(format!("{}{path}", self.base)).json(body))
-            .await
+        let body = serde_json::to_vec(body).expect("a JSON value serialises");
+        self.timed(Method::PATCH, path, Some(body)).await
     }
 
     /// `GET path` outside the timed period; its JSON answer, or an error naming the status.
