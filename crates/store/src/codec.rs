@@ -1,24 +1,27 @@
-//! The stored form of case fields: self-describing JSON (each value tagged with its kind), so
-//! that a document reads back without its schema.
+//! The stored form of case fields, read back without their schema. Written in the binary form
+//! of `document_bytes.rs` (since the twelfth session); documents written before are
+//! self-describing JSON (each value tagged with its kind), and read here.
 //!
-//! Documents are written and read straight between the fields and the JSON text, without an
-//! intermediate `serde_json::Value` tree: every read of a case decodes its document, and
-//! building the tree (a map and a string allocated for each tag and value, then copied out
-//! again) was most of that work in the read profile.
+//! JSON documents are read straight into the fields, without an intermediate
+//! `serde_json::Value` tree: building the tree (a map and a string allocated for each tag and
+//! value, then copied out again) was most of that work in the read profile.
 
 use crate::StoreError;
+use crate::document_bytes;
 use caseward_domain::case::{CaseFields, FieldValue, GroupItem};
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::ser::{SerializeMap, Serializer};
-use serde::{Deserialize, Serialize};
 use std::fmt;
 
 pub fn encode(fields: &CaseFields) -> Vec<u8> {
-    serde_json::to_vec(&Document(fields)).expect("documents always serialise")
+    document_bytes::encode(fields)
 }
 
 pub fn decode(bytes: &[u8]) -> Result<CaseFields, StoreError> {
+    if bytes.first() == Some(&document_bytes::MARKER) {
+        return document_bytes::decode(bytes);
+    }
     serde_json::from_slice::<Decoded>(bytes)
         .map(|decoded| decoded.0)
         .map_err(|e| {
@@ -30,45 +33,6 @@ pub fn decode(bytes: &[u8]) -> Result<CaseFields, StoreError> {
                 e.column()
             ))
         })
-}
-
-/// A document (or a group item) to write: its fields in key order.
-struct Document<'a>(&'a GroupItem);
-
-impl Serialize for Document<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (key, value) in self.0 {
-            map.serialize_entry(key, &Tagged(value))?;
-        }
-        map.end()
-    }
-}
-
-/// A value to write, as an object of one entry: its kind and its content.
-struct Tagged<'a>(&'a FieldValue);
-
-impl Serialize for Tagged<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(1))?;
-        match self.0 {
-            FieldValue::Text(text) => map.serialize_entry("text", text)?,
-            FieldValue::Number(number) => map.serialize_entry("number", number)?,
-            FieldValue::Date(date) => map.serialize_entry("date", &date.to_string())?,
-            FieldValue::DateTime(instant) => {
-                map.serialize_entry("date_time", &instant.to_rfc3339())?
-            }
-            FieldValue::YesNo(flag) => map.serialize_entry("yes_no", flag)?,
-            FieldValue::Choice(choice) => map.serialize_entry("choice", choice)?,
-            FieldValue::Choices(choices) => map.serialize_entry("choices", choices)?,
-            FieldValue::Location(code) => map.serialize_entry("location", code)?,
-            FieldValue::Group(items) => {
-                let items: Vec<Document<'_>> = items.iter().map(Document).collect();
-                map.serialize_entry("group", &items)?
-            }
-        }
-        map.end()
-    }
 }
 
 /// A document (or a group item) read back.
@@ -229,10 +193,10 @@ mod tests {
         }
     }
 
-    /// The stored form does not change: documents written by earlier versions read back, and
-    /// a document is written exactly as before (keys in order, compact).
+    /// Documents written as JSON by earlier versions read back (this version writes
+    /// `document_bytes`, whose own test holds its form).
     #[test]
-    fn the_stored_form_is_stable() {
+    fn json_documents_read_back() {
         let stored = concat!(
             r#"{"a":{"text":"x\"y"},"b":{"number":2.5},"c":{"date":"2026-01-31"},"#,
             r#""d":{"date_time":"2026-01-31T10:00:00+00:00"},"e":{"yes_no":true},"#,
@@ -267,7 +231,7 @@ mod tests {
         .map(|(k, v)| (k.to_string(), v))
         .collect();
         assert_eq!(fields, expected);
-        assert_eq!(String::from_utf8(encode(&fields)).unwrap(), stored);
+        assert_eq!(decode(&encode(&fields)).unwrap(), expected);
         // A whole number reads as a number too.
         assert_eq!(
             decode(br#"{"n":{"number":3}}"#).unwrap()["n"],

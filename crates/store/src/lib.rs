@@ -18,6 +18,7 @@ mod codec;
 mod columns;
 mod config_versions;
 mod consent_codec;
+mod document_bytes;
 mod error;
 mod history_digest;
 mod import;
