@@ -61,21 +61,13 @@ SELECT u.id AS user_id,
 FROM users u;
 GRANT SELECT ON case_access_facts, user_access_facts TO caseward_app;
 
-CREATE FUNCTION refresh_case_granted(c UUID) RETURNS void LANGUAGE plpgsql AS $$
+-- A case's facts, both columns: a change to a share, a grant or a consent is rare next to
+-- the reads, and one refresh keeps the lock and the fresh statement in one place.
+CREATE FUNCTION refresh_case_facts(c UUID) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE cases SET access_granted = access_granted WHERE id = c;
-    UPDATE cases
-    SET access_granted = (SELECT granted FROM case_access_facts f WHERE f.case_id = c)
-    WHERE id = c;
-END
-$$;
-
-CREATE FUNCTION refresh_case_consents(c UUID) RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE cases SET access_consents = access_consents WHERE id = c;
-    UPDATE cases
-    SET access_consents = (SELECT consents FROM case_access_facts f WHERE f.case_id = c)
-    WHERE id = c;
+    UPDATE cases SET access_granted = f.granted, access_consents = f.consents
+    FROM case_access_facts f WHERE f.case_id = c AND cases.id = c;
 END
 $$;
 
@@ -91,35 +83,23 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION case_granted_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION case_facts_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP <> 'INSERT' THEN
-        PERFORM refresh_case_granted(OLD.case_id);
+        PERFORM refresh_case_facts(OLD.case_id);
     END IF;
     IF TG_OP <> 'DELETE' AND (TG_OP = 'INSERT' OR NEW.case_id <> OLD.case_id) THEN
-        PERFORM refresh_case_granted(NEW.case_id);
+        PERFORM refresh_case_facts(NEW.case_id);
     END IF;
     RETURN NULL;
 END
 $$;
 CREATE TRIGGER case_shares_facts AFTER INSERT OR UPDATE OR DELETE ON case_shares
-    FOR EACH ROW EXECUTE FUNCTION case_granted_changed();
+    FOR EACH ROW EXECUTE FUNCTION case_facts_changed();
 CREATE TRIGGER field_grants_facts AFTER INSERT OR UPDATE OR DELETE ON field_grants
-    FOR EACH ROW EXECUTE FUNCTION case_granted_changed();
-
-CREATE FUNCTION case_consents_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM refresh_case_consents(OLD.case_id);
-    END IF;
-    IF TG_OP <> 'DELETE' AND (TG_OP = 'INSERT' OR NEW.case_id <> OLD.case_id) THEN
-        PERFORM refresh_case_consents(NEW.case_id);
-    END IF;
-    RETURN NULL;
-END
-$$;
+    FOR EACH ROW EXECUTE FUNCTION case_facts_changed();
 CREATE TRIGGER consents_facts AFTER INSERT OR UPDATE OR DELETE ON consents
-    FOR EACH ROW EXECUTE FUNCTION case_consents_changed();
+    FOR EACH ROW EXECUTE FUNCTION case_facts_changed();
 
 -- A user's names are in the facts of the shares and grants given to or by them.
 CREATE FUNCTION user_named() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -132,7 +112,7 @@ BEGIN
         SELECT case_id FROM field_grants WHERE user_id = NEW.id OR granted_by = NEW.id
         ORDER BY 1
     LOOP
-        PERFORM refresh_case_granted(c);
+        PERFORM refresh_case_facts(c);
     END LOOP;
     RETURN NULL;
 END
