@@ -180,10 +180,16 @@ pub(crate) fn case_access(granted: &str, consents: &str, teams: &str) -> Result<
             _ => return Err(corrupt("kind")),
         }
     }
-    let consents = array::<ConsentFacts>(consents, "consents")?
+    let mut consents = array::<ConsentFacts>(consents, "consents")?
         .into_iter()
         .map(consent)
-        .collect::<Result<_>>()?;
+        .collect::<Result<Vec<_>>>()?;
+    // In the order they were given and recorded. The stored arrays need not be ordered: SQLite
+    // before 3.44 (Debian 12's `sqlite3`, which operators open the file with) cannot parse an
+    // ordered aggregate in the schema's views.
+    shares.sort_by_key(|s| (s.granted_at, s.id));
+    field_grants.sort_by_key(|g| (g.granted_at, g.id));
+    consents.sort_by_key(|c| (c.recorded_at, c.consent.id));
     Ok(CaseAccess {
         shares,
         field_grants,

@@ -10,7 +10,9 @@ ALTER TABLE cases ADD COLUMN access_granted TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE cases ADD COLUMN access_consents TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE users ADD COLUMN access_teams TEXT NOT NULL DEFAULT '[]';
 
--- The facts, made from their rows: a case's, and a user's. Ids are 32 lower hex digits.
+-- The facts, made from their rows: a case's, and a user's. Ids are 32 lower hex digits. The
+-- arrays are not ordered (the store orders what it reads): an ordered aggregate in the schema
+-- would make the file unreadable to SQLite before 3.44, such as Debian 12's `sqlite3`.
 CREATE VIEW case_access_facts AS
 SELECT c.id AS case_id,
     (SELECT json_group_array(json_object('kind', g.kind, 'id', lower(hex(g.id)),
@@ -18,8 +20,7 @@ SELECT c.id AS case_id,
             'consent_override_reason', g.consent_override_reason, 'field_id', g.field_id,
             'u_id', lower(hex(gu.id)), 'u_username', gu.username,
             'u_display_name', gu.display_name, 'b_id', lower(hex(gb.id)),
-            'b_username', gb.username, 'b_display_name', gb.display_name)
-            ORDER BY g.granted_at, g.id)
+            'b_username', gb.username, 'b_display_name', gb.display_name))
         FROM (SELECT 'share' AS kind, s.id, s.case_id, s.reason, s.granted_at, s.user_id,
                     s.granted_by, s.consent_override_reason, NULL AS field_id
                 FROM case_shares s WHERE s.case_id = c.id AND s.revoked_at IS NULL
@@ -42,7 +43,7 @@ SELECT c.id AS case_id,
             'recorded_at', k.recorded_at, 'withdrawn_at', k.withdrawn_at,
             'withdrawn_by', CASE WHEN k.withdrawn_by IS NULL THEN NULL
                 ELSE lower(hex(k.withdrawn_by)) END,
-            'withdraw_reason', k.withdraw_reason) ORDER BY k.recorded_at, k.id)
+            'withdraw_reason', k.withdraw_reason))
         FROM consents k WHERE k.case_id = c.id
     ) AS consents
 FROM cases c;
@@ -52,11 +53,10 @@ SELECT u.id AS user_id,
     (SELECT json_group_array(json_object('team_id', lower(hex(t.id)), 'name', t.name,
             'supervisor_id', CASE WHEN t.supervisor_id IS NULL THEN NULL
                 ELSE lower(hex(t.supervisor_id)) END,
-            'members', json((SELECT json_group_array(lower(hex(m.user_id)) ORDER BY m.user_id)
+            'members', json((SELECT json_group_array(lower(hex(m.user_id)))
                 FROM team_members m WHERE m.team_id = t.id)),
-            'case_types', json((SELECT json_group_array(ct.case_type ORDER BY ct.case_type)
-                FROM team_case_types ct WHERE ct.team_id = t.id)))
-            ORDER BY t.id)
+            'case_types', json((SELECT json_group_array(ct.case_type)
+                FROM team_case_types ct WHERE ct.team_id = t.id))))
         FROM team_members a JOIN teams t ON t.id = a.team_id WHERE a.user_id = u.id
     ) AS teams
 FROM users u;
