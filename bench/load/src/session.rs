@@ -15,6 +15,7 @@ pub struct Session {
     connection: Mutex<Connection>,
 }
 
+/// By hand: the connection holds the session's cookie, which no output may show.
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Session")

@@ -3,7 +3,8 @@
 -- with their members and case types (`access_teams`) on the user's row, each the JSON array
 -- `store/src/access_json.rs` reads. A case is read with its assigned worker's row, so a read of a
 -- case and the facts its policy needs is one row of two tables, with no subquery (three
--- aggregating subqueries, two of them nested, cost most of that read's time on this server).
+-- aggregating subqueries, two of them nested, were a third of that query's time on this
+-- server, mostly the executor setting them up).
 --
 -- Triggers write the facts again, in the transaction that changes what they are made from:
 -- whatever writes those rows, the facts follow. Each refresh first locks the row it writes (the
