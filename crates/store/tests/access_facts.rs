@@ -393,3 +393,34 @@ async fn the_facts_of_rows_from_before_are_filled(db: &TestDatabase, store: Arc<
     assert!(emptied.shares.is_empty() && emptied.assignee_teams.is_empty());
     assert_eq!(facts_from_rows(db, &store, &case).await, kept);
 }
+
+/// PostgreSQL compiles no refresh of the facts: at a few thousand users the team refresh's
+/// estimate passed `jit_above_cost`, and each change to a team took 640 ms of compiling
+/// (migration 0029).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_compiles_no_refresh_of_the_facts() {
+    use sqlx::Connection;
+    let db = TestDatabase::new(Backend::Postgres).await;
+    let _store = db.open().await;
+    let StoreLocation::Postgres(url) = &db.location else {
+        unreachable!("a PostgreSQL test database")
+    };
+    let mut connection = sqlx::PgConnection::connect(url).await.unwrap();
+    let settings: Vec<(String, Option<Vec<String>>)> = sqlx::query_as(
+        "SELECT proname::text, proconfig FROM pg_proc
+         WHERE proname IN ('refresh_case_facts', 'refresh_team_facts', 'case_facts_changed',
+             'user_named', 'team_member_changed', 'team_part_changed', 'team_changed')
+         ORDER BY proname",
+    )
+    .fetch_all(&mut connection)
+    .await
+    .unwrap();
+    assert_eq!(settings.len(), 7, "{settings:?}");
+    for (function, config) in settings {
+        assert_eq!(
+            config,
+            Some(vec!["jit=off".to_string()]),
+            "{function} is never compiled"
+        );
+    }
+}
