@@ -25,26 +25,13 @@ fn sqlite_migrations_use_no_ordered_aggregate() {
     for migration in SQLITE {
         for function in ["json_group_array(", "group_concat(", "json_group_object("] {
             for (start, _) in migration.sql.match_indices(function) {
-                let mut depth = 0;
-                let mut end = start;
-                for (offset, c) in migration.sql[start..].char_indices() {
-                    match c {
-                        '(' => depth += 1,
-                        ')' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                end = start + offset;
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                let call = &migration.sql[start..end];
-                let own = call.replace(|c: char| c.is_whitespace(), " ");
                 // Only the call's own level: a subquery inside it may order its rows.
+                let own = own_level(&migration.sql[start..]);
                 assert!(
-                    !top_level(&own).contains("ORDER BY"),
+                    !own.split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .contains("ORDER BY"),
                     "migration {} orders inside {function}…)",
                     migration.number
                 );
@@ -53,13 +40,15 @@ fn sqlite_migrations_use_no_ordered_aggregate() {
     }
 }
 
-/// The text of a call with its nested parentheses' contents left out.
-fn top_level(call: &str) -> String {
+/// The text inside the first parentheses of `text`, up to where they close, with the contents
+/// of the parentheses nested in them left out.
+fn own_level(text: &str) -> String {
     let mut depth = 0;
     let mut out = String::new();
-    for c in call.chars() {
+    for c in text.chars() {
         match c {
             '(' => depth += 1,
+            ')' if depth == 1 => break,
             ')' => depth -= 1,
             _ if depth == 1 => out.push(c),
             _ => {}
