@@ -10,12 +10,12 @@
 //! hand-off. Connections are kept for the next read; as many are open as reads run at once
 //! (one a runtime thread).
 
-use crate::columns::Columns;
+use crate::columns::{Columns, NamedRow, column_names};
 use crate::sealing::{Sealing, wrapped_from_columns};
 use crate::{CaseAccess, CaseRecord, Result};
 use rusqlite::{Connection, OpenFlags, Params};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -31,6 +31,10 @@ const CACHE_KIB: u32 = 16 * 1024;
 pub(super) struct PointReads {
     path: PathBuf,
     kept: Mutex<Vec<Connection>>,
+    /// The column names of the session query and of the case query, read from their first
+    /// statements (each query's are the same on every connection).
+    session_columns: OnceLock<Vec<String>>,
+    case_columns: OnceLock<Vec<String>>,
 }
 
 /// A session's row: its user, the times that end it, and its stage.
@@ -46,6 +50,8 @@ impl PointReads {
         Self {
             path,
             kept: Mutex::new(Vec::new()),
+            session_columns: OnceLock::new(),
+            case_columns: OnceLock::new(),
         }
     }
 
@@ -78,6 +84,7 @@ impl PointReads {
             one(
                 connection,
                 super::users::session_query(),
+                &self.session_columns,
                 [&digest[..]],
                 |row| {
                     Ok(StoredSession {
@@ -101,6 +108,7 @@ impl PointReads {
             one(
                 connection,
                 super::cases::case_with_access_query(),
+                &self.case_columns,
                 [id.as_bytes().as_slice()],
                 |row| {
                     let record = super::cases::record_from_row(row, sealing)?;
@@ -125,16 +133,21 @@ impl PointReads {
     }
 }
 
-/// The one row `query` finds, decoded by `decode`, or `None`.
+/// The one row `query` finds, decoded by `decode`, or `None`; `columns` keeps the query's
+/// column names once read.
 fn one<T>(
     connection: &Connection,
     query: &str,
+    columns: &OnceLock<Vec<String>>,
     params: impl Params,
-    decode: impl FnOnce(&rusqlite::Row<'_>) -> Result<T>,
+    decode: impl FnOnce(&NamedRow<'_, '_>) -> Result<T>,
 ) -> Result<Option<T>> {
     let mut statement = connection.prepare_cached(query)?;
+    let names = columns.get_or_init(|| column_names(&statement));
     let mut rows = statement.query(params)?;
-    rows.next()?.map(decode).transpose()
+    rows.next()?
+        .map(|row| decode(&NamedRow::new(row, names)))
+        .transpose()
 }
 
 /// A connection of the store's own that only reads (`audit verify`'s scan, the point reads).

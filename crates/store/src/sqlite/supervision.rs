@@ -14,7 +14,7 @@
 //! in four runs of seven (BENCHMARKS, ninth session).
 
 use crate::Result;
-use crate::columns::Columns;
+use crate::columns::{Columns, NamedRow, column_names};
 use crate::team_reads::{Supervised, TeamReading, team_queries};
 use crate::team_records::TeamRecords;
 
@@ -30,6 +30,7 @@ pub(super) fn team_records(
             continue;
         }
         let mut statement = connection.prepare_cached(&query.sql)?;
+        let names = column_names(&statement);
         let texts = query
             .texts
             .iter()
@@ -38,10 +39,11 @@ pub(super) fn team_records(
             std::iter::once(supervisor.clone()).chain(texts),
         ))?;
         while let Some(row) = rows.next()? {
+            let row = NamedRow::new(row, &names);
             if query.part.in_digest() && !reading.undigested.contains(&row.id("case_id")?) {
                 continue;
             }
-            query.part.read(row, &mut reading, emergency_fields)?;
+            query.part.read(&row, &mut reading, emergency_fields)?;
         }
     }
     reading.finish()
