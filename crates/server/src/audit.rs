@@ -47,10 +47,13 @@ impl AuditWriter {
                         Err(_) => break,
                     }
                 }
-                let events: Vec<AuditEvent> = batch
-                    .iter()
-                    .flat_map(|p| p.events.iter().cloned())
-                    .collect();
+                // The events are moved, not copied: a case read's lists every field shown.
+                let mut events: Vec<AuditEvent> = Vec::with_capacity(count);
+                let mut waiting = Vec::with_capacity(batch.len());
+                for pending in batch {
+                    events.extend(pending.events);
+                    waiting.push(pending.done);
+                }
                 let written = match store.append_audit(&events, clock.now()).await {
                     Ok(_) => true,
                     Err(error) => {
@@ -58,8 +61,8 @@ impl AuditWriter {
                         false
                     }
                 };
-                for pending in batch {
-                    let _ = pending.done.send(written);
+                for done in waiting {
+                    let _ = done.send(written);
                 }
             }
         });

@@ -15,7 +15,7 @@ use crate::values::parse_fields;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use caseward_domain::access::projection::{forbidden_writes, project};
+use caseward_domain::access::projection::{forbidden_writes, project, withheld_fields};
 use caseward_domain::access::{CaseAction, Permission, may, relationship};
 use caseward_domain::audit::{AuditAction, AuditEvent};
 use caseward_domain::case::new_record_id;
@@ -153,12 +153,7 @@ impl CaseView {
                 may_share: allowed(CaseAction::Share),
                 may_reassign: allowed(CaseAction::Reassign),
                 may_grant_fields: allowed(CaseAction::GrantFieldAccess),
-                withheld_fields: forbidden_writes(
-                    context.actor,
-                    &context.facts,
-                    context.case_type,
-                    context.case_type.form.fields().map(|(_, f)| f.id.as_str()),
-                ),
+                withheld_fields: withheld_fields(context.actor, &context.facts, context.case_type),
                 attachable: crate::attachments::attachable(context),
                 transitions: crate::transitions::options(context),
             },

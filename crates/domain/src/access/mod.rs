@@ -148,26 +148,66 @@ fn access_for(
     id: &str,
     classification: Classification,
 ) -> FieldAccess {
-    if !may(actor, facts, CaseAction::Read) {
-        return FieldAccess::Hidden;
-    }
-    let assigned = facts.assigned_to == actor.id;
-    let visible = match classification {
-        Classification::Standard => true,
-        Classification::Restricted => {
-            assigned
-                || (facts
-                    .field_grants
-                    .contains(&(actor.id, grant_id.to_string()))
-                    && (!facts.survivor_controlled
-                        || consent::covers_item(&facts.consents, actor, id, classification)))
+    FieldPolicy::new(actor, facts).item(grant_id, id, classification)
+}
+
+/// One actor's access to the fields of one case, with whether they reach the case at all
+/// worked out once: a case's view asks for every field of it (and every member of its
+/// groups), and each answer began by finding the actor's relationship to the case again.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldPolicy<'a> {
+    actor: Actor,
+    facts: &'a CaseFacts,
+    may_read: bool,
+}
+
+impl<'a> FieldPolicy<'a> {
+    pub fn new(actor: Actor, facts: &'a CaseFacts) -> Self {
+        Self {
+            actor,
+            facts,
+            may_read: may(actor, facts, CaseAction::Read),
         }
-        Classification::Confidential => assigned,
-    };
-    if visible {
-        FieldAccess::ReadWrite
-    } else {
-        FieldAccess::Hidden
+    }
+
+    /// Whether the actor reaches the case at all ([`CaseAction::Read`]).
+    pub fn may_read(&self) -> bool {
+        self.may_read
+    }
+
+    /// Access to a top-level field of the case ([`field_access`]).
+    pub fn field(&self, field: &Field) -> FieldAccess {
+        self.item(&field.id, &field.id, field.classification)
+    }
+
+    /// Access to a member field of a repeating group ([`member_access`]).
+    pub fn member(&self, group: &Field, member: &Field) -> FieldAccess {
+        self.item(&group.id, &member.id, member.classification)
+    }
+
+    fn item(&self, grant_id: &str, id: &str, classification: Classification) -> FieldAccess {
+        if !self.may_read {
+            return FieldAccess::Hidden;
+        }
+        let (actor, facts) = (self.actor, self.facts);
+        let assigned = facts.assigned_to == actor.id;
+        let visible = match classification {
+            Classification::Standard => true,
+            Classification::Restricted => {
+                assigned
+                    || (facts
+                        .field_grants
+                        .contains(&(actor.id, grant_id.to_string()))
+                        && (!facts.survivor_controlled
+                            || consent::covers_item(&facts.consents, actor, id, classification)))
+            }
+            Classification::Confidential => assigned,
+        };
+        if visible {
+            FieldAccess::ReadWrite
+        } else {
+            FieldAccess::Hidden
+        }
     }
 }
 

@@ -1,9 +1,9 @@
 //! Field projection: a case's values as one actor may see them. Every output path (case read,
 //! list, search, and later export, print, sync, transfer) goes through [`project`].
 
-use super::{Actor, CaseAction, CaseFacts, FieldAccess, field_access, may, member_access};
+use super::{Actor, CaseAction, CaseFacts, FieldAccess, FieldPolicy, may};
 use crate::case::{CaseFields, FieldValue};
-use crate::config::{CaseType, FieldKind};
+use crate::config::{CaseType, Field, FieldKind};
 use std::collections::BTreeMap;
 
 /// One field as the actor sees it, borrowing the case's values (a view is written out once,
@@ -26,7 +26,8 @@ pub fn project<'a>(
     fields: &'a CaseFields,
 ) -> BTreeMap<&'a str, Projected<'a>> {
     let mut out = BTreeMap::new();
-    if !may(actor, facts, CaseAction::Read) {
+    let policy = FieldPolicy::new(actor, facts);
+    if !policy.may_read() {
         return out;
     }
     for (id, value) in fields {
@@ -34,7 +35,7 @@ pub fn project<'a>(
         let Some(field) = case_type.form.field(id) else {
             continue;
         };
-        let projected = match field_access(actor, facts, field) {
+        let projected = match policy.field(field) {
             FieldAccess::Hidden => Projected::Restricted,
             FieldAccess::ReadWrite => match (&field.kind, value) {
                 (
@@ -45,7 +46,7 @@ pub fn project<'a>(
                 ) => {
                     let hidden: Vec<&str> = members
                         .iter()
-                        .filter(|m| member_access(actor, facts, field, m) == FieldAccess::Hidden)
+                        .filter(|m| policy.member(field, m) == FieldAccess::Hidden)
                         .map(|m| m.id.as_str())
                         .collect();
                     if hidden.is_empty() {
@@ -87,22 +88,41 @@ pub fn forbidden_writes<'a>(
     changed: impl IntoIterator<Item = &'a str>,
 ) -> Vec<String> {
     let may_update = may(actor, facts, CaseAction::Update);
+    let policy = FieldPolicy::new(actor, facts);
     changed
         .into_iter()
         .filter(|id| {
-            let Some(field) = case_type.form.field(id) else {
-                return false;
-            };
-            if !may_update || field_access(actor, facts, field) == FieldAccess::Hidden {
-                return true;
-            }
-            match &field.kind {
-                FieldKind::RepeatingGroup { fields, .. } => fields
-                    .iter()
-                    .any(|m| member_access(actor, facts, field, m) == FieldAccess::Hidden),
-                _ => false,
-            }
+            case_type
+                .form
+                .field(id)
+                .is_some_and(|field| withheld(&policy, may_update, field))
         })
         .map(str::to_string)
         .collect()
+}
+
+/// Every field of the form that `actor` may not write, in the form's order: what
+/// [`forbidden_writes`] says of all of them, without looking each up.
+pub fn withheld_fields(actor: Actor, facts: &CaseFacts, case_type: &CaseType) -> Vec<String> {
+    let may_update = may(actor, facts, CaseAction::Update);
+    let policy = FieldPolicy::new(actor, facts);
+    case_type
+        .form
+        .fields()
+        .filter(|(_, field)| withheld(&policy, may_update, field))
+        .map(|(_, field)| field.id.clone())
+        .collect()
+}
+
+/// Whether `field` is one the actor may not write.
+fn withheld(policy: &FieldPolicy<'_>, may_update: bool, field: &Field) -> bool {
+    if !may_update || policy.field(field) == FieldAccess::Hidden {
+        return true;
+    }
+    match &field.kind {
+        FieldKind::RepeatingGroup { fields, .. } => fields
+            .iter()
+            .any(|m| policy.member(field, m) == FieldAccess::Hidden),
+        _ => false,
+    }
 }

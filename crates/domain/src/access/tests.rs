@@ -1,7 +1,7 @@
 //! The policy by example and by property.
 
 use super::consent::{Consent, InformationScope, Recipient};
-use super::projection::{Projected, forbidden_writes, project};
+use super::projection::{Projected, forbidden_writes, project, withheld_fields};
 use super::*;
 use crate::case::{CaseFields, FieldValue};
 use crate::config::{CaseType, Configuration, SourceFile, load};
@@ -668,6 +668,13 @@ proptest! {
             let shown_in_full = matches!(projected.get(id), Some(Projected::Value(_)));
             prop_assert_eq!(!denied.contains(&id.to_string()), shown_in_full, "write {}", id);
         }
+        // The whole form's withheld fields, listed without looking each up, are what
+        // `forbidden_writes` says of every field.
+        let every_field = case_type.form.fields().map(|(_, field)| field.id.as_str());
+        prop_assert_eq!(
+            withheld_fields(actor, &facts, case_type),
+            forbidden_writes(actor, &facts, case_type, every_field)
+        );
     }
 }
 
