@@ -6,7 +6,7 @@
 #   bench/smoke.sh [--bin target/debug/caseward] [--load-bin target/debug/caseward-load]
 #
 # Needs PostgreSQL at CASEWARD_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432/postgres),
-# sqlite3 and psql, and Node 20.
+# sqlite3 and psql, valgrind, and Node 20.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,6 +40,10 @@ printf 'a smoke test password 42\n' |
   "$bin" --data "$tmp/data" dev seed --cases 120 --batch 50 --workers 4 --password-stdin
 "$bin" --data "$tmp/data" dev baseline --rows 50
 bash bench/aggregates.sh --sqlite "$tmp/data/caseward.db" --runs 1 --cross-table
+
+say "instructions per audited read, under callgrind (SQLite)"
+bash bench/instructions.sh --data "$tmp/data" --bin "$bin" --load-bin "$load_bin" \
+  --workers 4 --password 'a smoke test password 42' --window 2
 
 say "seeding and aggregate counts (PostgreSQL)"
 psql -qX "$admin" -c "CREATE DATABASE $database" >/dev/null
