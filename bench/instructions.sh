@@ -95,6 +95,8 @@ if [[ -z $url ]]; then
 fi
 
 supervisors=$(((workers + 9) / 10))
+# The load runs until it is stopped below; its duration only has to outlast the logins under
+# valgrind, the warm-up and the window.
 CASEWARD_LOAD_PASSWORD=$password "$load_bin" --url "$url" --mix "$mix" --workers "$workers" \
   --supervisors "$supervisors" --sessions "$sessions" --warmup 1 --duration $((window * 20 + 600)) \
   >"$tmp/load.out" 2>&1 &

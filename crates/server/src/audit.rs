@@ -47,7 +47,7 @@ impl AuditWriter {
                         Err(_) => break,
                     }
                 }
-                // The events are moved, not copied: a case read's lists every field shown.
+                // The events are moved, not copied: a case read's event lists every field shown.
                 let mut events: Vec<AuditEvent> = Vec::with_capacity(count);
                 let mut waiting = Vec::with_capacity(batch.len());
                 for pending in batch {
