@@ -193,7 +193,7 @@ pub fn app(state: AppState) -> Router {
         get(move || async move { ([(header::CONTENT_TYPE, "application/json")], spec_json) }),
     )
     .fallback(assets::serve_asset)
-    .with_state(state::SharedState(state))
+    .with_state(state::SharedState::new(&state))
     .layer(DefaultBodyLimit::max(body_limit))
     .layer(SetResponseHeaderLayer::overriding(
         header::CONTENT_SECURITY_POLICY,

@@ -90,23 +90,30 @@ impl Snapshot {
     }
 }
 
-/// What every handler sees: the shared parts, and the configuration in force when the request
-/// began (one version for the whole request, even while a new one is installed).
+/// What every handler sees: the shared parts (behind one `Arc`, so that the copy each request
+/// and each extractor takes is one reference count, not one per part), and the configuration in
+/// force when the request began (one version for the whole request, even while a new one is
+/// installed). The shared parts' fields read through it (`state.store`).
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Arc<dyn Store>,
+    shared: Arc<Shared>,
     /// The configuration in force when this request (or job) began.
     pub config: Arc<Configuration>,
-    /// The instance's keys (from the keyring file, never the database).
-    pub keyring: Arc<Keyring>,
     /// `config` as the API shows it, serialised once per version.
     pub config_json: axum::body::Bytes,
+}
+
+/// The parts of [`AppState`] every request of a node shares.
+pub struct Shared {
+    pub store: Arc<dyn Store>,
+    /// The instance's keys (from the keyring file, never the database).
+    pub keyring: Arc<Keyring>,
     /// The newest configuration this node knows; `current` takes a request's snapshot.
-    live: Arc<RwLock<Arc<Snapshot>>>,
+    live: RwLock<Arc<Snapshot>>,
     pub clock: Arc<dyn Clock>,
     /// Password hashes and checks, one a core at a time.
     pub passwords: crate::password_work::PasswordWork,
-    pub settings: Arc<ServerSettings>,
+    pub settings: ServerSettings,
     /// The audit trail's group-commit queue.
     pub audit: AuditWriter,
     /// Dashboards computed at once on this node: one a core (the others wait their turn).
@@ -115,7 +122,15 @@ pub struct AppState {
     /// through sqlx); two a core at 201–213 MB and 68–70 dashboards/s with the rows read on
     /// tokio's blocking threads; one a core, on the store's own reader threads, at 159–171 MB
     /// and 60 dashboards/s.
-    pub dashboards: Arc<tokio::sync::Semaphore>,
+    pub dashboards: tokio::sync::Semaphore,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.shared
+    }
 }
 
 impl AppState {
@@ -131,27 +146,24 @@ impl AppState {
         let audit = AuditWriter::start(store.clone(), clock.clone());
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Self {
-            audit,
-            store,
             config: snapshot.config.clone(),
             config_json: snapshot.json.clone(),
-            live: Arc::new(RwLock::new(snapshot)),
-            keyring,
-            clock,
-            passwords: crate::password_work::PasswordWork::new(hasher, cores),
-            settings: Arc::new(settings),
-            dashboards: Arc::new(tokio::sync::Semaphore::new(cores)),
+            shared: Arc::new(Shared {
+                audit,
+                store,
+                live: RwLock::new(snapshot),
+                keyring,
+                clock,
+                passwords: crate::password_work::PasswordWork::new(hasher, cores),
+                settings,
+                dashboards: tokio::sync::Semaphore::new(cores),
+            }),
         }
     }
 
     /// This state with the newest configuration installed on this node.
     pub fn current(&self) -> AppState {
-        let snapshot = self.live.read().unwrap_or_else(|e| e.into_inner()).clone();
-        AppState {
-            config: snapshot.config.clone(),
-            config_json: snapshot.json.clone(),
-            ..self.clone()
-        }
+        self.shared.current()
     }
 
     /// Put a configuration in force on this node: requests that begin from now on use it.
@@ -183,9 +195,27 @@ impl AppState {
     }
 }
 
+impl Shared {
+    /// A request's state: these parts with the newest configuration installed on this node.
+    fn current(self: &Arc<Self>) -> AppState {
+        let snapshot = self.live.read().unwrap_or_else(|e| e.into_inner()).clone();
+        AppState {
+            shared: self.clone(),
+            config: snapshot.config.clone(),
+            config_json: snapshot.json.clone(),
+        }
+    }
+}
+
 /// The router's state: every extraction of [`AppState`] takes the newest configuration.
 #[derive(Clone)]
-pub struct SharedState(pub AppState);
+pub struct SharedState(Arc<Shared>);
+
+impl SharedState {
+    pub fn new(state: &AppState) -> Self {
+        Self(state.shared.clone())
+    }
+}
 
 impl axum::extract::FromRef<SharedState> for AppState {
     fn from_ref(shared: &SharedState) -> AppState {

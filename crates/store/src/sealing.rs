@@ -40,6 +40,13 @@ impl KeySource {
         if stale {
             self.reload();
         }
+        self.in_memory()
+    }
+
+    /// The keyring as last read, without looking at the file: for opening data keys, where a
+    /// key this keyring lacks sends the caller to [`reload`](Self::reload). (Asking the file
+    /// system for the file's time was a system call on every read of a case.)
+    fn in_memory(&self) -> Arc<Keyring> {
         self.current
             .read()
             .unwrap_or_else(|e| e.into_inner())
@@ -176,11 +183,11 @@ impl Sealing {
 
     /// A case's data key, unwrapped (for its attachments).
     pub(crate) fn unwrap(&self, case: CaseId, wrapped: &WrappedKey) -> Result<DataKey> {
-        let result = match envelope::unwrap(&self.keys.get(), wrapped, case.as_bytes()) {
+        let result = match envelope::unwrap(&self.keys.in_memory(), wrapped, case.as_bytes()) {
             // Rewrapped by a rotation this process has not seen: read the keyring again.
             Err(envelope::EnvelopeError::UnknownMasterKey(_)) => {
                 self.keys.reload();
-                envelope::unwrap(&self.keys.get(), wrapped, case.as_bytes())
+                envelope::unwrap(&self.keys.in_memory(), wrapped, case.as_bytes())
             }
             other => other,
         };

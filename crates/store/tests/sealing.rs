@@ -30,6 +30,40 @@ on_both!(
     content_kept_in_the_cases_table_moves_out_with_migration_24,
 );
 
+/// A sealed content of about 3 kB (a case's usual size; ciphertext does not compress) is
+/// kept in its row on PostgreSQL, not moved out to the TOAST table where each read looked it
+/// up again (migration 30). SQLite has no such table.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_keeps_a_cases_sealed_content_in_its_row() {
+    use sqlx::Connection;
+    let db = TestDatabase::new(Backend::Postgres).await;
+    let store = db.open().await;
+    let worker = worker(&store).await;
+    let long = FieldValue::Text("a circumstance described at length. ".repeat(80));
+    let case = new_case(&worker, CaseFields::from([("circumstances".into(), long)]));
+    let id = case.id;
+    store.create_case(case).await.unwrap();
+    let caseward_store::StoreLocation::Postgres(url) = &db.location else {
+        unreachable!("a PostgreSQL database")
+    };
+    let mut connection = sqlx::PgConnection::connect(url).await.unwrap();
+    let (stored, toasted): (i32, i64) = sqlx::query_as(
+        "SELECT (SELECT octet_length(content) FROM case_contents WHERE case_id = $1),
+                pg_relation_size(reltoastrelid)
+         FROM pg_class WHERE relname = 'case_contents'",
+    )
+    .bind(id)
+    .fetch_one(&mut connection)
+    .await
+    .unwrap();
+    assert!(
+        stored > 2500,
+        "the content is over the 2 kB TOAST threshold: {stored}"
+    );
+    assert_eq!(toasted, 0, "the content went out to the TOAST table");
+    assert!(store.case_by_id(id).await.unwrap().is_some());
+}
+
 /// A case whose every value is a unique canary.
 async fn planted(store: &Arc<dyn Store>, worker: &User) -> (uuid::Uuid, Vec<String>) {
     let canaries: Vec<String> = (0..3)
