@@ -11,10 +11,12 @@
 #   bench/instructions.sh --data DIR [--bin target/release/caseward]
 #                         [--load-bin target/release/caseward-load] [--workers 4000]
 #                         [--password PW] [--mix reads|updates] [--sessions 1] [--window 20]
+#                         [--keep FILE]
 #
 # DIR is an instance seeded with `caseward dev seed --workers W --password-stdin`, given the
 # same --workers and --password. One session (the default) makes every request its own audit
 # commit, so the figure does not depend on how requests happened to batch.
+# --keep FILE keeps the window's callgrind dump there, for `callgrind_annotate FILE`.
 # Needs valgrind (callgrind_control) and sqlite3.
 set -euo pipefail
 
@@ -26,6 +28,7 @@ password='a long enough password 1'
 mix=reads
 sessions=1
 window=20
+keep=
 
 usage() {
   sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
@@ -42,6 +45,7 @@ while [[ $# -gt 0 ]]; do
     --mix) mix=$2; shift 2 ;;
     --sessions) sessions=$2; shift 2 ;;
     --window) window=$2; shift 2 ;;
+    --keep) keep=$2; shift 2 ;;
     -h | --help) usage ;;
     *) echo "instructions.sh: unknown argument $1" >&2; usage ;;
   esac
@@ -75,6 +79,17 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 head_seq() { sqlite3 -readonly "$data/caseward.db" "SELECT seq FROM audit_head WHERE id = 1"; }
+
+# Background jobs (the deadline sweep over every case, due at a server's first start and every
+# 15 minutes after) are not requests: the window waits until this server has none to do. A
+# job left locked by a server stopped in the middle of it (an earlier run) is released first,
+# so that this server takes it up now rather than when its lock runs out, mid-window.
+sqlite3 "$data/caseward.db" \
+  "UPDATE jobs SET locked_by = NULL, locked_until = NULL WHERE done_at IS NULL AND locked_by IS NOT NULL"
+jobs_pending() {
+  sqlite3 -readonly "$data/caseward.db" "SELECT count(*) FROM jobs WHERE done_at IS NULL
+    AND substr(run_at, 1, 19) <= strftime('%Y-%m-%dT%H:%M:%S', 'now')"
+}
 
 # Instrumentation starts off: start-up and the logins' password hashing run at full speed.
 CASEWARD_LOG=warn CASEWARD_MFA_REQUIRED_ROLES= valgrind --tool=callgrind --instr-atstart=no \
@@ -121,6 +136,11 @@ for _ in $(seq 1 6000); do
   stopped && exit 1
   sleep 0.1
 done
+for _ in $(seq 1 36000); do
+  (($(jobs_pending) == 0)) && break
+  stopped && exit 1
+  sleep 0.1
+done
 before=$(head_seq)
 callgrind_control --instr=on "$server_pid" >/dev/null 2>&1
 sleep "$window"
@@ -135,5 +155,6 @@ if ((requests <= 0)) || [[ -z $instructions ]]; then
   echo "instructions.sh: nothing was counted ($requests requests, dump ${dump:-missing})" >&2
   exit 1
 fi
+[[ -z $keep ]] || cp "$dump" "$keep"
 echo "$mix, $sessions session(s), ${window} s under callgrind: $requests audited requests," \
   "$instructions instructions, $((instructions / requests)) a request"

@@ -49,7 +49,7 @@ pub async fn reindex(settings: &Settings) -> Result<()> {
             ..AuditEvent::new(None, AuditAction::CaseReindex)
         };
         store
-            .append_audit(&[event], SystemClock.now())
+            .append_audit(vec![event], SystemClock.now())
             .await
             .context("cannot record the reindex in the audit trail")?;
         for (id, number) in batch {

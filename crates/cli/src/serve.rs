@@ -127,7 +127,7 @@ pub async fn run_server(
         ..AuditEvent::new(None, AuditAction::ConfigurationLoad)
     };
     store
-        .append_audit(&[started], SystemClock.now())
+        .append_audit(vec![started], SystemClock.now())
         .await
         .context("cannot record the start in the audit trail")?;
     let state = AppState::new(

@@ -80,7 +80,7 @@ async fn single_insert_rate(store: &Arc<dyn Store>, period: Duration) -> f64 {
     while started.elapsed() < period {
         store
             .append_audit(
-                &[AuditEvent::new(None, AuditAction::LoginFailed)],
+                vec![AuditEvent::new(None, AuditAction::LoginFailed)],
                 chrono::Utc::now(),
             )
             .await
@@ -230,7 +230,7 @@ async fn run(backend: Backend, rounds: usize, period: Duration, quick: bool) {
         .collect();
     while store.audit_head().await.unwrap().0 < target {
         store
-            .append_audit(&batch, chrono::Utc::now())
+            .append_audit(batch.clone(), chrono::Utc::now())
             .await
             .unwrap();
     }

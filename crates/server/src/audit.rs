@@ -54,10 +54,10 @@ impl AuditWriter {
                     events.extend(pending.events);
                     waiting.push(pending.done);
                 }
-                let written = match store.append_audit(&events, clock.now()).await {
+                let written = match store.append_audit(events, clock.now()).await {
                     Ok(_) => true,
                     Err(error) => {
-                        tracing::error!(%error, count = events.len(), "audit append failed");
+                        tracing::error!(%error, count, "audit append failed");
                         false
                     }
                 };

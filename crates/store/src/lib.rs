@@ -275,12 +275,12 @@ pub trait Store: Send + Sync + 'static {
     /// Change a user if their version is still the expected one.
     async fn update_user(&self, id: UserId, changes: UserChanges) -> Result<User>;
 
-    /// Create a team; `Duplicate("team name")` if the name is taken.
     /// Append events to the audit trail in a transaction of their own; they are durable when
-    /// this returns. Writes record theirs inside their own transaction instead.
+    /// this returns. Writes record theirs inside their own transaction instead. The events are
+    /// taken, not copied: a case read's lists every field it showed.
     async fn append_audit(
         &self,
-        events: &[AuditEvent],
+        events: Vec<AuditEvent>,
         now: DateTime<Utc>,
     ) -> Result<Vec<AuditEntry>>;
 

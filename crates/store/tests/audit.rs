@@ -64,11 +64,11 @@ fn event(n: u128) -> AuditEvent {
 /// Five entries, appended in two calls.
 async fn five(store: &Arc<dyn Store>) {
     store
-        .append_audit(&[event(1), event(2), event(3)], at(1))
+        .append_audit(vec![event(1), event(2), event(3)], at(1))
         .await
         .unwrap();
     store
-        .append_audit(&[event(4), event(5)], at(2))
+        .append_audit(vec![event(4), event(5)], at(2))
         .await
         .unwrap();
 }
@@ -81,7 +81,7 @@ async fn appends_chain_and_read_back_as_written(_db: &TestDatabase, store: Arc<d
         "empty"
     );
     let appended = store
-        .append_audit(&[event(1), event(2), event(3)], at(1))
+        .append_audit(vec![event(1), event(2), event(3)], at(1))
         .await
         .unwrap();
     assert_eq!(
@@ -90,7 +90,7 @@ async fn appends_chain_and_read_back_as_written(_db: &TestDatabase, store: Arc<d
     );
     assert_eq!(appended[1].prev_hash, appended[0].hash);
     store
-        .append_audit(&[event(4), event(5)], at(2))
+        .append_audit(vec![event(4), event(5)], at(2))
         .await
         .unwrap();
     let all = store.audit_entries(0, 100).await.unwrap();
@@ -208,7 +208,7 @@ async fn concurrent_appends_make_one_chain(_db: &TestDatabase, store: Arc<dyn St
         tasks.push(tokio::spawn(async move {
             for n in 0..10u128 {
                 store
-                    .append_audit(&[event(task * 100 + n)], at(3))
+                    .append_audit(vec![event(task * 100 + n)], at(3))
                     .await
                     .unwrap();
             }
@@ -235,7 +235,10 @@ async fn appends_and_writes_of_two_stores_make_one_chain(db: &TestDatabase, stor
             let base = (index as u128 * 4 + task) * 100;
             tasks.push(tokio::spawn(async move {
                 for n in 0..10u128 {
-                    store.append_audit(&[event(base + n)], at(3)).await.unwrap();
+                    store
+                        .append_audit(vec![event(base + n)], at(3))
+                        .await
+                        .unwrap();
                 }
             }));
         }
@@ -432,7 +435,7 @@ async fn the_application_role_only_adds_to_the_trail() {
     .await
     .unwrap();
     // The application works as usual.
-    app.append_audit(&[event(1), event(2)], at(1))
+    app.append_audit(vec![event(1), event(2)], at(1))
         .await
         .unwrap();
     assert_eq!(owner_store.audit_head().await.unwrap().0, 2);
@@ -507,7 +510,7 @@ async fn a_large_batch_is_one_chain_read_back_as_written(
     store: Arc<dyn Store>,
 ) {
     let events: Vec<AuditEvent> = (1..=1_201).map(event).collect();
-    let appended = store.append_audit(&events, at(1)).await.unwrap();
+    let appended = store.append_audit(events.clone(), at(1)).await.unwrap();
     assert_eq!(appended.len(), 1_201);
     let mut read = Vec::new();
     while read.len() < 1_201 {
@@ -529,9 +532,7 @@ async fn a_case_reason_never_enters_the_trail_unsealed(_db: &TestDatabase, store
         reason: Some("the uncle threatened her".into()),
         ..event(2)
     };
-    let refused = store
-        .append_audit(std::slice::from_ref(&share), at(1))
-        .await;
+    let refused = store.append_audit(vec![share.clone()], at(1)).await;
     assert!(
         matches!(refused, Err(StoreError::Corrupt(_))),
         "{refused:?}"
@@ -548,14 +549,17 @@ async fn a_case_reason_never_enters_the_trail_unsealed(_db: &TestDatabase, store
         reason: Some("retention period ended".into()),
         ..share
     };
-    store.append_audit(&[denied, purge], at(2)).await.unwrap();
+    store
+        .append_audit(vec![denied, purge], at(2))
+        .await
+        .unwrap();
 }
 
 /// `verify` reads the trail in pages (10,000 entries each): it reads every page, and names a
 /// changed entry deep in the third.
 async fn a_trail_of_several_pages_is_verified_to_its_end(db: &TestDatabase, store: Arc<dyn Store>) {
     let events: Vec<AuditEvent> = (1..=25_001).map(event).collect();
-    store.append_audit(&events, at(1)).await.unwrap();
+    store.append_audit(events.clone(), at(1)).await.unwrap();
     let verified = verify_chain(store.as_ref()).await.unwrap();
     assert!(verified.is_intact(), "{verified:?}");
     assert_eq!(verified.verified, 25_001);

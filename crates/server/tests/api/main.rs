@@ -17,6 +17,7 @@ mod config_versions;
 mod dashboard;
 mod deadlines;
 mod handover;
+mod headers;
 mod mfa;
 mod notes;
 mod reports;

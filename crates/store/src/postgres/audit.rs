@@ -14,11 +14,12 @@ include!("../portable/audit.rs");
 /// Append `events` in a transaction of their own (reads, refusals, logins).
 pub(super) async fn append(
     store: &BackendStore,
-    events: &[AuditEvent],
+    events: Vec<AuditEvent>,
     now: DateTime<Utc>,
 ) -> Result<Vec<AuditEntry>> {
+    crate::audit_links::refuse_case_reasons(&events)?;
     let mut tx = store.begin_write().await?;
-    let entries = append_in(&mut tx, events, now).await?;
+    let entries = append_sealed_in(&mut tx, events, now).await?;
     tx.commit().await?;
     Ok(entries)
 }

@@ -270,7 +270,7 @@ impl crate::Store for PostgresStore {
 
     async fn append_audit(
         &self,
-        events: &[caseward_domain::audit::AuditEvent],
+        events: Vec<caseward_domain::audit::AuditEvent>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<caseward_domain::audit::AuditEntry>> {
         audit::append(self, events, now).await

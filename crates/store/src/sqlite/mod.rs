@@ -334,14 +334,14 @@ impl crate::Store for SqliteStore {
 
     async fn append_audit(
         &self,
-        events: &[caseward_domain::audit::AuditEvent],
+        events: Vec<caseward_domain::audit::AuditEvent>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<caseward_domain::audit::AuditEntry>> {
-        crate::audit_links::refuse_case_reasons(events)?;
+        crate::audit_links::refuse_case_reasons(&events)?;
         // The sqlx write connection does not begin while the appending thread writes.
         let _turn = self.writer.turn().await;
         self.audit_appends
-            .append(events.iter().map(|event| (event.clone(), now)).collect())
+            .append(events.into_iter().map(|event| (event, now)).collect())
             .await
     }
 
