@@ -29,7 +29,7 @@ pub(super) async fn bring_up_to_date<A: Derived, B: Derived>(
     table: &str,
     [a, b]: [&str; 2],
     cases: &[Uuid],
-    wanted: std::collections::HashSet<(Uuid, A, B)>,
+    wanted: crate::row_changes::Rows<(Uuid, A, B)>,
 ) -> Result<()> {
     let mut select = sqlx::QueryBuilder::<Db>::new(format!(
         "SELECT case_id, {a}, {b} FROM {table} WHERE case_id IN ("
@@ -45,7 +45,7 @@ pub(super) async fn bring_up_to_date<A: Derived, B: Derived>(
         .await?
         .iter()
         .map(|row| Ok((row.try_get("case_id")?, row.try_get(a)?, row.try_get(b)?)))
-        .collect::<Result<std::collections::HashSet<(Uuid, A, B)>>>()?;
+        .collect::<Result<crate::row_changes::Rows<(Uuid, A, B)>>>()?;
     let (gone, new) = crate::row_changes::changes(stored, wanted);
     for chunk in gone.chunks(DERIVED_ROWS_PER_STATEMENT) {
         let mut delete = sqlx::QueryBuilder::<Db>::new(format!("DELETE FROM {table} WHERE "));

@@ -18,7 +18,8 @@ use caseward_crypto::envelope::WrappedKey;
 use caseward_domain::audit::AuditEvent;
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
-use std::collections::{HashMap, HashSet};
+// Keyed by case ids, hashed with foldhash (SipHash was a measurable part of an edit).
+use foldhash::{HashMap, HashSet};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
@@ -74,7 +75,7 @@ async fn serve(
             },
         };
         let mut batch = vec![first];
-        let mut cases: HashSet<Uuid> = HashSet::from([batch[0].0.id]);
+        let mut cases: HashSet<Uuid> = HashSet::from_iter([batch[0].0.id]);
         while batch.len() < MAX_BATCH {
             match waiting.try_recv() {
                 Ok(edit) if cases.insert(edit.0.id) => batch.push(edit),
@@ -223,7 +224,7 @@ async fn current_versions(tx: &mut Tx, ids: &[Uuid]) -> Result<HashMap<Uuid, i64
 }
 
 async fn wrapped_keys(tx: &mut Tx, ids: &[Uuid]) -> Result<HashMap<Uuid, WrappedKey>> {
-    let mut keys = HashMap::new();
+    let mut keys = HashMap::default();
     for row in in_ids(
         "SELECT case_id, master_key_id, wrapped FROM case_keys",
         "case_id",
