@@ -181,7 +181,7 @@ impl Sealing {
         ))
     }
 
-    /// A case's data key, unwrapped (for its attachments).
+    /// A case's data key, unwrapped: for its content, its texts and its attachments.
     pub(crate) fn unwrap(&self, case: CaseId, wrapped: &WrappedKey) -> Result<DataKey> {
         let result = match envelope::unwrap(&self.keys.in_memory(), wrapped, case.as_bytes()) {
             // Rewrapped by a rotation this process has not seen: read the keyring again.
