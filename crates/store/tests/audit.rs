@@ -555,8 +555,9 @@ async fn a_case_reason_never_enters_the_trail_unsealed(_db: &TestDatabase, store
         .unwrap();
 }
 
-/// `verify` reads the trail in pages (10,000 entries each): it reads every page, and names a
-/// changed entry deep in the third.
+/// `verify` reads the trail in pages (10,000 entries each, several read at once): it reads
+/// every page in order, and names a changed entry deep in the third and a missing one at the
+/// third's start.
 async fn a_trail_of_several_pages_is_verified_to_its_end(db: &TestDatabase, store: Arc<dyn Store>) {
     let events: Vec<AuditEvent> = (1..=25_001).map(event).collect();
     store.append_audit(events.clone(), at(1)).await.unwrap();
@@ -570,6 +571,17 @@ async fn a_trail_of_several_pages_is_verified_to_its_end(db: &TestDatabase, stor
     db.tamper("UPDATE audit_entries SET client = 'api' WHERE seq = 23456")
         .await;
     expect_break(&store, ChainBreak::Altered { seq: 23_456 }).await;
+    // The first entry of the third page, read by a reader of its own on PostgreSQL.
+    db.tamper("DELETE FROM audit_entries WHERE seq = 20001").await;
+    expect_break(
+        &store,
+        ChainBreak::Missing {
+            previous: 20_000,
+            expected: 20_001,
+            found: 20_002,
+        },
+    )
+    .await;
 }
 
 /// An entry whose action this version does not know is reported, naming the entry, rather

@@ -1,7 +1,9 @@
-//! The audit trail read for `audit verify` as one `COPY … TO STDOUT (FORMAT binary)`: the
-//! rows arrive in PostgreSQL's binary form, parsed here field by field into pages of
-//! canonical bytes, instead of being decoded value by value into rows by sqlx. One COPY is one
-//! snapshot: entries appended meanwhile are not read.
+//! The audit trail read for `audit verify` as `COPY … TO STDOUT (FORMAT binary)`: the rows
+//! arrive in PostgreSQL's binary form, parsed here field by field into pages of canonical
+//! bytes, instead of being decoded value by value into rows by sqlx. One backend producing
+//! the rows was the bound of a verification (a core's worth), so the entries there when the
+//! scan starts are copied in ranges of sequence numbers by one reader a core, each a `COPY`
+//! of its own, and handed on in order; those appended meanwhile are read after them.
 
 use crate::audit_scan::{AuditPage, AuditScan, PAGE_ENTRIES, PAGES_AHEAD, corrupt_entry, required};
 use crate::{Result, StoreError};
@@ -9,53 +11,99 @@ use caseward_domain::audit::{CanonicalEntry, CanonicalFields};
 use futures_util::TryStreamExt;
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolCopyExt;
+use tokio::sync::mpsc::{Sender, channel};
 
 const COLUMNS: usize = 14;
+const SELECT: &str = "SELECT seq, at, actor_id, actor_role, action, outcome, case_id, \
+     subject_id, fields, reason, request_id, client, prev_hash, hash FROM audit_entries";
 const SIGNATURE: &[u8] = b"PGCOPY\n\xff\r\n\0";
 /// Microseconds between the Unix epoch and PostgreSQL's (2000-01-01).
 const POSTGRES_EPOCH_MICROS: i64 = 946_684_800_000_000;
 
+/// Readers at once: one a core, at most four.
+fn readers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
 /// Start reading the entries after `after_seq`.
 pub(super) fn scan(pool: PgPool, after_seq: i64) -> AuditScan {
-    let (pages, scan) = tokio::sync::mpsc::channel(PAGES_AHEAD);
+    let (pages, scan) = channel(PAGES_AHEAD);
     tokio::spawn(async move {
-        if let Err(error) = copy_out(&pool, after_seq, &pages).await {
+        if let Err(error) = read_all(&pool, after_seq, &pages).await {
             let _ = pages.send(Err(error)).await;
         }
     });
     scan
 }
 
-async fn copy_out(
-    pool: &PgPool,
-    after_seq: i64,
-    pages: &tokio::sync::mpsc::Sender<Result<AuditPage>>,
-) -> Result<()> {
-    let statement = format!(
-        "COPY (SELECT seq, at, actor_id, actor_role, action, outcome, case_id, subject_id, \
-         fields, reason, request_id, client, prev_hash, hash FROM audit_entries \
-         WHERE seq > {after_seq} ORDER BY seq) TO STDOUT (FORMAT binary)"
-    );
+/// Read every entry after `after_seq` in order, handing each page to `pages` until the
+/// verifier stops listening (it found a break).
+async fn read_all(pool: &PgPool, after_seq: i64, pages: &Sender<Result<AuditPage>>) -> Result<()> {
+    let last: i64 = sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM audit_entries")
+        .fetch_one(pool)
+        .await?;
+    let size = PAGE_ENTRIES as i64;
+    let span = u64::try_from(last - after_seq).unwrap_or(0);
+    let ranges = usize::try_from(span.div_ceil(PAGE_ENTRIES as u64)).unwrap_or(usize::MAX);
+    let count = readers();
+    let mut received = Vec::with_capacity(count);
+    for reader in 0..count {
+        let (sender, receiver) = channel(PAGES_AHEAD);
+        received.push(receiver);
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            for range in (reader..ranges).step_by(count) {
+                let from = after_seq + range as i64 * size;
+                let to = (from + size).min(last);
+                let page = copy_page(&pool, from, Some(to)).await;
+                let failed = page.is_err();
+                // The pages are not wanted any more, or this one failed: stop.
+                if sender.send(page).await.is_err() || failed {
+                    return;
+                }
+            }
+        });
+    }
+    for range in 0..ranges {
+        let page = received[range % count]
+            .recv()
+            .await
+            .ok_or_else(|| corrupt("a reader of the audit trail stopped"))??;
+        if !page.is_empty() && pages.send(Ok(page)).await.is_err() {
+            return Ok(());
+        }
+    }
+    // Entries appended since the scan began.
+    let mut after = last.max(after_seq);
+    loop {
+        let page = copy_page(pool, after, None).await?;
+        let full = page.len() >= PAGE_ENTRIES;
+        after = page.last_seq().unwrap_or(after);
+        if page.is_empty() || pages.send(Ok(page)).await.is_err() || !full {
+            return Ok(());
+        }
+    }
+}
+
+/// The entries after `after` up to `to` (or the next page of them), in order, as one page.
+/// The connection goes back to the pool before the page is handed on.
+async fn copy_page(pool: &PgPool, after: i64, to: Option<i64>) -> Result<AuditPage> {
+    let bound = match to {
+        Some(to) => format!("AND seq <= {to} ORDER BY seq"),
+        None => format!("ORDER BY seq LIMIT {PAGE_ENTRIES}"),
+    };
+    let statement =
+        format!("COPY ({SELECT} WHERE seq > {after} {bound}) TO STDOUT (FORMAT binary)");
     let mut chunks = pool.copy_out_raw(&statement).await?;
     let mut reader = CopyReader::default();
     let mut page = AuditPage::new();
     while let Some(chunk) = chunks.try_next().await? {
         reader.feed(&chunk, &mut page)?;
-        if page.len() >= PAGE_ENTRIES {
-            let full = std::mem::replace(&mut page, AuditPage::new());
-            // The verifier stopped listening (it found a break): stop reading.
-            if pages.send(Ok(full)).await.is_err() {
-                return Ok(());
-            }
-        }
     }
     if !reader.ended || !reader.pending.is_empty() {
         return Err(corrupt("the copied rows end early"));
     }
-    if !page.is_empty() {
-        let _ = pages.send(Ok(page)).await;
-    }
-    Ok(())
+    Ok(page)
 }
 
 fn corrupt(what: &str) -> StoreError {
