@@ -223,8 +223,15 @@ impl AuditAction {
         }
     }
 
+    /// The action named `text`; `None` for a name this version does not know. (`audit verify`
+    /// checks every entry's action: a lookup, not a walk over every name.)
     pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == text)
+        static BY_NAME: std::sync::OnceLock<foldhash::HashMap<&'static str, AuditAction>> =
+            std::sync::OnceLock::new();
+        BY_NAME
+            .get_or_init(|| Self::ALL.into_iter().map(|a| (a.as_str(), a)).collect())
+            .get(text)
+            .copied()
     }
 
     /// Whether the reason a user gives for this action is part of the case's history (why it
@@ -475,6 +482,9 @@ mod tests {
         for action in AuditAction::ALL {
             assert_eq!(AuditAction::parse(action.as_str()), Some(action));
             assert!(seen.insert(action.as_str()), "{action} twice");
+        }
+        for unknown in ["", "case", "case.read ", "Case.Read", "case.eat"] {
+            assert_eq!(AuditAction::parse(unknown), None, "{unknown:?}");
         }
         assert!(AuditAction::CaseRead.is_case_access());
         assert!(AuditAction::ConsentRecord.is_case_access());
