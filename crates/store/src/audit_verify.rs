@@ -164,19 +164,57 @@ impl Verification {
     }
 }
 
-/// Check one page of entries in order, noting the hashes of the entries checkpoints are at.
+/// Check one page of entries in order, up to entry `up_to` if given, noting the hashes of the
+/// entries checkpoints are at.
 fn check_page(
     verifier: &mut ChainVerifier,
     wanted: &mut BTreeMap<i64, Option<[u8; 32]>>,
     page: &AuditPage,
+    up_to: Option<i64>,
 ) -> std::result::Result<(), ChainBreak> {
     for (entry, canonical) in page.entries() {
+        if up_to.is_some_and(|last| entry.seq > last) {
+            break;
+        }
         verifier.push_canonical(entry.seq, canonical, &entry.prev_hash, &entry.hash)?;
         if let Some(slot) = wanted.get_mut(&entry.seq) {
             *slot = Some(entry.hash);
         }
     }
     Ok(())
+}
+
+/// Where a scan left the verification: the verifier, the checkpoints' hashes, and the first
+/// break if one was found.
+type Checked = (
+    ChainVerifier,
+    BTreeMap<i64, Option<[u8; 32]>>,
+    Option<ChainBreak>,
+);
+
+/// Verify the entries after the verifier's head (up to entry `up_to` if given) as `store`
+/// reads them: the backend reads and decodes the next pages (SQLite on threads of its own, or
+/// PostgreSQL's COPY) while a blocking thread hashes the current one.
+async fn check_scan(
+    store: &dyn Store,
+    mut verifier: ChainVerifier,
+    mut wanted: BTreeMap<i64, Option<[u8; 32]>>,
+    up_to: Option<i64>,
+) -> Result<Checked> {
+    let mut scan = store.scan_audit(verifier.head().0);
+    tokio::task::spawn_blocking(move || {
+        while let Some(page) = scan.blocking_recv() {
+            if let Err(broken) = check_page(&mut verifier, &mut wanted, &page?, up_to) {
+                return Ok((verifier, wanted, Some(broken)));
+            }
+            if up_to.is_some_and(|last| verifier.head().0 >= last) {
+                break;
+            }
+        }
+        Ok((verifier, wanted, None))
+    })
+    .await
+    .map_err(|e| crate::StoreError::Corrupt(format!("verifying the audit trail stopped: {e}")))?
 }
 
 /// Read the whole trail and verify it against the recorded head.
@@ -192,41 +230,27 @@ pub async fn verify_chain_against(
     checkpoints: &[AuditCheckpoint],
     key: Option<&VerifyingKey>,
 ) -> Result<Verification> {
-    let mut wanted: BTreeMap<i64, Option<[u8; 32]>> =
+    let wanted: BTreeMap<i64, Option<[u8; 32]>> =
         checkpoints.iter().map(|c| (c.seq, None)).collect();
-    // The backend reads and decodes the next pages (SQLite on a thread of its own, or
-    // PostgreSQL's COPY) while this blocking thread hashes the current one.
-    let mut scan = store.scan_audit(0);
-    let checked = tokio::task::spawn_blocking(move || {
-        let mut verifier = ChainVerifier::default();
-        while let Some(page) = scan.blocking_recv() {
-            match page {
-                Err(error) => return Err(error),
-                Ok(page) => {
-                    if let Err(broken) = check_page(&mut verifier, &mut wanted, &page) {
-                        return Ok((verifier, wanted, Some(broken)));
-                    }
-                }
-            }
+    let (mut verifier, mut wanted, mut first_break) =
+        check_scan(store, ChainVerifier::default(), wanted, None).await?;
+    if first_break.is_none() {
+        let (head_seq, recorded_hash) = store.audit_head().await?;
+        // Entries appended while the trail was read (the server kept running) are checked up
+        // to the head just read; those appended since are left for the next verification.
+        if verifier.head().0 < head_seq {
+            (verifier, wanted, first_break) =
+                check_scan(store, verifier, wanted, Some(head_seq)).await?;
         }
-        Ok((verifier, wanted, None))
-    })
-    .await
-    .map_err(|e| crate::StoreError::Corrupt(format!("verifying the audit trail stopped: {e}")))?;
-    let (verifier, wanted, first_break) = checked?;
+        let (verified, head_hash) = verifier.head();
+        if first_break.is_none() && (head_seq != verified || recorded_hash != head_hash) {
+            first_break = Some(ChainBreak::HeadMismatch {
+                last: verified,
+                head: head_seq,
+            });
+        }
+    }
     let (verified, head_hash) = verifier.head();
-    let first_break = match first_break {
-        Some(broken) => Some(broken),
-        None => {
-            let (head_seq, recorded_hash) = store.audit_head().await?;
-            (head_seq != verified || recorded_hash != head_hash).then_some(
-                ChainBreak::HeadMismatch {
-                    last: verified,
-                    head: head_seq,
-                },
-            )
-        }
-    };
     let mut sorted: Vec<&AuditCheckpoint> = checkpoints.iter().collect();
     sorted.sort_by_key(|c| c.seq);
     let checkpoint_break = sorted.iter().find_map(|checkpoint| {

@@ -35,6 +35,7 @@ on_both!(
     a_case_reason_never_enters_the_trail_unsealed,
     a_trail_of_several_pages_is_verified_to_its_end,
     an_entry_this_version_cannot_read_is_reported,
+    a_trail_verified_while_entries_are_appended_is_intact,
 );
 
 fn at(minute: u32) -> DateTime<Utc> {
@@ -572,7 +573,8 @@ async fn a_trail_of_several_pages_is_verified_to_its_end(db: &TestDatabase, stor
         .await;
     expect_break(&store, ChainBreak::Altered { seq: 23_456 }).await;
     // The first entry of the third page, read by a reader of its own on PostgreSQL.
-    db.tamper("DELETE FROM audit_entries WHERE seq = 20001").await;
+    db.tamper("DELETE FROM audit_entries WHERE seq = 20001")
+        .await;
     expect_break(
         &store,
         ChainBreak::Missing {
@@ -593,4 +595,40 @@ async fn an_entry_this_version_cannot_read_is_reported(db: &TestDatabase, store:
     let error = verify_chain(store.as_ref()).await.unwrap_err();
     assert!(matches!(error, StoreError::Corrupt(_)), "{error:?}");
     assert!(error.to_string().contains("audit entry 4"), "{error}");
+}
+
+/// The server may keep running while the trail is verified: the entries it appends meanwhile
+/// are checked up to the head read at the end, not taken for entries outside the chain.
+async fn a_trail_verified_while_entries_are_appended_is_intact(
+    _db: &TestDatabase,
+    store: Arc<dyn Store>,
+) {
+    let events: Vec<AuditEvent> = (1..=25_000).map(event).collect();
+    store.append_audit(events, at(1)).await.unwrap();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let appending = tokio::spawn({
+        let (store, stop) = (store.clone(), stop.clone());
+        async move {
+            let mut appended = 0u32;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                store.append_audit(vec![event(7)], at(2)).await.unwrap();
+                appended += 1;
+            }
+            appended
+        }
+    });
+    while store.audit_head().await.unwrap().0 == 25_000 {
+        tokio::task::yield_now().await;
+    }
+    for _ in 0..3 {
+        let verified = verify_chain(store.as_ref()).await.unwrap();
+        assert!(verified.is_intact(), "{verified:?}");
+        assert!(verified.verified > 25_000, "{verified:?}");
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let appended = appending.await.unwrap();
+    assert!(appended > 0);
+    let verified = verify_chain(store.as_ref()).await.unwrap();
+    assert!(verified.is_intact(), "{verified:?}");
+    assert_eq!(verified.verified, 25_000 + i64::from(appended));
 }
