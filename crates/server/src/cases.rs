@@ -62,7 +62,9 @@ pub struct CaseSummaryView {
     pub version: i64,
     /// The configuration version the case was last written with.
     pub config_version: u32,
+    #[serde(serialize_with = "crate::iso_time::serialize_instant")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::iso_time::serialize_instant")]
     pub updated_at: DateTime<Utc>,
 }
 

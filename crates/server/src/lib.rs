@@ -27,6 +27,7 @@ mod deadline_sweep;
 mod extract;
 mod handover;
 mod health;
+mod iso_time;
 pub mod jobs;
 pub mod mailer;
 mod mfa;

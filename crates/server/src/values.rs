@@ -175,9 +175,10 @@ impl serde::Serialize for JsonValue<'_> {
         match self.0 {
             FieldValue::Text(text) => serializer.serialize_str(text),
             FieldValue::Number(number) => serializer.serialize_f64(*number),
-            FieldValue::Date(date) => serializer.collect_str(&date.format("%Y-%m-%d")),
-            FieldValue::DateTime(instant) => serializer
-                .serialize_str(&instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            FieldValue::Date(date) => crate::iso_time::serialize_date(date, serializer),
+            FieldValue::DateTime(instant) => {
+                crate::iso_time::serialize_seconds(instant, serializer)
+            }
             FieldValue::YesNo(flag) => serializer.serialize_bool(*flag),
             FieldValue::Choice(choice) | FieldValue::Location(choice) => {
                 serializer.serialize_str(choice)
