@@ -15,6 +15,25 @@ pub type AuditScan = tokio::sync::mpsc::Receiver<Result<AuditPage>>;
 /// The pages a scan may read ahead of the verifier.
 pub(crate) const PAGES_AHEAD: usize = 2;
 
+/// Readers of a scan at once: one a core, at most four.
+pub(crate) fn readers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// The ranges of sequence numbers, `(from, to]`, a page each at most, that cover the entries
+/// after `after_seq` up to `last`, in order: what a scan's readers share out.
+pub(crate) fn page_ranges(after_seq: i64, last: i64) -> Vec<(i64, i64)> {
+    let size = PAGE_ENTRIES as i64;
+    let mut ranges = Vec::new();
+    let mut from = after_seq;
+    while from < last {
+        let to = from.saturating_add(size).min(last);
+        ranges.push((from, to));
+        from = to;
+    }
+    ranges
+}
+
 /// A stored entry that cannot be read.
 pub(crate) fn corrupt_entry(seq: i64, what: &str) -> StoreError {
     StoreError::Corrupt(format!("audit entry {seq}: {what}"))
@@ -114,5 +133,28 @@ impl AuditPage {
             start = entry.end;
             (entry, bytes)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_ranges_cover_the_entries_once_in_order() {
+        let size = PAGE_ENTRIES as i64;
+        assert_eq!(page_ranges(0, 0), []);
+        assert_eq!(page_ranges(7, 7), []);
+        assert_eq!(page_ranges(9, 3), [], "nothing after the end");
+        assert_eq!(page_ranges(0, 5), [(0, 5)]);
+        assert_eq!(page_ranges(0, size), [(0, size)]);
+        assert_eq!(
+            page_ranges(3, 2 * size + 4),
+            [
+                (3, size + 3),
+                (size + 3, 2 * size + 3),
+                (2 * size + 3, 2 * size + 4)
+            ]
+        );
     }
 }

@@ -204,10 +204,12 @@ async fn check_scan(
     let mut scan = store.scan_audit(verifier.head().0);
     tokio::task::spawn_blocking(move || {
         while let Some(page) = scan.blocking_recv() {
-            if let Err(broken) = check_page(&mut verifier, &mut wanted, &page?, up_to) {
+            let page = page?;
+            if let Err(broken) = check_page(&mut verifier, &mut wanted, &page, up_to) {
                 return Ok((verifier, wanted, Some(broken)));
             }
-            if up_to.is_some_and(|last| verifier.head().0 >= last) {
+            // The page reached the last entry wanted: the rest is not read.
+            if up_to.is_some_and(|last| page.last_seq().is_some_and(|seq| seq >= last)) {
                 break;
             }
         }

@@ -5,7 +5,9 @@
 //! scan starts are copied in ranges of sequence numbers by one reader a core, each a `COPY`
 //! of its own, and handed on in order; those appended meanwhile are read after them.
 
-use crate::audit_scan::{AuditPage, AuditScan, PAGE_ENTRIES, PAGES_AHEAD, corrupt_entry, required};
+use crate::audit_scan::{
+    AuditPage, AuditScan, PAGE_ENTRIES, PAGES_AHEAD, corrupt_entry, page_ranges, readers, required,
+};
 use crate::{Result, StoreError};
 use caseward_domain::audit::{CanonicalEntry, CanonicalFields};
 use futures_util::TryStreamExt;
@@ -19,11 +21,6 @@ const SELECT: &str = "SELECT seq, at, actor_id, actor_role, action, outcome, cas
 const SIGNATURE: &[u8] = b"PGCOPY\n\xff\r\n\0";
 /// Microseconds between the Unix epoch and PostgreSQL's (2000-01-01).
 const POSTGRES_EPOCH_MICROS: i64 = 946_684_800_000_000;
-
-/// Readers at once: one a core, at most four.
-fn readers() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
-}
 
 /// Start reading the entries after `after_seq`.
 pub(super) fn scan(pool: PgPool, after_seq: i64) -> AuditScan {
@@ -42,19 +39,15 @@ async fn read_all(pool: &PgPool, after_seq: i64, pages: &Sender<Result<AuditPage
     let last: i64 = sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM audit_entries")
         .fetch_one(pool)
         .await?;
-    let size = PAGE_ENTRIES as i64;
-    let span = u64::try_from(last - after_seq).unwrap_or(0);
-    let ranges = usize::try_from(span.div_ceil(PAGE_ENTRIES as u64)).unwrap_or(usize::MAX);
+    let ranges = std::sync::Arc::new(page_ranges(after_seq, last));
     let count = readers();
     let mut received = Vec::with_capacity(count);
     for reader in 0..count {
         let (sender, receiver) = channel(PAGES_AHEAD);
         received.push(receiver);
-        let pool = pool.clone();
+        let (pool, ranges) = (pool.clone(), ranges.clone());
         tokio::spawn(async move {
-            for range in (reader..ranges).step_by(count) {
-                let from = after_seq + range as i64 * size;
-                let to = (from + size).min(last);
+            for &(from, to) in ranges.iter().skip(reader).step_by(count) {
                 let page = copy_page(&pool, from, Some(to)).await;
                 let failed = page.is_err();
                 // The pages are not wanted any more, or this one failed: stop.
@@ -64,7 +57,7 @@ async fn read_all(pool: &PgPool, after_seq: i64, pages: &Sender<Result<AuditPage
             }
         });
     }
-    for range in 0..ranges {
+    for range in 0..ranges.len() {
         let page = received[range % count]
             .recv()
             .await

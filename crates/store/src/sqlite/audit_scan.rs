@@ -5,7 +5,9 @@
 //! handed on in order; those appended meanwhile are read after them. Each page is a read
 //! transaction of its own, so a verification does not hold back the server's WAL checkpoints.
 
-use crate::audit_scan::{AuditPage, AuditScan, PAGE_ENTRIES, PAGES_AHEAD, corrupt_entry, required};
+use crate::audit_scan::{
+    AuditPage, AuditScan, PAGE_ENTRIES, PAGES_AHEAD, corrupt_entry, page_ranges, readers, required,
+};
 use crate::{Result, StoreError};
 use caseward_domain::audit::{CanonicalEntry, CanonicalFields};
 use rusqlite::types::ValueRef;
@@ -15,11 +17,6 @@ use std::sync::mpsc::sync_channel;
 
 const COLUMNS: &str = "SELECT seq, at, actor_id, actor_role, action, outcome, case_id, \
      subject_id, fields, reason, request_id, client, prev_hash, hash FROM audit_entries";
-
-/// Readers at once: one a core, at most four.
-fn readers() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
-}
 
 /// Start reading the entries after `after_seq` from the database file at `path`.
 pub(super) fn scan(path: PathBuf, after_seq: i64) -> AuditScan {
@@ -42,9 +39,8 @@ fn read_all(path: &Path, after_seq: i64, send: &dyn Fn(Result<AuditPage>) -> boo
         [],
         |row| row.get(0),
     )?;
-    let size = PAGE_ENTRIES as i64;
-    let span = u64::try_from(last - after_seq).unwrap_or(0);
-    let ranges = usize::try_from(span.div_ceil(PAGE_ENTRIES as u64)).unwrap_or(usize::MAX);
+    let ranges = page_ranges(after_seq, last);
+    let ranges = ranges.as_slice();
     let count = readers();
     let range_query = format!("{COLUMNS} WHERE seq > ?1 AND seq <= ?2 ORDER BY seq");
     let range_query = range_query.as_str();
@@ -58,9 +54,8 @@ fn read_all(path: &Path, after_seq: i64, send: &dyn Fn(Result<AuditPage>) -> boo
                     Ok(connection) => connection,
                     Err(error) => return drop(sender.send(Err(error))),
                 };
-                for range in (reader..ranges).step_by(count) {
-                    let from = after_seq + range as i64 * size;
-                    let page = read_page(&connection, range_query, (from, (from + size).min(last)));
+                for range in ranges.iter().skip(reader).step_by(count) {
+                    let page = read_page(&connection, range_query, *range);
                     // The pages are not wanted any more: stop.
                     if sender.send(page).is_err() {
                         return;
@@ -68,7 +63,7 @@ fn read_all(path: &Path, after_seq: i64, send: &dyn Fn(Result<AuditPage>) -> boo
                 }
             });
         }
-        for range in 0..ranges {
+        for range in 0..ranges.len() {
             let page = received[range % count].recv().map_err(|_| {
                 StoreError::Corrupt("a reader of the audit trail stopped".to_string())
             })??;
@@ -85,7 +80,7 @@ fn read_all(path: &Path, after_seq: i64, send: &dyn Fn(Result<AuditPage>) -> boo
     let mut after = last.max(after_seq);
     let query = format!("{COLUMNS} WHERE seq > ?1 ORDER BY seq LIMIT ?2");
     loop {
-        let page = read_page(&connection, &query, (after, size))?;
+        let page = read_page(&connection, &query, (after, PAGE_ENTRIES as i64))?;
         let full = page.len() >= PAGE_ENTRIES;
         after = page.last_seq().unwrap_or(after);
         if page.is_empty() || !send(Ok(page)) || !full {
