@@ -1,7 +1,8 @@
 //! A case's history digest: its moves, contacts and care plan versions — times and states,
 //! never content — as one compact value kept on the case's row (`cases.history_digest`,
-//! migration 0027). The supervisor's dashboard reads its teams' cases with their digests
-//! instead of seeking into three history tables once a case; the rows stay the record.
+//! migration 0027). The supervisor's dashboard reads its teams' cases with their digests,
+//! and the deadline sweep every open case's (`portable/work.rs`), instead of seeking into
+//! three history tables once a case; the rows stay the record.
 //!
 //! The digest is rewritten from the case's rows in the transaction of every write to them
 //! (`portable/history_digests.rs`), so it never says other than the rows. A case without one

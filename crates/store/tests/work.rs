@@ -233,6 +233,29 @@ async fn alerts_are_recorded_once_with_their_job(_db: &TestDatabase, store: Arc<
         .await
         .unwrap();
     assert_eq!(store.notification_email(worker.id).await.unwrap(), None);
+    // In one write: an alert recorded before, a new one twice, and an escalation; only the
+    // new ones are counted, each with its email.
+    let escalation = NewAlert {
+        level: "escalation".into(),
+        ..alert()
+    };
+    let later = NewAlert {
+        due: at(10),
+        ..alert()
+    };
+    let again = NewAlert {
+        id: uuid::Uuid::now_v7(),
+        ..later.clone()
+    };
+    assert_eq!(
+        store
+            .raise_alerts(vec![alert(), later, escalation, again], at(11))
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(store.jobs("alert_email").await.unwrap().len(), 3);
+    assert_eq!(store.raise_alerts(Vec::new(), at(11)).await.unwrap(), 0);
     assert!(
         store
             .purge_case(case.summary.id, "retention", &[], at(14))
@@ -242,7 +265,7 @@ async fn alerts_are_recorded_once_with_their_job(_db: &TestDatabase, store: Arc<
     assert!(store.alerts_for(worker.id, 10).await.unwrap().is_empty());
 }
 
-async fn timelines_come_from_the_cases_history(_db: &TestDatabase, store: Arc<dyn Store>) {
+async fn timelines_come_from_the_cases_history(db: &TestDatabase, store: Arc<dyn Store>) {
     let worker = worker(&store).await;
     let mut emergency = new_case(&worker, CaseFields::new());
     emergency.dimensions = vec![DimensionValue {
@@ -349,4 +372,36 @@ async fn timelines_come_from_the_cases_history(_db: &TestDatabase, store: Arc<dy
         "a note of kind other is no contact"
     );
     assert_eq!(second.approval_requested, None);
+
+    // A case without a history digest (an instance upgraded, not yet reindexed) has its
+    // history rows searched instead, beside cases read by their digests: the same facts.
+    let read = |limit| {
+        let store = store.clone();
+        async move {
+            store
+                .case_timelines(&TimelineFilter {
+                    exclude_stages: vec!["closed".into()],
+                    emergency_fields: vec!["emergency_case".into()],
+                    limit,
+                    ..TimelineFilter::default()
+                })
+                .await
+                .unwrap()
+        }
+    };
+    let mut by_id = timelines.clone();
+    by_id.sort_by_key(|t| t.id);
+    assert_eq!(read(Some(10)).await, by_id, "a page, in id order");
+    let id = match db.location {
+        caseward_store::StoreLocation::Postgres(_) => format!("'{}'::uuid", moved.summary.id),
+        _ => format!("X'{}'", moved.summary.id.simple()),
+    };
+    db.tamper(&format!(
+        "UPDATE cases SET history_digest = NULL WHERE id = {id}"
+    ))
+    .await;
+    assert_eq!(read(None).await, timelines, "one case from its rows");
+    db.tamper("UPDATE cases SET history_digest = NULL").await;
+    assert_eq!(read(None).await, timelines, "every case from its rows");
+    assert_eq!(read(Some(10)).await, by_id);
 }
