@@ -6,13 +6,15 @@
 //! of its own, and handed on in order; those appended meanwhile are read after them.
 
 use crate::audit_scan::{
-    AuditPage, AuditScan, PAGE_ENTRIES, PAGES_AHEAD, corrupt_entry, page_ranges, readers, required,
+    AuditPage, AuditScan, PAGE_ENTRIES, PAGES_AHEAD, PagePool, corrupt_entry, page_ranges, readers,
+    required,
 };
 use crate::{Result, StoreError};
 use caseward_domain::audit::{CanonicalEntry, CanonicalFields};
 use futures_util::TryStreamExt;
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolCopyExt;
+use std::sync::Arc;
 use tokio::sync::mpsc::{Sender, channel};
 
 const COLUMNS: usize = 14;
@@ -39,16 +41,17 @@ async fn read_all(pool: &PgPool, after_seq: i64, pages: &Sender<Result<AuditPage
     let last: i64 = sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM audit_entries")
         .fetch_one(pool)
         .await?;
-    let ranges = std::sync::Arc::new(page_ranges(after_seq, last));
+    let ranges = Arc::new(page_ranges(after_seq, last));
     let count = readers();
+    let buffers = Arc::new(PagePool::default());
     let mut received = Vec::with_capacity(count);
     for reader in 0..count {
         let (sender, receiver) = channel(PAGES_AHEAD);
         received.push(receiver);
-        let (pool, ranges) = (pool.clone(), ranges.clone());
+        let (pool, ranges, buffers) = (pool.clone(), ranges.clone(), buffers.clone());
         tokio::spawn(async move {
             for &(from, to) in ranges.iter().skip(reader).step_by(count) {
-                let page = copy_page(&pool, from, Some(to)).await;
+                let page = copy_page(&pool, &buffers, from, Some(to)).await;
                 let failed = page.is_err();
                 // The pages are not wanted any more, or this one failed: stop.
                 if sender.send(page).await.is_err() || failed {
@@ -69,7 +72,7 @@ async fn read_all(pool: &PgPool, after_seq: i64, pages: &Sender<Result<AuditPage
     // Entries appended since the scan began.
     let mut after = last.max(after_seq);
     loop {
-        let page = copy_page(pool, after, None).await?;
+        let page = copy_page(pool, &buffers, after, None).await?;
         let full = page.len() >= PAGE_ENTRIES;
         after = page.last_seq().unwrap_or(after);
         if page.is_empty() || pages.send(Ok(page)).await.is_err() || !full {
@@ -80,7 +83,12 @@ async fn read_all(pool: &PgPool, after_seq: i64, pages: &Sender<Result<AuditPage
 
 /// The entries after `after` up to `to` (or the next page of them), in order, as one page.
 /// The connection goes back to the pool before the page is handed on.
-async fn copy_page(pool: &PgPool, after: i64, to: Option<i64>) -> Result<AuditPage> {
+async fn copy_page(
+    pool: &PgPool,
+    buffers: &Arc<PagePool>,
+    after: i64,
+    to: Option<i64>,
+) -> Result<AuditPage> {
     let bound = match to {
         Some(to) => format!("AND seq <= {to} ORDER BY seq"),
         None => format!("ORDER BY seq LIMIT {PAGE_ENTRIES}"),
@@ -89,7 +97,7 @@ async fn copy_page(pool: &PgPool, after: i64, to: Option<i64>) -> Result<AuditPa
         format!("COPY ({SELECT} WHERE seq > {after} {bound}) TO STDOUT (FORMAT binary)");
     let mut chunks = pool.copy_out_raw(&statement).await?;
     let mut reader = CopyReader::default();
-    let mut page = AuditPage::new();
+    let mut page = buffers.page();
     while let Some(chunk) = chunks.try_next().await? {
         reader.feed(&chunk, &mut page)?;
     }

@@ -6,13 +6,15 @@
 //! transaction of its own, so a verification does not hold back the server's WAL checkpoints.
 
 use crate::audit_scan::{
-    AuditPage, AuditScan, PAGE_ENTRIES, PAGES_AHEAD, corrupt_entry, page_ranges, readers, required,
+    AuditPage, AuditScan, PAGE_ENTRIES, PAGES_AHEAD, PagePool, corrupt_entry, page_ranges, readers,
+    required,
 };
 use crate::{Result, StoreError};
 use caseward_domain::audit::{CanonicalEntry, CanonicalFields};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Params};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::sync_channel;
 
 const COLUMNS: &str = "SELECT seq, at, actor_id, actor_role, action, outcome, case_id, \
@@ -42,6 +44,8 @@ fn read_all(path: &Path, after_seq: i64, send: &dyn Fn(Result<AuditPage>) -> boo
     let ranges = page_ranges(after_seq, last);
     let ranges = ranges.as_slice();
     let count = readers();
+    let buffers = Arc::new(PagePool::default());
+    let buffers = &buffers;
     let range_query = format!("{COLUMNS} WHERE seq > ?1 AND seq <= ?2 ORDER BY seq");
     let range_query = range_query.as_str();
     let wanted = std::thread::scope(|scope| -> Result<bool> {
@@ -55,7 +59,7 @@ fn read_all(path: &Path, after_seq: i64, send: &dyn Fn(Result<AuditPage>) -> boo
                     Err(error) => return drop(sender.send(Err(error))),
                 };
                 for range in ranges.iter().skip(reader).step_by(count) {
-                    let page = read_page(&connection, range_query, *range);
+                    let page = read_page(&connection, buffers, range_query, *range);
                     // The pages are not wanted any more: stop.
                     if sender.send(page).is_err() {
                         return;
@@ -80,7 +84,7 @@ fn read_all(path: &Path, after_seq: i64, send: &dyn Fn(Result<AuditPage>) -> boo
     let mut after = last.max(after_seq);
     let query = format!("{COLUMNS} WHERE seq > ?1 ORDER BY seq LIMIT ?2");
     loop {
-        let page = read_page(&connection, &query, (after, PAGE_ENTRIES as i64))?;
+        let page = read_page(&connection, buffers, &query, (after, PAGE_ENTRIES as i64))?;
         let full = page.len() >= PAGE_ENTRIES;
         after = page.last_seq().unwrap_or(after);
         if page.is_empty() || !send(Ok(page)) || !full {
@@ -89,10 +93,15 @@ fn read_all(path: &Path, after_seq: i64, send: &dyn Fn(Result<AuditPage>) -> boo
     }
 }
 
-fn read_page(connection: &Connection, query: &str, params: impl Params) -> Result<AuditPage> {
+fn read_page(
+    connection: &Connection,
+    buffers: &Arc<PagePool>,
+    query: &str,
+    params: impl Params,
+) -> Result<AuditPage> {
     let mut statement = connection.prepare_cached(query)?;
     let mut rows = statement.query(params)?;
-    let mut page = AuditPage::new();
+    let mut page = buffers.page();
     while let Some(row) = rows.next()? {
         let seq: i64 = row.get(0)?;
         let corrupt = |what: &str| corrupt_entry(seq, what);
@@ -214,7 +223,8 @@ mod tests {
             )
             .unwrap();
         let query = format!("{COLUMNS} WHERE seq > ?1 ORDER BY seq LIMIT ?2");
-        let read = || read_page(&connection, &query, (0, 10));
+        let buffers = Arc::new(PagePool::default());
+        let read = || read_page(&connection, &buffers, &query, (0, 10));
         assert_eq!(read().unwrap().len(), 1);
         for damage in [
             "actor_id = zeroblob(15)",
