@@ -47,14 +47,19 @@ pub fn validate_case(
         let required_now = section.stage.as_deref().is_none_or(|s| s == stage);
         for field in &section.fields {
             if !is_shown(field, &top_level, fields) {
-                not_asked(field, fields.get(&field.id), &field.id, &mut errors);
+                not_asked(
+                    field,
+                    fields.get(&field.id),
+                    FieldPath::Field(&field.id),
+                    &mut errors,
+                );
                 continue;
             }
             check_field(
                 config,
                 field,
                 fields.get(&field.id),
-                &field.id,
+                FieldPath::Field(&field.id),
                 required_now,
                 now,
                 &mut errors,
@@ -62,6 +67,26 @@ pub fn validate_case(
         }
     }
     errors
+}
+
+/// Where a value sits in a case document (`age`, `family_members[1]`,
+/// `family_members[1].age`), written out only for an error: a valid case's group members
+/// were each given their path as a new string (1.5 % of an edit's instructions).
+#[derive(Clone, Copy)]
+enum FieldPath<'a> {
+    Field(&'a str),
+    Item(&'a FieldPath<'a>, usize),
+    Member(&'a FieldPath<'a>, &'a str),
+}
+
+impl std::fmt::Display for FieldPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Field(id) => f.write_str(id),
+            Self::Item(parent, index) => write!(f, "{parent}[{index}]"),
+            Self::Member(parent, id) => write!(f, "{parent}.{id}"),
+        }
+    }
 }
 
 fn is_empty(value: &FieldValue) -> bool {
@@ -78,7 +103,7 @@ fn check_field(
     config: &Configuration,
     field: &Field,
     value: Option<&FieldValue>,
-    path: &str,
+    path: FieldPath<'_>,
     required_now: bool,
     now: DateTime<Utc>,
     errors: &mut Vec<FieldError>,
@@ -87,7 +112,11 @@ fn check_field(
         Some(value) if !is_empty(value) => value,
         _ => {
             if field.required && required_now {
-                errors.push(FieldError::new(path, "required", "this field is required"));
+                errors.push(FieldError::new(
+                    path.to_string(),
+                    "required",
+                    "this field is required",
+                ));
             }
             if let FieldKind::RepeatingGroup { min_items, .. } = field.kind
                 && required_now
@@ -95,7 +124,7 @@ fn check_field(
                 && !field.required
             {
                 errors.push(FieldError::new(
-                    path,
+                    path.to_string(),
                     "too_few_items",
                     format!("add at least {min_items}"),
                 ));
@@ -103,8 +132,9 @@ fn check_field(
             return;
         }
     };
-    let mut fail =
-        |code: &'static str, message: String| errors.push(FieldError::new(path, code, message));
+    let mut fail = |code: &'static str, message: String| {
+        errors.push(FieldError::new(path.to_string(), code, message))
+    };
     match (&field.kind, value) {
         (
             FieldKind::ShortText {
@@ -236,7 +266,7 @@ fn check_field(
                     config,
                     fields,
                     item,
-                    &format!("{path}[{index}]"),
+                    FieldPath::Item(&path, index),
                     now,
                     errors,
                 );
@@ -253,7 +283,7 @@ fn check_group_item(
     config: &Configuration,
     members: &[Field],
     item: &GroupItem,
-    path: &str,
+    path: FieldPath<'_>,
     now: DateTime<Utc>,
     errors: &mut Vec<FieldError>,
 ) {
@@ -268,16 +298,16 @@ fn check_group_item(
     }
     let siblings: Vec<&Field> = members.iter().collect();
     for member in members {
-        let member_path = format!("{path}.{}", member.id);
+        let member_path = FieldPath::Member(&path, &member.id);
         if !is_shown(member, &siblings, item) {
-            not_asked(member, item.get(&member.id), &member_path, errors);
+            not_asked(member, item.get(&member.id), member_path, errors);
             continue;
         }
         check_field(
             config,
             member,
             item.get(&member.id),
-            &member_path,
+            member_path,
             true,
             now,
             errors,
@@ -315,11 +345,16 @@ pub fn is_shown(field: &Field, among: &[&Field], values: &CaseFields) -> bool {
 }
 
 /// A field its skip logic leaves out takes no value (nor is it required).
-fn not_asked(field: &Field, value: Option<&FieldValue>, path: &str, errors: &mut Vec<FieldError>) {
+fn not_asked(
+    field: &Field,
+    value: Option<&FieldValue>,
+    path: FieldPath<'_>,
+    errors: &mut Vec<FieldError>,
+) {
     if value.is_some_and(|v| !is_empty(v)) {
         let on = field.show_when.as_ref().map_or("", |c| c.field.as_str());
         errors.push(FieldError::new(
-            path,
+            path.to_string(),
             "not_asked",
             format!("this question is asked only for some answers to \"{on}\": leave it empty"),
         ));
