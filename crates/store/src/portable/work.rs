@@ -354,26 +354,28 @@ pub(super) async fn timelines(
         }
     }
     let rows = query.build().fetch_all(pool).await?;
-    let ids = rows
+    let cases = rows
         .iter()
-        .map(|row| row.try_get("id"))
-        .collect::<std::result::Result<Vec<Uuid>, _>>()?;
+        .map(|row| {
+            let intensity: i64 = row.try_get("intensity")?;
+            Ok(TeamCase {
+                id: row.try_get("id")?,
+                case_number: row.try_get("case_number")?,
+                case_type: row.try_get("case_type")?,
+                stage: row.try_get("stage")?,
+                assigned_to: row.try_get("assigned_to")?,
+                intensity: caseward_domain::config::Intensity::from_level(intensity)
+                    .ok_or_else(|| StoreError::Corrupt("intensity".into()))?,
+                opened_at: row.try_get("created_at")?,
+            })
+        })
+        .collect::<Result<Vec<TeamCase>>>()?;
+    let ids: Vec<Uuid> = cases.iter().map(|case| case.id).collect();
     let emergencies = emergency_cases(pool, &ids, &filter.emergency_fields).await?;
     // The cases with a digest, their history decoded from it; `None` holds their places.
     let mut digested = TeamRecords::default();
     let mut facts = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let intensity: i64 = row.try_get("intensity")?;
-        let case = TeamCase {
-            id: row.try_get("id")?,
-            case_number: row.try_get("case_number")?,
-            case_type: row.try_get("case_type")?,
-            stage: row.try_get("stage")?,
-            assigned_to: row.try_get("assigned_to")?,
-            intensity: caseward_domain::config::Intensity::from_level(intensity)
-                .ok_or_else(|| StoreError::Corrupt("intensity".into()))?,
-            opened_at: row.try_get("created_at")?,
-        };
+    for (row, case) in rows.iter().zip(cases) {
         let emergency = emergencies.contains(&case.id);
         let digest: Option<Vec<u8>> = row.try_get("history_digest")?;
         if let Some(digest) = digest {
