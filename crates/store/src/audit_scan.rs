@@ -1,9 +1,12 @@
-//! Reading the whole audit trail for `audit verify`: each backend streams pages of entries
-//! already in their canonical form (the bytes the chain hashes), straight from its rows,
-//! without building an [`AuditEntry`](caseward_domain::audit::AuditEntry) per entry. The
-//! verifier hashes one page while the backend reads the next.
+//! Reading the whole audit trail for `audit verify`: each backend streams pages of checked
+//! entries. A reader writes each row's canonical form (the bytes the chain hashes) straight
+//! from the row, without building an [`AuditEntry`](caseward_domain::audit::AuditEntry), and
+//! hashes it at once, while the bytes are in the cache: the hashing is spread over the
+//! readers, one a core, and the page keeps only each entry's sequence number, stored hashes
+//! and whether its content matches its hash. The verifier links the pages' entries in order.
 
 use crate::{Result, StoreError};
+use caseward_crypto::audit_chain::chain_hash;
 use caseward_domain::audit::{AuditAction, CanonicalEntry, Outcome};
 use std::sync::{Arc, Mutex};
 
@@ -45,18 +48,19 @@ pub(crate) fn required(value: Option<&[u8]>, seq: i64) -> Result<&[u8]> {
     value.ok_or_else(|| corrupt_entry(seq, "a value is missing"))
 }
 
-/// One entry of a page: its sequence number and stored hashes.
+/// One entry of a page: its sequence number, stored hashes, and whether the hash of its
+/// content with its stored previous hash is its stored hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScannedEntry {
     pub seq: i64,
     pub prev_hash: [u8; 32],
     pub hash: [u8; 32],
-    /// Where its canonical bytes end in the page's buffer.
-    end: usize,
+    pub content_matches: bool,
 }
 
-/// Consecutive entries: their canonical bytes in one buffer, and their hashes. A page taken
-/// from a [`PagePool`] gives its buffers back to it when dropped.
+/// Checked entries read together, and the buffer each one's canonical bytes are written to
+/// before they are hashed. A page taken from a [`PagePool`] gives its buffers back to it when
+/// dropped.
 #[derive(Debug, Default)]
 pub struct AuditPage {
     canonical: Vec<u8>,
@@ -67,14 +71,14 @@ pub struct AuditPage {
 impl AuditPage {
     pub(crate) fn new() -> Self {
         Self {
-            canonical: Vec::with_capacity(PAGE_ENTRIES * 400),
+            canonical: Vec::with_capacity(1024),
             entries: Vec::with_capacity(PAGE_ENTRIES),
             pool: None,
         }
     }
 
-    /// Add a stored entry. Its action and outcome must be names this version knows (an
-    /// unknown one is reported, not hidden) and its hashes 32 bytes.
+    /// Check and add a stored entry. Its action and outcome must be names this version knows
+    /// (an unknown one is reported, not hidden) and its hashes 32 bytes.
     pub(crate) fn push(
         &mut self,
         entry: &CanonicalEntry<'_>,
@@ -106,12 +110,14 @@ impl AuditPage {
         };
         let prev_hash = hash_of(prev_hash)?;
         let hash = hash_of(hash)?;
+        self.canonical.clear();
         entry.write(&mut self.canonical);
+        let content_matches = chain_hash(&prev_hash, &self.canonical) == hash;
         self.entries.push(ScannedEntry {
             seq,
             prev_hash,
             hash,
-            end: self.canonical.len(),
+            content_matches,
         });
         Ok(())
     }
@@ -129,14 +135,9 @@ impl AuditPage {
         self.entries.last().map(|e| e.seq)
     }
 
-    /// Each entry with its canonical bytes, in order.
-    pub fn entries(&self) -> impl Iterator<Item = (&ScannedEntry, &[u8])> {
-        let mut start = 0;
-        self.entries.iter().map(move |entry| {
-            let bytes = &self.canonical[start..entry.end];
-            start = entry.end;
-            (entry, bytes)
-        })
+    /// The entries, in the order they were read.
+    pub fn entries(&self) -> &[ScannedEntry] {
+        &self.entries
     }
 }
 
@@ -152,8 +153,7 @@ impl Drop for AuditPage {
 }
 
 /// The buffers of a scan's pages once checked, for its readers to fill again. A page's
-/// buffers are about 4 MB: allocated anew for each page, the kernel zeroed their memory (6 %
-/// of the samples of a verification on PostgreSQL) and a buffer that grew was copied.
+/// entries take about 800 KB: allocated anew for each page, the kernel zeroed their memory.
 #[derive(Debug, Default)]
 pub(crate) struct PagePool {
     free: Mutex<Vec<(Vec<u8>, Vec<ScannedEntry>)>>,
@@ -210,16 +210,49 @@ mod tests {
             client: b"web",
         };
         page.push(&entry, &[1; 32], &[2; 32]).unwrap();
-        let buffer = page.canonical.as_ptr();
+        let buffer = page.entries.as_ptr();
         drop(page);
         let again = pool.page();
         assert!(again.is_empty() && again.canonical.is_empty());
-        assert_eq!(again.canonical.as_ptr(), buffer, "the same buffer");
+        assert_eq!(again.entries.as_ptr(), buffer, "the same buffer");
         drop(again);
         // More pages at once than it keeps: the pool keeps no more than its bound.
         let pages: Vec<AuditPage> = (0..POOLED_PAGES + 3).map(|_| pool.page()).collect();
         drop(pages);
         assert_eq!(pool.free.lock().unwrap().len(), POOLED_PAGES);
+    }
+
+    #[test]
+    fn each_entry_is_checked_against_its_stored_hash_as_it_is_read() {
+        let entry = |client: &'static [u8]| CanonicalEntry {
+            seq: 7,
+            at_micros: 1_700_000_000_000_000,
+            actor: Some(&[3; 16]),
+            actor_role: Some(b"caseworker"),
+            action: b"case.read",
+            outcome: b"allowed",
+            case_id: Some(&[4; 16]),
+            subject: None,
+            fields: caseward_domain::audit::CanonicalFields::Lines(b"name\nsex"),
+            reason: None,
+            request_id: Some(b"r-1"),
+            client,
+        };
+        let mut canonical = Vec::new();
+        entry(b"web").write(&mut canonical);
+        let hash = chain_hash(&[9; 32], &canonical);
+        let mut page = AuditPage::new();
+        page.push(&entry(b"web"), &[9; 32], &hash).unwrap();
+        page.push(&entry(b"cli"), &[9; 32], &hash).unwrap();
+        page.push(&entry(b"web"), &[8; 32], &hash).unwrap();
+        let matches: Vec<bool> = page.entries().iter().map(|e| e.content_matches).collect();
+        assert_eq!(
+            matches,
+            [true, false, false],
+            "content, then previous hash, changed"
+        );
+        assert_eq!(page.entries()[2].prev_hash, [8; 32]);
+        assert!(page.push(&entry(b"web"), &[9; 31], &hash).is_err());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Verifying the audit trail: recompute every hash from the entries' content and check that
 //! each entry follows the one before it, from the first to the recorded head.
 
-use crate::audit_scan::AuditPage;
+use crate::audit_scan::{AuditPage, ScannedEntry};
 use crate::{Result, Store};
 use caseward_crypto::audit_chain::{GENESIS, chain_hash, checkpoint_message, hex};
 use caseward_crypto::keyring::VerifyingKey;
@@ -118,7 +118,23 @@ impl ChainVerifier {
         prev_hash: &[u8; 32],
         hash: &[u8; 32],
     ) -> std::result::Result<(), ChainBreak> {
-        let expected = self.last_seq + 1;
+        self.push_scanned(&ScannedEntry {
+            seq,
+            prev_hash: *prev_hash,
+            hash: *hash,
+            content_matches: *hash == chain_hash(prev_hash, canonical),
+        })
+    }
+
+    /// Check an entry whose content was checked against its hash as it was read.
+    pub fn push_scanned(&mut self, entry: &ScannedEntry) -> std::result::Result<(), ChainBreak> {
+        let ScannedEntry {
+            seq,
+            prev_hash,
+            hash,
+            content_matches,
+        } = entry;
+        let (seq, expected) = (*seq, self.last_seq + 1);
         if seq != expected {
             return Err(ChainBreak::Missing {
                 previous: self.last_seq,
@@ -126,7 +142,7 @@ impl ChainVerifier {
                 found: seq,
             });
         }
-        if *hash != chain_hash(prev_hash, canonical) {
+        if !content_matches {
             return Err(ChainBreak::Altered { seq });
         }
         if *prev_hash != self.last_hash {
@@ -172,11 +188,11 @@ fn check_page(
     page: &AuditPage,
     up_to: Option<i64>,
 ) -> std::result::Result<(), ChainBreak> {
-    for (entry, canonical) in page.entries() {
+    for entry in page.entries() {
         if up_to.is_some_and(|last| entry.seq > last) {
             break;
         }
-        verifier.push_canonical(entry.seq, canonical, &entry.prev_hash, &entry.hash)?;
+        verifier.push_scanned(entry)?;
         if let Some(slot) = wanted.get_mut(&entry.seq) {
             *slot = Some(entry.hash);
         }
@@ -193,8 +209,8 @@ type Checked = (
 );
 
 /// Verify the entries after the verifier's head (up to entry `up_to` if given) as `store`
-/// reads them: the backend reads and decodes the next pages (SQLite on threads of its own, or
-/// PostgreSQL's COPY) while a blocking thread hashes the current one.
+/// reads them: the backend's readers decode and hash the next pages (SQLite on threads of its
+/// own, or PostgreSQL's COPY) while a blocking thread links the current one.
 async fn check_scan(
     store: &dyn Store,
     mut verifier: ChainVerifier,
