@@ -192,10 +192,20 @@ fn check_page(
         if up_to.is_some_and(|last| entry.seq > last) {
             break;
         }
-        verifier.push_scanned(entry)?;
-        if let Some(slot) = wanted.get_mut(&entry.seq) {
-            *slot = Some(entry.hash);
-        }
+        link(verifier, wanted, entry)?;
+    }
+    Ok(())
+}
+
+/// Check the entry that follows the verifier's head, noting its hash if a checkpoint is at it.
+fn link(
+    verifier: &mut ChainVerifier,
+    wanted: &mut BTreeMap<i64, Option<[u8; 32]>>,
+    entry: &ScannedEntry,
+) -> std::result::Result<(), ChainBreak> {
+    verifier.push_scanned(entry)?;
+    if let Some(slot) = wanted.get_mut(&entry.seq) {
+        *slot = Some(entry.hash);
     }
     Ok(())
 }
@@ -235,6 +245,98 @@ async fn check_scan(
     .map_err(|e| crate::StoreError::Corrupt(format!("verifying the audit trail stopped: {e}")))?
 }
 
+/// Entries of an unordered scan kept until those before them are read: about 7 MB. Rows out
+/// of place in PostgreSQL's blocks are a few thousand entries from their place at most; more
+/// waiting means entries are missing (or were appended where they were not read), and the
+/// entries from the verifier's head on are read in order instead.
+const WAITING_AT_MOST: usize = 100_000;
+
+/// Puts the entries of an unordered scan in order: each is linked to the chain once the
+/// entries before it are.
+struct Reorder {
+    waiting: BTreeMap<i64, ScannedEntry>,
+    at_most: usize,
+}
+
+/// What taking an entry led to.
+#[derive(Debug, PartialEq, Eq)]
+enum Taken {
+    /// It was linked, or waits for an entry before it.
+    Kept,
+    /// It would wait, but too many wait already: read on in order from the verifier's head.
+    TooManyWaiting,
+    Broken(ChainBreak),
+}
+
+impl Reorder {
+    fn new(at_most: usize) -> Self {
+        Self {
+            waiting: BTreeMap::new(),
+            at_most,
+        }
+    }
+
+    fn take(
+        &mut self,
+        verifier: &mut ChainVerifier,
+        wanted: &mut BTreeMap<i64, Option<[u8; 32]>>,
+        entry: &ScannedEntry,
+    ) -> Result<Taken> {
+        let twice = || crate::StoreError::Corrupt(format!("audit entry {}: read twice", entry.seq));
+        let next = verifier.head().0 + 1;
+        if entry.seq > next {
+            if self.waiting.len() >= self.at_most {
+                return Ok(Taken::TooManyWaiting);
+            }
+            if self.waiting.insert(entry.seq, entry.clone()).is_some() {
+                return Err(twice());
+            }
+            return Ok(Taken::Kept);
+        }
+        if entry.seq < next {
+            return Err(twice());
+        }
+        if let Err(broken) = link(verifier, wanted, entry) {
+            return Ok(Taken::Broken(broken));
+        }
+        while let Some(waited) = self.waiting.first_entry() {
+            if *waited.key() != verifier.head().0 + 1 {
+                break;
+            }
+            if let Err(broken) = link(verifier, wanted, &waited.remove()) {
+                return Ok(Taken::Broken(broken));
+            }
+        }
+        Ok(Taken::Kept)
+    }
+}
+
+/// Verify the entries of [`Store::scan_audit_unordered`] in order. Stops at the first break,
+/// when too many entries wait, or at the end of the scan; the entries still waiting are left
+/// to an ordered scan from the head.
+async fn check_unordered(
+    store: &dyn Store,
+    mut verifier: ChainVerifier,
+    mut wanted: BTreeMap<i64, Option<[u8; 32]>>,
+) -> Result<Checked> {
+    let mut scan = store.scan_audit_unordered();
+    tokio::task::spawn_blocking(move || {
+        let mut reorder = Reorder::new(WAITING_AT_MOST);
+        while let Some(page) = scan.blocking_recv() {
+            for entry in page?.entries() {
+                match reorder.take(&mut verifier, &mut wanted, entry)? {
+                    Taken::Kept => {}
+                    Taken::TooManyWaiting => return Ok((verifier, wanted, None)),
+                    Taken::Broken(broken) => return Ok((verifier, wanted, Some(broken))),
+                }
+            }
+        }
+        Ok((verifier, wanted, None))
+    })
+    .await
+    .map_err(|e| crate::StoreError::Corrupt(format!("verifying the audit trail stopped: {e}")))?
+}
+
 /// Read the whole trail and verify it against the recorded head.
 pub async fn verify_chain(store: &dyn Store) -> Result<Verification> {
     verify_chain_against(store, &[], None).await
@@ -251,7 +353,11 @@ pub async fn verify_chain_against(
     let wanted: BTreeMap<i64, Option<[u8; 32]>> =
         checkpoints.iter().map(|c| (c.seq, None)).collect();
     let (mut verifier, mut wanted, mut first_break) =
-        check_scan(store, ChainVerifier::default(), wanted, None).await?;
+        check_unordered(store, ChainVerifier::default(), wanted).await?;
+    if first_break.is_none() {
+        // What the unordered scan left out or left waiting, in order from its head.
+        (verifier, wanted, first_break) = check_scan(store, verifier, wanted, None).await?;
+    }
     if first_break.is_none() {
         let (head_seq, recorded_hash) = store.audit_head().await?;
         // Entries appended while the trail was read (the server kept running) are checked up
@@ -326,4 +432,127 @@ pub async fn checkpoint_head(
         .add_audit_checkpoint(&checkpoint)
         .await?
         .then_some(checkpoint))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A chain of `n` entries, each content matching its hash.
+    fn chain(n: i64) -> Vec<ScannedEntry> {
+        let mut prev = GENESIS;
+        (1..=n)
+            .map(|seq| {
+                let hash = chain_hash(&prev, &seq.to_be_bytes());
+                let entry = ScannedEntry {
+                    seq,
+                    prev_hash: prev,
+                    hash,
+                    content_matches: true,
+                };
+                prev = hash;
+                entry
+            })
+            .collect()
+    }
+
+    /// Take the entries of `chain` at `order` (sequence numbers); the last result.
+    fn take_in(
+        reorder: &mut Reorder,
+        verifier: &mut ChainVerifier,
+        wanted: &mut BTreeMap<i64, Option<[u8; 32]>>,
+        chain: &[ScannedEntry],
+        order: &[i64],
+    ) -> Result<Taken> {
+        let mut last = Ok(Taken::Kept);
+        for seq in order {
+            last = reorder.take(verifier, wanted, &chain[*seq as usize - 1]);
+            if !matches!(last, Ok(Taken::Kept)) {
+                break;
+            }
+        }
+        last
+    }
+
+    #[test]
+    fn entries_out_of_place_are_linked_once_those_before_them_are() {
+        let entries = chain(8);
+        let (mut verifier, mut reorder) = (ChainVerifier::default(), Reorder::new(10));
+        let mut wanted = BTreeMap::from([(4, None)]);
+        let order = [2, 1, 4, 3, 5, 8, 6, 7];
+        let taken = take_in(&mut reorder, &mut verifier, &mut wanted, &entries, &order);
+        assert_eq!(taken.unwrap(), Taken::Kept);
+        assert_eq!(verifier.head(), (8, entries[7].hash));
+        assert!(reorder.waiting.is_empty());
+        assert_eq!(
+            wanted[&4],
+            Some(entries[3].hash),
+            "a checkpoint's entry noted"
+        );
+    }
+
+    #[test]
+    fn too_many_waiting_hands_over_at_the_head() {
+        let entries = chain(6);
+        let (mut verifier, mut reorder) = (ChainVerifier::default(), Reorder::new(2));
+        let taken = take_in(
+            &mut reorder,
+            &mut verifier,
+            &mut BTreeMap::new(),
+            &entries,
+            &[1, 3, 4, 5],
+        );
+        assert_eq!(taken.unwrap(), Taken::TooManyWaiting);
+        assert_eq!(verifier.head().0, 1);
+    }
+
+    #[test]
+    fn an_altered_entry_breaks_the_chain_when_its_turn_comes() {
+        let mut entries = chain(4);
+        entries[2].content_matches = false;
+        let (mut verifier, mut reorder) = (ChainVerifier::default(), Reorder::new(10));
+        let taken = take_in(
+            &mut reorder,
+            &mut verifier,
+            &mut BTreeMap::new(),
+            &entries,
+            &[4, 3, 1, 2],
+        );
+        assert_eq!(
+            taken.unwrap(),
+            Taken::Broken(ChainBreak::Altered { seq: 3 })
+        );
+        assert_eq!(verifier.head().0, 2);
+    }
+
+    #[test]
+    fn an_entry_read_twice_is_refused() {
+        let entries = chain(3);
+        for order in [[1, 1], [3, 3]] {
+            let (mut verifier, mut reorder) = (ChainVerifier::default(), Reorder::new(10));
+            let taken = take_in(
+                &mut reorder,
+                &mut verifier,
+                &mut BTreeMap::new(),
+                &entries,
+                &order,
+            );
+            assert!(taken.is_err(), "{order:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_order_of_an_intact_chain_is_intact(
+            order in Just((1..=40).collect::<Vec<i64>>()).prop_shuffle()
+        ) {
+            let entries = chain(40);
+            let (mut verifier, mut reorder) = (ChainVerifier::default(), Reorder::new(40));
+            let taken = take_in(&mut reorder, &mut verifier, &mut BTreeMap::new(), &entries, &order);
+            prop_assert_eq!(taken.unwrap(), Taken::Kept);
+            prop_assert_eq!(verifier.head(), (40, entries[39].hash));
+            prop_assert!(reorder.waiting.is_empty());
+        }
+    }
 }

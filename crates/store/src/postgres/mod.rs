@@ -280,6 +280,10 @@ impl crate::Store for PostgresStore {
         audit_scan::scan(self.pool.clone(), after_seq)
     }
 
+    fn scan_audit_unordered(&self) -> crate::audit_scan::AuditScan {
+        audit_scan::scan_heap(self.pool.clone())
+    }
+
     async fn audit_entries(
         &self,
         after_seq: i64,
