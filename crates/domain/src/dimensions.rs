@@ -26,7 +26,12 @@ pub fn report_dimensions(
 ) -> Vec<DimensionValue> {
     let mut values = Vec::new();
     for (_, field) in case_type.form.fields() {
-        let (Some(report_as), Some(value)) = (field.report_dimension, fields.get(&field.id)) else {
+        // Only a reported field's value is looked up (a lookup for each of the form's fields
+        // was 1 % of an edit's instructions).
+        let Some(report_as) = field.report_dimension else {
+            continue;
+        };
+        let Some(value) = fields.get(&field.id) else {
             continue;
         };
         for value in derive(report_as, value, &config.age_bands, today) {

@@ -33,32 +33,33 @@ pub fn validate_case(
     now: DateTime<Utc>,
 ) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    for id in fields.keys() {
-        if case_type.form.field(id).is_none() {
-            errors.push(FieldError::new(
+    // Each value at its field's position in the form, found once (a lookup in the case's
+    // values for each of the form's fields was 1 % of an edit's instructions).
+    let mut values: Vec<Option<&FieldValue>> = vec![None; case_type.form.field_count()];
+    for (id, value) in fields {
+        match case_type.form.position(id) {
+            Some(position) => values[position] = Some(value),
+            None => errors.push(FieldError::new(
                 id,
                 "unknown_field",
                 format!("there is no field \"{id}\" in this form"),
-            ));
+            )),
         }
     }
     let top_level: Vec<&Field> = case_type.form.fields().map(|(_, f)| f).collect();
+    let mut values = values.into_iter();
     for section in &case_type.form.sections {
         let required_now = section.stage.as_deref().is_none_or(|s| s == stage);
         for field in &section.fields {
+            let value = values.next().flatten();
             if !is_shown(field, &top_level, fields) {
-                not_asked(
-                    field,
-                    fields.get(&field.id),
-                    FieldPath::Field(&field.id),
-                    &mut errors,
-                );
+                not_asked(field, value, FieldPath::Field(&field.id), &mut errors);
                 continue;
             }
             check_field(
                 config,
                 field,
-                fields.get(&field.id),
+                value,
                 FieldPath::Field(&field.id),
                 required_now,
                 now,
