@@ -229,10 +229,13 @@ fn every_field_is_found_by_its_id_in_its_section() {
                 "{}",
                 field.id
             );
+            assert_eq!(form.position(&field.id), Some(seen), "{}", field.id);
             seen += 1;
         }
         assert!(seen > 10, "{}: {seen} fields", case_type.code);
+        assert_eq!(form.field_count(), seen);
         assert!(form.field("no_such_field").is_none());
         assert!(form.section_of("no_such_field").is_none());
+        assert!(form.position("no_such_field").is_none());
     }
 }
