@@ -226,11 +226,22 @@ impl AuditAction {
     /// The action named `text`; `None` for a name this version does not know. (`audit verify`
     /// checks every entry's action: a lookup, not a walk over every name.)
     pub fn parse(text: &str) -> Option<Self> {
-        static BY_NAME: std::sync::OnceLock<foldhash::HashMap<&'static str, AuditAction>> =
+        Self::parse_bytes(text.as_bytes())
+    }
+
+    /// The action named by `bytes` as stored (no UTF-8 check first: only a known name,
+    /// which is ASCII, is found).
+    pub fn parse_bytes(bytes: &[u8]) -> Option<Self> {
+        static BY_NAME: std::sync::OnceLock<foldhash::HashMap<&'static [u8], AuditAction>> =
             std::sync::OnceLock::new();
         BY_NAME
-            .get_or_init(|| Self::ALL.into_iter().map(|a| (a.as_str(), a)).collect())
-            .get(text)
+            .get_or_init(|| {
+                Self::ALL
+                    .into_iter()
+                    .map(|a| (a.as_str().as_bytes(), a))
+                    .collect()
+            })
+            .get(bytes)
             .copied()
     }
 
@@ -284,9 +295,13 @@ impl Outcome {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "allowed" => Some(Self::Allowed),
-            "denied" => Some(Self::Denied),
+        Self::parse_bytes(text.as_bytes())
+    }
+
+    pub fn parse_bytes(bytes: &[u8]) -> Option<Self> {
+        match bytes {
+            b"allowed" => Some(Self::Allowed),
+            b"denied" => Some(Self::Denied),
             _ => None,
         }
     }
@@ -414,8 +429,13 @@ impl CanonicalFields<'_> {
                 let count_at = out.len();
                 out.extend_from_slice(&0u64.to_be_bytes());
                 let mut count = 0u64;
-                for field in lines.split(|b| *b == b'\n') {
-                    put(out, field);
+                let mut start = 0;
+                // The line ends found by memchr, not byte by byte (the canonical form's
+                // writing was 5 % of a verification's samples on PostgreSQL).
+                let ends = memchr::memchr_iter(b'\n', lines).chain(std::iter::once(lines.len()));
+                for end in ends {
+                    put(out, &lines[start..end]);
+                    start = end + 1;
                     count += 1;
                 }
                 out[count_at..count_at + 8].copy_from_slice(&count.to_be_bytes());
