@@ -457,52 +457,43 @@ mod tests {
             .collect()
     }
 
-    /// Take the entries of `chain` at `order` (sequence numbers); the last result.
+    /// Take the entries of `chain` at `order` (sequence numbers) with a new verifier, keeping
+    /// at most `at_most` waiting, until one is not kept: the last result, the verifier and
+    /// what still waits.
     fn take_in(
-        reorder: &mut Reorder,
-        verifier: &mut ChainVerifier,
-        wanted: &mut BTreeMap<i64, Option<[u8; 32]>>,
         chain: &[ScannedEntry],
+        at_most: usize,
         order: &[i64],
-    ) -> Result<Taken> {
+        wanted: &mut BTreeMap<i64, Option<[u8; 32]>>,
+    ) -> (Result<Taken>, ChainVerifier, Reorder) {
+        let (mut verifier, mut reorder) = (ChainVerifier::default(), Reorder::new(at_most));
         let mut last = Ok(Taken::Kept);
         for seq in order {
-            last = reorder.take(verifier, wanted, &chain[*seq as usize - 1]);
+            last = reorder.take(&mut verifier, wanted, &chain[*seq as usize - 1]);
             if !matches!(last, Ok(Taken::Kept)) {
                 break;
             }
         }
-        last
+        (last, verifier, reorder)
     }
 
     #[test]
     fn entries_out_of_place_are_linked_once_those_before_them_are() {
         let entries = chain(8);
-        let (mut verifier, mut reorder) = (ChainVerifier::default(), Reorder::new(10));
         let mut wanted = BTreeMap::from([(4, None)]);
         let order = [2, 1, 4, 3, 5, 8, 6, 7];
-        let taken = take_in(&mut reorder, &mut verifier, &mut wanted, &entries, &order);
+        let (taken, verifier, reorder) = take_in(&entries, 10, &order, &mut wanted);
         assert_eq!(taken.unwrap(), Taken::Kept);
         assert_eq!(verifier.head(), (8, entries[7].hash));
         assert!(reorder.waiting.is_empty());
-        assert_eq!(
-            wanted[&4],
-            Some(entries[3].hash),
-            "a checkpoint's entry noted"
-        );
+        let noted = wanted[&4];
+        assert_eq!(noted, Some(entries[3].hash), "a checkpoint's entry noted");
     }
 
     #[test]
     fn too_many_waiting_hands_over_at_the_head() {
-        let entries = chain(6);
-        let (mut verifier, mut reorder) = (ChainVerifier::default(), Reorder::new(2));
-        let taken = take_in(
-            &mut reorder,
-            &mut verifier,
-            &mut BTreeMap::new(),
-            &entries,
-            &[1, 3, 4, 5],
-        );
+        let order = [1, 3, 4, 5];
+        let (taken, verifier, _) = take_in(&chain(6), 2, &order, &mut BTreeMap::new());
         assert_eq!(taken.unwrap(), Taken::TooManyWaiting);
         assert_eq!(verifier.head().0, 1);
     }
@@ -511,33 +502,17 @@ mod tests {
     fn an_altered_entry_breaks_the_chain_when_its_turn_comes() {
         let mut entries = chain(4);
         entries[2].content_matches = false;
-        let (mut verifier, mut reorder) = (ChainVerifier::default(), Reorder::new(10));
-        let taken = take_in(
-            &mut reorder,
-            &mut verifier,
-            &mut BTreeMap::new(),
-            &entries,
-            &[4, 3, 1, 2],
-        );
-        assert_eq!(
-            taken.unwrap(),
-            Taken::Broken(ChainBreak::Altered { seq: 3 })
-        );
+        let order = [4, 3, 1, 2];
+        let (taken, verifier, _) = take_in(&entries, 10, &order, &mut BTreeMap::new());
+        let altered = Taken::Broken(ChainBreak::Altered { seq: 3 });
+        assert_eq!(taken.unwrap(), altered);
         assert_eq!(verifier.head().0, 2);
     }
 
     #[test]
     fn an_entry_read_twice_is_refused() {
-        let entries = chain(3);
         for order in [[1, 1], [3, 3]] {
-            let (mut verifier, mut reorder) = (ChainVerifier::default(), Reorder::new(10));
-            let taken = take_in(
-                &mut reorder,
-                &mut verifier,
-                &mut BTreeMap::new(),
-                &entries,
-                &order,
-            );
+            let (taken, _, _) = take_in(&chain(3), 10, &order, &mut BTreeMap::new());
             assert!(taken.is_err(), "{order:?}");
         }
     }
@@ -548,8 +523,7 @@ mod tests {
             order in Just((1..=40).collect::<Vec<i64>>()).prop_shuffle()
         ) {
             let entries = chain(40);
-            let (mut verifier, mut reorder) = (ChainVerifier::default(), Reorder::new(40));
-            let taken = take_in(&mut reorder, &mut verifier, &mut BTreeMap::new(), &entries, &order);
+            let (taken, verifier, reorder) = take_in(&entries, 40, &order, &mut BTreeMap::new());
             prop_assert_eq!(taken.unwrap(), Taken::Kept);
             prop_assert_eq!(verifier.head(), (40, entries[39].hash));
             prop_assert!(reorder.waiting.is_empty());
