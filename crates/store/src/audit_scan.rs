@@ -2,8 +2,9 @@
 //! entries. A reader writes each row's canonical form (the bytes the chain hashes) straight
 //! from the row, without building an [`AuditEntry`](caseward_domain::audit::AuditEntry), and
 //! hashes it at once, while the bytes are in the cache: the hashing is spread over the
-//! readers, one a core, and the page keeps only each entry's sequence number, stored hashes
-//! and whether its content matches its hash. The verifier links the pages' entries in order.
+//! readers (one a core and one more), and the page keeps only each entry's sequence number,
+//! stored hashes and whether its content matches its hash. The verifier links the pages'
+//! entries in order.
 
 use crate::{Result, StoreError};
 use caseward_crypto::audit_chain::chain_hash;

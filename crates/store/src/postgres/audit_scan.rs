@@ -2,9 +2,9 @@
 //! arrive in PostgreSQL's binary form, parsed here field by field and checked against their
 //! hashes, instead of being decoded value by value into rows by sqlx. One backend producing
 //! the rows was the bound of a verification (a core's worth), so the rows are copied in
-//! ranges by one reader a core, each a `COPY` of its own, and handed on in turn: ranges of the
-//! table's blocks for a whole verification ([`scan_heap`]), or of sequence numbers for the
-//! entries in order ([`scan`]), those appended meanwhile read after them.
+//! ranges by one reader a core and one more, each a `COPY` of its own, and handed on in turn:
+//! ranges of the table's blocks for a whole verification ([`scan_heap`]), or of sequence
+//! numbers for the entries in order ([`scan`]), those appended meanwhile read after them.
 
 use crate::audit_scan::{
     AuditPage, AuditScan, PAGE_ENTRIES, PAGES_AHEAD, PagePool, corrupt_entry, page_ranges, readers,
@@ -117,7 +117,7 @@ fn in_order(after: i64, to: Option<i64>) -> String {
     format!("COPY ({SELECT} WHERE seq > {after} {bound}) TO STDOUT (FORMAT binary)")
 }
 
-/// Run the `COPY` statements by one reader a core, each on a connection of its own, and hand
+/// Run the `COPY` statements by the scan's readers, each on a connection of its own, and hand
 /// their pages to `pages` in the statements' order; whether the verifier still listens.
 async fn read_in_turn(
     pool: &PgPool,

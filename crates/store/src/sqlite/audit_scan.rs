@@ -1,9 +1,10 @@
 //! The audit trail read for `audit verify` through connections of its own (rusqlite, on
 //! blocking threads): sqlx hands every row from its connection's worker thread to the caller,
 //! a few microseconds each, which made verifying a long trail take minutes. The entries there
-//! when the scan starts are read in ranges of sequence numbers by one reader a core, and
-//! handed on in order; those appended meanwhile are read after them. Each page is a read
-//! transaction of its own, so a verification does not hold back the server's WAL checkpoints.
+//! when the scan starts are read in ranges of sequence numbers by one reader a core and one
+//! more, and handed on in order; those appended meanwhile are read after them. Each page is a
+//! read transaction of its own, so a verification does not hold back the server's WAL
+//! checkpoints.
 
 use crate::audit_scan::{
     AuditPage, AuditScan, PAGE_ENTRIES, PAGES_AHEAD, PagePool, corrupt_entry, page_ranges, readers,
