@@ -263,8 +263,10 @@ struct Reorder {
 enum Taken {
     /// It was linked, or waits for an entry before it.
     Kept,
-    /// It would wait, but too many wait already: read on in order from the verifier's head.
-    TooManyWaiting,
+    /// It cannot be put in order here (too many wait already, or its number is at or before
+    /// the head's, which only a changed trail has): read on in order from the verifier's
+    /// head, which names what is wrong as a verification in order does.
+    ReadInOrder,
     Broken(ChainBreak),
 }
 
@@ -281,39 +283,36 @@ impl Reorder {
         verifier: &mut ChainVerifier,
         wanted: &mut BTreeMap<i64, Option<[u8; 32]>>,
         entry: &ScannedEntry,
-    ) -> Result<Taken> {
-        let twice = || crate::StoreError::Corrupt(format!("audit entry {}: read twice", entry.seq));
+    ) -> Taken {
         let next = verifier.head().0 + 1;
         if entry.seq > next {
-            if self.waiting.len() >= self.at_most {
-                return Ok(Taken::TooManyWaiting);
+            if self.waiting.len() >= self.at_most || self.waiting.contains_key(&entry.seq) {
+                return Taken::ReadInOrder;
             }
-            if self.waiting.insert(entry.seq, entry.clone()).is_some() {
-                return Err(twice());
-            }
-            return Ok(Taken::Kept);
+            self.waiting.insert(entry.seq, entry.clone());
+            return Taken::Kept;
         }
         if entry.seq < next {
-            return Err(twice());
+            return Taken::ReadInOrder;
         }
         if let Err(broken) = link(verifier, wanted, entry) {
-            return Ok(Taken::Broken(broken));
+            return Taken::Broken(broken);
         }
         while let Some(waited) = self.waiting.first_entry() {
             if *waited.key() != verifier.head().0 + 1 {
                 break;
             }
             if let Err(broken) = link(verifier, wanted, &waited.remove()) {
-                return Ok(Taken::Broken(broken));
+                return Taken::Broken(broken);
             }
         }
-        Ok(Taken::Kept)
+        Taken::Kept
     }
 }
 
 /// Verify the entries of [`Store::scan_audit_unordered`] in order. Stops at the first break,
-/// when too many entries wait, or at the end of the scan; the entries still waiting are left
-/// to an ordered scan from the head.
+/// at an entry it cannot put in order, or at the end of the scan; the entries still waiting
+/// are left to an ordered scan from the head.
 async fn check_unordered(
     store: &dyn Store,
     mut verifier: ChainVerifier,
@@ -324,9 +323,9 @@ async fn check_unordered(
         let mut reorder = Reorder::new(WAITING_AT_MOST);
         while let Some(page) = scan.blocking_recv() {
             for entry in page?.entries() {
-                match reorder.take(&mut verifier, &mut wanted, entry)? {
+                match reorder.take(&mut verifier, &mut wanted, entry) {
                     Taken::Kept => {}
-                    Taken::TooManyWaiting => return Ok((verifier, wanted, None)),
+                    Taken::ReadInOrder => return Ok((verifier, wanted, None)),
                     Taken::Broken(broken) => return Ok((verifier, wanted, Some(broken))),
                 }
             }
@@ -465,12 +464,12 @@ mod tests {
         at_most: usize,
         order: &[i64],
         wanted: &mut BTreeMap<i64, Option<[u8; 32]>>,
-    ) -> (Result<Taken>, ChainVerifier, Reorder) {
+    ) -> (Taken, ChainVerifier, Reorder) {
         let (mut verifier, mut reorder) = (ChainVerifier::default(), Reorder::new(at_most));
-        let mut last = Ok(Taken::Kept);
+        let mut last = Taken::Kept;
         for seq in order {
             last = reorder.take(&mut verifier, wanted, &chain[*seq as usize - 1]);
-            if !matches!(last, Ok(Taken::Kept)) {
+            if last != Taken::Kept {
                 break;
             }
         }
@@ -483,7 +482,7 @@ mod tests {
         let mut wanted = BTreeMap::from([(4, None)]);
         let order = [2, 1, 4, 3, 5, 8, 6, 7];
         let (taken, verifier, reorder) = take_in(&entries, 10, &order, &mut wanted);
-        assert_eq!(taken.unwrap(), Taken::Kept);
+        assert_eq!(taken, Taken::Kept);
         assert_eq!(verifier.head(), (8, entries[7].hash));
         assert!(reorder.waiting.is_empty());
         let noted = wanted[&4];
@@ -494,7 +493,7 @@ mod tests {
     fn too_many_waiting_hands_over_at_the_head() {
         let order = [1, 3, 4, 5];
         let (taken, verifier, _) = take_in(&chain(6), 2, &order, &mut BTreeMap::new());
-        assert_eq!(taken.unwrap(), Taken::TooManyWaiting);
+        assert_eq!(taken, Taken::ReadInOrder);
         assert_eq!(verifier.head().0, 1);
     }
 
@@ -505,15 +504,19 @@ mod tests {
         let order = [4, 3, 1, 2];
         let (taken, verifier, _) = take_in(&entries, 10, &order, &mut BTreeMap::new());
         let altered = Taken::Broken(ChainBreak::Altered { seq: 3 });
-        assert_eq!(taken.unwrap(), altered);
+        assert_eq!(taken, altered);
         assert_eq!(verifier.head().0, 2);
     }
 
     #[test]
-    fn an_entry_read_twice_is_refused() {
-        for order in [[1, 1], [3, 3]] {
-            let (taken, _, _) = take_in(&chain(3), 10, &order, &mut BTreeMap::new());
-            assert!(taken.is_err(), "{order:?}");
+    fn an_entry_at_or_before_the_head_or_twice_hands_over_to_an_ordered_read() {
+        for (order, head) in [([1, 1], 1), ([3, 3], 0), ([1, 2], 1)] {
+            let mut entries = chain(3);
+            // Renumbered in place (as a changed trail might be): entry 2 as entry 1.
+            entries[1].seq = 1;
+            let (taken, verifier, _) = take_in(&entries, 10, &order, &mut BTreeMap::new());
+            assert_eq!(taken, Taken::ReadInOrder, "{order:?}");
+            assert_eq!(verifier.head().0, head, "{order:?}");
         }
     }
 
@@ -524,7 +527,7 @@ mod tests {
         ) {
             let entries = chain(40);
             let (taken, verifier, reorder) = take_in(&entries, 40, &order, &mut BTreeMap::new());
-            prop_assert_eq!(taken.unwrap(), Taken::Kept);
+            prop_assert_eq!(taken, Taken::Kept);
             prop_assert_eq!(verifier.head(), (40, entries[39].hash));
             prop_assert!(reorder.waiting.is_empty());
         }

@@ -606,16 +606,22 @@ async fn entries_stored_out_of_order_are_verified_in_order(
     db.tamper("UPDATE audit_entries SET client = 'api' WHERE seq = 1994")
         .await;
     expect_break(&store, ChainBreak::Altered { seq: 1994 }).await;
-    db.tamper("DELETE FROM audit_entries WHERE seq = 7").await;
-    expect_break(
-        &store,
-        ChainBreak::Missing {
-            previous: 6,
-            expected: 7,
-            found: 8,
-        },
-    )
-    .await;
+    // Moved out of the chain's numbers, then removed: named alike.
+    for tamper in [
+        "UPDATE audit_entries SET seq = -7 WHERE seq = 7",
+        "DELETE FROM audit_entries WHERE seq = -7",
+    ] {
+        db.tamper(tamper).await;
+        expect_break(
+            &store,
+            ChainBreak::Missing {
+                previous: 6,
+                expected: 7,
+                found: 8,
+            },
+        )
+        .await;
+    }
 }
 
 /// An entry whose action this version does not know is reported, naming the entry, rather
