@@ -7,6 +7,7 @@ use caseward_crypto::audit_chain::{GENESIS, chain_hash, checkpoint_message, hex}
 use caseward_crypto::keyring::VerifyingKey;
 use caseward_domain::audit::{AuditCheckpoint, AuditEntry, canonical_bytes};
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
 /// The first place where the chain is not what it claims to be.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -286,11 +287,14 @@ impl Reorder {
     ) -> Taken {
         let next = verifier.head().0 + 1;
         if entry.seq > next {
-            if self.waiting.len() >= self.at_most || self.waiting.contains_key(&entry.seq) {
-                return Taken::ReadInOrder;
-            }
-            self.waiting.insert(entry.seq, entry.clone());
-            return Taken::Kept;
+            let full = self.waiting.len() >= self.at_most;
+            return match self.waiting.entry(entry.seq) {
+                Entry::Vacant(place) if !full => {
+                    place.insert(entry.clone());
+                    Taken::Kept
+                }
+                _ => Taken::ReadInOrder,
+            };
         }
         if entry.seq < next {
             return Taken::ReadInOrder;

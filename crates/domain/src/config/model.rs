@@ -290,7 +290,6 @@ pub struct Form {
     /// are the configuration's own ids, so no request can choose them to collide.
     /// With each place, the field's position in [`Form::fields`]' order.
     places: std::collections::HashMap<String, (usize, usize, usize), foldhash::fast::RandomState>,
-    field_count: usize,
 }
 
 impl Form {
@@ -303,11 +302,7 @@ impl Form {
                 position += 1;
             }
         }
-        Self {
-            sections,
-            places,
-            field_count: position,
-        }
+        Self { sections, places }
     }
 
     fn place(&self, id: &str) -> Option<(&Section, &Field)> {
@@ -318,7 +313,7 @@ impl Form {
 
     /// How many top-level fields the form has.
     pub fn field_count(&self) -> usize {
-        self.field_count
+        self.sections.iter().map(|s| s.fields.len()).sum()
     }
 
     /// Where the top-level field `id` comes in [`Form::fields`]' order.
