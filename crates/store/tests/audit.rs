@@ -37,6 +37,7 @@ on_both!(
     entries_stored_out_of_order_are_verified_in_order,
     an_entry_this_version_cannot_read_is_reported,
     a_trail_verified_while_entries_are_appended_is_intact,
+    an_edit_whose_entry_cannot_be_written_is_not_kept,
 );
 
 fn at(minute: u32) -> DateTime<Utc> {
@@ -224,9 +225,10 @@ async fn concurrent_appends_make_one_chain(_db: &TestDatabase, store: Arc<dyn St
 }
 
 /// Events appended alone and writes that append with their change (a case created with its
-/// entry), from this store and from a second one on the same database (another process's, as
-/// a command run beside the server is), all at once: one chain, nothing lost. (On SQLite an
-/// append and a write of one store take turns; the two stores wait on SQLite's lock.)
+/// entry, then edited with another), from this store and from a second one on the same
+/// database (another process's, as a command run beside the server is), all at once: one
+/// chain, nothing lost. (On SQLite an append, an edit and a create of one store take turns;
+/// the two stores wait on SQLite's lock.)
 async fn appends_and_writes_of_two_stores_make_one_chain(db: &TestDatabase, store: Arc<dyn Store>) {
     let other = db.open().await;
     let worker = common::worker(&store).await;
@@ -253,7 +255,12 @@ async fn appends_and_writes_of_two_stores_make_one_chain(db: &TestDatabase, stor
                     case_id: Some(case.id),
                     ..AuditEvent::new(Some(worker.id), AuditAction::CaseCreate)
                 }];
-                store.create_case(case).await.unwrap();
+                let created = store.create_case(case).await.unwrap();
+                let edited = store
+                    .update_case(edit_of(&created, worker.id))
+                    .await
+                    .unwrap();
+                assert_eq!(edited.summary.version, 2);
             }
         }));
     }
@@ -261,15 +268,108 @@ async fn appends_and_writes_of_two_stores_make_one_chain(db: &TestDatabase, stor
         task.await.unwrap();
     }
     let verified = verify_chain(store.as_ref()).await.unwrap();
-    assert_eq!((verified.verified, verified.first_break), (100, None));
-    let creates = store
-        .audit_entries(0, 1_000)
+    assert_eq!((verified.verified, verified.first_break), (120, None));
+    let entries = store.audit_entries(0, 1_000).await.unwrap();
+    let count = |action| entries.iter().filter(|e| e.event.action == action).count();
+    assert_eq!(
+        (
+            count(AuditAction::CaseCreate),
+            count(AuditAction::CaseUpdate)
+        ),
+        (20, 20)
+    );
+}
+
+/// An edit of `case` (version 1) by `worker`: a new text, a search token, a report dimension
+/// and its audit entry.
+fn edit_of(case: &caseward_store::CaseRecord, worker: uuid::Uuid) -> caseward_store::CaseUpdate {
+    let mut fields = case.fields.clone();
+    fields.insert(
+        "child_name".into(),
+        caseward_domain::case::FieldValue::Text("Edited".into()),
+    );
+    caseward_store::CaseUpdate {
+        id: case.summary.id,
+        expected_version: 1,
+        fields,
+        config_version: 1,
+        search_tokens: vec![caseward_store::SearchToken {
+            token: [7; 32],
+            restricted: false,
+        }],
+        dimensions: vec![caseward_store::DimensionValue {
+            field: "sex".into(),
+            value: "female".into(),
+        }],
+        audit: vec![AuditEvent {
+            case_id: Some(case.summary.id),
+            ..AuditEvent::new(Some(worker), AuditAction::CaseUpdate)
+        }],
+        now: at(5),
+    }
+}
+
+/// A failed audit write fails the request: an edit whose entry the database refuses is not
+/// kept (its content, version, search token and report dimension alike, and no entry); once
+/// the entry can be written, the same edit is.
+async fn an_edit_whose_entry_cannot_be_written_is_not_kept(
+    db: &TestDatabase,
+    store: Arc<dyn Store>,
+) {
+    let worker = common::worker(&store).await;
+    let created = store
+        .create_case(common::new_case(&worker, Default::default()))
         .await
-        .unwrap()
-        .iter()
-        .filter(|entry| entry.event.action == AuditAction::CaseCreate)
-        .count();
-    assert_eq!(creates, 20);
+        .unwrap();
+    let id = created.summary.id;
+    let head = store.audit_head().await.unwrap();
+    let tallies = || async {
+        let mut tallies = store.report_tallies(&["sex".into()], false).await.unwrap();
+        tallies.sort();
+        tallies
+    };
+    let before = tallies().await;
+    let postgres = matches!(db.location, caseward_store::StoreLocation::Postgres(_));
+    match postgres {
+        true => {
+            db.tamper(&format!(
+                "CREATE FUNCTION refuse_entry() RETURNS trigger LANGUAGE plpgsql AS
+                 $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
+                 CREATE TRIGGER refuse_entries BEFORE INSERT ON audit_entries FOR EACH ROW
+                 WHEN (NEW.case_id = '{id}') EXECUTE FUNCTION refuse_entry();"
+            ))
+            .await
+        }
+        false => {
+            db.tamper(&format!(
+                "CREATE TRIGGER refuse_entries BEFORE INSERT ON audit_entries
+                 WHEN NEW.case_id = {} BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+                blob(db, id.as_bytes())
+            ))
+            .await
+        }
+    }
+    assert!(
+        store
+            .update_case(edit_of(&created, worker.id))
+            .await
+            .is_err()
+    );
+    assert_eq!(store.case_by_id(id).await.unwrap(), Some(created.clone()));
+    assert_eq!(store.audit_head().await.unwrap(), head);
+    assert_eq!(tallies().await, before, "the dimension was not counted");
+    db.tamper(match postgres {
+        true => "DROP TRIGGER refuse_entries ON audit_entries",
+        false => "DROP TRIGGER refuse_entries",
+    })
+    .await;
+    let edited = store
+        .update_case(edit_of(&created, worker.id))
+        .await
+        .unwrap();
+    assert_eq!(edited.summary.version, 2);
+    assert_eq!(store.audit_head().await.unwrap().0, head.0 + 1);
+    assert_ne!(tallies().await, before);
 }
 
 fn keyring(seed: u64) -> Keyring {

@@ -1,30 +1,35 @@
 //! Case edits on SQLite, committed in batches (group commit).
 //!
-//! SQLite writes one transaction at a time through one connection, and each statement is a
-//! round trip to that connection's worker thread: under load about 0.1 ms, however short the
-//! statement. An edit written alone took 14 of them and a durable commit, so 50 people editing
-//! got about 350 edits a second with the machine half idle. Edits therefore wait in a queue; the
-//! queue's task takes every edit waiting (up to [`MAX_BATCH`]) and writes them together, like a
-//! bulk import: one statement per table for the whole batch (versions checked, contents and
-//! search tokens and report dimensions brought up to date, audit entries chained), then one
-//! commit. Each edit is answered only once the batch is committed: its new record, or its own
+//! SQLite writes one transaction at a time, and each durable commit waits for the disk. Edits
+//! therefore wait in a queue; the queue's task takes every edit waiting (up to [`MAX_BATCH`])
+//! and writes them together in one transaction on the rusqlite write connection's thread
+//! (`write_thread.rs`): versions checked, contents sealed and written, search tokens and report
+//! dimensions brought up to date, audit entries chained, then one commit. The whole batch is
+//! one hand-off to that thread: through sqlx each of its dozen statements was a hand-off to
+//! the connection's worker thread and back, and under load those waits were most of a batch's
+//! time. Each edit is answered only once the batch is committed: its new record, or its own
 //! refusal (a version conflict, a case that is gone), which writes nothing of it. If a
 //! statement or the commit fails, every edit of the batch gets the failure and nothing of the
 //! batch is kept.
 
+use super::audit_appends::time_text;
+use super::write_thread::WriteThread;
+use crate::columns::{NamedRow, column_names};
 use crate::sealing::{Sealing, wrapped_from_columns};
 use crate::{CaseRecord, CaseUpdate, Result, StoreError};
 use caseward_crypto::envelope::WrappedKey;
 use caseward_domain::audit::AuditEvent;
 use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
+use rusqlite::types::FromSql;
+use rusqlite::{Connection, OptionalExtension, ToSql, TransactionBehavior, params};
 // Keyed by case ids, hashed with foldhash (SipHash was a measurable part of an edit).
 use foldhash::{HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 /// The batch's transaction.
-type Tx = Transaction<'static, Sqlite>;
+type Tx<'c> = rusqlite::Transaction<'c>;
 
 /// The most edits one transaction takes.
 const MAX_BATCH: usize = 64;
@@ -37,11 +42,16 @@ pub(super) struct EditQueue {
 }
 
 impl EditQueue {
-    /// Start the queue's task, writing through `writer` (the pool of the one writing
-    /// connection) with `sealing` (none: every edit is refused for want of the keyring).
-    pub(super) fn start(writer: super::writer::Writer, sealing: Option<Sealing>) -> Self {
+    /// Start the queue's task, writing on `writes` (the rusqlite write connection) in the
+    /// writers' turn (`writer`), with `sealing` (none: every edit is refused for want of the
+    /// keyring).
+    pub(super) fn start(
+        writer: super::writer::Writer,
+        writes: Arc<WriteThread>,
+        sealing: Option<Sealing>,
+    ) -> Self {
         let (edits, waiting) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(serve(writer, sealing, waiting));
+        tokio::spawn(serve(writer, writes, sealing, waiting));
         Self { edits }
     }
 
@@ -60,6 +70,7 @@ impl EditQueue {
 
 async fn serve(
     writer: super::writer::Writer,
+    writes: Arc<WriteThread>,
     sealing: Option<Sealing>,
     mut waiting: mpsc::Receiver<(CaseUpdate, Answer)>,
 ) {
@@ -88,7 +99,7 @@ async fn serve(
         }
         let (updates, answers): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
         let outcomes = match &sealing {
-            Some(sealing) => match write(&writer, sealing, updates).await {
+            Some(sealing) => match write_in_turn(&writer, &writes, sealing, updates).await {
                 Ok(outcomes) => outcomes,
                 Err(failure) => {
                     let failure = failure.to_string();
@@ -108,6 +119,20 @@ async fn serve(
     }
 }
 
+/// Write a batch on the write thread, in the writers' turn.
+async fn write_in_turn(
+    writer: &super::writer::Writer,
+    writes: &WriteThread,
+    sealing: &Sealing,
+    updates: Vec<CaseUpdate>,
+) -> Result<Vec<Result<CaseRecord>>> {
+    let _turn = writer.turn().await;
+    let sealing = sealing.clone();
+    writes
+        .run(move |connection| write(connection, &sealing, updates))
+        .await
+}
+
 /// One accepted edit: its update, sealed content and change sequence number.
 struct Accepted {
     update: CaseUpdate,
@@ -116,21 +141,23 @@ struct Accepted {
 }
 
 /// Write a batch of edits of distinct cases in one transaction; each edit's outcome, in order.
-async fn write(
-    writer: &super::writer::Writer,
+fn write(
+    connection: &mut Connection,
     sealing: &Sealing,
     updates: Vec<CaseUpdate>,
 ) -> Result<Vec<Result<CaseRecord>>> {
-    let ids: Vec<Uuid> = updates.iter().map(|u| u.id).collect();
-    let mut tx = writer.begin().await?;
-    let versions = current_versions(&mut tx, &ids).await?;
-    let mut keys = wrapped_keys(&mut tx, &ids).await?;
+    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut keys: HashMap<Uuid, WrappedKey> = HashMap::default();
     let mut outcomes: Vec<Option<Result<CaseRecord>>> = Vec::with_capacity(updates.len());
     let mut accepted = Vec::new();
     for update in updates {
-        match versions.get(&update.id) {
+        let current: Option<i64> = tx
+            .prepare_cached("SELECT version FROM cases WHERE id = ?1")?
+            .query_row([update.id.into_bytes()], |row| row.get(0))
+            .optional()?;
+        match current {
             None => outcomes.push(Some(Err(StoreError::NotFound))),
-            Some(&current) if current != update.expected_version => {
+            Some(current) if current != update.expected_version => {
                 outcomes.push(Some(Err(StoreError::Conflict {
                     expected: update.expected_version,
                     current,
@@ -138,15 +165,21 @@ async fn write(
             }
             Some(_) => {
                 // The case's own data key (a case from before sealing gets one now).
-                let sealed = match keys.get(&update.id) {
+                let sealed = match wrapped_key(&tx, update.id)? {
                     Some(wrapped) => {
-                        sealing.reseal(update.id, wrapped, update.config_version, &update.fields)
+                        let sealed = sealing.reseal(
+                            update.id,
+                            &wrapped,
+                            update.config_version,
+                            &update.fields,
+                        );
+                        keys.insert(update.id, wrapped);
+                        sealed
                     }
                     None => {
                         let (wrapped, sealed) =
                             sealing.seal_new(update.id, update.config_version, &update.fields);
-                        super::case_keys::insert_key(&mut tx, update.id, &wrapped, update.now)
-                            .await?;
+                        insert_key(&tx, update.id, &wrapped, update.now)?;
                         keys.insert(update.id, wrapped);
                         Ok(sealed)
                     }
@@ -171,17 +204,24 @@ async fn write(
             .map(|o| o.unwrap_or(Err(StoreError::NotFound)))
             .collect());
     }
-    let seqs = super::next_change_seqs(&mut tx, accepted.len()).await?;
-    for (edit, seq) in accepted.iter_mut().zip(seqs) {
+    let last: i64 = tx
+        .prepare_cached(
+            "UPDATE change_counter SET value = value + ?1 WHERE id = 1 RETURNING value",
+        )?
+        .query_row([accepted.len() as i64], |row| row.get(0))?;
+    let first = last - accepted.len() as i64 + 1;
+    for (edit, seq) in accepted.iter_mut().zip(first..) {
         edit.change_seq = seq;
     }
-    update_cases(&mut tx, &accepted).await?;
-    replace_tokens(&mut tx, &accepted).await?;
-    replace_dimensions(&mut tx, &accepted).await?;
+    for edit in &accepted {
+        update_case(&tx, edit)?;
+        replace_tokens(&tx, &edit.update)?;
+        replace_dimensions(&tx, &edit.update)?;
+    }
     let audit = sealed_audit(sealing, &keys, &accepted)?;
-    super::audit::append_sealed_at(&mut tx, audit).await?;
-    let mut records = records(&mut tx, &accepted).await?;
-    tx.commit().await?;
+    super::audit_appends::append_in(&tx, audit)?;
+    let mut records = records(&tx, &accepted)?;
+    tx.commit()?;
     let mut accepted = accepted.into_iter();
     Ok(outcomes
         .into_iter()
@@ -202,121 +242,131 @@ async fn write(
         .collect())
 }
 
-/// `SELECT … WHERE {column} IN (the ids)`.
-fn in_ids<'a>(select: &str, column: &str, ids: &'a [Uuid]) -> QueryBuilder<'a, Sqlite> {
-    let mut query = QueryBuilder::new(format!("{select} WHERE {column} IN ("));
-    let mut list = query.separated(", ");
-    for id in ids {
-        list.push_bind(*id);
+/// A case's wrapped data key, inside the batch's transaction.
+fn wrapped_key(tx: &Tx<'_>, case: Uuid) -> Result<Option<WrappedKey>> {
+    let columns: Option<(Option<i64>, Option<Vec<u8>>)> = tx
+        .prepare_cached("SELECT master_key_id, wrapped FROM case_keys WHERE case_id = ?1")?
+        .query_row([case.into_bytes()], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    match columns {
+        Some((master_key_id, wrapped)) => wrapped_from_columns(master_key_id, wrapped),
+        None => Ok(None),
     }
-    query.push(")");
-    query
 }
 
-async fn current_versions(tx: &mut Tx, ids: &[Uuid]) -> Result<HashMap<Uuid, i64>> {
-    in_ids("SELECT id, version FROM cases", "id", ids)
-        .build()
-        .fetch_all(&mut **tx)
-        .await?
-        .iter()
-        .map(|row| Ok((row.try_get("id")?, row.try_get("version")?)))
-        .collect()
+/// Store a case's new wrapped data key, inside the batch's transaction.
+fn insert_key(tx: &Tx<'_>, case: Uuid, wrapped: &WrappedKey, now: DateTime<Utc>) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO case_keys (case_id, master_key_id, wrapped, created_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        case.into_bytes(),
+        i64::from(wrapped.master_key_id),
+        wrapped.bytes,
+        time_text(now)
+    ])?;
+    Ok(())
 }
 
-async fn wrapped_keys(tx: &mut Tx, ids: &[Uuid]) -> Result<HashMap<Uuid, WrappedKey>> {
-    let mut keys = HashMap::default();
-    for row in in_ids(
-        "SELECT case_id, master_key_id, wrapped FROM case_keys",
-        "case_id",
-        ids,
-    )
-    .build()
-    .fetch_all(&mut **tx)
-    .await?
-    {
-        if let Some(wrapped) =
-            wrapped_from_columns(row.try_get("master_key_id")?, row.try_get("wrapped")?)?
-        {
-            keys.insert(row.try_get("case_id")?, wrapped);
-        }
-    }
-    Ok(keys)
-}
-
-/// Each accepted case's new version, configuration version, change sequence number and time,
-/// and its sealed content: one statement per row, all sent at once (SQLite runs the
-/// statements of one query in turn, so the batch is one round trip to the writer; an
-/// `UPDATE … FROM (VALUES …)` had SQLite 3.46 scan the whole table).
-async fn update_cases(tx: &mut Tx, accepted: &[Accepted]) -> Result<()> {
-    let mut query = QueryBuilder::<Sqlite>::new("");
-    for edit in accepted {
-        query
-            .push("UPDATE cases SET config_version = ")
-            .push_bind(i64::from(edit.update.config_version))
-            .push(", version = version + 1, change_seq = ")
-            .push_bind(edit.change_seq)
-            .push(", updated_at = ")
-            .push_bind(edit.update.now)
-            .push(" WHERE id = ")
-            .push_bind(edit.update.id)
-            .push("; UPDATE case_contents SET content = ")
-            .push_bind(edit.sealed.as_slice())
-            .push(" WHERE case_id = ")
-            .push_bind(edit.update.id)
-            .push(";");
-    }
-    let done = query.build().execute(&mut **tx).await?;
-    expect_rows(
-        done.rows_affected(),
-        2 * accepted.len(),
-        "cases and their contents",
-    )
-}
-
-/// A statement that changed another number of rows than the batch's edits: the batch fails.
-fn expect_rows(changed: u64, expected: usize, table: &str) -> Result<()> {
-    if changed == expected as u64 {
+/// The case's new version, configuration version, change sequence number and time, and its
+/// sealed content.
+fn update_case(tx: &Tx<'_>, edit: &Accepted) -> Result<()> {
+    let id = edit.update.id.into_bytes();
+    let cases = tx
+        .prepare_cached(
+            "UPDATE cases SET config_version = ?1, version = version + 1, change_seq = ?2, updated_at = ?3 WHERE id = ?4",
+        )?
+        .execute(params![
+            i64::from(edit.update.config_version),
+            edit.change_seq,
+            time_text(edit.update.now),
+            id
+        ])?;
+    let contents = tx
+        .prepare_cached("UPDATE case_contents SET content = ?1 WHERE case_id = ?2")?
+        .execute(params![edit.sealed, id])?;
+    if cases == 1 && contents == 1 {
         Ok(())
     } else {
         Err(StoreError::Corrupt(format!(
-            "{changed} rows of {table} changed for {expected} edits"
+            "{cases} rows of cases and {contents} of their contents changed for one edit"
         )))
     }
 }
 
-fn ids(accepted: &[Accepted]) -> Vec<Uuid> {
-    accepted.iter().map(|edit| edit.update.id).collect()
+/// The case's search tokens, brought up to date.
+fn replace_tokens(tx: &Tx<'_>, update: &CaseUpdate) -> Result<()> {
+    let wanted = super::case_keys::merged_tokens(&update.search_tokens)
+        .into_iter()
+        .map(|(token, restricted)| (token.to_vec(), restricted))
+        .collect();
+    bring_up_to_date(
+        tx,
+        "case_search_tokens",
+        ["token", "restricted"],
+        update.id,
+        wanted,
+    )
 }
 
-/// The accepted cases' search tokens, brought up to date.
-async fn replace_tokens(tx: &mut Tx, accepted: &[Accepted]) -> Result<()> {
-    let wanted = accepted
+/// The case's report dimensions, brought up to date (the tallies' triggers follow them).
+fn replace_dimensions(tx: &Tx<'_>, update: &CaseUpdate) -> Result<()> {
+    let wanted = update
+        .dimensions
         .iter()
-        .flat_map(|edit| {
-            super::case_keys::merged_tokens(&edit.update.search_tokens)
-                .into_iter()
-                .map(move |(token, restricted)| (edit.update.id, token.to_vec(), restricted))
-        })
+        .map(|d| (d.field.clone(), d.value.clone()))
         .collect();
-    let columns = ["token", "restricted"];
-    super::dimensions::bring_up_to_date(tx, "case_search_tokens", columns, &ids(accepted), wanted)
-        .await
+    bring_up_to_date(
+        tx,
+        "case_dimensions",
+        ["field_id", "value"],
+        update.id,
+        wanted,
+    )
 }
 
-/// The accepted cases' report dimensions, brought up to date.
-async fn replace_dimensions(tx: &mut Tx, accepted: &[Accepted]) -> Result<()> {
-    let wanted = accepted
-        .iter()
-        .flat_map(|edit| {
-            edit.update
-                .dimensions
-                .iter()
-                .map(|d| (edit.update.id, d.field.clone(), d.value.clone()))
-        })
-        .collect();
-    let columns = ["field_id", "value"];
-    super::dimensions::bring_up_to_date(tx, "case_dimensions", columns, &ids(accepted), wanted)
-        .await
+/// Make the rows of `table` (a case's derived rows: `case_id` and two `columns`) about `case`
+/// the `wanted` ones (`row_changes`): the stored rows read, those no longer wanted deleted,
+/// the new ones inserted. Rows that stay are not touched.
+fn bring_up_to_date<A, B>(
+    tx: &Tx<'_>,
+    table: &str,
+    [a, b]: [&str; 2],
+    case: Uuid,
+    wanted: crate::row_changes::Rows<(A, B)>,
+) -> Result<()>
+where
+    A: ToSql + FromSql + Eq + std::hash::Hash,
+    B: ToSql + FromSql + Eq + std::hash::Hash,
+{
+    let id = case.into_bytes();
+    let stored = tx
+        .prepare_cached(&format!("SELECT {a}, {b} FROM {table} WHERE case_id = ?1"))?
+        .query_map([id], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<crate::row_changes::Rows<(A, B)>>>()?;
+    let (gone, new) = crate::row_changes::changes(stored, wanted);
+    if !gone.is_empty() {
+        let mut delete = tx.prepare_cached(&format!(
+            "DELETE FROM {table} WHERE case_id = ?1 AND {a} = ?2 AND {b} = ?3"
+        ))?;
+        for (first, second) in &gone {
+            let deleted = delete.execute(params![id, first, second])?;
+            if deleted != 1 {
+                return Err(StoreError::Corrupt(format!(
+                    "{deleted} rows of {table} deleted for one gone"
+                )));
+            }
+        }
+    }
+    if !new.is_empty() {
+        let mut insert = tx.prepare_cached(&format!(
+            "INSERT INTO {table} (case_id, {a}, {b}) VALUES (?1, ?2, ?3)"
+        ))?;
+        for (first, second) in &new {
+            insert.execute(params![id, first, second])?;
+        }
+    }
+    Ok(())
 }
 
 /// The edits' audit entries, in order, each at its edit's time; a reason that is case content
@@ -344,20 +394,27 @@ fn sealed_audit(
 }
 
 /// The accepted cases' summaries as the batch leaves them (their fields are the edits' own).
-async fn records(tx: &mut Tx, accepted: &[Accepted]) -> Result<HashMap<Uuid, crate::CaseSummary>> {
-    let ids = ids(accepted);
-    let select = format!(
-        "SELECT {} FROM cases c JOIN users u ON u.id = c.assigned_to",
-        super::cases::SUMMARY_COLUMNS
-    );
-    in_ids(&select, "c.id", &ids)
-        .build()
-        .fetch_all(&mut **tx)
-        .await?
-        .iter()
-        .map(|row| {
-            let summary = super::cases::summary_from_row(row)?;
-            Ok((summary.id, summary))
-        })
-        .collect()
+fn records(tx: &Tx<'_>, accepted: &[Accepted]) -> Result<HashMap<Uuid, crate::CaseSummary>> {
+    static SELECT: OnceLock<String> = OnceLock::new();
+    let select = SELECT.get_or_init(|| {
+        format!(
+            "SELECT {} FROM cases c JOIN users u ON u.id = c.assigned_to WHERE c.id = ?1",
+            super::cases::SUMMARY_COLUMNS
+        )
+    });
+    let mut statement = tx.prepare_cached(select)?;
+    let names = column_names(&statement);
+    let mut records = HashMap::default();
+    for edit in accepted {
+        let summary = statement
+            .query_row([edit.update.id.into_bytes()], |row| {
+                Ok(super::cases::summary_from_row(&NamedRow::new(row, &names)))
+            })
+            .optional()?
+            .transpose()?;
+        if let Some(summary) = summary {
+            records.insert(summary.id, summary);
+        }
+    }
+    Ok(records)
 }

@@ -36,6 +36,7 @@ mod transitions;
 mod user_admin;
 mod users;
 mod work;
+mod write_thread;
 mod writer;
 
 use crate::migrations::{Migration, SQLITE};
@@ -60,8 +61,9 @@ pub struct SqliteStore {
     /// The dashboard's reads of thousands of rows, on threads of their own (`bulk_reads.rs`).
     bulk_reads: bulk_reads::BulkReads,
     writer: writer::Writer,
-    /// The audit trail's own appends, on a connection and thread of their own.
-    audit_appends: audit_appends::AuditAppends,
+    /// The rusqlite write connection, on a thread of its own: the audit trail's own appends,
+    /// and the case edits' batches.
+    writes: std::sync::Arc<write_thread::WriteThread>,
     /// Case edits, committed in batches (group commit).
     case_edits: case_edits::EditQueue,
     /// WAL checkpoints, off the writer's path.
@@ -118,6 +120,8 @@ impl SqliteStore {
             .keyring
             .clone()
             .map(|k| crate::sealing::Sealing::new(k, options.keyring_file.clone()));
+        let writes =
+            std::sync::Arc::new(write_thread::WriteThread::start(&dir.join(DATABASE_FILE))?);
         Ok(Self {
             database_file: dir.join(DATABASE_FILE),
             point_reads: point_reads::PointReads::new(dir.join(DATABASE_FILE)),
@@ -129,8 +133,8 @@ impl SqliteStore {
                 std::thread::available_parallelism().map_or(1, |n| n.get()),
             )?,
             reader,
-            audit_appends: audit_appends::AuditAppends::start(&dir.join(DATABASE_FILE))?,
-            case_edits: case_edits::EditQueue::start(writer.clone(), sealing.clone()),
+            writes: writes.clone(),
+            case_edits: case_edits::EditQueue::start(writer.clone(), writes, sealing.clone()),
             _checkpoints: checkpoints::Checkpoints::start(
                 &dir.join(DATABASE_FILE),
                 checkpoints::RESTART_AFTER_FRAMES,
@@ -340,8 +344,9 @@ impl crate::Store for SqliteStore {
         crate::audit_links::refuse_case_reasons(&events)?;
         // The sqlx write connection does not begin while the appending thread writes.
         let _turn = self.writer.turn().await;
-        self.audit_appends
-            .append(events.into_iter().map(|event| (event, now)).collect())
+        let events = events.into_iter().map(|event| (event, now)).collect();
+        self.writes
+            .run(move |connection| audit_appends::append(connection, events))
             .await
     }
 

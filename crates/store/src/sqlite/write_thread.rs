@@ -1,0 +1,97 @@
+//! The process's rusqlite write connection, on a thread of its own: the writes that run many
+//! statements under load, each batch of them one job (the audit trail's appends,
+//! `audit_appends.rs`; the case edits' group commits, `case_edits.rs`).
+//!
+//! Through sqlx each statement is a hand-off to the write connection's worker thread and back.
+//! Under load the two cores are busy with requests, and each hand-off waits its turn for a
+//! core: a batch of 25 case edits took 12–15 ms of hand-offs and statements before its commit,
+//! with that worker thread busy a fifth of the time. Here a batch is one hand-off, and its
+//! statements run one after the other on this thread, each prepared once.
+//!
+//! The caller holds the writers' turn meanwhile (`writer.rs`), so that the sqlx write
+//! connection does not begin while a job writes: SQLite's lock is only ever contended by a
+//! transaction the sqlx connection began before, or by another process (a command run beside
+//! the server), and then it is polled briefly, as the checkpoints poll it.
+
+use crate::{Result, StoreError};
+use rusqlite::{Connection, OpenFlags};
+use std::path::Path;
+use std::sync::mpsc::{Sender, channel};
+use std::time::Duration;
+use tokio::sync::oneshot;
+
+/// How long a job waits between looks at a write lock another connection holds, and how many
+/// looks it takes before it fails (10 s, as long as the sqlx connections wait).
+const POLL: Duration = Duration::from_micros(200);
+const POLLS: i32 = 50_000;
+
+/// The pages the connection keeps, in KiB, as the sqlx writer (`mod.rs`): a batch's inserts
+/// touch many index pages, which a small cache reads back again and again.
+const CACHE_KIB: i64 = 8 * 1024;
+
+type Job = Box<dyn FnOnce(&mut Connection) + Send>;
+
+/// The writing thread; it stops when this is dropped (with the store).
+pub(super) struct WriteThread {
+    jobs: Sender<Job>,
+}
+
+impl WriteThread {
+    /// Write to the database at `path` on a thread of its own.
+    pub(super) fn start(path: &Path) -> Result<Self> {
+        let mut connection = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        connection.busy_handler(Some(poll_briefly))?;
+        // As the sqlx writer: durable at each commit, foreign keys enforced, temporary tables
+        // in memory; checkpoints are the checkpoint thread's (`checkpoints.rs`), and a WAL
+        // started over is cut back to the same size.
+        connection.pragma_update(None, "synchronous", "FULL")?;
+        connection.pragma_update(None, "foreign_keys", true)?;
+        connection.pragma_update(None, "temp_store", "memory")?;
+        connection.pragma_update(None, "cache_size", -CACHE_KIB)?;
+        connection.pragma_update(None, "wal_autocheckpoint", 0)?;
+        connection.pragma_update(
+            None,
+            "journal_size_limit",
+            super::checkpoints::WAL_SIZE_LIMIT,
+        )?;
+        let (jobs, incoming) = channel::<Job>();
+        std::thread::Builder::new()
+            .name("sqlite-writes".into())
+            .spawn(move || {
+                for job in incoming {
+                    job(&mut connection);
+                }
+            })?;
+        Ok(Self { jobs })
+    }
+
+    /// Run `work` on the writing connection; its outcome. The caller holds the writers' turn.
+    pub(super) async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let (done, answer) = oneshot::channel();
+        self.jobs
+            .send(Box::new(move |connection: &mut Connection| {
+                // The caller may have gone (its request cancelled); what was written stands.
+                let _ = done.send(work(connection));
+            }))
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+fn stopped() -> StoreError {
+    StoreError::Corrupt("the SQLite writing thread has stopped".into())
+}
+
+fn poll_briefly(tries: i32) -> bool {
+    if tries >= POLLS {
+        return false;
+    }
+    std::thread::sleep(POLL);
+    true
+}
