@@ -1,13 +1,13 @@
 //! The writers of one SQLite database in this process, in turn: the one sqlx write connection
-//! (every change, in its transactions) and the audit trail's own appends (`audit_appends.rs`,
-//! on a rusqlite connection). SQLite lets one connection write at a time; each waits here,
-//! in order, rather than on SQLite's lock. (SQLite's own busy handler, which the sqlx
-//! connection waits with, sleeps 1, 2, 5, 10… ms between tries.)
+//! (most changes, in their transactions) and the rusqlite write connection (`write_thread.rs`:
+//! the audit trail's own appends and the case edits' batches). SQLite lets one connection
+//! write at a time; each waits here, in order, rather than on SQLite's lock. (SQLite's own
+//! busy handler, which the sqlx connection waits with, sleeps 1, 2, 5, 10… ms between tries.)
 //!
 //! A transaction of the sqlx connection holds the turn only while it begins: once it holds
-//! SQLite's lock, an append that comes next waits for the lock itself, polling briefly on
-//! its own thread. An append holds the turn until it has committed, so that the sqlx
-//! connection never begins while one is under way.
+//! SQLite's lock, a job of the write thread that comes next waits for the lock itself,
+//! polling briefly on its own thread. A job holds the turn until it has committed, so that
+//! the sqlx connection never begins while one is under way.
 
 use crate::Result;
 use sqlx::{Sqlite, SqlitePool, Transaction};
