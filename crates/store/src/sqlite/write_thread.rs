@@ -5,7 +5,7 @@
 //! Through sqlx each statement is a hand-off to the write connection's worker thread and back.
 //! Under load the two cores are busy with requests, and each hand-off waits its turn for a
 //! core: a batch of 25 case edits took 12–15 ms of hand-offs and statements before its commit,
-//! with that worker thread busy a fifth of the time. Here a batch is one hand-off, and its
+//! with the worker threads busy about a quarter of the time. Here a batch is one hand-off, and its
 //! statements run one after the other on this thread, each prepared once.
 //!
 //! The caller holds the writers' turn meanwhile (`writer.rs`), so that the sqlx write
@@ -25,11 +25,6 @@ use tokio::sync::oneshot;
 const POLL: Duration = Duration::from_micros(200);
 const POLLS: i32 = 50_000;
 
-/// The pages the connection keeps, in KiB: SQLite's default. At a million cases the sqlx
-/// writer's 8 MiB made the edits' batches no faster (3,173 and 3,178 edits/s against 3,220
-/// and 2,466 with 2 MiB, alternating), and the server's memory under load is near its bound.
-const CACHE_KIB: i64 = 2 * 1024;
-
 type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 
 /// The writing thread; it stops when this is dropped (with the store).
@@ -45,13 +40,15 @@ impl WriteThread {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         connection.busy_handler(Some(poll_briefly))?;
-        // As the sqlx writer: durable at each commit, foreign keys enforced, temporary tables
-        // in memory; checkpoints are the checkpoint thread's (`checkpoints.rs`), and a WAL
-        // started over is cut back to the same size.
+        // As the sqlx writer: durable at each commit; checkpoints are the checkpoint thread's
+        // (`checkpoints.rs`), and a WAL started over is cut back to the same size. SQLite's
+        // default 2 MB of pages: at a million cases the sqlx writer's 8 MB made the edits'
+        // batches no faster (3,173 and 3,178 edits/s against 3,220 and 2,466, alternating),
+        // and the server's memory under load is near its bound. Foreign keys are not
+        // enforced, as they never were for the appends: no job writes a column that
+        // references another table (an edit changes a case's version, times and content, its
+        // data key, search tokens and dimensions).
         connection.pragma_update(None, "synchronous", "FULL")?;
-        connection.pragma_update(None, "foreign_keys", true)?;
-        connection.pragma_update(None, "temp_store", "memory")?;
-        connection.pragma_update(None, "cache_size", -CACHE_KIB)?;
         connection.pragma_update(None, "wal_autocheckpoint", 0)?;
         connection.pragma_update(
             None,
