@@ -300,13 +300,7 @@ fn replace_tokens(tx: &Tx<'_>, update: &CaseUpdate) -> Result<()> {
         .into_iter()
         .map(|(token, restricted)| (token.to_vec(), restricted))
         .collect();
-    bring_up_to_date(
-        tx,
-        "case_search_tokens",
-        ["token", "restricted"],
-        update.id,
-        wanted,
-    )
+    bring_up_to_date(tx, &SEARCH_TOKENS, update.id, wanted)
 }
 
 /// The case's report dimensions, brought up to date (the tallies' triggers follow them).
@@ -316,22 +310,61 @@ fn replace_dimensions(tx: &Tx<'_>, update: &CaseUpdate) -> Result<()> {
         .iter()
         .map(|d| (d.field.clone(), d.value.clone()))
         .collect();
-    bring_up_to_date(
-        tx,
-        "case_dimensions",
-        ["field_id", "value"],
-        update.id,
-        wanted,
-    )
+    bring_up_to_date(tx, &DIMENSIONS, update.id, wanted)
 }
 
-/// Make the rows of `table` (a case's derived rows: `case_id` and two `columns`) about `case`
-/// the `wanted` ones (`row_changes`): the stored rows read, those no longer wanted deleted,
-/// the new ones inserted. Rows that stay are not touched.
+/// A table of a case's derived rows (`case_id` and two columns), with the statements that read,
+/// delete and insert them, written out once.
+struct DerivedRows {
+    table: &'static str,
+    select: &'static str,
+    delete: &'static str,
+    insert: &'static str,
+}
+
+macro_rules! derived_rows {
+    ($table:literal, $a:literal, $b:literal) => {
+        DerivedRows {
+            table: $table,
+            select: concat!(
+                "SELECT ",
+                $a,
+                ", ",
+                $b,
+                " FROM ",
+                $table,
+                " WHERE case_id = ?1"
+            ),
+            delete: concat!(
+                "DELETE FROM ",
+                $table,
+                " WHERE case_id = ?1 AND ",
+                $a,
+                " = ?2 AND ",
+                $b,
+                " = ?3"
+            ),
+            insert: concat!(
+                "INSERT INTO ",
+                $table,
+                " (case_id, ",
+                $a,
+                ", ",
+                $b,
+                ") VALUES (?1, ?2, ?3)"
+            ),
+        }
+    };
+}
+
+const SEARCH_TOKENS: DerivedRows = derived_rows!("case_search_tokens", "token", "restricted");
+const DIMENSIONS: DerivedRows = derived_rows!("case_dimensions", "field_id", "value");
+
+/// Make a case's rows of `rows` the `wanted` ones (`row_changes`): the stored rows read, those
+/// no longer wanted deleted, the new ones inserted. Rows that stay are not touched.
 fn bring_up_to_date<A, B>(
     tx: &Tx<'_>,
-    table: &str,
-    [a, b]: [&str; 2],
+    rows: &DerivedRows,
     case: Uuid,
     wanted: crate::row_changes::Rows<(A, B)>,
 ) -> Result<()>
@@ -341,27 +374,24 @@ where
 {
     let id = case.into_bytes();
     let stored = tx
-        .prepare_cached(&format!("SELECT {a}, {b} FROM {table} WHERE case_id = ?1"))?
+        .prepare_cached(rows.select)?
         .query_map([id], |row| Ok((row.get(0)?, row.get(1)?)))?
         .collect::<rusqlite::Result<crate::row_changes::Rows<(A, B)>>>()?;
     let (gone, new) = crate::row_changes::changes(stored, wanted);
     if !gone.is_empty() {
-        let mut delete = tx.prepare_cached(&format!(
-            "DELETE FROM {table} WHERE case_id = ?1 AND {a} = ?2 AND {b} = ?3"
-        ))?;
+        let mut delete = tx.prepare_cached(rows.delete)?;
         for (first, second) in &gone {
             let deleted = delete.execute(params![id, first, second])?;
             if deleted != 1 {
                 return Err(StoreError::Corrupt(format!(
-                    "{deleted} rows of {table} deleted for one gone"
+                    "{deleted} rows of {} deleted for one gone",
+                    rows.table
                 )));
             }
         }
     }
     if !new.is_empty() {
-        let mut insert = tx.prepare_cached(&format!(
-            "INSERT INTO {table} (case_id, {a}, {b}) VALUES (?1, ?2, ?3)"
-        ))?;
+        let mut insert = tx.prepare_cached(rows.insert)?;
         for (first, second) in &new {
             insert.execute(params![id, first, second])?;
         }

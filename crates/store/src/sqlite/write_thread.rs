@@ -12,9 +12,14 @@
 //! connection does not begin while a job writes: SQLite's lock is only ever contended by a
 //! transaction the sqlx connection began before, or by another process (a command run beside
 //! the server), and then it is polled briefly, as the checkpoints poll it.
+//!
+//! A job that panics fails alone: its open transaction is rolled back, its caller gets an
+//! error, and the thread goes on with the next job. Without that, one panic would stop every
+//! later write of the process.
 
 use crate::{Result, StoreError};
 use rusqlite::{Connection, OpenFlags};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::mpsc::{Sender, channel};
 use std::time::Duration;
@@ -60,7 +65,7 @@ impl WriteThread {
             .name("sqlite-writes".into())
             .spawn(move || {
                 for job in incoming {
-                    job(&mut connection);
+                    run_alone(job, &mut connection);
                 }
             })?;
         Ok(Self { jobs })
@@ -78,12 +83,26 @@ impl WriteThread {
                 let _ = done.send(work(connection));
             }))
             .map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
+        answer.await.map_err(|_| failed())?
+    }
+}
+
+/// Run one job; if it panics, roll back whatever it left open, so that the next job begins
+/// afresh. (A rusqlite `Transaction` rolls back as it unwinds; a `BEGIN` of its own does not.)
+/// The caller learns of the panic by its answer's sender being dropped unsent.
+fn run_alone(job: Job, connection: &mut Connection) {
+    if catch_unwind(AssertUnwindSafe(|| job(connection))).is_err() && !connection.is_autocommit() {
+        // If even the rollback fails, the next job's `BEGIN` fails and says why.
+        let _ = connection.execute_batch("ROLLBACK");
     }
 }
 
 fn stopped() -> StoreError {
     StoreError::Corrupt("the SQLite writing thread has stopped".into())
+}
+
+fn failed() -> StoreError {
+    StoreError::NotCommitted("the write failed on the SQLite writing thread".into())
 }
 
 fn poll_briefly(tries: i32) -> bool {
@@ -92,4 +111,59 @@ fn poll_briefly(tries: i32) -> bool {
     }
     std::thread::sleep(POLL);
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn database(dir: &Path) -> std::path::PathBuf {
+        let file = dir.join("writes.db");
+        let connection = Connection::open(&file).unwrap();
+        connection
+            .execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE notes (body TEXT NOT NULL);")
+            .unwrap();
+        file
+    }
+
+    fn notes(file: &Path) -> Vec<String> {
+        let connection = Connection::open(file).unwrap();
+        let mut select = connection.prepare("SELECT body FROM notes").unwrap();
+        select
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    /// A job that panics inside a transaction of its own making fails alone: what it wrote is
+    /// rolled back and the next job writes.
+    #[tokio::test]
+    async fn a_job_that_panics_fails_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = database(dir.path());
+        let writes = WriteThread::start(&file).unwrap();
+        let panicked = writes
+            .run(|connection| {
+                connection.execute_batch("BEGIN; INSERT INTO notes VALUES ('half written');")?;
+                panic!("a job that panics mid-transaction");
+                #[allow(unreachable_code)]
+                Ok(())
+            })
+            .await;
+        assert!(
+            matches!(panicked, Err(StoreError::NotCommitted(_))),
+            "{panicked:?}"
+        );
+        writes
+            .run(|connection| {
+                let transaction = connection.transaction()?;
+                transaction.execute("INSERT INTO notes VALUES ('kept')", [])?;
+                transaction.commit()?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        assert_eq!(notes(&file), vec!["kept".to_string()]);
+    }
 }
