@@ -1,6 +1,6 @@
 //! Background work on both databases: a job is claimed by one node at a time, even under
 //! concurrent claims; a lease that runs out lets another node take it; alerts are recorded
-//! once with their job; and a case's timeline facts come from its history.
+//! once with their job, and those recorded before without a write; and a case's timeline facts come from its history.
 
 #[macro_use]
 mod common;
@@ -20,6 +20,7 @@ on_both!(
     a_job_is_claimed_by_one_node_and_finished_once,
     concurrent_claims_never_share_a_job,
     alerts_are_recorded_once_with_their_job,
+    alerts_recorded_before_take_no_write,
     timelines_come_from_the_cases_history,
 );
 
@@ -263,6 +264,83 @@ async fn alerts_are_recorded_once_with_their_job(_db: &TestDatabase, store: Arc<
             .unwrap()
     );
     assert!(store.alerts_for(worker.id, 10).await.unwrap().is_empty());
+}
+
+/// A sweep raises every passed deadline again: those recorded before are found by a read and
+/// never reach an insert (which would hold the write lock), while a new one still does.
+async fn alerts_recorded_before_take_no_write(db: &TestDatabase, store: Arc<dyn Store>) {
+    let worker = worker(&store).await;
+    let case = store
+        .create_case(new_case(&worker, CaseFields::new()))
+        .await
+        .unwrap();
+    let alert = |level: &str, due: u32| NewAlert {
+        id: uuid::Uuid::now_v7(),
+        case_id: case.summary.id,
+        recipient: worker.id,
+        kind: "follow_up_overdue".into(),
+        stage: None,
+        level: level.into(),
+        due: at(due),
+        job: None,
+    };
+    assert_eq!(
+        store
+            .raise_alerts(vec![alert("alert", 9)], at(10))
+            .await
+            .unwrap(),
+        1
+    );
+    let postgres = matches!(db.location, caseward_store::StoreLocation::Postgres(_));
+    db.tamper(match postgres {
+        true => {
+            "CREATE FUNCTION refuse_alert() RETURNS trigger LANGUAGE plpgsql AS
+             $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
+             CREATE TRIGGER refuse_alerts BEFORE INSERT ON alerts FOR EACH ROW
+             EXECUTE FUNCTION refuse_alert();"
+        }
+        false => {
+            "CREATE TRIGGER refuse_alerts BEFORE INSERT ON alerts
+             BEGIN SELECT RAISE(ABORT, 'refused'); END;"
+        }
+    })
+    .await;
+    assert_eq!(
+        store
+            .raise_alerts(vec![alert("alert", 9)], at(11))
+            .await
+            .unwrap(),
+        0,
+        "the alert recorded before was not inserted again"
+    );
+    assert!(
+        store
+            .raise_alerts(vec![alert("alert", 9), alert("escalation", 9)], at(11))
+            .await
+            .is_err(),
+        "a new alert is inserted"
+    );
+    db.tamper(match postgres {
+        true => "DROP TRIGGER refuse_alerts ON alerts",
+        false => "DROP TRIGGER refuse_alerts",
+    })
+    .await;
+    assert_eq!(
+        store
+            .raise_alerts(
+                vec![
+                    alert("alert", 9),
+                    alert("escalation", 9),
+                    alert("alert", 12)
+                ],
+                at(12)
+            )
+            .await
+            .unwrap(),
+        2
+    );
+    let listed = store.alerts_for(worker.id, 10).await.unwrap();
+    assert_eq!(listed.len(), 3);
 }
 
 async fn timelines_come_from_the_cases_history(db: &TestDatabase, store: Arc<dyn Store>) {

@@ -152,15 +152,22 @@ pub(super) async fn jobs(pool: &DbPool, kind: &str) -> Result<Vec<JobRecord>> {
 /// Alerts a statement inserts (eight values each).
 const ALERTS_A_STATEMENT: usize = 500;
 
+/// Cases whose recorded alerts one read looks up.
+const CASES_A_LOOKUP: usize = 500;
+
 /// Record the alerts not recorded before, each new one's email queued with it; how many were
 /// new. Every sweep raises every passed deadline again (1.27 million alerts at a million
-/// cases, nearly all recorded before), so they go a few hundred a statement, not one a round
-/// trip; a page of cases without one takes no write.
+/// cases, nearly all recorded before). Those recorded are found first by a read, which takes
+/// no lock: inserted with `ON CONFLICT DO NOTHING` instead, a page of a sweep held the write
+/// lock for each of its thousands of conflicts, and every audited request under load stalled
+/// behind it, up to a second. The rest go a few hundred a statement, not one a round trip; a
+/// page of cases without a new one takes no write.
 pub(super) async fn raise_alerts(
     store: &BackendStore,
     alerts: Vec<NewAlert>,
     now: DateTime<Utc>,
 ) -> Result<u32> {
+    let alerts = not_recorded(store.reads(), alerts).await?;
     if alerts.is_empty() {
         return Ok(0);
     }
@@ -200,6 +207,55 @@ pub(super) async fn raise_alerts(
     }
     tx.commit().await?;
     Ok(raised)
+}
+
+/// What the alerts table holds an alert unique by.
+type AlertKey = (Uuid, Uuid, String, String, DateTime<Utc>);
+
+fn alert_key(alert: &NewAlert) -> AlertKey {
+    (
+        alert.case_id,
+        alert.recipient,
+        alert.kind.clone(),
+        alert.level.clone(),
+        alert.due,
+    )
+}
+
+/// The `alerts` not recorded yet, as a read sees the table. The insert's `ON CONFLICT` still
+/// settles one recorded meanwhile (by another node's sweep).
+async fn not_recorded(pool: &DbPool, alerts: Vec<NewAlert>) -> Result<Vec<NewAlert>> {
+    let cases: Vec<Uuid> = alerts
+        .iter()
+        .map(|alert| alert.case_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut recorded = std::collections::HashSet::new();
+    for chunk in cases.chunks(CASES_A_LOOKUP) {
+        let mut lookup = QueryBuilder::<Db>::new(
+            "SELECT case_id, recipient, kind, level, due FROM alerts WHERE case_id IN (",
+        );
+        let mut ids = lookup.separated(", ");
+        for id in chunk {
+            ids.push_bind(*id);
+        }
+        lookup.push(")");
+        for row in lookup.build().fetch_all(pool).await? {
+            let key: AlertKey = (
+                row.try_get("case_id")?,
+                row.try_get("recipient")?,
+                row.try_get("kind")?,
+                row.try_get("level")?,
+                row.try_get("due")?,
+            );
+            recorded.insert(key);
+        }
+    }
+    Ok(alerts
+        .into_iter()
+        .filter(|alert| !recorded.contains(&alert_key(alert)))
+        .collect())
 }
 
 const ALERT_COLUMNS: &str = "a.id, a.case_id, c.case_number, a.recipient, a.kind, a.stage, a.level,
