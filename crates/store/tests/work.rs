@@ -1,6 +1,7 @@
 //! Background work on both databases: a job is claimed by one node at a time, even under
 //! concurrent claims; a lease that runs out lets another node take it; alerts are recorded
-//! once with their job, and those recorded before without a write; and a case's timeline facts come from its history.
+//! once with their job, and those recorded before without a write; and a case's timeline
+//! facts come from its history.
 
 #[macro_use]
 mod common;
