@@ -322,43 +322,19 @@ struct DerivedRows {
     insert: &'static str,
 }
 
-macro_rules! derived_rows {
-    ($table:literal, $a:literal, $b:literal) => {
-        DerivedRows {
-            table: $table,
-            select: concat!(
-                "SELECT ",
-                $a,
-                ", ",
-                $b,
-                " FROM ",
-                $table,
-                " WHERE case_id = ?1"
-            ),
-            delete: concat!(
-                "DELETE FROM ",
-                $table,
-                " WHERE case_id = ?1 AND ",
-                $a,
-                " = ?2 AND ",
-                $b,
-                " = ?3"
-            ),
-            insert: concat!(
-                "INSERT INTO ",
-                $table,
-                " (case_id, ",
-                $a,
-                ", ",
-                $b,
-                ") VALUES (?1, ?2, ?3)"
-            ),
-        }
-    };
-}
+const SEARCH_TOKENS: DerivedRows = DerivedRows {
+    table: "case_search_tokens",
+    select: "SELECT token, restricted FROM case_search_tokens WHERE case_id = ?1",
+    delete: "DELETE FROM case_search_tokens WHERE case_id = ?1 AND token = ?2 AND restricted = ?3",
+    insert: "INSERT INTO case_search_tokens (case_id, token, restricted) VALUES (?1, ?2, ?3)",
+};
 
-const SEARCH_TOKENS: DerivedRows = derived_rows!("case_search_tokens", "token", "restricted");
-const DIMENSIONS: DerivedRows = derived_rows!("case_dimensions", "field_id", "value");
+const DIMENSIONS: DerivedRows = DerivedRows {
+    table: "case_dimensions",
+    select: "SELECT field_id, value FROM case_dimensions WHERE case_id = ?1",
+    delete: "DELETE FROM case_dimensions WHERE case_id = ?1 AND field_id = ?2 AND value = ?3",
+    insert: "INSERT INTO case_dimensions (case_id, field_id, value) VALUES (?1, ?2, ?3)",
+};
 
 /// Make a case's rows of `rows` the `wanted` ones (`row_changes`): the stored rows read, those
 /// no longer wanted deleted, the new ones inserted. Rows that stay are not touched.
