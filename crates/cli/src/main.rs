@@ -6,6 +6,7 @@ mod commands;
 mod config_files;
 mod configuration;
 mod demo;
+mod huge_pages;
 mod keys;
 mod reindex;
 mod report_tallies;
@@ -291,6 +292,8 @@ fn settings(global: &GlobalArgs, listen: Option<SocketAddr>) -> Result<Settings>
 }
 
 fn main() -> std::process::ExitCode {
+    // Before any thread starts or the allocator hands out much memory.
+    huge_pages::turn_off();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
