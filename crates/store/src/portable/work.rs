@@ -487,8 +487,11 @@ pub(super) async fn timelines(
         .collect()
 }
 
-/// Case ids an emergency-marking read names at a time.
-const CASES_A_MARK_READ: usize = 1_000;
+/// Case ids an emergency-marking read names at a time: a deadline sweep's page
+/// (`SWEEP_PAGE` in the server), so that each full page's read is one statement, kept
+/// prepared ([`keep_prepared`]); with 1,000, every page of 500 was a short chunk, prepared
+/// anew each time.
+const CASES_A_MARK_READ: usize = 500;
 
 /// Which of `cases` are marked an emergency (a `yes` in one of `fields`): each case's
 /// dimensions found by their key. As an `EXISTS` beside each case's row, PostgreSQL hashed
